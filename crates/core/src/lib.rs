@@ -1,0 +1,24 @@
+//! Domain model of renkei (連携), the resource map and referral directory for
+//! pediatric home medical care (小児在宅医療).
+//!
+//! This crate holds the types every other crate shares — facilities aligned with
+//! Open Referral HSDS 3.0, the care-capability taxonomy (the 14 items of the
+//! 医療的ケア判定スコア), municipality and region codes, positions — and has no I/O.
+//!
+//! Coordinates are always WGS 84 degrees in **longitude, latitude** order
+//! ([`LonLat`]); distances are metres; dates are ISO 8601 in Asia/Tokyo.
+
+pub mod codes;
+pub mod directory_index;
+pub mod facility;
+pub mod position;
+pub mod region;
+pub mod taxonomy;
+
+pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};
+pub use facility::{
+    AgeRange, Answer, CapabilityFact, Facility, FacilityId, FacilityStatus, Location, Organization,
+    Phone, Provenance, Schedule, Service, Verification, Visibility,
+};
+pub use position::{LonLat, PositionError};
+pub use taxonomy::{CapabilityCode, KindCode, ServiceTypeCode, Taxonomy, TaxonomyError};

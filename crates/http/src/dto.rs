@@ -1,0 +1,344 @@
+//! Public response types. They are built from [`renkei_core::Facility`] and
+//! have **no staff-only fields at all** — no `staff_note`, only public phones —
+//! so no handler can leak staff-only data by forgetting to hide it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use renkei_core::taxonomy::Term;
+use renkei_core::{Answer, Facility, FacilityStatus, Phone, Schedule, Service, Taxonomy, Verification, Visibility};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A page of facilities.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacilityList {
+    /// Facilities on this page, ordered by kind code, name, id.
+    pub items: Vec<FacilityDto>,
+    /// Facilities matching the filters over all pages.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u32,
+    /// Page size asked for.
+    pub per_page: u32,
+}
+
+/// A facility as the public sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacilityDto {
+    /// Stable id (UUID v5 of source and source record id).
+    pub id: Uuid,
+    /// Kind of facility.
+    pub kind: TermDto,
+    /// Name.
+    #[schema(example = "架空訪問看護ステーションさくら")]
+    pub name: String,
+    /// Reading in katakana.
+    pub name_kana: Option<String>,
+    /// Organisation that runs it.
+    pub organization: OrganizationDto,
+    /// Where it is.
+    pub location: LocationDto,
+    /// Public phone numbers (staff-only numbers are never included).
+    pub phones: Vec<PhoneDto>,
+    /// Web site.
+    pub url: Option<String>,
+    /// Services offered here.
+    pub services: Vec<ServiceDto>,
+    /// Operating or closed.
+    pub status: StatusDto,
+    /// Date it was found closed.
+    pub closed_on: Option<NaiveDate>,
+    /// Where the record came from.
+    pub provenance: ProvenanceDto,
+}
+
+/// A taxonomy term: code with labels.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TermDto {
+    /// Stable code.
+    #[schema(example = "visiting_nurse")]
+    pub code: String,
+    /// Japanese label.
+    #[schema(example = "訪問看護ステーション")]
+    pub ja: String,
+    /// English label.
+    #[schema(example = "Visiting-nurse station")]
+    pub en: String,
+}
+
+/// The organisation running a facility.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationDto {
+    /// Name.
+    pub name: String,
+    /// Web site.
+    pub url: Option<String>,
+}
+
+/// Address and position.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocationDto {
+    /// Full address in Japanese, prefecture first.
+    pub address: String,
+    /// Postal code, seven digits.
+    pub postal_code: Option<String>,
+    /// Longitude, WGS 84 degrees; absent when the position is unknown.
+    pub lon: Option<f64>,
+    /// Latitude, WGS 84 degrees; absent when the position is unknown.
+    pub lat: Option<f64>,
+    /// Municipality or ward code (N03), assigned from the position or as stated.
+    pub municipality_code: Option<String>,
+    /// 二次医療圏 (secondary medical region) code.
+    pub region_code: Option<String>,
+}
+
+/// A public phone number.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhoneDto {
+    /// Number as written, e.g. `0467-00-0000`.
+    pub number: String,
+    /// What it is for (代表, 相談窓口 …).
+    pub label: Option<String>,
+    /// `tel:` link for phones.
+    #[schema(example = "tel:0467000000")]
+    pub tel: String,
+}
+
+/// Yes / no / unknown; unknown is the honest default and never means yes.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerDto {
+    /// Confirmed: can.
+    Yes,
+    /// Confirmed: cannot.
+    No,
+    /// Not confirmed (要確認).
+    Unknown,
+}
+
+/// Operating status.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusDto {
+    /// Operating.
+    Active,
+    /// Closed.
+    Closed,
+}
+
+/// Who confirmed a fact, and when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationDto {
+    /// Date confirmed.
+    pub on: NaiveDate,
+    /// Organisation that confirmed it.
+    pub by_organization: String,
+}
+
+/// A service at the facility.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceDto {
+    /// Key of the service within the facility.
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// Welfare service type, for disability-welfare services.
+    pub service_type: Option<TermDto>,
+    /// Youngest age served, years.
+    pub min_age_years: Option<u8>,
+    /// Oldest age served, years.
+    pub max_age_years: Option<u8>,
+    /// Accepting new clients.
+    pub accepting_new_clients: AnswerDto,
+    /// Respite (short-stay) beds.
+    pub respite_beds: Option<u32>,
+    /// Who confirmed accepting/respite, and when.
+    pub verified: Option<VerificationDto>,
+    /// All 14 医療的ケア items, in score-sheet order.
+    pub capabilities: Vec<CapabilityDto>,
+    /// Opening hours.
+    pub schedules: Vec<ScheduleDto>,
+}
+
+/// One 医療的ケア item for a service.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CapabilityDto {
+    /// Capability code.
+    #[schema(example = "ventilator")]
+    pub code: String,
+    /// Japanese label.
+    #[schema(example = "人工呼吸器")]
+    pub ja: String,
+    /// English label.
+    pub en: String,
+    /// Yes / no / unknown.
+    pub answer: AnswerDto,
+    /// Who confirmed it, and when.
+    pub verified: Option<VerificationDto>,
+}
+
+/// Opening hours.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScheduleDto {
+    /// iCalendar weekday codes (MO, TU …).
+    pub weekdays: Vec<String>,
+    /// Opening time HH:MM, Asia/Tokyo.
+    pub opens_at: Option<String>,
+    /// Closing time HH:MM, Asia/Tokyo.
+    pub closes_at: Option<String>,
+    /// Remarks.
+    pub description: Option<String>,
+}
+
+/// Where a record came from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvenanceDto {
+    /// Source key.
+    pub source: String,
+    /// Id of the record in the source.
+    pub source_record_id: String,
+    /// When it was imported (UTC).
+    pub imported_at: DateTime<Utc>,
+    /// Licence of the source.
+    pub licence: String,
+    /// Credit line the licence asks for.
+    pub attribution: String,
+    /// True for the authored demo directory (not a complete or verified list).
+    pub demo: bool,
+}
+
+impl From<&Term> for TermDto {
+    fn from(term: &Term) -> Self {
+        Self { code: term.code.clone(), ja: term.ja.clone(), en: term.en.clone() }
+    }
+}
+
+impl From<Answer> for AnswerDto {
+    fn from(answer: Answer) -> Self {
+        match answer {
+            Answer::Yes => Self::Yes,
+            Answer::No => Self::No,
+            Answer::Unknown => Self::Unknown,
+        }
+    }
+}
+
+impl AnswerDto {
+    /// Stable text form (`yes`, `no`, `unknown`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl From<FacilityStatus> for StatusDto {
+    fn from(status: FacilityStatus) -> Self {
+        match status {
+            FacilityStatus::Active => Self::Active,
+            FacilityStatus::Closed => Self::Closed,
+        }
+    }
+}
+
+impl From<&Verification> for VerificationDto {
+    fn from(v: &Verification) -> Self {
+        Self { on: v.on, by_organization: v.by_organization.clone() }
+    }
+}
+
+/// `tel:` URI of a Japanese number: digits and a leading `+` only.
+pub fn tel_link(number: &str) -> String {
+    let digits: String = number.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    format!("tel:{digits}")
+}
+
+/// The public phones of a list, staff-only ones removed.
+pub fn public_phones(phones: &[Phone]) -> impl Iterator<Item = &Phone> {
+    phones.iter().filter(|phone| phone.visibility == Visibility::Public)
+}
+
+impl From<&Facility> for FacilityDto {
+    fn from(f: &Facility) -> Self {
+        let position = f.location.position;
+        Self {
+            id: f.id.0,
+            kind: f.kind.term().into(),
+            name: f.name.clone(),
+            name_kana: f.name_kana.clone(),
+            organization: OrganizationDto { name: f.organization.name.clone(), url: f.organization.url.clone() },
+            location: LocationDto {
+                address: f.location.address.clone(),
+                postal_code: f.location.postal_code.clone(),
+                lon: position.map(renkei_core::LonLat::lon),
+                lat: position.map(renkei_core::LonLat::lat),
+                municipality_code: municipality_code(f),
+                region_code: f.location.region.as_ref().map(ToString::to_string),
+            },
+            phones: public_phones(&f.phones)
+                .map(|p| PhoneDto { number: p.number.clone(), label: p.label.clone(), tel: tel_link(&p.number) })
+                .collect(),
+            url: f.url.clone(),
+            services: f.services.iter().map(ServiceDto::from).collect(),
+            status: f.status.into(),
+            closed_on: f.closed_on,
+            provenance: ProvenanceDto {
+                source: f.provenance.source.clone(),
+                source_record_id: f.provenance.source_record_id.clone(),
+                imported_at: f.provenance.imported_at,
+                licence: f.provenance.licence.clone(),
+                attribution: f.provenance.attribution.clone(),
+                demo: f.provenance.demo,
+            },
+        }
+    }
+}
+
+/// The municipality a facility is listed under: assigned by position, else as stated.
+pub fn municipality_code(f: &Facility) -> Option<String> {
+    f.location.municipality.as_ref().or(f.location.stated_municipality.as_ref()).map(ToString::to_string)
+}
+
+impl From<&Service> for ServiceDto {
+    fn from(s: &Service) -> Self {
+        let capabilities = Taxonomy::builtin()
+            .capability_codes()
+            .map(|code| {
+                let fact = s.capabilities.iter().find(|fact| fact.capability == code);
+                let term = code.term();
+                CapabilityDto {
+                    code: term.code.clone(),
+                    ja: term.ja.clone(),
+                    en: term.en.clone(),
+                    answer: s.capability(&code).into(),
+                    verified: fact.and_then(|fact| fact.verified.as_ref()).map(VerificationDto::from),
+                }
+            })
+            .collect();
+        Self {
+            key: s.key.clone(),
+            name: s.name.clone(),
+            service_type: s.service_type.as_ref().map(|t| t.term().into()),
+            min_age_years: s.ages.min_years,
+            max_age_years: s.ages.max_years,
+            accepting_new_clients: s.accepting_new_clients.into(),
+            respite_beds: s.respite_beds,
+            verified: s.verified.as_ref().map(VerificationDto::from),
+            capabilities,
+            schedules: s.schedules.iter().map(ScheduleDto::from).collect(),
+        }
+    }
+}
+
+impl From<&Schedule> for ScheduleDto {
+    fn from(s: &Schedule) -> Self {
+        Self {
+            weekdays: s.weekdays.clone(),
+            opens_at: s.opens_at.clone(),
+            closes_at: s.closes_at.clone(),
+            description: s.description.clone(),
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! The one error type of the HTTP API and every conversion into it.
+//!
+//! Every error response has the same JSON shape,
+//! `{"error": {"code", "message", "message_ja", "message_en", "field"?}}`,
+//! where `code` is a stable `snake_case` string clients can branch on and
+//! `message` is "日本語 / English". A 5xx logs its source and tells the client
+//! only what it can act on, never an internal detail.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use renkei_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Result of a handler.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Everything a request can fail with; each variant documents its status.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: a query or path parameter is malformed or out of range.
+    #[error("bad parameter {field}: {en}")]
+    BadParameter {
+        /// The parameter's name as the client sent it.
+        field: String,
+        /// What is wrong and how to fix it, in Japanese.
+        ja: String,
+        /// What is wrong and how to fix it, in English.
+        en: String,
+    },
+    /// 400: the request body is not the JSON the endpoint expects.
+    #[error("bad request body: {0}")]
+    BadBody(String),
+    /// 404: no record with this id.
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// What was looked for (`facility`).
+        entity: &'static str,
+        /// The id that was asked for.
+        id: String,
+    },
+    /// 404: no route has this path.
+    #[error("no route for this path")]
+    RouteNotFound,
+    /// 405: the route exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 413: the request body is larger than the server accepts.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// 503: the request took longer than the server's timeout.
+    #[error("request timed out")]
+    Timeout,
+    /// 503: the database cannot be reached right now.
+    #[error("store unavailable")]
+    Unavailable(#[source] StoreError),
+    /// 500: a bug or a broken database; logged with its source, never shown.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, for people and for programs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable `snake_case` code: `bad_parameter`, `bad_request_body`, `not_found`,
+    /// `route_not_found`, `method_not_allowed`, `payload_too_large`, `timeout`,
+    /// `service_unavailable`, `internal_error`.
+    #[schema(example = "bad_parameter")]
+    pub code: &'static str,
+    /// "日本語 / English" in one line.
+    pub message: String,
+    /// The message in Japanese.
+    pub message_ja: String,
+    /// The message in English.
+    pub message_en: String,
+    /// The parameter at fault, for `bad_parameter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "per_page")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    /// A 400 for parameter `field` with a Japanese and an English explanation.
+    pub fn bad_parameter(field: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::BadParameter { field: field.into(), ja: ja.into(), en: en.into() }
+    }
+
+    /// A 500 wrapping any error; the source is logged, not shown.
+    pub fn internal(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(source.into())
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadParameter { .. } | Self::BadBody(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound { .. } | Self::RouteNotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Timeout | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable code, message in Japanese and message in English.
+    fn describe(&self) -> (&'static str, String, String) {
+        match self {
+            Self::BadParameter { field, ja, en } => {
+                ("bad_parameter", format!("パラメータ {field} が不正です: {ja}"), format!("Parameter {field} is invalid: {en}"))
+            }
+            Self::BadBody(reason) => (
+                "bad_request_body",
+                format!("リクエスト本文を読めません: {reason}"),
+                format!("The request body cannot be read: {reason}"),
+            ),
+            Self::NotFound { entity, id } => {
+                ("not_found", format!("{id} は見つかりません ({entity})"), format!("{entity} {id} was not found"))
+            }
+            Self::RouteNotFound => (
+                "route_not_found",
+                "このパスの API はありません。/api/docs を見てください".into(),
+                "There is no API at this path; see /api/docs".into(),
+            ),
+            Self::MethodNotAllowed => (
+                "method_not_allowed",
+                "このパスではこのメソッドは使えません".into(),
+                "This method is not allowed on this path".into(),
+            ),
+            Self::PayloadTooLarge => (
+                "payload_too_large",
+                "リクエスト本文が大きすぎます".into(),
+                "The request body is too large".into(),
+            ),
+            Self::Timeout => (
+                "timeout",
+                "処理に時間がかかりすぎました。しばらくしてからもう一度お試しください".into(),
+                "The request took too long; please try again later".into(),
+            ),
+            Self::Unavailable(_) => (
+                "service_unavailable",
+                "データベースに接続できません。しばらくしてからもう一度お試しください".into(),
+                "The database is unavailable; please try again later".into(),
+            ),
+            Self::Internal(_) => (
+                "internal_error",
+                "サーバー内部でエラーが起きました".into(),
+                "Something went wrong on the server".into(),
+            ),
+        }
+    }
+
+    /// The JSON body for this error.
+    pub fn body(&self) -> ErrorBody {
+        let (code, ja, en) = self.describe();
+        let field = match self {
+            Self::BadParameter { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        ErrorBody { error: ErrorDetail { code, message: format!("{ja} / {en}"), message_ja: ja, message_en: en, field } }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match &self {
+            Self::Internal(source) => tracing::error!(error = %error_chain(source.as_ref()), "internal error"),
+            Self::Unavailable(source) => tracing::warn!(error = %error_chain(source), "store unavailable"),
+            _ => {}
+        }
+        (self.status(), axum::Json(self.body())).into_response()
+    }
+}
+
+/// `error: cause: cause …` for logs.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { entity, key } => Self::NotFound { entity, id: key },
+            StoreError::Unavailable { .. } => Self::Unavailable(error),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
+        // serde_path_to_error gives "Failed to deserialize query string: FIELD: reason".
+        let text = rejection.body_text();
+        let detail = text.split_once(": ").map_or(text.as_str(), |(_, rest)| rest);
+        let (field, reason) = detail.split_once(": ").unwrap_or(("query", detail));
+        Self::bad_parameter(field, format!("読み取れません ({reason})"), format!("cannot be read ({reason})"))
+    }
+}
+
+impl From<axum::extract::rejection::PathRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::PathRejection) -> Self {
+        use axum::extract::path::ErrorKind;
+        use axum::extract::rejection::PathRejection;
+        let field = match &rejection {
+            PathRejection::FailedToDeserializePathParams(error) => match error.kind() {
+                ErrorKind::ParseErrorAtKey { key, .. }
+                | ErrorKind::InvalidUtf8InPathParam { key }
+                | ErrorKind::DeserializeError { key, .. } => key.clone(),
+                _ => "path".to_owned(),
+            },
+            _ => "path".to_owned(),
+        };
+        let reason = rejection.body_text();
+        Self::bad_parameter(field, format!("読み取れません ({reason})"), format!("cannot be read ({reason})"))
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return Self::PayloadTooLarge;
+        }
+        Self::BadBody(rejection.body_text())
+    }
+}

@@ -1,0 +1,20 @@
+//! Importers for renkei: the authored demo directory now; official open data
+//! (N03 boundaries, MHLW, 介護サービス情報公表, WAM NET, …) and HSDS as they land.
+//!
+//! Importers turn files into domain records ([`renkei_core::Facility`] and
+//! friends) and report bad input by file, row, column and value; writing is the
+//! store's job.
+
+pub mod demo;
+pub mod draft;
+pub mod import;
+pub mod kaigo;
+pub mod mhlw;
+pub mod parse;
+pub mod n03;
+pub mod table;
+pub mod text;
+pub mod wamnet;
+mod error;
+
+pub use error::{FeatureProblem, IngestError, IngestResult};

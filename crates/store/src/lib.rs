@@ -1,0 +1,174 @@
+//! Storage for renkei: one [`Store`] trait with two backends, SQLite (the
+//! embedded default, no set-up) and PostgreSQL + PostGIS (several replicas,
+//! QGIS users). Migrations are embedded from `migrations/{sqlite,postgres}/`,
+//! which hold the same file names.
+//!
+//! Writes happen in transactions; readers of the in-memory index learn of
+//! committed writes through [`Store::data_version`].
+
+mod changes;
+mod copy;
+mod error;
+mod municipality;
+mod open;
+pub mod postgres;
+mod rows;
+pub mod sqlite;
+mod url;
+
+pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
+pub use copy::{copy_store, CopySummary};
+pub use error::{StoreError, StoreResult};
+pub use open::{open, OpenOptions};
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+pub use url::DatabaseUrl;
+
+use async_trait::async_trait;
+use renkei_core::{Facility, FacilityId, KindCode, MunicipalityCode};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file (or memory, for tests).
+    Sqlite,
+    /// PostgreSQL with PostGIS.
+    Postgres,
+}
+
+impl Backend {
+    /// Stable lower-case name (`sqlite`, `postgres`), as `/health` reports it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// A data source: who publishes the records and under which licence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// Stable key, e.g. `demo`, `mhlw-hospitals`.
+    pub key: String,
+    /// Human name of the dataset.
+    pub name: String,
+    /// Publisher (e.g. 厚生労働省).
+    pub publisher: String,
+    /// Licence (e.g. `CC BY 4.0`).
+    pub licence: String,
+    /// Credit line the licence asks for.
+    pub attribution: String,
+    /// Where the dataset is published.
+    pub url: Option<String>,
+    /// True for the authored demo directory.
+    pub demo: bool,
+}
+
+/// Filters for listing facilities. All set filters must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FacilityFilter {
+    /// Only this kind.
+    pub kind: Option<KindCode>,
+    /// Only facilities assigned to, or stated to be in, this municipality.
+    /// A designated-city code (e.g. `14100`) matches all of its wards.
+    pub municipality: Option<MunicipalityCode>,
+    /// Include facilities marked closed (default: only active ones).
+    pub include_closed: bool,
+}
+
+/// One page of a list: `page` counts from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Page number, from 1.
+    pub page: u32,
+    /// Items per page, 1…[`PageRequest::MAX_PER_PAGE`].
+    pub per_page: u32,
+}
+
+impl PageRequest {
+    /// Largest page size the store serves in one call.
+    pub const MAX_PER_PAGE: u32 = 1000;
+    /// Page size when none is asked for.
+    pub const DEFAULT_PER_PAGE: u32 = 50;
+
+    /// Rows to skip before this page.
+    pub fn offset(self) -> u64 {
+        u64::from(self.page.saturating_sub(1)) * u64::from(self.per_page)
+    }
+}
+
+/// A page of facilities with the total count matching the filter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacilityPage {
+    /// The facilities on this page, ordered by kind, then name, then id.
+    pub items: Vec<Facility>,
+    /// How many facilities match the filter over all pages.
+    pub total: u64,
+}
+
+/// What a write of a batch of records did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    /// Records that were not stored before.
+    pub inserted: u64,
+    /// Records whose stored content changed.
+    pub updated: u64,
+    /// Records already stored exactly as given.
+    pub unchanged: u64,
+}
+
+/// The storage interface every backend implements with the same behaviour.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+
+    /// Checks the database answers (for `/health`).
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Number of active facilities.
+    async fn count_facilities(&self) -> StoreResult<u64>;
+
+    /// A page of facilities matching `filter`.
+    async fn list_facilities(
+        &self,
+        filter: &FacilityFilter,
+        page: PageRequest,
+    ) -> StoreResult<FacilityPage>;
+
+    /// One facility by id, [`StoreError::NotFound`] when there is none.
+    async fn facility(&self, id: FacilityId) -> StoreResult<Facility>;
+
+    /// Every facility (active and closed), for building the in-memory index.
+    async fn all_facilities(&self) -> StoreResult<Vec<Facility>>;
+
+    /// Inserts or updates `facilities` from `source` in one transaction, keyed by
+    /// (source, source record id). Either all are written or none is.
+    async fn upsert_facilities(
+        &self,
+        source: &SourceInfo,
+        facilities: &[Facility],
+    ) -> StoreResult<WriteSummary>;
+
+    /// A number that grows with every committed write; replicas compare it to
+    /// notice changes they missed. One single-row read, cheap enough to poll.
+    async fn data_version(&self) -> StoreResult<i64>;
+
+    /// Every source that has been written, ordered by key.
+    async fn sources(&self) -> StoreResult<Vec<SourceInfo>>;
+
+    /// Number of facilities (active and closed) per source key.
+    async fn count_facilities_by_source(&self) -> StoreResult<BTreeMap<String, u64>>;
+
+    /// Events for every committed write from now on, from any process writing to
+    /// the same database (PostgreSQL: LISTEN on [`CHANGES_CHANNEL`]) or from this
+    /// process (SQLite). Consumers should still poll [`Store::data_version`] now
+    /// and then as a safety net.
+    async fn subscribe_changes(&self) -> StoreResult<ChangeFeed>;
+}
+
+/// Shared handle to a store.
+pub type SharedStore = Arc<dyn Store>;

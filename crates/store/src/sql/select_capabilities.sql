@@ -1,0 +1,2 @@
+SELECT service_id, position, capability, answer, verified_on, verified_by, staff_note
+FROM service_capabilities

@@ -1,0 +1,2 @@
+SELECT location_id, position, number, label, visibility
+FROM phones

@@ -1,0 +1,3 @@
+SELECT key, name, publisher, licence, attribution, url, demo
+FROM sources
+ORDER BY key

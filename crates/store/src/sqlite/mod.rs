@@ -1,0 +1,224 @@
+//! SQLite backend: the embedded default. One file (WAL mode) or, for tests,
+//! `sqlite::memory:` (a fresh database per [`SqliteStore::open`]).
+
+mod read;
+mod write;
+
+use crate::changes::FEED_CAPACITY;
+use crate::municipality::matching_range;
+use crate::{
+    Backend, ChangeEvent, ChangeFeed, DatabaseUrl, FacilityFilter, FacilityPage, OpenOptions,
+    PageRequest, SourceInfo, Store, StoreError, StoreResult, WriteSummary,
+};
+use async_trait::async_trait;
+use renkei_core::{Facility, FacilityId, Taxonomy};
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// Migrations embedded from `migrations/sqlite/`.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// How long a writer waits for another writer's lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    changes: broadcast::Sender<ChangeEvent>,
+}
+
+impl SqliteStore {
+    /// Opens the database at `url` (creating the file when missing), applies
+    /// pending migrations and refreshes the facility-kind labels.
+    pub async fn open(url: &DatabaseUrl, options: &OpenOptions) -> StoreResult<Self> {
+        let bad_url = |reason: String| StoreError::BadUrl {
+            url: url.to_string(),
+            reason,
+        };
+        let connect = SqliteConnectOptions::from_str(url.expose())
+            .map_err(|e| {
+                bad_url(format!(
+                    "{e}; use sqlite:PATH, sqlite::memory: or a file path"
+                ))
+            })?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let in_memory = url.expose().contains(":memory:") || url.expose().contains("mode=memory");
+        let pool_options = SqlitePoolOptions::new().acquire_timeout(options.acquire_timeout);
+        let pool = if in_memory {
+            // One connection that lives as long as the store: the in-memory
+            // database exists only while a connection to it is open.
+            pool_options
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(connect)
+                .await?
+        } else {
+            let connect = connect
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal);
+            pool_options
+                .max_connections(options.max_connections.max(1))
+                .connect_with(connect)
+                .await?
+        };
+        MIGRATOR.run(&pool).await?;
+        sync_kinds(&pool).await?;
+        let (changes, _) = broadcast::channel(FEED_CAPACITY);
+        tracing::info!(url = %url, "opened SQLite store");
+        Ok(Self { pool, changes })
+    }
+
+    /// Closes every connection; later calls fail with [`StoreError::Unavailable`].
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Copies the facility kinds of the built-in taxonomy into `facility_kinds`.
+async fn sync_kinds(pool: &SqlitePool) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    for kind in &Taxonomy::builtin().kinds {
+        sqlx::query(include_str!("../sql/upsert_kind.sql"))
+            .bind(&kind.code)
+            .bind(&kind.ja)
+            .bind(&kind.en)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn to_u64(count: i64) -> u64 {
+    u64::try_from(count).unwrap_or(0)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn count_facilities(&self) -> StoreResult<u64> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM locations WHERE status = 'active'")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(to_u64(count))
+    }
+
+    async fn list_facilities(
+        &self,
+        filter: &FacilityFilter,
+        page: PageRequest,
+    ) -> StoreResult<FacilityPage> {
+        let kind = filter.kind.as_ref().map(|k| k.as_str().to_owned());
+        let (low, high) = filter.municipality.as_ref().map(matching_range).unzip();
+        let per_page = page.per_page.clamp(1, PageRequest::MAX_PER_PAGE);
+        let offset = i64::try_from(
+            PageRequest {
+                page: page.page,
+                per_page,
+            }
+            .offset(),
+        )
+        .unwrap_or(i64::MAX);
+        let mut conn = self.pool.acquire().await?;
+        let total: i64 = sqlx::query_scalar(include_str!("count.sql"))
+            .bind(&kind)
+            .bind(&low)
+            .bind(&high)
+            .bind(filter.include_closed)
+            .fetch_one(&mut *conn)
+            .await?;
+        let ids: Vec<String> = sqlx::query_scalar(include_str!("list_ids.sql"))
+            .bind(&kind)
+            .bind(&low)
+            .bind(&high)
+            .bind(filter.include_closed)
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .fetch_all(&mut *conn)
+            .await?;
+        let ids = ids
+            .iter()
+            .map(|id| read::parse_uuid(id, "location"))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let items = read::load(&mut conn, Some(&ids)).await?;
+        Ok(FacilityPage {
+            items,
+            total: to_u64(total),
+        })
+    }
+
+    async fn facility(&self, id: FacilityId) -> StoreResult<Facility> {
+        let mut conn = self.pool.acquire().await?;
+        read::load(&mut conn, Some(&[id.0]))
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "facility",
+                key: id.to_string(),
+            })
+    }
+
+    async fn all_facilities(&self) -> StoreResult<Vec<Facility>> {
+        let mut conn = self.pool.acquire().await?;
+        read::load(&mut conn, None).await
+    }
+
+    async fn upsert_facilities(
+        &self,
+        source: &SourceInfo,
+        facilities: &[Facility],
+    ) -> StoreResult<WriteSummary> {
+        let (summary, version) = write::upsert(&self.pool, source, facilities).await?;
+        if let Some(data_version) = version {
+            // No receiver is fine: nobody is listening.
+            let _ = self.changes.send(ChangeEvent::Committed { data_version });
+        }
+        Ok(summary)
+    }
+
+    async fn data_version(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT data_version FROM store_state WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn sources(&self) -> StoreResult<Vec<SourceInfo>> {
+        read::sources(&self.pool).await
+    }
+
+    async fn count_facilities_by_source(&self) -> StoreResult<BTreeMap<String, u64>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT source_key, count(*) FROM locations GROUP BY source_key")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(key, count)| (key, to_u64(count)))
+            .collect())
+    }
+
+    async fn subscribe_changes(&self) -> StoreResult<ChangeFeed> {
+        Ok(ChangeFeed::new(self.changes.subscribe()))
+    }
+}

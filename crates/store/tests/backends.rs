@@ -1,0 +1,177 @@
+//! Tests that need a particular backend or two stores at once.
+
+use crate::support::{self, source, synthetic};
+use renkei_store::{open, DatabaseUrl, OpenOptions, SqliteStore, Store, StoreError};
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn copy_sqlite_to_sqlite_and_back() {
+    let (from, to, back) = (
+        support::sqlite().await,
+        support::sqlite().await,
+        support::sqlite().await,
+    );
+    crate::contract::copy_round_trip(&from, &to, &back).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_sqlite_to_postgres_and_back() {
+    let Some(db) = support::postgres().await else {
+        return;
+    };
+    let (from, back) = (support::sqlite().await, support::sqlite().await);
+    crate::contract::copy_round_trip(&from, &db.store, &back).await;
+    db.drop_schema().await;
+}
+
+#[tokio::test]
+async fn sqlite_file_is_created_migrated_and_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("renkei.db");
+    let url = DatabaseUrl::new(path.to_str().unwrap());
+    let store = open(&url, OpenOptions::default()).await.unwrap();
+    let src = source("test-a");
+    store
+        .upsert_facilities(&src, &synthetic(&src, 3))
+        .await
+        .unwrap();
+    drop(store);
+    let store = open(&url, OpenOptions::default()).await.unwrap();
+    assert_eq!(store.count_facilities().await.unwrap(), 3);
+    assert_eq!(store.backend(), renkei_store::Backend::Sqlite);
+}
+
+#[tokio::test]
+async fn corrupt_stored_value_is_reported_as_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::new(dir.path().join("renkei.db").to_str().unwrap());
+    let store = SqliteStore::open(&url, &OpenOptions::default())
+        .await
+        .unwrap();
+    let src = source("test-a");
+    let facility = synthetic(&src, 1).remove(0);
+    store
+        .upsert_facilities(&src, std::slice::from_ref(&facility))
+        .await
+        .unwrap();
+    // Someone edits the file by hand.
+    let pool = sqlx::SqlitePool::connect(url.expose()).await.unwrap();
+    sqlx::query("UPDATE locations SET kind = 'spaceport'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let err = store.facility(facility.id).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Corrupt {
+                entity: "location",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("spaceport"), "{err}");
+}
+
+#[tokio::test]
+async fn unsupported_url_is_a_clear_error() {
+    let err = open(
+        &DatabaseUrl::new("mysql://u:secret@host/db"),
+        OpenOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err, StoreError::BadUrl { .. })
+            && text.contains("postgres://")
+            && !text.contains("secret"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn unreachable_postgres_gives_up_with_a_plain_message() {
+    // Nothing listens on port 9 of the loopback interface.
+    let options = OpenOptions {
+        startup_timeout: Duration::from_millis(1500),
+        ..OpenOptions::default()
+    };
+    let started = Instant::now();
+    let err = open(
+        &DatabaseUrl::new("postgres://renkei:secret@127.0.0.1:9/renkei"),
+        options,
+    )
+    .await
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
+    assert!(
+        text.contains("127.0.0.1:9") && !text.contains("secret"),
+        "{text}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "retried for the whole start-up wait"
+    );
+    assert!(started.elapsed() < Duration::from_secs(15));
+}
+
+/// Write rate for 100,000 synthetic facilities (run with `--ignored --nocapture`, in release).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "measurement, not a check: cargo test --release -p renkei-store -- --ignored --nocapture write_rate"]
+async fn write_rate_100k() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::new(dir.path().join("rate.db").to_str().unwrap());
+    let sqlite = SqliteStore::open(&url, &OpenOptions::default())
+        .await
+        .unwrap();
+    measure("sqlite (file, WAL)", &sqlite).await;
+    if let Some(db) = support::postgres().await {
+        measure("postgres", &db.store).await;
+        db.drop_schema().await;
+    }
+}
+
+async fn measure(name: &str, store: &dyn Store) {
+    const ROWS: usize = 100_000;
+    let src = source("rate");
+    let mut batch = synthetic(&src, ROWS);
+    let started = Instant::now();
+    let summary = store.upsert_facilities(&src, &batch).await.unwrap();
+    let insert = started.elapsed();
+    assert_eq!(summary.inserted, ROWS as u64);
+    let started = Instant::now();
+    assert_eq!(
+        store
+            .upsert_facilities(&src, &batch)
+            .await
+            .unwrap()
+            .unchanged,
+        ROWS as u64
+    );
+    let unchanged = started.elapsed();
+    for f in &mut batch {
+        f.name.push('改');
+    }
+    let started = Instant::now();
+    assert_eq!(
+        store.upsert_facilities(&src, &batch).await.unwrap().updated,
+        ROWS as u64
+    );
+    let update = started.elapsed();
+    let started = Instant::now();
+    assert_eq!(store.all_facilities().await.unwrap().len(), ROWS);
+    let read = started.elapsed();
+    let rate = |d: Duration| ROWS as f64 / d.as_secs_f64();
+    eprintln!(
+        "{name}: insert {:.0} rows/s, re-import unchanged {:.0} rows/s, update {:.0} rows/s, all_facilities {:.0} rows/s \
+         (each row: 1 location, 1 organization, 1 service, 2 phones, 1 schedule, 2 capabilities)",
+        rate(insert),
+        rate(unchanged),
+        rate(update),
+        rate(read)
+    );
+}

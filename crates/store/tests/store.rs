@@ -1,0 +1,51 @@
+//! Store contract tests, run on SQLite (fresh in-memory database per test) and,
+//! when `DATABASE_URL` is set, on PostgreSQL (fresh schema per test):
+//!
+//! ```sh
+//! cargo test -p renkei-store                                  # SQLite; PostgreSQL tests say "skipped"
+//! scripts/with-postgres.sh cargo test -p renkei-store         # both
+//! ```
+
+mod backends;
+mod contract;
+mod support;
+
+/// Runs each contract function once per backend.
+macro_rules! contract_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let store = crate::support::sqlite().await;
+                    crate::contract::$name(&store).await;
+                }
+            )*
+        }
+
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(db) = crate::support::postgres().await else { return };
+                    crate::contract::$name(&db.store).await;
+                    db.drop_schema().await;
+                }
+            )*
+        }
+    };
+}
+
+contract_tests!(
+    migrations_from_empty,
+    upsert_is_idempotent,
+    round_trips_every_field_including_staff_only,
+    failing_batch_rolls_back,
+    rejects_records_of_another_source,
+    data_version_increases_on_change,
+    filters_and_paging,
+    designated_city_matches_its_wards,
+    closed_facilities_are_filtered,
+    unknown_facility_is_not_found,
+    change_feed_fires_on_write,
+);

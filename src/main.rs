@@ -1,0 +1,190 @@
+//! `renkei`: the command line of the resource map and referral directory for
+//! pediatric home medical care (小児在宅医療). This file only parses arguments,
+//! sets up logging and calls the library crates.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use renkei_http::index::DEFAULT_REFRESH_PERIOD;
+use renkei_http::{load_index, router, spawn_refresher, AppState, HttpConfig, IndexHandle};
+use renkei_store::{DatabaseUrl, OpenOptions, SharedStore, Store};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tokio::net::TcpListener;
+use tracing::info;
+use tracing_subscriber::EnvFilter;
+
+/// Database used when neither `--db` nor `RENKEI_DB` is given: an SQLite file
+/// in the working folder.
+const DEFAULT_DB: &str = "renkei.db";
+/// Address served when neither `--bind` nor `RENKEI_BIND` is given.
+const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// renkei (連携): 小児在宅医療の資源マップと紹介先名簿 / resource map and referral
+/// directory for pediatric home medical care.
+#[derive(Debug, Parser)]
+#[command(name = "renkei", version, about, long_about = None)]
+struct Cli {
+    /// Log line format. The level comes from `RUST_LOG` (default: info).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "RENKEI_LOG_FORMAT")]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Log line formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    /// Plain text, one line per event.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the service: API, API docs and web client (サービスを起動する).
+    Serve(ServeArgs),
+    /// Copy the whole directory from one database to another, e.g. SQLite → PostgreSQL (データベース間のコピー).
+    CopyStore(CopyStoreArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Database: a file path or sqlite:PATH (created when missing), or
+    /// `postgres://USER:PASSWORD@HOST/DATABASE`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = DEFAULT_DB)]
+    db: String,
+    /// Address and port to listen on; port 0 picks a free one. Default: 127.0.0.1:8080.
+    #[arg(long, env = "RENKEI_BIND", default_value = DEFAULT_BIND)]
+    bind: String,
+    /// Folder with the built web client. Default: web/dist.
+    #[arg(long, env = "RENKEI_WEB_DIR", default_value = HttpConfig::DEFAULT_WEB_DIR)]
+    web_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct CopyStoreArgs {
+    /// Database to read from (file path, sqlite:PATH or postgres://…).
+    #[arg(long)]
+    from: String,
+    /// Database to write to; created and migrated when needed. Existing records are updated.
+    #[arg(long)]
+    to: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let outcome = tokio::runtime::Runtime::new().context("cannot start the async runtime").and_then(|runtime| {
+        runtime.block_on(async {
+            match cli.command {
+                Command::Serve(args) => serve(args).await,
+                Command::CopyStore(args) => copy_store(args).await,
+            }
+        })
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("エラー / error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn open_store(text: &str) -> Result<SharedStore> {
+    let url = DatabaseUrl::new(text);
+    let store = renkei_store::open(&url, OpenOptions::default())
+        .await
+        .with_context(|| format!("cannot open the database {url} (データベースを開けません)"))?;
+    info!(database = %url, backend = store.backend().as_str(), "database ready, migrations applied");
+    Ok(store)
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let store = open_store(&args.db).await?;
+    load_demo_if_empty(store.as_ref()).await?;
+    let index = IndexHandle::new(load_index(store.as_ref()).await.context("cannot load the directory from the database")?);
+    let facilities = index.load().active_count();
+    let _refresher = spawn_refresher(store.clone(), index.clone(), DEFAULT_REFRESH_PERIOD);
+
+    let listener = TcpListener::bind(&args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {} (is another server using the port?)", args.bind))?;
+    let address = listener.local_addr().context("cannot read the bound address")?;
+    let config = HttpConfig { web_dir: args.web_dir, ..HttpConfig::default() };
+    let app = router(AppState::new(store, index, config));
+    info!(facilities, "renkei is serving on http://{address}/ (API docs: http://{address}/api/docs)");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("the server stopped with an error")?;
+    info!("renkei stopped");
+    Ok(())
+}
+
+/// On an empty database, loads the authored demo directory so there is something to see.
+async fn load_demo_if_empty(store: &dyn Store) -> Result<()> {
+    if store.count_facilities().await.context("cannot count facilities")? > 0 {
+        return Ok(());
+    }
+    let (source, facilities) =
+        renkei_ingest::demo::demo_directory().context("the built-in demo directory is not valid")?;
+    let written = store.upsert_facilities(&source, &facilities).await.context("cannot store the demo directory")?;
+    info!(inserted = written.inserted, source = %source.key, "database was empty: loaded the demo directory (デモデータ)");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    info!("shutting down: finishing requests in flight");
+}
+
+async fn copy_store(args: CopyStoreArgs) -> Result<()> {
+    let from = open_store(&args.from).await?;
+    let to = open_store(&args.to).await?;
+    let summary = renkei_store::copy_store(from.as_ref(), to.as_ref()).await.with_context(|| {
+        format!("copying from {} to {} failed", DatabaseUrl::new(&args.from), DatabaseUrl::new(&args.to))
+    })?;
+    println!(
+        "{} 件の施設 ({} 出典) をコピーしました / copied {} facilities from {} sources: {} inserted, {} updated, {} unchanged",
+        summary.facilities,
+        summary.sources,
+        summary.facilities,
+        summary.sources,
+        summary.written.inserted,
+        summary.written.updated,
+        summary.written.unchanged,
+    );
+    Ok(())
+}

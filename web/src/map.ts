@@ -1,0 +1,345 @@
+// The MapLibre map: facilities as circles coloured by kind, clustered when
+// zoomed out. Loaded lazily (MapLibre is most of the download), and it works
+// with no internet: the style has only our own GeoJSON layers, no glyphs and
+// no sprites. Text (cluster counts, names) is drawn in HTML, so no glyph server
+// is needed. The 地理院タイル base map is optional.
+
+import maplibregl, {
+  type GeoJSONSource,
+  type LngLatBoundsLike,
+  type MapGeoJSONFeature,
+  type StyleSpecification,
+} from "maplibre-gl";
+import "maplibre-gl/dist/maplibre-gl.css";
+import type { Facility } from "./api";
+import { FALLBACK_COLOUR, KIND_COLOURS } from "./filter";
+import { t, type Lang } from "./i18n";
+import type { BaseMap } from "./state";
+
+export interface MapCallbacks {
+  onSelect(id: string): void;
+  /** The pointer is over a facility (or over none). */
+  onHover(id: string | null): void;
+}
+
+export interface FacilityMap {
+  setFacilities(list: Facility[], fit: boolean): void;
+  setSelected(id: string | null, fly: boolean): void;
+  setHovered(id: string | null): void;
+  setBaseMap(baseMap: BaseMap): void;
+  setLang(lang: Lang): void;
+  resize(): void;
+  /** For tests: facilities drawn (cluster members counted). */
+  renderedCount(): number;
+  /** For tests: ids drawn as selected / hovered. */
+  highlighted(): { selected: string[]; hovered: string[] };
+  /** For tests: where a facility is on screen, in CSS pixels relative to the map. */
+  project(id: string): { x: number; y: number } | null;
+}
+
+/** 地理院タイル 淡色地図: needs internet; off by default. */
+export const GSI_PALE = {
+  tiles: ["https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png"],
+  attribution: '<a href="https://maps.gsi.go.jp/development/ichiran.html" target="_blank" rel="noopener">地理院タイル</a>',
+};
+
+/** Kanagawa, for an empty directory. */
+const DEFAULT_BOUNDS: LngLatBoundsLike = [
+  [138.9, 35.1],
+  [139.8, 35.7],
+];
+
+/** Room for the base-map toggle (top), the zoom buttons (right) and the legend (bottom left). */
+const FIT_PADDING = { top: 70, right: 60, bottom: 60, left: 60 };
+
+type Collection = GeoJSON.FeatureCollection<GeoJSON.Point, { id: string; kind: string; name: string }>;
+
+function toCollection(list: Facility[]): Collection {
+  return {
+    type: "FeatureCollection",
+    features: list
+      .filter((f) => f.lon !== undefined && f.lat !== undefined)
+      .map((f) => ({
+        type: "Feature",
+        geometry: { type: "Point", coordinates: [f.lon as number, f.lat as number] },
+        properties: { id: f.id, kind: f.kind.code, name: f.name },
+      })),
+  };
+}
+
+const EMPTY: Collection = { type: "FeatureCollection", features: [] };
+
+function kindColourExpression(): maplibregl.ExpressionSpecification {
+  const pairs = Object.entries(KIND_COLOURS).flat();
+  return ["match", ["get", "kind"], ...pairs, FALLBACK_COLOUR] as unknown as maplibregl.ExpressionSpecification;
+}
+
+function style(baseMap: BaseMap): StyleSpecification {
+  const sources: StyleSpecification["sources"] = {
+    facilities: { type: "geojson", data: EMPTY, cluster: true, clusterRadius: 42, clusterMaxZoom: 12 },
+    hovered: { type: "geojson", data: EMPTY },
+    selected: { type: "geojson", data: EMPTY },
+  };
+  const layers: StyleSpecification["layers"] = [{ id: "background", type: "background", paint: { "background-color": "#e9eef0" } }];
+  if (baseMap === "gsi") {
+    sources.gsi = { type: "raster", tiles: GSI_PALE.tiles, tileSize: 256, minzoom: 2, maxzoom: 18, attribution: GSI_PALE.attribution };
+    layers.push({ id: "gsi", type: "raster", source: "gsi" });
+  }
+  const colour = kindColourExpression();
+  layers.push(
+    {
+      id: "clusters",
+      type: "circle",
+      source: "facilities",
+      filter: ["has", "point_count"],
+      paint: {
+        "circle-color": "#1b3a57",
+        "circle-opacity": 0.88,
+        "circle-radius": ["step", ["get", "point_count"], 15, 10, 19, 50, 24],
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 2,
+      },
+    },
+    {
+      id: "facility-points",
+      type: "circle",
+      source: "facilities",
+      filter: ["!", ["has", "point_count"]],
+      paint: {
+        "circle-color": colour,
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 8, 6, 14, 9],
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 2,
+      },
+    },
+    {
+      id: "hovered",
+      type: "circle",
+      source: "hovered",
+      paint: { "circle-color": "rgba(0,0,0,0)", "circle-radius": 14, "circle-stroke-color": "#1a1a1a", "circle-stroke-width": 2 },
+    },
+    {
+      id: "selected-halo",
+      type: "circle",
+      source: "selected",
+      paint: { "circle-color": "#ffd400", "circle-opacity": 0.55, "circle-radius": 20, "circle-stroke-color": "#1a1a1a", "circle-stroke-width": 3 },
+    },
+    {
+      id: "selected",
+      type: "circle",
+      source: "selected",
+      paint: { "circle-color": colour, "circle-radius": 10, "circle-stroke-color": "#ffffff", "circle-stroke-width": 3 },
+    },
+  );
+  return { version: 8, sources, layers };
+}
+
+export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, callbacks: MapCallbacks): FacilityMap {
+  let currentLang = lang;
+  let currentBase = baseMap;
+  let byId = new Map<string, Facility>();
+  let collection: Collection = EMPTY;
+  let selectedId: string | null = null;
+  let hoveredId: string | null = null;
+  let loaded = false;
+  let pendingFit = false;
+  const clusterMarkers = new Map<number, maplibregl.Marker>();
+
+  const map = new maplibregl.Map({
+    container,
+    style: style(baseMap),
+    bounds: DEFAULT_BOUNDS,
+    fitBoundsOptions: { padding: 40 },
+    attributionControl: { compact: true },
+    // Japanese text, if a layer ever draws it, renders from local fonts: no glyph server.
+    localIdeographFontFamily: "'Noto Sans CJK JP', 'IPAexGothic', 'Hiragino Sans', 'Yu Gothic', sans-serif",
+    cooperativeGestures: false,
+    dragRotate: false,
+    pitchWithRotate: false,
+    maxZoom: 18,
+  });
+  map.touchZoomRotate.disableRotation();
+  map.keyboard.disableRotation();
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+
+  const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 14, className: "facility-popup" });
+
+  function pointFeature(id: string | null): Collection {
+    if (!id) return EMPTY;
+    const feature = collection.features.find((f) => f.properties.id === id);
+    return feature ? { type: "FeatureCollection", features: [feature] } : EMPTY;
+  }
+
+  function source(name: string): GeoJSONSource | undefined {
+    return loaded ? (map.getSource(name) as GeoJSONSource | undefined) : undefined;
+  }
+
+  function fitAll(): void {
+    const coords = collection.features.map((f) => f.geometry.coordinates);
+    if (coords.length === 0) return;
+    const bounds = new maplibregl.LngLatBounds(coords[0] as [number, number], coords[0] as [number, number]);
+    for (const c of coords) bounds.extend(c as [number, number]);
+    map.fitBounds(bounds, { padding: FIT_PADDING, maxZoom: 14, animate: false });
+  }
+
+  function showPopup(id: string | null): void {
+    const f = id ? byId.get(id) : undefined;
+    if (!f || f.lon === undefined || f.lat === undefined) {
+      popup.remove();
+      return;
+    }
+    const el = document.createElement("div");
+    el.lang = "ja";
+    el.textContent = f.name;
+    popup.setLngLat([f.lon, f.lat]).setDOMContent(el).addTo(map);
+  }
+
+  function syncSources(): void {
+    source("facilities")?.setData(collection);
+    source("selected")?.setData(pointFeature(selectedId));
+    source("hovered")?.setData(pointFeature(hoveredId));
+  }
+
+  /** Cluster counts as HTML markers (no glyph server for text). */
+  function updateClusterMarkers(): void {
+    if (!loaded) return;
+    const seen = new Set<number>();
+    for (const feature of map.querySourceFeatures("facilities", { filter: ["has", "point_count"] }) as MapGeoJSONFeature[]) {
+      const props = feature.properties as { cluster_id: number; point_count: number };
+      if (seen.has(props.cluster_id)) continue;
+      seen.add(props.cluster_id);
+      let marker = clusterMarkers.get(props.cluster_id);
+      if (!marker) {
+        const el = document.createElement("div");
+        el.className = "cluster-count";
+        el.setAttribute("aria-hidden", "true");
+        el.textContent = String(props.point_count);
+        marker = new maplibregl.Marker({ element: el }).setLngLat((feature.geometry as GeoJSON.Point).coordinates as [number, number]);
+        clusterMarkers.set(props.cluster_id, marker);
+      }
+      marker.addTo(map);
+    }
+    for (const [id, marker] of clusterMarkers) {
+      if (!seen.has(id)) {
+        marker.remove();
+        clusterMarkers.delete(id);
+      }
+    }
+  }
+
+  function clearClusterMarkers(): void {
+    for (const marker of clusterMarkers.values()) marker.remove();
+    clusterMarkers.clear();
+  }
+
+  map.on("load", () => {
+    loaded = true;
+    labelCanvas();
+    syncSources();
+    if (pendingFit) fitAll();
+    showPopup(selectedId);
+  });
+  map.on("render", () => {
+    if (map.isSourceLoaded("facilities")) updateClusterMarkers();
+  });
+
+  map.on("click", "facility-points", (e) => {
+    const id = e.features?.[0]?.properties?.id;
+    if (typeof id === "string") callbacks.onSelect(id);
+  });
+  map.on("click", "clusters", async (e) => {
+    const feature = e.features?.[0];
+    if (!feature) return;
+    const zoom = await (map.getSource("facilities") as GeoJSONSource).getClusterExpansionZoom(feature.properties.cluster_id as number);
+    map.easeTo({ center: (feature.geometry as GeoJSON.Point).coordinates as [number, number], zoom });
+  });
+  for (const layer of ["facility-points", "clusters"]) {
+    map.on("mouseenter", layer, () => (map.getCanvas().style.cursor = "pointer"));
+    map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
+  }
+  map.on("mousemove", "facility-points", (e) => {
+    const id = e.features?.[0]?.properties?.id;
+    if (typeof id === "string" && id !== hoveredId) {
+      hoveredId = id;
+      source("hovered")?.setData(pointFeature(id));
+      showPopup(id);
+      callbacks.onHover(id);
+    }
+  });
+  map.on("mouseleave", "facility-points", () => {
+    hoveredId = null;
+    source("hovered")?.setData(EMPTY);
+    showPopup(selectedId);
+    callbacks.onHover(null);
+  });
+
+  function labelCanvas(): void {
+    const canvas = map.getCanvas();
+    canvas.setAttribute("aria-label", `${t(currentLang).map}. ${t(currentLang).mapHelp}`);
+    canvas.setAttribute("role", "region");
+  }
+
+  return {
+    setFacilities(list, fit) {
+      byId = new Map(list.map((f) => [f.id, f]));
+      collection = toCollection(list);
+      clearClusterMarkers();
+      syncSources();
+      if (fit) {
+        if (loaded) fitAll();
+        else pendingFit = true;
+      }
+    },
+    setSelected(id, fly) {
+      selectedId = id;
+      source("selected")?.setData(pointFeature(id));
+      showPopup(hoveredId ?? id);
+      const f = id ? byId.get(id) : undefined;
+      if (fly && f && f.lon !== undefined && f.lat !== undefined) {
+        map.easeTo({ center: [f.lon, f.lat], zoom: Math.max(map.getZoom(), 13), duration: 400 });
+      }
+    },
+    setHovered(id) {
+      hoveredId = id;
+      source("hovered")?.setData(pointFeature(id));
+      showPopup(id ?? selectedId);
+    },
+    setBaseMap(next) {
+      if (next === currentBase) return;
+      currentBase = next;
+      clearClusterMarkers();
+      map.setStyle(style(next), { diff: false });
+      map.once("style.load", syncSources);
+    },
+    setLang(next) {
+      currentLang = next;
+      if (loaded) labelCanvas();
+    },
+    resize() {
+      map.resize();
+    },
+    renderedCount() {
+      if (!loaded) return 0;
+      let n = 0;
+      const seen = new Set<string>();
+      for (const f of map.queryRenderedFeatures({ layers: ["clusters", "facility-points"] })) {
+        const p = f.properties as { cluster_id?: number; point_count?: number; id?: string };
+        const key = p.cluster_id !== undefined ? `c${p.cluster_id}` : `p${p.id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        n += p.point_count ?? 1;
+      }
+      return n;
+    },
+    highlighted() {
+      const ids = (layer: string) => (loaded ? map.queryRenderedFeatures({ layers: [layer] }).map((f) => String(f.properties.id)) : []);
+      return { selected: ids("selected"), hovered: ids("hovered") };
+    },
+    project(id) {
+      const f = byId.get(id);
+      if (!f || f.lon === undefined || f.lat === undefined) return null;
+      const p = map.project([f.lon, f.lat]);
+      return { x: p.x, y: p.y };
+    },
+  };
+}
