@@ -6,7 +6,6 @@
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,18 +30,6 @@ export function renkeiBin() {
   return found;
 }
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
-
 const running = new Set();
 process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
@@ -60,22 +47,29 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
  */
 export async function startServer() {
   const bin = renkeiBin();
+  if (!existsSync(bin)) throw new Error(`RENKEI_BIN=${bin} does not exist; build it with cargo build --bin renkei`);
   const webDist = join(WEB_DIR, "dist");
   if (!existsSync(join(webDist, "index.html"))) throw new Error(`${webDist} is not built; run scripts/build-web.sh`);
   const dir = mkdtempSync(join(tmpdir(), "renkei-e2e-"));
-  const port = await freePort();
+  // port 0: the server picks a free port and logs the URL it serves on.
+  const port = process.env.RENKEI_E2E_PORT ?? 0;
   const args = ["serve", "--db", `sqlite://${join(dir, "renkei.db")}`, "--bind", `127.0.0.1:${port}`, "--web-dir", webDist];
   const child = spawn(bin, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
   running.add(child);
   let log = "";
   let exited = null;
-  const exitedPromise = new Promise((ok) =>
+  const exitedPromise = new Promise((ok) => {
     child.on("exit", (code, signal) => {
       exited = { code, signal };
       running.delete(child);
       ok(exited);
-    }),
-  );
+    });
+    child.on("error", (error) => {
+      exited = { error: error.message };
+      running.delete(child);
+      ok(exited);
+    });
+  });
 
   const stop = async () => {
     if (exited === null) {

@@ -267,6 +267,19 @@ describe("web client", () => {
     }
   });
 
+  test("an id that is not in the directory says so", async () => {
+    const { page, errors, close } = await openPage(PHONE, "?id=00000000-0000-0000-0000-000000000000");
+    try {
+      await page.waitForSelector("#detail-title");
+      assert.match(await page.textContent("#detail-title"), /見つかりませんでした/);
+      await page.click("#detail-back");
+      assert.equal((await listNames(page)).length, facilities.length);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   test("keyboard: skip link, list, detail and back", async () => {
     const { page, close } = await openPage(DESKTOP);
     try {
@@ -311,6 +324,7 @@ describe("web client", () => {
     const phone = await openPage(PHONE, "?lang=en");
     try {
       await axe(phone.page, t, "phone list (en)");
+      await phone.page.screenshot({ path: screenshotPath("phone-375x812-list-en.png") });
       await phone.page.click("#view-map");
       await mapCount(phone.page, facilities.length);
       await axe(phone.page, t, "phone map (en)");

@@ -59,6 +59,7 @@ macro_rules! digit_code {
             }
 
             /// The prefecture this code belongs to.
+            #[must_use]
             pub fn prefecture(&self) -> PrefectureCode {
                 PrefectureCode(self.0[..2].to_owned())
             }

@@ -11,6 +11,8 @@
 pub mod codes;
 pub mod directory_index;
 pub mod facility;
+pub mod geocode;
+pub mod normalize;
 pub mod position;
 pub mod region;
 pub mod taxonomy;

@@ -20,7 +20,9 @@ mod table;
 pub use assign::{Assignment, AssignmentMethod, BoundaryIndex, Placement, NEAREST_LIMIT_M};
 pub use geometry::{area_m2, dissolve, make_valid, simplify};
 pub use population::{region_populations, MunicipalPopulation, RegionPopulation};
-pub use table::{Coverage, DesignatedCity, Prefecture, RegionTable, RegionTableError, SecondaryMedicalRegion};
+pub use table::{
+    Coverage, DesignatedCity, Prefecture, RegionTable, RegionTableError, SecondaryMedicalRegion,
+};
 
 use crate::MunicipalityCode;
 use geo::MultiPolygon;
@@ -59,6 +61,8 @@ impl Municipality {
     /// True for a ward (区) of a designated city (政令指定都市): its `N03_003` is a
     /// city name such as 横浜市.
     pub fn is_ward(&self) -> bool {
-        self.county_or_city.as_deref().is_some_and(|parent| parent.ends_with('市'))
+        self.county_or_city
+            .as_deref()
+            .is_some_and(|parent| parent.ends_with('市'))
     }
 }

@@ -68,7 +68,7 @@ macro_rules! taxonomy_code {
         impl $name {
             /// Checks `code` against the built-in taxonomy.
             pub fn new(code: &str) -> Result<Self, TaxonomyError> {
-                Taxonomy::builtin().lookup($label, &Taxonomy::builtin().$list, code).map(|t| Self(t.code.clone()))
+                Taxonomy::lookup($label, &Taxonomy::builtin().$list, code).map(|t| Self(t.code.clone()))
             }
 
             /// The code as text.
@@ -156,7 +156,7 @@ impl Taxonomy {
             .map(|t| ServiceTypeCode(t.code.clone()))
     }
 
-    fn lookup<'a>(&self, list_name: &'static str, list: &'a [Term], code: &str) -> Result<&'a Term, TaxonomyError> {
+    fn lookup<'a>(list_name: &'static str, list: &'a [Term], code: &str) -> Result<&'a Term, TaxonomyError> {
         list.iter().find(|t| t.code == code).ok_or_else(|| TaxonomyError::Unknown {
             list: list_name,
             code: code.to_owned(),

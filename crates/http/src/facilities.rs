@@ -225,6 +225,11 @@ fn parse_number(field: &str, text: Option<&str>, min: u32, max: u32) -> ApiResul
     let Some(text) = present(text) else { return Ok(None) };
     match text.parse::<u32>() {
         Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
+        _ if max == u32::MAX => Err(ApiError::bad_parameter(
+            field,
+            format!("{text:?} ではなく {min} 以上の整数を指定してください"),
+            format!("give a whole number of {min} or more, not {text:?}"),
+        )),
         _ => Err(ApiError::bad_parameter(
             field,
             format!("{text:?} ではなく {min}〜{max} の整数を指定してください"),

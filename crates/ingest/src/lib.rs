@@ -14,6 +14,7 @@ pub mod parse;
 pub mod n03;
 pub mod table;
 pub mod text;
+pub mod town_points;
 pub mod wamnet;
 mod error;
 

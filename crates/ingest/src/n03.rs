@@ -74,7 +74,10 @@ struct RawGeometry {
 /// `.geojson` member is used).
 pub fn read_n03_file(path: &Path) -> IngestResult<N03Import> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io { file: file.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        file: file.clone(),
+        source,
+    })?;
     if bytes.starts_with(b"PK\x03\x04") {
         let (member, text) = geojson_from_zip(&file, &bytes)?;
         parse_n03(&format!("{file}!{member}"), &text)
@@ -85,11 +88,19 @@ pub fn read_n03_file(path: &Path) -> IngestResult<N03Import> {
 
 /// The `GeoJSON` member of an N03 zip (`.geojson` preferred over `.json`).
 fn geojson_from_zip(file: &str, bytes: &[u8]) -> IngestResult<(String, Vec<u8>)> {
-    let format = |reason: String| IngestError::Format { file: file.to_owned(), reason };
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| format(format!("not a readable zip: {e}")))?;
+    let format = |reason: String| IngestError::Format {
+        file: file.to_owned(),
+        reason,
+    };
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format(format!("not a readable zip: {e}")))?;
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
-    let pick = |ext: &str| names.iter().find(|n| n.to_lowercase().ends_with(ext) && !n.contains("__MACOSX")).cloned();
+    let pick = |ext: &str| {
+        names
+            .iter()
+            .find(|n| n.to_lowercase().ends_with(ext) && !n.contains("__MACOSX"))
+            .cloned()
+    };
     let member = pick(".geojson").or_else(|| pick(".json")).ok_or_else(|| {
         format(format!(
             "the zip has no .geojson member (it has: {}); download the GeoJSON edition of N03",
@@ -101,7 +112,10 @@ fn geojson_from_zip(file: &str, bytes: &[u8]) -> IngestResult<(String, Vec<u8>)>
         .by_name(&member)
         .map_err(|e| format(format!("cannot open {member}: {e}")))?
         .read_to_end(&mut text)
-        .map_err(|source| IngestError::Io { file: format!("{file}!{member}"), source })?;
+        .map_err(|source| IngestError::Io {
+            file: format!("{file}!{member}"),
+            source,
+        })?;
     Ok((member, text))
 }
 
@@ -109,10 +123,11 @@ fn geojson_from_zip(file: &str, bytes: &[u8]) -> IngestResult<(String, Vec<u8>)>
 /// input in errors.
 pub fn parse_n03(file: &str, bytes: &[u8]) -> IngestResult<N03Import> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let collection: RawCollection = serde_json::from_slice(bytes).map_err(|e| IngestError::Format {
-        file: file.to_owned(),
-        reason: format!("not a GeoJSON FeatureCollection: {e}"),
-    })?;
+    let collection: RawCollection =
+        serde_json::from_slice(bytes).map_err(|e| IngestError::Format {
+            file: file.to_owned(),
+            reason: format!("not a GeoJSON FeatureCollection: {e}"),
+        })?;
     let features = collection.features.len();
     let mut problems = Vec::new();
     let mut repairs = Vec::new();
@@ -122,11 +137,18 @@ pub fn parse_n03(file: &str, bytes: &[u8]) -> IngestResult<N03Import> {
         let properties = feature.properties.unwrap_or_default();
         let text = |key: &str| properties.get(key).and_then(property_text);
         let Some(raw_code) = text("N03_007") else {
-            let names: String = ["N03_001", "N03_002", "N03_003", "N03_004"].iter().filter_map(|k| text(k)).collect();
+            let names: String = ["N03_001", "N03_002", "N03_003", "N03_004"]
+                .iter()
+                .filter_map(|k| text(k))
+                .collect();
             without_code.push(UncodedFeature { index, names });
             continue;
         };
-        let problem = |reason: String| FeatureProblem { index, code: Some(raw_code.clone()), reason };
+        let problem = |reason: String| FeatureProblem {
+            index,
+            code: Some(raw_code.clone()),
+            reason,
+        };
         let code = match MunicipalityCode::new(raw_code.clone()) {
             Ok(code) => code,
             Err(e) => {
@@ -152,7 +174,12 @@ pub fn parse_n03(file: &str, bytes: &[u8]) -> IngestResult<N03Import> {
         let ward = text("N03_005").filter(|name| name.ends_with('区'));
         let (county_or_city, name) = match ward {
             Some(ward) => (text("N03_004"), ward),
-            None => (text("N03_003"), text("N03_004").or_else(|| text("N03_003")).unwrap_or_default()),
+            None => (
+                text("N03_003"),
+                text("N03_004")
+                    .or_else(|| text("N03_003"))
+                    .unwrap_or_default(),
+            ),
         };
         units.insert(
             code.clone(),
@@ -167,9 +194,17 @@ pub fn parse_n03(file: &str, bytes: &[u8]) -> IngestResult<N03Import> {
         );
     }
     if !problems.is_empty() {
-        return Err(IngestError::Geometry { file: file.to_owned(), problems });
+        return Err(IngestError::Geometry {
+            file: file.to_owned(),
+            problems,
+        });
     }
-    Ok(N03Import { municipalities: units.into_values().collect(), features, without_code, repairs })
+    Ok(N03Import {
+        municipalities: units.into_values().collect(),
+        features,
+        without_code,
+        repairs,
+    })
 }
 
 /// A property as text: strings as they are (empty → `None`), numbers as
@@ -184,11 +219,20 @@ fn property_text(value: &Value) -> Option<String> {
 
 /// Polygon or multipolygon coordinates → valid multipolygon, exteriors
 /// counter-clockwise. `note` receives each repair made.
-fn read_geometry(geometry: &RawGeometry, note: &mut dyn FnMut(String)) -> Result<MultiPolygon<f64>, String> {
+fn read_geometry(
+    geometry: &RawGeometry,
+    note: &mut dyn FnMut(String),
+) -> Result<MultiPolygon<f64>, String> {
     let polygons: Vec<&Value> = match geometry.kind.as_str() {
         "Polygon" => vec![&geometry.coordinates],
-        "MultiPolygon" => as_array(&geometry.coordinates, "MultiPolygon coordinates")?.iter().collect(),
-        other => return Err(format!("geometry type {other} is not Polygon or MultiPolygon")),
+        "MultiPolygon" => as_array(&geometry.coordinates, "MultiPolygon coordinates")?
+            .iter()
+            .collect(),
+        other => {
+            return Err(format!(
+                "geometry type {other} is not Polygon or MultiPolygon"
+            ))
+        }
     };
     if polygons.is_empty() {
         return Err("geometry has no polygons (empty)".to_owned());
@@ -196,16 +240,26 @@ fn read_geometry(geometry: &RawGeometry, note: &mut dyn FnMut(String)) -> Result
     let mut out = Vec::new();
     for (p, polygon) in polygons.iter().enumerate() {
         let rings = as_array(polygon, "polygon")?;
-        let mut rings = rings.iter().enumerate().map(|(r, ring)| read_ring(ring, p, r, note));
-        let exterior = rings.next().ok_or_else(|| format!("polygon {p} has no rings (empty)"))??;
+        let mut rings = rings
+            .iter()
+            .enumerate()
+            .map(|(r, ring)| read_ring(ring, p, r, note));
+        let exterior = rings
+            .next()
+            .ok_or_else(|| format!("polygon {p} has no rings (empty)"))??;
         let interiors = rings.collect::<Result<Vec<_>, _>>()?;
         let polygon = Polygon::new(exterior, interiors);
         if let Some(error) = polygon.validation_errors().into_iter().next() {
             let repaired = make_valid(&polygon);
             if repaired.0.is_empty() || !repaired.is_valid() {
-                return Err(format!("polygon {p}: {error}, and it could not be repaired"));
+                return Err(format!(
+                    "polygon {p}: {error}, and it could not be repaired"
+                ));
             }
-            note(format!("polygon {p}: {error}; repaired into {} polygon(s)", repaired.0.len()));
+            note(format!(
+                "polygon {p}: {error}; repaired into {} polygon(s)",
+                repaired.0.len()
+            ));
             out.extend(repaired.0);
         } else {
             out.push(polygon.orient(Direction::Default));
@@ -215,21 +269,32 @@ fn read_geometry(geometry: &RawGeometry, note: &mut dyn FnMut(String)) -> Result
 }
 
 fn as_array<'a>(value: &'a Value, what: &str) -> Result<&'a Vec<Value>, String> {
-    value.as_array().ok_or_else(|| format!("{what} is not an array"))
+    value
+        .as_array()
+        .ok_or_else(|| format!("{what} is not an array"))
 }
 
 /// One ring: positions of two or more numbers (longitude, latitude degrees;
 /// a third, altitude, is ignored), closed if it was not.
-fn read_ring(ring: &Value, p: usize, r: usize, note: &mut dyn FnMut(String)) -> Result<LineString<f64>, String> {
+fn read_ring(
+    ring: &Value,
+    p: usize,
+    r: usize,
+    note: &mut dyn FnMut(String),
+) -> Result<LineString<f64>, String> {
     let positions = as_array(ring, "ring")?;
     let mut coords = Vec::with_capacity(positions.len() + 1);
     for (i, position) in positions.iter().enumerate() {
-        let numbers = position.as_array().map(|a| a.iter().map(Value::as_f64).collect::<Vec<_>>());
+        let numbers = position
+            .as_array()
+            .map(|a| a.iter().map(Value::as_f64).collect::<Vec<_>>());
         let (Some(x), Some(y)) = (
             numbers.as_ref().and_then(|n| n.first().copied().flatten()),
             numbers.as_ref().and_then(|n| n.get(1).copied().flatten()),
         ) else {
-            return Err(format!("polygon {p} ring {r} position {i} is not [longitude, latitude]"));
+            return Err(format!(
+                "polygon {p} ring {r} position {i} is not [longitude, latitude]"
+            ));
         };
         if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
             return Err(format!(
@@ -247,7 +312,9 @@ fn read_ring(ring: &Value, p: usize, r: usize, note: &mut dyn FnMut(String)) -> 
         note(format!("polygon {p} ring {r} was not closed; closed it"));
     }
     if coords.len() < 4 {
-        return Err(format!("polygon {p} ring {r} has fewer than 3 distinct positions"));
+        return Err(format!(
+            "polygon {p} ring {r} has fewer than 3 distinct positions"
+        ));
     }
     Ok(LineString::new(coords))
 }

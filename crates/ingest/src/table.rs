@@ -69,7 +69,7 @@ impl Table {
             while matches!(text.as_bytes().get(offset), Some(b'\n' | b'\r')) {
                 offset += 1;
             }
-            line += text.as_bytes()[counted_to..offset].iter().filter(|b| **b == b'\n').count() as u64;
+            line += text[counted_to..offset].lines().count() as u64;
             counted_to = offset;
             if record.iter().all(|field| field.trim().is_empty()) {
                 continue;

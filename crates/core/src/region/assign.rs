@@ -144,7 +144,11 @@ impl BoundaryIndex {
         units.sort_by(|a, b| a.code.cmp(&b.code));
         let regions = units
             .iter()
-            .map(|unit| tables.iter().find_map(|table| table.region_of(&unit.code).cloned()))
+            .map(|unit| {
+                tables
+                    .iter()
+                    .find_map(|table| table.region_of(&unit.code).cloned())
+            })
             .collect();
         let mut envelopes = Vec::new();
         let mut edges = Vec::new();
@@ -153,20 +157,31 @@ impl BoundaryIndex {
             for (polygon_index, polygon) in unit.geometry.iter().enumerate() {
                 let polygon_id = u32::try_from(polygon_index).expect("fewer than 2^32 polygons");
                 let mut corners = polygon.exterior().coords().map(|c| [c.x, c.y]);
-                let Some(first) = corners.next() else { continue };
+                let Some(first) = corners.next() else {
+                    continue;
+                };
                 let (lower, upper) = corners.fold((first, first), |(lo, hi), [x, y]| {
                     ([lo[0].min(x), lo[1].min(y)], [hi[0].max(x), hi[1].max(y)])
                 });
-                envelopes.push(GeomWithData::new(Rectangle::from_corners(lower, upper), (unit_id, polygon_id)));
+                envelopes.push(GeomWithData::new(
+                    Rectangle::from_corners(lower, upper),
+                    (unit_id, polygon_id),
+                ));
                 for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
                     for line in ring.lines().filter(|line| line.start != line.end) {
-                        let segment = Line::new([line.start.x, line.start.y], [line.end.x, line.end.y]);
+                        let segment =
+                            Line::new([line.start.x, line.start.y], [line.end.x, line.end.y]);
                         edges.push(GeomWithData::new(segment, unit_id));
                     }
                 }
             }
         }
-        Self { units, regions, polygons: RTree::bulk_load(envelopes), edges: RTree::bulk_load(edges) }
+        Self {
+            units,
+            regions,
+            polygons: RTree::bulk_load(envelopes),
+            edges: RTree::bulk_load(edges),
+        }
     }
 
     /// The indexed units, ordered by code; [`Placement::unit`] indexes this slice.
@@ -189,7 +204,10 @@ impl BoundaryIndex {
     /// [`BoundaryIndex::locate`]); `None` when no unit has that code. Used to
     /// judge a source's stated municipality against the position.
     pub fn distance_to_unit_m(&self, point: LonLat, code: &MunicipalityCode) -> Option<f64> {
-        let index = self.units.binary_search_by(|unit| unit.code.cmp(code)).ok()?;
+        let index = self
+            .units
+            .binary_search_by(|unit| unit.code.cmp(code))
+            .ok()?;
         let p = [point.lon(), point.lat()];
         if multi_intersects(&self.units[index].geometry, Coord { x: p[0], y: p[1] }) {
             return Some(0.0);
@@ -200,7 +218,13 @@ impl BoundaryIndex {
             .iter()
             .flat_map(|polygon| std::iter::once(polygon.exterior()).chain(polygon.interiors()))
             .flat_map(LineString::lines)
-            .map(|line| segment_distance_m(p, &Line::new([line.start.x, line.start.y], [line.end.x, line.end.y]), scale))
+            .map(|line| {
+                segment_distance_m(
+                    p,
+                    &Line::new([line.start.x, line.start.y], [line.end.x, line.end.y]),
+                    scale,
+                )
+            })
             .min_by(f64::total_cmp)
     }
 
@@ -212,7 +236,11 @@ impl BoundaryIndex {
         let assigned = !matches!(placement.method, AssignmentMethod::Suspect { .. });
         Some(Assignment {
             municipality: assigned.then(|| unit.code.clone()),
-            region: if assigned { self.region_of_unit(placement.unit).cloned() } else { None },
+            region: if assigned {
+                self.region_of_unit(placement.unit).cloned()
+            } else {
+                None
+            },
             method: placement.method,
             nearest: unit.code.clone(),
         })
@@ -232,30 +260,46 @@ impl BoundaryIndex {
             .map(|candidate| candidate.data.0)
             .min();
         if let Some(unit) = inside {
-            return Some(Placement { unit: unit as usize, method: AssignmentMethod::Inside });
+            return Some(Placement {
+                unit: unit as usize,
+                method: AssignmentMethod::Inside,
+            });
         }
         // The nearest edge in degrees (ties: smallest unit code). Metres are at
         // least degrees × METRES_PER_DEGREE × cos(latitude), so when even that
         // bound exceeds the limit the point is suspect without a second query.
         let scale = lon_scale(p[1]);
-        let nearest = self.edges.nearest_neighbors(&p).into_iter().min_by_key(|edge| edge.data)?;
-        let suspect = Placement {
+        let mut by_distance = self.edges.nearest_neighbor_iter_with_distance_2(&p);
+        let (first, first_d2) = by_distance.next()?;
+        let nearest =
+            by_distance
+                .take_while(|(_, d2)| *d2 <= first_d2)
+                .fold(
+                    first,
+                    |best, (edge, _)| if edge.data < best.data { edge } else { best },
+                );
+        let suspect = || Placement {
             unit: nearest.data as usize,
-            method: AssignmentMethod::Suspect { distance_m: suspect_distance_m(point, nearest.geom()) },
+            method: AssignmentMethod::Suspect {
+                distance_m: suspect_distance_m(point, nearest.geom()),
+            },
         };
-        if nearest.distance_2(&p).sqrt() * METRES_PER_DEGREE * scale > NEAREST_LIMIT_M {
-            return Some(suspect);
+        if first_d2.sqrt() * METRES_PER_DEGREE * scale > NEAREST_LIMIT_M {
+            return Some(suspect());
         }
         let reach_lat = NEAREST_LIMIT_M / METRES_PER_DEGREE;
         let reach_lon = reach_lat / scale;
-        let search = AABB::from_corners([p[0] - reach_lon, p[1] - reach_lat], [p[0] + reach_lon, p[1] + reach_lat]);
+        let search = AABB::from_corners(
+            [p[0] - reach_lon, p[1] - reach_lat],
+            [p[0] + reach_lon, p[1] + reach_lat],
+        );
         let near = self
             .edges
             .locate_in_envelope_intersecting(&search)
             .map(|edge| (segment_distance_m(p, edge.geom(), scale), edge.data))
             .filter(|(distance_m, _)| *distance_m <= NEAREST_LIMIT_M)
             .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        Some(near.map_or(suspect, |(distance_m, unit)| Placement {
+        Some(near.map_or_else(suspect, |(distance_m, unit)| Placement {
             unit: unit as usize,
             method: AssignmentMethod::Nearest { distance_m },
         }))
@@ -267,28 +311,47 @@ impl BoundaryIndex {
     pub fn locate_naive(&self, point: LonLat) -> Option<Placement> {
         let p = [point.lon(), point.lat()];
         let coord = Coord { x: p[0], y: p[1] };
-        if let Some(unit) = self.units.iter().position(|unit| multi_intersects(&unit.geometry, coord)) {
-            return Some(Placement { unit, method: AssignmentMethod::Inside });
+        if let Some(unit) = self
+            .units
+            .iter()
+            .position(|unit| multi_intersects(&unit.geometry, coord))
+        {
+            return Some(Placement {
+                unit,
+                method: AssignmentMethod::Inside,
+            });
         }
         let scale = lon_scale(p[1]);
         let mut best_m: Option<(f64, u32)> = None;
         let mut best_d2: Option<(f64, u32, &Line<[f64; 2]>)> = None;
         for edge in &self.edges {
             let metres = segment_distance_m(p, edge.geom(), scale);
-            if best_m.is_none_or(|(m, unit)| metres.total_cmp(&m).then(edge.data.cmp(&unit)).is_lt()) {
+            if best_m
+                .is_none_or(|(m, unit)| metres.total_cmp(&m).then(edge.data.cmp(&unit)).is_lt())
+            {
                 best_m = Some((metres, edge.data));
             }
             let d2 = edge.distance_2(&p);
-            if best_d2.is_none_or(|(d, unit, _)| d2.total_cmp(&d).then(edge.data.cmp(&unit)).is_lt()) {
+            if best_d2
+                .is_none_or(|(d, unit, _)| d2.total_cmp(&d).then(edge.data.cmp(&unit)).is_lt())
+            {
                 best_d2 = Some((d2, edge.data, edge.geom()));
             }
         }
         let (metres, unit) = best_m?;
         if metres <= NEAREST_LIMIT_M {
-            return Some(Placement { unit: unit as usize, method: AssignmentMethod::Nearest { distance_m: metres } });
+            return Some(Placement {
+                unit: unit as usize,
+                method: AssignmentMethod::Nearest { distance_m: metres },
+            });
         }
         let (_, unit, line) = best_d2?;
-        Some(Placement { unit: unit as usize, method: AssignmentMethod::Suspect { distance_m: suspect_distance_m(point, line) } })
+        Some(Placement {
+            unit: unit as usize,
+            method: AssignmentMethod::Suspect {
+                distance_m: suspect_distance_m(point, line),
+            },
+        })
     }
 }
 
@@ -316,7 +379,11 @@ fn segment_distance_m(p: [f64; 2], segment: &Line<[f64; 2]>, scale: f64) -> f64 
     let (bx, by) = ((segment.to[0] - p[0]) * scale, segment.to[1] - p[1]);
     let (dx, dy) = (bx - ax, by - ay);
     let length_2 = dx * dx + dy * dy;
-    let t = if length_2 > 0.0 { (-(ax * dx + ay * dy) / length_2).clamp(0.0, 1.0) } else { 0.0 };
+    let t = if length_2 > 0.0 {
+        (-(ax * dx + ay * dy) / length_2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let (cx, cy) = (ax + t * dx, ay + t * dy);
     METRES_PER_DEGREE * (cx * cx + cy * cy).sqrt()
 }
@@ -348,7 +415,11 @@ mod tests {
         let mut island = square(139.5, 35.0, 0.01);
         island.0.extend(square(139.6, 35.0, 0.01).0);
         BoundaryIndex::new(
-            vec![unit("47202", square(139.1, 35.0, 0.1)), unit("47201", square(139.0, 35.0, 0.1)), unit("47203", island)],
+            vec![
+                unit("47202", square(139.1, 35.0, 0.1)),
+                unit("47201", square(139.0, 35.0, 0.1)),
+                unit("47203", island),
+            ],
             &[],
         )
     }
@@ -361,7 +432,10 @@ mod tests {
     fn inside_and_border_ties_go_to_smallest_code() {
         let index = index();
         let a = index.assign(at(139.05, 35.05)).unwrap();
-        assert_eq!((a.municipality.unwrap().as_str(), a.method), ("47201", AssignmentMethod::Inside));
+        assert_eq!(
+            (a.municipality.unwrap().as_str(), a.method),
+            ("47201", AssignmentMethod::Inside)
+        );
         let border = index.assign(at(139.1, 35.05)).unwrap();
         assert_eq!(border.municipality.unwrap().as_str(), "47201");
         let island = index.assign(at(139.605, 35.005)).unwrap();
@@ -374,14 +448,18 @@ mod tests {
         // 0.004° of latitude south of the squares ≈ 445 m
         let near = index.assign(at(139.15, 34.996)).unwrap();
         assert_eq!(near.municipality.as_ref().unwrap().as_str(), "47202");
-        let AssignmentMethod::Nearest { distance_m } = near.method else { panic!("{near:?}") };
+        let AssignmentMethod::Nearest { distance_m } = near.method else {
+            panic!("{near:?}")
+        };
         assert!((distance_m - 444.8).abs() < 1.0, "{distance_m}");
         // 0.005° ≈ 556 m: suspect, nearest candidate named, not assigned
         let far = index.assign(at(139.15, 34.995)).unwrap();
         assert_eq!(far.municipality, None);
         assert_eq!(far.region, None);
         assert_eq!(far.nearest.as_str(), "47202");
-        assert!(matches!(far.method, AssignmentMethod::Suspect { distance_m } if (distance_m - 556.0).abs() < 1.0));
+        assert!(
+            matches!(far.method, AssignmentMethod::Suspect { distance_m } if (distance_m - 556.0).abs() < 1.0)
+        );
     }
 
     #[test]

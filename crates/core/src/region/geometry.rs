@@ -1,8 +1,8 @@
 //! Region geometry: dissolve (union) of municipalities, simplification for
 //! drawing, geodesic area. Coordinates are WGS 84 degrees, x = lon, y = lat.
 
-use geo::orient::Direction;
 use geo::bool_ops::FillRule;
+use geo::orient::Direction;
 use geo::{unary_union, BooleanOps, GeodesicArea, MultiPolygon, Orient, Polygon, Simplify};
 
 /// Union of municipality boundaries: the boundary of a 二次医療圏.
@@ -21,7 +21,10 @@ use geo::{unary_union, BooleanOps, GeodesicArea, MultiPolygon, Orient, Polygon, 
 /// assert_eq!(region.0.len(), 1);
 /// ```
 pub fn dissolve<'a>(parts: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> MultiPolygon<f64> {
-    let oriented: Vec<MultiPolygon<f64>> = parts.into_iter().map(|part| part.orient(Direction::Default)).collect();
+    let oriented: Vec<MultiPolygon<f64>> = parts
+        .into_iter()
+        .map(|part| part.orient(Direction::Default))
+        .collect();
     unary_union(&oriented)
 }
 
@@ -82,12 +85,19 @@ mod tests {
 
     #[test]
     fn dissolve_merges_neighbours_keeps_islands_and_area() {
-        let parts = [square(139.0, 35.0, 0.1), square(139.1, 35.0, 0.1), square(140.0, 35.0, 0.01)];
+        let parts = [
+            square(139.0, 35.0, 0.1),
+            square(139.1, 35.0, 0.1),
+            square(140.0, 35.0, 0.01),
+        ];
         let union = dissolve(&parts);
         assert_eq!(union.0.len(), 2);
         let sum: f64 = parts.iter().map(area_m2).sum();
         let union_area = area_m2(&union);
-        assert!((union_area - sum).abs() / sum < 1e-6, "{union_area} vs {sum}");
+        assert!(
+            (union_area - sum).abs() / sum < 1e-6,
+            "{union_area} vs {sum}"
+        );
     }
 
     #[test]

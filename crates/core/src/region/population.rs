@@ -55,8 +55,12 @@ pub struct RegionPopulation {
 /// let regions = region_populations(&table, &rows);
 /// assert_eq!((regions[0].total, regions[0].under_15), (Some(15), Some(2)));
 /// ```
-pub fn region_populations(table: &RegionTable, rows: &[MunicipalPopulation]) -> Vec<RegionPopulation> {
-    let by_code: HashMap<&MunicipalityCode, &MunicipalPopulation> = rows.iter().map(|row| (&row.code, row)).collect();
+pub fn region_populations(
+    table: &RegionTable,
+    rows: &[MunicipalPopulation],
+) -> Vec<RegionPopulation> {
+    let by_code: HashMap<&MunicipalityCode, &MunicipalPopulation> =
+        rows.iter().map(|row| (&row.code, row)).collect();
     table
         .regions()
         .iter()
@@ -155,9 +159,16 @@ mod tests {
         };
         let rows = [row("47100", 1000), row("47130", 500), row("47201", 100)];
         let result = region_populations(&table, &rows);
-        assert_eq!((result[0].total, result[0].under_15), (Some(1100), Some(110)));
+        assert_eq!(
+            (result[0].total, result[0].under_15),
+            (Some(1100), Some(110))
+        );
         assert_eq!(result[1].total, None);
-        assert!(result[1].unknown_reason.as_ref().unwrap().contains("whole city only"));
+        assert!(result[1]
+            .unknown_reason
+            .as_ref()
+            .unwrap()
+            .contains("whole city only"));
         assert_eq!(result[2].total, None);
         assert!(result[3].unknown_reason.as_ref().unwrap().contains("47202"));
     }

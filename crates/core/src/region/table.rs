@@ -173,7 +173,8 @@ impl RegionTable {
     /// assert_eq!(table.region_of(&chigasaki).unwrap().as_str(), "1407");
     /// ```
     pub fn from_toml(text: &str) -> Result<Self, RegionTableError> {
-        let raw: RawTable = toml::from_str(text).map_err(|e| RegionTableError::Parse(e.to_string()))?;
+        let raw: RawTable =
+            toml::from_str(text).map_err(|e| RegionTableError::Parse(e.to_string()))?;
         Self::new(raw.prefecture, raw.designated_cities, raw.regions)
     }
 
@@ -216,11 +217,23 @@ impl RegionTable {
             if city.code.prefecture() != prefecture.code {
                 return Err(other(city.code.as_str()));
             }
-            if let Some(ward) = city.wards.iter().find(|ward| !region_of.contains_key(*ward)) {
-                return Err(RegionTableError::WardWithoutRegion { city: city.code.clone(), ward: ward.clone() });
+            if let Some(ward) = city
+                .wards
+                .iter()
+                .find(|ward| !region_of.contains_key(*ward))
+            {
+                return Err(RegionTableError::WardWithoutRegion {
+                    city: city.code.clone(),
+                    ward: ward.clone(),
+                });
             }
         }
-        Ok(Self { prefecture, designated_cities, regions, region_of })
+        Ok(Self {
+            prefecture,
+            designated_cities,
+            regions,
+            region_of,
+        })
     }
 
     /// The prefecture.
@@ -250,30 +263,51 @@ impl RegionTable {
         if let Some(region) = self.region_of.get(code) {
             return Some(region);
         }
-        let city = self.designated_cities.iter().find(|city| &city.code == code)?;
-        let mut regions = city.wards.iter().filter_map(|ward| self.region_of.get(ward));
+        let city = self
+            .designated_cities
+            .iter()
+            .find(|city| &city.code == code)?;
+        let mut regions = city
+            .wards
+            .iter()
+            .filter_map(|ward| self.region_of.get(ward));
         let first = regions.next()?;
         regions.all(|region| region == first).then_some(first)
     }
 
     /// The designated city a ward belongs to.
     pub fn city_of_ward(&self, ward: &MunicipalityCode) -> Option<&DesignatedCity> {
-        self.designated_cities.iter().find(|city| city.wards.contains(ward))
+        self.designated_cities
+            .iter()
+            .find(|city| city.wards.contains(ward))
     }
 
     /// Every (municipality, region) pair of the table, ordered by municipality code.
     pub fn membership(&self) -> BTreeMap<MunicipalityCode, RegionCode> {
-        self.region_of.iter().map(|(m, r)| (m.clone(), r.clone())).collect()
+        self.region_of
+            .iter()
+            .map(|(m, r)| (m.clone(), r.clone()))
+            .collect()
     }
 
     /// Compares the table with the N03 unit codes of the same prefecture (codes
     /// of other prefectures in `units` are ignored).
     pub fn coverage<'a>(&self, units: impl IntoIterator<Item = &'a MunicipalityCode>) -> Coverage {
-        let units: BTreeSet<&MunicipalityCode> =
-            units.into_iter().filter(|code| code.prefecture() == self.prefecture.code).collect();
+        let units: BTreeSet<&MunicipalityCode> = units
+            .into_iter()
+            .filter(|code| code.prefecture() == self.prefecture.code)
+            .collect();
         Coverage {
-            units_without_region: units.iter().filter(|c| !self.region_of.contains_key(**c)).map(|c| (*c).clone()).collect(),
-            listed_but_unknown: self.membership().into_keys().filter(|code| !units.contains(code)).collect(),
+            units_without_region: units
+                .iter()
+                .filter(|c| !self.region_of.contains_key(**c))
+                .map(|c| (*c).clone())
+                .collect(),
+            listed_but_unknown: self
+                .membership()
+                .into_keys()
+                .filter(|code| !units.contains(code))
+                .collect(),
         }
     }
 }
@@ -314,9 +348,18 @@ mod tests {
             name_ja = "北"
             municipalities = ["46201"]
         "#;
-        assert!(matches!(RegionTable::from_toml(text), Err(RegionTableError::OtherPrefecture { .. })));
-        let typo = text.replace("municipalities = [\"46201\"]", "municipalitys = [\"47201\"]");
-        assert!(matches!(RegionTable::from_toml(&typo), Err(RegionTableError::Parse(_))));
+        assert!(matches!(
+            RegionTable::from_toml(text),
+            Err(RegionTableError::OtherPrefecture { .. })
+        ));
+        let typo = text.replace(
+            "municipalities = [\"46201\"]",
+            "municipalitys = [\"47201\"]",
+        );
+        assert!(matches!(
+            RegionTable::from_toml(&typo),
+            Err(RegionTableError::Parse(_))
+        ));
     }
 
     #[test]
@@ -348,7 +391,13 @@ mod tests {
         assert_eq!(table.region_of(&code("47100")).unwrap().as_str(), "4701");
         assert_eq!(table.region_of(&code("47130")), None);
         assert!(!table.regions()[1].code_verified);
-        let coverage = table.coverage(&[code("47101"), code("47102"), code("47131"), code("47132"), code("47201")]);
+        let coverage = table.coverage(&[
+            code("47101"),
+            code("47102"),
+            code("47131"),
+            code("47132"),
+            code("47201"),
+        ]);
         assert_eq!(coverage.units_without_region, vec![code("47201")]);
         assert!(coverage.listed_but_unknown.is_empty());
     }

@@ -1,0 +1,259 @@
+//! Offline geocoding of Japanese addresses to 町丁目 (town) representative
+//! points, falling back to the municipality, with no network calls.
+//!
+//! Addresses are matched on keys from [`crate::normalize::fold_address`], so
+//! 「茅ケ崎市本村５－１５－１」 and 「茅ヶ崎市本村五丁目15番1号」 find the same town.
+
+use crate::normalize::fold_address;
+use crate::{LonLat, MunicipalityCode};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A 町丁目 representative point (e.g. from 位置参照情報 / Geolonia 住所データ).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TownPoint {
+    /// Municipality or ward the town is in.
+    pub municipality: MunicipalityCode,
+    /// Town name as published, e.g. 本村五丁目 or 朝日町一丁目.
+    pub town: String,
+    /// Representative point, WGS 84 lon/lat.
+    pub position: LonLat,
+}
+
+/// A municipality's names as written in addresses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MunicipalityName {
+    /// Five-digit code.
+    pub code: MunicipalityCode,
+    /// Prefecture name, e.g. 神奈川県.
+    pub prefecture: String,
+    /// Designated city (横浜市) or county (足柄下郡), when there is one.
+    pub county_or_city: Option<String>,
+    /// Own name: city, town, village or ward (茅ヶ崎市, 箱根町, 鶴見区).
+    pub name: String,
+    /// Point to use when only the municipality matches (e.g. the town hall or the
+    /// polygon's interior point); the mean of its town points when `None`.
+    pub representative: Option<LonLat>,
+}
+
+/// How precisely an address was placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    /// At a 町丁目 representative point.
+    Town,
+    /// At the municipality's representative point only.
+    Municipality,
+}
+
+impl Precision {
+    /// Stable text form (`town`, `municipality`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Town => "town",
+            Self::Municipality => "municipality",
+        }
+    }
+}
+
+/// Where an address was placed and on what evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeocodeMatch {
+    /// The point, WGS 84 lon/lat.
+    pub position: LonLat,
+    /// Town or municipality.
+    pub precision: Precision,
+    /// The municipality the address names.
+    pub municipality: MunicipalityCode,
+    /// The names that matched, e.g. 茅ヶ崎市本村五丁目.
+    pub matched: String,
+}
+
+struct Town {
+    key: String,
+    name: String,
+    position: LonLat,
+}
+
+struct Place {
+    code: MunicipalityCode,
+    display: String,
+    representative: Option<LonLat>,
+}
+
+/// An in-memory geocoder over municipality names and town points.
+pub struct Geocoder {
+    prefecture_keys: Vec<String>,
+    /// Folded municipality keys (with and without county, and designated city
+    /// names) → indexes into `places`, longest key first.
+    municipality_keys: Vec<(String, Vec<usize>)>,
+    places: Vec<Place>,
+    towns: HashMap<MunicipalityCode, Vec<Town>>,
+}
+
+impl std::fmt::Debug for Geocoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Geocoder")
+            .field("municipalities", &self.places.len())
+            .field("towns", &self.towns.values().map(Vec::len).sum::<usize>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Geocoder {
+    /// Builds a geocoder. Towns of municipalities not in `municipalities` are ignored.
+    pub fn new(municipalities: Vec<MunicipalityName>, towns: Vec<TownPoint>) -> Self {
+        let mut town_map: HashMap<MunicipalityCode, Vec<Town>> = HashMap::new();
+        for town in towns {
+            town_map.entry(town.municipality).or_default().push(Town {
+                key: fold_address(&town.town),
+                name: town.town,
+                position: town.position,
+            });
+        }
+        for list in town_map.values_mut() {
+            list.sort_by_key(|town| std::cmp::Reverse(town.key.chars().count()));
+        }
+        let mut keys: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut prefecture_keys: Vec<String> = Vec::new();
+        let mut places = Vec::with_capacity(municipalities.len());
+        for (index, m) in municipalities.into_iter().enumerate() {
+            let prefecture_key = fold_address(&m.prefecture);
+            if !prefecture_keys.contains(&prefecture_key) {
+                prefecture_keys.push(prefecture_key);
+            }
+            let full = format!("{}{}", m.county_or_city.as_deref().unwrap_or_default(), m.name);
+            keys.entry(fold_address(&full)).or_default().push(index);
+            match m.county_or_city.as_deref() {
+                // A designated city alone (横浜市) stands for all of its wards.
+                Some(city) if city.ends_with('市') => keys.entry(fold_address(city)).or_default().push(index),
+                // Addresses often leave out the county (箱根町 for 足柄下郡箱根町).
+                Some(_) => keys.entry(fold_address(&m.name)).or_default().push(index),
+                None => {}
+            }
+            places.push(Place { code: m.code, display: full, representative: m.representative });
+        }
+        let mut municipality_keys: Vec<(String, Vec<usize>)> = keys.into_iter().collect();
+        municipality_keys.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        prefecture_keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        Self { prefecture_keys, municipality_keys, places, towns: town_map }
+    }
+
+    /// Places `address` at its 町丁目 point, or its municipality when no town
+    /// matches; `None` when no municipality name is found.
+    ///
+    /// ```
+    /// use renkei_core::geocode::{Geocoder, MunicipalityName, Precision, TownPoint};
+    /// use renkei_core::{LonLat, MunicipalityCode};
+    /// let code = MunicipalityCode::new("14207").unwrap();
+    /// let geocoder = Geocoder::new(
+    ///     vec![MunicipalityName { code: code.clone(), prefecture: "神奈川県".into(), county_or_city: None, name: "茅ヶ崎市".into(), representative: None }],
+    ///     vec![TownPoint { municipality: code, town: "本村五丁目".into(), position: LonLat::new(139.415, 35.34).unwrap() }],
+    /// );
+    /// let found = geocoder.geocode("神奈川県茅ケ崎市本村５－１５－１").unwrap();
+    /// assert_eq!((found.precision, found.matched.as_str()), (Precision::Town, "茅ヶ崎市本村五丁目"));
+    /// ```
+    pub fn geocode(&self, address: &str) -> Option<GeocodeMatch> {
+        let key = fold_address(address);
+        let rest = self.prefecture_keys.iter().find_map(|p| key.strip_prefix(p.as_str())).unwrap_or(&key);
+        let (municipality_key, candidates) = self.municipality_keys.iter().find(|(k, _)| rest.starts_with(k.as_str()))?;
+        let after_municipality = &rest[municipality_key.len()..];
+        let best_town = candidates
+            .iter()
+            .filter_map(|&index| {
+                let place = &self.places[index];
+                let town = self.towns.get(&place.code)?.iter().find(|town| town_matches(after_municipality, &town.key))?;
+                Some((place, town))
+            })
+            .max_by_key(|(_, town)| town.key.chars().count());
+        if let Some((place, town)) = best_town {
+            return Some(GeocodeMatch {
+                position: town.position,
+                precision: Precision::Town,
+                municipality: place.code.clone(),
+                matched: format!("{}{}", place.display, town.name),
+            });
+        }
+        // Only a municipality: usable when the key names exactly one place.
+        let [index] = candidates.as_slice() else { return None };
+        let place = &self.places[*index];
+        let position = place.representative.or_else(|| self.mean_town_point(&place.code))?;
+        Some(GeocodeMatch {
+            position,
+            precision: Precision::Municipality,
+            municipality: place.code.clone(),
+            matched: place.display.clone(),
+        })
+    }
+
+    fn mean_town_point(&self, code: &MunicipalityCode) -> Option<LonLat> {
+        let towns = self.towns.get(code).filter(|t| !t.is_empty())?;
+        let n = towns.len() as f64;
+        let (lon, lat) = towns.iter().fold((0.0, 0.0), |(x, y), t| (x + t.position.lon(), y + t.position.lat()));
+        LonLat::new(lon / n, lat / n).ok()
+    }
+}
+
+/// True when `rest` starts with the town key and does not continue its number
+/// (「本村5」 must not match 「本村51-…」).
+fn town_matches(rest: &str, town_key: &str) -> bool {
+    !town_key.is_empty()
+        && rest.starts_with(town_key)
+        && !(town_key.ends_with(|c: char| c.is_ascii_digit()) && rest[town_key.len()..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(code: &str, county_or_city: Option<&str>, name: &str) -> MunicipalityName {
+        MunicipalityName {
+            code: MunicipalityCode::new(code).unwrap(),
+            prefecture: "神奈川県".into(),
+            county_or_city: county_or_city.map(str::to_owned),
+            name: name.into(),
+            representative: None,
+        }
+    }
+
+    fn town(code: &str, town: &str, lon: f64, lat: f64) -> TownPoint {
+        TownPoint { municipality: MunicipalityCode::new(code).unwrap(), town: town.into(), position: LonLat::new(lon, lat).unwrap() }
+    }
+
+    fn geocoder() -> Geocoder {
+        Geocoder::new(
+            vec![name("14101", Some("横浜市"), "鶴見区"), name("14102", Some("横浜市"), "神奈川区"), name("14384", Some("足柄下郡"), "箱根町")],
+            vec![
+                town("14101", "朝日町一丁目", 139.69, 35.50),
+                town("14101", "朝日町十一丁目", 139.70, 35.51),
+                town("14102", "架空町", 139.62, 35.48),
+                town("14384", "湯本", 139.10, 35.23),
+            ],
+        )
+    }
+
+    #[test]
+    fn town_numbers_do_not_run_into_each_other() {
+        let g = geocoder();
+        assert_eq!(g.geocode("横浜市鶴見区朝日町1-2-3").unwrap().matched, "横浜市鶴見区朝日町一丁目");
+        assert_eq!(g.geocode("横浜市鶴見区朝日町11-2").unwrap().matched, "横浜市鶴見区朝日町十一丁目");
+    }
+
+    #[test]
+    fn county_and_ward_may_be_left_out() {
+        let g = geocoder();
+        assert_eq!(g.geocode("箱根町湯本１００").unwrap().municipality.as_str(), "14384");
+        // 横浜市 without the ward: the town name decides the ward.
+        assert_eq!(g.geocode("神奈川県横浜市架空町5").unwrap().municipality.as_str(), "14102");
+    }
+
+    #[test]
+    fn municipality_fallback_and_no_match() {
+        let g = geocoder();
+        let found = g.geocode("神奈川県足柄下郡箱根町どこか").unwrap();
+        assert_eq!(found.precision, Precision::Municipality);
+        assert!(g.geocode("東京都千代田区丸の内1").is_none());
+        // 横浜市 alone with no town is ambiguous between wards: not placed.
+        assert!(g.geocode("横浜市どこか").is_none());
+    }
+}

@@ -1,0 +1,6 @@
+//! Tests of the real `renkei` binary: spawned on a free loopback port with a
+//! temporary SQLite file, driven over HTTP, stopped with SIGTERM.
+
+mod copy_store;
+mod serve;
+mod support;

@@ -1,0 +1,100 @@
+//! Spawning `renkei` and waiting for the line that says where it serves.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a server may take to start or stop.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A running `renkei serve`; killed on drop if still running.
+pub struct Server {
+    child: Child,
+    /// Base URL without the trailing slash, e.g. `http://127.0.0.1:40123`.
+    pub url: String,
+    log: Arc<Mutex<String>>,
+}
+
+pub fn renkei() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_renkei"));
+    command.env("RUST_LOG", "info").env_remove("RENKEI_DB").env_remove("RENKEI_BIND").env_remove("RENKEI_WEB_DIR");
+    command
+}
+
+/// Runs `renkei` with `args` in `dir` to completion.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    renkei().args(args).current_dir(dir).output().expect("renkei runs")
+}
+
+impl Server {
+    /// Starts `renkei serve --db DB --bind 127.0.0.1:0` in `dir` and waits for its URL.
+    pub fn start(dir: &Path, db: &Path) -> Self {
+        let mut child = renkei()
+            .args(["serve", "--bind", "127.0.0.1:0", "--web-dir", "no-web-client", "--db"])
+            .arg(db)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("renkei starts");
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (found, url) = mpsc::channel();
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(start) = line.find("renkei is serving on http://") {
+                    let rest = &line[start + "renkei is serving on ".len()..];
+                    let end = rest.find('/').map(|slash| rest[slash + 2..].find('/').unwrap() + slash + 2).unwrap();
+                    let _ = found.send(rest[..end].to_owned());
+                }
+                sink.lock().unwrap().push_str(&line);
+                sink.lock().unwrap().push('\n');
+            }
+        });
+        if let Ok(url) = url.recv_timeout(PATIENCE) {
+            Self { child, url, log }
+        } else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("renkei did not report its URL; log:\n{}", log.lock().unwrap());
+        }
+    }
+
+    /// Everything the server logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// GET `path` and parse the JSON body.
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = reqwest::get(format!("{}{path}", self.url)).await.expect("request succeeds");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub fn terminate(mut self) -> (ExitStatus, String) {
+        let status = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        assert!(status.success(), "kill -TERM works");
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                std::thread::sleep(Duration::from_millis(100)); // let the reader thread drain the pipe
+                return (status, self.log());
+            }
+            assert!(Instant::now() < deadline, "renkei did not stop after SIGTERM; log:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
