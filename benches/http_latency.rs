@@ -35,13 +35,23 @@ impl Measurement {
 
 #[tokio::main]
 async fn main() {
-    let store = renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default()).await.expect("store");
+    let store = renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
+        .await
+        .expect("store");
     let (source, facilities) = renkei_ingest::demo::demo_directory().expect("demo directory");
-    store.upsert_facilities(&source, &facilities).await.expect("demo stored");
+    store
+        .upsert_facilities(&source, &facilities)
+        .await
+        .expect("demo stored");
     let index = IndexHandle::new(load_index(store.as_ref()).await.expect("index"));
-    let config = HttpConfig { web_dir: "no-web-client".into(), ..HttpConfig::default() };
+    let config = HttpConfig {
+        web_dir: "no-web-client".into(),
+        ..HttpConfig::default()
+    };
     let app = router(AppState::new(store, index, config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("free port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("free port");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let server = tokio::spawn(async move { axum::serve(listener, app).await.expect("server") });
 
@@ -52,9 +62,21 @@ async fn main() {
     server.abort();
 
     println!("http_latency: {CONCURRENCY} concurrent clients, {} s per endpoint, demo directory ({} facilities)", DURATION.as_secs(), facilities.len());
-    println!("{:<32} {:>10} {:>10} {:>10} {:>9}", "endpoint", "req/s", "p50 µs", "p99 µs", "requests");
-    for (name, m) in [("GET /api/v1/facilities/{id}", &by_id), ("GET /api/v1/health (baseline)", &baseline)] {
-        println!("{name:<32} {:>10.0} {:>10} {:>10} {:>9}", m.per_second(), m.p50.as_micros(), m.p99.as_micros(), m.requests);
+    println!(
+        "{:<32} {:>10} {:>10} {:>10} {:>9}",
+        "endpoint", "req/s", "p50 µs", "p99 µs", "requests"
+    );
+    for (name, m) in [
+        ("GET /api/v1/facilities/{id}", &by_id),
+        ("GET /api/v1/health (baseline)", &baseline),
+    ] {
+        println!(
+            "{name:<32} {:>10.0} {:>10} {:>10} {:>9}",
+            m.per_second(),
+            m.p50.as_micros(),
+            m.p99.as_micros(),
+            m.requests
+        );
     }
     println!(
         "ratio facility/health: throughput {:.2}x, p50 {:.2}x, p99 {:.2}x",
@@ -66,7 +88,10 @@ async fn main() {
 
 /// Runs the load against `url`: warm-up, then `DURATION` of measured requests.
 async fn measure(url: &str) -> Measurement {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(CONCURRENCY).build().expect("client");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CONCURRENCY)
+        .build()
+        .expect("client");
     run_load(&client, url, WARM_UP).await;
     let started = Instant::now();
     let mut latencies = run_load(&client, url, DURATION).await;
@@ -74,7 +99,12 @@ async fn measure(url: &str) -> Measurement {
     latencies.sort_unstable();
     // Nearest-rank percentile: index = ceil(len × percent / 100) − 1.
     let at = |percent: usize| latencies[(latencies.len() * percent).div_ceil(100).max(1) - 1];
-    Measurement { requests: latencies.len(), elapsed, p50: at(50), p99: at(99) }
+    Measurement {
+        requests: latencies.len(),
+        elapsed,
+        p50: at(50),
+        p99: at(99),
+    }
 }
 
 /// `CONCURRENCY` tasks GET `url` back to back until `duration` has passed;

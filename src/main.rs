@@ -76,14 +76,16 @@ struct CopyStoreArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let outcome = tokio::runtime::Runtime::new().context("cannot start the async runtime").and_then(|runtime| {
-        runtime.block_on(async {
-            match cli.command {
-                Command::Serve(args) => serve(args).await,
-                Command::CopyStore(args) => copy_store(args).await,
-            }
-        })
-    });
+    let outcome = tokio::runtime::Runtime::new()
+        .context("cannot start the async runtime")
+        .and_then(|runtime| {
+            runtime.block_on(async {
+                match cli.command {
+                    Command::Serve(args) => serve(args).await,
+                    Command::CopyStore(args) => copy_store(args).await,
+                }
+            })
+        });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -96,7 +98,10 @@ fn main() -> ExitCode {
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = std::io::stderr().is_terminal();
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -115,30 +120,56 @@ async fn open_store(text: &str) -> Result<SharedStore> {
 async fn serve(args: ServeArgs) -> Result<()> {
     let store = open_store(&args.db).await?;
     load_demo_if_empty(store.as_ref()).await?;
-    let index = IndexHandle::new(load_index(store.as_ref()).await.context("cannot load the directory from the database")?);
+    let index = IndexHandle::new(
+        load_index(store.as_ref())
+            .await
+            .context("cannot load the directory from the database")?,
+    );
     let facilities = index.load().active_count();
     let _refresher = spawn_refresher(store.clone(), index.clone(), DEFAULT_REFRESH_PERIOD);
 
-    let listener = TcpListener::bind(&args.bind)
-        .await
-        .with_context(|| format!("cannot listen on {} (is another server using the port?)", args.bind))?;
-    let address = listener.local_addr().context("cannot read the bound address")?;
-    let config = HttpConfig { web_dir: args.web_dir, ..HttpConfig::default() };
+    let listener = TcpListener::bind(&args.bind).await.with_context(|| {
+        format!(
+            "cannot listen on {} (is another server using the port?)",
+            args.bind
+        )
+    })?;
+    let address = listener
+        .local_addr()
+        .context("cannot read the bound address")?;
+    let config = HttpConfig {
+        web_dir: args.web_dir,
+        ..HttpConfig::default()
+    };
     let app = router(AppState::new(store, index, config));
-    info!(facilities, "renkei is serving on http://{address}/ (API docs: http://{address}/api/docs)");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("the server stopped with an error")?;
+    info!(
+        facilities,
+        "renkei is serving on http://{address}/ (API docs: http://{address}/api/docs)"
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")?;
     info!("renkei stopped");
     Ok(())
 }
 
 /// On an empty database, loads the authored demo directory so there is something to see.
 async fn load_demo_if_empty(store: &dyn Store) -> Result<()> {
-    if store.count_facilities().await.context("cannot count facilities")? > 0 {
+    if store
+        .count_facilities()
+        .await
+        .context("cannot count facilities")?
+        > 0
+    {
         return Ok(());
     }
-    let (source, facilities) =
-        renkei_ingest::demo::demo_directory().context("the built-in demo directory is not valid")?;
-    let written = store.upsert_facilities(&source, &facilities).await.context("cannot store the demo directory")?;
+    let (source, facilities) = renkei_ingest::demo::demo_directory()
+        .context("the built-in demo directory is not valid")?;
+    let written = store
+        .upsert_facilities(&source, &facilities)
+        .await
+        .context("cannot store the demo directory")?;
     info!(inserted = written.inserted, source = %source.key, "database was empty: loaded the demo directory (デモデータ)");
     Ok(())
 }
@@ -175,9 +206,15 @@ async fn shutdown_signal() {
 async fn copy_store(args: CopyStoreArgs) -> Result<()> {
     let from = open_store(&args.from).await?;
     let to = open_store(&args.to).await?;
-    let summary = renkei_store::copy_store(from.as_ref(), to.as_ref()).await.with_context(|| {
-        format!("copying from {} to {} failed", DatabaseUrl::new(&args.from), DatabaseUrl::new(&args.to))
-    })?;
+    let summary = renkei_store::copy_store(from.as_ref(), to.as_ref())
+        .await
+        .with_context(|| {
+            format!(
+                "copying from {} to {} failed",
+                DatabaseUrl::new(&args.from),
+                DatabaseUrl::new(&args.to)
+            )
+        })?;
     println!(
         "{} 件の施設 ({} 出典) をコピーしました / copied {} facilities from {} sources: {} inserted, {} updated, {} unchanged",
         summary.facilities,

@@ -6,7 +6,11 @@ async fn serve_migrates_an_empty_database_loads_the_demo_and_stops_cleanly_on_si
     let db = dir.path().join("fresh.db");
     assert!(!db.exists());
     let server = Server::start(dir.path(), &db);
-    assert!(server.url.starts_with("http://127.0.0.1:") && !server.url.ends_with(":0"), "{}", server.url);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:") && !server.url.ends_with(":0"),
+        "{}",
+        server.url
+    );
 
     let (status, health) = server.get_json("/api/v1/health").await;
     assert_eq!(status, 200, "{health}");
@@ -19,14 +23,21 @@ async fn serve_migrates_an_empty_database_loads_the_demo_and_stops_cleanly_on_si
     assert_eq!(status, 200);
     let items = list["items"].as_array().unwrap();
     assert_eq!(items.len() as u64, facilities);
-    assert!(items.iter().all(|item| item["provenance"]["demo"] == true), "every demo record says so");
+    assert!(
+        items.iter().all(|item| item["provenance"]["demo"] == true),
+        "every demo record says so"
+    );
     assert!(db.exists(), "the SQLite file was created");
 
     let (exit, log) = server.terminate();
     assert!(exit.success(), "exit status {exit:?}; log:\n{log}");
     assert_eq!(exit.code(), Some(0));
     assert!(log.contains("renkei stopped"), "{log}");
-    assert_eq!(log.matches("renkei is serving on").count(), 1, "one line with the URL");
+    assert_eq!(
+        log.matches("renkei is serving on").count(),
+        1,
+        "one line with the URL"
+    );
 
     // Restarting on the same file keeps the data and does not load the demo twice.
     let again = Server::start(dir.path(), &db);
@@ -39,19 +50,43 @@ async fn serve_migrates_an_empty_database_loads_the_demo_and_stops_cleanly_on_si
 #[test]
 fn a_bad_database_url_is_a_plain_error_and_a_non_zero_exit() {
     let dir = tempfile::tempdir().unwrap();
-    let output = run(dir.path(), &["serve", "--bind", "127.0.0.1:0", "--db", "mysql://renkei:hunter2@localhost/renkei"]);
+    let output = run(
+        dir.path(),
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--db",
+            "mysql://renkei:hunter2@localhost/renkei",
+        ],
+    );
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("error"), "{stderr}");
     assert!(stderr.contains("cannot open the database"), "{stderr}");
-    assert!(stderr.contains("sqlite:"), "suggests what to use instead: {stderr}");
-    assert!(!stderr.contains("hunter2"), "the password is redacted: {stderr}");
+    assert!(
+        stderr.contains("sqlite:"),
+        "suggests what to use instead: {stderr}"
+    );
+    assert!(
+        !stderr.contains("hunter2"),
+        "the password is redacted: {stderr}"
+    );
 }
 
 #[test]
 fn an_unreadable_sqlite_path_is_a_plain_error() {
     let dir = tempfile::tempdir().unwrap();
-    let output = run(dir.path(), &["serve", "--bind", "127.0.0.1:0", "--db", "/nonexistent-dir/sub/renkei.db"]);
+    let output = run(
+        dir.path(),
+        &[
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--db",
+            "/nonexistent-dir/sub/renkei.db",
+        ],
+    );
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot open the database"), "{stderr}");

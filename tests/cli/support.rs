@@ -20,20 +20,35 @@ pub struct Server {
 
 pub fn renkei() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_renkei"));
-    command.env("RUST_LOG", "info").env_remove("RENKEI_DB").env_remove("RENKEI_BIND").env_remove("RENKEI_WEB_DIR");
+    command
+        .env("RUST_LOG", "info")
+        .env_remove("RENKEI_DB")
+        .env_remove("RENKEI_BIND")
+        .env_remove("RENKEI_WEB_DIR");
     command
 }
 
 /// Runs `renkei` with `args` in `dir` to completion.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
-    renkei().args(args).current_dir(dir).output().expect("renkei runs")
+    renkei()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("renkei runs")
 }
 
 impl Server {
     /// Starts `renkei serve --db DB --bind 127.0.0.1:0` in `dir` and waits for its URL.
     pub fn start(dir: &Path, db: &Path) -> Self {
         let mut child = renkei()
-            .args(["serve", "--bind", "127.0.0.1:0", "--web-dir", "no-web-client", "--db"])
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--web-dir",
+                "no-web-client",
+                "--db",
+            ])
             .arg(db)
             .current_dir(dir)
             .stdout(Stdio::null())
@@ -48,7 +63,10 @@ impl Server {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(start) = line.find("renkei is serving on http://") {
                     let rest = &line[start + "renkei is serving on ".len()..];
-                    let end = rest.find('/').map(|slash| rest[slash + 2..].find('/').unwrap() + slash + 2).unwrap();
+                    let end = rest
+                        .find('/')
+                        .map(|slash| rest[slash + 2..].find('/').unwrap() + slash + 2)
+                        .unwrap();
                     let _ = found.send(rest[..end].to_owned());
                 }
                 sink.lock().unwrap().push_str(&line);
@@ -60,7 +78,10 @@ impl Server {
         } else {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("renkei did not report its URL; log:\n{}", log.lock().unwrap());
+            panic!(
+                "renkei did not report its URL; log:\n{}",
+                log.lock().unwrap()
+            );
         }
     }
 
@@ -71,14 +92,20 @@ impl Server {
 
     /// GET `path` and parse the JSON body.
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
-        let response = reqwest::get(format!("{}{path}", self.url)).await.expect("request succeeds");
+        let response = reqwest::get(format!("{}{path}", self.url))
+            .await
+            .expect("request succeeds");
         let status = response.status().as_u16();
         (status, response.json().await.expect("JSON body"))
     }
 
     /// Sends SIGTERM and waits for the process to exit.
     pub fn terminate(mut self) -> (ExitStatus, String) {
-        let status = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
         assert!(status.success(), "kill -TERM works");
         let deadline = Instant::now() + PATIENCE;
         loop {
@@ -86,7 +113,11 @@ impl Server {
                 std::thread::sleep(Duration::from_millis(100)); // let the reader thread drain the pipe
                 return (status, self.log());
             }
-            assert!(Instant::now() < deadline, "renkei did not stop after SIGTERM; log:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "renkei did not stop after SIGTERM; log:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -59,9 +59,21 @@ impl DirectoryIndex {
         facilities.sort_by(|a, b| {
             (a.kind.as_str(), a.name.as_str(), a.id).cmp(&(b.kind.as_str(), b.name.as_str(), b.id))
         });
-        let by_id = facilities.iter().enumerate().map(|(i, facility)| (facility.id, i)).collect();
-        let active = facilities.iter().filter(|f| f.status == FacilityStatus::Active).count();
-        Self { facilities, by_id, active, data_version }
+        let by_id = facilities
+            .iter()
+            .enumerate()
+            .map(|(i, facility)| (facility.id, i))
+            .collect();
+        let active = facilities
+            .iter()
+            .filter(|f| f.status == FacilityStatus::Active)
+            .count();
+        Self {
+            facilities,
+            by_id,
+            active,
+            data_version,
+        }
     }
 
     /// The store data version this index was built from.
@@ -90,8 +102,13 @@ impl DirectoryIndex {
     }
 
     /// Every facility matching `query`, in index order.
-    pub fn filter<'a>(&'a self, query: &'a DirectoryQuery) -> impl Iterator<Item = &'a Facility> + 'a {
-        self.facilities.iter().filter(move |facility| matches(query, facility))
+    pub fn filter<'a>(
+        &'a self,
+        query: &'a DirectoryQuery,
+    ) -> impl Iterator<Item = &'a Facility> + 'a {
+        self.facilities
+            .iter()
+            .filter(move |facility| matches(query, facility))
     }
 
     /// Page `page` (from 1) of `per_page` facilities matching `query`, with the
@@ -99,10 +116,16 @@ impl DirectoryIndex {
     /// as 1 and `per_page` 0 gives an empty page with the total.
     pub fn page(&self, query: &DirectoryQuery, page: u32, per_page: u32) -> DirectoryPage<'_> {
         let per_page = usize::try_from(per_page).unwrap_or(usize::MAX);
-        let skip = usize::try_from(page.max(1) - 1).unwrap_or(usize::MAX).saturating_mul(per_page);
+        let skip = usize::try_from(page.max(1) - 1)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(per_page);
         let mut total = 0;
         let mut items = Vec::with_capacity(per_page.min(1024));
-        for facility in self.facilities.iter().filter(|facility| matches(query, facility)) {
+        for facility in self
+            .facilities
+            .iter()
+            .filter(|facility| matches(query, facility))
+        {
             if total >= skip && items.len() < per_page {
                 items.push(facility);
             }
@@ -116,7 +139,11 @@ fn matches(query: &DirectoryQuery, facility: &Facility) -> bool {
     if !query.include_closed && facility.status != FacilityStatus::Active {
         return false;
     }
-    if query.kind.as_ref().is_some_and(|kind| *kind != facility.kind) {
+    if query
+        .kind
+        .as_ref()
+        .is_some_and(|kind| *kind != facility.kind)
+    {
         return false;
     }
     if let Some(wanted) = &query.municipality {
@@ -171,7 +198,10 @@ const DESIGNATED_CITIES: [(&str, &str); 20] = [
 /// ```
 pub fn municipality_span(code: &MunicipalityCode) -> (&str, &str) {
     let text = code.as_str();
-    DESIGNATED_CITIES.iter().find(|(city, _)| *city == text).map_or((text, text), |&(city, last)| (city, last))
+    DESIGNATED_CITIES
+        .iter()
+        .find(|(city, _)| *city == text)
+        .map_or((text, text), |&(city, last)| (city, last))
 }
 
 /// True when a facility in municipality `code` is inside the area `filter`
@@ -203,7 +233,10 @@ mod tests {
             kind: KindCode::new(kind).unwrap(),
             name: name.into(),
             name_kana: None,
-            organization: Organization { name: "架空法人".into(), url: None },
+            organization: Organization {
+                name: "架空法人".into(),
+                url: None,
+            },
             location: Location {
                 address: "神奈川県架空市1-1".into(),
                 postal_code: None,
@@ -234,7 +267,12 @@ mod tests {
         closed.status = FacilityStatus::Closed;
         DirectoryIndex::build(
             vec![
-                facility("1", "visiting_nurse", "架空訪問看護ステーションさくら", Some("14207")),
+                facility(
+                    "1",
+                    "visiting_nurse",
+                    "架空訪問看護ステーションさくら",
+                    Some("14207"),
+                ),
                 facility("2", "hospital", "架空病院", Some("14110")),
                 facility("3", "clinic", "架空クリニック", Some("14131")),
                 closed,
@@ -248,7 +286,14 @@ mod tests {
         let index = sample();
         let all = DirectoryQuery::default();
         let names: Vec<_> = index.filter(&all).map(|f| f.name.as_str()).collect();
-        assert_eq!(names, ["架空クリニック", "架空病院", "架空訪問看護ステーションさくら"]);
+        assert_eq!(
+            names,
+            [
+                "架空クリニック",
+                "架空病院",
+                "架空訪問看護ステーションさくら"
+            ]
+        );
         let page = index.page(&all, 2, 2);
         assert_eq!((page.items.len(), page.total), (1, 3));
         assert!(index.page(&all, 9, 2).items.is_empty());
@@ -268,14 +313,23 @@ mod tests {
         assert_eq!(index.filter(&query(None, Some("14100"))).count(), 1);
         assert_eq!(index.filter(&query(None, Some("14130"))).count(), 1);
         assert_eq!(index.filter(&query(None, Some("14150"))).count(), 0);
-        let with_closed = DirectoryQuery { include_closed: true, ..query(None, Some("14207")) };
+        let with_closed = DirectoryQuery {
+            include_closed: true,
+            ..query(None, Some("14207"))
+        };
         assert_eq!(index.filter(&with_closed).count(), 2);
     }
 
     #[test]
     fn gets_by_id_including_closed() {
         let index = sample();
-        assert_eq!(index.get(FacilityId::from_source("test", "4")).unwrap().name, "架空クリニック閉");
+        assert_eq!(
+            index
+                .get(FacilityId::from_source("test", "4"))
+                .unwrap()
+                .name,
+            "架空クリニック閉"
+        );
         assert!(index.get(FacilityId::from_source("test", "none")).is_none());
     }
 }

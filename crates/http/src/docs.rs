@@ -45,7 +45,9 @@ pub fn render(doc: &Value) -> String {
         d = paragraphs(info["description"].as_str().unwrap_or("")),
     );
     let operations = operations(doc);
-    page.push_str("<nav><h2>エンドポイント <span class=\"en\" lang=\"en\">Endpoints</span></h2><ul>");
+    page.push_str(
+        "<nav><h2>エンドポイント <span class=\"en\" lang=\"en\">Endpoints</span></h2><ul>",
+    );
     for (path, method, op) in &operations {
         let _ = write!(
             page,
@@ -78,7 +80,10 @@ fn operations(doc: &Value) -> Vec<(&str, &str, &Value)> {
 }
 
 fn summary(op: &Value) -> &str {
-    op["summary"].as_str().or_else(|| op["description"].as_str()).unwrap_or("")
+    op["summary"]
+        .as_str()
+        .or_else(|| op["description"].as_str())
+        .unwrap_or("")
 }
 
 fn render_operation(page: &mut String, path: &str, method: &str, op: &Value) {
@@ -102,7 +107,11 @@ fn render_operation(page: &mut String, path: &str, method: &str, op: &Value) {
                 escape(parameter["name"].as_str().unwrap_or("")),
                 escape(parameter["in"].as_str().unwrap_or("")),
                 type_label(&parameter["schema"]),
-                if parameter["required"].as_bool().unwrap_or(false) { "はい yes" } else { "いいえ no" },
+                if parameter["required"].as_bool().unwrap_or(false) {
+                    "はい yes"
+                } else {
+                    "いいえ no"
+                },
                 escape(parameter["description"].as_str().unwrap_or("")),
             );
         }
@@ -117,7 +126,13 @@ fn render_operation(page: &mut String, path: &str, method: &str, op: &Value) {
             .as_object()
             .into_iter()
             .flatten()
-            .map(|(media, body)| format!("<code>{}</code> {}", escape(media), type_label(&body["schema"])))
+            .map(|(media, body)| {
+                format!(
+                    "<code>{}</code> {}",
+                    escape(media),
+                    type_label(&body["schema"])
+                )
+            })
             .collect();
         let _ = write!(
             page,
@@ -140,8 +155,12 @@ fn render_schemas(page: &mut String, schemas: &Value) {
             d = paragraphs(schema["description"].as_str().unwrap_or("")),
         );
         if let Some(properties) = schema["properties"].as_object() {
-            let required: Vec<&str> =
-                schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let required: Vec<&str> = schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             page.push_str("<table><tr><th>項目 Field</th><th>型 Type</th><th>必須 Required</th><th>説明 Description</th></tr>");
             for (field, property) in properties {
                 let _ = write!(
@@ -149,7 +168,11 @@ fn render_schemas(page: &mut String, schemas: &Value) {
                     "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     escape(field),
                     type_label(property),
-                    if required.contains(&field.as_str()) { "はい yes" } else { "いいえ no" },
+                    if required.contains(&field.as_str()) {
+                        "はい yes"
+                    } else {
+                        "いいえ no"
+                    },
                     escape(property["description"].as_str().unwrap_or("")),
                 );
             }
@@ -165,24 +188,45 @@ fn render_schemas(page: &mut String, schemas: &Value) {
 fn type_label(schema: &Value) -> String {
     if let Some(reference) = schema["$ref"].as_str() {
         let name = reference.rsplit('/').next().unwrap_or(reference);
-        return format!("<a href=\"#schema-{n}\"><code>{n}</code></a>", n = escape(name));
+        return format!(
+            "<a href=\"#schema-{n}\"><code>{n}</code></a>",
+            n = escape(name)
+        );
     }
     for combinator in ["oneOf", "anyOf", "allOf"] {
         if let Some(options) = schema[combinator].as_array() {
-            return options.iter().map(type_label).collect::<Vec<_>>().join(" | ");
+            return options
+                .iter()
+                .map(type_label)
+                .collect::<Vec<_>>()
+                .join(" | ");
         }
     }
     if let Some(values) = schema["enum"].as_array() {
-        return values.iter().map(|v| format!("<code>{}</code>", escape(&v.to_string()))).collect::<Vec<_>>().join(" | ");
+        return values
+            .iter()
+            .map(|v| format!("<code>{}</code>", escape(&v.to_string())))
+            .collect::<Vec<_>>()
+            .join(" | ");
     }
     let types: Vec<String> = match &schema["type"] {
         Value::String(name) => vec![name.clone()],
-        Value::Array(names) => names.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Value::Array(names) => names
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         _ => vec![],
     };
     let mut label = types
         .iter()
-        .map(|name| if name == "array" { format!("array of {}", type_label(&schema["items"])) } else { escape(name) })
+        .map(|name| {
+            if name == "array" {
+                format!("array of {}", type_label(&schema["items"]))
+            } else {
+                escape(name)
+            }
+        })
         .collect::<Vec<_>>()
         .join(" | ");
     if let Some(format) = schema["format"].as_str() {
@@ -196,7 +240,10 @@ fn type_label(schema: &Value) -> String {
 }
 
 fn anchor(method: &str, path: &str) -> String {
-    let slug: String = path.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let slug: String = path
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     format!("op-{method}{slug}")
 }
 

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use renkei_core::taxonomy::Term;
-use renkei_core::{Answer, Facility, FacilityStatus, Phone, Schedule, Service, Taxonomy, Verification, Visibility};
+use renkei_core::{
+    Answer, Facility, FacilityStatus, Phone, Schedule, Service, Taxonomy, Verification, Visibility,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -209,7 +211,11 @@ pub struct ProvenanceDto {
 
 impl From<&Term> for TermDto {
     fn from(term: &Term) -> Self {
-        Self { code: term.code.clone(), ja: term.ja.clone(), en: term.en.clone() }
+        Self {
+            code: term.code.clone(),
+            ja: term.ja.clone(),
+            en: term.en.clone(),
+        }
     }
 }
 
@@ -245,19 +251,27 @@ impl From<FacilityStatus> for StatusDto {
 
 impl From<&Verification> for VerificationDto {
     fn from(v: &Verification) -> Self {
-        Self { on: v.on, by_organization: v.by_organization.clone() }
+        Self {
+            on: v.on,
+            by_organization: v.by_organization.clone(),
+        }
     }
 }
 
 /// `tel:` URI of a Japanese number: digits and a leading `+` only.
 pub fn tel_link(number: &str) -> String {
-    let digits: String = number.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let digits: String = number
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
     format!("tel:{digits}")
 }
 
 /// The public phones of a list, staff-only ones removed.
 pub fn public_phones(phones: &[Phone]) -> impl Iterator<Item = &Phone> {
-    phones.iter().filter(|phone| phone.visibility == Visibility::Public)
+    phones
+        .iter()
+        .filter(|phone| phone.visibility == Visibility::Public)
 }
 
 impl From<&Facility> for FacilityDto {
@@ -268,7 +282,10 @@ impl From<&Facility> for FacilityDto {
             kind: f.kind.term().into(),
             name: f.name.clone(),
             name_kana: f.name_kana.clone(),
-            organization: OrganizationDto { name: f.organization.name.clone(), url: f.organization.url.clone() },
+            organization: OrganizationDto {
+                name: f.organization.name.clone(),
+                url: f.organization.url.clone(),
+            },
             location: LocationDto {
                 address: f.location.address.clone(),
                 postal_code: f.location.postal_code.clone(),
@@ -278,7 +295,11 @@ impl From<&Facility> for FacilityDto {
                 region_code: f.location.region.as_ref().map(ToString::to_string),
             },
             phones: public_phones(&f.phones)
-                .map(|p| PhoneDto { number: p.number.clone(), label: p.label.clone(), tel: tel_link(&p.number) })
+                .map(|p| PhoneDto {
+                    number: p.number.clone(),
+                    label: p.label.clone(),
+                    tel: tel_link(&p.number),
+                })
                 .collect(),
             url: f.url.clone(),
             services: f.services.iter().map(ServiceDto::from).collect(),
@@ -298,7 +319,11 @@ impl From<&Facility> for FacilityDto {
 
 /// The municipality a facility is listed under: assigned by position, else as stated.
 pub fn municipality_code(f: &Facility) -> Option<String> {
-    f.location.municipality.as_ref().or(f.location.stated_municipality.as_ref()).map(ToString::to_string)
+    f.location
+        .municipality
+        .as_ref()
+        .or(f.location.stated_municipality.as_ref())
+        .map(ToString::to_string)
 }
 
 impl From<&Service> for ServiceDto {
@@ -313,7 +338,9 @@ impl From<&Service> for ServiceDto {
                     ja: term.ja.clone(),
                     en: term.en.clone(),
                     answer: s.capability(&code).into(),
-                    verified: fact.and_then(|fact| fact.verified.as_ref()).map(VerificationDto::from),
+                    verified: fact
+                        .and_then(|fact| fact.verified.as_ref())
+                        .map(VerificationDto::from),
                 }
             })
             .collect();

@@ -88,8 +88,16 @@ pub struct ErrorDetail {
 
 impl ApiError {
     /// A 400 for parameter `field` with a Japanese and an English explanation.
-    pub fn bad_parameter(field: impl Into<String>, ja: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::BadParameter { field: field.into(), ja: ja.into(), en: en.into() }
+    pub fn bad_parameter(
+        field: impl Into<String>,
+        ja: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self::BadParameter {
+            field: field.into(),
+            ja: ja.into(),
+            en: en.into(),
+        }
     }
 
     /// A 500 wrapping any error; the source is logged, not shown.
@@ -112,17 +120,21 @@ impl ApiError {
     /// The stable code, message in Japanese and message in English.
     fn describe(&self) -> (&'static str, String, String) {
         match self {
-            Self::BadParameter { field, ja, en } => {
-                ("bad_parameter", format!("パラメータ {field} が不正です: {ja}"), format!("Parameter {field} is invalid: {en}"))
-            }
+            Self::BadParameter { field, ja, en } => (
+                "bad_parameter",
+                format!("パラメータ {field} が不正です: {ja}"),
+                format!("Parameter {field} is invalid: {en}"),
+            ),
             Self::BadBody(reason) => (
                 "bad_request_body",
                 format!("リクエスト本文を読めません: {reason}"),
                 format!("The request body cannot be read: {reason}"),
             ),
-            Self::NotFound { entity, id } => {
-                ("not_found", format!("{id} は見つかりません ({entity})"), format!("{entity} {id} was not found"))
-            }
+            Self::NotFound { entity, id } => (
+                "not_found",
+                format!("{id} は見つかりません ({entity})"),
+                format!("{entity} {id} was not found"),
+            ),
             Self::RouteNotFound => (
                 "route_not_found",
                 "このパスの API はありません。/api/docs を見てください".into(),
@@ -163,15 +175,27 @@ impl ApiError {
             Self::BadParameter { field, .. } => Some(field.clone()),
             _ => None,
         };
-        ErrorBody { error: ErrorDetail { code, message: format!("{ja} / {en}"), message_ja: ja, message_en: en, field } }
+        ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: format!("{ja} / {en}"),
+                message_ja: ja,
+                message_en: en,
+                field,
+            },
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
-            Self::Internal(source) => tracing::error!(error = %error_chain(source.as_ref()), "internal error"),
-            Self::Unavailable(source) => tracing::warn!(error = %error_chain(source), "store unavailable"),
+            Self::Internal(source) => {
+                tracing::error!(error = %error_chain(source.as_ref()), "internal error")
+            }
+            Self::Unavailable(source) => {
+                tracing::warn!(error = %error_chain(source), "store unavailable")
+            }
             _ => {}
         }
         (self.status(), axum::Json(self.body())).into_response()
@@ -204,9 +228,15 @@ impl From<axum::extract::rejection::QueryRejection> for ApiError {
     fn from(rejection: axum::extract::rejection::QueryRejection) -> Self {
         // serde_path_to_error gives "Failed to deserialize query string: FIELD: reason".
         let text = rejection.body_text();
-        let detail = text.split_once(": ").map_or(text.as_str(), |(_, rest)| rest);
+        let detail = text
+            .split_once(": ")
+            .map_or(text.as_str(), |(_, rest)| rest);
         let (field, reason) = detail.split_once(": ").unwrap_or(("query", detail));
-        Self::bad_parameter(field, format!("読み取れません ({reason})"), format!("cannot be read ({reason})"))
+        Self::bad_parameter(
+            field,
+            format!("読み取れません ({reason})"),
+            format!("cannot be read ({reason})"),
+        )
     }
 }
 
@@ -224,7 +254,11 @@ impl From<axum::extract::rejection::PathRejection> for ApiError {
             _ => "path".to_owned(),
         };
         let reason = rejection.body_text();
-        Self::bad_parameter(field, format!("読み取れません ({reason})"), format!("cannot be read ({reason})"))
+        Self::bad_parameter(
+            field,
+            format!("読み取れません ({reason})"),
+            format!("cannot be read ({reason})"),
+        )
     }
 }
 

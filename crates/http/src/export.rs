@@ -113,7 +113,12 @@ impl From<&Facility> for FlatFacility {
         let term = f.kind.term();
         let capabilities = Taxonomy::builtin()
             .capability_codes()
-            .map(|code| (format!("capability_{code}"), AnswerDto::from(f.capability(&code)).as_str()))
+            .map(|code| {
+                (
+                    format!("capability_{code}"),
+                    AnswerDto::from(f.capability(&code)).as_str(),
+                )
+            })
             .collect();
         Self {
             id: f.id.to_string(),
@@ -129,7 +134,10 @@ impl From<&Facility> for FlatFacility {
             lat: f.location.position.map(renkei_core::LonLat::lat),
             municipality_code: municipality_code(f),
             region_code: f.location.region.as_ref().map(ToString::to_string),
-            phones: public_phones(&f.phones).map(|p| p.number.as_str()).collect::<Vec<_>>().join(" / "),
+            phones: public_phones(&f.phones)
+                .map(|p| p.number.as_str())
+                .collect::<Vec<_>>()
+                .join(" / "),
             url: f.url.clone(),
             status: f.status.as_str().to_owned(),
             capabilities,
@@ -148,7 +156,10 @@ impl From<&Facility> for Feature {
         Self {
             kind: "Feature",
             id: f.id.to_string(),
-            geometry: f.location.position.map(|p| Point { kind: "Point", coordinates: p.into() }),
+            geometry: f.location.position.map(|p| Point {
+                kind: "Point",
+                coordinates: p.into(),
+            }),
             properties: f.into(),
         }
     }
@@ -162,15 +173,30 @@ pub fn geojson_response(body: &impl Serialize) -> ApiResult<Response> {
 
 /// The CSV export of `facilities`: UTF-8 with BOM, a header row of
 /// `日本語 (code)` names, one row per facility, downloaded as `filename`.
-pub fn csv_response<'a>(facilities: impl Iterator<Item = &'a Facility>, filename: &str) -> ApiResult<Response> {
+pub fn csv_response<'a>(
+    facilities: impl Iterator<Item = &'a Facility>,
+    filename: &str,
+) -> ApiResult<Response> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(csv_header()).map_err(ApiError::internal)?;
+    writer
+        .write_record(csv_header())
+        .map_err(ApiError::internal)?;
     for facility in facilities {
-        writer.write_record(csv_row(&FlatFacility::from(facility))).map_err(ApiError::internal)?;
+        writer
+            .write_record(csv_row(&FlatFacility::from(facility)))
+            .map_err(ApiError::internal)?;
     }
-    let bytes = writer.into_inner().map_err(|e| ApiError::internal(e.to_string()))?;
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     let disposition = format!("attachment; filename=\"{filename}\"");
-    Ok(([(header::CONTENT_TYPE, CSV_MEDIA_TYPE.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+    Ok((
+        [
+            (header::CONTENT_TYPE, CSV_MEDIA_TYPE.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
         .into_response())
 }
 
@@ -196,14 +222,22 @@ const LEADING_COLUMNS: [Column; 16] = [
     ("種別", "kind_ja", |r| text(&r.kind_ja)),
     ("種別(英語)", "kind_en", |r| text(&r.kind_en)),
     ("名称", "name", |r| text(&r.name)),
-    ("名称カナ", "name_kana", |r| optional(r.name_kana.as_ref())),
+    ("名称カナ", "name_kana", |r| {
+        optional(r.name_kana.as_ref())
+    }),
     ("運営法人", "organization", |r| text(&r.organization)),
     ("住所", "address", |r| text(&r.address)),
-    ("郵便番号", "postal_code", |r| optional(r.postal_code.as_ref())),
+    ("郵便番号", "postal_code", |r| {
+        optional(r.postal_code.as_ref())
+    }),
     ("経度", "lon", |r| number(r.lon)),
     ("緯度", "lat", |r| number(r.lat)),
-    ("市区町村コード", "municipality_code", |r| optional(r.municipality_code.as_ref())),
-    ("二次医療圏コード", "region_code", |r| optional(r.region_code.as_ref())),
+    ("市区町村コード", "municipality_code", |r| {
+        optional(r.municipality_code.as_ref())
+    }),
+    ("二次医療圏コード", "region_code", |r| {
+        optional(r.region_code.as_ref())
+    }),
     ("電話番号", "phones", |r| text(&r.phones)),
     ("URL", "url", |r| optional(r.url.as_ref())),
     ("状態", "status", |r| text(&r.status)),
@@ -212,7 +246,9 @@ const LEADING_COLUMNS: [Column; 16] = [
 /// Columns after the capabilities.
 const TRAILING_COLUMNS: [Column; 6] = [
     ("出典", "source", |r| text(&r.source)),
-    ("出典ID", "source_record_id", |r| text(&r.source_record_id)),
+    ("出典ID", "source_record_id", |r| {
+        text(&r.source_record_id)
+    }),
     ("取込日時", "imported_at", |r| text(&r.imported_at)),
     ("ライセンス", "licence", |r| text(&r.licence)),
     ("クレジット", "attribution", |r| text(&r.attribution)),
@@ -220,25 +256,40 @@ const TRAILING_COLUMNS: [Column; 6] = [
 ];
 
 fn csv_header() -> Vec<String> {
-    let capabilities = Taxonomy::builtin().capabilities.iter().map(|t| format!("{} (capability_{})", t.ja, t.code));
+    let capabilities = Taxonomy::builtin()
+        .capabilities
+        .iter()
+        .map(|t| format!("{} (capability_{})", t.ja, t.code));
     LEADING_COLUMNS
         .iter()
         .map(|(ja, code, _)| format!("{ja} ({code})"))
         .chain(capabilities)
-        .chain(TRAILING_COLUMNS.iter().map(|(ja, code, _)| format!("{ja} ({code})")))
+        .chain(
+            TRAILING_COLUMNS
+                .iter()
+                .map(|(ja, code, _)| format!("{ja} ({code})")),
+        )
         .collect()
 }
 
 fn csv_row(row: &FlatFacility) -> Vec<String> {
     let capabilities = Taxonomy::builtin().capabilities.iter().map(|term| {
         let key = format!("capability_{}", term.code);
-        row.capabilities.get(&key).copied().unwrap_or("unknown").to_owned()
+        row.capabilities
+            .get(&key)
+            .copied()
+            .unwrap_or("unknown")
+            .to_owned()
     });
     LEADING_COLUMNS
         .iter()
         .map(|(_, _, read)| spreadsheet_safe(read(row)))
         .chain(capabilities)
-        .chain(TRAILING_COLUMNS.iter().map(|(_, _, read)| spreadsheet_safe(read(row))))
+        .chain(
+            TRAILING_COLUMNS
+                .iter()
+                .map(|(_, _, read)| spreadsheet_safe(read(row))),
+        )
         .collect()
 }
 
@@ -259,14 +310,18 @@ mod tests {
 
     #[test]
     fn header_and_rows_have_the_same_width() {
-        let width = LEADING_COLUMNS.len() + Taxonomy::builtin().capabilities.len() + TRAILING_COLUMNS.len();
+        let width =
+            LEADING_COLUMNS.len() + Taxonomy::builtin().capabilities.len() + TRAILING_COLUMNS.len();
         assert_eq!(csv_header().len(), width);
         assert!(csv_header()[4].starts_with("名称"));
     }
 
     #[test]
     fn formula_like_text_is_defused() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")".into()), "'=HYPERLINK(\"x\")");
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"x\")".into()),
+            "'=HYPERLINK(\"x\")"
+        );
         assert_eq!(spreadsheet_safe("-1+1".into()), "'-1+1");
         assert_eq!(spreadsheet_safe("-12.5".into()), "-12.5");
         assert_eq!(spreadsheet_safe("架空病院".into()), "架空病院");

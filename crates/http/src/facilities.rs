@@ -31,7 +31,9 @@ pub const TOTAL_COUNT_HEADER: HeaderName = HeaderName::from_static("x-total-coun
 
 /// Routes of this area, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/facilities", get(list_facilities)).route("/facilities/{id}", get(get_facility))
+    Router::new()
+        .route("/facilities", get(list_facilities))
+        .route("/facilities/{id}", get(get_facility))
 }
 
 /// Response formats.
@@ -101,8 +103,12 @@ pub async fn list_facilities(
 ) -> ApiResult<Response> {
     let format = negotiate(params.format.as_deref(), &headers)?;
     let query = DirectoryQuery {
-        kind: present(params.kind.as_deref()).map(parse_kind).transpose()?,
-        municipality: present(params.municipality.as_deref()).map(parse_municipality).transpose()?,
+        kind: present(params.kind.as_deref())
+            .map(parse_kind)
+            .transpose()?,
+        municipality: present(params.municipality.as_deref())
+            .map(parse_municipality)
+            .transpose()?,
         include_closed: false,
     };
     let (default_per_page, max_per_page) = match format {
@@ -110,7 +116,8 @@ pub async fn list_facilities(
         Format::Geojson | Format::Csv => (EXPORT_MAX_PER_PAGE, EXPORT_MAX_PER_PAGE),
     };
     let page = parse_number("page", params.page.as_deref(), 1, u32::MAX)?.unwrap_or(1);
-    let per_page = parse_number("per_page", params.per_page.as_deref(), 1, max_per_page)?.unwrap_or(default_per_page);
+    let per_page = parse_number("per_page", params.per_page.as_deref(), 1, max_per_page)?
+        .unwrap_or(default_per_page);
 
     let index = state.index.load();
     let found = index.page(&query, page, per_page);
@@ -129,8 +136,12 @@ pub async fn list_facilities(
         })?,
         Format::Csv => csv_response(found.items.iter().copied(), "renkei-facilities.csv")?,
     };
-    response.headers_mut().insert(TOTAL_COUNT_HEADER, HeaderValue::from(total));
-    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept"));
+    response
+        .headers_mut()
+        .insert(TOTAL_COUNT_HEADER, HeaderValue::from(total));
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept"));
     Ok(response)
 }
 
@@ -165,14 +176,23 @@ pub async fn get_facility(
         )
     })?;
     let index = state.index.load();
-    let facility =
-        index.get(FacilityId(id)).ok_or_else(|| ApiError::NotFound { entity: "facility", id: id.to_string() })?;
+    let facility = index
+        .get(FacilityId(id))
+        .ok_or_else(|| ApiError::NotFound {
+            entity: "facility",
+            id: id.to_string(),
+        })?;
     let mut response = match format {
         Format::Json => AppJson(FacilityDto::from(facility)).into_response(),
         Format::Geojson => geojson_response(&Feature::from(facility))?,
-        Format::Csv => csv_response(std::iter::once(facility), &format!("renkei-facility-{id}.csv"))?,
+        Format::Csv => csv_response(
+            std::iter::once(facility),
+            &format!("renkei-facility-{id}.csv"),
+        )?,
     };
-    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept"));
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept"));
     Ok(response)
 }
 
@@ -190,7 +210,10 @@ fn negotiate(format: Option<&str>, headers: &HeaderMap) -> ApiResult<Format> {
             )),
         };
     }
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     Ok(if accept.contains("application/geo+json") {
         Format::Geojson
     } else if accept.contains("text/csv") {
@@ -206,7 +229,11 @@ fn present(value: Option<&str>) -> Option<&str> {
 
 fn parse_kind(text: &str) -> ApiResult<KindCode> {
     KindCode::new(text).map_err(|error| {
-        ApiError::bad_parameter("kind", format!("種別コード {text:?} はありません ({error})"), error.to_string())
+        ApiError::bad_parameter(
+            "kind",
+            format!("種別コード {text:?} はありません ({error})"),
+            error.to_string(),
+        )
     })
 }
 
@@ -222,7 +249,9 @@ fn parse_municipality(text: &str) -> ApiResult<MunicipalityCode> {
 
 /// An optional whole number in `min..=max`; anything else is a 400 naming `field`.
 fn parse_number(field: &str, text: Option<&str>, min: u32, max: u32) -> ApiResult<Option<u32>> {
-    let Some(text) = present(text) else { return Ok(None) };
+    let Some(text) = present(text) else {
+        return Ok(None);
+    };
     match text.parse::<u32>() {
         Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
         _ if max == u32::MAX => Err(ApiError::bad_parameter(
@@ -248,14 +277,21 @@ mod tests {
         assert_eq!(parse_number("page", Some(""), 1, 10).unwrap(), None);
         for bad in ["0", "11", "-1", "x", "1e3", "99999999999"] {
             let error = parse_number("per_page", Some(bad), 1, 10).unwrap_err();
-            assert_eq!(error.body().error.field.as_deref(), Some("per_page"), "{bad}");
+            assert_eq!(
+                error.body().error.field.as_deref(),
+                Some("per_page"),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn format_parameter_wins_over_accept() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_static("application/geo+json"));
+        headers.insert(
+            header::ACCEPT,
+            HeaderValue::from_static("application/geo+json"),
+        );
         assert_eq!(negotiate(None, &headers).unwrap(), Format::Geojson);
         assert_eq!(negotiate(Some("csv"), &headers).unwrap(), Format::Csv);
         assert_eq!(negotiate(None, &HeaderMap::new()).unwrap(), Format::Json);

@@ -62,7 +62,10 @@ pub async fn health(State(state): State<AppState>) -> Response {
             HealthStatus::Degraded
         }
         Err(_) => {
-            tracing::warn!(timeout_s = PING_TIMEOUT.as_secs(), "health: database ping timed out");
+            tracing::warn!(
+                timeout_s = PING_TIMEOUT.as_secs(),
+                "health: database ping timed out"
+            );
             HealthStatus::Degraded
         }
     };

@@ -82,7 +82,9 @@ async fn refresh_loop(store: SharedStore, index: IndexHandle, period: Duration) 
                 warn!("change feed closed; index refresh falls back to polling the data version");
                 feed = None;
             }
-            Wake::Change(ChangeEvent::Committed { data_version }) if data_version <= index.load().data_version() => {
+            Wake::Change(ChangeEvent::Committed { data_version })
+                if data_version <= index.load().data_version() =>
+            {
                 debug!(data_version, "change already in the index");
             }
             Wake::Change(_) | Wake::Tick => refresh_if_stale(store.as_ref(), &index).await,
@@ -126,7 +128,10 @@ async fn refresh(store: &dyn Store, index: &IndexHandle) {
             let (facilities, data_version) = (fresh.len(), fresh.data_version());
             index.store(fresh);
             let elapsed_ms = started.elapsed().as_millis();
-            info!(facilities, data_version, elapsed_ms, "directory index refreshed");
+            info!(
+                facilities,
+                data_version, elapsed_ms, "directory index refreshed"
+            );
         }
         Err(error) => warn!(%error, "reloading the directory failed; serving the current index"),
     }

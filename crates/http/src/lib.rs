@@ -86,7 +86,11 @@ pub struct AppState {
 impl AppState {
     /// State serving `index` from `store` with `config`.
     pub fn new(store: SharedStore, index: IndexHandle, config: HttpConfig) -> Self {
-        Self { store, index, config: Arc::new(config) }
+        Self {
+            store,
+            index,
+            config: Arc::new(config),
+        }
     }
 }
 
@@ -99,8 +103,13 @@ pub fn router(state: AppState) -> Router {
 /// All routes without middleware: `/api/v1/…`, `/api/docs`, `/openapi.json`,
 /// and the web client as the fallback for every other path.
 pub fn routes(state: AppState) -> Router {
-    let v1 = Router::new().merge(health::routes()).merge(facilities::routes());
-    let api = Router::new().nest("/v1", v1).route("/docs", get(docs::api_docs)).fallback(route_not_found);
+    let v1 = Router::new()
+        .merge(health::routes())
+        .merge(facilities::routes());
+    let api = Router::new()
+        .nest("/v1", v1)
+        .route("/docs", get(docs::api_docs))
+        .fallback(route_not_found);
     Router::new()
         .nest("/api", api)
         .route("/openapi.json", get(openapi::openapi_json))
@@ -124,7 +133,10 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
-                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout)),
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    config.request_timeout,
+                )),
         )
         .layer(axum::middleware::map_response(json_for_bare_errors))
         .layer(
@@ -142,7 +154,10 @@ async fn route_not_found() -> ApiError {
 }
 
 /// A panicking handler becomes a logged, generic JSON 500.
-#[expect(clippy::needless_pass_by_value, reason = "CatchPanicLayer hands the payload over by value")]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "CatchPanicLayer hands the payload over by value"
+)]
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let message = panic
         .downcast_ref::<String>()

@@ -42,19 +42,47 @@ struct CommonErrors;
 impl Modify for CommonErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let common = [
-            ("405", "Method not allowed on this path / このメソッドは使えません"),
-            ("413", "Request body larger than 1 MiB / リクエスト本文が大きすぎます"),
-            ("500", "Internal error; the message is generic / サーバー内部エラー"),
-            ("503", "Timed out or database unavailable / 時間切れ、またはデータベースに接続できません"),
+            (
+                "405",
+                "Method not allowed on this path / このメソッドは使えません",
+            ),
+            (
+                "413",
+                "Request body larger than 1 MiB / リクエスト本文が大きすぎます",
+            ),
+            (
+                "500",
+                "Internal error; the message is generic / サーバー内部エラー",
+            ),
+            (
+                "503",
+                "Timed out or database unavailable / 時間切れ、またはデータベースに接続できません",
+            ),
         ];
         for item in openapi.paths.paths.values_mut() {
-            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
             for operation in operations.into_iter().flatten() {
                 for (status, description) in common {
-                    operation.responses.responses.entry(status.to_owned()).or_insert_with(|| {
-                        let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
-                        ResponseBuilder::new().description(description).content("application/json", content).build().into()
-                    });
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            let content = ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                .build();
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content("application/json", content)
+                                .build()
+                                .into()
+                        });
                 }
             }
         }
@@ -64,7 +92,9 @@ impl Modify for CommonErrors {
 /// The generated document as JSON, built once.
 pub fn document() -> &'static serde_json::Value {
     static DOCUMENT: OnceLock<serde_json::Value> = OnceLock::new();
-    DOCUMENT.get_or_init(|| serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises"))
+    DOCUMENT.get_or_init(|| {
+        serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises")
+    })
 }
 
 /// OpenAPI 3.1 document of this API.
@@ -75,5 +105,9 @@ pub fn document() -> &'static serde_json::Value {
     responses((status = 200, description = "OpenAPI 3.1 document", content_type = "application/json", body = Object))
 )]
 pub async fn openapi_json() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], document().to_string()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        document().to_string(),
+    )
+        .into_response()
 }

@@ -4,6 +4,7 @@
 
 use crate::table::{RowError, Table};
 use crate::text::{decode, is_zip, unzip, SourceEncoding};
+use crate::mapping::Mapping;
 use crate::{kaigo, mhlw, wamnet, IngestError, IngestResult};
 use chrono::{DateTime, Utc};
 use renkei_core::Facility;
@@ -73,6 +74,25 @@ fn sources() -> &'static HashMap<String, SourceEntry> {
     })
 }
 
+/// How to read a file: an official format, or a CSV with a mapping file.
+#[derive(Debug, Clone)]
+pub enum Format {
+    /// One of the official lists.
+    Official(Importer),
+    /// Any CSV read through a column mapping.
+    Mapped(Mapping),
+}
+
+impl Format {
+    /// Where the records of this format come from.
+    pub fn source(&self) -> SourceInfo {
+        match self {
+            Self::Official(importer) => importer.source(),
+            Self::Mapped(mapping) => mapping.source(),
+        }
+    }
+}
+
 /// One file's worth of records, ready for the store.
 #[derive(Debug)]
 pub struct ParsedFile {
@@ -90,24 +110,25 @@ pub struct ParsedFile {
     pub rows_read: usize,
 }
 
-/// Parses `bytes` (a CSV, or a zip of CSVs) read from `file` with `importer`.
+/// Parses `bytes` (a CSV, or a zip of CSVs) read from `file` in `format`.
 /// A structurally wrong file is an error; bad rows are rejected alone.
-pub fn parse_file(importer: Importer, file: &str, bytes: &[u8], imported_at: DateTime<Utc>) -> IngestResult<Vec<ParsedFile>> {
+pub fn parse_file(format: &Format, file: &str, bytes: &[u8], imported_at: DateTime<Utc>) -> IngestResult<Vec<ParsedFile>> {
     let members = if is_zip(bytes) { unzip(file, bytes, &[".csv"])? } else { vec![(file.to_owned(), bytes.to_vec())] };
     members
         .into_iter()
         .map(|(name, content)| {
             let (text, encoding) = decode(&name, &content)?;
             let table = Table::parse(&name, &text)?;
-            let parsed = match importer {
-                Importer::MhlwFacilities => mhlw::parse(&table)?,
-                Importer::Kaigo => kaigo::parse(&table)?,
-                Importer::Wamnet => wamnet::parse(&table)?,
+            let parsed = match format {
+                Format::Official(Importer::MhlwFacilities) => mhlw::parse(&table)?,
+                Format::Official(Importer::Kaigo) => kaigo::parse(&table)?,
+                Format::Official(Importer::Wamnet) => wamnet::parse(&table)?,
+                Format::Mapped(mapping) => mapping.parse_rows(&table)?,
             };
             if table.is_empty() {
                 return Err(IngestError::Format { file: name, reason: "the file has a header but no data rows".into() });
             }
-            let source = importer.source();
+            let source = format.source();
             let mut seen = HashSet::new();
             let mut rejected = parsed.rejected;
             let mut facilities = Vec::with_capacity(parsed.drafts.len());
@@ -160,7 +181,7 @@ mod tests {
     fn shift_jis_file_with_duplicate_rows() {
         let text = "事業所番号,事業所名,住所,緯度,経度\n1400000001,架空ステーション,神奈川県架空市1,35.1,139.1\n1400000001,架空ステーション,神奈川県架空市1,35.1,139.1\n";
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
-        let files = parse_file(Importer::Kaigo, "jigyosho_130.csv", &bytes, Utc::now()).unwrap();
+        let files = parse_file(&Format::Official(Importer::Kaigo), "jigyosho_130.csv", &bytes, Utc::now()).unwrap();
         assert_eq!(files[0].encoding, SourceEncoding::ShiftJis);
         assert_eq!(files[0].facilities.len(), 1);
         assert_eq!(files[0].facilities[0].name, "架空ステーション");
@@ -171,7 +192,7 @@ mod tests {
 
     #[test]
     fn wrong_file_names_missing_columns() {
-        let err = parse_file(Importer::Wamnet, "x.csv", "a,b\n1,2\n".as_bytes(), Utc::now()).unwrap_err();
+        let err = parse_file(&Format::Official(Importer::Wamnet), "x.csv", "a,b\n1,2\n".as_bytes(), Utc::now()).unwrap_err();
         assert!(err.to_string().contains("事業所番号"), "{err}");
     }
 }

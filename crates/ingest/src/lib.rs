@@ -9,6 +9,7 @@ pub mod demo;
 pub mod draft;
 pub mod import;
 pub mod kaigo;
+pub mod mapping;
 pub mod mhlw;
 pub mod parse;
 pub mod n03;

@@ -118,6 +118,19 @@ impl Table {
         Ok(positions)
     }
 
+    /// Position of the column headed exactly `name`; when `required`, a missing
+    /// column is a format error naming it.
+    pub fn column_named(&self, name: &str, required: bool) -> IngestResult<Option<usize>> {
+        let found = self.headers.iter().position(|h| h == name);
+        if found.is_none() && required {
+            return Err(IngestError::Format {
+                file: self.file.clone(),
+                reason: format!("required column {name} is missing. The header has: {}", self.headers.join(", ")),
+            });
+        }
+        Ok(found)
+    }
+
     /// The data rows in file order.
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
         self.rows.iter().map(move |(line, record)| Row { table: self, line: *line, record })

@@ -3,13 +3,18 @@
 //! lines field by field.
 
 use chrono::Utc;
-use renkei_ingest::import::{parse_file, Importer, ParsedFile};
+use renkei_ingest::import::{parse_file, Format, Importer, ParsedFile};
+use renkei_ingest::mapping::Mapping;
 use renkei_testdata::shared_file;
 
 fn parse(importer: Importer, relative: &str) -> Option<ParsedFile> {
+    parse_as(&Format::Official(importer), relative)
+}
+
+fn parse_as(format: &Format, relative: &str) -> Option<ParsedFile> {
     let path = shared_file(relative)?;
     let bytes = std::fs::read(&path).unwrap();
-    let mut files = parse_file(importer, relative, &bytes, Utc::now()).unwrap();
+    let mut files = parse_file(format, relative, &bytes, Utc::now()).unwrap();
     assert_eq!(files.len(), 1);
     files.pop()
 }
@@ -60,4 +65,18 @@ fn wamnet_children_services_and_short_stay() {
     assert!(short_stay.rejected.is_empty(), "{:?}", short_stay.rejected);
     let beds = short_stay.facilities.iter().filter(|f| f.services[0].respite_beds.is_some()).count();
     assert_eq!(beds, 273 - 63, "every row with a 定員 states its respite beds");
+}
+
+#[test]
+fn special_needs_schools_through_the_example_mapping() {
+    let mapping_text = include_str!("../../../data/mappings/p29-special-needs-schools.toml");
+    let format = Format::Mapped(Mapping::parse("p29-special-needs-schools.toml", mapping_text).unwrap());
+    let Some(file) = parse_as(&format, "schools/kanagawa_special_needs_schools.csv") else { return };
+    assert_eq!(file.rows_read, 58);
+    assert!(file.rejected.is_empty(), "{:?}", file.rejected);
+    assert_eq!(file.facilities.len(), 58, "52 schools + 6 分教室 points, each its own record");
+    let school = file.facilities.iter().find(|f| f.name == "茅ケ崎養護学校").unwrap();
+    assert_eq!(school.location.address, "神奈川県茅ヶ崎市西久保29-1");
+    assert_eq!(school.provenance.source_record_id, "E114220710016:茅ケ崎養護学校");
+    assert_eq!(school.location.stated_municipality.as_ref().unwrap().as_str(), "14207");
 }

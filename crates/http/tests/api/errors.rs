@@ -6,8 +6,8 @@ use axum::routing::get as get_route;
 use renkei_core::{Facility, FacilityId};
 use renkei_http::{routes, with_layers, ApiError, AppState, HttpConfig, IndexHandle};
 use renkei_store::{
-    Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store, StoreError, StoreResult,
-    WriteSummary,
+    Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store, StoreError,
+    StoreResult, WriteSummary,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -29,23 +29,36 @@ async fn malformed_or_out_of_range_parameters_are_400_naming_the_field() {
         ("/api/v1/facilities?municipality=99999", "municipality"),
         ("/api/v1/facilities?format=xml", "format"),
         ("/api/v1/facilities/not-a-uuid", "id"),
-        ("/api/v1/facilities/00000000-0000-0000-0000-00000000000g", "id"),
-        ("/api/v1/facilities/6f1c2a3e-9b7d-4c15-8e2f-5a4b3c2d1e0f?format=pdf", "format"),
+        (
+            "/api/v1/facilities/00000000-0000-0000-0000-00000000000g",
+            "id",
+        ),
+        (
+            "/api/v1/facilities/6f1c2a3e-9b7d-4c15-8e2f-5a4b3c2d1e0f?format=pdf",
+            "format",
+        ),
     ];
     for (uri, field) in cases {
         let reply = get(app().await, uri).await;
         let error = reply.assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
         assert_eq!(error["field"], field, "{uri}: {error}");
-        assert!(error["message_ja"].as_str().unwrap().contains(field), "{uri}: {error}");
+        assert!(
+            error["message_ja"].as_str().unwrap().contains(field),
+            "{uri}: {error}"
+        );
     }
 }
 
 #[tokio::test]
 async fn unknown_id_and_unknown_api_routes_are_404() {
     let unknown = FacilityId::from_source("nowhere", "1");
-    get(app().await, &format!("/api/v1/facilities/{unknown}")).await.assert_error(StatusCode::NOT_FOUND, "not_found");
+    get(app().await, &format!("/api/v1/facilities/{unknown}"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
     for uri in ["/api/v1/nothing", "/api/v2/facilities", "/api", "/api/v1"] {
-        get(app().await, uri).await.assert_error(StatusCode::NOT_FOUND, "route_not_found");
+        get(app().await, uri)
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "route_not_found");
     }
 }
 
@@ -55,7 +68,10 @@ async fn wrong_method_is_405_json_with_allow() {
         let request = Request::post(uri).body(Body::empty()).unwrap();
         let reply = send(app().await, request).await;
         reply.assert_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
-        assert!(reply.headers["allow"].to_str().unwrap().contains("GET"), "{uri}");
+        assert!(
+            reply.headers["allow"].to_str().unwrap().contains("GET"),
+            "{uri}"
+        );
     }
 }
 
@@ -66,7 +82,9 @@ async fn body_over_the_limit_is_413_json() {
         .header("content-length", size)
         .body(Body::from(vec![b'x'; size]))
         .unwrap();
-    send(app().await, request).await.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    send(app().await, request)
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
 }
 
 async fn panicking_handler() -> &'static str {
@@ -95,14 +113,21 @@ async fn internal_errors_are_500_with_a_generic_message() {
     for uri in ["/panic", "/broken"] {
         let reply = get(app.clone(), uri).await;
         reply.assert_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error");
-        assert!(!reply.text().contains("secret-internal-detail"), "{uri}: {}", reply.text());
+        assert!(
+            !reply.text().contains("secret-internal-detail"),
+            "{uri}: {}",
+            reply.text()
+        );
         assert!(!reply.text().contains(secret));
     }
 }
 
 #[tokio::test]
 async fn slow_requests_time_out_with_503_json() {
-    let config = HttpConfig { request_timeout: Duration::from_millis(50), ..config() };
+    let config = HttpConfig {
+        request_timeout: Duration::from_millis(50),
+        ..config()
+    };
     let app = with_layers(
         routes(state().await).route(
             "/slow",
@@ -113,7 +138,9 @@ async fn slow_requests_time_out_with_503_json() {
         ),
         &config,
     );
-    get(app, "/slow").await.assert_error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
+    get(app, "/slow")
+        .await
+        .assert_error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
 }
 
 /// A store whose database never answers.
@@ -121,7 +148,10 @@ async fn slow_requests_time_out_with_503_json() {
 struct UnreachableStore;
 
 fn down<T>() -> StoreResult<T> {
-    Err(StoreError::Unavailable { message: "connection refused (test)".into(), source: None })
+    Err(StoreError::Unavailable {
+        message: "connection refused (test)".into(),
+        source: None,
+    })
 }
 
 #[async_trait]
@@ -135,7 +165,11 @@ impl Store for UnreachableStore {
     async fn count_facilities(&self) -> StoreResult<u64> {
         down()
     }
-    async fn list_facilities(&self, _: &FacilityFilter, _: PageRequest) -> StoreResult<FacilityPage> {
+    async fn list_facilities(
+        &self,
+        _: &FacilityFilter,
+        _: PageRequest,
+    ) -> StoreResult<FacilityPage> {
         down()
     }
     async fn facility(&self, _: FacilityId) -> StoreResult<Facility> {

@@ -18,26 +18,62 @@ async fn list_pages_with_total_in_kind_name_order() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.headers["x-total-count"], "3");
     let body = reply.json();
-    assert_eq!((body["total"].as_u64(), body["page"].as_u64(), body["per_page"].as_u64()), (Some(3), Some(1), Some(2)));
-    let kinds: Vec<_> = body["items"].as_array().unwrap().iter().map(|i| i["kind"]["code"].clone()).collect();
+    assert_eq!(
+        (
+            body["total"].as_u64(),
+            body["page"].as_u64(),
+            body["per_page"].as_u64()
+        ),
+        (Some(3), Some(1), Some(2))
+    );
+    let kinds: Vec<_> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"]["code"].clone())
+        .collect();
     assert_eq!(kinds, ["consultation_desk", "hospital"]);
-    let second = get(app().await, "/api/v1/facilities?per_page=2&page=2").await.json();
+    let second = get(app().await, "/api/v1/facilities?per_page=2&page=2")
+        .await
+        .json();
     assert_eq!(second["items"][0]["name"], "架空訪問看護ステーションさくら");
     let past_end = get(app().await, "/api/v1/facilities?page=99").await.json();
-    assert_eq!((past_end["items"].as_array().unwrap().len(), past_end["total"].as_u64()), (0, Some(3)));
+    assert_eq!(
+        (
+            past_end["items"].as_array().unwrap().len(),
+            past_end["total"].as_u64()
+        ),
+        (0, Some(3))
+    );
 }
 
 #[tokio::test]
 async fn filters_by_kind_and_municipality_with_designated_city_wards() {
-    let by_kind = get(app().await, "/api/v1/facilities?kind=visiting_nurse").await.json();
+    let by_kind = get(app().await, "/api/v1/facilities?kind=visiting_nurse")
+        .await
+        .json();
     assert_eq!(by_kind["total"], 1);
-    let chigasaki = get(app().await, "/api/v1/facilities?municipality=14207").await.json();
+    let chigasaki = get(app().await, "/api/v1/facilities?municipality=14207")
+        .await
+        .json();
     assert_eq!(chigasaki["total"], 2, "active facilities in 茅ヶ崎市");
-    let yokohama = get(app().await, "/api/v1/facilities?municipality=14100").await.json();
-    assert_eq!(yokohama["items"][0]["name"], "架空こども病院", "14100 横浜市 includes ward 14110");
-    let kawasaki = get(app().await, "/api/v1/facilities?municipality=14130").await.json();
+    let yokohama = get(app().await, "/api/v1/facilities?municipality=14100")
+        .await
+        .json();
+    assert_eq!(
+        yokohama["items"][0]["name"], "架空こども病院",
+        "14100 横浜市 includes ward 14110"
+    );
+    let kawasaki = get(app().await, "/api/v1/facilities?municipality=14130")
+        .await
+        .json();
     assert_eq!(kawasaki["total"], 0);
-    let empty_values = get(app().await, "/api/v1/facilities?kind=&municipality=&page=&per_page=").await.json();
+    let empty_values = get(
+        app().await,
+        "/api/v1/facilities?kind=&municipality=&page=&per_page=",
+    )
+    .await
+    .json();
     assert_eq!(empty_values["total"], 3, "empty parameters count as absent");
 }
 
@@ -55,8 +91,14 @@ async fn one_facility_has_all_fourteen_capabilities_and_provenance() {
     assert_eq!(capabilities.len(), 14);
     assert_eq!(capabilities[0]["code"], "ventilator");
     assert_eq!(capabilities[0]["answer"], "yes");
-    assert_eq!(capabilities[0]["verified"]["by_organization"], "架空保健福祉事務所");
-    assert!(capabilities[1..].iter().all(|c| c["answer"] == "unknown"), "unstated capabilities are unknown");
+    assert_eq!(
+        capabilities[0]["verified"]["by_organization"],
+        "架空保健福祉事務所"
+    );
+    assert!(
+        capabilities[1..].iter().all(|c| c["answer"] == "unknown"),
+        "unstated capabilities are unknown"
+    );
     let provenance = &body["provenance"];
     assert_eq!(provenance["source"], "test-fixture");
     assert_eq!(provenance["source_record_id"], "sakura");

@@ -15,19 +15,39 @@ async fn openapi_3_1_lists_every_route_parameter_and_error() {
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.content_type().starts_with("application/json"));
     let doc = reply.json();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
     let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), ROUTES.len(), "{:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(
+        paths.len(),
+        ROUTES.len(),
+        "{:?}",
+        paths.keys().collect::<Vec<_>>()
+    );
     for (method, path) in ROUTES {
         let operation = &doc["paths"][path][method];
         assert!(operation.is_object(), "{method} {path} missing");
         for status in ["405", "413", "500", "503"] {
-            assert!(operation["responses"][status].is_object(), "{path} lacks {status}");
+            assert!(
+                operation["responses"][status].is_object(),
+                "{path} lacks {status}"
+            );
         }
     }
     let list = &doc["paths"]["/api/v1/facilities"]["get"];
-    let names: Vec<_> = list["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["kind", "municipality", "page", "per_page", "format"]);
+    let names: Vec<_> = list["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["kind", "municipality", "page", "per_page", "format"]
+    );
     assert!(list["responses"]["400"].is_object());
     let content = list["responses"]["200"]["content"].as_object().unwrap();
     for media in ["application/json", "application/geo+json", "text/csv"] {
@@ -35,10 +55,18 @@ async fn openapi_3_1_lists_every_route_parameter_and_error() {
     }
     let one = &doc["paths"]["/api/v1/facilities/{id}"]["get"];
     assert!(one["responses"]["404"].is_object() && one["responses"]["400"].is_object());
-    for schema in ["FacilityDto", "FacilityList", "ErrorBody", "FeatureCollection", "Health"] {
+    for schema in [
+        "FacilityDto",
+        "FacilityList",
+        "ErrorBody",
+        "FeatureCollection",
+        "Health",
+    ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
     }
-    assert!(doc["components"]["schemas"]["FacilityDto"]["properties"].get("staff_note").is_none());
+    assert!(doc["components"]["schemas"]["FacilityDto"]["properties"]
+        .get("staff_note")
+        .is_none());
 }
 
 #[tokio::test]
@@ -47,10 +75,17 @@ async fn docs_page_is_self_contained_html_listing_every_route() {
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.content_type().starts_with("text/html"));
     let page = reply.text();
-    assert!(page.contains("<html lang=\"ja\">") && page.contains("Parameters") && page.contains("パラメータ"));
+    assert!(
+        page.contains("<html lang=\"ja\">")
+            && page.contains("Parameters")
+            && page.contains("パラメータ")
+    );
     for (_, path) in ROUTES {
         assert!(page.contains(path), "{path}");
     }
     assert!(page.contains("per_page") && page.contains("FacilityDto"));
-    assert!(!page.contains("<script") && !page.contains("https://cdn"), "works without the internet");
+    assert!(
+        !page.contains("<script") && !page.contains("https://cdn"),
+        "works without the internet"
+    );
 }

@@ -30,8 +30,13 @@ async fn staff_only_text_is_in_no_response_body_in_any_format() {
     }
     // The fixture really has staff-only data, so the test would notice a leak.
     let store_view = crate::support::fixtures();
-    assert!(store_view[0].staff_note.as_deref().is_some_and(|n| n.contains("STAFF-ONLY-NOTE")));
-    let request = Request::get("/api/v1/facilities").header("accept", "application/geo+json").body(Body::empty());
+    assert!(store_view[0]
+        .staff_note
+        .as_deref()
+        .is_some_and(|n| n.contains("STAFF-ONLY-NOTE")));
+    let request = Request::get("/api/v1/facilities")
+        .header("accept", "application/geo+json")
+        .body(Body::empty());
     let body = send(app().await, request.unwrap()).await.text();
     assert!(body.contains("0467-00-0000") && !body.contains("0467-99-0001"));
 }

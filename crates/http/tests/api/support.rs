@@ -7,8 +7,9 @@ use axum::Router;
 use chrono::{NaiveDate, TimeZone, Utc};
 use http_body_util::BodyExt;
 use renkei_core::{
-    AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityId, FacilityStatus, KindCode, Location,
-    LonLat, MunicipalityCode, Organization, Phone, Provenance, Service, Verification, Visibility,
+    AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityId, FacilityStatus,
+    KindCode, Location, LonLat, MunicipalityCode, Organization, Phone, Provenance, Service,
+    Verification, Visibility,
 };
 use renkei_http::{load_index, router, AppState, HttpConfig, IndexHandle};
 use renkei_store::{DatabaseUrl, OpenOptions, SharedStore, SourceInfo};
@@ -16,7 +17,12 @@ use std::path::PathBuf;
 use tower::ServiceExt;
 
 /// Text that only staff may see; no response may contain any of it.
-pub const STAFF_ONLY_TEXTS: [&str; 4] = ["STAFF-ONLY-NOTE", "STAFF-ONLY-CAPABILITY", "0467-99-0001", "0467990001"];
+pub const STAFF_ONLY_TEXTS: [&str; 4] = [
+    "STAFF-ONLY-NOTE",
+    "STAFF-ONLY-CAPABILITY",
+    "0467-99-0001",
+    "0467990001",
+];
 
 pub const SOURCE: &str = "test-fixture";
 
@@ -36,13 +42,22 @@ pub fn id(record: &str) -> FacilityId {
     FacilityId::from_source(SOURCE, record)
 }
 
-fn facility(record: &str, kind: &str, name: &str, municipality: &str, position: Option<(f64, f64)>) -> Facility {
+fn facility(
+    record: &str,
+    kind: &str,
+    name: &str,
+    municipality: &str,
+    position: Option<(f64, f64)>,
+) -> Facility {
     Facility {
         id: id(record),
         kind: KindCode::new(kind).unwrap(),
         name: name.into(),
         name_kana: None,
-        organization: Organization { name: "架空医療法人つばめ会".into(), url: None },
+        organization: Organization {
+            name: "架空医療法人つばめ会".into(),
+            url: None,
+        },
         location: Location {
             address: format!("神奈川県架空市{record}丁目"),
             postal_code: Some("2530000".into()),
@@ -51,7 +66,11 @@ fn facility(record: &str, kind: &str, name: &str, municipality: &str, position: 
             municipality: Some(MunicipalityCode::new(municipality).unwrap()),
             region: None,
         },
-        phones: vec![Phone { number: "0467-00-0000".into(), label: Some("代表".into()), visibility: Visibility::Public }],
+        phones: vec![Phone {
+            number: "0467-00-0000".into(),
+            label: Some("代表".into()),
+            visibility: Visibility::Public,
+        }],
         url: None,
         services: vec![],
         status: FacilityStatus::Active,
@@ -72,8 +91,17 @@ fn facility(record: &str, kind: &str, name: &str, municipality: &str, position: 
 /// verified ventilator capability; a hospital in a 横浜市 ward; a desk with no
 /// position; a closed clinic.
 pub fn fixtures() -> Vec<Facility> {
-    let verified = Verification { on: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(), by_organization: "架空保健福祉事務所".into() };
-    let mut sakura = facility("sakura", "visiting_nurse", "架空訪問看護ステーションさくら", "14207", Some((139.4037, 35.3334)));
+    let verified = Verification {
+        on: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        by_organization: "架空保健福祉事務所".into(),
+    };
+    let mut sakura = facility(
+        "sakura",
+        "visiting_nurse",
+        "架空訪問看護ステーションさくら",
+        "14207",
+        Some((139.4037, 35.3334)),
+    );
     sakura.staff_note = Some("STAFF-ONLY-NOTE 夜間は職員直通へ".into());
     sakura.phones.push(Phone {
         number: "0467-99-0001".into(),
@@ -84,7 +112,10 @@ pub fn fixtures() -> Vec<Facility> {
         key: "main".into(),
         name: "小児訪問看護".into(),
         service_type: None,
-        ages: AgeRange { min_years: Some(0), max_years: Some(18) },
+        ages: AgeRange {
+            min_years: Some(0),
+            max_years: Some(18),
+        },
         accepting_new_clients: Answer::Yes,
         respite_beds: None,
         verified: Some(verified.clone()),
@@ -96,23 +127,49 @@ pub fn fixtures() -> Vec<Facility> {
         }],
         schedules: vec![],
     }];
-    let hospital = facility("kodomo", "hospital", "架空こども病院", "14110", Some((139.52, 35.40)));
-    let desk = facility("momiji", "consultation_desk", "架空相談支援センターもみじ", "14207", None);
-    let mut closed = facility("heiin", "clinic", "架空クリニック閉院", "14207", Some((139.40, 35.33)));
+    let hospital = facility(
+        "kodomo",
+        "hospital",
+        "架空こども病院",
+        "14110",
+        Some((139.52, 35.40)),
+    );
+    let desk = facility(
+        "momiji",
+        "consultation_desk",
+        "架空相談支援センターもみじ",
+        "14207",
+        None,
+    );
+    let mut closed = facility(
+        "heiin",
+        "clinic",
+        "架空クリニック閉院",
+        "14207",
+        Some((139.40, 35.33)),
+    );
     closed.status = FacilityStatus::Closed;
     vec![sakura, hospital, desk, closed]
 }
 
 /// A fresh in-memory store holding `facilities`.
 pub async fn store_with(facilities: &[Facility]) -> SharedStore {
-    let store = renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default()).await.unwrap();
-    store.upsert_facilities(&source(), facilities).await.unwrap();
+    let store = renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
+        .await
+        .unwrap();
+    store
+        .upsert_facilities(&source(), facilities)
+        .await
+        .unwrap();
     store
 }
 
 /// Config whose web folder does not exist.
 pub fn config() -> HttpConfig {
-    HttpConfig { web_dir: PathBuf::from("/nonexistent/renkei-web-dist"), ..HttpConfig::default() }
+    HttpConfig {
+        web_dir: PathBuf::from("/nonexistent/renkei-web-dist"),
+        ..HttpConfig::default()
+    }
 }
 
 /// App state over a fresh store with the fixtures.
@@ -140,20 +197,30 @@ impl Reply {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
     pub fn content_type(&self) -> &str {
-        self.headers.get("content-type").map_or("", |v| v.to_str().unwrap())
+        self.headers
+            .get("content-type")
+            .map_or("", |v| v.to_str().unwrap())
     }
 
     /// Asserts this is a JSON error with `status` and `code`; returns the error object.
     pub fn assert_error(&self, status: StatusCode, code: &str) -> serde_json::Value {
         assert_eq!(self.status, status, "{}", self.text());
-        assert!(self.content_type().starts_with("application/json"), "{}", self.content_type());
+        assert!(
+            self.content_type().starts_with("application/json"),
+            "{}",
+            self.content_type()
+        );
         let error = self.json()["error"].clone();
         assert_eq!(error["code"], code, "{error}");
-        assert!(error["message"].as_str().is_some_and(|m| m.contains(" / ")), "{error}");
+        assert!(
+            error["message"].as_str().is_some_and(|m| m.contains(" / ")),
+            "{error}"
+        );
         error
     }
 }
@@ -162,8 +229,18 @@ pub async fn send(app: Router, request: Request<Body>) -> Reply {
     let response = app.oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Reply { status, headers, body }
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub async fn get(app: Router, uri: &str) -> Reply {

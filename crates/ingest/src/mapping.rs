@@ -1,0 +1,221 @@
+//! `renkei import csv --mapping FILE.toml`: any list of places (a prefecture's
+//! 特別支援学校 or 相談窓口, a council's own spreadsheet) with a mapping file
+//! that names which column holds what. A documented example is
+//! `data/mappings/p29-special-needs-schools.toml`.
+
+use crate::draft::{FacilityDraft, ServiceDraft};
+use crate::parse::{position, ParsedRows};
+use crate::table::Table;
+use crate::{IngestError, IngestResult};
+use renkei_core::{KindCode, MunicipalityCode};
+use renkei_store::SourceInfo;
+use serde::Deserialize;
+
+/// A parsed and checked mapping file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    source: MappingSource,
+    facility: MappingFacility,
+    columns: MappingColumns,
+    #[serde(default)]
+    filter: Option<MappingFilter>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingSource {
+    key: String,
+    name: String,
+    publisher: String,
+    licence: String,
+    attribution: String,
+    url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingFacility {
+    kind: String,
+    service_name: Option<String>,
+    #[serde(default)]
+    address_prefix: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum ColumnNames {
+    One(String),
+    Several(Vec<String>),
+}
+
+impl ColumnNames {
+    fn names(&self) -> Vec<&str> {
+        match self {
+            Self::One(name) => vec![name.as_str()],
+            Self::Several(names) => names.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingColumns {
+    record_id: ColumnNames,
+    name: String,
+    address: String,
+    municipality: Option<String>,
+    lon: Option<String>,
+    lat: Option<String>,
+    name_kana: Option<String>,
+    organization: Option<String>,
+    phone: Option<String>,
+    url: Option<String>,
+    postal_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingFilter {
+    column: String,
+    values: Vec<String>,
+}
+
+impl Mapping {
+    /// Parses a mapping file; unknown keys and unknown kind codes are errors naming them.
+    pub fn parse(file: &str, text: &str) -> IngestResult<Self> {
+        let mapping: Self = toml::from_str(text).map_err(|e| IngestError::Format { file: file.to_owned(), reason: e.to_string() })?;
+        KindCode::new(&mapping.facility.kind)
+            .map_err(|e| IngestError::Format { file: file.to_owned(), reason: format!("[facility] kind: {e}") })?;
+        if mapping.source.key.is_empty() || mapping.source.key == "demo" {
+            return Err(IngestError::Format { file: file.to_owned(), reason: "[source] key must be a non-empty name other than \"demo\"".into() });
+        }
+        Ok(mapping)
+    }
+
+    /// The source the mapped records come from.
+    pub fn source(&self) -> SourceInfo {
+        let s = &self.source;
+        SourceInfo {
+            key: s.key.clone(),
+            name: s.name.clone(),
+            publisher: s.publisher.clone(),
+            licence: s.licence.clone(),
+            attribution: s.attribution.clone(),
+            url: s.url.clone(),
+            demo: false,
+        }
+    }
+
+    /// Facilities of one table read with this mapping.
+    pub fn parse_rows(&self, table: &Table) -> IngestResult<ParsedRows> {
+        let required = |name: &str| table.column_named(name, true);
+        let optional = |name: &Option<String>| name.as_deref().map_or(Ok(None), |n| table.column_named(n, true));
+        let c = &self.columns;
+        let id_columns = c.record_id.names().into_iter().map(required).collect::<IngestResult<Vec<_>>>()?;
+        let (name, address) = (required(&c.name)?, required(&c.address)?);
+        let (municipality, lon, lat) = (optional(&c.municipality)?, optional(&c.lon)?, optional(&c.lat)?);
+        let (kana, organization, phone, url, postal) =
+            (optional(&c.name_kana)?, optional(&c.organization)?, optional(&c.phone)?, optional(&c.url)?, optional(&c.postal_code)?);
+        let filter = match &self.filter {
+            Some(f) => Some((required(&f.column)?, &f.values)),
+            None => None,
+        };
+        let kind = KindCode::new(&self.facility.kind).expect("checked in Mapping::parse");
+        let mut parsed = ParsedRows::default();
+        for row in table.rows() {
+            if let Some((column, values)) = filter {
+                if !values.iter().any(|v| Some(v.as_str()) == row.get(column)) {
+                    continue;
+                }
+            }
+            let id_parts: Vec<&str> = id_columns.iter().filter_map(|c| row.get(*c)).collect();
+            if id_parts.len() != id_columns.len() {
+                parsed.rejected.push(row.error(id_columns.iter().copied().find(|c| row.get(*c).is_none()).flatten(), "", "record id column is empty"));
+                continue;
+            }
+            let Some(facility_name) = row.get(name) else {
+                parsed.rejected.push(row.error(name, "", "name is empty"));
+                continue;
+            };
+            let position = match position(&row, lon, lat) {
+                Ok(p) => p,
+                Err(e) => {
+                    parsed.rejected.push(e);
+                    continue;
+                }
+            };
+            let stated = match row.get(municipality).map(|m| MunicipalityCode::new(m)) {
+                Some(Err(e)) => {
+                    parsed.rejected.push(row.error(municipality, row.get(municipality).unwrap_or_default(), e.to_string()));
+                    continue;
+                }
+                Some(Ok(code)) => Some(code),
+                None => None,
+            };
+            let raw_address = row.get(address).unwrap_or_default();
+            let full_address = if raw_address.starts_with(&self.facility.address_prefix) {
+                raw_address.to_owned()
+            } else {
+                format!("{}{raw_address}", self.facility.address_prefix)
+            };
+            parsed.drafts.push(FacilityDraft {
+                record_id: id_parts.join(":"),
+                kind: kind.clone(),
+                name: facility_name.to_owned(),
+                name_kana: row.get(kana).map(str::to_owned),
+                organization: row.get(organization).map(str::to_owned),
+                organization_url: None,
+                address: full_address,
+                postal_code: row.get(postal).map(|p| p.replace(['-', '－', '〒'], "")),
+                municipality: stated,
+                position,
+                phones: row.get(phone).map(|p| (p.to_owned(), None)).into_iter().collect(),
+                url: row.get(url).map(str::to_owned),
+                services: vec![ServiceDraft {
+                    key: "main".to_owned(),
+                    name: self.facility.service_name.clone().unwrap_or_else(|| kind.term().ja.clone()),
+                    service_type: None,
+                    respite_beds: None,
+                    schedules: Vec::new(),
+                }],
+            });
+        }
+        Ok(parsed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../../../data/mappings/p29-special-needs-schools.toml");
+
+    #[test]
+    fn example_mapping_reads_p29_rows() {
+        let mapping = Mapping::parse("p29.toml", EXAMPLE).unwrap();
+        let csv = "P29_001,P29_002,P29_003,P29_004,P29_005,P29_006,P29_007,lon,lat\n\
+                   14207,E0000000001,16012,架空養護学校,茅ヶ崎市架空町1-1,2,1,139.39,35.35\n\
+                   14207,E0000000001,16012,架空養護学校架空分教室,茅ヶ崎市架空町2-2,2,1,139.38,35.36\n\
+                   14207,E0000000002,16001,架空小学校,茅ヶ崎市架空町3,3,1,139.37,35.37\n\
+                   14207,E0000000003,16012,架空第二養護学校,茅ヶ崎市架空町4,2,1,1390.37,35.37\n";
+        let parsed = mapping.parse_rows(&Table::parse("p29.csv", csv).unwrap()).unwrap();
+        assert_eq!(parsed.drafts.len(), 2, "elementary school filtered out, bad row rejected");
+        assert_eq!(parsed.drafts[0].record_id, "E0000000001:架空養護学校");
+        assert_eq!(parsed.drafts[0].address, "神奈川県茅ヶ崎市架空町1-1");
+        assert_eq!(parsed.drafts[0].kind.as_str(), "special_needs_school");
+        assert_eq!(parsed.rejected.len(), 1);
+        assert_eq!(parsed.rejected[0].field, "lon");
+    }
+
+    #[test]
+    fn mapping_errors_name_the_problem() {
+        let bad_kind = EXAMPLE.replace("kind = \"special_needs_school\"", "kind = \"school\"");
+        assert!(Mapping::parse("m.toml", &bad_kind).unwrap_err().to_string().contains("school"));
+        let typo = EXAMPLE.replace("address = \"P29_005\"", "adress = \"P29_005\"");
+        assert!(Mapping::parse("m.toml", &typo).unwrap_err().to_string().contains("adress"));
+        let mapping = Mapping::parse("m.toml", EXAMPLE).unwrap();
+        let err = mapping.parse_rows(&Table::parse("x.csv", "a,b\n1,2\n").unwrap()).unwrap_err().to_string();
+        assert!(err.contains("P29_002"), "{err}");
+    }
+}
