@@ -52,13 +52,13 @@ enum Command {
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// Database: a file path or sqlite:PATH (created when missing), or
-    /// `postgres://USER:PASSWORD@HOST/DATABASE`. Default: renkei.db in the working folder.
+    /// `postgres://USER:PASSWORD@HOST/DATABASE`.
     #[arg(long, env = "RENKEI_DB", default_value = DEFAULT_DB)]
     db: String,
-    /// Address and port to listen on; port 0 picks a free one. Default: 127.0.0.1:8080.
+    /// Address and port to listen on; port 0 picks a free one (the log line shows the real port).
     #[arg(long, env = "RENKEI_BIND", default_value = DEFAULT_BIND)]
     bind: String,
-    /// Folder with the built web client. Default: web/dist.
+    /// Folder with the built web client (`index.html` and assets), relative to the working folder.
     #[arg(long, env = "RENKEI_WEB_DIR", default_value = HttpConfig::DEFAULT_WEB_DIR)]
     web_dir: PathBuf,
 }

@@ -29,11 +29,18 @@ pub enum CodeError {
 
 fn check_digits(kind: &'static str, value: &str, digits: usize) -> Result<(), CodeError> {
     if value.len() != digits || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(CodeError::Digits { kind, value: value.to_owned(), digits });
+        return Err(CodeError::Digits {
+            kind,
+            value: value.to_owned(),
+            digits,
+        });
     }
     let prefecture: u8 = value[..2].parse().unwrap_or(0);
     if !(1..=47).contains(&prefecture) {
-        return Err(CodeError::Prefecture { kind, value: value.to_owned() });
+        return Err(CodeError::Prefecture {
+            kind,
+            value: value.to_owned(),
+        });
     }
     Ok(())
 }
@@ -114,7 +121,13 @@ mod tests {
 
     #[test]
     fn validates_digits_and_prefecture() {
-        assert_eq!(MunicipalityCode::new("14207").unwrap().prefecture().as_str(), "14");
+        assert_eq!(
+            MunicipalityCode::new("14207")
+                .unwrap()
+                .prefecture()
+                .as_str(),
+            "14"
+        );
         assert!(MunicipalityCode::new("1420").is_err());
         assert!(MunicipalityCode::new("１４２０７").is_err());
         assert!(MunicipalityCode::new("99207").is_err());

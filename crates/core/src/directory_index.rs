@@ -192,9 +192,10 @@ const DESIGNATED_CITIES: [(&str, &str); 20] = [
 ///
 /// ```
 /// use renkei_core::{directory_index::municipality_span, MunicipalityCode};
-/// let span = |c: &str| municipality_span(&MunicipalityCode::new(c).unwrap());
-/// assert_eq!(span("14100"), ("14100", "14118")); // 横浜市 and its 18 wards
-/// assert_eq!(span("14207"), ("14207", "14207")); // 茅ヶ崎市
+/// let yokohama = MunicipalityCode::new("14100").unwrap();
+/// assert_eq!(municipality_span(&yokohama), ("14100", "14118")); // 横浜市 and its 18 wards
+/// let chigasaki = MunicipalityCode::new("14207").unwrap();
+/// assert_eq!(municipality_span(&chigasaki), ("14207", "14207"));
 /// ```
 pub fn municipality_span(code: &MunicipalityCode) -> (&str, &str) {
     let text = code.as_str();

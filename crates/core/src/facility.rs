@@ -37,7 +37,10 @@ impl std::fmt::Display for FacilityId {
 
 /// A deterministic UUID v5 for a child entity (`kind`) of a source record.
 pub fn derived_id(kind: &str, source: &str, key: &str) -> Uuid {
-    Uuid::new_v5(&ID_NAMESPACE, format!("{kind}\u{1f}{source}\u{1f}{key}").as_bytes())
+    Uuid::new_v5(
+        &ID_NAMESPACE,
+        format!("{kind}\u{1f}{source}\u{1f}{key}").as_bytes(),
+    )
 }
 
 /// Yes / no / unknown. Official data rarely states care capabilities, so
@@ -223,7 +226,8 @@ pub struct AgeRange {
 impl AgeRange {
     /// True when `age_years` is inside the range; an unstated bound does not exclude.
     pub fn contains(self, age_years: u8) -> bool {
-        self.min_years.is_none_or(|min| age_years >= min) && self.max_years.is_none_or(|max| age_years <= max)
+        self.min_years.is_none_or(|min| age_years >= min)
+            && self.max_years.is_none_or(|max| age_years <= max)
     }
 }
 
@@ -309,7 +313,11 @@ impl Facility {
     /// Answer for `capability` across all services: yes if any service says yes,
     /// no only if every service says no, otherwise unknown.
     pub fn capability(&self, capability: &CapabilityCode) -> Answer {
-        let answers: Vec<Answer> = self.services.iter().map(|s| s.capability(capability)).collect();
+        let answers: Vec<Answer> = self
+            .services
+            .iter()
+            .map(|s| s.capability(capability))
+            .collect();
         if answers.contains(&Answer::Yes) {
             Answer::Yes
         } else if !answers.is_empty() && answers.iter().all(|a| *a == Answer::No) {
@@ -334,7 +342,10 @@ mod tests {
 
     #[test]
     fn age_range_treats_missing_bounds_as_open() {
-        let range = AgeRange { min_years: Some(3), max_years: None };
+        let range = AgeRange {
+            min_years: Some(3),
+            max_years: None,
+        };
         assert!(!range.contains(2));
         assert!(range.contains(17));
         assert!(AgeRange::default().contains(0));
@@ -358,7 +369,13 @@ mod tests {
             }],
             schedules: vec![],
         };
-        assert_eq!(service.capability(&CapabilityCode::new("ventilator").unwrap()), Answer::Unknown);
-        assert_eq!(service.capability(&CapabilityCode::new("suctioning").unwrap()), Answer::No);
+        assert_eq!(
+            service.capability(&CapabilityCode::new("ventilator").unwrap()),
+            Answer::Unknown
+        );
+        assert_eq!(
+            service.capability(&CapabilityCode::new("suctioning").unwrap()),
+            Answer::No
+        );
     }
 }

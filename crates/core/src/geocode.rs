@@ -122,21 +122,41 @@ impl Geocoder {
             if !prefecture_keys.contains(&prefecture_key) {
                 prefecture_keys.push(prefecture_key);
             }
-            let full = format!("{}{}", m.county_or_city.as_deref().unwrap_or_default(), m.name);
+            let full = format!(
+                "{}{}",
+                m.county_or_city.as_deref().unwrap_or_default(),
+                m.name
+            );
             keys.entry(fold_address(&full)).or_default().push(index);
             match m.county_or_city.as_deref() {
                 // A designated city alone (横浜市) stands for all of its wards.
-                Some(city) if city.ends_with('市') => keys.entry(fold_address(city)).or_default().push(index),
+                Some(city) if city.ends_with('市') => {
+                    keys.entry(fold_address(city)).or_default().push(index)
+                }
                 // Addresses often leave out the county (箱根町 for 足柄下郡箱根町).
                 Some(_) => keys.entry(fold_address(&m.name)).or_default().push(index),
                 None => {}
             }
-            places.push(Place { code: m.code, display: full, representative: m.representative });
+            places.push(Place {
+                code: m.code,
+                display: full,
+                representative: m.representative,
+            });
         }
         let mut municipality_keys: Vec<(String, Vec<usize>)> = keys.into_iter().collect();
-        municipality_keys.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        municipality_keys.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
         prefecture_keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-        Self { prefecture_keys, municipality_keys, places, towns: town_map }
+        Self {
+            prefecture_keys,
+            municipality_keys,
+            places,
+            towns: town_map,
+        }
     }
 
     /// Places `address` at its 町丁目 point, or its municipality when no town
@@ -155,14 +175,25 @@ impl Geocoder {
     /// ```
     pub fn geocode(&self, address: &str) -> Option<GeocodeMatch> {
         let key = fold_address(address);
-        let rest = self.prefecture_keys.iter().find_map(|p| key.strip_prefix(p.as_str())).unwrap_or(&key);
-        let (municipality_key, candidates) = self.municipality_keys.iter().find(|(k, _)| rest.starts_with(k.as_str()))?;
+        let rest = self
+            .prefecture_keys
+            .iter()
+            .find_map(|p| key.strip_prefix(p.as_str()))
+            .unwrap_or(&key);
+        let (municipality_key, candidates) = self
+            .municipality_keys
+            .iter()
+            .find(|(k, _)| rest.starts_with(k.as_str()))?;
         let after_municipality = &rest[municipality_key.len()..];
         let best_town = candidates
             .iter()
             .filter_map(|&index| {
                 let place = &self.places[index];
-                let town = self.towns.get(&place.code)?.iter().find(|town| town_matches(after_municipality, &town.key))?;
+                let town = self
+                    .towns
+                    .get(&place.code)?
+                    .iter()
+                    .find(|town| town_matches(after_municipality, &town.key))?;
                 Some((place, town))
             })
             .max_by_key(|(_, town)| town.key.chars().count());
@@ -175,9 +206,13 @@ impl Geocoder {
             });
         }
         // Only a municipality: usable when the key names exactly one place.
-        let [index] = candidates.as_slice() else { return None };
+        let [index] = candidates.as_slice() else {
+            return None;
+        };
         let place = &self.places[*index];
-        let position = place.representative.or_else(|| self.mean_town_point(&place.code))?;
+        let position = place
+            .representative
+            .or_else(|| self.mean_town_point(&place.code))?;
         Some(GeocodeMatch {
             position,
             precision: Precision::Municipality,
@@ -189,7 +224,9 @@ impl Geocoder {
     fn mean_town_point(&self, code: &MunicipalityCode) -> Option<LonLat> {
         let towns = self.towns.get(code).filter(|t| !t.is_empty())?;
         let n = towns.len() as f64;
-        let (lon, lat) = towns.iter().fold((0.0, 0.0), |(x, y), t| (x + t.position.lon(), y + t.position.lat()));
+        let (lon, lat) = towns.iter().fold((0.0, 0.0), |(x, y), t| {
+            (x + t.position.lon(), y + t.position.lat())
+        });
         LonLat::new(lon / n, lat / n).ok()
     }
 }
@@ -199,7 +236,8 @@ impl Geocoder {
 fn town_matches(rest: &str, town_key: &str) -> bool {
     !town_key.is_empty()
         && rest.starts_with(town_key)
-        && !(town_key.ends_with(|c: char| c.is_ascii_digit()) && rest[town_key.len()..].starts_with(|c: char| c.is_ascii_digit()))
+        && !(town_key.ends_with(|c: char| c.is_ascii_digit())
+            && rest[town_key.len()..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -217,12 +255,20 @@ mod tests {
     }
 
     fn town(code: &str, town: &str, lon: f64, lat: f64) -> TownPoint {
-        TownPoint { municipality: MunicipalityCode::new(code).unwrap(), town: town.into(), position: LonLat::new(lon, lat).unwrap() }
+        TownPoint {
+            municipality: MunicipalityCode::new(code).unwrap(),
+            town: town.into(),
+            position: LonLat::new(lon, lat).unwrap(),
+        }
     }
 
     fn geocoder() -> Geocoder {
         Geocoder::new(
-            vec![name("14101", Some("横浜市"), "鶴見区"), name("14102", Some("横浜市"), "神奈川区"), name("14384", Some("足柄下郡"), "箱根町")],
+            vec![
+                name("14101", Some("横浜市"), "鶴見区"),
+                name("14102", Some("横浜市"), "神奈川区"),
+                name("14384", Some("足柄下郡"), "箱根町"),
+            ],
             vec![
                 town("14101", "朝日町一丁目", 139.69, 35.50),
                 town("14101", "朝日町十一丁目", 139.70, 35.51),
@@ -235,16 +281,31 @@ mod tests {
     #[test]
     fn town_numbers_do_not_run_into_each_other() {
         let g = geocoder();
-        assert_eq!(g.geocode("横浜市鶴見区朝日町1-2-3").unwrap().matched, "横浜市鶴見区朝日町一丁目");
-        assert_eq!(g.geocode("横浜市鶴見区朝日町11-2").unwrap().matched, "横浜市鶴見区朝日町十一丁目");
+        assert_eq!(
+            g.geocode("横浜市鶴見区朝日町1-2-3").unwrap().matched,
+            "横浜市鶴見区朝日町一丁目"
+        );
+        assert_eq!(
+            g.geocode("横浜市鶴見区朝日町11-2").unwrap().matched,
+            "横浜市鶴見区朝日町十一丁目"
+        );
     }
 
     #[test]
     fn county_and_ward_may_be_left_out() {
         let g = geocoder();
-        assert_eq!(g.geocode("箱根町湯本１００").unwrap().municipality.as_str(), "14384");
+        assert_eq!(
+            g.geocode("箱根町湯本１００").unwrap().municipality.as_str(),
+            "14384"
+        );
         // 横浜市 without the ward: the town name decides the ward.
-        assert_eq!(g.geocode("神奈川県横浜市架空町5").unwrap().municipality.as_str(), "14102");
+        assert_eq!(
+            g.geocode("神奈川県横浜市架空町5")
+                .unwrap()
+                .municipality
+                .as_str(),
+            "14102"
+        );
     }
 
     #[test]

@@ -42,7 +42,10 @@ fn is_kanji(c: char) -> bool {
 
 /// Dash-like characters people and publishers use for 「－」 and 「ー」.
 fn is_dash(c: char) -> bool {
-    matches!(c, '-' | 'ー' | '―' | '‐' | '‑' | '–' | '—' | '−' | '－' | 'ｰ' | '─' | '━')
+    matches!(
+        c,
+        '-' | 'ー' | '―' | '‐' | '‑' | '–' | '—' | '−' | '－' | 'ｰ' | '─' | '━'
+    )
 }
 
 /// Folds text to a matching key: `fold("茅ケ崎　チガサキ") == fold("茅ヶ崎ちがさき")`.
@@ -58,7 +61,8 @@ pub fn fold(text: &str) -> String {
     let chars: Vec<char> = text.nfkc().collect();
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
-        let between_kanji = i > 0 && i + 1 < chars.len() && is_kanji(chars[i - 1]) && is_kanji(chars[i + 1]);
+        let between_kanji =
+            i > 0 && i + 1 < chars.len() && is_kanji(chars[i - 1]) && is_kanji(chars[i + 1]);
         let folded = match c {
             c if c.is_whitespace() => continue,
             'ヶ' | 'ケ' | 'ヵ' | 'が' | 'け' | 'か' | 'カ' | 'ガ' if between_kanji => 'が',
@@ -67,7 +71,10 @@ pub fn fold(text: &str) -> String {
             // Katakana (ァ..ヶ) to hiragana: the blocks are 0x60 apart.
             '\u{30A1}'..='\u{30F6}' => char::from_u32(u32::from(c) - 0x60).unwrap_or(c),
             c if c.is_ascii_uppercase() => c.to_ascii_lowercase(),
-            c => KANJI_VARIANTS.iter().find(|(old, _)| *old == c).map_or(c, |(_, new)| *new),
+            c => KANJI_VARIANTS
+                .iter()
+                .find(|(old, _)| *old == c)
+                .map_or(c, |(_, new)| *new),
         };
         out.push(folded);
     }
@@ -123,14 +130,19 @@ pub fn fold_address(text: &str) -> String {
 /// 二十九 → 29, 百五 → 105. Only runs that read as a number are rewritten.
 fn kanji_numbers_to_digits(text: &str) -> String {
     fn digit(c: char) -> Option<u32> {
-        "〇一二三四五六七八九".chars().position(|d| d == c).and_then(|p| u32::try_from(p).ok())
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .and_then(|p| u32::try_from(p).ok())
     }
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     while i < chars.len() {
         let start = i;
-        while i < chars.len() && (digit(chars[i]).is_some() || matches!(chars[i], '十' | '百' | '千')) {
+        while i < chars.len()
+            && (digit(chars[i]).is_some() || matches!(chars[i], '十' | '百' | '千'))
+        {
             i += 1;
         }
         if start == i {
@@ -141,8 +153,11 @@ fn kanji_numbers_to_digits(text: &str) -> String {
         let run = &chars[start..i];
         // A lone 十/千/百 inside a name (十日市場, 千代田) is a name, not a number,
         // unless it stands right before an address unit.
-        let followed_by_unit = chars.get(i).is_some_and(|c| matches!(c, '丁' | '番' | '号' | 'の' | '-'));
-        let preceded_by_unit = start > 0 && matches!(chars[start - 1], '目' | '地' | '番' | 'の' | '-');
+        let followed_by_unit = chars
+            .get(i)
+            .is_some_and(|c| matches!(c, '丁' | '番' | '号' | 'の' | '-'));
+        let preceded_by_unit =
+            start > 0 && matches!(chars[start - 1], '目' | '地' | '番' | 'の' | '-');
         if !followed_by_unit && !preceded_by_unit {
             out.extend(run);
             continue;
@@ -192,7 +207,10 @@ mod tests {
     #[test]
     fn address_units_and_numbers() {
         assert_eq!(fold_address("相生１丁目９番２６号"), "相生1-9-26");
-        assert_eq!(fold_address("六ツ川2-138-4"), fold_address("六ツ川二丁目138番4号"));
+        assert_eq!(
+            fold_address("六ツ川2-138-4"),
+            fold_address("六ツ川二丁目138番4号")
+        );
         assert_eq!(fold_address("十日市場町"), "十日市場町");
         assert_eq!(fold_address("宮山３５０５"), "宮山3505");
     }

@@ -123,8 +123,13 @@ taxonomy_code!(
 impl Taxonomy {
     /// Parses and checks a taxonomy file.
     pub fn parse(text: &str) -> Result<Self, TaxonomyError> {
-        let taxonomy: Self = toml::from_str(text).map_err(|e| TaxonomyError::Parse(e.to_string()))?;
-        for list in [&taxonomy.kinds, &taxonomy.service_types, &taxonomy.capabilities] {
+        let taxonomy: Self =
+            toml::from_str(text).map_err(|e| TaxonomyError::Parse(e.to_string()))?;
+        for list in [
+            &taxonomy.kinds,
+            &taxonomy.service_types,
+            &taxonomy.capabilities,
+        ] {
             let mut seen = std::collections::HashSet::new();
             for term in list {
                 if !seen.insert(term.code.as_str()) {
@@ -138,12 +143,16 @@ impl Taxonomy {
     /// The taxonomy compiled in from `data/taxonomy.toml`.
     pub fn builtin() -> &'static Taxonomy {
         static BUILT: OnceLock<Taxonomy> = OnceLock::new();
-        BUILT.get_or_init(|| Taxonomy::parse(BUILTIN).expect("data/taxonomy.toml is checked by tests"))
+        BUILT.get_or_init(|| {
+            Taxonomy::parse(BUILTIN).expect("data/taxonomy.toml is checked by tests")
+        })
     }
 
     /// All capability codes in score-sheet order.
     pub fn capability_codes(&self) -> impl Iterator<Item = CapabilityCode> + '_ {
-        self.capabilities.iter().map(|t| CapabilityCode(t.code.clone()))
+        self.capabilities
+            .iter()
+            .map(|t| CapabilityCode(t.code.clone()))
     }
 
     /// The welfare service type a publisher's Japanese name denotes, e.g.
@@ -156,12 +165,22 @@ impl Taxonomy {
             .map(|t| ServiceTypeCode(t.code.clone()))
     }
 
-    fn lookup<'a>(list_name: &'static str, list: &'a [Term], code: &str) -> Result<&'a Term, TaxonomyError> {
-        list.iter().find(|t| t.code == code).ok_or_else(|| TaxonomyError::Unknown {
-            list: list_name,
-            code: code.to_owned(),
-            known: list.iter().map(|t| t.code.as_str()).collect::<Vec<_>>().join(", "),
-        })
+    fn lookup<'a>(
+        list_name: &'static str,
+        list: &'a [Term],
+        code: &str,
+    ) -> Result<&'a Term, TaxonomyError> {
+        list.iter()
+            .find(|t| t.code == code)
+            .ok_or_else(|| TaxonomyError::Unknown {
+                list: list_name,
+                code: code.to_owned(),
+                known: list
+                    .iter()
+                    .map(|t| t.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
     }
 }
 
@@ -174,17 +193,34 @@ mod tests {
         let taxonomy = Taxonomy::builtin();
         assert_eq!(taxonomy.capabilities.len(), 14);
         for (i, term) in taxonomy.capabilities.iter().enumerate() {
-            assert_eq!(term.score_item, Some(u8::try_from(i + 1).unwrap()), "{}", term.code);
+            assert_eq!(
+                term.score_item,
+                Some(u8::try_from(i + 1).unwrap()),
+                "{}",
+                term.code
+            );
             assert!(!term.ja.is_empty() && !term.en.is_empty() && !term.plain_ja.is_empty());
         }
-        assert_eq!(CapabilityCode::new("ventilator").unwrap().term().ja, "人工呼吸器");
+        assert_eq!(
+            CapabilityCode::new("ventilator").unwrap().term().ja,
+            "人工呼吸器"
+        );
     }
 
     #[test]
     fn service_types_resolve_from_publisher_labels() {
         let taxonomy = Taxonomy::builtin();
-        assert_eq!(taxonomy.service_type_by_label("短期入所").unwrap().as_str(), "short_stay");
-        assert_eq!(taxonomy.service_type_by_label("障害児相談支援").unwrap().as_str(), "consultation_support");
+        assert_eq!(
+            taxonomy.service_type_by_label("短期入所").unwrap().as_str(),
+            "short_stay"
+        );
+        assert_eq!(
+            taxonomy
+                .service_type_by_label("障害児相談支援")
+                .unwrap()
+                .as_str(),
+            "consultation_support"
+        );
         assert!(taxonomy.service_type_by_label("訪問介護").is_none());
     }
 
@@ -197,6 +233,9 @@ mod tests {
     #[test]
     fn duplicate_codes_are_rejected() {
         let text = "kinds = [{code='a',ja='a',en='a'},{code='a',ja='b',en='b'}]\nservice_types=[]\ncapabilities=[]";
-        assert_eq!(Taxonomy::parse(text), Err(TaxonomyError::Duplicate("a".into())));
+        assert_eq!(
+            Taxonomy::parse(text),
+            Err(TaxonomyError::Duplicate("a".into()))
+        );
     }
 }

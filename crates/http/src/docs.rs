@@ -112,7 +112,7 @@ fn render_operation(page: &mut String, path: &str, method: &str, op: &Value) {
                 } else {
                     "いいえ no"
                 },
-                escape(parameter["description"].as_str().unwrap_or("")),
+                inline(parameter["description"].as_str().unwrap_or("")),
             );
         }
         page.push_str("</table>");
@@ -138,7 +138,7 @@ fn render_operation(page: &mut String, path: &str, method: &str, op: &Value) {
             page,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(status),
-            escape(response["description"].as_str().unwrap_or("")),
+            inline(response["description"].as_str().unwrap_or("")),
             content.join("<br>"),
         );
     }
@@ -173,7 +173,7 @@ fn render_schemas(page: &mut String, schemas: &Value) {
                     } else {
                         "いいえ no"
                     },
-                    escape(property["description"].as_str().unwrap_or("")),
+                    inline(property["description"].as_str().unwrap_or("")),
                 );
             }
             page.push_str("</table>");
@@ -250,9 +250,23 @@ fn anchor(method: &str, path: &str) -> String {
 fn paragraphs(text: &str) -> String {
     let mut html = String::new();
     for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
-        let _ = write!(html, "<p>{}</p>", escape(paragraph));
+        let _ = write!(html, "<p>{}</p>", inline(paragraph));
     }
     html
+}
+
+/// Escaped text with Markdown `code spans` as `<code>`.
+fn inline(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{}</code>", escape(part))
+            } else {
+                escape(part)
+            }
+        })
+        .collect()
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -191,10 +191,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
             Self::Internal(source) => {
-                tracing::error!(error = %error_chain(source.as_ref()), "internal error")
+                tracing::error!(error = %error_chain(source.as_ref()), "internal error");
             }
             Self::Unavailable(source) => {
-                tracing::warn!(error = %error_chain(source), "store unavailable")
+                tracing::warn!(error = %error_chain(source), "store unavailable");
             }
             _ => {}
         }
@@ -231,7 +231,11 @@ impl From<axum::extract::rejection::QueryRejection> for ApiError {
         let detail = text
             .split_once(": ")
             .map_or(text.as_str(), |(_, rest)| rest);
-        let (field, reason) = detail.split_once(": ").unwrap_or(("query", detail));
+        let (field, reason) = detail.split_once(": ").unwrap_or_else(|| {
+            // serde names the field in backticks when there is no path: "duplicate field `page`".
+            let named = detail.split('`').nth(1).filter(|name| !name.is_empty());
+            (named.unwrap_or("query"), detail)
+        });
         Self::bad_parameter(
             field,
             format!("読み取れません ({reason})"),

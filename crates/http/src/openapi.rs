@@ -4,7 +4,9 @@ use crate::error::{ErrorBody, ErrorDetail};
 use crate::{docs, facilities, health};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use renkei_core::Taxonomy;
 use std::sync::OnceLock;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
@@ -26,8 +28,8 @@ use utoipa::{Modify, OpenApi};
         openapi_json,
         docs::api_docs,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&CommonErrors),
+    components(schemas(ErrorBody, ErrorDetail, facilities::Format)),
+    modifiers(&CommonErrors, &KindCodes),
     tags(
         (name = "facilities", description = "施設 / Facilities: the directory, as JSON, GeoJSON or CSV"),
         (name = "service", description = "稼働状況 / Service status"),
@@ -83,6 +85,38 @@ impl Modify for CommonErrors {
                                 .build()
                                 .into()
                         });
+                }
+            }
+        }
+    }
+}
+
+/// Lists the taxonomy's kind codes as the allowed values of every `kind`
+/// parameter, so the document stays in step with `data/taxonomy.toml`.
+struct KindCodes;
+
+impl Modify for KindCodes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let codes: Vec<String> = Taxonomy::builtin()
+            .kinds
+            .iter()
+            .map(|term| term.code.clone())
+            .collect();
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let parameters = operation.parameters.iter_mut().flatten();
+                for parameter in parameters.filter(|p| p.name == "kind") {
+                    let schema = ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(codes.clone()));
+                    parameter.schema = Some(schema.into());
                 }
             }
         }

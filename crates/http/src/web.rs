@@ -33,17 +33,16 @@ const NOT_BUILT_PAGE: &str = r#"<!doctype html>
 </head>
 <body>
 <h1>renkei は動いています</h1>
-<p>ただし、ウェブ画面 (web client) はまだビルドされていません。リポジトリの <code>web/</code> フォルダで次を実行してから、サーバーを起動し直してください。</p>
-<pre>cd web
-npm ci
-npm run build</pre>
+<p>ただし、ウェブ画面 (web client) はまだビルドされていません。リポジトリの最上位フォルダで次を実行してから、サーバーを起動し直してください。</p>
+<pre>scripts/build-web.sh</pre>
+<p>（または <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>。できたファイルは <code>web/dist</code> に入ります。別の場所なら <code>--web-dir</code> で指定します。）</p>
 <p>API はこのままで使えます。</p>
 <ul>
 <li><a href="/api/docs">API ドキュメント</a>（API documentation）</li>
 <li><a href="/api/v1/facilities">施設一覧 (JSON)</a> · <a href="/api/v1/facilities?format=geojson">GeoJSON</a> · <a href="/api/v1/facilities?format=csv">CSV</a></li>
 <li><a href="/api/v1/health">稼働状況</a>（health）</li>
 </ul>
-<p lang="en">renkei is running, but the web client has not been built. Run <code>npm ci &amp;&amp; npm run build</code> in <code>web/</code> and restart the server. The API works as it is: see <a href="/api/docs">/api/docs</a>.</p>
+<p lang="en">renkei is running, but the web client has not been built. Run <code>scripts/build-web.sh</code> (or <code>npm ci &amp;&amp; npm run build</code> in <code>web/</code>) and restart the server; point <code>--web-dir</code> at the output if it is not <code>web/dist</code>. The API works as it is: see <a href="/api/docs">/api/docs</a>.</p>
 </body>
 </html>
 "#;

@@ -1,9 +1,9 @@
 //! The authored demo directory (`data/demo_directory.toml`): the organisations
 //! of the Chigasaki model, loaded by `renkei serve` into an empty database.
 
+use crate::draft::{FacilityDraft, ServiceDraft};
 use crate::{IngestError, IngestResult};
 use chrono::Utc;
-use crate::draft::{FacilityDraft, ServiceDraft};
 use renkei_core::{Facility, KindCode, LonLat, MunicipalityCode};
 use renkei_store::SourceInfo;
 use serde::Deserialize;
@@ -67,8 +67,10 @@ pub fn demo_directory() -> IngestResult<(SourceInfo, Vec<Facility>)> {
 }
 
 fn parse_demo(file: &str, text: &str) -> IngestResult<(SourceInfo, Vec<Facility>)> {
-    let parsed: DemoFile =
-        toml::from_str(text).map_err(|e| IngestError::Format { file: file.to_owned(), reason: e.to_string() })?;
+    let parsed: DemoFile = toml::from_str(text).map_err(|e| IngestError::Format {
+        file: file.to_owned(),
+        reason: e.to_string(),
+    })?;
     let source = SourceInfo {
         key: parsed.source.key,
         name: parsed.source.name,
@@ -90,11 +92,14 @@ fn parse_demo(file: &str, text: &str) -> IngestResult<(SourceInfo, Vec<Facility>
                 value,
                 reason,
             };
-            let kind = KindCode::new(&raw.kind).map_err(|e| field_error("kind", raw.kind.clone(), e.to_string()))?;
-            let position = LonLat::new(raw.lon, raw.lat)
-                .map_err(|e| field_error("lon/lat", format!("{},{}", raw.lon, raw.lat), e.to_string()))?;
-            let municipality = MunicipalityCode::new(raw.municipality.clone())
-                .map_err(|e| field_error("municipality", raw.municipality.clone(), e.to_string()))?;
+            let kind = KindCode::new(&raw.kind)
+                .map_err(|e| field_error("kind", raw.kind.clone(), e.to_string()))?;
+            let position = LonLat::new(raw.lon, raw.lat).map_err(|e| {
+                field_error("lon/lat", format!("{},{}", raw.lon, raw.lat), e.to_string())
+            })?;
+            let municipality = MunicipalityCode::new(raw.municipality.clone()).map_err(|e| {
+                field_error("municipality", raw.municipality.clone(), e.to_string())
+            })?;
             Ok(FacilityDraft {
                 record_id: raw.record_id,
                 kind,
@@ -106,12 +111,22 @@ fn parse_demo(file: &str, text: &str) -> IngestResult<(SourceInfo, Vec<Facility>
                 postal_code: None,
                 municipality: Some(municipality),
                 position: Some(position),
-                phones: raw.phones.into_iter().map(|p| (p.number, p.label)).collect(),
+                phones: raw
+                    .phones
+                    .into_iter()
+                    .map(|p| (p.number, p.label))
+                    .collect(),
                 url: raw.url,
                 services: raw
                     .services
                     .into_iter()
-                    .map(|s| ServiceDraft { key: s.key, name: s.name, service_type: None, respite_beds: None, schedules: Vec::new() })
+                    .map(|s| ServiceDraft {
+                        key: s.key,
+                        name: s.name,
+                        service_type: None,
+                        respite_beds: None,
+                        schedules: Vec::new(),
+                    })
                     .collect(),
             }
             .into_facility(&source, imported_at))
@@ -129,12 +144,23 @@ mod tests {
         let (source, facilities) = demo_directory().unwrap();
         assert!(source.demo);
         let names: Vec<&str> = facilities.iter().map(|f| f.name.as_str()).collect();
-        for expected in ["茅ヶ崎市立病院", "茅ヶ崎医師会", "神奈川県立こども医療センター", "神奈川県立総合療育相談センター"] {
-            assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        for expected in [
+            "茅ヶ崎市立病院",
+            "茅ヶ崎医師会",
+            "神奈川県立こども医療センター",
+            "神奈川県立総合療育相談センター",
+        ] {
+            assert!(
+                names.contains(&expected),
+                "{expected} missing from {names:?}"
+            );
         }
         assert!(facilities.iter().all(|f| f.provenance.demo));
         // No source states care capabilities for these organisations: all unknown.
-        assert!(facilities.iter().flat_map(|f| &f.services).all(|s| s.capabilities.is_empty()));
+        assert!(facilities
+            .iter()
+            .flat_map(|f| &f.services)
+            .all(|s| s.capabilities.is_empty()));
         let ids: std::collections::HashSet<_> = facilities.iter().map(|f| f.id).collect();
         assert_eq!(ids.len(), facilities.len(), "record ids must be unique");
     }
@@ -143,8 +169,14 @@ mod tests {
     fn bad_records_name_the_field() {
         let text = DEMO_TEXT.replacen("lat = 35.3399", "lat = 135.3399", 1);
         let err = parse_demo("demo.toml", &text).unwrap_err().to_string();
-        assert!(err.contains("chigasaki-municipal-hospital") && err.contains("lon/lat"), "{err}");
+        assert!(
+            err.contains("chigasaki-municipal-hospital") && err.contains("lon/lat"),
+            "{err}"
+        );
         let text = DEMO_TEXT.replacen("kind = \"core_hospital\"", "kind = \"castle\"", 1);
-        assert!(parse_demo("demo.toml", &text).unwrap_err().to_string().contains("castle"));
+        assert!(parse_demo("demo.toml", &text)
+            .unwrap_err()
+            .to_string()
+            .contains("castle"));
     }
 }

@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use renkei_core::{
-    AgeRange, Answer, Facility, FacilityId, FacilityStatus, KindCode, Location, LonLat, MunicipalityCode,
-    Organization, Phone, Provenance, Schedule, Service, ServiceTypeCode, Visibility,
+    AgeRange, Answer, Facility, FacilityId, FacilityStatus, KindCode, Location, LonLat,
+    MunicipalityCode, Organization, Phone, Provenance, Schedule, Service, ServiceTypeCode,
+    Visibility,
 };
 use renkei_store::SourceInfo;
 
@@ -79,7 +80,11 @@ impl FacilityDraft {
             phones: self
                 .phones
                 .into_iter()
-                .map(|(number, label)| Phone { number, label, visibility: Visibility::Public })
+                .map(|(number, label)| Phone {
+                    number,
+                    label,
+                    visibility: Visibility::Public,
+                })
                 .collect(),
             url: self.url,
             services: self

@@ -61,6 +61,12 @@ pub struct FeatureProblem {
 
 impl std::fmt::Display for FeatureProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "feature {} (N03_007 {}): {}", self.index, self.code.as_deref().unwrap_or("null"), self.reason)
+        write!(
+            f,
+            "feature {} (N03_007 {}): {}",
+            self.index,
+            self.code.as_deref().unwrap_or("null"),
+            self.reason
+        )
     }
 }

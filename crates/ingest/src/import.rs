@@ -2,9 +2,9 @@
 //! table with the right importer, reject bad and duplicate rows alone, and
 //! attach provenance from `data/sources.toml`.
 
+use crate::mapping::Mapping;
 use crate::table::{RowError, Table};
 use crate::text::{decode, is_zip, unzip, SourceEncoding};
-use crate::mapping::Mapping;
 use crate::{kaigo, mhlw, wamnet, IngestError, IngestResult};
 use chrono::{DateTime, Utc};
 use renkei_core::Facility;
@@ -70,7 +70,8 @@ struct SourceEntry {
 fn sources() -> &'static HashMap<String, SourceEntry> {
     static SOURCES: OnceLock<HashMap<String, SourceEntry>> = OnceLock::new();
     SOURCES.get_or_init(|| {
-        toml::from_str(include_str!("../../../data/sources.toml")).expect("data/sources.toml is checked by tests")
+        toml::from_str(include_str!("../../../data/sources.toml"))
+            .expect("data/sources.toml is checked by tests")
     })
 }
 
@@ -112,8 +113,17 @@ pub struct ParsedFile {
 
 /// Parses `bytes` (a CSV, or a zip of CSVs) read from `file` in `format`.
 /// A structurally wrong file is an error; bad rows are rejected alone.
-pub fn parse_file(format: &Format, file: &str, bytes: &[u8], imported_at: DateTime<Utc>) -> IngestResult<Vec<ParsedFile>> {
-    let members = if is_zip(bytes) { unzip(file, bytes, &[".csv"])? } else { vec![(file.to_owned(), bytes.to_vec())] };
+pub fn parse_file(
+    format: &Format,
+    file: &str,
+    bytes: &[u8],
+    imported_at: DateTime<Utc>,
+) -> IngestResult<Vec<ParsedFile>> {
+    let members = if is_zip(bytes) {
+        unzip(file, bytes, &[".csv"])?
+    } else {
+        vec![(file.to_owned(), bytes.to_vec())]
+    };
     members
         .into_iter()
         .map(|(name, content)| {
@@ -126,7 +136,10 @@ pub fn parse_file(format: &Format, file: &str, bytes: &[u8], imported_at: DateTi
                 Format::Mapped(mapping) => mapping.parse_rows(&table)?,
             };
             if table.is_empty() {
-                return Err(IngestError::Format { file: name, reason: "the file has a header but no data rows".into() });
+                return Err(IngestError::Format {
+                    file: name,
+                    reason: "the file has a header but no data rows".into(),
+                });
             }
             let source = format.source();
             let mut seen = HashSet::new();
@@ -141,11 +154,19 @@ pub fn parse_file(format: &Format, file: &str, bytes: &[u8], imported_at: DateTi
                         line: 0,
                         field: "id".into(),
                         value: draft.record_id,
-                        reason: "the same record appears twice in the file; the first one was kept".into(),
+                        reason: "the same record appears twice in the file; the first one was kept"
+                            .into(),
                     });
                 }
             }
-            Ok(ParsedFile { file: name, encoding, source, facilities, rejected, rows_read: table.len() })
+            Ok(ParsedFile {
+                file: name,
+                encoding,
+                source,
+                facilities,
+                rejected,
+                rows_read: table.len(),
+            })
         })
         .collect()
 }
@@ -155,13 +176,20 @@ pub fn parse_file(format: &Format, file: &str, bytes: &[u8], imported_at: DateTi
 pub fn error_report_csv(errors: &[RowError]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let write = |writer: &mut csv::Writer<Vec<u8>>, record: [&str; 5]| {
-        writer.write_record(record).expect("writing CSV to memory cannot fail");
+        writer
+            .write_record(record)
+            .expect("writing CSV to memory cannot fail");
     };
     write(&mut writer, ["file", "line", "field", "value", "reason"]);
     for e in errors {
-        write(&mut writer, [&e.file, &e.line.to_string(), &e.field, &e.value, &e.reason]);
+        write(
+            &mut writer,
+            [&e.file, &e.line.to_string(), &e.field, &e.value, &e.reason],
+        );
     }
-    writer.into_inner().expect("writing CSV to memory cannot fail")
+    writer
+        .into_inner()
+        .expect("writing CSV to memory cannot fail")
 }
 
 #[cfg(test)]
@@ -172,7 +200,11 @@ mod tests {
     fn every_importer_has_a_source_entry() {
         for importer in Importer::ALL {
             let source = importer.source();
-            assert!(!source.licence.is_empty() && !source.attribution.is_empty(), "{}", importer.name());
+            assert!(
+                !source.licence.is_empty() && !source.attribution.is_empty(),
+                "{}",
+                importer.name()
+            );
             assert_eq!(Importer::from_name(importer.name()), Some(importer));
         }
     }
@@ -181,7 +213,13 @@ mod tests {
     fn shift_jis_file_with_duplicate_rows() {
         let text = "事業所番号,事業所名,住所,緯度,経度\n1400000001,架空ステーション,神奈川県架空市1,35.1,139.1\n1400000001,架空ステーション,神奈川県架空市1,35.1,139.1\n";
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
-        let files = parse_file(&Format::Official(Importer::Kaigo), "jigyosho_130.csv", &bytes, Utc::now()).unwrap();
+        let files = parse_file(
+            &Format::Official(Importer::Kaigo),
+            "jigyosho_130.csv",
+            &bytes,
+            Utc::now(),
+        )
+        .unwrap();
         assert_eq!(files[0].encoding, SourceEncoding::ShiftJis);
         assert_eq!(files[0].facilities.len(), 1);
         assert_eq!(files[0].facilities[0].name, "架空ステーション");
@@ -192,7 +230,13 @@ mod tests {
 
     #[test]
     fn wrong_file_names_missing_columns() {
-        let err = parse_file(&Format::Official(Importer::Wamnet), "x.csv", "a,b\n1,2\n".as_bytes(), Utc::now()).unwrap_err();
+        let err = parse_file(
+            &Format::Official(Importer::Wamnet),
+            "x.csv",
+            "a,b\n1,2\n".as_bytes(),
+            Utc::now(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("事業所番号"), "{err}");
     }
 }

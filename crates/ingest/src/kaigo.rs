@@ -12,31 +12,84 @@ use crate::table::{ColumnSpec, Table};
 use crate::IngestResult;
 use renkei_core::{KindCode, MunicipalityCode};
 
-const OFFICE_NUMBER: ColumnSpec = ColumnSpec { aliases: &["事業所番号"], required: true };
-const NAME: ColumnSpec = ColumnSpec { aliases: &["事業所名"], required: true };
-const ADDRESS: ColumnSpec = ColumnSpec { aliases: &["住所"], required: true };
-const LAT: ColumnSpec = ColumnSpec { aliases: &["緯度"], required: true };
-const LON: ColumnSpec = ColumnSpec { aliases: &["経度"], required: true };
-const BUILDING: ColumnSpec = ColumnSpec { aliases: &["方書（ビル名等）", "方書"], required: false };
-const KANA: ColumnSpec = ColumnSpec { aliases: &["事業所名カナ"], required: false };
-const SERVICE: ColumnSpec = ColumnSpec { aliases: &["サービスの種類"], required: false };
-const PHONE: ColumnSpec = ColumnSpec { aliases: &["電話番号"], required: false };
-const CORPORATION: ColumnSpec = ColumnSpec { aliases: &["法人の名称"], required: false };
-const URL: ColumnSpec = ColumnSpec { aliases: &["URL"], required: false };
-const AREA_CODE: ColumnSpec = ColumnSpec { aliases: &["都道府県コード又は市町村コード"], required: false };
+const OFFICE_NUMBER: ColumnSpec = ColumnSpec {
+    aliases: &["事業所番号"],
+    required: true,
+};
+const NAME: ColumnSpec = ColumnSpec {
+    aliases: &["事業所名"],
+    required: true,
+};
+const ADDRESS: ColumnSpec = ColumnSpec {
+    aliases: &["住所"],
+    required: true,
+};
+const LAT: ColumnSpec = ColumnSpec {
+    aliases: &["緯度"],
+    required: true,
+};
+const LON: ColumnSpec = ColumnSpec {
+    aliases: &["経度"],
+    required: true,
+};
+const BUILDING: ColumnSpec = ColumnSpec {
+    aliases: &["方書（ビル名等）", "方書"],
+    required: false,
+};
+const KANA: ColumnSpec = ColumnSpec {
+    aliases: &["事業所名カナ"],
+    required: false,
+};
+const SERVICE: ColumnSpec = ColumnSpec {
+    aliases: &["サービスの種類"],
+    required: false,
+};
+const PHONE: ColumnSpec = ColumnSpec {
+    aliases: &["電話番号"],
+    required: false,
+};
+const CORPORATION: ColumnSpec = ColumnSpec {
+    aliases: &["法人の名称"],
+    required: false,
+};
+const URL: ColumnSpec = ColumnSpec {
+    aliases: &["URL"],
+    required: false,
+};
+const AREA_CODE: ColumnSpec = ColumnSpec {
+    aliases: &["都道府県コード又は市町村コード"],
+    required: false,
+};
 
 /// Facilities of one 介護サービス情報公表 service file.
 pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
-    let [number, name, address, lat, lon, building, kana, service, phone, corporation, url, area] = table
-        .columns([OFFICE_NUMBER, NAME, ADDRESS, LAT, LON, BUILDING, KANA, SERVICE, PHONE, CORPORATION, URL, AREA_CODE])?;
+    let [number, name, address, lat, lon, building, kana, service, phone, corporation, url, area] =
+        table.columns([
+            OFFICE_NUMBER,
+            NAME,
+            ADDRESS,
+            LAT,
+            LON,
+            BUILDING,
+            KANA,
+            SERVICE,
+            PHONE,
+            CORPORATION,
+            URL,
+            AREA_CODE,
+        ])?;
     let mut parsed = ParsedRows::default();
     for row in table.rows() {
         let Some(record_id) = row.get(number) else {
-            parsed.rejected.push(row.error(number, "", "事業所番号 is empty"));
+            parsed
+                .rejected
+                .push(row.error(number, "", "事業所番号 is empty"));
             continue;
         };
         let Some(facility_name) = row.get(name) else {
-            parsed.rejected.push(row.error(name, "", "事業所名 is empty"));
+            parsed
+                .rejected
+                .push(row.error(name, "", "事業所名 is empty"));
             continue;
         };
         let position = match position(&row, lon, lat) {
@@ -47,9 +100,15 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
             }
         };
         let service_name = row.get(service).unwrap_or("訪問看護");
-        let kind = if service_name.contains("訪問看護") { "visiting_nurse" } else { "welfare_provider" };
+        let kind = if service_name.contains("訪問看護") {
+            "visiting_nurse"
+        } else {
+            "welfare_provider"
+        };
         // The published code is the 6-digit 全国地方公共団体コード with its check digit.
-        let municipality = row.get(area).and_then(|code| MunicipalityCode::new(code.get(..5)?).ok());
+        let municipality = row
+            .get(area)
+            .and_then(|code| MunicipalityCode::new(code.get(..5)?).ok());
         let mut full_address = row.get(address).unwrap_or_default().to_owned();
         if let Some(building) = row.get(building).filter(|b| !full_address.contains(b)) {
             full_address.push_str(building);
@@ -65,7 +124,11 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
             postal_code: None,
             municipality: municipality.filter(|m| m.as_str() != "00000"),
             position,
-            phones: row.get(phone).map(|p| (p.to_owned(), Some("代表".to_owned()))).into_iter().collect(),
+            phones: row
+                .get(phone)
+                .map(|p| (p.to_owned(), Some("代表".to_owned())))
+                .into_iter()
+                .collect(),
             url: row.get(url).map(str::to_owned),
             services: vec![ServiceDraft {
                 key: "main".to_owned(),
@@ -108,7 +171,10 @@ mod tests {
         let parsed = parse(&Table::parse("extract.csv", text).unwrap()).unwrap();
         assert_eq!(parsed.drafts.len(), 1);
         assert_eq!(parsed.rejected.len(), 2);
-        assert_eq!((parsed.rejected[0].line, parsed.rejected[0].field.as_str()), (3, "緯度"));
+        assert_eq!(
+            (parsed.rejected[0].line, parsed.rejected[0].field.as_str()),
+            (3, "緯度")
+        );
         assert_eq!(parsed.rejected[1].field, "事業所名");
     }
 }

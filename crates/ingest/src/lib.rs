@@ -7,16 +7,16 @@
 
 pub mod demo;
 pub mod draft;
+mod error;
 pub mod import;
 pub mod kaigo;
 pub mod mapping;
 pub mod mhlw;
-pub mod parse;
 pub mod n03;
+pub mod parse;
 pub mod table;
 pub mod text;
 pub mod town_points;
 pub mod wamnet;
-mod error;
 
 pub use error::{FeatureProblem, IngestError, IngestResult};

@@ -84,11 +84,19 @@ struct MappingFilter {
 impl Mapping {
     /// Parses a mapping file; unknown keys and unknown kind codes are errors naming them.
     pub fn parse(file: &str, text: &str) -> IngestResult<Self> {
-        let mapping: Self = toml::from_str(text).map_err(|e| IngestError::Format { file: file.to_owned(), reason: e.to_string() })?;
-        KindCode::new(&mapping.facility.kind)
-            .map_err(|e| IngestError::Format { file: file.to_owned(), reason: format!("[facility] kind: {e}") })?;
+        let mapping: Self = toml::from_str(text).map_err(|e| IngestError::Format {
+            file: file.to_owned(),
+            reason: e.to_string(),
+        })?;
+        KindCode::new(&mapping.facility.kind).map_err(|e| IngestError::Format {
+            file: file.to_owned(),
+            reason: format!("[facility] kind: {e}"),
+        })?;
         if mapping.source.key.is_empty() || mapping.source.key == "demo" {
-            return Err(IngestError::Format { file: file.to_owned(), reason: "[source] key must be a non-empty name other than \"demo\"".into() });
+            return Err(IngestError::Format {
+                file: file.to_owned(),
+                reason: "[source] key must be a non-empty name other than \"demo\"".into(),
+            });
         }
         Ok(mapping)
     }
@@ -110,13 +118,30 @@ impl Mapping {
     /// Facilities of one table read with this mapping.
     pub fn parse_rows(&self, table: &Table) -> IngestResult<ParsedRows> {
         let required = |name: &str| table.column_named(name, true);
-        let optional = |name: &Option<String>| name.as_deref().map_or(Ok(None), |n| table.column_named(n, true));
+        let optional = |name: &Option<String>| {
+            name.as_deref()
+                .map_or(Ok(None), |n| table.column_named(n, true))
+        };
         let c = &self.columns;
-        let id_columns = c.record_id.names().into_iter().map(required).collect::<IngestResult<Vec<_>>>()?;
+        let id_columns = c
+            .record_id
+            .names()
+            .into_iter()
+            .map(required)
+            .collect::<IngestResult<Vec<_>>>()?;
         let (name, address) = (required(&c.name)?, required(&c.address)?);
-        let (municipality, lon, lat) = (optional(&c.municipality)?, optional(&c.lon)?, optional(&c.lat)?);
-        let (kana, organization, phone, url, postal) =
-            (optional(&c.name_kana)?, optional(&c.organization)?, optional(&c.phone)?, optional(&c.url)?, optional(&c.postal_code)?);
+        let (municipality, lon, lat) = (
+            optional(&c.municipality)?,
+            optional(&c.lon)?,
+            optional(&c.lat)?,
+        );
+        let (kana, organization, phone, url, postal) = (
+            optional(&c.name_kana)?,
+            optional(&c.organization)?,
+            optional(&c.phone)?,
+            optional(&c.url)?,
+            optional(&c.postal_code)?,
+        );
         let filter = match &self.filter {
             Some(f) => Some((required(&f.column)?, &f.values)),
             None => None,
@@ -131,7 +156,17 @@ impl Mapping {
             }
             let id_parts: Vec<&str> = id_columns.iter().filter_map(|c| row.get(*c)).collect();
             if id_parts.len() != id_columns.len() {
-                parsed.rejected.push(row.error(id_columns.iter().copied().find(|c| row.get(*c).is_none()).flatten(), "", "record id column is empty"));
+                parsed.rejected.push(
+                    row.error(
+                        id_columns
+                            .iter()
+                            .copied()
+                            .find(|c| row.get(*c).is_none())
+                            .flatten(),
+                        "",
+                        "record id column is empty",
+                    ),
+                );
                 continue;
             }
             let Some(facility_name) = row.get(name) else {
@@ -147,7 +182,11 @@ impl Mapping {
             };
             let stated = match row.get(municipality).map(|m| MunicipalityCode::new(m)) {
                 Some(Err(e)) => {
-                    parsed.rejected.push(row.error(municipality, row.get(municipality).unwrap_or_default(), e.to_string()));
+                    parsed.rejected.push(row.error(
+                        municipality,
+                        row.get(municipality).unwrap_or_default(),
+                        e.to_string(),
+                    ));
                     continue;
                 }
                 Some(Ok(code)) => Some(code),
@@ -170,11 +209,19 @@ impl Mapping {
                 postal_code: row.get(postal).map(|p| p.replace(['-', '－', '〒'], "")),
                 municipality: stated,
                 position,
-                phones: row.get(phone).map(|p| (p.to_owned(), None)).into_iter().collect(),
+                phones: row
+                    .get(phone)
+                    .map(|p| (p.to_owned(), None))
+                    .into_iter()
+                    .collect(),
                 url: row.get(url).map(str::to_owned),
                 services: vec![ServiceDraft {
                     key: "main".to_owned(),
-                    name: self.facility.service_name.clone().unwrap_or_else(|| kind.term().ja.clone()),
+                    name: self
+                        .facility
+                        .service_name
+                        .clone()
+                        .unwrap_or_else(|| kind.term().ja.clone()),
                     service_type: None,
                     respite_beds: None,
                     schedules: Vec::new(),
@@ -199,8 +246,14 @@ mod tests {
                    14207,E0000000001,16012,架空養護学校架空分教室,茅ヶ崎市架空町2-2,2,1,139.38,35.36\n\
                    14207,E0000000002,16001,架空小学校,茅ヶ崎市架空町3,3,1,139.37,35.37\n\
                    14207,E0000000003,16012,架空第二養護学校,茅ヶ崎市架空町4,2,1,1390.37,35.37\n";
-        let parsed = mapping.parse_rows(&Table::parse("p29.csv", csv).unwrap()).unwrap();
-        assert_eq!(parsed.drafts.len(), 2, "elementary school filtered out, bad row rejected");
+        let parsed = mapping
+            .parse_rows(&Table::parse("p29.csv", csv).unwrap())
+            .unwrap();
+        assert_eq!(
+            parsed.drafts.len(),
+            2,
+            "elementary school filtered out, bad row rejected"
+        );
         assert_eq!(parsed.drafts[0].record_id, "E0000000001:架空養護学校");
         assert_eq!(parsed.drafts[0].address, "神奈川県茅ヶ崎市架空町1-1");
         assert_eq!(parsed.drafts[0].kind.as_str(), "special_needs_school");
@@ -211,11 +264,20 @@ mod tests {
     #[test]
     fn mapping_errors_name_the_problem() {
         let bad_kind = EXAMPLE.replace("kind = \"special_needs_school\"", "kind = \"school\"");
-        assert!(Mapping::parse("m.toml", &bad_kind).unwrap_err().to_string().contains("school"));
+        assert!(Mapping::parse("m.toml", &bad_kind)
+            .unwrap_err()
+            .to_string()
+            .contains("school"));
         let typo = EXAMPLE.replace("address = \"P29_005\"", "adress = \"P29_005\"");
-        assert!(Mapping::parse("m.toml", &typo).unwrap_err().to_string().contains("adress"));
+        assert!(Mapping::parse("m.toml", &typo)
+            .unwrap_err()
+            .to_string()
+            .contains("adress"));
         let mapping = Mapping::parse("m.toml", EXAMPLE).unwrap();
-        let err = mapping.parse_rows(&Table::parse("x.csv", "a,b\n1,2\n").unwrap()).unwrap_err().to_string();
+        let err = mapping
+            .parse_rows(&Table::parse("x.csv", "a,b\n1,2\n").unwrap())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("P29_002"), "{err}");
     }
 }

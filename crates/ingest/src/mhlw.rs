@@ -9,21 +9,52 @@ use crate::table::{ColumnSpec, Table};
 use crate::IngestResult;
 use renkei_core::{KindCode, MunicipalityCode};
 
-const ID: ColumnSpec = ColumnSpec { aliases: &["ID"], required: true };
-const NAME: ColumnSpec = ColumnSpec { aliases: &["正式名称"], required: true };
-const KANA: ColumnSpec = ColumnSpec { aliases: &["正式名称（フリガナ）"], required: false };
-const CATEGORY: ColumnSpec = ColumnSpec { aliases: &["機関区分"], required: true };
-const PREFECTURE: ColumnSpec = ColumnSpec { aliases: &["都道府県コード"], required: true };
-const CITY: ColumnSpec = ColumnSpec { aliases: &["市区町村コード"], required: true };
-const ADDRESS: ColumnSpec = ColumnSpec { aliases: &["所在地"], required: true };
-const LAT: ColumnSpec = ColumnSpec { aliases: &["所在地座標（緯度）"], required: true };
-const LON: ColumnSpec = ColumnSpec { aliases: &["所在地座標（経度）"], required: true };
-const URL: ColumnSpec = ColumnSpec { aliases: &["案内用ホームページアドレス"], required: false };
+const ID: ColumnSpec = ColumnSpec {
+    aliases: &["ID"],
+    required: true,
+};
+const NAME: ColumnSpec = ColumnSpec {
+    aliases: &["正式名称"],
+    required: true,
+};
+const KANA: ColumnSpec = ColumnSpec {
+    aliases: &["正式名称（フリガナ）"],
+    required: false,
+};
+const CATEGORY: ColumnSpec = ColumnSpec {
+    aliases: &["機関区分"],
+    required: true,
+};
+const PREFECTURE: ColumnSpec = ColumnSpec {
+    aliases: &["都道府県コード"],
+    required: true,
+};
+const CITY: ColumnSpec = ColumnSpec {
+    aliases: &["市区町村コード"],
+    required: true,
+};
+const ADDRESS: ColumnSpec = ColumnSpec {
+    aliases: &["所在地"],
+    required: true,
+};
+const LAT: ColumnSpec = ColumnSpec {
+    aliases: &["所在地座標（緯度）"],
+    required: true,
+};
+const LON: ColumnSpec = ColumnSpec {
+    aliases: &["所在地座標（経度）"],
+    required: true,
+};
+const URL: ColumnSpec = ColumnSpec {
+    aliases: &["案内用ホームページアドレス"],
+    required: false,
+};
 
 /// Facilities of one 医療情報ネット facility file.
 pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
-    let [id, name, kana, category, prefecture, city, address, lat, lon, url] =
-        table.columns([ID, NAME, KANA, CATEGORY, PREFECTURE, CITY, ADDRESS, LAT, LON, URL])?;
+    let [id, name, kana, category, prefecture, city, address, lat, lon, url] = table.columns([
+        ID, NAME, KANA, CATEGORY, PREFECTURE, CITY, ADDRESS, LAT, LON, URL,
+    ])?;
     let mut parsed = ParsedRows::default();
     for row in table.rows() {
         let (Some(record_id), Some(facility_name)) = (row.get(id), row.get(name)) else {
@@ -37,7 +68,11 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
             // Dental clinics, midwives and pharmacies are not part of the directory.
             Some("3" | "4" | "5") => continue,
             other => {
-                parsed.rejected.push(row.error(category, other.unwrap_or_default(), "機関区分 must be 1 (病院) or 2 (診療所)"));
+                parsed.rejected.push(row.error(
+                    category,
+                    other.unwrap_or_default(),
+                    "機関区分 must be 1 (病院) or 2 (診療所)",
+                ));
                 continue;
             }
         };
@@ -48,11 +83,17 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
                 continue;
             }
         };
-        let municipality_text = format!("{:0>2}{:0>3}", row.get(prefecture).unwrap_or_default(), row.get(city).unwrap_or_default());
+        let municipality_text = format!(
+            "{:0>2}{:0>3}",
+            row.get(prefecture).unwrap_or_default(),
+            row.get(city).unwrap_or_default()
+        );
         let municipality = match MunicipalityCode::new(municipality_text.clone()) {
             Ok(code) => code,
             Err(error) => {
-                parsed.rejected.push(row.error(city, &municipality_text, error.to_string()));
+                parsed
+                    .rejected
+                    .push(row.error(city, &municipality_text, error.to_string()));
                 continue;
             }
         };
@@ -71,7 +112,12 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
             url: row.get(url).map(str::to_owned),
             services: vec![ServiceDraft {
                 key: "main".to_owned(),
-                name: if kind == "hospital" { "病院" } else { "診療所" }.to_owned(),
+                name: if kind == "hospital" {
+                    "病院"
+                } else {
+                    "診療所"
+                }
+                .to_owned(),
                 service_type: None,
                 respite_beds: None,
                 schedules: Vec::new(),
@@ -92,9 +138,13 @@ mod tests {
             1400000000002,架空第二病院,,,,1,14,207,神奈川県茅ヶ崎市架空町2,0.0,0.0,\n\
             1400000000003,架空歯科,,,,3,14,207,神奈川県茅ヶ崎市架空町3,35.33,139.41,\n\
             1400000000004,架空第三病院,,,,1,14,2x7,神奈川県茅ヶ崎市架空町4,35.33,139.41,\n";
-        let parsed = parse(&Table::parse("01-1_hospital_facility_info.csv", text).unwrap()).unwrap();
+        let parsed =
+            parse(&Table::parse("01-1_hospital_facility_info.csv", text).unwrap()).unwrap();
         assert_eq!(parsed.drafts.len(), 2);
-        assert_eq!(parsed.drafts[0].municipality.as_ref().unwrap().as_str(), "14207");
+        assert_eq!(
+            parsed.drafts[0].municipality.as_ref().unwrap().as_str(),
+            "14207"
+        );
         assert!(parsed.drafts[1].position.is_none());
         assert_eq!(parsed.rejected.len(), 1);
         assert_eq!(parsed.rejected[0].field, "市区町村コード");

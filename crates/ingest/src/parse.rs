@@ -17,19 +17,28 @@ pub struct ParsedRows {
 /// 経度; renkei keeps lon, lat). Empty cells and the `0.0, 0.0` that MHLW
 /// publishes for "no coordinates" give `Ok(None)`, so the row is geocoded from
 /// its address instead of dropped.
-pub fn position(row: &Row<'_>, lon_column: Option<usize>, lat_column: Option<usize>) -> Result<Option<LonLat>, RowError> {
+pub fn position(
+    row: &Row<'_>,
+    lon_column: Option<usize>,
+    lat_column: Option<usize>,
+) -> Result<Option<LonLat>, RowError> {
     let (Some(lon_text), Some(lat_text)) = (row.get(lon_column), row.get(lat_column)) else {
         return Ok(None);
     };
     let number = |column, text: &str| {
-        text.parse::<f64>().map_err(|_| row.error(column, text, "is not a number (decimal degrees expected)"))
+        text.parse::<f64>()
+            .map_err(|_| row.error(column, text, "is not a number (decimal degrees expected)"))
     };
     let (lon, lat) = (number(lon_column, lon_text)?, number(lat_column, lat_text)?);
     if lon == 0.0 && lat == 0.0 {
         return Ok(None);
     }
     LonLat::new(lon, lat).map(Some).map_err(|e| {
-        let column = if e.to_string().starts_with("longitude") { lon_column } else { lat_column };
+        let column = if e.to_string().starts_with("longitude") {
+            lon_column
+        } else {
+            lat_column
+        };
         row.error(column, &format!("{lat_text},{lon_text}"), e.to_string())
     })
 }

@@ -48,10 +48,15 @@ pub struct Row<'a> {
 impl Table {
     /// Parses `text` (already decoded, see [`crate::text::decode`]) as CSV with a header row.
     pub fn parse(file: &str, text: &str) -> IngestResult<Self> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let headers = reader
             .headers()
-            .map_err(|e| IngestError::Format { file: file.to_owned(), reason: format!("cannot read the header row: {e}") })?
+            .map_err(|e| IngestError::Format {
+                file: file.to_owned(),
+                reason: format!("cannot read the header row: {e}"),
+            })?
             .iter()
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
             .collect::<Vec<_>>();
@@ -62,9 +67,16 @@ impl Table {
         for record in reader.records() {
             let record = record.map_err(|e| IngestError::Format {
                 file: file.to_owned(),
-                reason: format!("the CSV is broken{}: {e}", e.position().map(|p| format!(" at line {}", p.line())).unwrap_or_default()),
+                reason: format!(
+                    "the CSV is broken{}: {e}",
+                    e.position()
+                        .map(|p| format!(" at line {}", p.line()))
+                        .unwrap_or_default()
+                ),
             })?;
-            let mut offset = record.position().map_or(counted_to, |p| usize::try_from(p.byte()).unwrap_or(counted_to));
+            let mut offset = record.position().map_or(counted_to, |p| {
+                usize::try_from(p.byte()).unwrap_or(counted_to)
+            });
             // A record's position is where the reader stood, before any blank lines it skipped.
             while matches!(text.as_bytes().get(offset), Some(b'\n' | b'\r')) {
                 offset += 1;
@@ -76,7 +88,11 @@ impl Table {
             }
             rows.push((line, record));
         }
-        Ok(Self { file: file.to_owned(), headers, rows })
+        Ok(Self {
+            file: file.to_owned(),
+            headers,
+            rows,
+        })
     }
 
     /// The file name given at parse time.
@@ -96,10 +112,16 @@ impl Table {
 
     /// Resolves `specs` to column positions. A missing required column makes
     /// the whole file the wrong format; the error lists every missing column.
-    pub fn columns<const N: usize>(&self, specs: [ColumnSpec; N]) -> IngestResult<[Option<usize>; N]> {
+    pub fn columns<const N: usize>(
+        &self,
+        specs: [ColumnSpec; N],
+    ) -> IngestResult<[Option<usize>; N]> {
         let mut missing = Vec::new();
         let positions = specs.map(|spec| {
-            let found = spec.aliases.iter().find_map(|alias| self.headers.iter().position(|h| h == alias));
+            let found = spec
+                .aliases
+                .iter()
+                .find_map(|alias| self.headers.iter().position(|h| h == alias));
             if found.is_none() && spec.required {
                 missing.push(spec.aliases[0]);
             }
@@ -125,7 +147,10 @@ impl Table {
         if found.is_none() && required {
             return Err(IngestError::Format {
                 file: self.file.clone(),
-                reason: format!("required column {name} is missing. The header has: {}", self.headers.join(", ")),
+                reason: format!(
+                    "required column {name} is missing. The header has: {}",
+                    self.headers.join(", ")
+                ),
             });
         }
         Ok(found)
@@ -133,7 +158,11 @@ impl Table {
 
     /// The data rows in file order.
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(move |(line, record)| Row { table: self, line: *line, record })
+        self.rows.iter().map(move |(line, record)| Row {
+            table: self,
+            line: *line,
+            record,
+        })
     }
 }
 
@@ -145,7 +174,10 @@ impl Row<'_> {
 
     /// Trimmed text of a column; `None` when the column is absent or the cell is empty.
     pub fn get(&self, column: Option<usize>) -> Option<&str> {
-        column.and_then(|c| self.record.get(c)).map(str::trim).filter(|v| !v.is_empty())
+        column
+            .and_then(|c| self.record.get(c))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
     }
 
     /// An error about `column` holding `value` in this row.
@@ -153,7 +185,10 @@ impl Row<'_> {
         RowError {
             file: self.table.file.clone(),
             line: self.line,
-            field: column.and_then(|c| self.table.headers.get(c)).cloned().unwrap_or_default(),
+            field: column
+                .and_then(|c| self.table.headers.get(c))
+                .cloned()
+                .unwrap_or_default(),
             value: value.to_owned(),
             reason: reason.into(),
         }
@@ -164,12 +199,22 @@ impl Row<'_> {
 mod tests {
     use super::*;
 
-    const NAME: ColumnSpec = ColumnSpec { aliases: &["事業所名", "事業所の名称"], required: true };
-    const PHONE: ColumnSpec = ColumnSpec { aliases: &["電話番号"], required: false };
+    const NAME: ColumnSpec = ColumnSpec {
+        aliases: &["事業所名", "事業所の名称"],
+        required: true,
+    };
+    const PHONE: ColumnSpec = ColumnSpec {
+        aliases: &["電話番号"],
+        required: false,
+    };
 
     #[test]
     fn aliases_short_rows_and_blank_lines() {
-        let table = Table::parse("t.csv", "事業所の名称,住所\n架空ステーション,どこか\n\n短い行\n").unwrap();
+        let table = Table::parse(
+            "t.csv",
+            "事業所の名称,住所\n架空ステーション,どこか\n\n短い行\n",
+        )
+        .unwrap();
         let [name, phone] = table.columns([NAME, PHONE]).unwrap();
         assert_eq!(phone, None);
         let rows: Vec<_> = table.rows().collect();

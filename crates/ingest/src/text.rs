@@ -33,8 +33,16 @@ pub enum SourceEncoding {
 pub fn decode(file: &str, bytes: &[u8]) -> IngestResult<(String, SourceEncoding)> {
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         let body = &bytes[bom_length..];
-        let kind = if encoding == UTF_8 { SourceEncoding::Utf8Bom } else { SourceEncoding::Utf16 };
-        let decoder = if encoding == UTF_16LE || encoding == UTF_16BE { encoding } else { UTF_8 };
+        let kind = if encoding == UTF_8 {
+            SourceEncoding::Utf8Bom
+        } else {
+            SourceEncoding::Utf16
+        };
+        let decoder = if encoding == UTF_16LE || encoding == UTF_16BE {
+            encoding
+        } else {
+            UTF_8
+        };
         return strict(file, decoder, body).map(|text| (text, kind));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
@@ -64,23 +72,38 @@ pub fn is_zip(bytes: &[u8]) -> bool {
 
 /// The files inside a zip archive whose names end with one of `extensions`
 /// (case-insensitive), as (name inside the archive, bytes), in archive order.
-pub fn unzip(file: &str, bytes: &[u8], extensions: &[&str]) -> IngestResult<Vec<(String, Vec<u8>)>> {
-    let bad = |reason: String| IngestError::Format { file: file.to_owned(), reason };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(format!("not a readable zip archive: {e}")))?;
+pub fn unzip(
+    file: &str,
+    bytes: &[u8],
+    extensions: &[&str],
+) -> IngestResult<Vec<(String, Vec<u8>)>> {
+    let bad = |reason: String| IngestError::Format {
+        file: file.to_owned(),
+        reason,
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| bad(format!("not a readable zip archive: {e}")))?;
     let mut found = Vec::new();
     for index in 0..archive.len() {
-        let mut entry = archive.by_index(index).map_err(|e| bad(format!("zip entry {index}: {e}")))?;
+        let mut entry = archive
+            .by_index(index)
+            .map_err(|e| bad(format!("zip entry {index}: {e}")))?;
         let name = entry.name().to_owned();
         let lower = name.to_lowercase();
         if entry.is_dir() || !extensions.iter().any(|ext| lower.ends_with(ext)) {
             continue;
         }
         let mut content = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
-        entry.read_to_end(&mut content).map_err(|e| bad(format!("zip entry {name}: {e}")))?;
+        entry
+            .read_to_end(&mut content)
+            .map_err(|e| bad(format!("zip entry {name}: {e}")))?;
         found.push((format!("{file}!{name}"), content));
     }
     if found.is_empty() {
-        return Err(bad(format!("the zip archive holds no {} file", extensions.join(" or "))));
+        return Err(bad(format!(
+            "the zip archive holds no {} file",
+            extensions.join(" or ")
+        )));
     }
     Ok(found)
 }
@@ -95,12 +118,17 @@ mod tests {
         for unit in "訪問看護".encode_utf16() {
             bytes.extend_from_slice(&unit.to_le_bytes());
         }
-        assert_eq!(decode("f", &bytes).unwrap(), ("訪問看護".to_owned(), SourceEncoding::Utf16));
+        assert_eq!(
+            decode("f", &bytes).unwrap(),
+            ("訪問看護".to_owned(), SourceEncoding::Utf16)
+        );
     }
 
     #[test]
     fn garbage_is_an_error_not_mojibake() {
-        let err = decode("broken.csv", &[0x82, 0xFF, 0xFF, 0x00, 0x85]).unwrap_err().to_string();
+        let err = decode("broken.csv", &[0x82, 0xFF, 0xFF, 0x00, 0x85])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("broken.csv") && err.contains("UTF-8"), "{err}");
     }
 

@@ -15,7 +15,11 @@ fn kanagawa_geocoder() -> Option<Geocoder> {
     let (text, _) = decode("towns", &std::fs::read(towns_path).unwrap()).unwrap();
     let (towns, rejected) = town_points::parse(&Table::parse("towns", &text).unwrap()).unwrap();
     assert_eq!(towns.len() + rejected.len(), 4950);
-    assert_eq!(rejected.len(), 58, "SOURCES.md: 58 towns have no coordinates");
+    assert_eq!(
+        rejected.len(),
+        58,
+        "SOURCES.md: 58 towns have no coordinates"
+    );
     let names = n03
         .municipalities
         .into_iter()
@@ -37,10 +41,18 @@ fn table(relative: &str) -> Option<Table> {
 
 #[test]
 fn bureau_list_addresses_are_placed_at_town_precision() {
-    let (Some(geocoder), Some(list)) = (kanagawa_geocoder(), table("facilities/kanagawa_medical_institutions_kouseikyoku.csv")) else {
+    let (Some(geocoder), Some(list)) = (
+        kanagawa_geocoder(),
+        table("facilities/kanagawa_medical_institutions_kouseikyoku.csv"),
+    ) else {
         return;
     };
-    let [address] = list.columns([ColumnSpec { aliases: &["医療機関所在地"], required: true }]).unwrap();
+    let [address] = list
+        .columns([ColumnSpec {
+            aliases: &["医療機関所在地"],
+            required: true,
+        }])
+        .unwrap();
     let (mut town, mut municipality, mut none) = (0, 0, Vec::new());
     for row in list.rows() {
         let text = row.get(address).unwrap_or_default();
@@ -51,7 +63,10 @@ fn bureau_list_addresses_are_placed_at_town_precision() {
         }
     }
     let total = list.len();
-    println!("geocoded {total} addresses: town {town}, municipality {municipality}, none {}", none.len());
+    println!(
+        "geocoded {total} addresses: town {town}, municipality {municipality}, none {}",
+        none.len()
+    );
     println!("examples not placed: {:?}", &none[..none.len().min(10)]);
     assert_eq!(total, 6791);
     assert!(town * 100 >= total * 95, "town precision {town}/{total}");
@@ -60,22 +75,42 @@ fn bureau_list_addresses_are_placed_at_town_precision() {
 
 #[test]
 fn hospital_addresses_land_near_their_published_coordinates() {
-    let (Some(geocoder), Some(hospitals)) = (kanagawa_geocoder(), table("facilities/kanagawa_hospitals_mhlw.csv")) else {
+    let (Some(geocoder), Some(hospitals)) = (
+        kanagawa_geocoder(),
+        table("facilities/kanagawa_hospitals_mhlw.csv"),
+    ) else {
         return;
     };
     let [address, lat, lon, code] = hospitals
         .columns([
-            ColumnSpec { aliases: &["所在地"], required: true },
-            ColumnSpec { aliases: &["所在地座標（緯度）"], required: true },
-            ColumnSpec { aliases: &["所在地座標（経度）"], required: true },
-            ColumnSpec { aliases: &["muni_code5(derived)"], required: true },
+            ColumnSpec {
+                aliases: &["所在地"],
+                required: true,
+            },
+            ColumnSpec {
+                aliases: &["所在地座標（緯度）"],
+                required: true,
+            },
+            ColumnSpec {
+                aliases: &["所在地座標（経度）"],
+                required: true,
+            },
+            ColumnSpec {
+                aliases: &["muni_code5(derived)"],
+                required: true,
+            },
         ])
         .unwrap();
     let (mut compared, mut within_2km, mut same_municipality) = (0, 0, 0);
     for row in hospitals.rows() {
-        let (Some(lat), Some(lon)) = (row.get(lat), row.get(lon)) else { continue };
-        let published = renkei_core::LonLat::new(lon.parse().unwrap(), lat.parse().unwrap()).unwrap();
-        let Some(found) = geocoder.geocode(row.get(address).unwrap()) else { continue };
+        let (Some(lat), Some(lon)) = (row.get(lat), row.get(lon)) else {
+            continue;
+        };
+        let published =
+            renkei_core::LonLat::new(lon.parse().unwrap(), lat.parse().unwrap()).unwrap();
+        let Some(found) = geocoder.geocode(row.get(address).unwrap()) else {
+            continue;
+        };
         compared += 1;
         within_2km += usize::from(found.position.distance_m(published) <= 2_000.0);
         same_municipality += usize::from(Some(found.municipality.as_str()) == row.get(code));
@@ -83,5 +118,8 @@ fn hospital_addresses_land_near_their_published_coordinates() {
     println!("hospitals compared {compared}: within 2 km {within_2km}, same municipality {same_municipality}");
     assert!(compared >= 300);
     assert!(within_2km * 100 >= compared * 90, "{within_2km}/{compared}");
-    assert!(same_municipality * 100 >= compared * 98, "{same_municipality}/{compared}");
+    assert!(
+        same_municipality * 100 >= compared * 98,
+        "{same_municipality}/{compared}"
+    );
 }

@@ -21,16 +21,45 @@ fn parse_as(format: &Format, relative: &str) -> Option<ParsedFile> {
 
 #[test]
 fn mhlw_hospitals_all_310_rows_including_three_without_coordinates() {
-    let Some(file) = parse(Importer::MhlwFacilities, "facilities/kanagawa_hospitals_mhlw.csv") else { return };
+    let Some(file) = parse(
+        Importer::MhlwFacilities,
+        "facilities/kanagawa_hospitals_mhlw.csv",
+    ) else {
+        return;
+    };
     assert_eq!(file.rows_read, 310);
     assert!(file.rejected.is_empty(), "{:?}", file.rejected);
     assert_eq!(file.facilities.len(), 310);
-    assert_eq!(file.facilities.iter().filter(|f| f.location.position.is_none()).count(), 3);
-    let hospital = file.facilities.iter().find(|f| f.name == "茅ヶ崎市立病院").unwrap();
+    assert_eq!(
+        file.facilities
+            .iter()
+            .filter(|f| f.location.position.is_none())
+            .count(),
+        3
+    );
+    let hospital = file
+        .facilities
+        .iter()
+        .find(|f| f.name == "茅ヶ崎市立病院")
+        .unwrap();
     assert_eq!(hospital.provenance.source_record_id, "1411402664300");
-    assert_eq!(hospital.name_kana.as_deref(), Some("チガサキシリツビョウイン"));
-    assert_eq!(hospital.location.address, "神奈川県茅ヶ崎市本村５－１５－１");
-    assert_eq!(hospital.location.stated_municipality.as_ref().unwrap().as_str(), "14207");
+    assert_eq!(
+        hospital.name_kana.as_deref(),
+        Some("チガサキシリツビョウイン")
+    );
+    assert_eq!(
+        hospital.location.address,
+        "神奈川県茅ヶ崎市本村５－１５－１"
+    );
+    assert_eq!(
+        hospital
+            .location
+            .stated_municipality
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "14207"
+    );
     let position = hospital.location.position.unwrap();
     assert_eq!((position.lon(), position.lat()), (139.415_165, 35.339_905));
     assert_eq!(hospital.kind.as_str(), "hospital");
@@ -38,11 +67,21 @@ fn mhlw_hospitals_all_310_rows_including_three_without_coordinates() {
 
 #[test]
 fn visiting_nurse_extract_all_rows() {
-    let Some(file) = parse(Importer::Kaigo, "facilities/kanagawa_visiting_nursing.csv") else { return };
+    let Some(file) = parse(Importer::Kaigo, "facilities/kanagawa_visiting_nursing.csv") else {
+        return;
+    };
     assert_eq!(file.rows_read, 1234);
-    assert!(file.rejected.is_empty(), "{:?}", &file.rejected[..file.rejected.len().min(5)]);
+    assert!(
+        file.rejected.is_empty(),
+        "{:?}",
+        &file.rejected[..file.rejected.len().min(5)]
+    );
     assert_eq!(file.facilities.len(), 1234);
-    let station = file.facilities.iter().find(|f| f.provenance.source_record_id == "1410104166").unwrap();
+    let station = file
+        .facilities
+        .iter()
+        .find(|f| f.provenance.source_record_id == "1410104166")
+        .unwrap();
     assert_eq!(station.name, "生麦病院　訪問看護部");
     assert_eq!(station.kind.as_str(), "visiting_nurse");
     let position = station.location.position.unwrap();
@@ -51,32 +90,76 @@ fn visiting_nurse_extract_all_rows() {
 
 #[test]
 fn wamnet_children_services_and_short_stay() {
-    let Some(services) = parse(Importer::Wamnet, "disability/kanagawa_wamnet_disability_services.csv") else { return };
+    let Some(services) = parse(
+        Importer::Wamnet,
+        "disability/kanagawa_wamnet_disability_services.csv",
+    ) else {
+        return;
+    };
     assert_eq!(services.rows_read, 241);
     assert!(services.rejected.is_empty(), "{:?}", services.rejected);
     assert_eq!(services.facilities.len(), 241);
-    let hakone = services.facilities.iter().find(|f| f.provenance.source_record_id == "1412300145:medical_care_nursing").unwrap();
+    let hakone = services
+        .facilities
+        .iter()
+        .find(|f| f.provenance.source_record_id == "1412300145:medical_care_nursing")
+        .unwrap();
     assert_eq!(hakone.name, "独立行政法人国立病院機構箱根病院");
     assert_eq!(hakone.location.address, "神奈川県小田原市風祭４１２");
     assert_eq!(hakone.phones[0].number, "0465-22-3196");
 
-    let Some(short_stay) = parse(Importer::Wamnet, "disability/kanagawa_wamnet_short_stay.csv") else { return };
+    let Some(short_stay) = parse(
+        Importer::Wamnet,
+        "disability/kanagawa_wamnet_short_stay.csv",
+    ) else {
+        return;
+    };
     assert_eq!(short_stay.rows_read, 273);
     assert!(short_stay.rejected.is_empty(), "{:?}", short_stay.rejected);
-    let beds = short_stay.facilities.iter().filter(|f| f.services[0].respite_beds.is_some()).count();
-    assert_eq!(beds, 273 - 63, "every row with a 定員 states its respite beds");
+    let beds = short_stay
+        .facilities
+        .iter()
+        .filter(|f| f.services[0].respite_beds.is_some())
+        .count();
+    assert_eq!(
+        beds,
+        273 - 63,
+        "every row with a 定員 states its respite beds"
+    );
 }
 
 #[test]
 fn special_needs_schools_through_the_example_mapping() {
     let mapping_text = include_str!("../../../data/mappings/p29-special-needs-schools.toml");
-    let format = Format::Mapped(Mapping::parse("p29-special-needs-schools.toml", mapping_text).unwrap());
-    let Some(file) = parse_as(&format, "schools/kanagawa_special_needs_schools.csv") else { return };
+    let format =
+        Format::Mapped(Mapping::parse("p29-special-needs-schools.toml", mapping_text).unwrap());
+    let Some(file) = parse_as(&format, "schools/kanagawa_special_needs_schools.csv") else {
+        return;
+    };
     assert_eq!(file.rows_read, 58);
     assert!(file.rejected.is_empty(), "{:?}", file.rejected);
-    assert_eq!(file.facilities.len(), 58, "52 schools + 6 分教室 points, each its own record");
-    let school = file.facilities.iter().find(|f| f.name == "茅ケ崎養護学校").unwrap();
+    assert_eq!(
+        file.facilities.len(),
+        58,
+        "52 schools + 6 分教室 points, each its own record"
+    );
+    let school = file
+        .facilities
+        .iter()
+        .find(|f| f.name == "茅ケ崎養護学校")
+        .unwrap();
     assert_eq!(school.location.address, "神奈川県茅ヶ崎市西久保29-1");
-    assert_eq!(school.provenance.source_record_id, "E114220710016:茅ケ崎養護学校");
-    assert_eq!(school.location.stated_municipality.as_ref().unwrap().as_str(), "14207");
+    assert_eq!(
+        school.provenance.source_record_id,
+        "E114220710016:茅ケ崎養護学校"
+    );
+    assert_eq!(
+        school
+            .location
+            .stated_municipality
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "14207"
+    );
 }

@@ -28,6 +28,9 @@ async fn malformed_or_out_of_range_parameters_are_400_naming_the_field() {
         ("/api/v1/facilities?municipality=abc", "municipality"),
         ("/api/v1/facilities?municipality=99999", "municipality"),
         ("/api/v1/facilities?format=xml", "format"),
+        ("/api/v1/facilities?page=1&page=2", "page"),
+        ("/api/v1/facilities?page=%FF", "page"),
+        ("/api/v1/facilities/%FF", "id"),
         ("/api/v1/facilities/not-a-uuid", "id"),
         (
             "/api/v1/facilities/00000000-0000-0000-0000-00000000000g",

@@ -7,5 +7,6 @@ mod facilities;
 mod middleware;
 mod openapi;
 mod privacy;
+mod refresh;
 mod support;
 mod web;

@@ -49,6 +49,11 @@ async fn openapi_3_1_lists_every_route_parameter_and_error() {
         ["kind", "municipality", "page", "per_page", "format"]
     );
     assert!(list["responses"]["400"].is_object());
+    let kinds = list["parameters"][0]["schema"]["enum"].as_array().unwrap();
+    assert!(
+        kinds.contains(&"visiting_nurse".into()) && kinds.contains(&"core_hospital".into()),
+        "{kinds:?}"
+    );
     let content = list["responses"]["200"]["content"].as_object().unwrap();
     for media in ["application/json", "application/geo+json", "text/csv"] {
         assert!(content.contains_key(media), "{media}");
@@ -67,6 +72,37 @@ async fn openapi_3_1_lists_every_route_parameter_and_error() {
     assert!(doc["components"]["schemas"]["FacilityDto"]["properties"]
         .get("staff_note")
         .is_none());
+}
+
+/// Every `$ref` in `value`, recursively.
+fn references(value: &serde_json::Value, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(reference) = map.get("$ref").and_then(|r| r.as_str()) {
+                found.push(reference.to_owned());
+            }
+            map.values().for_each(|v| references(v, found));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_schema_reference_resolves() {
+    let doc = get(app().await, "/openapi.json").await.json();
+    let mut found = Vec::new();
+    references(&doc, &mut found);
+    assert!(!found.is_empty());
+    for reference in found {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{reference}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "dangling {reference}"
+        );
+    }
 }
 
 #[tokio::test]

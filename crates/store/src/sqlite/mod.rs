@@ -49,7 +49,11 @@ impl SqliteStore {
             })?
             .create_if_missing(true)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            // 64 MiB page cache per connection (default 2 MiB): bulk imports touch
+            // many index pages at random (UUID keys).
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
         let in_memory = url.expose().contains(":memory:") || url.expose().contains("mode=memory");
         let pool_options = SqlitePoolOptions::new().acquire_timeout(options.acquire_timeout);
         let pool = if in_memory {
