@@ -131,7 +131,7 @@ impl Geocoder {
             match m.county_or_city.as_deref() {
                 // A designated city alone (横浜市) stands for all of its wards.
                 Some(city) if city.ends_with('市') => {
-                    keys.entry(fold_address(city)).or_default().push(index)
+                    keys.entry(fold_address(city)).or_default().push(index);
                 }
                 // Addresses often leave out the county (箱根町 for 足柄下郡箱根町).
                 Some(_) => keys.entry(fold_address(&m.name)).or_default().push(index),

@@ -81,7 +81,7 @@ pub enum Format {
     /// One of the official lists.
     Official(Importer),
     /// Any CSV read through a column mapping.
-    Mapped(Mapping),
+    Mapped(Box<Mapping>),
 }
 
 impl Format {

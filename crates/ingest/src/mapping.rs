@@ -5,7 +5,7 @@
 
 use crate::draft::{FacilityDraft, ServiceDraft};
 use crate::parse::{position, ParsedRows};
-use crate::table::Table;
+use crate::table::{Row, RowError, Table};
 use crate::{IngestError, IngestResult};
 use renkei_core::{KindCode, MunicipalityCode};
 use renkei_store::SourceInfo;
@@ -117,119 +117,140 @@ impl Mapping {
 
     /// Facilities of one table read with this mapping.
     pub fn parse_rows(&self, table: &Table) -> IngestResult<ParsedRows> {
+        let columns = self.resolve(table)?;
+        let kind = KindCode::new(&self.facility.kind).expect("checked in Mapping::parse");
+        let mut parsed = ParsedRows::default();
+        for row in table.rows() {
+            if let Some((column, values)) = &columns.filter {
+                if !values.iter().any(|v| Some(v.as_str()) == row.get(*column)) {
+                    continue;
+                }
+            }
+            match self.draft(&row, &columns, &kind) {
+                Ok(draft) => parsed.drafts.push(draft),
+                Err(error) => parsed.rejected.push(error),
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// Column positions for this mapping; a missing column is a format error naming it.
+    fn resolve(&self, table: &Table) -> IngestResult<MappedColumns> {
         let required = |name: &str| table.column_named(name, true);
         let optional = |name: &Option<String>| {
             name.as_deref()
                 .map_or(Ok(None), |n| table.column_named(n, true))
         };
         let c = &self.columns;
-        let id_columns = c
-            .record_id
-            .names()
-            .into_iter()
-            .map(required)
-            .collect::<IngestResult<Vec<_>>>()?;
-        let (name, address) = (required(&c.name)?, required(&c.address)?);
-        let (municipality, lon, lat) = (
-            optional(&c.municipality)?,
-            optional(&c.lon)?,
-            optional(&c.lat)?,
-        );
-        let (kana, organization, phone, url, postal) = (
-            optional(&c.name_kana)?,
-            optional(&c.organization)?,
-            optional(&c.phone)?,
-            optional(&c.url)?,
-            optional(&c.postal_code)?,
-        );
-        let filter = match &self.filter {
-            Some(f) => Some((required(&f.column)?, &f.values)),
-            None => None,
-        };
-        let kind = KindCode::new(&self.facility.kind).expect("checked in Mapping::parse");
-        let mut parsed = ParsedRows::default();
-        for row in table.rows() {
-            if let Some((column, values)) = filter {
-                if !values.iter().any(|v| Some(v.as_str()) == row.get(column)) {
-                    continue;
-                }
-            }
-            let id_parts: Vec<&str> = id_columns.iter().filter_map(|c| row.get(*c)).collect();
-            if id_parts.len() != id_columns.len() {
-                parsed.rejected.push(
-                    row.error(
-                        id_columns
-                            .iter()
-                            .copied()
-                            .find(|c| row.get(*c).is_none())
-                            .flatten(),
-                        "",
-                        "record id column is empty",
-                    ),
-                );
-                continue;
-            }
-            let Some(facility_name) = row.get(name) else {
-                parsed.rejected.push(row.error(name, "", "name is empty"));
-                continue;
-            };
-            let position = match position(&row, lon, lat) {
-                Ok(p) => p,
-                Err(e) => {
-                    parsed.rejected.push(e);
-                    continue;
-                }
-            };
-            let stated = match row.get(municipality).map(|m| MunicipalityCode::new(m)) {
-                Some(Err(e)) => {
-                    parsed.rejected.push(row.error(
-                        municipality,
-                        row.get(municipality).unwrap_or_default(),
-                        e.to_string(),
-                    ));
-                    continue;
-                }
-                Some(Ok(code)) => Some(code),
+        Ok(MappedColumns {
+            record_id: c
+                .record_id
+                .names()
+                .into_iter()
+                .map(required)
+                .collect::<IngestResult<Vec<_>>>()?,
+            name: required(&c.name)?,
+            address: required(&c.address)?,
+            municipality: optional(&c.municipality)?,
+            lon: optional(&c.lon)?,
+            lat: optional(&c.lat)?,
+            name_kana: optional(&c.name_kana)?,
+            organization: optional(&c.organization)?,
+            phone: optional(&c.phone)?,
+            url: optional(&c.url)?,
+            postal_code: optional(&c.postal_code)?,
+            filter: match &self.filter {
+                Some(f) => Some((required(&f.column)?, f.values.clone())),
                 None => None,
-            };
-            let raw_address = row.get(address).unwrap_or_default();
-            let full_address = if raw_address.starts_with(&self.facility.address_prefix) {
-                raw_address.to_owned()
-            } else {
-                format!("{}{raw_address}", self.facility.address_prefix)
-            };
-            parsed.drafts.push(FacilityDraft {
-                record_id: id_parts.join(":"),
-                kind: kind.clone(),
-                name: facility_name.to_owned(),
-                name_kana: row.get(kana).map(str::to_owned),
-                organization: row.get(organization).map(str::to_owned),
-                organization_url: None,
-                address: full_address,
-                postal_code: row.get(postal).map(|p| p.replace(['-', '－', '〒'], "")),
-                municipality: stated,
-                position,
-                phones: row
-                    .get(phone)
-                    .map(|p| (p.to_owned(), None))
-                    .into_iter()
-                    .collect(),
-                url: row.get(url).map(str::to_owned),
-                services: vec![ServiceDraft {
-                    key: "main".to_owned(),
-                    name: self
-                        .facility
-                        .service_name
-                        .clone()
-                        .unwrap_or_else(|| kind.term().ja.clone()),
-                    service_type: None,
-                    respite_beds: None,
-                    schedules: Vec::new(),
-                }],
-            });
-        }
-        Ok(parsed)
+            },
+        })
     }
+
+    fn draft(
+        &self,
+        row: &Row<'_>,
+        c: &MappedColumns,
+        kind: &KindCode,
+    ) -> Result<FacilityDraft, RowError> {
+        let id_parts: Vec<&str> = c
+            .record_id
+            .iter()
+            .filter_map(|column| row.get(*column))
+            .collect();
+        if id_parts.len() != c.record_id.len() {
+            let empty = c
+                .record_id
+                .iter()
+                .copied()
+                .find(|column| row.get(*column).is_none())
+                .flatten();
+            return Err(row.error(empty, "", "record id column is empty"));
+        }
+        let name = row
+            .get(c.name)
+            .ok_or_else(|| row.error(c.name, "", "name is empty"))?;
+        let position = position(row, c.lon, c.lat)?;
+        let municipality = row
+            .get(c.municipality)
+            .map(|m| {
+                MunicipalityCode::new(m).map_err(|e| row.error(c.municipality, m, e.to_string()))
+            })
+            .transpose()?;
+        let raw_address = row.get(c.address).unwrap_or_default();
+        let prefix = &self.facility.address_prefix;
+        let address = if raw_address.starts_with(prefix.as_str()) {
+            raw_address.to_owned()
+        } else {
+            format!("{prefix}{raw_address}")
+        };
+        Ok(FacilityDraft {
+            record_id: id_parts.join(":"),
+            kind: kind.clone(),
+            name: name.to_owned(),
+            name_kana: row.get(c.name_kana).map(str::to_owned),
+            organization: row.get(c.organization).map(str::to_owned),
+            organization_url: None,
+            address,
+            postal_code: row
+                .get(c.postal_code)
+                .map(|p| p.replace(['-', '－', '〒'], "")),
+            municipality,
+            position,
+            phones: row
+                .get(c.phone)
+                .map(|p| (p.to_owned(), None))
+                .into_iter()
+                .collect(),
+            url: row.get(c.url).map(str::to_owned),
+            services: vec![ServiceDraft {
+                key: "main".to_owned(),
+                name: self
+                    .facility
+                    .service_name
+                    .clone()
+                    .unwrap_or_else(|| kind.term().ja.clone()),
+                service_type: None,
+                respite_beds: None,
+                schedules: Vec::new(),
+            }],
+        })
+    }
+}
+
+/// Where each mapped field is in one table.
+struct MappedColumns {
+    record_id: Vec<Option<usize>>,
+    name: Option<usize>,
+    address: Option<usize>,
+    municipality: Option<usize>,
+    lon: Option<usize>,
+    lat: Option<usize>,
+    name_kana: Option<usize>,
+    organization: Option<usize>,
+    phone: Option<usize>,
+    url: Option<usize>,
+    postal_code: Option<usize>,
+    filter: Option<(Option<usize>, Vec<String>)>,
 }
 
 #[cfg(test)]

@@ -50,7 +50,7 @@ pub fn parse(table: &Table) -> IngestResult<(Vec<TownPoint>, Vec<RowError>)> {
                 position,
             }),
             Ok(None) => {
-                rejected.push(row.error(lat, "", "the town has no coordinates in the source"))
+                rejected.push(row.error(lat, "", "the town has no coordinates in the source"));
             }
             Err(error) => rejected.push(error),
         }

@@ -131,8 +131,9 @@ fn wamnet_children_services_and_short_stay() {
 #[test]
 fn special_needs_schools_through_the_example_mapping() {
     let mapping_text = include_str!("../../../data/mappings/p29-special-needs-schools.toml");
-    let format =
-        Format::Mapped(Mapping::parse("p29-special-needs-schools.toml", mapping_text).unwrap());
+    let format = Format::Mapped(Box::new(
+        Mapping::parse("p29-special-needs-schools.toml", mapping_text).unwrap(),
+    ));
     let Some(file) = parse_as(&format, "schools/kanagawa_special_needs_schools.csv") else {
         return;
     };

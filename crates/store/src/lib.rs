@@ -9,7 +9,6 @@
 mod changes;
 mod copy;
 mod error;
-mod municipality;
 mod open;
 pub mod postgres;
 mod rows;

@@ -8,12 +8,12 @@ mod listen;
 mod read;
 mod write;
 
-use crate::municipality::matching_range;
 use crate::{
     Backend, ChangeFeed, DatabaseUrl, FacilityFilter, FacilityPage, OpenOptions, PageRequest,
     SourceInfo, Store, StoreError, StoreResult, WriteSummary,
 };
 use async_trait::async_trait;
+use renkei_core::directory_index::municipality_span;
 use renkei_core::{Facility, FacilityId, Taxonomy};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -197,7 +197,11 @@ impl Store for PostgresStore {
         page: PageRequest,
     ) -> StoreResult<FacilityPage> {
         let kind = filter.kind.as_ref().map(|k| k.as_str().to_owned());
-        let (low, high) = filter.municipality.as_ref().map(matching_range).unzip();
+        let (low, high) = filter
+            .municipality
+            .as_ref()
+            .map(municipality_span)
+            .unzip();
         let per_page = page.per_page.clamp(1, PageRequest::MAX_PER_PAGE);
         let offset = i64::try_from(
             PageRequest {
