@@ -2,6 +2,8 @@
 //! pediatric home medical care (小児在宅医療). This file only parses arguments,
 //! sets up logging and calls the library crates.
 
+mod import;
+
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use renkei_http::index::DEFAULT_REFRESH_PERIOD;
@@ -16,7 +18,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Database used when neither `--db` nor `RENKEI_DB` is given: an SQLite file
 /// in the working folder.
-const DEFAULT_DB: &str = "renkei.db";
+pub(crate) const DEFAULT_DB: &str = "renkei.db";
 /// Address served when neither `--bind` nor `RENKEI_BIND` is given.
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
@@ -47,6 +49,9 @@ enum Command {
     Serve(ServeArgs),
     /// Copy the whole directory from one database to another, e.g. SQLite → PostgreSQL (データベース間のコピー).
     CopyStore(CopyStoreArgs),
+    /// Import official open data or a mapped CSV into the database (データの取り込み).
+    #[command(subcommand)]
+    Import(import::ImportKind),
 }
 
 #[derive(Debug, Args)]
@@ -83,6 +88,7 @@ fn main() -> ExitCode {
                 match cli.command {
                     Command::Serve(args) => serve(args).await,
                     Command::CopyStore(args) => copy_store(args).await,
+                    Command::Import(kind) => import::run(kind).await,
                 }
             })
         });
@@ -108,7 +114,7 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-async fn open_store(text: &str) -> Result<SharedStore> {
+pub(crate) async fn open_store(text: &str) -> Result<SharedStore> {
     let url = DatabaseUrl::new(text);
     let store = renkei_store::open(&url, OpenOptions::default())
         .await

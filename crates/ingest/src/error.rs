@@ -46,6 +46,15 @@ pub enum IngestError {
         /// One entry per bad feature.
         problems: Vec<FeatureProblem>,
     },
+    /// Writing to the store failed; nothing from the file was kept.
+    #[error("{file}: could not be stored: {source}")]
+    Store {
+        /// The file.
+        file: String,
+        /// The store's error.
+        #[source]
+        source: renkei_store::StoreError,
+    },
 }
 
 /// What is wrong with one feature of a boundary file.

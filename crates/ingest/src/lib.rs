@@ -14,6 +14,7 @@ pub mod mapping;
 pub mod mhlw;
 pub mod n03;
 pub mod parse;
+pub mod run;
 pub mod table;
 pub mod text;
 pub mod town_points;

@@ -7,8 +7,7 @@ use renkei_core::{
     Schedule, Service, Verification, Visibility,
 };
 use renkei_store::{DatabaseUrl, OpenOptions, PostgresStore, SourceInfo, SqliteStore};
-use sqlx::postgres::PgPoolOptions;
-use std::sync::atomic::{AtomicU32, Ordering};
+use renkei_testdata::postgres::{fresh_schema, TestSchema};
 
 /// A fresh in-memory SQLite store.
 pub async fn sqlite() -> SqliteStore {
@@ -24,85 +23,29 @@ pub async fn sqlite() -> SqliteStore {
 pub struct PgSchema {
     /// The store, its `search_path` set to the schema.
     pub store: PostgresStore,
-    url: String,
-    schema: String,
+    schema: TestSchema,
 }
 
 impl PgSchema {
-    /// Drops the schema (also done on drop, where it cannot be awaited).
+    /// Closes the store and drops the schema (also done on drop, where it cannot be awaited).
     pub async fn drop_schema(self) {
         self.store.close().await;
-    }
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        let (url, schema) = (self.url.clone(), self.schema.clone());
-        // Drop cannot await: clean up on a thread with its own runtime.
-        let done = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                if let Ok(pool) = PgPoolOptions::new().max_connections(1).connect(&url).await {
-                    let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-                        .execute(&pool)
-                        .await;
-                    pool.close().await;
-                }
-            });
-        });
-        let _ = done.join();
-    }
-}
-
-/// The PostgreSQL URL tests use, or `None` (with one line on stderr) when unset.
-pub fn database_url() -> Option<String> {
-    match std::env::var("DATABASE_URL") {
-        Ok(url) if url.starts_with("postgres") => Some(url),
-        _ => {
-            eprintln!("skipped: DATABASE_URL not set (run scripts/with-postgres.sh cargo test -p renkei-store)");
-            None
-        }
+        self.schema.drop_now().await;
     }
 }
 
 /// A fresh PostgreSQL store in a new schema, or `None` when `DATABASE_URL` is not set.
 pub async fn postgres() -> Option<PgSchema> {
-    static SEQ: AtomicU32 = AtomicU32::new(0);
-    let url = database_url()?;
-    let schema = format!(
-        "test_{}_{}",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    );
-    ensure_postgis(&url).await;
+    let schema = fresh_schema().await?;
     let options = OpenOptions {
-        schema: Some(schema.clone()),
+        schema: Some(schema.name().to_owned()),
         max_connections: 4,
         ..OpenOptions::default()
     };
-    let store = PostgresStore::open(&DatabaseUrl::new(url.clone()), &options)
+    let store = PostgresStore::open(&DatabaseUrl::new(schema.url()), &options)
         .await
         .expect("open PostgreSQL test schema");
-    Some(PgSchema { store, url, schema })
-}
-
-/// Creates PostGIS once, before tests migrate in parallel (CREATE EXTENSION races).
-async fn ensure_postgis(url: &str) {
-    static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
-    // Each test has its own runtime, so connect inside the closure every time it runs.
-    let _ = DONE
-        .get_or_try_init(|| async {
-            let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;
-            let result = sqlx::query("CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public")
-                .execute(&pool)
-                .await;
-            pool.close().await;
-            result.map(|_| ())
-        })
-        .await;
+    Some(PgSchema { store, schema })
 }
 
 /// A fictional source.

@@ -2,6 +2,12 @@
 //! or `../shared/data` beside the workspace. The files are never copied into
 //! the project; a test that needs one skips with a clear message when it is
 //! missing.
+//!
+//! With the `postgres` feature, [`postgres`] gives each test a fresh schema or
+//! database on the server `DATABASE_URL` names.
+
+#[cfg(feature = "postgres")]
+pub mod postgres;
 
 use std::path::PathBuf;
 

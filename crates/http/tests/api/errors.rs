@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-#[tokio::test]
 async fn malformed_or_out_of_range_parameters_are_400_naming_the_field() {
     let cases = [
         ("/api/v1/facilities?page=0", "page"),
@@ -52,7 +51,6 @@ async fn malformed_or_out_of_range_parameters_are_400_naming_the_field() {
     }
 }
 
-#[tokio::test]
 async fn unknown_id_and_unknown_api_routes_are_404() {
     let unknown = FacilityId::from_source("nowhere", "1");
     get(app().await, &format!("/api/v1/facilities/{unknown}"))
@@ -211,7 +209,6 @@ async fn health_is_503_degraded_json_while_reads_keep_working_from_the_index() {
     assert_eq!(get(app, "/api/v1/facilities").await.status, StatusCode::OK);
 }
 
-#[tokio::test]
 async fn empty_store_serves_an_empty_list() {
     let store = store_with(&[]).await;
     let index = IndexHandle::new(renkei_http::load_index(store.as_ref()).await.unwrap());
@@ -219,3 +216,9 @@ async fn empty_store_serves_an_empty_list() {
     let body = get(app, "/api/v1/facilities").await.json();
     assert_eq!(body["total"], 0);
 }
+
+on_both_backends!(
+    malformed_or_out_of_range_parameters_are_400_naming_the_field,
+    unknown_id_and_unknown_api_routes_are_404,
+    empty_store_serves_an_empty_list,
+);

@@ -27,7 +27,6 @@ fn assert_valid_feature(feature: &Value) {
     }
 }
 
-#[tokio::test]
 async fn geojson_by_accept_header_is_a_feature_collection_of_lon_lat_points() {
     let request = Request::get("/api/v1/facilities")
         .header("accept", "application/geo+json")
@@ -62,7 +61,6 @@ async fn geojson_by_accept_header_is_a_feature_collection_of_lon_lat_points() {
     assert_eq!(sakura["properties"]["demo"], true);
 }
 
-#[tokio::test]
 async fn geojson_by_format_respects_filters_and_single_facility_is_a_feature() {
     let reply = get(
         app().await,
@@ -81,7 +79,6 @@ async fn geojson_by_format_respects_filters_and_single_facility_is_a_feature() {
     assert_valid_feature(&one.json());
 }
 
-#[tokio::test]
 async fn csv_has_a_bom_a_bilingual_header_and_parses() {
     let reply = get(
         app().await,
@@ -134,7 +131,6 @@ async fn csv_has_a_bom_a_bilingual_header_and_parses() {
     assert_eq!(&sakura[column("demo")], "true");
 }
 
-#[tokio::test]
 async fn csv_by_accept_header() {
     let request = Request::get("/api/v1/facilities")
         .header("accept", "text/csv")
@@ -144,3 +140,10 @@ async fn csv_by_accept_header() {
     assert_eq!(reply.content_type(), "text/csv; charset=utf-8");
     assert_eq!(reply.headers["x-total-count"], "3");
 }
+
+on_both_backends!(
+    geojson_by_accept_header_is_a_feature_collection_of_lon_lat_points,
+    geojson_by_format_respects_filters_and_single_facility_is_a_feature,
+    csv_has_a_bom_a_bilingual_header_and_parses,
+    csv_by_accept_header,
+);

@@ -1,18 +1,16 @@
 use crate::support::{app, get, id};
 use axum::http::StatusCode;
 
-#[tokio::test]
 async fn health_reports_ok_backend_and_active_count() {
     let reply = get(app().await, "/api/v1/health").await;
     assert_eq!(reply.status, StatusCode::OK);
     let body = reply.json();
     assert_eq!(body["status"], "ok");
-    assert_eq!(body["database"], "sqlite");
+    assert_eq!(body["database"], crate::support::backend().as_str());
     assert_eq!(body["facilities"], 3, "the closed clinic is not counted");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
 }
 
-#[tokio::test]
 async fn list_pages_with_total_in_kind_name_order() {
     let reply = get(app().await, "/api/v1/facilities?per_page=2&page=1").await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -47,7 +45,6 @@ async fn list_pages_with_total_in_kind_name_order() {
     );
 }
 
-#[tokio::test]
 async fn filters_by_kind_and_municipality_with_designated_city_wards() {
     let by_kind = get(app().await, "/api/v1/facilities?kind=visiting_nurse")
         .await
@@ -77,7 +74,6 @@ async fn filters_by_kind_and_municipality_with_designated_city_wards() {
     assert_eq!(empty_values["total"], 3, "empty parameters count as absent");
 }
 
-#[tokio::test]
 async fn one_facility_has_all_fourteen_capabilities_and_provenance() {
     let reply = get(app().await, &format!("/api/v1/facilities/{}", id("sakura"))).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -106,8 +102,15 @@ async fn one_facility_has_all_fourteen_capabilities_and_provenance() {
     assert_eq!(provenance["licence"], "CC0 1.0");
 }
 
-#[tokio::test]
 async fn closed_facility_is_found_by_id_but_not_listed() {
     let reply = get(app().await, &format!("/api/v1/facilities/{}", id("heiin"))).await;
     assert_eq!(reply.json()["status"], "closed");
 }
+
+on_both_backends!(
+    health_reports_ok_backend_and_active_count,
+    list_pages_with_total_in_kind_name_order,
+    filters_by_kind_and_municipality_with_designated_city_wards,
+    one_facility_has_all_fourteen_capabilities_and_provenance,
+    closed_facility_is_found_by_id_but_not_listed,
+);

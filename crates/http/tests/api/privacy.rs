@@ -5,7 +5,6 @@ use crate::support::{app, get, id, send, STAFF_ONLY_TEXTS};
 use axum::body::Body;
 use axum::http::Request;
 
-#[tokio::test]
 async fn staff_only_text_is_in_no_response_body_in_any_format() {
     let one = format!("/api/v1/facilities/{}", id("sakura"));
     let uris = [
@@ -40,3 +39,7 @@ async fn staff_only_text_is_in_no_response_body_in_any_format() {
     let body = send(app().await, request.unwrap()).await.text();
     assert!(body.contains("0467-00-0000") && !body.contains("0467-99-0001"));
 }
+
+on_both_backends!(
+    staff_only_text_is_in_no_response_body_in_any_format,
+);

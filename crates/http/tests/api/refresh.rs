@@ -4,7 +4,6 @@ use crate::support::{config, fixtures, get, source, store_with};
 use renkei_http::{load_index, router, spawn_refresher, AppState, IndexHandle};
 use std::time::{Duration, Instant};
 
-#[tokio::test]
 async fn a_write_reaches_the_served_index_within_a_second() {
     let all = fixtures();
     let store = store_with(&all[1..]).await;
@@ -30,3 +29,7 @@ async fn a_write_reaches_the_served_index_within_a_second() {
     }
     assert_eq!(get(app, "/api/v1/health").await.json()["facilities"], 3);
 }
+
+on_both_backends!(
+    a_write_reaches_the_served_index_within_a_second,
+);

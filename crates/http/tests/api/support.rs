@@ -1,5 +1,6 @@
-//! Fixtures and request helpers: a fresh in-memory SQLite store per test with
-//! a few obviously fictional facilities, one of them with staff-only data.
+//! Fixtures and request helpers: a fresh store per test (in-memory SQLite, or
+//! a PostgreSQL schema of its own inside [`run_on`]) with a few obviously
+//! fictional facilities, one of them with staff-only data.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
@@ -12,8 +13,11 @@ use renkei_core::{
     Verification, Visibility,
 };
 use renkei_http::{load_index, router, AppState, HttpConfig, IndexHandle};
-use renkei_store::{DatabaseUrl, OpenOptions, SharedStore, SourceInfo};
+use renkei_store::{Backend, DatabaseUrl, OpenOptions, SharedStore, SourceInfo};
+use renkei_testdata::postgres::{database_url, fresh_schema, TestSchema};
+use std::future::Future;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use tower::ServiceExt;
 
 /// Text that only staff may see; no response may contain any of it.
@@ -152,11 +156,65 @@ pub fn fixtures() -> Vec<Facility> {
     vec![sakura, hospital, desk, closed]
 }
 
-/// A fresh in-memory store holding `facilities`.
+/// The backend a test runs on and the PostgreSQL schemas it has made.
+struct TestBackend {
+    backend: Backend,
+    schemas: Mutex<Vec<TestSchema>>,
+}
+
+tokio::task_local! {
+    static BACKEND: TestBackend;
+}
+
+/// Runs `test` with [`store_with`] (and so [`state`] and [`app`]) making stores
+/// on `backend`, then drops the PostgreSQL schemas it made. On PostgreSQL
+/// without `DATABASE_URL`, prints one `skipped:` line and returns.
+pub async fn run_on(backend: Backend, test: impl Future<Output = ()>) {
+    if backend == Backend::Postgres && database_url().is_none() {
+        return;
+    }
+    let context = TestBackend {
+        backend,
+        schemas: Mutex::new(Vec::new()),
+    };
+    BACKEND
+        .scope(context, async {
+            test.await;
+            let schemas = BACKEND.with(|b| std::mem::take(&mut *b.schemas.lock().unwrap()));
+            for schema in schemas {
+                schema.drop_now().await;
+            }
+        })
+        .await;
+}
+
+/// The backend of the running test: SQLite outside [`run_on`].
+pub fn backend() -> Backend {
+    BACKEND.try_with(|b| b.backend).unwrap_or(Backend::Sqlite)
+}
+
+/// A fresh store on the test's [`backend`] holding `facilities`.
 pub async fn store_with(facilities: &[Facility]) -> SharedStore {
-    let store = renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
-        .await
-        .unwrap();
+    let store = match backend() {
+        Backend::Sqlite => {
+            renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
+                .await
+                .unwrap()
+        }
+        Backend::Postgres => {
+            let schema = fresh_schema().await.expect("run_on checked DATABASE_URL");
+            let options = OpenOptions {
+                schema: Some(schema.name().to_owned()),
+                max_connections: 4,
+                ..OpenOptions::default()
+            };
+            let store = renkei_store::open(&DatabaseUrl::new(schema.url()), options)
+                .await
+                .expect("open PostgreSQL test schema");
+            BACKEND.with(|b| b.schemas.lock().unwrap().push(schema));
+            store
+        }
+    };
     store
         .upsert_facilities(&source(), facilities)
         .await

@@ -1,0 +1,40 @@
+//! Import runs against a fresh SQLite store: idempotency, all-or-nothing per
+//! file, and row errors that leave the rest of the file imported.
+
+use renkei_ingest::import::{Format, Importer};
+use renkei_ingest::run::import_bytes;
+use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
+
+async fn fresh_store() -> SharedStore {
+    renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default()).await.unwrap()
+}
+
+const STATIONS: &str = "事業所番号,事業所名,住所,緯度,経度\n\
+    1499999991,架空訪問看護ステーションさくら,神奈川県茅ヶ崎市架空町1-1,35.33,139.40\n\
+    1499999992,架空訪問看護ステーションもみじ,神奈川県茅ヶ崎市架空町2-2,35.34,139.41\n\
+    1499999993,架空訪問看護ステーションかえで,神奈川県茅ヶ崎市架空町3-3,緯度不明,139.41\n";
+
+#[tokio::test]
+async fn importing_the_same_file_twice_changes_nothing() {
+    let store = fresh_store().await;
+    let format = Format::Official(Importer::Kaigo);
+    let first = import_bytes(store.as_ref(), &format, "jigyosho_130.csv", STATIONS.as_bytes()).await.unwrap();
+    assert_eq!((first[0].rows_read, first[0].written.inserted, first[0].rejected.len()), (3, 2, 1));
+    assert_eq!(first[0].rejected[0].line, 4);
+    let version = store.data_version().await.unwrap();
+    let second = import_bytes(store.as_ref(), &format, "jigyosho_130.csv", STATIONS.as_bytes()).await.unwrap();
+    assert_eq!((second[0].written.inserted, second[0].written.updated, second[0].written.unchanged), (0, 0, 2));
+    assert_eq!(store.data_version().await.unwrap(), version, "an unchanged import is not a change");
+    assert_eq!(first[0].checksum_sha256, second[0].checksum_sha256);
+}
+
+#[tokio::test]
+async fn a_structurally_wrong_file_changes_nothing() {
+    let store = fresh_store().await;
+    let format = Format::Official(Importer::Kaigo);
+    import_bytes(store.as_ref(), &format, "ok.csv", STATIONS.as_bytes()).await.unwrap();
+    let before = store.count_facilities().await.unwrap();
+    let err = import_bytes(store.as_ref(), &format, "wrong.csv", "名前,場所\n架空,どこか\n".as_bytes()).await.unwrap_err();
+    assert!(err.to_string().contains("事業所番号"), "{err}");
+    assert_eq!(store.count_facilities().await.unwrap(), before);
+}

@@ -1,0 +1,119 @@
+//! `renkei import KIND FILE…`: reads official lists and mapped CSVs into the
+//! database, one transaction per file, with a spinner while it works, a
+//! summary table, and a CSV report of rejected rows.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use indicatif::{ProgressBar, ProgressStyle};
+use renkei_ingest::import::{error_report_csv, Format, Importer};
+use renkei_ingest::mapping::Mapping;
+use renkei_ingest::run::{import_path, FileReport};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What to import.
+#[derive(Debug, Subcommand)]
+pub enum ImportKind {
+    /// 厚生労働省 医療情報ネット facility files: hospitals (01-1_hospital_facility_info) and clinics (02-1_clinic_facility_info).
+    MhlwFacilities(FilesArgs),
+    /// 介護サービス情報公表システム service files, e.g. jigyosho_130.csv (訪問看護 visiting-nurse stations).
+    Kaigo(FilesArgs),
+    /// WAM NET 障害福祉サービス等情報 files (csvdownload0NN.csv: 児童発達支援, 短期入所, …).
+    Wamnet(FilesArgs),
+    /// Any CSV with a column-mapping file (see data/mappings/p29-special-needs-schools.toml).
+    Csv(MappedFilesArgs),
+}
+
+/// Files of an official format.
+#[derive(Debug, Args)]
+pub struct FilesArgs {
+    /// CSV files (UTF-8, UTF-8 with BOM or Shift_JIS), or zip files holding them.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Files read through a mapping.
+#[derive(Debug, Args)]
+pub struct MappedFilesArgs {
+    /// Column-mapping file (TOML) naming which column holds what.
+    #[arg(long)]
+    mapping: PathBuf,
+    /// CSV files (UTF-8, UTF-8 with BOM or Shift_JIS), or zip files holding them.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Options every import takes.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    pub db: String,
+    /// Where to write the CSV report of rejected rows (file, line, field, value, reason).
+    /// Default: import-errors-<time>.csv in the working folder, written only when rows were rejected.
+    #[arg(long)]
+    error_report: Option<PathBuf>,
+}
+
+/// Runs `renkei import`.
+pub async fn run(kind: ImportKind) -> Result<()> {
+    let (format, files, common) = match kind {
+        ImportKind::MhlwFacilities(a) => (Format::Official(Importer::MhlwFacilities), a.files, a.common),
+        ImportKind::Kaigo(a) => (Format::Official(Importer::Kaigo), a.files, a.common),
+        ImportKind::Wamnet(a) => (Format::Official(Importer::Wamnet), a.files, a.common),
+        ImportKind::Csv(a) => {
+            let text = std::fs::read_to_string(&a.mapping)
+                .with_context(|| format!("cannot read the mapping file {}", a.mapping.display()))?;
+            let mapping = Mapping::parse(&a.mapping.display().to_string(), &text)?;
+            (Format::Mapped(Box::new(mapping)), a.files, a.common)
+        }
+    };
+    let store = crate::open_store(&common.db).await?;
+    let mut reports: Vec<FileReport> = Vec::new();
+    for path in &files {
+        let spinner = ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("the template is valid"),
+        );
+        spinner.set_message(format!("importing {}", path.display()));
+        spinner.enable_steady_tick(Duration::from_millis(120));
+        let outcome = import_path(store.as_ref(), &format, path).await;
+        spinner.finish_and_clear();
+        reports.extend(outcome.with_context(|| format!("{} was not imported; the database is unchanged", path.display()))?);
+    }
+    println!("{}", summary_table(&reports));
+    let rejected: Vec<_> = reports.iter().flat_map(|r| r.rejected.iter().cloned()).collect();
+    if !rejected.is_empty() {
+        let path = common
+            .error_report
+            .unwrap_or_else(|| PathBuf::from(format!("import-errors-{}.csv", chrono::Local::now().format("%Y%m%dT%H%M%S"))));
+        std::fs::write(&path, error_report_csv(&rejected))
+            .with_context(|| format!("cannot write the error report {}", path.display()))?;
+        println!("{} rows were rejected; reasons are in {}", rejected.len(), path.display());
+    }
+    Ok(())
+}
+
+fn summary_table(reports: &[FileReport]) -> Table {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "file", "source", "read", "inserted", "updated", "unchanged", "rejected", "no position",
+    ]);
+    for r in reports {
+        table.add_row([
+            r.file.clone(),
+            r.source.clone(),
+            r.rows_read.to_string(),
+            r.written.inserted.to_string(),
+            r.written.updated.to_string(),
+            r.written.unchanged.to_string(),
+            r.rejected.len().to_string(),
+            r.without_position.to_string(),
+        ]);
+    }
+    table
+}
