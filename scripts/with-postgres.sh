@@ -8,7 +8,8 @@
 # loopback port (127.0.0.1 only; its unix socket stays in that directory, so a
 # system PostgreSQL is not disturbed), a database with PostGIS is created, the
 # command runs, and the cluster is stopped and deleted on exit. The script
-# exits with the command's status.
+# exits with the command's status. It also exports RENKEI_PG_CTL, the pg_ctl
+# command line of that cluster, so tests can stop and restart PostgreSQL.
 #
 # PostgreSQL 15 and PostGIS 3 are installed with apt-get when missing.
 # Override with PG_VERSION=16 (then postgresql-16-postgis-3 is used).
@@ -80,13 +81,24 @@ log "initialising a throwaway cluster in ${PGDIR}"
 "${RUN_AS[@]}" "${PG_BIN}/initdb" -D "${PGDIR}/data" -U renkei --auth=trust -E UTF8 --locale=C.UTF-8 >"${PGDIR}/initdb.log" 2>&1 ||
     { cat "${PGDIR}/initdb.log" >&2; exit 1; }
 
-# A port can be taken between choosing and binding it: try a few.
+# Settings go into postgresql.conf (not `pg_ctl -o`), so a plain
+# `pg_ctl stop` / `pg_ctl start` (RENKEI_PG_CTL below) restarts the same server.
+# A port can be taken between choosing and binding it: try a few (a later line
+# in postgresql.conf overrides an earlier one).
 started=""
 for _ in 1 2 3 4 5; do
     PORT="$(free_port)"
-    if "${RUN_AS[@]}" "${PG_BIN}/pg_ctl" -D "${PGDIR}/data" -l "${PGDIR}/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p ${PORT} -k ${PGDIR} -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200" \
-        start >/dev/null; then
+    cat >>"${PGDIR}/data/postgresql.conf" <<CONF
+# renkei throwaway test cluster
+listen_addresses = '127.0.0.1'
+port = ${PORT}
+unix_socket_directories = '${PGDIR}'
+fsync = off
+full_page_writes = off
+synchronous_commit = off
+max_connections = 200
+CONF
+    if "${RUN_AS[@]}" "${PG_BIN}/pg_ctl" -D "${PGDIR}/data" -l "${PGDIR}/server.log" -w -t 60 start >/dev/null; then
         started=1
         break
     fi
@@ -103,7 +115,11 @@ fi
     -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
 
 export DATABASE_URL="postgres://renkei@127.0.0.1:${PORT}/renkei"
+# How tests stop and start this cluster (append `-m fast -w stop` or `-w start`);
+# words separated by spaces. Unset when DATABASE_URL came from outside.
+export RENKEI_PG_CTL="${RUN_AS[*]} ${PG_BIN}/pg_ctl -D ${PGDIR}/data -l ${PGDIR}/server.log"
 log "DATABASE_URL=${DATABASE_URL}"
+log "RENKEI_PG_CTL=${RENKEI_PG_CTL}"
 
 set +e
 "$@"

@@ -2,5 +2,6 @@
 //! temporary SQLite file, driven over HTTP, stopped with SIGTERM.
 
 mod copy_store;
+mod import;
 mod serve;
 mod support;

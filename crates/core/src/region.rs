@@ -13,11 +13,15 @@
 //! as in `GeoJSON` (RFC 7946).
 
 mod assign;
+mod catalog;
+mod geojson;
 mod geometry;
 mod population;
 mod table;
 
 pub use assign::{Assignment, AssignmentMethod, BoundaryIndex, Placement, NEAREST_LIMIT_M};
+pub use catalog::RegionCatalog;
+pub use geojson::{GeoJsonError, GeoJsonMultiPolygon};
 pub use geometry::{area_m2, dissolve, make_valid, simplify};
 pub use population::{region_populations, MunicipalPopulation, RegionPopulation};
 pub use table::{
