@@ -63,7 +63,11 @@ pub struct CommonArgs {
 /// Runs `renkei import`.
 pub async fn run(kind: ImportKind) -> Result<()> {
     let (format, files, common) = match kind {
-        ImportKind::MhlwFacilities(a) => (Format::Official(Importer::MhlwFacilities), a.files, a.common),
+        ImportKind::MhlwFacilities(a) => (
+            Format::Official(Importer::MhlwFacilities),
+            a.files,
+            a.common,
+        ),
         ImportKind::Kaigo(a) => (Format::Official(Importer::Kaigo), a.files, a.common),
         ImportKind::Wamnet(a) => (Format::Official(Importer::Wamnet), a.files, a.common),
         ImportKind::Csv(a) => {
@@ -77,23 +81,39 @@ pub async fn run(kind: ImportKind) -> Result<()> {
     let mut reports: Vec<FileReport> = Vec::new();
     for path in &files {
         let spinner = ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("the template is valid"),
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .expect("the template is valid"),
         );
         spinner.set_message(format!("importing {}", path.display()));
         spinner.enable_steady_tick(Duration::from_millis(120));
         let outcome = import_path(store.as_ref(), &format, path).await;
         spinner.finish_and_clear();
-        reports.extend(outcome.with_context(|| format!("{} was not imported; the database is unchanged", path.display()))?);
+        reports.extend(outcome.with_context(|| {
+            format!(
+                "{} was not imported; the database is unchanged",
+                path.display()
+            )
+        })?);
     }
     println!("{}", summary_table(&reports));
-    let rejected: Vec<_> = reports.iter().flat_map(|r| r.rejected.iter().cloned()).collect();
+    let rejected: Vec<_> = reports
+        .iter()
+        .flat_map(|r| r.rejected.iter().cloned())
+        .collect();
     if !rejected.is_empty() {
-        let path = common
-            .error_report
-            .unwrap_or_else(|| PathBuf::from(format!("import-errors-{}.csv", chrono::Local::now().format("%Y%m%dT%H%M%S"))));
+        let path = common.error_report.unwrap_or_else(|| {
+            PathBuf::from(format!(
+                "import-errors-{}.csv",
+                chrono::Local::now().format("%Y%m%dT%H%M%S")
+            ))
+        });
         std::fs::write(&path, error_report_csv(&rejected))
             .with_context(|| format!("cannot write the error report {}", path.display()))?;
-        println!("{} rows were rejected; reasons are in {}", rejected.len(), path.display());
+        println!(
+            "{} rows were rejected; reasons are in {}",
+            rejected.len(),
+            path.display()
+        );
     }
     Ok(())
 }
@@ -101,7 +121,14 @@ pub async fn run(kind: ImportKind) -> Result<()> {
 fn summary_table(reports: &[FileReport]) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
-        "file", "source", "read", "inserted", "updated", "unchanged", "rejected", "no position",
+        "file",
+        "source",
+        "read",
+        "inserted",
+        "updated",
+        "unchanged",
+        "rejected",
+        "no position",
     ]);
     for r in reports {
         table.add_row([

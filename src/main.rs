@@ -12,6 +12,7 @@ use renkei_store::{DatabaseUrl, OpenOptions, SharedStore, Store};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tracing::info;
 use tracing_subscriber::EnvFilter;
@@ -21,6 +22,9 @@ use tracing_subscriber::EnvFilter;
 pub(crate) const DEFAULT_DB: &str = "renkei.db";
 /// Address served when neither `--bind` nor `RENKEI_BIND` is given.
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// Seconds `renkei serve` waits for PostgreSQL at start-up when neither
+/// `--db-startup-timeout-s` nor `RENKEI_DB_STARTUP_TIMEOUT_S` is given.
+const DEFAULT_DB_STARTUP_TIMEOUT_S: u64 = OpenOptions::DEFAULT_STARTUP_TIMEOUT.as_secs();
 
 /// renkei (連携): 小児在宅医療の資源マップと紹介先名簿 / resource map and referral
 /// directory for pediatric home medical care.
@@ -66,6 +70,10 @@ struct ServeArgs {
     /// Folder with the built web client (`index.html` and assets), relative to the working folder.
     #[arg(long, env = "RENKEI_WEB_DIR", default_value = HttpConfig::DEFAULT_WEB_DIR)]
     web_dir: PathBuf,
+    /// PostgreSQL only: how long to keep retrying, with backoff, while the database
+    /// does not answer at start-up, in seconds; then exit with an error. 0 tries once.
+    #[arg(long, env = "RENKEI_DB_STARTUP_TIMEOUT_S", default_value_t = DEFAULT_DB_STARTUP_TIMEOUT_S)]
+    db_startup_timeout_s: u64,
 }
 
 #[derive(Debug, Args)]
@@ -115,8 +123,12 @@ fn init_logging(format: LogFormat) {
 }
 
 pub(crate) async fn open_store(text: &str) -> Result<SharedStore> {
+    open_store_with(text, OpenOptions::default()).await
+}
+
+async fn open_store_with(text: &str, options: OpenOptions) -> Result<SharedStore> {
     let url = DatabaseUrl::new(text);
-    let store = renkei_store::open(&url, OpenOptions::default())
+    let store = renkei_store::open(&url, options)
         .await
         .with_context(|| format!("cannot open the database {url} (データベースを開けません)"))?;
     info!(database = %url, backend = store.backend().as_str(), "database ready, migrations applied");
@@ -124,7 +136,11 @@ pub(crate) async fn open_store(text: &str) -> Result<SharedStore> {
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
-    let store = open_store(&args.db).await?;
+    let options = OpenOptions {
+        startup_timeout: Duration::from_secs(args.db_startup_timeout_s),
+        ..OpenOptions::default()
+    };
+    let store = open_store_with(&args.db, options).await?;
     load_demo_if_empty(store.as_ref()).await?;
     let index = IndexHandle::new(
         load_index(store.as_ref())

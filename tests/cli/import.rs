@@ -8,7 +8,11 @@ const STATIONS: &str = "事業所番号,事業所名,住所,緯度,経度\n\
     1499999993,架空訪問看護ステーションかえで,神奈川県茅ヶ崎市架空町3-3,35..1,139.41\n";
 
 fn text(output: &std::process::Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 #[tokio::test]
@@ -17,21 +21,50 @@ async fn issue_5_import_reports_rows_writes_error_report_and_is_idempotent() {
     let file = dir.path().join("jigyosho_130.csv");
     std::fs::write(&file, STATIONS).unwrap();
     let report = dir.path().join("errors.csv");
-    let args = ["import", "kaigo", "--db", "dir.db", "--error-report", "errors.csv", file.to_str().unwrap()];
+    let args = [
+        "import",
+        "kaigo",
+        "--db",
+        "dir.db",
+        "--error-report",
+        "errors.csv",
+        file.to_str().unwrap(),
+    ];
 
     let first = run(dir.path(), &args);
     assert!(first.status.success(), "{}", text(&first));
     let summary = String::from_utf8_lossy(&first.stdout);
-    assert!(summary.contains("inserted") && summary.contains("mhlw-kaigo-kouhyou"), "{summary}");
+    assert!(
+        summary.contains("inserted") && summary.contains("mhlw-kaigo-kouhyou"),
+        "{summary}"
+    );
     let errors = std::fs::read_to_string(&report).unwrap();
-    assert!(errors.starts_with('\u{feff}'), "error report opens in Excel");
-    assert!(errors.contains(",4,緯度,") && errors.contains("35..1"), "{errors}");
+    assert!(
+        errors.starts_with('\u{feff}'),
+        "error report opens in Excel"
+    );
+    assert!(
+        errors.contains(",4,緯度,") && errors.contains("35..1"),
+        "{errors}"
+    );
 
     let second = run(dir.path(), &args);
     assert!(second.status.success(), "{}", text(&second));
-    let row = String::from_utf8_lossy(&second.stdout).lines().find(|l| l.contains("jigyosho_130.csv")).unwrap().to_owned();
-    let cells: Vec<&str> = row.split(['│', '┆']).map(str::trim).filter(|c| !c.is_empty()).collect();
-    assert_eq!(&cells[2..6], ["3", "0", "0", "2"], "read, inserted, updated, unchanged: {row}");
+    let row = String::from_utf8_lossy(&second.stdout)
+        .lines()
+        .find(|l| l.contains("jigyosho_130.csv"))
+        .unwrap()
+        .to_owned();
+    let cells: Vec<&str> = row
+        .split(['│', '┆'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        &cells[2..6],
+        ["3", "0", "0", "2"],
+        "read, inserted, updated, unchanged: {row}"
+    );
 
     // The imported stations are served, next to nothing else: no demo on a non-empty database.
     let server = Server::start(dir.path(), &dir.path().join("dir.db"));
@@ -45,14 +78,39 @@ fn issue_5_a_wrong_file_is_refused_in_plain_words_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.csv");
     std::fs::write(&good, STATIONS).unwrap();
-    assert!(run(dir.path(), &["import", "kaigo", "--db", "dir.db", good.to_str().unwrap()]).status.success());
+    assert!(run(
+        dir.path(),
+        &["import", "kaigo", "--db", "dir.db", good.to_str().unwrap()]
+    )
+    .status
+    .success());
     let wrong = dir.path().join("wrong.csv");
     std::fs::write(&wrong, "名前,場所\n架空,どこか\n").unwrap();
-    let output = run(dir.path(), &["import", "wamnet", "--db", "dir.db", wrong.to_str().unwrap()]);
+    let output = run(
+        dir.path(),
+        &[
+            "import",
+            "wamnet",
+            "--db",
+            "dir.db",
+            wrong.to_str().unwrap(),
+        ],
+    );
     assert!(!output.status.success());
     let message = text(&output);
-    assert!(message.contains("required columns are missing") && message.contains("database is unchanged"), "{message}");
-    let missing = run(dir.path(), &["import", "kaigo", "--db", "dir.db", "no-such-file.csv"]);
+    assert!(
+        message.contains("required columns are missing")
+            && message.contains("database is unchanged"),
+        "{message}"
+    );
+    let missing = run(
+        dir.path(),
+        &["import", "kaigo", "--db", "dir.db", "no-such-file.csv"],
+    );
     assert!(!missing.status.success());
-    assert!(text(&missing).contains("no-such-file.csv"), "{}", text(&missing));
+    assert!(
+        text(&missing).contains("no-such-file.csv"),
+        "{}",
+        text(&missing)
+    );
 }

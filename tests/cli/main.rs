@@ -3,5 +3,6 @@
 
 mod copy_store;
 mod import;
+mod replicas;
 mod serve;
 mod support;

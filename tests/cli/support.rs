@@ -1,5 +1,6 @@
 //! Spawning `renkei` and waiting for the line that says where it serves.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
@@ -40,6 +41,12 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
 impl Server {
     /// Starts `renkei serve --db DB --bind 127.0.0.1:0` in `dir` and waits for its URL.
     pub fn start(dir: &Path, db: &Path) -> Self {
+        Self::start_with(dir, db.as_os_str(), &[])
+    }
+
+    /// Starts `renkei serve --db DB --bind 127.0.0.1:0 EXTRA…` in `dir` (DB may be
+    /// a `postgres://` URL) and waits up to 30 s for its URL.
+    pub fn start_with(dir: &Path, db: &OsStr, extra: &[&str]) -> Self {
         let mut child = renkei()
             .args([
                 "serve",
@@ -50,6 +57,7 @@ impl Server {
                 "--db",
             ])
             .arg(db)
+            .args(extra)
             .current_dir(dir)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -97,6 +105,33 @@ impl Server {
             .expect("request succeeds");
         let status = response.status().as_u16();
         (status, response.json().await.expect("JSON body"))
+    }
+
+    /// The `total` of `GET /api/v1/facilities`.
+    pub async fn total(&self) -> u64 {
+        let (status, body) = self.get_json("/api/v1/facilities?per_page=1").await;
+        assert_eq!(status, 200, "{body}");
+        body["total"].as_u64().expect("total is a number")
+    }
+
+    /// The HTTP status and `status` field of `GET /api/v1/health`.
+    pub async fn health(&self) -> (u16, String) {
+        let (status, body) = self.get_json("/api/v1/health").await;
+        (
+            status,
+            body["status"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
+    /// Kills the process with SIGKILL, as a crash or an OOM killer would.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL works");
+        let _ = self.child.wait();
+    }
+
+    /// True while the process runs.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("process status").is_none()
     }
 
     /// Sends SIGTERM and waits for the process to exit.

@@ -8,7 +8,8 @@
 //! Lists are ordered by kind code, then name, then id — the same order the
 //! store uses — so a page from the index and a page from the store agree.
 
-use crate::{Facility, FacilityId, FacilityStatus, KindCode, MunicipalityCode};
+use crate::{Facility, FacilityId, FacilityStatus, KindCode, MunicipalityCode, RegionCode};
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 /// Filters for a directory query. Every filter that is set must match.
@@ -22,6 +23,8 @@ pub struct DirectoryQuery {
     pub municipality: Option<MunicipalityCode>,
     /// Include facilities marked closed (default: only active ones).
     pub include_closed: bool,
+    /// Only facilities placed (point in polygon) in this 二次医療圏.
+    pub region: Option<RegionCode>,
 }
 
 /// One page of a query result.
@@ -111,6 +114,25 @@ impl DirectoryIndex {
             .filter(move |facility| matches(query, facility))
     }
 
+    /// Active facilities per 二次医療圏 and kind code (facilities not placed in a
+    /// region are not counted).
+    pub fn count_by_region_and_kind(&self) -> BTreeMap<RegionCode, BTreeMap<KindCode, u64>> {
+        let mut counts: BTreeMap<RegionCode, BTreeMap<KindCode, u64>> = BTreeMap::new();
+        for facility in &self.facilities {
+            if facility.status != FacilityStatus::Active {
+                continue;
+            }
+            if let Some(region) = &facility.location.region {
+                *counts
+                    .entry(region.clone())
+                    .or_default()
+                    .entry(facility.kind.clone())
+                    .or_default() += 1;
+            }
+        }
+        counts
+    }
+
     /// Page `page` (from 1) of `per_page` facilities matching `query`, with the
     /// total over all pages. A page past the end is empty; `page` 0 is treated
     /// as 1 and `per_page` 0 gives an empty page with the total.
@@ -143,6 +165,13 @@ fn matches(query: &DirectoryQuery, facility: &Facility) -> bool {
         .kind
         .as_ref()
         .is_some_and(|kind| *kind != facility.kind)
+    {
+        return false;
+    }
+    if query
+        .region
+        .as_ref()
+        .is_some_and(|region| facility.location.region.as_ref() != Some(region))
     {
         return false;
     }
@@ -309,6 +338,7 @@ mod tests {
             kind: kind.map(|k| KindCode::new(k).unwrap()),
             municipality: municipality.map(|m| MunicipalityCode::new(m).unwrap()),
             include_closed: false,
+            region: None,
         };
         assert_eq!(index.filter(&query(Some("clinic"), None)).count(), 1);
         assert_eq!(index.filter(&query(None, Some("14100"))).count(), 1);

@@ -110,6 +110,7 @@ pub async fn list_facilities(
             .map(parse_municipality)
             .transpose()?,
         include_closed: false,
+        region: None,
     };
     let (default_per_page, max_per_page) = match format {
         Format::Json => (PageRequest::DEFAULT_PER_PAGE, PageRequest::MAX_PER_PAGE),

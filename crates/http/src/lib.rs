@@ -13,6 +13,7 @@ pub mod export;
 pub mod extract;
 pub mod facilities;
 pub mod health;
+pub mod imports;
 pub mod index;
 pub mod openapi;
 pub mod web;
@@ -105,7 +106,8 @@ pub fn router(state: AppState) -> Router {
 pub fn routes(state: AppState) -> Router {
     let v1 = Router::new()
         .merge(health::routes())
-        .merge(facilities::routes());
+        .merge(facilities::routes())
+        .merge(imports::routes());
     let api = Router::new()
         .nest("/v1", v1)
         .route("/docs", get(docs::api_docs))

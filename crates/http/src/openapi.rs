@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::{docs, facilities, health};
+use crate::{docs, facilities, health, imports};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use renkei_core::Taxonomy;
@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         health::health,
         facilities::list_facilities,
         facilities::get_facility,
+        imports::list_imports,
         openapi_json,
         docs::api_docs,
     ),

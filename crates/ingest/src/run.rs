@@ -6,7 +6,7 @@ use crate::table::RowError;
 use crate::text::SourceEncoding;
 use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
-use renkei_store::{Store, WriteSummary};
+use renkei_store::{ImportRun, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -39,14 +39,26 @@ pub struct FileReport {
 /// member) is one transaction: a structurally wrong file or a failed write
 /// changes nothing, and importing the same file again reports every record
 /// unchanged.
-pub async fn import_path(store: &dyn Store, format: &Format, path: &Path) -> IngestResult<Vec<FileReport>> {
+pub async fn import_path(
+    store: &dyn Store,
+    format: &Format,
+    path: &Path,
+) -> IngestResult<Vec<FileReport>> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io { file: name.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        file: name.clone(),
+        source,
+    })?;
     import_bytes(store, format, &name, &bytes).await
 }
 
 /// As [`import_path`], for bytes already in memory (a download, a test fixture).
-pub async fn import_bytes(store: &dyn Store, format: &Format, name: &str, bytes: &[u8]) -> IngestResult<Vec<FileReport>> {
+pub async fn import_bytes(
+    store: &dyn Store,
+    format: &Format,
+    name: &str,
+    bytes: &[u8],
+) -> IngestResult<Vec<FileReport>> {
     let started_at = Utc::now();
     let checksum_sha256 = hex(&Sha256::digest(bytes));
     let files = parse_file(format, name, bytes, started_at)?;
@@ -55,9 +67,36 @@ pub async fn import_bytes(store: &dyn Store, format: &Format, name: &str, bytes:
         let written = store
             .upsert_facilities(&file.source, &file.facilities)
             .await
-            .map_err(|source| IngestError::Store { file: file.file.clone(), source })?;
+            .map_err(|source| IngestError::Store {
+                file: file.file.clone(),
+                source,
+            })?;
+        let finished_at = Utc::now();
+        let run = ImportRun {
+            source_key: file.source.key.clone(),
+            file_name: base_name(&file.file),
+            checksum_sha256: checksum_sha256.clone(),
+            started_at,
+            finished_at,
+            rows_read: file.rows_read as u64,
+            inserted: written.inserted,
+            updated: written.updated,
+            unchanged: written.unchanged,
+            rejected: file.rejected.len() as u64,
+        };
+        store
+            .record_import_run(&run)
+            .await
+            .map_err(|source| IngestError::Store {
+                file: file.file.clone(),
+                source,
+            })?;
         reports.push(FileReport {
-            without_position: file.facilities.iter().filter(|f| f.location.position.is_none()).count(),
+            without_position: file
+                .facilities
+                .iter()
+                .filter(|f| f.location.position.is_none())
+                .count(),
             file: file.file,
             checksum_sha256: checksum_sha256.clone(),
             encoding: file.encoding,
@@ -66,16 +105,29 @@ pub async fn import_bytes(store: &dyn Store, format: &Format, name: &str, bytes:
             written,
             rejected: file.rejected,
             started_at,
-            finished_at: Utc::now(),
+            finished_at,
         });
     }
     Ok(reports)
 }
 
+/// The file's name without its folders (`/data/x.zip!a.csv` → `x.zip!a.csv`).
+fn base_name(file: &str) -> String {
+    let (path, member) = file
+        .split_once('!')
+        .map_or((file, None), |(p, m)| (p, Some(m)));
+    let name = Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
+    member.map_or(name.clone(), |m| format!("{name}!{m}"))
+}
+
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }

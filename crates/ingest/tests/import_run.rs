@@ -6,7 +6,9 @@ use renkei_ingest::run::import_bytes;
 use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
 
 async fn fresh_store() -> SharedStore {
-    renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default()).await.unwrap()
+    renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
+        .await
+        .unwrap()
 }
 
 const STATIONS: &str = "事業所番号,事業所名,住所,緯度,経度\n\
@@ -18,23 +20,75 @@ const STATIONS: &str = "事業所番号,事業所名,住所,緯度,経度\n\
 async fn importing_the_same_file_twice_changes_nothing() {
     let store = fresh_store().await;
     let format = Format::Official(Importer::Kaigo);
-    let first = import_bytes(store.as_ref(), &format, "jigyosho_130.csv", STATIONS.as_bytes()).await.unwrap();
-    assert_eq!((first[0].rows_read, first[0].written.inserted, first[0].rejected.len()), (3, 2, 1));
+    let first = import_bytes(
+        store.as_ref(),
+        &format,
+        "jigyosho_130.csv",
+        STATIONS.as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            first[0].rows_read,
+            first[0].written.inserted,
+            first[0].rejected.len()
+        ),
+        (3, 2, 1)
+    );
     assert_eq!(first[0].rejected[0].line, 4);
     let version = store.data_version().await.unwrap();
-    let second = import_bytes(store.as_ref(), &format, "jigyosho_130.csv", STATIONS.as_bytes()).await.unwrap();
-    assert_eq!((second[0].written.inserted, second[0].written.updated, second[0].written.unchanged), (0, 0, 2));
-    assert_eq!(store.data_version().await.unwrap(), version, "an unchanged import is not a change");
+    let second = import_bytes(
+        store.as_ref(),
+        &format,
+        "jigyosho_130.csv",
+        STATIONS.as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            second[0].written.inserted,
+            second[0].written.updated,
+            second[0].written.unchanged
+        ),
+        (0, 0, 2)
+    );
+    assert_eq!(
+        store.data_version().await.unwrap(),
+        version,
+        "an unchanged import is not a change"
+    );
     assert_eq!(first[0].checksum_sha256, second[0].checksum_sha256);
+    let runs = store.import_runs(10).await.unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(
+        (
+            runs[0].file_name.as_str(),
+            runs[0].unchanged,
+            runs[1].inserted,
+            runs[1].rejected
+        ),
+        ("jigyosho_130.csv", 2, 2, 1)
+    );
 }
 
 #[tokio::test]
 async fn a_structurally_wrong_file_changes_nothing() {
     let store = fresh_store().await;
     let format = Format::Official(Importer::Kaigo);
-    import_bytes(store.as_ref(), &format, "ok.csv", STATIONS.as_bytes()).await.unwrap();
+    import_bytes(store.as_ref(), &format, "ok.csv", STATIONS.as_bytes())
+        .await
+        .unwrap();
     let before = store.count_facilities().await.unwrap();
-    let err = import_bytes(store.as_ref(), &format, "wrong.csv", "名前,場所\n架空,どこか\n".as_bytes()).await.unwrap_err();
+    let err = import_bytes(
+        store.as_ref(),
+        &format,
+        "wrong.csv",
+        "名前,場所\n架空,どこか\n".as_bytes(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("事業所番号"), "{err}");
     assert_eq!(store.count_facilities().await.unwrap(), before);
 }

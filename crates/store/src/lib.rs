@@ -9,6 +9,7 @@
 mod changes;
 mod copy;
 mod error;
+mod imports;
 mod open;
 pub mod postgres;
 mod rows;
@@ -18,6 +19,7 @@ mod url;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
 pub use copy::{copy_store, CopySummary};
 pub use error::{StoreError, StoreResult};
+pub use imports::ImportRun;
 pub use open::{open, OpenOptions};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -167,6 +169,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// process (SQLite). Consumers should still poll [`Store::data_version`] now
     /// and then as a safety net.
     async fn subscribe_changes(&self) -> StoreResult<ChangeFeed>;
+
+    /// Appends one imported file's outcome to the import-run log.
+    async fn record_import_run(&self, run: &ImportRun) -> StoreResult<()>;
+
+    /// The newest `limit` import runs, newest first.
+    async fn import_runs(&self, limit: u32) -> StoreResult<Vec<ImportRun>>;
 }
 
 /// Shared handle to a store.

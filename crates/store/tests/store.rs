@@ -48,4 +48,5 @@ contract_tests!(
     closed_facilities_are_filtered,
     unknown_facility_is_not_found,
     change_feed_fires_on_write,
+    import_runs_are_logged_newest_first,
 );

@@ -49,7 +49,9 @@ fn unique_name(prefix: &str) -> String {
 /// assert_eq!(with_database("postgres://u@h:1", "t_2"), "postgres://u@h:1/t_2");
 /// ```
 pub fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     let host_end = base[scheme_end..]
         .find('/')
@@ -97,7 +99,12 @@ async fn ensure_postgis(url: &str) {
     static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     // Each test has its own runtime, so connect inside the closure every time it runs.
     let _ = DONE
-        .get_or_try_init(|| execute(url, "CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public"))
+        .get_or_try_init(|| {
+            execute(
+                url,
+                "CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public",
+            )
+        })
         .await;
 }
 

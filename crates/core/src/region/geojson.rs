@@ -61,8 +61,7 @@ impl GeoJsonMultiPolygon {
             kind: String,
             coordinates: serde_json::Value,
         }
-        let loose: Loose =
-            serde_json::from_str(text).map_err(|e| GeoJsonError(e.to_string()))?;
+        let loose: Loose = serde_json::from_str(text).map_err(|e| GeoJsonError(e.to_string()))?;
         let coordinates = match loose.kind.as_str() {
             "MultiPolygon" => serde_json::from_value(loose.coordinates),
             "Polygon" => serde_json::from_value(loose.coordinates).map(|polygon| vec![polygon]),
@@ -83,10 +82,7 @@ impl GeoJsonMultiPolygon {
                 return Err(GeoJsonError("empty ring".to_owned()));
             }
             Ok(LineString::new(
-                positions
-                    .into_iter()
-                    .map(|[x, y]| Coord { x, y })
-                    .collect(),
+                positions.into_iter().map(|[x, y]| Coord { x, y }).collect(),
             ))
         };
         self.coordinates
@@ -124,6 +120,8 @@ mod tests {
         let polygon = r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#;
         assert_eq!(GeoJsonMultiPolygon::parse(polygon).unwrap().0.len(), 1);
         assert!(GeoJsonMultiPolygon::parse(r#"{"type":"Point","coordinates":[0,0]}"#).is_err());
-        assert!(GeoJsonMultiPolygon::parse(r#"{"type":"MultiPolygon","coordinates":[[[]]]}"#).is_err());
+        assert!(
+            GeoJsonMultiPolygon::parse(r#"{"type":"MultiPolygon","coordinates":[[[]]]}"#).is_err()
+        );
     }
 }

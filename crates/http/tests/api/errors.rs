@@ -194,6 +194,12 @@ impl Store for UnreachableStore {
     async fn subscribe_changes(&self) -> StoreResult<ChangeFeed> {
         down()
     }
+    async fn record_import_run(&self, _: &renkei_store::ImportRun) -> StoreResult<()> {
+        down()
+    }
+    async fn import_runs(&self, _: u32) -> StoreResult<Vec<renkei_store::ImportRun>> {
+        down()
+    }
 }
 
 #[tokio::test]

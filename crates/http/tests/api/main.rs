@@ -36,6 +36,7 @@ macro_rules! on_both_backends {
 mod errors;
 mod exports;
 mod facilities;
+mod imports;
 mod middleware;
 mod openapi;
 mod privacy;

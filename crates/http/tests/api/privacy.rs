@@ -40,6 +40,4 @@ async fn staff_only_text_is_in_no_response_body_in_any_format() {
     assert!(body.contains("0467-00-0000") && !body.contains("0467-99-0001"));
 }
 
-on_both_backends!(
-    staff_only_text_is_in_no_response_body_in_any_format,
-);
+on_both_backends!(staff_only_text_is_in_no_response_body_in_any_format,);

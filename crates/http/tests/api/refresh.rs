@@ -30,6 +30,4 @@ async fn a_write_reaches_the_served_index_within_a_second() {
     assert_eq!(get(app, "/api/v1/health").await.json()["facilities"], 3);
 }
 
-on_both_backends!(
-    a_write_reaches_the_served_index_within_a_second,
-);
+on_both_backends!(a_write_reaches_the_served_index_within_a_second,);

@@ -197,11 +197,7 @@ impl Store for PostgresStore {
         page: PageRequest,
     ) -> StoreResult<FacilityPage> {
         let kind = filter.kind.as_ref().map(|k| k.as_str().to_owned());
-        let (low, high) = filter
-            .municipality
-            .as_ref()
-            .map(municipality_span)
-            .unzip();
+        let (low, high) = filter.municipality.as_ref().map(municipality_span).unzip();
         let per_page = page.per_page.clamp(1, PageRequest::MAX_PER_PAGE);
         let offset = i64::try_from(
             PageRequest {
@@ -271,6 +267,14 @@ impl Store for PostgresStore {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {
+        crate::imports::record_postgres(&self.pool, run).await
+    }
+
+    async fn import_runs(&self, limit: u32) -> StoreResult<Vec<crate::ImportRun>> {
+        crate::imports::list_postgres(&self.pool, limit).await
     }
 
     async fn sources(&self) -> StoreResult<Vec<SourceInfo>> {

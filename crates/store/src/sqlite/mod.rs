@@ -132,11 +132,7 @@ impl Store for SqliteStore {
         page: PageRequest,
     ) -> StoreResult<FacilityPage> {
         let kind = filter.kind.as_ref().map(|k| k.as_str().to_owned());
-        let (low, high) = filter
-            .municipality
-            .as_ref()
-            .map(municipality_span)
-            .unzip();
+        let (low, high) = filter.municipality.as_ref().map(municipality_span).unzip();
         let per_page = page.per_page.clamp(1, PageRequest::MAX_PER_PAGE);
         let offset = i64::try_from(
             PageRequest {
@@ -209,6 +205,14 @@ impl Store for SqliteStore {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {
+        crate::imports::record_sqlite(&self.pool, run).await
+    }
+
+    async fn import_runs(&self, limit: u32) -> StoreResult<Vec<crate::ImportRun>> {
+        crate::imports::list_sqlite(&self.pool, limit).await
     }
 
     async fn sources(&self) -> StoreResult<Vec<SourceInfo>> {

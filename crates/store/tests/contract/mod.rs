@@ -1,9 +1,11 @@
 //! The Store contract: each test takes a fresh, empty `&dyn Store`.
 
 mod feed;
+mod imports;
 mod reads;
 mod writes;
 
 pub use feed::*;
+pub use imports::*;
 pub use reads::*;
 pub use writes::*;
