@@ -177,9 +177,15 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
   function fitAll(): void {
     const coords = collection.features.map((f) => f.geometry.coordinates);
     if (coords.length === 0) return;
-    const bounds = new maplibregl.LngLatBounds(coords[0] as [number, number], coords[0] as [number, number]);
-    for (const c of coords) bounds.extend(c as [number, number]);
-    map.fitBounds(bounds, { padding: FIT_PADDING, maxZoom: 14, animate: false });
+    // Fit the middle 98 % of points on each axis: a few source rows geocoded
+    // hundreds of kilometres away must not shrink everyone else to one cluster.
+    const trim = coords.length >= 50 ? Math.floor(coords.length * 0.01) : 0;
+    const axis = (i: 0 | 1): [number, number] => {
+      const sorted = coords.map((c) => c[i]).sort((a, b) => a - b);
+      return [sorted[trim], sorted[sorted.length - 1 - trim]];
+    };
+    const [[west, east], [south, north]] = [axis(0), axis(1)];
+    map.fitBounds([west, south, east, north], { padding: FIT_PADDING, maxZoom: 14, animate: false });
   }
 
   function showPopup(id: string | null): void {
