@@ -12,6 +12,8 @@ mod error;
 mod imports;
 mod open;
 pub mod postgres;
+mod regions;
+mod row_readers;
 mod rows;
 pub mod sqlite;
 mod url;
@@ -22,11 +24,13 @@ pub use error::{StoreError, StoreResult};
 pub use imports::ImportRun;
 pub use open::{open, OpenOptions};
 pub use postgres::PostgresStore;
+pub use regions::{BoundarySummary, LocationAssignment, PopulationRecord, StoredRegion};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 
 use async_trait::async_trait;
-use renkei_core::{Facility, FacilityId, KindCode, MunicipalityCode};
+use renkei_core::region::{Municipality, RegionTable};
+use renkei_core::{Facility, FacilityId, KindCode, MunicipalityCode, RegionCode};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -175,6 +179,67 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The newest `limit` import runs, newest first.
     async fn import_runs(&self, limit: u32) -> StoreResult<Vec<ImportRun>>;
+
+    /// Replaces, in one transaction, every stored N03 unit of the prefectures
+    /// that `units` belong to with `units` (one boundary file's worth);
+    /// `source_file` records where they came from. Units of other prefectures
+    /// are kept.
+    async fn replace_boundaries(
+        &self,
+        source_file: &str,
+        units: &[Municipality],
+    ) -> StoreResult<BoundarySummary>;
+
+    /// Every stored N03 unit with its boundary (WGS 84, lon/lat), ordered by code.
+    async fn municipalities(&self) -> StoreResult<Vec<Municipality>>;
+
+    /// Replaces the stored 二次医療圏 table of `table`'s prefecture with `table`.
+    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()>;
+
+    /// Every stored 二次医療圏 table, ordered by prefecture code.
+    async fn region_tables(&self) -> StoreResult<Vec<RegionTable>>;
+
+    /// Every stored 二次医療圏 with its dissolved boundary (the union of its
+    /// stored municipalities), prefecture by prefecture in table order.
+    async fn regions(&self) -> StoreResult<Vec<StoredRegion>> {
+        let tables = self.region_tables().await?;
+        let units = self.municipalities().await?;
+        Ok(regions::stored_regions(&tables, &units))
+    }
+
+    /// One 二次医療圏 with its boundary; [`StoreError::NotFound`] when no stored
+    /// table lists `code`.
+    async fn region(&self, code: &RegionCode) -> StoreResult<StoredRegion> {
+        let tables: Vec<RegionTable> = self
+            .region_tables()
+            .await?
+            .into_iter()
+            .filter(|table| table.region(code).is_some())
+            .collect();
+        let units = self.municipalities().await?;
+        regions::stored_regions(&tables, &units)
+            .into_iter()
+            .find(|stored| stored.region.code == *code)
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "region",
+                key: code.to_string(),
+            })
+    }
+
+    /// Inserts or replaces municipal population rows by code; returns how many were written.
+    async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64>;
+
+    /// Every stored population row, ordered by code.
+    async fn populations(&self) -> StoreResult<Vec<PopulationRecord>>;
+
+    /// Stores where each location's position was placed (municipality,
+    /// 二次医療圏, method and distance), in one transaction. Only rows whose
+    /// stored placement differs are written; unknown ids are ignored. Returns
+    /// how many changed; the data version is bumped only when some did.
+    async fn set_location_assignments(
+        &self,
+        assignments: &[LocationAssignment],
+    ) -> StoreResult<u64>;
 }
 
 /// Shared handle to a store.
