@@ -3,9 +3,10 @@
 # the embedded SQLite default (./renkei.db) with data loaded, then says which URL
 # to open. Extra arguments go to `renkei serve` (e.g. --bind 127.0.0.1:9000).
 #
-# Data: when ./renkei.db does not exist yet and the open-data folder is there
-# (../shared/data, or RENKEI_SHARED_DATA), its Kanagawa files are imported first;
-# otherwise `renkei serve` loads the authored demo directory into the empty database.
+# Data: when ./renkei.db does not exist yet, `renkei fetch --prefecture 14` loads
+# Kanagawa's open data — from ../shared/data (or RENKEI_SHARED_DATA) when that
+# folder exists, else from the publishers. If nothing arrives, `renkei serve`
+# loads the authored demo directory into the empty database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/renkei-target}"
@@ -17,15 +18,19 @@ scripts/build-web.sh
 cargo build --release --locked --bin renkei
 renkei="$CARGO_TARGET_DIR/release/renkei"
 
-if [[ ! -e "$db" && -d "$shared" ]]; then
-  echo "renkei: importing the Kanagawa open data in $shared into $db"
-  "$renkei" import mhlw-facilities --db "$db" "$shared/facilities/kanagawa_hospitals_mhlw.csv"
-  "$renkei" import kaigo --db "$db" "$shared/facilities/kanagawa_visiting_nursing.csv"
-  "$renkei" import wamnet --db "$db" \
-    "$shared/disability/kanagawa_wamnet_disability_services.csv" \
-    "$shared/disability/kanagawa_wamnet_short_stay.csv"
-  "$renkei" import csv --db "$db" --mapping data/mappings/p29-special-needs-schools.toml \
-    "$shared/schools/kanagawa_special_needs_schools.csv"
+if [[ ! -e "$db" ]]; then
+  # Kanagawa's open data: from the local copy when there is one, else from the publishers.
+  source_dir=()
+  [[ -d "$shared" ]] && source_dir=(--source-dir "$shared")
+  if "$renkei" fetch --prefecture 14 --db "$db" "${source_dir[@]}"; then
+    if [[ -f "$shared/schools/kanagawa_special_needs_schools.csv" ]]; then
+      "$renkei" import csv --db "$db" --mapping data/mappings/p29-special-needs-schools.toml \
+        "$shared/schools/kanagawa_special_needs_schools.csv"
+    fi
+  else
+    echo "renkei: some open data could not be fetched (see above); what arrived is loaded." >&2
+    echo "renkei: with nothing loaded, the demo directory (茅ヶ崎モデルの関係機関) is shown instead." >&2
+  fi
 fi
 
 exec "$renkei" serve --db "$db" --web-dir web/dist "$@"

@@ -23,6 +23,12 @@ pub enum ImportKind {
     Wamnet(FilesArgs),
     /// Any CSV with a column-mapping file (see data/mappings/p29-special-needs-schools.toml).
     Csv(MappedFilesArgs),
+    /// 国土数値情報 行政区域 (N03) boundaries: GeoJSON or the official zip (市区町村の境界).
+    N03(crate::regions::N03Args),
+    /// 二次医療圏 tables (TOML); without files, the ones built into renkei (二次医療圏の表).
+    Regions(crate::regions::RegionTableArgs),
+    /// Municipal population from 統計センター SSDSE-A (市区町村の人口).
+    Population(crate::regions::PopulationArgs),
 }
 
 /// Files of an official format.
@@ -63,6 +69,9 @@ pub struct CommonArgs {
 /// Runs `renkei import`.
 pub async fn run(kind: ImportKind) -> Result<()> {
     let (format, files, common) = match kind {
+        ImportKind::N03(a) => return crate::regions::import_n03(a).await,
+        ImportKind::Regions(a) => return crate::regions::import_region_tables(a).await,
+        ImportKind::Population(a) => return crate::regions::import_population(a).await,
         ImportKind::MhlwFacilities(a) => (
             Format::Official(Importer::MhlwFacilities),
             a.files,
@@ -96,6 +105,7 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         })?);
     }
     println!("{}", summary_table(&reports));
+    crate::regions::place_after_import(store.as_ref()).await?;
     let rejected: Vec<_> = reports
         .iter()
         .flat_map(|r| r.rejected.iter().cloned())

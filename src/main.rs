@@ -2,7 +2,9 @@
 //! pediatric home medical care (小児在宅医療). This file only parses arguments,
 //! sets up logging and calls the library crates.
 
+mod fetch;
 mod import;
+mod regions;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -56,6 +58,11 @@ enum Command {
     /// Import official open data or a mapped CSV into the database (データの取り込み).
     #[command(subcommand)]
     Import(import::ImportKind),
+    /// Download a prefecture's open data from its publishers and import it (オープンデータの取得).
+    Fetch(fetch::FetchArgs),
+    /// Check the data and print what needs attention (データの点検).
+    #[command(subcommand)]
+    Check(regions::CheckKind),
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +104,10 @@ fn main() -> ExitCode {
                     Command::Serve(args) => serve(args).await,
                     Command::CopyStore(args) => copy_store(args).await,
                     Command::Import(kind) => import::run(kind).await,
+                    Command::Fetch(args) => fetch::run(args).await,
+                    Command::Check(regions::CheckKind::Regions(args)) => {
+                        regions::check_regions(args).await
+                    }
                 }
             })
         });
@@ -142,10 +153,16 @@ async fn serve(args: ServeArgs) -> Result<()> {
     };
     let store = open_store_with(&args.db, options).await?;
     load_demo_if_empty(store.as_ref()).await?;
+    regions::prepare_for_serve(store.as_ref()).await?;
     let index = IndexHandle::new(
         load_index(store.as_ref())
             .await
             .context("cannot load the directory from the database")?,
+    );
+    index.store_regions(
+        renkei_http::Regions::load(store.as_ref())
+            .await
+            .context("cannot load the regions from the database")?,
     );
     let facilities = index.load().active_count();
     let _refresher = spawn_refresher(store.clone(), index.clone(), DEFAULT_REFRESH_PERIOD);

@@ -8,9 +8,11 @@
 //! Lists are ordered by kind code, then name, then id — the same order the
 //! store uses — so a page from the index and a page from the store agree.
 
-use crate::{Facility, FacilityId, FacilityStatus, KindCode, MunicipalityCode, RegionCode};
+use crate::{Facility, FacilityId, FacilityStatus, KindCode, LonLat, MunicipalityCode, RegionCode};
 use std::collections::BTreeMap;
 use std::collections::HashMap;
+
+mod nearest;
 
 /// Filters for a directory query. Every filter that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,6 +45,7 @@ pub struct DirectoryIndex {
     by_id: HashMap<FacilityId, usize>,
     active: usize,
     data_version: i64,
+    positions: nearest::PositionTree,
 }
 
 impl DirectoryIndex {
@@ -71,11 +74,13 @@ impl DirectoryIndex {
             .iter()
             .filter(|f| f.status == FacilityStatus::Active)
             .count();
+        let positions = nearest::PositionTree::build(&facilities);
         Self {
             facilities,
             by_id,
             active,
             data_version,
+            positions,
         }
     }
 
@@ -112,6 +117,36 @@ impl DirectoryIndex {
         self.facilities
             .iter()
             .filter(move |facility| matches(query, facility))
+    }
+
+    /// The `k` facilities matching `query` nearest to `point`, nearest first,
+    /// each with its great-circle distance in metres (haversine). Facilities
+    /// without a position are never returned. Uses an R-tree, so a query costs
+    /// about log n plus the facilities skipped by the filter.
+    ///
+    /// ```
+    /// use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
+    /// use renkei_core::LonLat;
+    /// let index = DirectoryIndex::build(Vec::new(), 1);
+    /// let chigasaki = LonLat::new(139.4037, 35.3334).unwrap(); // Longitude, Latitude
+    /// assert!(index.nearest(chigasaki, 20, &DirectoryQuery::default()).is_empty());
+    /// ```
+    pub fn nearest(
+        &self,
+        point: LonLat,
+        k: usize,
+        query: &DirectoryQuery,
+    ) -> Vec<(&Facility, f64)> {
+        self.positions
+            .nearest_first(point)
+            .map(|i| &self.facilities[i])
+            .filter(|facility| matches(query, facility))
+            .take(k)
+            .filter_map(|facility| {
+                let position = facility.location.position?;
+                Some((facility, point.distance_m(position)))
+            })
+            .collect()
     }
 
     /// Active facilities per 二次医療圏 and kind code (facilities not placed in a
@@ -362,5 +397,50 @@ mod tests {
             "架空クリニック閉"
         );
         assert!(index.get(FacilityId::from_source("test", "none")).is_none());
+    }
+
+    #[test]
+    fn nearest_matches_a_brute_force_haversine_scan() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(10);
+        let kinds = ["clinic", "hospital", "visiting_nurse"];
+        let facilities: Vec<Facility> = (0..3000)
+            .map(|i| {
+                let mut f = facility(&i.to_string(), kinds[i % 3], "架空施設", Some("14207"));
+                // Every tenth has no position; some sit across the antimeridian and near the pole.
+                f.location.position = (i % 10 != 0).then(|| {
+                    let lon = if i % 7 == 0 { rng.gen_range(170.0..180.0) } else { rng.gen_range(122.0..154.0) };
+                    let lat = if i % 11 == 0 { rng.gen_range(80.0..90.0) } else { rng.gen_range(20.0..46.0) };
+                    LonLat::new(lon, lat).unwrap()
+                });
+                if i % 13 == 0 {
+                    f.status = FacilityStatus::Closed;
+                }
+                f
+            })
+            .collect();
+        let index = DirectoryIndex::build(facilities.clone(), 1);
+        for round in 0..200 {
+            let point = LonLat::new(rng.gen_range(-180.0..180.0), rng.gen_range(-60.0..89.0)).unwrap();
+            let query = DirectoryQuery {
+                kind: (round % 2 == 0).then(|| KindCode::new(kinds[round % 3]).unwrap()),
+                ..DirectoryQuery::default()
+            };
+            let k = 1 + round % 25;
+            let mut brute: Vec<(FacilityId, f64)> = facilities
+                .iter()
+                .filter(|f| matches(&query, f))
+                .filter_map(|f| Some((f.id, point.distance_m(f.location.position?))))
+                .collect();
+            brute.sort_by(|a, b| a.1.total_cmp(&b.1));
+            brute.truncate(k);
+            let found = index.nearest(point, k, &query);
+            assert_eq!(found.len(), brute.len());
+            for ((facility, distance_m), (_, expected_m)) in found.iter().zip(&brute) {
+                // Ties aside, the same distances in the same order.
+                assert!((distance_m - expected_m).abs() < 1e-3, "{distance_m} vs {expected_m}");
+                assert!(matches(&query, facility));
+            }
+        }
     }
 }

@@ -39,6 +39,15 @@ pub enum ApiError {
         /// The id that was asked for.
         id: String,
     },
+    /// 404: a point is outside every loaded municipality (farther than 500 m
+    /// from all of them), so it is in no 二次医療圏.
+    #[error("point {lon},{lat} is outside every region")]
+    OutsideRegions {
+        /// Longitude asked for, degrees.
+        lon: f64,
+        /// Latitude asked for, degrees.
+        lat: f64,
+    },
     /// 404: no route has this path.
     #[error("no route for this path")]
     RouteNotFound,
@@ -70,7 +79,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable `snake_case` code: `bad_parameter`, `bad_request_body`, `not_found`,
-    /// `route_not_found`, `method_not_allowed`, `payload_too_large`, `timeout`,
+    /// `outside_regions`, `route_not_found`, `method_not_allowed`, `payload_too_large`, `timeout`,
     /// `service_unavailable`, `internal_error`.
     #[schema(example = "bad_parameter")]
     pub code: &'static str,
@@ -109,7 +118,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadParameter { .. } | Self::BadBody(_) => StatusCode::BAD_REQUEST,
-            Self::NotFound { .. } | Self::RouteNotFound => StatusCode::NOT_FOUND,
+            Self::NotFound { .. } | Self::OutsideRegions { .. } | Self::RouteNotFound => {
+                StatusCode::NOT_FOUND
+            }
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -134,6 +145,11 @@ impl ApiError {
                 "not_found",
                 format!("{id} は見つかりません ({entity})"),
                 format!("{entity} {id} was not found"),
+            ),
+            Self::OutsideRegions { lon, lat } => (
+                "outside_regions",
+                format!("地点 (経度 {lon}, 緯度 {lat}) はどの市区町村・二次医療圏にも入りません (境界から 500 m 以上離れています)"),
+                format!("The point (lon {lon}, lat {lat}) is in no municipality or secondary medical region (more than 500 m from every loaded boundary)"),
             ),
             Self::RouteNotFound => (
                 "route_not_found",

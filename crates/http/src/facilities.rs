@@ -101,16 +101,31 @@ pub async fn list_facilities(
     headers: HeaderMap,
     AppQuery(params): AppQuery<ListParams>,
 ) -> ApiResult<Response> {
-    let format = negotiate(params.format.as_deref(), &headers)?;
+    list_response(&state, &headers, &params, DirectoryQuery::default())
+}
+
+/// A page of the facilities matching `params` inside `scope` (a region or
+/// municipality the path names; its filters win over the query's), in the
+/// negotiated format, with the total in `X-Total-Count`.
+pub(crate) fn list_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: &ListParams,
+    scope: DirectoryQuery,
+) -> ApiResult<Response> {
+    let format = negotiate(params.format.as_deref(), headers)?;
     let query = DirectoryQuery {
         kind: present(params.kind.as_deref())
             .map(parse_kind)
             .transpose()?,
-        municipality: present(params.municipality.as_deref())
-            .map(parse_municipality)
-            .transpose()?,
+        municipality: match scope.municipality {
+            Some(code) => Some(code),
+            None => present(params.municipality.as_deref())
+                .map(parse_municipality)
+                .transpose()?,
+        },
         include_closed: false,
-        region: None,
+        region: scope.region,
     };
     let (default_per_page, max_per_page) = match format {
         Format::Json => (PageRequest::DEFAULT_PER_PAGE, PageRequest::MAX_PER_PAGE),
@@ -224,7 +239,7 @@ fn negotiate(format: Option<&str>, headers: &HeaderMap) -> ApiResult<Format> {
     })
 }
 
-fn present(value: Option<&str>) -> Option<&str> {
+pub(crate) fn present(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 

@@ -6,6 +6,7 @@
 //! commit and, as a safety net for missed notifications, compares the store's
 //! data version every [`DEFAULT_REFRESH_PERIOD`].
 
+use crate::regions::Regions;
 use arc_swap::ArcSwap;
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_store::{ChangeEvent, ChangeFeed, SharedStore, Store, StoreResult};
@@ -17,24 +18,41 @@ use tracing::{debug, info, warn};
 /// How often the refresher compares data versions when no change event comes: 5 s.
 pub const DEFAULT_REFRESH_PERIOD: Duration = Duration::from_secs(5);
 
-/// Cheap-to-clone handle to the current index.
+/// Cheap-to-clone handle to the current index and the current regions
+/// (boundaries, 二次医療圏 geometry and population), refreshed together.
 #[derive(Debug, Clone)]
-pub struct IndexHandle(Arc<ArcSwap<DirectoryIndex>>);
+pub struct IndexHandle {
+    directory: Arc<ArcSwap<DirectoryIndex>>,
+    regions: Arc<ArcSwap<Regions>>,
+}
 
 impl IndexHandle {
-    /// A handle serving `index`.
+    /// A handle serving `index`, with no regions until [`IndexHandle::store_regions`].
     pub fn new(index: DirectoryIndex) -> Self {
-        Self(Arc::new(ArcSwap::from_pointee(index)))
+        Self {
+            directory: Arc::new(ArcSwap::from_pointee(index)),
+            regions: Arc::new(ArcSwap::from_pointee(Regions::default())),
+        }
     }
 
     /// The current index. Hold it for one request, not across long waits.
     pub fn load(&self) -> Arc<DirectoryIndex> {
-        self.0.load_full()
+        self.directory.load_full()
     }
 
     /// Replaces the index; readers holding the old one finish with it.
     pub fn store(&self, index: DirectoryIndex) {
-        self.0.store(Arc::new(index));
+        self.directory.store(Arc::new(index));
+    }
+
+    /// The current regions. Hold them for one request.
+    pub fn regions(&self) -> Arc<Regions> {
+        self.regions.load_full()
+    }
+
+    /// Replaces the regions; readers holding the old ones finish with them.
+    pub fn store_regions(&self, regions: Regions) {
+        self.regions.store(Arc::new(regions));
     }
 }
 
@@ -123,6 +141,11 @@ pub async fn refresh_if_stale(store: &dyn Store, index: &IndexHandle) {
 
 async fn refresh(store: &dyn Store, index: &IndexHandle) {
     let started = Instant::now();
+    // Regions first: the directory's new data version marks the refresh as done.
+    match Regions::load(store).await {
+        Ok(regions) => index.store_regions(regions),
+        Err(error) => warn!(%error, "reloading the regions failed; serving the current ones"),
+    }
     match load_index(store).await {
         Ok(fresh) => {
             let (facilities, data_version) = (fresh.len(), fresh.data_version());

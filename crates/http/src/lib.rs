@@ -16,10 +16,12 @@ pub mod health;
 pub mod imports;
 pub mod index;
 pub mod openapi;
+pub mod regions;
 pub mod web;
 
 pub use error::{ApiError, ApiResult};
 pub use index::{load_index, spawn_refresher, IndexHandle, Refresher};
+pub use regions::Regions;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderName, StatusCode};
@@ -107,6 +109,7 @@ pub fn routes(state: AppState) -> Router {
     let v1 = Router::new()
         .merge(health::routes())
         .merge(facilities::routes())
+        .merge(regions::routes())
         .merge(imports::routes());
     let api = Router::new()
         .nest("/v1", v1)

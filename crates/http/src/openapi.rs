@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::{docs, facilities, health, imports};
+use crate::{docs, facilities, regions, health, imports};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use renkei_core::Taxonomy;
@@ -25,6 +25,10 @@ use utoipa::{Modify, OpenApi};
         health::health,
         facilities::list_facilities,
         facilities::get_facility,
+        regions::list_regions,
+        regions::region_at,
+        regions::get_area,
+        regions::list_area_facilities,
         imports::list_imports,
         openapi_json,
         docs::api_docs,
@@ -33,6 +37,7 @@ use utoipa::{Modify, OpenApi};
     modifiers(&CommonErrors, &KindCodes),
     tags(
         (name = "facilities", description = "施設 / Facilities: the directory, as JSON, GeoJSON or CSV"),
+        (name = "regions", description = "二次医療圏・市区町村 / Secondary medical regions and municipalities, with boundaries"),
         (name = "service", description = "稼働状況 / Service status"),
         (name = "documentation", description = "API の説明 / This API's description"),
     )

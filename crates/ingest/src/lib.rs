@@ -5,8 +5,10 @@
 //! friends) and report bad input by file, row, column and value; writing is the
 //! store's job.
 
+pub mod assign;
 pub mod demo;
 pub mod draft;
+pub mod fetch;
 mod error;
 pub mod import;
 pub mod kaigo;
@@ -14,6 +16,8 @@ pub mod mapping;
 pub mod mhlw;
 pub mod n03;
 pub mod parse;
+pub mod population;
+pub mod regions;
 pub mod run;
 pub mod table;
 pub mod text;

@@ -83,10 +83,7 @@ impl LocationAssignment {
 }
 
 /// Dissolves each region's stored municipalities into its boundary.
-pub(crate) fn stored_regions(
-    tables: &[RegionTable],
-    units: &[Municipality],
-) -> Vec<StoredRegion> {
+pub(crate) fn stored_regions(tables: &[RegionTable], units: &[Municipality]) -> Vec<StoredRegion> {
     let by_code: HashMap<&MunicipalityCode, &MultiPolygon<f64>> =
         units.iter().map(|u| (&u.code, &u.geometry)).collect();
     tables
@@ -165,7 +162,10 @@ where
 {
     /// Replaces the rows of `table`'s prefecture (deleting it cascades to its
     /// regions, memberships and designated cities) with `table`.
-    pub(crate) async fn write_table(conn: &mut DB::Connection, table: &RegionTable) -> StoreResult<()> {
+    pub(crate) async fn write_table(
+        conn: &mut DB::Connection,
+        table: &RegionTable,
+    ) -> StoreResult<()> {
         let prefecture = table.prefecture();
         let pref = prefecture.code.as_str().to_owned();
         sqlx::query::<DB>("DELETE FROM prefectures WHERE code = $1")
@@ -229,11 +229,10 @@ where
 
     /// Every stored region table, ordered by prefecture code.
     pub(crate) async fn read_tables(conn: &mut DB::Connection) -> StoreResult<Vec<RegionTable>> {
-        let prefectures: Vec<(String, String, Option<String>)> = sqlx::query_as(
-            "SELECT code, name_ja, name_en FROM prefectures ORDER BY code",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
+        let prefectures: Vec<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT code, name_ja, name_en FROM prefectures ORDER BY code")
+                .fetch_all(&mut *conn)
+                .await?;
         let regions: Vec<(String, String, String, Option<String>, bool)> = sqlx::query_as(
             "SELECT code, prefecture_code, name_ja, name_en, code_verified \
              FROM secondary_medical_regions ORDER BY prefecture_code, position, code",
@@ -370,17 +369,19 @@ where
     ) -> StoreResult<Vec<Municipality>> {
         let rows: Vec<MunicipalityRow> = sqlx::query_as(select_sql).fetch_all(&mut *conn).await?;
         rows.into_iter()
-            .map(|(code_text, prefecture_name, subprefecture_name, county_or_city, name, json)| {
-                Ok(Municipality {
-                    geometry: GeoJsonMultiPolygon::parse(&json)
-                        .map_err(|e| corrupt("municipality", &code_text, e))?,
-                    code: code("municipality", &code_text)?,
-                    prefecture_name,
-                    subprefecture_name,
-                    county_or_city,
-                    name,
-                })
-            })
+            .map(
+                |(code_text, prefecture_name, subprefecture_name, county_or_city, name, json)| {
+                    Ok(Municipality {
+                        geometry: GeoJsonMultiPolygon::parse(&json)
+                            .map_err(|e| corrupt("municipality", &code_text, e))?,
+                        code: code("municipality", &code_text)?,
+                        prefecture_name,
+                        subprefecture_name,
+                        county_or_city,
+                        name,
+                    })
+                },
+            )
             .collect()
     }
 

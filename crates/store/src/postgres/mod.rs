@@ -6,14 +6,17 @@
 
 mod listen;
 mod read;
+mod regions;
 mod write;
 
 use crate::{
     Backend, ChangeFeed, DatabaseUrl, FacilityFilter, FacilityPage, OpenOptions, PageRequest,
     SourceInfo, Store, StoreError, StoreResult, WriteSummary,
 };
+use crate::{BoundarySummary, LocationAssignment, PopulationRecord, CHANGES_CHANNEL};
 use async_trait::async_trait;
 use renkei_core::directory_index::municipality_span;
+use renkei_core::region::{Municipality, RegionTable};
 use renkei_core::{Facility, FacilityId, Taxonomy};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -168,6 +171,20 @@ async fn wait_until_reachable(
     unreachable!("the attempt counter does not run out")
 }
 
+/// Bumps the data version inside the write transaction `conn` and queues a
+/// NOTIFY on [`CHANGES_CHANNEL`] (delivered on commit only); returns the new version.
+async fn bump_data_version(conn: &mut sqlx::PgConnection) -> StoreResult<i64> {
+    let version: i64 = sqlx::query_scalar(include_str!("../sql/bump_data_version.sql"))
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANGES_CHANNEL)
+        .bind(version.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(version)
+}
+
 fn to_u64(count: i64) -> u64 {
     u64::try_from(count).unwrap_or(0)
 }
@@ -294,6 +311,41 @@ impl Store for PostgresStore {
 
     async fn subscribe_changes(&self) -> StoreResult<ChangeFeed> {
         self.feed.subscribe().await
+    }
+
+    async fn replace_boundaries(
+        &self,
+        source_file: &str,
+        units: &[Municipality],
+    ) -> StoreResult<BoundarySummary> {
+        regions::replace_boundaries(&self.pool, source_file, units).await
+    }
+
+    async fn municipalities(&self) -> StoreResult<Vec<Municipality>> {
+        regions::municipalities(&self.pool).await
+    }
+
+    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
+        regions::upsert_region_table(&self.pool, table).await
+    }
+
+    async fn region_tables(&self) -> StoreResult<Vec<RegionTable>> {
+        regions::region_tables(&self.pool).await
+    }
+
+    async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64> {
+        regions::set_population(&self.pool, rows).await
+    }
+
+    async fn populations(&self) -> StoreResult<Vec<PopulationRecord>> {
+        regions::populations(&self.pool).await
+    }
+
+    async fn set_location_assignments(
+        &self,
+        assignments: &[LocationAssignment],
+    ) -> StoreResult<u64> {
+        regions::set_location_assignments(&self.pool, assignments).await
     }
 }
 

@@ -3,7 +3,7 @@
 //! number of round trips does not grow with the number of rows in a chunk.
 
 use crate::rows::{prepare, Batch, CapabilityRow, PhoneRow, Prepared, ScheduleRow, ServiceRow};
-use crate::{SourceInfo, StoreResult, WriteSummary, CHANGES_CHANNEL};
+use crate::{SourceInfo, StoreResult, WriteSummary};
 use renkei_core::Facility;
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
@@ -37,16 +37,7 @@ pub(super) async fn upsert(
         write_chunk(&mut tx, source, chunk, &mut summary).await?;
     }
     if source_changed || summary.inserted + summary.updated > 0 {
-        let version: i64 = sqlx::query_scalar(
-            "UPDATE store_state SET data_version = data_version + 1 WHERE id = 1 RETURNING data_version",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANGES_CHANNEL)
-            .bind(version.to_string())
-            .execute(&mut *tx)
-            .await?;
+        super::bump_data_version(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(summary)

@@ -2,6 +2,7 @@
 //! `sqlite::memory:` (a fresh database per [`SqliteStore::open`]).
 
 mod read;
+mod regions;
 mod write;
 
 use crate::changes::FEED_CAPACITY;
@@ -9,8 +10,10 @@ use crate::{
     Backend, ChangeEvent, ChangeFeed, DatabaseUrl, FacilityFilter, FacilityPage, OpenOptions,
     PageRequest, SourceInfo, Store, StoreError, StoreResult, WriteSummary,
 };
+use crate::{BoundarySummary, LocationAssignment, PopulationRecord};
 use async_trait::async_trait;
 use renkei_core::directory_index::municipality_span;
+use renkei_core::region::{Municipality, RegionTable};
 use renkei_core::{Facility, FacilityId, Taxonomy};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -103,6 +106,23 @@ async fn sync_kinds(pool: &SqlitePool) -> StoreResult<()> {
     Ok(())
 }
 
+/// Bumps the data version inside the write transaction `conn`; returns the new version.
+pub(super) async fn bump_data_version(conn: &mut sqlx::SqliteConnection) -> StoreResult<i64> {
+    Ok(
+        sqlx::query_scalar(include_str!("../sql/bump_data_version.sql"))
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+impl SqliteStore {
+    /// Tells this process's change-feed subscribers about a committed write.
+    fn announce(&self, data_version: i64) {
+        // No receiver is fine: nobody is listening.
+        let _ = self.changes.send(ChangeEvent::Committed { data_version });
+    }
+}
+
 fn to_u64(count: i64) -> u64 {
     u64::try_from(count).unwrap_or(0)
 }
@@ -193,8 +213,7 @@ impl Store for SqliteStore {
     ) -> StoreResult<WriteSummary> {
         let (summary, version) = write::upsert(&self.pool, source, facilities).await?;
         if let Some(data_version) = version {
-            // No receiver is fine: nobody is listening.
-            let _ = self.changes.send(ChangeEvent::Committed { data_version });
+            self.announce(data_version);
         }
         Ok(summary)
     }
@@ -232,5 +251,51 @@ impl Store for SqliteStore {
 
     async fn subscribe_changes(&self) -> StoreResult<ChangeFeed> {
         Ok(ChangeFeed::new(self.changes.subscribe()))
+    }
+
+    async fn replace_boundaries(
+        &self,
+        source_file: &str,
+        units: &[Municipality],
+    ) -> StoreResult<BoundarySummary> {
+        let (summary, version) =
+            regions::replace_boundaries(&self.pool, source_file, units).await?;
+        self.announce(version);
+        Ok(summary)
+    }
+
+    async fn municipalities(&self) -> StoreResult<Vec<Municipality>> {
+        regions::municipalities(&self.pool).await
+    }
+
+    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
+        let version = regions::upsert_region_table(&self.pool, table).await?;
+        self.announce(version);
+        Ok(())
+    }
+
+    async fn region_tables(&self) -> StoreResult<Vec<RegionTable>> {
+        regions::region_tables(&self.pool).await
+    }
+
+    async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64> {
+        let (written, version) = regions::set_population(&self.pool, rows).await?;
+        self.announce(version);
+        Ok(written)
+    }
+
+    async fn populations(&self) -> StoreResult<Vec<PopulationRecord>> {
+        regions::populations(&self.pool).await
+    }
+
+    async fn set_location_assignments(
+        &self,
+        assignments: &[LocationAssignment],
+    ) -> StoreResult<u64> {
+        let (changed, version) = regions::set_location_assignments(&self.pool, assignments).await?;
+        if let Some(version) = version {
+            self.announce(version);
+        }
+        Ok(changed)
     }
 }

@@ -15,7 +15,8 @@ const INSERT_MUNICIPALITY: &str = "INSERT INTO municipalities \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
 /// Reads every unit with its `GeoJSON` geometry.
-const SELECT_MUNICIPALITIES: &str = "SELECT code, prefecture_name, subprefecture_name, county_or_city, name, geometry \
+const SELECT_MUNICIPALITIES: &str =
+    "SELECT code, prefecture_name, subprefecture_name, county_or_city, name, geometry \
     FROM municipalities ORDER BY code";
 
 /// Sets a location's placement when it differs from the stored one.
@@ -45,7 +46,10 @@ pub(super) async fn municipalities(pool: &SqlitePool) -> StoreResult<Vec<Municip
 }
 
 /// Replaces `table`'s prefecture; returns the new data version.
-pub(super) async fn upsert_region_table(pool: &SqlitePool, table: &RegionTable) -> StoreResult<i64> {
+pub(super) async fn upsert_region_table(
+    pool: &SqlitePool,
+    table: &RegionTable,
+) -> StoreResult<i64> {
     let mut tx = pool.begin().await?;
     Shared::write_table(&mut tx, table).await?;
     let version = bump_data_version(&mut tx).await?;

@@ -42,13 +42,7 @@ pub(super) async fn upsert(
         write_chunk(&mut tx, source, chunk, &mut summary).await?;
     }
     let version = if source_changed || summary.inserted + summary.updated > 0 {
-        Some(
-            sqlx::query_scalar(
-                "UPDATE store_state SET data_version = data_version + 1 WHERE id = 1 RETURNING data_version",
-            )
-            .fetch_one(&mut *tx)
-            .await?,
-        )
+        Some(super::bump_data_version(&mut tx).await?)
     } else {
         None
     };

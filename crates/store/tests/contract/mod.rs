@@ -3,9 +3,11 @@
 mod feed;
 mod imports;
 mod reads;
+mod regions;
 mod writes;
 
 pub use feed::*;
 pub use imports::*;
 pub use reads::*;
+pub use regions::*;
 pub use writes::*;

@@ -1,0 +1,82 @@
+//! Places every location that has a position in its municipality and
+//! 二次医療圏 (point in polygon, [`BoundaryIndex`]) and stores the result.
+//!
+//! Run after boundaries or a region table are imported and after any write of
+//! facilities; it is idempotent and writes only placements that changed.
+//! Outside every polygon but within [`renkei_core::region::NEAREST_LIMIT_M`]
+//! of one: assigned and flagged `nearest`. Farther: flagged `suspect` and not
+//! assigned. Locations without a position are left as they are.
+
+use renkei_core::region::{AssignmentMethod, BoundaryIndex};
+use renkei_store::{LocationAssignment, Store, StoreResult};
+
+/// What an assignment run found and changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AssignSummary {
+    /// N03 units the points were placed against (0: no boundaries, nothing done).
+    pub boundaries: usize,
+    /// Locations with a position.
+    pub positioned: u64,
+    /// … inside a municipality polygon.
+    pub inside: u64,
+    /// … outside every polygon but within 500 m of one: assigned, flagged.
+    pub nearest: u64,
+    /// … farther than 500 m from every polygon: flagged, not assigned.
+    pub suspect: u64,
+    /// Locations without a position (not placed).
+    pub without_position: u64,
+    /// Locations whose stored placement changed.
+    pub changed: u64,
+}
+
+/// Loads the stored boundaries and region tables and places every location.
+/// Does nothing (returns a zero summary) when no boundaries are stored.
+pub async fn assign_locations(store: &dyn Store) -> StoreResult<AssignSummary> {
+    let units = store.municipalities().await?;
+    if units.is_empty() {
+        return Ok(AssignSummary::default());
+    }
+    let tables = store.region_tables().await?;
+    assign_with(store, &BoundaryIndex::new(units, &tables)).await
+}
+
+/// Places every location of `store` against `index` and stores what changed.
+pub async fn assign_with(store: &dyn Store, index: &BoundaryIndex) -> StoreResult<AssignSummary> {
+    let mut summary = AssignSummary {
+        boundaries: index.municipalities().len(),
+        ..AssignSummary::default()
+    };
+    let facilities = store.all_facilities().await?;
+    let mut assignments = Vec::with_capacity(facilities.len());
+    for facility in &facilities {
+        let Some(position) = facility.location.position else {
+            summary.without_position += 1;
+            continue;
+        };
+        let Some(placed) = index.assign(position) else {
+            continue;
+        };
+        summary.positioned += 1;
+        match placed.method {
+            AssignmentMethod::Inside => summary.inside += 1,
+            AssignmentMethod::Nearest { .. } => summary.nearest += 1,
+            AssignmentMethod::Suspect { .. } => summary.suspect += 1,
+        }
+        assignments.push(LocationAssignment {
+            id: facility.id,
+            municipality: placed.municipality,
+            region: placed.region,
+            method: Some(placed.method),
+        });
+    }
+    summary.changed = store.set_location_assignments(&assignments).await?;
+    tracing::info!(
+        boundaries = summary.boundaries,
+        positioned = summary.positioned,
+        nearest = summary.nearest,
+        suspect = summary.suspect,
+        changed = summary.changed,
+        "locations placed in municipalities and 二次医療圏"
+    );
+    Ok(summary)
+}

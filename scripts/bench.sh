@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every benchmark and ends with their ratio lines:
+#   - http_latency (root): facility vs health endpoint on the real router;
+#   - store_scale (root): import and nearest-20 search at 1,000,000 locations,
+#     SQLite vs PostgreSQL + PostGIS vs the in-memory index, on a throwaway
+#     PostgreSQL cluster (scripts/with-postgres.sh; uses DATABASE_URL when set);
+#   - assign (renkei-core): point-in-region assignment, R-tree vs naive scan.
+#
+#   scripts/bench.sh                      # full run, about 10 minutes on 2 cores
+#   RENKEI_BENCH_N=100000 scripts/bench.sh   # quick run with fewer locations
+#
+# Benchmarks that need ../shared/data (or RENKEI_SHARED_DATA) print a skip line
+# when it is missing. Load stays on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/renkei-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export RENKEI_SHARED_DATA="${RENKEI_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
+
+log="$(mktemp "${TMPDIR:-/tmp}/renkei-bench.XXXXXX")"
+trap 'rm -f "$log"' EXIT
+
+step() { printf '\n=== %s ===\n' "$*" | tee -a "$log"; }
+
+step "http_latency"
+cargo bench --locked --bench http_latency 2>&1 | tee -a "$log"
+
+step "store_scale (N=${RENKEI_BENCH_N:-1000000})"
+scripts/with-postgres.sh cargo bench --locked --bench store_scale 2>&1 | tee -a "$log"
+
+step "assign (renkei-core)"
+cargo bench --locked -p renkei-core --bench assign 2>&1 | tee -a "$log"
+
+printf '\n=== summary ===\n'
+grep -E '^ *(=== |ratio|import |search |SKIPPED|skipped)' "$log" || true

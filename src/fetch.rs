@@ -1,0 +1,90 @@
+//! `renkei fetch --prefecture 14`: download every source of a prefecture from
+//! its publisher (or a folder of files already downloaded) and import them.
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use renkei_ingest::fetch::{fetch_and_import, parse_url_overrides, FetchOptions, FetchPlan, FileOutcome};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Default patience for a stalled connection, in seconds.
+const DEFAULT_STALL_TIMEOUT_S: u64 = 30;
+
+/// Arguments of `renkei fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Two-digit prefecture code (JIS X 0401), e.g. 14 for 神奈川県.
+    #[arg(long)]
+    prefecture: String,
+    /// Take files from this folder instead of downloading (laid out as the plan's
+    /// `local` paths, e.g. ../shared/data); files missing there are downloaded.
+    #[arg(long)]
+    source_dir: Option<PathBuf>,
+    /// Replace one file's URL: KEY=URL (keys: n03, population, hospitals, visiting-nurse,
+    /// wamnet-children, wamnet-short-stay). Also RENKEI_FETCH_URL_<KEY> (upper case, - as _).
+    #[arg(long = "url", value_name = "KEY=URL")]
+    urls: Vec<String>,
+    /// Folder where downloaded files are kept. Default: downloads/ in the working folder.
+    #[arg(long, default_value = "downloads")]
+    download_dir: PathBuf,
+    /// Seconds to wait for a connection or for more data before a download attempt fails. Default: 30.
+    #[arg(long, default_value_t = DEFAULT_STALL_TIMEOUT_S)]
+    stall_timeout_s: u64,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
+}
+
+/// Runs `renkei fetch`.
+pub async fn run(args: FetchArgs) -> Result<()> {
+    let plan = FetchPlan::builtin(&args.prefecture)?;
+    let mut pairs = args.urls.clone();
+    for file in &plan.files {
+        let variable = format!("RENKEI_FETCH_URL_{}", file.key.to_uppercase().replace('-', "_"));
+        if let Ok(url) = std::env::var(&variable) {
+            pairs.push(format!("{}={url}", file.key));
+        }
+    }
+    let url_overrides = parse_url_overrides(&plan, &pairs).map_err(anyhow::Error::msg)?;
+    let options = FetchOptions {
+        source_dir: args.source_dir,
+        url_overrides,
+        download_dir: args.download_dir,
+        stall_timeout: Duration::from_secs(args.stall_timeout_s),
+        ..FetchOptions::default()
+    };
+    let store = crate::open_store(&args.db).await?;
+    let report = fetch_and_import(store.as_ref(), &plan, &options, |file| {
+        eprintln!("renkei fetch: {} ({})", file.description, file.key);
+    })
+    .await
+    .context("the fetch stopped")?;
+
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(["file", "from", "result"]);
+    for (key, origin, _, outcome) in &report.files {
+        let result = match outcome {
+            FileOutcome::Boundaries { units } => format!("{units} municipalities / wards"),
+            FileOutcome::Population { rows } => format!("{rows} population rows"),
+            FileOutcome::Facilities(reports) => reports
+                .iter()
+                .map(|r| format!("{} read, {} new, {} updated, {} unchanged, {} rejected", r.rows_read, r.written.inserted, r.written.updated, r.written.unchanged, r.rejected.len()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            FileOutcome::Failed(reason) => format!("NOT IMPORTED: {reason}"),
+        };
+        table.add_row([key.clone(), origin.clone(), result]);
+    }
+    println!("{table}");
+    if let Some(a) = &report.assignment {
+        println!(
+            "placed {} locations: {} inside a municipality, {} within 500 m (flagged), {} suspect (not placed; see `renkei check regions`)",
+            a.positioned, a.inside, a.nearest, a.suspect
+        );
+    }
+    if !report.complete() {
+        bail!("some files could not be fetched (see NOT IMPORTED above); everything else was imported. Run the same command again to retry, or give a working address with --url KEY=URL");
+    }
+    Ok(())
+}
