@@ -115,6 +115,65 @@ digit_code!(
     RegionCode, "region", 4
 );
 
+/// The 47 prefecture names in code order (JIS X 0401: 01 北海道 … 47 沖縄県).
+const PREFECTURE_NAMES: [&str; 47] = [
+    "北海道",
+    "青森県",
+    "岩手県",
+    "宮城県",
+    "秋田県",
+    "山形県",
+    "福島県",
+    "茨城県",
+    "栃木県",
+    "群馬県",
+    "埼玉県",
+    "千葉県",
+    "東京都",
+    "神奈川県",
+    "新潟県",
+    "富山県",
+    "石川県",
+    "福井県",
+    "山梨県",
+    "長野県",
+    "岐阜県",
+    "静岡県",
+    "愛知県",
+    "三重県",
+    "滋賀県",
+    "京都府",
+    "大阪府",
+    "兵庫県",
+    "奈良県",
+    "和歌山県",
+    "鳥取県",
+    "島根県",
+    "岡山県",
+    "広島県",
+    "山口県",
+    "徳島県",
+    "香川県",
+    "愛媛県",
+    "高知県",
+    "福岡県",
+    "佐賀県",
+    "長崎県",
+    "熊本県",
+    "大分県",
+    "宮崎県",
+    "鹿児島県",
+    "沖縄県",
+];
+
+impl PrefectureCode {
+    /// The prefecture's name as addresses write it, e.g. 神奈川県 for `14`.
+    pub fn name(&self) -> &'static str {
+        let index: usize = self.0.parse().expect("validated as 01-47");
+        PREFECTURE_NAMES[index - 1]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +193,7 @@ mod tests {
         assert!(RegionCode::new("1407").is_ok());
         assert!(RegionCode::new("0007").is_err());
         assert!(serde_json::from_str::<RegionCode>("\"14x7\"").is_err());
+        assert_eq!(PrefectureCode::new("14").unwrap().name(), "神奈川県");
+        assert_eq!(PrefectureCode::new("47").unwrap().name(), "沖縄県");
     }
 }

@@ -18,11 +18,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Plans compiled in from `data/fetch/*.toml`, by prefecture code.
-const BUILTIN_PLANS: &[(&str, &str)] = &[("14", include_str!("../../../data/fetch/14_kanagawa.toml"))];
+const BUILTIN_PLANS: &[(&str, &str)] =
+    &[("14", include_str!("../../../data/fetch/14_kanagawa.toml"))];
 
 /// Mappings compiled in from `data/mappings/`, by name.
-const BUILTIN_MAPPINGS: &[(&str, &str)] =
-    &[("p29-special-needs-schools", include_str!("../../../data/mappings/p29-special-needs-schools.toml"))];
+const BUILTIN_MAPPINGS: &[(&str, &str)] = &[(
+    "p29-special-needs-schools",
+    include_str!("../../../data/mappings/p29-special-needs-schools.toml"),
+)];
 
 /// The files to fetch for one prefecture, in import order.
 #[derive(Debug, Clone, Deserialize)]
@@ -54,21 +57,34 @@ pub struct PlannedFile {
 impl FetchPlan {
     /// The compiled-in plan for `prefecture` (two digits).
     pub fn builtin(prefecture: &str) -> IngestResult<Self> {
-        let (_, text) = BUILTIN_PLANS.iter().find(|(code, _)| *code == prefecture).ok_or_else(|| IngestError::Format {
-            file: "data/fetch".into(),
-            reason: format!(
-                "no fetch plan for prefecture {prefecture}; plans exist for: {}",
-                BUILTIN_PLANS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
-            ),
-        })?;
+        let (_, text) = BUILTIN_PLANS
+            .iter()
+            .find(|(code, _)| *code == prefecture)
+            .ok_or_else(|| IngestError::Format {
+                file: "data/fetch".into(),
+                reason: format!(
+                    "no fetch plan for prefecture {prefecture}; plans exist for: {}",
+                    BUILTIN_PLANS
+                        .iter()
+                        .map(|(c, _)| *c)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?;
         Self::parse(&format!("data/fetch/{prefecture}"), text)
     }
 
     /// Parses a plan file and checks every importer name.
     pub fn parse(file: &str, text: &str) -> IngestResult<Self> {
-        let plan: Self = toml::from_str(text).map_err(|e| IngestError::Format { file: file.into(), reason: e.to_string() })?;
+        let plan: Self = toml::from_str(text).map_err(|e| IngestError::Format {
+            file: file.into(),
+            reason: e.to_string(),
+        })?;
         for planned in &plan.files {
-            planned_reader(planned).map_err(|reason| IngestError::Format { file: file.into(), reason })?;
+            planned_reader(planned).map_err(|reason| IngestError::Format {
+                file: file.into(),
+                reason,
+            })?;
         }
         Ok(plan)
     }
@@ -160,7 +176,10 @@ pub struct FetchReport {
 impl FetchReport {
     /// True when every planned file was imported.
     pub fn complete(&self) -> bool {
-        !self.files.iter().any(|(_, _, _, outcome)| matches!(outcome, FileOutcome::Failed(_)))
+        !self
+            .files
+            .iter()
+            .any(|(_, _, _, outcome)| matches!(outcome, FileOutcome::Failed(_)))
     }
 }
 
@@ -175,38 +194,77 @@ pub async fn fetch_and_import(
     let client = reqwest::Client::builder()
         .connect_timeout(options.stall_timeout)
         .read_timeout(options.stall_timeout)
-        .user_agent(concat!("renkei/", env!("CARGO_PKG_VERSION"), " (open-data importer)"))
+        .user_agent(concat!(
+            "renkei/",
+            env!("CARGO_PKG_VERSION"),
+            " (open-data importer)"
+        ))
         .build()
-        .map_err(|e| IngestError::Format { file: "HTTP client".into(), reason: e.to_string() })?;
-    std::fs::create_dir_all(&options.download_dir)
-        .map_err(|source| IngestError::Io { file: options.download_dir.display().to_string(), source })?;
+        .map_err(|e| IngestError::Format {
+            file: "HTTP client".into(),
+            reason: e.to_string(),
+        })?;
+    std::fs::create_dir_all(&options.download_dir).map_err(|source| IngestError::Io {
+        file: options.download_dir.display().to_string(),
+        source,
+    })?;
     let mut files = Vec::with_capacity(plan.files.len());
     for planned in &plan.files {
         progress(planned);
         let (origin, bytes) = match obtain(&client, planned, options).await {
             Ok(found) => found,
             Err(reason) => {
-                files.push((planned.key.clone(), String::new(), None, FileOutcome::Failed(reason)));
+                files.push((
+                    planned.key.clone(),
+                    String::new(),
+                    None,
+                    FileOutcome::Failed(reason),
+                ));
                 continue;
             }
         };
         let checksum = format!("{:x}", Sha256::digest(&bytes));
-        let outcome = import_one(store, planned, &origin, &bytes).await.unwrap_or_else(|e| FileOutcome::Failed(e.to_string()));
+        let outcome = import_one(store, planned, &origin, &bytes)
+            .await
+            .unwrap_or_else(|e| FileOutcome::Failed(e.to_string()));
         files.push((planned.key.clone(), origin, Some(checksum), outcome));
     }
-    let assignment = assign::assign_locations(store)
-        .await
-        .map_err(|source| IngestError::Store { file: "location assignment".into(), source })?;
-    Ok(FetchReport { files, assignment: Some(assignment) })
+    let assignment =
+        assign::assign_locations(store)
+            .await
+            .map_err(|source| IngestError::Store {
+                file: "location assignment".into(),
+                source,
+            })?;
+    Ok(FetchReport {
+        files,
+        assignment: Some(assignment),
+    })
 }
 
-async fn import_one(store: &dyn renkei_store::Store, planned: &PlannedFile, origin: &str, bytes: &[u8]) -> IngestResult<FileOutcome> {
-    let store_error = |source| IngestError::Store { file: origin.to_owned(), source };
-    match planned_reader(planned).map_err(|reason| IngestError::Format { file: origin.into(), reason })? {
+async fn import_one(
+    store: &dyn renkei_store::Store,
+    planned: &PlannedFile,
+    origin: &str,
+    bytes: &[u8],
+) -> IngestResult<FileOutcome> {
+    let store_error = |source| IngestError::Store {
+        file: origin.to_owned(),
+        source,
+    };
+    match planned_reader(planned).map_err(|reason| IngestError::Format {
+        file: origin.into(),
+        reason,
+    })? {
         Reader::Boundaries => {
             let parsed = n03::parse_n03(origin, bytes)?;
-            store.replace_boundaries(origin, &parsed.municipalities).await.map_err(store_error)?;
-            Ok(FileOutcome::Boundaries { units: parsed.municipalities.len() })
+            store
+                .replace_boundaries(origin, &parsed.municipalities)
+                .await
+                .map_err(store_error)?;
+            Ok(FileOutcome::Boundaries {
+                units: parsed.municipalities.len(),
+            })
         }
         Reader::Population => {
             let (text, _) = crate::text::decode(origin, bytes)?;
@@ -214,24 +272,39 @@ async fn import_one(store: &dyn renkei_store::Store, planned: &PlannedFile, orig
             let written = store.set_population(&rows).await.map_err(store_error)?;
             Ok(FileOutcome::Population { rows: written })
         }
-        Reader::Facilities(format) => Ok(FileOutcome::Facilities(import_bytes(store, &format, origin, bytes).await?)),
+        Reader::Facilities(format) => Ok(FileOutcome::Facilities(
+            import_bytes(store, &format, origin, bytes).await?,
+        )),
     }
 }
 
 /// The file's bytes, from the source folder when it has it, else downloaded.
-async fn obtain(client: &reqwest::Client, planned: &PlannedFile, options: &FetchOptions) -> Result<(String, Vec<u8>), String> {
+async fn obtain(
+    client: &reqwest::Client,
+    planned: &PlannedFile,
+    options: &FetchOptions,
+) -> Result<(String, Vec<u8>), String> {
     if let (Some(dir), Some(local)) = (&options.source_dir, &planned.local) {
         let path = dir.join(local);
         if path.is_file() {
-            let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             return Ok((path.display().to_string(), bytes));
         }
     }
-    let url = options.url_overrides.get(&planned.key).unwrap_or(&planned.url);
+    let url = options
+        .url_overrides
+        .get(&planned.key)
+        .unwrap_or(&planned.url);
     let bytes = download(client, url, options.attempts.max(1)).await?;
-    let name = url.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or(&planned.key);
+    let name = url
+        .rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(&planned.key);
     let path = options.download_dir.join(sanitize(name));
-    std::fs::write(&path, &bytes).map_err(|e| format!("cannot save the download to {}: {e}", path.display()))?;
+    std::fs::write(&path, &bytes)
+        .map_err(|e| format!("cannot save the download to {}: {e}", path.display()))?;
     Ok((path.display().to_string(), bytes))
 }
 
@@ -251,7 +324,9 @@ async fn download(client: &reqwest::Client, url: &str, attempts: u32) -> Result<
             tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
         }
     }
-    Err(format!("download of {url} failed after {attempts} attempts: {last_error}"))
+    Err(format!(
+        "download of {url} failed after {attempts} attempts: {last_error}"
+    ))
 }
 
 async fn download_once(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, String> {
@@ -263,9 +338,10 @@ async fn download_once(client: &reqwest::Client, url: &str) -> Result<Vec<u8>, S
     let expected = response.content_length();
     let bytes = response.bytes().await.map_err(|e| describe(&e))?;
     match expected {
-        Some(length) if length != bytes.len() as u64 => {
-            Err(format!("the download is truncated: {} of {length} bytes arrived", bytes.len()))
-        }
+        Some(length) if length != bytes.len() as u64 => Err(format!(
+            "the download is truncated: {} of {length} bytes arrived",
+            bytes.len()
+        )),
         _ => Ok(bytes.to_vec()),
     }
 }
@@ -289,21 +365,40 @@ fn sanitize(name: &str) -> String {
         .next()
         .unwrap_or(name)
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if cleaned.trim_matches('.').is_empty() { "download".into() } else { cleaned }
+    if cleaned.trim_matches('.').is_empty() {
+        "download".into()
+    } else {
+        cleaned
+    }
 }
 
 /// Reads `--url KEY=URL` pairs; the keys must be in `plan`.
-pub fn parse_url_overrides(plan: &FetchPlan, pairs: &[String]) -> Result<HashMap<String, String>, String> {
+pub fn parse_url_overrides(
+    plan: &FetchPlan,
+    pairs: &[String],
+) -> Result<HashMap<String, String>, String> {
     pairs
         .iter()
         .map(|pair| {
-            let (key, url) = pair.split_once('=').ok_or_else(|| format!("--url {pair}: write KEY=URL"))?;
+            let (key, url) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("--url {pair}: write KEY=URL"))?;
             if !plan.files.iter().any(|f| f.key == key) {
                 return Err(format!(
                     "--url {key}: no such file in the plan; keys are {}",
-                    plan.files.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", ")
+                    plan.files
+                        .iter()
+                        .map(|f| f.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             Ok((key.to_owned(), url.to_owned()))
@@ -319,14 +414,19 @@ mod tests {
     fn builtin_plan_parses_and_unknown_prefecture_says_which_exist() {
         let plan = FetchPlan::builtin("14").unwrap();
         assert_eq!(plan.files[0].importer, "n03", "boundaries come first");
-        assert!(FetchPlan::builtin("13").unwrap_err().to_string().contains("14"));
+        assert!(FetchPlan::builtin("13")
+            .unwrap_err()
+            .to_string()
+            .contains("14"));
     }
 
     #[test]
     fn url_overrides_name_known_keys() {
         let plan = FetchPlan::builtin("14").unwrap();
         assert!(parse_url_overrides(&plan, &["hospitals=http://127.0.0.1:1/x.csv".into()]).is_ok());
-        assert!(parse_url_overrides(&plan, &["castle=http://x".into()]).unwrap_err().contains("hospitals"));
+        assert!(parse_url_overrides(&plan, &["castle=http://x".into()])
+            .unwrap_err()
+            .contains("hospitals"));
         assert!(parse_url_overrides(&plan, &["hospitals".into()]).is_err());
     }
 

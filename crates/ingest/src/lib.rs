@@ -8,8 +8,9 @@
 pub mod assign;
 pub mod demo;
 pub mod draft;
-pub mod fetch;
 mod error;
+pub mod fetch;
+pub mod hoken;
 pub mod import;
 pub mod kaigo;
 pub mod mapping;

@@ -49,7 +49,11 @@ pub fn parse_ssdse_a(file: &str, text: &str, year: i32) -> IngestResult<Vec<Popu
         .transpose()
         .map_err(|e| format(e.to_string()))?
         .ok_or_else(|| format("the file is empty".to_owned()))?;
-    let edition = codes.get(0).unwrap_or_default().trim_start_matches('\u{feff}').trim();
+    let edition = codes
+        .get(0)
+        .unwrap_or_default()
+        .trim_start_matches('\u{feff}')
+        .trim();
     if !edition.starts_with("SSDSE-A") {
         return Err(format(format!(
             "the first cell is {edition:?}, not SSDSE-A-…; this is not an SSDSE-A file"
@@ -57,7 +61,9 @@ pub fn parse_ssdse_a(file: &str, text: &str, year: i32) -> IngestResult<Vec<Popu
     }
     let column = |code: &str| {
         codes.iter().position(|c| c.trim() == code).ok_or_else(|| {
-            format(format!("no column {code} in the first header row; is this SSDSE-A?"))
+            format(format!(
+                "no column {code} in the first header row; is this SSDSE-A?"
+            ))
         })
     };
     let (total_at, under_15_at) = (column(TOTAL)?, column(UNDER_15)?);
@@ -68,13 +74,16 @@ pub fn parse_ssdse_a(file: &str, text: &str, year: i32) -> IngestResult<Vec<Popu
         let row = index + 2;
         let record = record.map_err(|e| format(format!("row {row}: {e}")))?;
         let field = |at: usize, name: &str| -> IngestResult<&str> {
-            record.get(at).map(str::trim).ok_or_else(|| IngestError::Field {
-                file: file.to_owned(),
-                record: row.to_string(),
-                field: name.to_owned(),
-                value: String::new(),
-                reason: "missing".to_owned(),
-            })
+            record
+                .get(at)
+                .map(str::trim)
+                .ok_or_else(|| IngestError::Field {
+                    file: file.to_owned(),
+                    record: row.to_string(),
+                    field: name.to_owned(),
+                    value: String::new(),
+                    reason: "missing".to_owned(),
+                })
         };
         let bad = |name: &str, value: &str, reason: String| IngestError::Field {
             file: file.to_owned(),
@@ -87,8 +96,13 @@ pub fn parse_ssdse_a(file: &str, text: &str, year: i32) -> IngestResult<Vec<Popu
         if code_text.is_empty() {
             continue;
         }
-        let code = MunicipalityCode::new(code_text.trim_start_matches('R'))
-            .map_err(|e| bad("地域コード", code_text, format!("{e}; expected R and five digits, e.g. R14207")))?;
+        let code = MunicipalityCode::new(code_text.trim_start_matches('R')).map_err(|e| {
+            bad(
+                "地域コード",
+                code_text,
+                format!("{e}; expected R and five digits, e.g. R14207"),
+            )
+        })?;
         let count = |at: usize, name: &str| -> IngestResult<u64> {
             let value = field(at, name)?;
             value
@@ -133,7 +147,10 @@ mod tests {
         let rows = parse_ssdse_a("sample.csv", SAMPLE, 2020).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].population.code.as_str(), "47100");
-        assert_eq!((rows[0].population.total, rows[0].population.under_15), (1000, 120));
+        assert_eq!(
+            (rows[0].population.total, rows[0].population.under_15),
+            (1000, 120)
+        );
         assert_eq!(rows[1].population.name, "架空町");
         assert_eq!(rows[0].source, "SSDSE-A-2099 (国勢調査 2020)");
     }
@@ -141,8 +158,13 @@ mod tests {
     #[test]
     fn bad_numbers_name_the_row_and_column() {
         let text = SAMPLE.replace("200,100,30", "2x0,100,30");
-        let error = parse_ssdse_a("sample.csv", &text, 2020).unwrap_err().to_string();
-        assert!(error.contains("record 4") && error.contains("A1101") && error.contains("2x0"), "{error}");
+        let error = parse_ssdse_a("sample.csv", &text, 2020)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("record 4") && error.contains("A1101") && error.contains("2x0"),
+            "{error}"
+        );
         assert!(parse_ssdse_a("x.csv", "a,b\n", 2020).is_err());
     }
 }

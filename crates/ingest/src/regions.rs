@@ -47,6 +47,10 @@ mod tests {
         assert_eq!(tables[0].regions().len(), 9);
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/regions");
         let on_disk = std::fs::read_dir(dir).unwrap().count();
-        assert_eq!(on_disk, BUILTIN_REGION_FILES.len(), "add new data/regions files to BUILTIN_REGION_FILES");
+        assert_eq!(
+            on_disk,
+            BUILTIN_REGION_FILES.len(),
+            "add new data/regions files to BUILTIN_REGION_FILES"
+        );
     }
 }

@@ -12,7 +12,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 async fn fresh_store() -> SharedStore {
-    renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default()).await.unwrap()
+    renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
+        .await
+        .unwrap()
 }
 
 /// How the test server answers.
@@ -37,33 +39,52 @@ async fn server(behaviour: Behaviour) -> String {
     let requests = Arc::new(AtomicUsize::new(0));
     tokio::spawn(async move {
         loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
             let requests = Arc::clone(&requests);
             tokio::spawn(async move {
                 let mut buffer = vec![0_u8; 8192];
                 let n = socket.read(&mut buffer).await.unwrap_or(0);
                 let request = String::from_utf8_lossy(&buffer[..n]).into_owned();
-                let path = request.split_whitespace().nth(1).unwrap_or("/").trim_start_matches('/').to_owned();
+                let path = request
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .trim_start_matches('/')
+                    .to_owned();
                 let body = std::fs::read(shared_data_dir().join(&path)).unwrap_or_default();
                 let first = requests.fetch_add(1, Ordering::SeqCst) == 0;
-                let head = |status: &str, length: usize| format!("HTTP/1.1 {status}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n");
+                let head = |status: &str, length: usize| {
+                    format!("HTTP/1.1 {status}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n")
+                };
                 match behaviour {
                     Behaviour::Fail => {
-                        let _ = socket.write_all(head("500 Internal Server Error", 0).as_bytes()).await;
+                        let _ = socket
+                            .write_all(head("500 Internal Server Error", 0).as_bytes())
+                            .await;
                     }
                     Behaviour::FailOnce if first => {
-                        let _ = socket.write_all(head("503 Service Unavailable", 0).as_bytes()).await;
+                        let _ = socket
+                            .write_all(head("503 Service Unavailable", 0).as_bytes())
+                            .await;
                     }
                     Behaviour::Serve | Behaviour::FailOnce => {
-                        let _ = socket.write_all(head("200 OK", body.len()).as_bytes()).await;
+                        let _ = socket
+                            .write_all(head("200 OK", body.len()).as_bytes())
+                            .await;
                         let _ = socket.write_all(&body).await;
                     }
                     Behaviour::Truncate => {
-                        let _ = socket.write_all(head("200 OK", body.len()).as_bytes()).await;
+                        let _ = socket
+                            .write_all(head("200 OK", body.len()).as_bytes())
+                            .await;
                         let _ = socket.write_all(&body[..10.min(body.len())]).await;
                     }
                     Behaviour::Stall => {
-                        let _ = socket.write_all(head("200 OK", body.len()).as_bytes()).await;
+                        let _ = socket
+                            .write_all(head("200 OK", body.len()).as_bytes())
+                            .await;
                         let _ = socket.write_all(&body[..10.min(body.len())]).await;
                         tokio::time::sleep(Duration::from_secs(30)).await;
                     }
@@ -81,7 +102,12 @@ fn options_for(plan: &FetchPlan, base: &str, download_dir: &std::path::Path) -> 
         url_overrides: plan
             .files
             .iter()
-            .map(|f| (f.key.clone(), format!("{base}/{}", f.local.as_deref().unwrap())))
+            .map(|f| {
+                (
+                    f.key.clone(),
+                    format!("{base}/{}", f.local.as_deref().unwrap()),
+                )
+            })
             .collect(),
         download_dir: download_dir.to_owned(),
         attempts: 2,
@@ -91,7 +117,15 @@ fn options_for(plan: &FetchPlan, base: &str, download_dir: &std::path::Path) -> 
 }
 
 fn hospitals_only(plan: &FetchPlan) -> FetchPlan {
-    FetchPlan { prefecture: plan.prefecture.clone(), files: plan.files.iter().filter(|f| f.key == "hospitals").cloned().collect() }
+    FetchPlan {
+        prefecture: plan.prefecture.clone(),
+        files: plan
+            .files
+            .iter()
+            .filter(|f| f.key == "hospitals")
+            .cloned()
+            .collect(),
+    }
 }
 
 #[tokio::test]
@@ -103,32 +137,63 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
     let plan = FetchPlan::builtin("14").unwrap();
     let downloads = tempfile::tempdir().unwrap();
     let base = server(Behaviour::Serve).await;
-    let report = fetch_and_import(store.as_ref(), &plan, &options_for(&plan, &base, downloads.path()), |_| {}).await.unwrap();
+    let report = fetch_and_import(
+        store.as_ref(),
+        &plan,
+        &options_for(&plan, &base, downloads.path()),
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert!(report.complete(), "{:?}", report.files);
-    assert!(matches!(report.files[0].3, FileOutcome::Boundaries { units: 58 }));
+    assert!(matches!(
+        report.files[0].3,
+        FileOutcome::Boundaries { units: 58 }
+    ));
     // 310 hospitals + 1,234 visiting-nurse stations + 241 + 273 WAM NET services.
-    assert_eq!(store.count_facilities().await.unwrap(), 310 + 1234 + 241 + 273);
+    assert_eq!(
+        store.count_facilities().await.unwrap(),
+        310 + 1234 + 241 + 273
+    );
     let assignment = report.assignment.unwrap();
     assert!(assignment.inside > 2000, "{assignment:?}");
-    assert!(assignment.suspect >= 6, "the stations geocoded outside Kanagawa are flagged: {assignment:?}");
-    assert_eq!(store.import_runs(50).await.unwrap().len(), 4, "one run per facility file");
-    assert!(report.files.iter().all(|(_, _, checksum, _)| checksum.as_ref().is_some_and(|c| c.len() == 64)));
+    assert!(
+        assignment.suspect >= 6,
+        "the stations geocoded outside Kanagawa are flagged: {assignment:?}"
+    );
+    assert_eq!(
+        store.import_runs(50).await.unwrap().len(),
+        4,
+        "one run per facility file"
+    );
+    assert!(report
+        .files
+        .iter()
+        .all(|(_, _, checksum, _)| checksum.as_ref().is_some_and(|c| c.len() == 64)));
 }
 
 #[tokio::test]
 async fn issue_5_source_dir_needs_no_network() {
-    let Some(_) = shared_file("facilities/kanagawa_hospitals_mhlw.csv") else { return };
+    let Some(_) = shared_file("facilities/kanagawa_hospitals_mhlw.csv") else {
+        return;
+    };
     let store = fresh_store().await;
     let plan = FetchPlan::builtin("14").unwrap();
     let downloads = tempfile::tempdir().unwrap();
     let options = FetchOptions {
         source_dir: Some(shared_data_dir()),
         // Nothing listens here: any download attempt would fail the test.
-        url_overrides: plan.files.iter().map(|f| (f.key.clone(), "http://127.0.0.1:9/never".to_owned())).collect::<HashMap<_, _>>(),
+        url_overrides: plan
+            .files
+            .iter()
+            .map(|f| (f.key.clone(), "http://127.0.0.1:9/never".to_owned()))
+            .collect::<HashMap<_, _>>(),
         download_dir: downloads.path().to_owned(),
         ..FetchOptions::default()
     };
-    let report = fetch_and_import(store.as_ref(), &plan, &options, |_| {}).await.unwrap();
+    let report = fetch_and_import(store.as_ref(), &plan, &options, |_| {})
+        .await
+        .unwrap();
     assert!(report.complete(), "{:?}", report.files);
 }
 
@@ -146,13 +211,40 @@ async fn issue_5_broken_downloads_import_nothing_and_a_retry_works() {
         (Behaviour::Stall, "timed out"),
     ] {
         let base = server(behaviour).await;
-        let report = fetch_and_import(store.as_ref(), &plan, &options_for(&plan, &base, downloads.path()), |_| {}).await.unwrap();
-        let FileOutcome::Failed(reason) = &report.files[0].3 else { panic!("{:?}", report.files) };
-        assert!(reason.contains(expected) && reason.contains("2 attempts"), "{reason}");
-        assert_eq!(store.count_facilities().await.unwrap(), 0, "nothing from a broken download is imported");
+        let report = fetch_and_import(
+            store.as_ref(),
+            &plan,
+            &options_for(&plan, &base, downloads.path()),
+            |_| {},
+        )
+        .await
+        .unwrap();
+        let FileOutcome::Failed(reason) = &report.files[0].3 else {
+            panic!("{:?}", report.files)
+        };
+        assert!(
+            reason.contains(expected) && reason.contains("2 attempts"),
+            "{reason}"
+        );
+        assert_eq!(
+            store.count_facilities().await.unwrap(),
+            0,
+            "nothing from a broken download is imported"
+        );
     }
     let base = server(Behaviour::FailOnce).await;
-    let report = fetch_and_import(store.as_ref(), &plan, &options_for(&plan, &base, downloads.path()), |_| {}).await.unwrap();
-    assert!(report.complete(), "the second attempt succeeds: {:?}", report.files);
+    let report = fetch_and_import(
+        store.as_ref(),
+        &plan,
+        &options_for(&plan, &base, downloads.path()),
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(
+        report.complete(),
+        "the second attempt succeeds: {:?}",
+        report.files
+    );
     assert_eq!(store.count_facilities().await.unwrap(), 310);
 }

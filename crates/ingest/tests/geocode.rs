@@ -123,3 +123,50 @@ fn hospital_addresses_land_near_their_published_coordinates() {
         "{same_municipality}/{compared}"
     );
 }
+
+#[test]
+fn issue_5_bureau_list_links_known_hospitals_and_places_the_rest() {
+    use renkei_ingest::hoken::{link_and_place, parse};
+    use renkei_ingest::import::{parse_file, Format, Importer};
+    let (Some(geocoder), Some(list), Some(hospitals_path)) = (
+        kanagawa_geocoder(),
+        table("facilities/kanagawa_medical_institutions_kouseikyoku.csv"),
+        shared_file("facilities/kanagawa_hospitals_mhlw.csv"),
+    ) else {
+        return;
+    };
+    let hospitals = parse_file(
+        &Format::Official(Importer::MhlwFacilities),
+        "hospitals.csv",
+        &std::fs::read(hospitals_path).unwrap(),
+        chrono::Utc::now(),
+    )
+    .unwrap()
+    .remove(0)
+    .facilities;
+    let parsed = parse(&list, None).unwrap();
+    assert!(
+        parsed.rejected.is_empty(),
+        "{:?}",
+        &parsed.rejected[..parsed.rejected.len().min(3)]
+    );
+    let total = parsed.drafts.len();
+    let (kept, placement) = link_and_place(parsed.drafts, &hospitals, Some(&geocoder));
+    println!(
+        "bureau rows {total}: linked to hospitals {}, kept {}, town {}, municipality {}, unplaced {}",
+        placement.linked.len(),
+        kept.len(),
+        placement.town,
+        placement.municipality,
+        placement.unplaced
+    );
+    assert_eq!(total, 6791);
+    assert!(
+        placement.linked.len() >= 280,
+        "most of the 310 hospitals are linked, not duplicated: {}",
+        placement.linked.len()
+    );
+    assert_eq!(kept.len() + placement.linked.len(), total);
+    assert_eq!(placement.unplaced, 0);
+    assert!(placement.town * 100 >= kept.len() * 95);
+}

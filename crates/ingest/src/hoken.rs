@@ -1,0 +1,212 @@
+//! 地方厚生局 保険医療機関・保険薬局の指定一覧 (医科): every insurance-designated
+//! hospital and clinic with its 医療機関番号 and address, but no coordinates.
+//!
+//! Rows that are hospitals already in the directory (from 医療情報ネット) are
+//! linked to them by normalised name and address rather than stored twice; the
+//! rest are placed with the offline geocoder (町丁目 or municipality precision).
+
+use crate::draft::{FacilityDraft, ServiceDraft};
+use crate::parse::ParsedRows;
+use crate::table::{ColumnSpec, Table};
+use crate::IngestResult;
+use renkei_core::geocode::{Geocoder, Precision};
+use renkei_core::normalize::{fold, fold_address};
+use renkei_core::{Facility, KindCode, PrefectureCode};
+
+const CODE: ColumnSpec = ColumnSpec {
+    aliases: &["医療機関コード(都道府県+医療機関番号)", "医療機関コード"],
+    required: false,
+};
+const NUMBER: ColumnSpec = ColumnSpec {
+    aliases: &["医療機関番号"],
+    required: true,
+};
+const NAME: ColumnSpec = ColumnSpec {
+    aliases: &["医療機関名称"],
+    required: true,
+};
+const POSTAL: ColumnSpec = ColumnSpec {
+    aliases: &["郵便番号", "医療機関所在地（郵便番号）"],
+    required: false,
+};
+const ADDRESS: ColumnSpec = ColumnSpec {
+    aliases: &["医療機関所在地", "医療機関所在地（住所）"],
+    required: true,
+};
+const PHONE: ColumnSpec = ColumnSpec {
+    aliases: &["電話番号"],
+    required: false,
+};
+const PREFECTURE: ColumnSpec = ColumnSpec {
+    aliases: &["都道府県コード"],
+    required: false,
+};
+
+/// Rows of one bureau list as drafts without positions. `prefecture` is used
+/// when the file has neither a 9-digit code nor a 都道府県コード column.
+pub fn parse(table: &Table, prefecture: Option<&PrefectureCode>) -> IngestResult<ParsedRows> {
+    let [code, number, name, postal, address, phone, prefecture_column] =
+        table.columns([CODE, NUMBER, NAME, POSTAL, ADDRESS, PHONE, PREFECTURE])?;
+    let mut parsed = ParsedRows::default();
+    for row in table.rows() {
+        let Some(facility_name) = row.get(name) else {
+            parsed
+                .rejected
+                .push(row.error(name, "", "医療機関名称 is empty"));
+            continue;
+        };
+        let number_text = row.get(number).unwrap_or_default();
+        let prefecture_text = row
+            .get(code)
+            .and_then(|c| c.get(..2))
+            .or_else(|| row.get(prefecture_column))
+            .or(prefecture.map(PrefectureCode::as_str));
+        let Some(pref) = prefecture_text.and_then(|p| PrefectureCode::new(format!("{p:0>2}")).ok())
+        else {
+            parsed.rejected.push(row.error(
+                code,
+                row.get(code).unwrap_or_default(),
+                "the prefecture cannot be told; pass it with --prefecture",
+            ));
+            continue;
+        };
+        if number_text.len() != 7 || !number_text.bytes().all(|b| b.is_ascii_digit()) {
+            parsed
+                .rejected
+                .push(row.error(number, number_text, "医療機関番号 must be 7 digits"));
+            continue;
+        }
+        let raw_address = row.get(address).unwrap_or_default();
+        let full_address = if raw_address.starts_with(pref.name()) {
+            raw_address.to_owned()
+        } else {
+            format!("{}{raw_address}", pref.name())
+        };
+        let is_hospital = facility_name.contains("病院") || facility_name.contains("ホスピタル");
+        let kind = if is_hospital { "hospital" } else { "clinic" };
+        parsed.drafts.push(FacilityDraft {
+            record_id: format!("{}{number_text}", pref.as_str()),
+            kind: KindCode::new(kind).expect("hospital and clinic are in the taxonomy"),
+            name: facility_name.to_owned(),
+            name_kana: None,
+            organization: None,
+            organization_url: None,
+            address: full_address,
+            postal_code: row
+                .get(postal)
+                .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
+                .filter(|p| p.len() == 7),
+            municipality: None,
+            position: None,
+            phones: row
+                .get(phone)
+                .map(|p| (p.to_owned(), Some("代表".to_owned())))
+                .into_iter()
+                .collect(),
+            url: None,
+            services: vec![ServiceDraft {
+                key: "main".to_owned(),
+                name: if is_hospital { "病院" } else { "診療所" }.to_owned(),
+                service_type: None,
+                respite_beds: None,
+                schedules: Vec::new(),
+            }],
+        });
+    }
+    Ok(parsed)
+}
+
+/// What [`link_and_place`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// Bureau record id → the existing hospital it is the same as.
+    pub linked: Vec<(String, String)>,
+    /// Drafts placed at a 町丁目 point.
+    pub town: usize,
+    /// Drafts placed at their municipality only.
+    pub municipality: usize,
+    /// Drafts that could not be placed (kept without a position).
+    pub unplaced: usize,
+}
+
+/// Drops drafts that are hospitals already in `existing` and geocodes the rest.
+///
+/// Two records are the same hospital when their addresses agree (the same
+/// normalised key, or one a prefix of the other, since some sources stop at the
+/// town) and their names end alike for at least [`SAME_NAME_TAIL`] characters:
+/// sources differ in whether they prefix the operating corporation
+/// (「医療法人社団育成社 佐々木病院」 is 「佐々木病院」).
+pub fn link_and_place(
+    drafts: Vec<FacilityDraft>,
+    existing: &[Facility],
+    geocoder: Option<&Geocoder>,
+) -> (Vec<FacilityDraft>, Placement) {
+    let hospitals: Vec<(String, String, &Facility)> = existing
+        .iter()
+        .filter(|f| matches!(f.kind.as_str(), "hospital" | "core_hospital"))
+        .map(|f| (fold(&f.name), fold_address(&f.location.address), f))
+        .collect();
+    let mut placement = Placement::default();
+    let mut kept = Vec::with_capacity(drafts.len());
+    for mut draft in drafts {
+        let (name_key, address_key) = (fold(&draft.name), fold_address(&draft.address));
+        let same = hospitals.iter().find(|(name, address, _)| {
+            (address.starts_with(&address_key) || address_key.starts_with(address.as_str()))
+                && common_tail(name, &name_key)
+                    >= SAME_NAME_TAIL
+                        .min(name.chars().count())
+                        .min(name_key.chars().count())
+        });
+        if let Some((_, _, hospital)) = same {
+            placement
+                .linked
+                .push((draft.record_id.clone(), hospital.id.to_string()));
+            continue;
+        }
+        match geocoder.and_then(|g| g.geocode(&draft.address)) {
+            Some(found) => {
+                draft.position = Some(found.position);
+                draft.municipality = Some(found.municipality);
+                match found.precision {
+                    Precision::Town => placement.town += 1,
+                    Precision::Municipality => placement.municipality += 1,
+                }
+            }
+            None => placement.unplaced += 1,
+        }
+        kept.push(draft);
+    }
+    (kept, placement)
+}
+
+/// Characters two names must share at their end to be one hospital.
+pub const SAME_NAME_TAIL: usize = 4;
+
+/// Number of characters `a` and `b` share at their end.
+fn common_tail(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_get_prefecture_kind_and_postal_code() {
+        let text = "医療機関コード(都道府県+医療機関番号),医療機関番号,医療機関名称,郵便番号,医療機関所在地\n\
+            149999991,9999991,架空こどもクリニック,2530000,茅ヶ崎市架空町１－１\n\
+            149999992,9999992,架空記念病院,253-0001,茅ヶ崎市架空町２－２\n\
+            149999993,99,架空医院,,茅ヶ崎市架空町３\n";
+        let parsed = parse(&Table::parse("bureau.csv", text).unwrap(), None).unwrap();
+        assert_eq!(parsed.drafts.len(), 2);
+        assert_eq!(parsed.drafts[0].address, "神奈川県茅ヶ崎市架空町１－１");
+        assert_eq!(parsed.drafts[0].kind.as_str(), "clinic");
+        assert_eq!(parsed.drafts[1].kind.as_str(), "hospital");
+        assert_eq!(parsed.drafts[1].postal_code.as_deref(), Some("2530001"));
+        assert_eq!(parsed.rejected[0].field, "医療機関番号");
+    }
+}
