@@ -409,8 +409,16 @@ mod tests {
                 let mut f = facility(&i.to_string(), kinds[i % 3], "架空施設", Some("14207"));
                 // Every tenth has no position; some sit across the antimeridian and near the pole.
                 f.location.position = (i % 10 != 0).then(|| {
-                    let lon = if i % 7 == 0 { rng.gen_range(170.0..180.0) } else { rng.gen_range(122.0..154.0) };
-                    let lat = if i % 11 == 0 { rng.gen_range(80.0..90.0) } else { rng.gen_range(20.0..46.0) };
+                    let lon = if i % 7 == 0 {
+                        rng.gen_range(170.0..180.0)
+                    } else {
+                        rng.gen_range(122.0..154.0)
+                    };
+                    let lat = if i % 11 == 0 {
+                        rng.gen_range(80.0..90.0)
+                    } else {
+                        rng.gen_range(20.0..46.0)
+                    };
                     LonLat::new(lon, lat).unwrap()
                 });
                 if i % 13 == 0 {
@@ -421,7 +429,8 @@ mod tests {
             .collect();
         let index = DirectoryIndex::build(facilities.clone(), 1);
         for round in 0..200 {
-            let point = LonLat::new(rng.gen_range(-180.0..180.0), rng.gen_range(-60.0..89.0)).unwrap();
+            let point =
+                LonLat::new(rng.gen_range(-180.0..180.0), rng.gen_range(-60.0..89.0)).unwrap();
             let query = DirectoryQuery {
                 kind: (round % 2 == 0).then(|| KindCode::new(kinds[round % 3]).unwrap()),
                 ..DirectoryQuery::default()
@@ -438,7 +447,10 @@ mod tests {
             assert_eq!(found.len(), brute.len());
             for ((facility, distance_m), (_, expected_m)) in found.iter().zip(&brute) {
                 // Ties aside, the same distances in the same order.
-                assert!((distance_m - expected_m).abs() < 1e-3, "{distance_m} vs {expected_m}");
+                assert!(
+                    (distance_m - expected_m).abs() < 1e-3,
+                    "{distance_m} vs {expected_m}"
+                );
                 assert!(matches(&query, facility));
             }
         }

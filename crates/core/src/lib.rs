@@ -23,4 +23,6 @@ pub use facility::{
     Phone, Provenance, Schedule, Service, Verification, Visibility,
 };
 pub use position::{LonLat, PositionError};
-pub use taxonomy::{CapabilityCode, KindCode, ServiceTypeCode, Taxonomy, TaxonomyError};
+pub use taxonomy::{
+    AccreditationCode, CapabilityCode, KindCode, ServiceTypeCode, Taxonomy, TaxonomyError,
+};

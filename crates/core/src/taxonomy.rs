@@ -54,6 +54,9 @@ pub struct Taxonomy {
     pub service_types: Vec<Term>,
     /// Care capabilities: the 14 医療的ケア判定スコア items.
     pub capabilities: Vec<Term>,
+    /// Hospital accreditations (施設基準の届出: NICU, GCU, PICU, 小児入院医療管理料 …).
+    #[serde(default)]
+    pub accreditations: Vec<Term>,
 }
 
 const BUILTIN: &str = include_str!("../../../data/taxonomy.toml");
@@ -119,6 +122,10 @@ taxonomy_code!(
     /// A welfare service-type code from the taxonomy (e.g. `short_stay`).
     ServiceTypeCode, service_types, "service_type"
 );
+taxonomy_code!(
+    /// A hospital-accreditation code from the taxonomy (e.g. `nicu_1`).
+    AccreditationCode, accreditations, "accreditation"
+);
 
 impl Taxonomy {
     /// Parses and checks a taxonomy file.
@@ -163,6 +170,16 @@ impl Taxonomy {
             .iter()
             .find(|t| t.ja == label || t.ja.split('・').any(|part| part == label))
             .map(|t| ServiceTypeCode(t.code.clone()))
+    }
+
+    /// The accreditation a 受理届出名称 denotes. Publishers write digits
+    /// full-width (小児入院医療管理料１); the name is compared after NFKC.
+    pub fn accreditation_by_label(&self, label: &str) -> Option<AccreditationCode> {
+        let label = crate::normalize::fold(label);
+        self.accreditations
+            .iter()
+            .find(|t| crate::normalize::fold(&t.ja) == label)
+            .map(|t| AccreditationCode(t.code.clone()))
     }
 
     fn lookup<'a>(

@@ -141,23 +141,11 @@ pub fn link_and_place(
     existing: &[Facility],
     geocoder: Option<&Geocoder>,
 ) -> (Vec<FacilityDraft>, Placement) {
-    let hospitals: Vec<(String, String, &Facility)> = existing
-        .iter()
-        .filter(|f| matches!(f.kind.as_str(), "hospital" | "core_hospital"))
-        .map(|f| (fold(&f.name), fold_address(&f.location.address), f))
-        .collect();
+    let hospitals = HospitalIndex::new(existing);
     let mut placement = Placement::default();
     let mut kept = Vec::with_capacity(drafts.len());
     for mut draft in drafts {
-        let (name_key, address_key) = (fold(&draft.name), fold_address(&draft.address));
-        let same = hospitals.iter().find(|(name, address, _)| {
-            (address.starts_with(&address_key) || address_key.starts_with(address.as_str()))
-                && common_tail(name, &name_key)
-                    >= SAME_NAME_TAIL
-                        .min(name.chars().count())
-                        .min(name_key.chars().count())
-        });
-        if let Some((_, _, hospital)) = same {
+        if let Some(hospital) = hospitals.find(&draft.name, &draft.address) {
             placement
                 .linked
                 .push((draft.record_id.clone(), hospital.id.to_string()));
@@ -179,8 +167,72 @@ pub fn link_and_place(
     (kept, placement)
 }
 
+/// The hospitals of a directory, keyed for matching rows of other lists to them.
+pub struct HospitalIndex<'a> {
+    hospitals: Vec<(String, String, &'a Facility)>,
+}
+
+impl<'a> HospitalIndex<'a> {
+    /// Indexes the hospitals (and core hospitals) among `existing`.
+    pub fn new(existing: &'a [Facility]) -> Self {
+        Self {
+            hospitals: existing
+                .iter()
+                .filter(|f| matches!(f.kind.as_str(), "hospital" | "core_hospital"))
+                .map(|f| (fold(&f.name), fold_address(&f.location.address), f))
+                .collect(),
+        }
+    }
+
+    /// The hospital a row with this name and address (prefecture first) denotes, if any:
+    /// the same address with names ending alike, or else — for a hospital whose
+    /// street address is written differently (字 names, a move) — one name ending
+    /// with the whole other name within the same municipality.
+    pub fn find(&self, name: &str, address: &str) -> Option<&'a Facility> {
+        let (name_key, address_key) = (fold(name), fold_address(address));
+        let same_address = self.hospitals.iter().find(|(name, address, _)| {
+            (address.starts_with(&address_key) || address_key.starts_with(address.as_str()))
+                && common_tail(name, &name_key)
+                    >= SAME_NAME_TAIL
+                        .min(name.chars().count())
+                        .min(name_key.chars().count())
+        });
+        let same_town = || {
+            let municipality = municipality_part(&address_key);
+            self.hospitals.iter().find(|(name, address, _)| {
+                let shorter = name.chars().count().min(name_key.chars().count());
+                shorter >= SAME_NAME_TAIL
+                    && common_tail(name, &name_key) == shorter
+                    && municipality_part(address) == municipality
+            })
+        };
+        same_address
+            .or_else(same_town)
+            .map(|(_, _, facility)| *facility)
+    }
+}
+
 /// Characters two names must share at their end to be one hospital.
 pub const SAME_NAME_TAIL: usize = 4;
+
+/// The prefecture and municipality at the start of a folded address, up to the
+/// first 市, 町 or 村 (and a following ward ending in 区): 神奈川県三浦郡葉山町,
+/// 神奈川県横浜市鶴見区.
+fn municipality_part(address_key: &str) -> &str {
+    let Some(end) = address_key
+        .char_indices()
+        .find(|(_, c)| matches!(c, '市' | '町' | '村'))
+        .map(|(i, c)| i + c.len_utf8())
+    else {
+        return address_key;
+    };
+    let ward = address_key[end..]
+        .char_indices()
+        .take(5)
+        .find(|(_, c)| *c == '区')
+        .map(|(i, c)| end + i + c.len_utf8());
+    &address_key[..ward.unwrap_or(end)]
+}
 
 /// Number of characters `a` and `b` share at their end.
 fn common_tail(a: &str, b: &str) -> usize {

@@ -20,6 +20,7 @@ pub mod parse;
 pub mod population;
 pub mod regions;
 pub mod run;
+pub mod shisetsu;
 pub mod table;
 pub mod text;
 pub mod town_points;

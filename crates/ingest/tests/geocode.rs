@@ -170,3 +170,50 @@ fn issue_5_bureau_list_links_known_hospitals_and_places_the_rest() {
     assert_eq!(placement.unplaced, 0);
     assert!(placement.town * 100 >= kept.len() * 95);
 }
+
+#[test]
+fn issue_5_pediatric_accreditations_match_real_hospitals() {
+    use renkei_ingest::import::{parse_file, Format, Importer};
+    use renkei_ingest::shisetsu::{match_hospitals, parse};
+    let (Some(list), Some(hospitals_path)) = (
+        table("facilities/kanagawa_pediatric_inpatient_accreditations.csv"),
+        shared_file("facilities/kanagawa_hospitals_mhlw.csv"),
+    ) else {
+        return;
+    };
+    let hospitals = parse_file(
+        &Format::Official(Importer::MhlwFacilities),
+        "h.csv",
+        &std::fs::read(hospitals_path).unwrap(),
+        chrono::Utc::now(),
+    )
+    .unwrap()
+    .remove(0)
+    .facilities;
+    let (rows, rejected) = parse(&list).unwrap();
+    assert!(rejected.is_empty(), "{rejected:?}");
+    let institutions: std::collections::HashSet<_> =
+        rows.iter().map(|r| r.institution_number.clone()).collect();
+    assert_eq!(institutions.len(), 65, "SOURCES.md: 65 institutions");
+    let (matched, unmatched) = match_hospitals(rows, &hospitals);
+    println!(
+        "accreditations matched {}, unmatched {}: {:?}",
+        matched.len(),
+        unmatched.len(),
+        unmatched
+            .iter()
+            .map(|r| &r.name)
+            .collect::<std::collections::BTreeSet<_>>()
+    );
+    assert!(matched.len() * 100 >= (matched.len() + unmatched.len()) * 90);
+    let kodomo = hospitals
+        .iter()
+        .find(|h| h.name.contains("こども医療センター"))
+        .unwrap();
+    assert!(
+        matched
+            .iter()
+            .any(|(id, row)| *id == kodomo.id && row.accreditation.as_str() == "picu"),
+        "こども医療センター has a PICU"
+    );
+}

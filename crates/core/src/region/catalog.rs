@@ -37,7 +37,7 @@ use std::collections::HashMap;
 /// let catalog = RegionCatalog::build(vec![table], vec![unit("47201", 127.0), unit("47202", 127.1)], &[]);
 /// let north = "4701".parse().unwrap();
 /// assert_eq!(catalog.geometry(&north).unwrap().0.len(), 1); // two squares dissolve into one
-/// let placed = catalog.boundaries().assign(LonLat::new(127.15, 26.05).unwrap()).unwrap();
+/// let placed = catalog.boundaries().unwrap().assign(LonLat::new(127.15, 26.05).unwrap()).unwrap();
 /// assert_eq!(placed.region, Some(north));
 /// ```
 #[derive(Debug, Default)]
