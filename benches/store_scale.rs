@@ -133,7 +133,8 @@ async fn run(n: usize, seeds: &[Seed]) {
 /// Positions of the visiting-nurse and short-stay national files.
 fn read_seeds() -> Option<Vec<Seed>> {
     let nurses = renkei_testdata::shared_file("national/visiting_nursing_national.csv")?;
-    let short_stay = renkei_testdata::shared_file("national/wamnet_short_stay_national_202403.csv")?;
+    let short_stay =
+        renkei_testdata::shared_file("national/wamnet_short_stay_national_202403.csv")?;
     let mut seeds = read_positions(&nurses, "緯度", "経度", 0);
     seeds.extend(read_positions(&short_stay, "事業所緯度", "事業所経度", 1));
     Some(seeds)
@@ -387,7 +388,8 @@ async fn search_sqlite(path: &Path, queries: &[Query], expected: &[Vec<f64>]) ->
                 // north and south edges are half_deg of latitude away, the east
                 // and west ones lie on meridians asin(sin(h)·cos(lat)) away.
                 let h = f64::to_radians(half_deg);
-                let edge = EARTH_RADIUS_M * h.min((h.sin() * point.lat().to_radians().cos()).asin());
+                let edge =
+                    EARTH_RADIUS_M * h.min((h.sin() * point.lat().to_radians().cos()).asin());
                 let complete = found.len() == K && found[K - 1].0 <= edge;
                 if complete || half_deg > 40.0 {
                     return found.into_iter().map(|(_, p)| p).collect();
@@ -420,7 +422,7 @@ async fn search_postgis(url: &str, queries: &[Query], expected: &[Vec<f64>]) -> 
             .bind(kind)
             .bind(point.lon())
             .bind(point.lat())
-            .bind(K as i64)
+            .bind(i64::try_from(K).expect("K fits"))
             .fetch_all(&pool)
             .await
             .expect("PostGIS query");

@@ -4,7 +4,9 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use renkei_ingest::fetch::{fetch_and_import, parse_url_overrides, FetchOptions, FetchPlan, FileOutcome};
+use renkei_ingest::fetch::{
+    fetch_and_import, parse_url_overrides, FetchOptions, FetchPlan, FileOutcome,
+};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -41,7 +43,10 @@ pub async fn run(args: FetchArgs) -> Result<()> {
     let plan = FetchPlan::builtin(&args.prefecture)?;
     let mut pairs = args.urls.clone();
     for file in &plan.files {
-        let variable = format!("RENKEI_FETCH_URL_{}", file.key.to_uppercase().replace('-', "_"));
+        let variable = format!(
+            "RENKEI_FETCH_URL_{}",
+            file.key.to_uppercase().replace('-', "_")
+        );
         if let Ok(url) = std::env::var(&variable) {
             pairs.push(format!("{}={url}", file.key));
         }
@@ -62,14 +67,25 @@ pub async fn run(args: FetchArgs) -> Result<()> {
     .context("the fetch stopped")?;
 
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header(["file", "from", "result"]);
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(["file", "from", "result"]);
     for (key, origin, _, outcome) in &report.files {
         let result = match outcome {
             FileOutcome::Boundaries { units } => format!("{units} municipalities / wards"),
             FileOutcome::Population { rows } => format!("{rows} population rows"),
             FileOutcome::Facilities(reports) => reports
                 .iter()
-                .map(|r| format!("{} read, {} new, {} updated, {} unchanged, {} rejected", r.rows_read, r.written.inserted, r.written.updated, r.written.unchanged, r.rejected.len()))
+                .map(|r| {
+                    format!(
+                        "{} read, {} new, {} updated, {} unchanged, {} rejected",
+                        r.rows_read,
+                        r.written.inserted,
+                        r.written.updated,
+                        r.written.unchanged,
+                        r.rejected.len()
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
             FileOutcome::Failed(reason) => format!("NOT IMPORTED: {reason}"),

@@ -81,7 +81,10 @@ pub async fn import_n03(args: N03Args) -> Result<()> {
     ]);
     for path in &args.files {
         let import = read_n03_file(path).with_context(|| {
-            format!("{} was not imported; the database is unchanged", path.display())
+            format!(
+                "{} was not imported; the database is unchanged",
+                path.display()
+            )
         })?;
         let file = path.display().to_string();
         let written = store
@@ -132,10 +135,12 @@ pub async fn import_region_tables(args: RegionTableArgs) -> Result<()> {
     };
     let store = crate::open_store(&args.db).await?;
     for table in &tables {
-        store
-            .upsert_region_table(table)
-            .await
-            .with_context(|| format!("cannot store the region table of {}", table.prefecture().name_ja))?;
+        store.upsert_region_table(table).await.with_context(|| {
+            format!(
+                "cannot store the region table of {}",
+                table.prefecture().name_ja
+            )
+        })?;
         let members: usize = table.regions().iter().map(|r| r.municipalities.len()).sum();
         println!(
             "{} ({}): 二次医療圏 {} 件, 市区町村 {} 件 / {} regions, {} municipalities",
@@ -154,7 +159,10 @@ pub async fn import_region_tables(args: RegionTableArgs) -> Result<()> {
 /// Imports municipal population from an SSDSE-A file.
 pub async fn import_population(args: PopulationArgs) -> Result<()> {
     let rows = read_ssdse_a_file(&args.file, args.year).with_context(|| {
-        format!("{} was not imported; the database is unchanged", args.file.display())
+        format!(
+            "{} was not imported; the database is unchanged",
+            args.file.display()
+        )
     })?;
     let store = crate::open_store(&args.db).await?;
     let written = store
@@ -211,7 +219,10 @@ pub async fn check_regions(args: CheckRegionsArgs) -> Result<()> {
         index
             .municipalities()
             .binary_search_by(|u| u.code.cmp(code))
-            .map_or_else(|_| code.to_string(), |i| format!("{code} {}", index.municipalities()[i].full_name()))
+            .map_or_else(
+                |_| code.to_string(),
+                |i| format!("{code} {}", index.municipalities()[i].full_name()),
+            )
     };
     let (mut checked, mut differ, mut suspect) = (0, 0, 0);
     for facility in &facilities {
@@ -241,13 +252,20 @@ pub async fn check_regions(args: CheckRegionsArgs) -> Result<()> {
         }
         table.add_row([
             facility.name.clone(),
-            format!("{} {}", facility.provenance.source, facility.provenance.source_record_id),
+            format!(
+                "{} {}",
+                facility.provenance.source, facility.provenance.source_record_id
+            ),
             stated.map_or_else(|| "-".to_owned(), name_of),
-            placed
-                .municipality
-                .as_ref()
-                .map_or_else(|| format!("(nearest {})", name_of(&placed.nearest)), name_of),
-            format!("{} {:.0} m", placed.method.as_str(), placed.method.distance_m()),
+            placed.municipality.as_ref().map_or_else(
+                || format!("(nearest {})", name_of(&placed.nearest)),
+                name_of,
+            ),
+            format!(
+                "{} {:.0} m",
+                placed.method.as_str(),
+                placed.method.distance_m()
+            ),
             stated
                 .and_then(|stated| index.distance_to_unit_m(position, stated))
                 .map_or_else(|| "-".to_owned(), |m| format!("{m:.0}")),

@@ -3,6 +3,7 @@
 
 mod copy_store;
 mod import;
+mod regions;
 mod replicas;
 mod serve;
 mod support;

@@ -25,15 +25,17 @@ const KAIGO_HEADER: &str = "事業所番号,事業所名,住所,緯度,経度\n"
 
 /// `count` fictional visiting-nurse stations numbered from `first`, spread over Japan.
 fn stations_csv(first: u64, count: u64) -> String {
-    let mut csv = String::with_capacity(KAIGO_HEADER.len() + 80 * count as usize);
-    csv.push_str(KAIGO_HEADER);
+    use std::fmt::Write as _;
+    let mut csv = String::from(KAIGO_HEADER);
     for n in first..first + count {
         let lat = 31.0 + (n % 997) as f64 * 0.012;
         let lon = 130.0 + (n % 991) as f64 * 0.014;
-        csv.push_str(&format!(
-            "{},架空訪問看護ステーション{n},架空県架空市本町{n},{lat:.5},{lon:.5}\n",
+        writeln!(
+            csv,
+            "{},架空訪問看護ステーション{n},架空県架空市本町{n},{lat:.5},{lon:.5}",
             1_300_000_000 + n
-        ));
+        )
+        .expect("writing to a String");
     }
     csv
 }
@@ -181,13 +183,14 @@ async fn issue_10_killing_a_writer_mid_import_leaves_no_partial_data_and_b_keeps
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    let writing_since = Instant::now();
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(
         writer.try_wait().unwrap().is_none(),
         "the import finished before it could be killed; make the file bigger"
     );
     writer.kill().unwrap(); // SIGKILL
-    let killed_after = started.elapsed();
+    let killed_after = writing_since.elapsed();
     a.kill(); // replica A goes down with it
 
     for _ in 0..10 {
@@ -202,7 +205,7 @@ async fn issue_10_killing_a_writer_mid_import_leaves_no_partial_data_and_b_keeps
     );
     let _ = writer.wait();
     eprintln!(
-        "replicas: writer and replica A killed {:.1} s into writing 200,000 rows; replica B still serves {before} facilities, health ok",
+        "replicas: writer (200,000 rows in one transaction) and replica A killed {:.2} s after the transaction began writing; replica B still serves {before} facilities, health ok",
         killed_after.as_secs_f64()
     );
     pool.close().await;

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::{docs, facilities, regions, health, imports};
+use crate::{docs, facilities, health, imports, regions};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use renkei_core::Taxonomy;

@@ -105,7 +105,7 @@ pub(crate) fn stored_regions(tables: &[RegionTable], units: &[Municipality]) -> 
         .collect()
 }
 
-fn corrupt(entity: &'static str, key: &str, reason: impl ToString) -> StoreError {
+fn corrupt(entity: &'static str, key: &str, reason: &impl ToString) -> StoreError {
     StoreError::Corrupt {
         entity,
         key: key.to_owned(),
@@ -117,7 +117,7 @@ fn code<T: std::str::FromStr>(entity: &'static str, text: &str) -> StoreResult<T
 where
     T::Err: ToString,
 {
-    text.parse().map_err(|e: T::Err| corrupt(entity, text, e))
+    text.parse().map_err(|e: T::Err| corrupt(entity, text, &e))
 }
 
 fn position(index: usize) -> i32 {
@@ -299,7 +299,7 @@ where
                 })
                 .collect::<StoreResult<Vec<_>>>()?;
             let table = RegionTable::new(prefecture, designated, own)
-                .map_err(|e| corrupt("prefecture", &pref, e))?;
+                .map_err(|e| corrupt("prefecture", &pref, &e))?;
             tables.push(table);
         }
         Ok(tables)
@@ -373,7 +373,7 @@ where
                 |(code_text, prefecture_name, subprefecture_name, county_or_city, name, json)| {
                     Ok(Municipality {
                         geometry: GeoJsonMultiPolygon::parse(&json)
-                            .map_err(|e| corrupt("municipality", &code_text, e))?,
+                            .map_err(|e| corrupt("municipality", &code_text, &e))?,
                         code: code("municipality", &code_text)?,
                         prefecture_name,
                         subprefecture_name,
@@ -418,7 +418,7 @@ where
         rows.into_iter()
             .map(|(code_text, name, total, under_15, year, source)| {
                 let count = |n: i64| {
-                    u64::try_from(n).map_err(|e| corrupt("municipal_population", &code_text, e))
+                    u64::try_from(n).map_err(|e| corrupt("municipal_population", &code_text, &e))
                 };
                 Ok(PopulationRecord {
                     population: MunicipalPopulation {

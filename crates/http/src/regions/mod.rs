@@ -218,16 +218,22 @@ pub async fn get_area(
                     name_en: region.name_en.clone(),
                     prefecture: prefecture.name_ja.clone(),
                     region_code: None,
-                    municipalities: region.municipalities.iter().map(ToString::to_string).collect(),
+                    municipalities: region
+                        .municipalities
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect(),
                     simplify_deg: tolerance,
                 },
             }
         }
         Area::Municipality(code) => {
-            let unit = catalog.municipality(&code).ok_or_else(|| ApiError::NotFound {
-                entity: "municipality",
-                id: code.to_string(),
-            })?;
+            let unit = catalog
+                .municipality(&code)
+                .ok_or_else(|| ApiError::NotFound {
+                    entity: "municipality",
+                    id: code.to_string(),
+                })?;
             AreaFeature {
                 kind: "Feature",
                 id: code.to_string(),
@@ -310,7 +316,11 @@ pub async fn region_at(
     let lon = parse_degrees("lon", params.lon.as_deref(), 180.0)?;
     let lat = parse_degrees("lat", params.lat.as_deref(), 90.0)?;
     let point = LonLat::new(lon, lat).map_err(|error| {
-        ApiError::bad_parameter("lon", format!("位置が不正です ({error})"), error.to_string())
+        ApiError::bad_parameter(
+            "lon",
+            format!("位置が不正です ({error})"),
+            error.to_string(),
+        )
     })?;
     let regions = state.index.regions();
     let catalog = &regions.catalog;
@@ -369,7 +379,10 @@ impl Area {
 fn find_region<'a>(
     catalog: &'a RegionCatalog,
     code: &RegionCode,
-) -> ApiResult<(&'a renkei_core::region::Prefecture, &'a SecondaryMedicalRegion)> {
+) -> ApiResult<(
+    &'a renkei_core::region::Prefecture,
+    &'a SecondaryMedicalRegion,
+)> {
     catalog.region(code).ok_or_else(|| ApiError::NotFound {
         entity: "region",
         id: code.to_string(),
@@ -415,12 +428,20 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(
+        clippy::float_cmp,
+        reason = "parsing returns the literal's own value, compared exactly on purpose"
+    )]
     fn simplify_and_degrees_are_range_checked_and_name_the_field() {
         assert_eq!(parse_simplify(None).unwrap(), 0.0);
         assert_eq!(parse_simplify(Some("0.01")).unwrap(), 0.01);
         for bad in ["-0.1", "0.2", "x", "NaN"] {
             let error = parse_simplify(Some(bad)).unwrap_err();
-            assert_eq!(error.body().error.field.as_deref(), Some("simplify"), "{bad}");
+            assert_eq!(
+                error.body().error.field.as_deref(),
+                Some("simplify"),
+                "{bad}"
+            );
         }
         assert!(parse_degrees("lat", Some("91"), 90.0).is_err());
         assert!(parse_degrees("lat", None, 90.0).is_err());

@@ -200,6 +200,34 @@ impl Store for UnreachableStore {
     async fn import_runs(&self, _: u32) -> StoreResult<Vec<renkei_store::ImportRun>> {
         down()
     }
+    async fn replace_boundaries(
+        &self,
+        _: &str,
+        _: &[renkei_core::region::Municipality],
+    ) -> StoreResult<renkei_store::BoundarySummary> {
+        down()
+    }
+    async fn municipalities(&self) -> StoreResult<Vec<renkei_core::region::Municipality>> {
+        down()
+    }
+    async fn upsert_region_table(&self, _: &renkei_core::region::RegionTable) -> StoreResult<()> {
+        down()
+    }
+    async fn region_tables(&self) -> StoreResult<Vec<renkei_core::region::RegionTable>> {
+        down()
+    }
+    async fn set_population(&self, _: &[renkei_store::PopulationRecord]) -> StoreResult<u64> {
+        down()
+    }
+    async fn populations(&self) -> StoreResult<Vec<renkei_store::PopulationRecord>> {
+        down()
+    }
+    async fn set_location_assignments(
+        &self,
+        _: &[renkei_store::LocationAssignment],
+    ) -> StoreResult<u64> {
+        down()
+    }
 }
 
 #[tokio::test]

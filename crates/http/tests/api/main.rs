@@ -41,5 +41,6 @@ mod middleware;
 mod openapi;
 mod privacy;
 mod refresh;
+mod regions;
 mod support;
 mod web;

@@ -1,12 +1,17 @@
 use crate::support::{app, get};
 use axum::http::StatusCode;
 
-const ROUTES: [(&str, &str); 5] = [
+const ROUTES: [(&str, &str); 10] = [
     ("get", "/api/v1/health"),
     ("get", "/api/v1/facilities"),
     ("get", "/api/v1/facilities/{id}"),
     ("get", "/openapi.json"),
     ("get", "/api/docs"),
+    ("get", "/api/v1/regions"),
+    ("get", "/api/v1/regions/at"),
+    ("get", "/api/v1/regions/{code}"),
+    ("get", "/api/v1/regions/{code}/facilities"),
+    ("get", "/api/v1/imports"),
 ];
 
 #[tokio::test]

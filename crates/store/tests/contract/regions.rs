@@ -3,9 +3,7 @@
 
 use crate::support::{facility, source};
 use geo::{polygon, MultiPolygon};
-use renkei_core::region::{
-    AssignmentMethod, MunicipalPopulation, Municipality, RegionTable,
-};
+use renkei_core::region::{AssignmentMethod, MunicipalPopulation, Municipality, RegionTable};
 use renkei_core::{MunicipalityCode, RegionCode};
 use renkei_store::{LocationAssignment, PopulationRecord, Store, StoreError};
 
@@ -22,7 +20,12 @@ fn square(west: f64, south: f64) -> MultiPolygon<f64> {
 fn unit(code: &str, name: &str, west: f64) -> Municipality {
     Municipality {
         code: code.parse().unwrap(),
-        prefecture_name: if code.starts_with("47") { "架空県" } else { "仮想県" }.into(),
+        prefecture_name: if code.starts_with("47") {
+            "架空県"
+        } else {
+            "仮想県"
+        }
+        .into(),
         subprefecture_name: None,
         county_or_city: (code == "47101").then(|| "架空市".to_owned()),
         name: name.into(),
@@ -73,7 +76,10 @@ pub async fn boundaries_replace_per_prefecture(store: &dyn Store) {
         unit("47201", "架空町", 127.1),
         unit("46201", "仮想市", 130.0),
     ];
-    let summary = store.replace_boundaries("first.geojson", &first).await.unwrap();
+    let summary = store
+        .replace_boundaries("first.geojson", &first)
+        .await
+        .unwrap();
     assert_eq!((summary.written, summary.removed), (3, 0));
     assert_eq!(summary.prefectures.len(), 2);
     let version = store.data_version().await.unwrap();
@@ -81,10 +87,16 @@ pub async fn boundaries_replace_per_prefecture(store: &dyn Store) {
     let stored = store.municipalities().await.unwrap();
     let codes: Vec<&str> = stored.iter().map(|u| u.code.as_str()).collect();
     assert_eq!(codes, ["46201", "47101", "47201"]);
-    assert_eq!(stored[1], first[0], "every field and the geometry round-trip");
+    assert_eq!(
+        stored[1], first[0],
+        "every field and the geometry round-trip"
+    );
 
     let second = vec![unit("47301", "新架空町", 127.2)];
-    let summary = store.replace_boundaries("second.geojson", &second).await.unwrap();
+    let summary = store
+        .replace_boundaries("second.geojson", &second)
+        .await
+        .unwrap();
     assert_eq!((summary.written, summary.removed), (1, 2));
     let codes: Vec<String> = store
         .municipalities()
@@ -104,20 +116,33 @@ pub async fn region_table_round_trips_with_dissolved_geometry(store: &dyn Store)
     store.upsert_region_table(&authored).await.unwrap();
     assert_eq!(store.region_tables().await.unwrap(), vec![authored.clone()]);
     let north: RegionCode = "4701".parse().unwrap();
-    assert!(store.region(&north).await.unwrap().geometry.is_none(), "no boundaries yet");
+    assert!(
+        store.region(&north).await.unwrap().geometry.is_none(),
+        "no boundaries yet"
+    );
 
     store
         .replace_boundaries(
             "fixture",
-            &[unit("47101", "架空区", 127.0), unit("47201", "架空町", 127.1)],
+            &[
+                unit("47101", "架空区", 127.0),
+                unit("47201", "架空町", 127.1),
+            ],
         )
         .await
         .unwrap();
     let region = store.region(&north).await.unwrap();
-    assert_eq!(region.region.core_hospitals, ["架空中央病院", "架空こども病院"]);
+    assert_eq!(
+        region.region.core_hospitals,
+        ["架空中央病院", "架空こども病院"]
+    );
     assert!(!region.region.code_verified);
     assert_eq!(region.prefecture.name_en.as_deref(), Some("Fictional"));
-    assert_eq!(region.geometry.unwrap().0.len(), 1, "two squares dissolve into one");
+    assert_eq!(
+        region.geometry.unwrap().0.len(),
+        1,
+        "two squares dissolve into one"
+    );
     let all = store.regions().await.unwrap();
     assert_eq!(all.len(), 2);
     assert!(all[1].geometry.is_none(), "47301 has no boundary");
@@ -127,7 +152,16 @@ pub async fn region_table_round_trips_with_dissolved_geometry(store: &dyn Store)
     store.upsert_region_table(&changed).await.unwrap();
     assert_eq!(store.region_tables().await.unwrap(), vec![changed]);
     let missing = store.region(&"4709".parse().unwrap()).await.unwrap_err();
-    assert!(matches!(missing, StoreError::NotFound { entity: "region", .. }), "{missing:?}");
+    assert!(
+        matches!(
+            missing,
+            StoreError::NotFound {
+                entity: "region",
+                ..
+            }
+        ),
+        "{missing:?}"
+    );
 }
 
 /// Population rows are replaced by code and read back.
@@ -159,7 +193,13 @@ pub async fn population_round_trips(store: &dyn Store) {
 pub async fn location_assignments_are_stored(store: &dyn Store) {
     let src = source("test-regions");
     let facilities = [
-        facility(&src, "1", "visiting_nurse", "架空訪問看護ステーションうみ", "47201"),
+        facility(
+            &src,
+            "1",
+            "visiting_nurse",
+            "架空訪問看護ステーションうみ",
+            "47201",
+        ),
         facility(&src, "2", "clinic", "架空沖合クリニック", "47201"),
     ];
     store.upsert_facilities(&src, &facilities).await.unwrap();
@@ -178,19 +218,28 @@ pub async fn location_assignments_are_stored(store: &dyn Store) {
             method: Some(AssignmentMethod::Suspect { distance_m: 9000.0 }),
         },
     ];
-    assert_eq!(store.set_location_assignments(&assignments).await.unwrap(), 2);
+    assert_eq!(
+        store.set_location_assignments(&assignments).await.unwrap(),
+        2
+    );
     let version = store.data_version().await.unwrap();
     let placed = store.facility(facilities[0].id).await.unwrap();
     assert_eq!(placed.location.municipality, code("47201"));
     assert_eq!(placed.location.region.unwrap().as_str(), "4701");
     let suspect = store.facility(facilities[1].id).await.unwrap();
-    assert_eq!((suspect.location.municipality, suspect.location.region), (None, None));
+    assert_eq!(
+        (suspect.location.municipality, suspect.location.region),
+        (None, None)
+    );
     assert_eq!(
         suspect.location.stated_municipality,
         code("47201"),
         "the source's own code is kept"
     );
-    assert_eq!(store.set_location_assignments(&assignments).await.unwrap(), 0);
+    assert_eq!(
+        store.set_location_assignments(&assignments).await.unwrap(),
+        0
+    );
     assert_eq!(store.data_version().await.unwrap(), version);
     // A re-import of the unchanged records keeps the placement.
     store.upsert_facilities(&src, &facilities).await.unwrap();
