@@ -204,6 +204,7 @@ fn generate(n: usize, seeds: &[Seed]) -> Vec<Facility> {
                     stated_municipality: None,
                     municipality: None,
                     region: None,
+                    geocoded: None,
                 },
                 phones: vec![],
                 url: None,

@@ -23,7 +23,7 @@ pub struct FetchArgs {
     /// `local` paths, e.g. ../shared/data); files missing there are downloaded.
     #[arg(long)]
     source_dir: Option<PathBuf>,
-    /// Replace one file's URL: KEY=URL (keys: n03, population, hospitals, visiting-nurse,
+    /// Replace one file's URL: KEY=URL (keys: n03, population, town-points, hospitals, visiting-nurse,
     /// wamnet-children, wamnet-short-stay). Also RENKEI_FETCH_URL_<KEY> (upper case, - as _).
     #[arg(long = "url", value_name = "KEY=URL")]
     urls: Vec<String>,
@@ -74,6 +74,7 @@ pub async fn run(args: FetchArgs) -> Result<()> {
         let result = match outcome {
             FileOutcome::Boundaries { units } => format!("{units} municipalities / wards"),
             FileOutcome::Population { rows } => format!("{rows} population rows"),
+            FileOutcome::TownPoints { points } => format!("{points} town points"),
             FileOutcome::Facilities(reports) => reports
                 .iter()
                 .map(|r| {

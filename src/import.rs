@@ -21,8 +21,13 @@ pub enum ImportKind {
     Kaigo(FilesArgs),
     /// WAM NET 障害福祉サービス等情報 files (csvdownload0NN.csv: 児童発達支援, 短期入所, …).
     Wamnet(FilesArgs),
+    /// 地方厚生局 保険医療機関の指定一覧 (医科): every hospital and clinic, placed from its address;
+    /// hospitals already imported from 医療情報ネット are linked, not duplicated.
+    HokenIryokikan(FilesArgs),
     /// Any CSV with a column-mapping file (see data/mappings/p29-special-needs-schools.toml).
     Csv(MappedFilesArgs),
+    /// 町丁目 representative points for the offline geocoder (Geolonia 住所データ CSV).
+    TownPoints(FilesArgs),
     /// 国土数値情報 行政区域 (N03) boundaries: GeoJSON or the official zip (市区町村の境界).
     N03(crate::regions::N03Args),
     /// 二次医療圏 tables (TOML); without files, the ones built into renkei (二次医療圏の表).
@@ -79,6 +84,12 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         ),
         ImportKind::Kaigo(a) => (Format::Official(Importer::Kaigo), a.files, a.common),
         ImportKind::Wamnet(a) => (Format::Official(Importer::Wamnet), a.files, a.common),
+        ImportKind::HokenIryokikan(a) => (
+            Format::Official(Importer::HokenIryokikan),
+            a.files,
+            a.common,
+        ),
+        ImportKind::TownPoints(a) => return import_town_points(a).await,
         ImportKind::Csv(a) => {
             let text = std::fs::read_to_string(&a.mapping)
                 .with_context(|| format!("cannot read the mapping file {}", a.mapping.display()))?;
@@ -128,6 +139,27 @@ pub async fn run(kind: ImportKind) -> Result<()> {
     Ok(())
 }
 
+/// `renkei import town-points FILE…`: one transaction per file.
+async fn import_town_points(args: FilesArgs) -> Result<()> {
+    let store = crate::open_store(&args.common.db).await?;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
+        let (text, _) = renkei_ingest::text::decode(&name, &bytes)?;
+        let table = renkei_ingest::table::Table::parse(&name, &text)?;
+        let (points, rejected) = renkei_ingest::town_points::parse(&table)?;
+        let stored = store
+            .replace_town_points(&name, &points)
+            .await
+            .with_context(|| format!("{name} was not imported; the database is unchanged"))?;
+        println!(
+            "{name}: {stored} town points stored; {} rows without coordinates skipped",
+            rejected.len()
+        );
+    }
+    Ok(())
+}
+
 fn summary_table(reports: &[FileReport]) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
@@ -138,6 +170,8 @@ fn summary_table(reports: &[FileReport]) -> Table {
         "updated",
         "unchanged",
         "rejected",
+        "linked",
+        "geocoded",
         "no position",
     ]);
     for r in reports {
@@ -149,6 +183,8 @@ fn summary_table(reports: &[FileReport]) -> Table {
             r.written.updated.to_string(),
             r.written.unchanged.to_string(),
             r.rejected.len().to_string(),
+            r.linked.to_string(),
+            r.geocoded.to_string(),
             r.without_position.to_string(),
         ]);
     }

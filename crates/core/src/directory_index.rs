@@ -309,6 +309,7 @@ mod tests {
                 stated_municipality: None,
                 municipality: municipality.map(|c| MunicipalityCode::new(c).unwrap()),
                 region: None,
+                geocoded: None,
             },
             phones: vec![],
             url: None,

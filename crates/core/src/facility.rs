@@ -188,6 +188,10 @@ pub struct Location {
     pub municipality: Option<MunicipalityCode>,
     /// 二次医療圏 the position falls in, when assigned.
     pub region: Option<RegionCode>,
+    /// How the position was found when the source gave none: at a 町丁目 point
+    /// or only at the municipality. `None` when the position is the source's own.
+    #[serde(default)]
+    pub geocoded: Option<crate::geocode::Precision>,
 }
 
 /// A phone number (HSDS `phone`).

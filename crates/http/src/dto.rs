@@ -92,6 +92,11 @@ pub struct LocationDto {
     pub municipality_code: Option<String>,
     /// 二次医療圏 (secondary medical region) code.
     pub region_code: Option<String>,
+    /// `town` or `municipality` when the source gave no coordinates and the
+    /// position was found from the address (a 町丁目 point, or only the
+    /// municipality): show it as approximate. Absent for the source's own coordinates.
+    #[schema(example = "town")]
+    pub geocoded: Option<&'static str>,
 }
 
 /// A public phone number.
@@ -293,6 +298,10 @@ impl From<&Facility> for FacilityDto {
                 lat: position.map(renkei_core::LonLat::lat),
                 municipality_code: municipality_code(f),
                 region_code: f.location.region.as_ref().map(ToString::to_string),
+                geocoded: f
+                    .location
+                    .geocoded
+                    .map(renkei_core::geocode::Precision::as_str),
             },
             phones: public_phones(&f.phones)
                 .map(|p| PhoneDto {

@@ -83,6 +83,8 @@ pub struct FlatFacility {
     pub municipality_code: Option<String>,
     /// 二次医療圏 code.
     pub region_code: Option<String>,
+    /// `town` / `municipality` when the position was geocoded from the address.
+    pub geocoded: Option<String>,
     /// Public phone numbers, separated by ` / `.
     pub phones: String,
     /// Web site.
@@ -134,6 +136,7 @@ impl From<&Facility> for FlatFacility {
             lat: f.location.position.map(renkei_core::LonLat::lat),
             municipality_code: municipality_code(f),
             region_code: f.location.region.as_ref().map(ToString::to_string),
+            geocoded: f.location.geocoded.map(|p| p.as_str().to_owned()),
             phones: public_phones(&f.phones)
                 .map(|p| p.number.as_str())
                 .collect::<Vec<_>>()
@@ -216,7 +219,7 @@ fn number(value: Option<f64>) -> String {
 }
 
 /// Columns before the capabilities.
-const LEADING_COLUMNS: [Column; 16] = [
+const LEADING_COLUMNS: [Column; 17] = [
     ("ID", "id", |r| text(&r.id)),
     ("種別コード", "kind", |r| text(&r.kind)),
     ("種別", "kind_ja", |r| text(&r.kind_ja)),
@@ -237,6 +240,9 @@ const LEADING_COLUMNS: [Column; 16] = [
     }),
     ("二次医療圏コード", "region_code", |r| {
         optional(r.region_code.as_ref())
+    }),
+    ("位置の推定 (geocoded)", "geocoded", |r| {
+        optional(r.geocoded.as_ref())
     }),
     ("電話番号", "phones", |r| text(&r.phones)),
     ("URL", "url", |r| optional(r.url.as_ref())),

@@ -76,6 +76,7 @@ impl FacilityDraft {
                 stated_municipality: self.municipality,
                 municipality: None,
                 region: None,
+                geocoded: None,
             },
             phones: self
                 .phones

@@ -43,7 +43,7 @@ pub struct FetchPlan {
 pub struct PlannedFile {
     /// Short name, used by `--url KEY=URL`.
     pub key: String,
-    /// Which importer reads it: `n03`, `population`, an official list
+    /// Which importer reads it: `n03`, `population`, `town-points`, an official list
     /// (`mhlw-facilities`, `kaigo`, `wamnet`) or `mapping:<name>`.
     pub importer: String,
     /// What it is, for messages.
@@ -94,6 +94,7 @@ impl FetchPlan {
 enum Reader {
     Boundaries,
     Population,
+    TownPoints,
     Facilities(Format),
 }
 
@@ -101,6 +102,7 @@ fn planned_reader(planned: &PlannedFile) -> Result<Reader, String> {
     match planned.importer.as_str() {
         "n03" => Ok(Reader::Boundaries),
         "population" => Ok(Reader::Population),
+        "town-points" => Ok(Reader::TownPoints),
         name => {
             if let Some(mapping) = name.strip_prefix("mapping:") {
                 let (_, text) = BUILTIN_MAPPINGS
@@ -154,6 +156,11 @@ pub enum FileOutcome {
     Boundaries {
         /// N03 units stored.
         units: usize,
+    },
+    /// Town points: 町丁目 points stored.
+    TownPoints {
+        /// Points stored.
+        points: u64,
     },
     /// Population: municipalities stored.
     Population {
@@ -271,6 +278,16 @@ async fn import_one(
             let rows = population::parse_ssdse_a(origin, &text, population::SSDSE_A_CENSUS_YEAR)?;
             let written = store.set_population(&rows).await.map_err(store_error)?;
             Ok(FileOutcome::Population { rows: written })
+        }
+        Reader::TownPoints => {
+            let (text, _) = crate::text::decode(origin, bytes)?;
+            let (points, _without_coordinates) =
+                crate::town_points::parse(&crate::table::Table::parse(origin, &text)?)?;
+            let stored = store
+                .replace_town_points(origin, &points)
+                .await
+                .map_err(store_error)?;
+            Ok(FileOutcome::TownPoints { points: stored })
         }
         Reader::Facilities(format) => Ok(FileOutcome::Facilities(
             import_bytes(store, &format, origin, bytes).await?,

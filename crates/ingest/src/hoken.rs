@@ -9,9 +9,10 @@ use crate::draft::{FacilityDraft, ServiceDraft};
 use crate::parse::ParsedRows;
 use crate::table::{ColumnSpec, Table};
 use crate::IngestResult;
-use renkei_core::geocode::{Geocoder, Precision};
+use renkei_core::geocode::Geocoder;
 use renkei_core::normalize::{fold, fold_address};
-use renkei_core::{Facility, KindCode, PrefectureCode};
+use renkei_core::{Facility, FacilityId, KindCode, PrefectureCode};
+use renkei_store::GeocodeRecord;
 
 const CODE: ColumnSpec = ColumnSpec {
     aliases: &["医療機関コード(都道府県+医療機関番号)", "医療機関コード"],
@@ -116,55 +117,49 @@ pub fn parse(table: &Table, prefecture: Option<&PrefectureCode>) -> IngestResult
     Ok(parsed)
 }
 
-/// What [`link_and_place`] did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Placement {
-    /// Bureau record id → the existing hospital it is the same as.
-    pub linked: Vec<(String, String)>,
-    /// Drafts placed at a 町丁目 point.
-    pub town: usize,
-    /// Drafts placed at their municipality only.
-    pub municipality: usize,
-    /// Drafts that could not be placed (kept without a position).
-    pub unplaced: usize,
+/// Splits `facilities` into those that are not yet in `existing` and links
+/// (bureau record id → existing hospital id) for those that are: hospitals
+/// from 医療情報ネット are not stored twice.
+pub fn link(
+    facilities: Vec<Facility>,
+    existing: &[Facility],
+) -> (Vec<Facility>, Vec<(String, FacilityId)>) {
+    let hospitals = HospitalIndex::new(existing);
+    let mut kept = Vec::with_capacity(facilities.len());
+    let mut linked = Vec::new();
+    for facility in facilities {
+        match hospitals.find(&facility.name, &facility.location.address) {
+            Some(hospital) if hospital.provenance.source != facility.provenance.source => {
+                linked.push((facility.provenance.source_record_id.clone(), hospital.id));
+            }
+            _ => kept.push(facility),
+        }
+    }
+    (kept, linked)
 }
 
-/// Drops drafts that are hospitals already in `existing` and geocodes the rest.
-///
-/// Two records are the same hospital when their addresses agree (the same
-/// normalised key, or one a prefix of the other, since some sources stop at the
-/// town) and their names end alike for at least [`SAME_NAME_TAIL`] characters:
-/// sources differ in whether they prefix the operating corporation
-/// (「医療法人社団育成社 佐々木病院」 is 「佐々木病院」).
-pub fn link_and_place(
-    drafts: Vec<FacilityDraft>,
-    existing: &[Facility],
-    geocoder: Option<&Geocoder>,
-) -> (Vec<FacilityDraft>, Placement) {
-    let hospitals = HospitalIndex::new(existing);
-    let mut placement = Placement::default();
-    let mut kept = Vec::with_capacity(drafts.len());
-    for mut draft in drafts {
-        if let Some(hospital) = hospitals.find(&draft.name, &draft.address) {
-            placement
-                .linked
-                .push((draft.record_id.clone(), hospital.id.to_string()));
-            continue;
-        }
-        match geocoder.and_then(|g| g.geocode(&draft.address)) {
-            Some(found) => {
-                draft.position = Some(found.position);
-                draft.municipality = Some(found.municipality);
-                match found.precision {
-                    Precision::Town => placement.town += 1,
-                    Precision::Municipality => placement.municipality += 1,
-                }
+/// Places facilities that have no position from their address; returns how
+/// each was placed. Those the geocoder cannot place keep no position.
+pub fn place(facilities: &mut [Facility], geocoder: &Geocoder) -> Vec<GeocodeRecord> {
+    let mut records = Vec::new();
+    for facility in facilities
+        .iter_mut()
+        .filter(|f| f.location.position.is_none())
+    {
+        if let Some(found) = geocoder.geocode(&facility.location.address) {
+            facility.location.position = Some(found.position);
+            facility.location.geocoded = Some(found.precision);
+            if facility.location.stated_municipality.is_none() {
+                facility.location.stated_municipality = Some(found.municipality);
             }
-            None => placement.unplaced += 1,
+            records.push(GeocodeRecord {
+                facility: facility.id,
+                precision: found.precision,
+                matched: found.matched,
+            });
         }
-        kept.push(draft);
     }
-    (kept, placement)
+    records
 }
 
 /// The hospitals of a directory, keyed for matching rows of other lists to them.

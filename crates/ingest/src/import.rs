@@ -5,7 +5,7 @@
 use crate::mapping::Mapping;
 use crate::table::{RowError, Table};
 use crate::text::{decode, is_zip, unzip, SourceEncoding};
-use crate::{kaigo, mhlw, wamnet, IngestError, IngestResult};
+use crate::{hoken, kaigo, mhlw, wamnet, IngestError, IngestResult};
 use chrono::{DateTime, Utc};
 use renkei_core::Facility;
 use renkei_store::SourceInfo;
@@ -22,11 +22,18 @@ pub enum Importer {
     Kaigo,
     /// WAM NET 障害福祉サービス等情報 files.
     Wamnet,
+    /// 地方厚生局 保険医療機関の指定一覧 (医科): hospitals and clinics without coordinates.
+    HokenIryokikan,
 }
 
 impl Importer {
     /// Every importer, for help texts.
-    pub const ALL: [Importer; 3] = [Importer::MhlwFacilities, Importer::Kaigo, Importer::Wamnet];
+    pub const ALL: [Importer; 4] = [
+        Importer::MhlwFacilities,
+        Importer::Kaigo,
+        Importer::Wamnet,
+        Importer::HokenIryokikan,
+    ];
 
     /// The name used on the command line and in `data/sources.toml`.
     pub fn name(self) -> &'static str {
@@ -34,6 +41,7 @@ impl Importer {
             Self::MhlwFacilities => "mhlw-facilities",
             Self::Kaigo => "kaigo",
             Self::Wamnet => "wamnet",
+            Self::HokenIryokikan => "hoken-iryokikan",
         }
     }
 
@@ -133,6 +141,7 @@ pub fn parse_file(
                 Format::Official(Importer::MhlwFacilities) => mhlw::parse(&table)?,
                 Format::Official(Importer::Kaigo) => kaigo::parse(&table)?,
                 Format::Official(Importer::Wamnet) => wamnet::parse(&table)?,
+                Format::Official(Importer::HokenIryokikan) => hoken::parse(&table, None)?,
                 Format::Mapped(mapping) => mapping.parse_rows(&table)?,
             };
             if table.is_empty() {

@@ -1,11 +1,14 @@
 //! One import run: read a file, parse it, write its valid records to the store
 //! in one transaction, and report what happened, row errors included.
 
-use crate::import::{parse_file, Format};
+use crate::hoken;
+use crate::import::{parse_file, Format, Importer};
 use crate::table::RowError;
 use crate::text::SourceEncoding;
 use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
+use geo::InteriorPoint;
+use renkei_core::geocode::{Geocoder, MunicipalityName};
 use renkei_store::{ImportRun, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -25,7 +28,13 @@ pub struct FileReport {
     pub rows_read: usize,
     /// What the store did with the valid rows.
     pub written: WriteSummary,
-    /// Valid records that have no coordinates (to be placed by the geocoder).
+    /// Rows that are a record already in the directory (a hospital from another
+    /// list), linked to it instead of stored twice.
+    pub linked: usize,
+    /// Records placed from their address by the offline geocoder.
+    pub geocoded: usize,
+    /// Valid records left without coordinates (no town or municipality matched,
+    /// or no town points imported yet).
     pub without_position: usize,
     /// Rows rejected, with reasons.
     pub rejected: Vec<RowError>,
@@ -63,14 +72,37 @@ pub async fn import_bytes(
     let checksum_sha256 = hex(&Sha256::digest(bytes));
     let files = parse_file(format, name, bytes, started_at)?;
     let mut reports = Vec::with_capacity(files.len());
-    for file in files {
+    for mut file in files {
+        let store_error = |source| IngestError::Store {
+            file: file.file.clone(),
+            source,
+        };
+        let mut linked = 0;
+        if matches!(format, Format::Official(Importer::HokenIryokikan)) {
+            let existing = store.all_facilities().await.map_err(store_error)?;
+            let (kept, links) = hoken::link(std::mem::take(&mut file.facilities), &existing);
+            file.facilities = kept;
+            linked = links.len();
+        }
+        let geocodes = if file
+            .facilities
+            .iter()
+            .any(|f| f.location.position.is_none())
+        {
+            match geocoder(store).await.map_err(store_error)? {
+                Some(geocoder) => hoken::place(&mut file.facilities, &geocoder),
+                None => Vec::new(),
+            }
+        } else {
+            Vec::new()
+        };
         let written = store
             .upsert_facilities(&file.source, &file.facilities)
             .await
-            .map_err(|source| IngestError::Store {
-                file: file.file.clone(),
-                source,
-            })?;
+            .map_err(store_error)?;
+        if !geocodes.is_empty() {
+            store.set_geocodes(&geocodes).await.map_err(store_error)?;
+        }
         let finished_at = Utc::now();
         let run = ImportRun {
             source_key: file.source.key.clone(),
@@ -92,6 +124,8 @@ pub async fn import_bytes(
                 source,
             })?;
         reports.push(FileReport {
+            linked,
+            geocoded: geocodes.len(),
             without_position: file
                 .facilities
                 .iter()
@@ -120,6 +154,30 @@ fn base_name(file: &str) -> String {
         .file_name()
         .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
     member.map_or(name.clone(), |m| format!("{name}!{m}"))
+}
+
+/// The offline geocoder over the stored boundaries' names and town points;
+/// `None` when no boundaries are stored (nothing to match names against).
+async fn geocoder(store: &dyn Store) -> Result<Option<Geocoder>, renkei_store::StoreError> {
+    let municipalities = store.municipalities().await?;
+    if municipalities.is_empty() {
+        return Ok(None);
+    }
+    let names = municipalities
+        .into_iter()
+        .map(|m| MunicipalityName {
+            // A point inside the boundary, for addresses that name no known town.
+            representative: m
+                .geometry
+                .interior_point()
+                .and_then(|p| renkei_core::LonLat::new(p.x(), p.y()).ok()),
+            code: m.code,
+            prefecture: m.prefecture_name,
+            county_or_city: m.county_or_city,
+            name: m.name,
+        })
+        .collect();
+    Ok(Some(Geocoder::new(names, store.town_points().await?)))
 }
 
 fn hex(bytes: &[u8]) -> String {

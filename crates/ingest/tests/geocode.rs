@@ -126,49 +126,56 @@ fn hospital_addresses_land_near_their_published_coordinates() {
 
 #[test]
 fn issue_5_bureau_list_links_known_hospitals_and_places_the_rest() {
-    use renkei_ingest::hoken::{link_and_place, parse};
+    use renkei_core::geocode::Precision;
+    use renkei_ingest::hoken::{link, place};
     use renkei_ingest::import::{parse_file, Format, Importer};
-    let (Some(geocoder), Some(list), Some(hospitals_path)) = (
+    let (Some(geocoder), Some(bureau_path), Some(hospitals_path)) = (
         kanagawa_geocoder(),
-        table("facilities/kanagawa_medical_institutions_kouseikyoku.csv"),
+        shared_file("facilities/kanagawa_medical_institutions_kouseikyoku.csv"),
         shared_file("facilities/kanagawa_hospitals_mhlw.csv"),
     ) else {
         return;
     };
-    let hospitals = parse_file(
-        &Format::Official(Importer::MhlwFacilities),
-        "hospitals.csv",
-        &std::fs::read(hospitals_path).unwrap(),
-        chrono::Utc::now(),
-    )
-    .unwrap()
-    .remove(0)
-    .facilities;
-    let parsed = parse(&list, None).unwrap();
+    let read = |importer, path: std::path::PathBuf| {
+        parse_file(
+            &Format::Official(importer),
+            "f.csv",
+            &std::fs::read(path).unwrap(),
+            chrono::Utc::now(),
+        )
+        .unwrap()
+        .remove(0)
+    };
+    let hospitals = read(Importer::MhlwFacilities, hospitals_path).facilities;
+    let bureau = read(Importer::HokenIryokikan, bureau_path);
     assert!(
-        parsed.rejected.is_empty(),
+        bureau.rejected.is_empty(),
         "{:?}",
-        &parsed.rejected[..parsed.rejected.len().min(3)]
+        &bureau.rejected[..bureau.rejected.len().min(3)]
     );
-    let total = parsed.drafts.len();
-    let (kept, placement) = link_and_place(parsed.drafts, &hospitals, Some(&geocoder));
+    let total = bureau.facilities.len();
+    let (mut kept, linked) = link(bureau.facilities, &hospitals);
+    let records = place(&mut kept, &geocoder);
+    let town = records
+        .iter()
+        .filter(|r| r.precision == Precision::Town)
+        .count();
     println!(
-        "bureau rows {total}: linked to hospitals {}, kept {}, town {}, municipality {}, unplaced {}",
-        placement.linked.len(),
+        "bureau rows {total}: linked to hospitals {}, kept {}, placed {} (town {town})",
+        linked.len(),
         kept.len(),
-        placement.town,
-        placement.municipality,
-        placement.unplaced
+        records.len()
     );
     assert_eq!(total, 6791);
     assert!(
-        placement.linked.len() >= 280,
+        linked.len() >= 295,
         "most of the 310 hospitals are linked, not duplicated: {}",
-        placement.linked.len()
+        linked.len()
     );
-    assert_eq!(kept.len() + placement.linked.len(), total);
-    assert_eq!(placement.unplaced, 0);
-    assert!(placement.town * 100 >= kept.len() * 95);
+    assert_eq!(kept.len() + linked.len(), total);
+    assert_eq!(records.len(), kept.len(), "every kept row is placed");
+    assert!(town * 100 >= kept.len() * 95);
+    assert!(kept.iter().all(|f| f.location.geocoded.is_some()));
 }
 
 #[test]

@@ -9,6 +9,7 @@
 mod changes;
 mod copy;
 mod error;
+mod geocoding;
 mod imports;
 mod open;
 pub mod postgres;
@@ -21,6 +22,7 @@ mod url;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
 pub use copy::{copy_store, CopySummary};
 pub use error::{StoreError, StoreResult};
+pub use geocoding::GeocodeRecord;
 pub use imports::ImportRun;
 pub use open::{open, OpenOptions};
 pub use postgres::PostgresStore;
@@ -240,6 +242,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         &self,
         assignments: &[LocationAssignment],
     ) -> StoreResult<u64>;
+
+    /// Replaces the 町丁目 representative points of every prefecture in
+    /// `points` (one file's worth); returns how many were stored.
+    async fn replace_town_points(
+        &self,
+        source_file: &str,
+        points: &[renkei_core::geocode::TownPoint],
+    ) -> StoreResult<u64>;
+
+    /// Every stored 町丁目 point, for the offline geocoder.
+    async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>>;
+
+    /// Records how locations without source coordinates were placed from their
+    /// address (shown with each facility as `geocoded`).
+    async fn set_geocodes(&self, records: &[GeocodeRecord]) -> StoreResult<()>;
 }
 
 /// Shared handle to a store.

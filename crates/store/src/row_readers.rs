@@ -41,6 +41,7 @@ macro_rules! row_readers {
                 licence: get(row, "licence", "source")?,
                 attribution: get(row, "attribution", "source")?,
                 demo: get(row, "demo", "source")?,
+                geocoded: get(row, "geocoded_precision", "location_geocode")?,
             })
         }
 

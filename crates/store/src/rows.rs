@@ -6,6 +6,7 @@
 use crate::{SourceInfo, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use renkei_core::facility::derived_id;
+use renkei_core::geocode::Precision;
 use renkei_core::{
     AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityId, FacilityStatus,
     KindCode, Location, LonLat, MunicipalityCode, Organization, Phone, Provenance, RegionCode,
@@ -108,6 +109,8 @@ pub(crate) struct StoredLocation {
     pub licence: String,
     pub attribution: String,
     pub demo: bool,
+    /// Geocoding precision from `location_geocodes`, when the position was geocoded.
+    pub geocoded: Option<String>,
 }
 
 /// Rows of many facilities, table by table, ready for multi-row inserts.
@@ -366,6 +369,7 @@ pub(crate) fn assemble(stored: StoredLocation, children: &mut Children) -> Store
         licence,
         attribution,
         demo,
+        geocoded,
     } = stored;
     let key = row.id.to_string();
     let corrupt = |entity: &'static str, reason: String| StoreError::Corrupt {
@@ -430,6 +434,14 @@ pub(crate) fn assemble(stored: StoredLocation, children: &mut Children) -> Store
                 .map(RegionCode::new)
                 .transpose()
                 .map_err(|e| corrupt("location", e.to_string()))?,
+            geocoded: match geocoded.as_deref() {
+                None => None,
+                Some("town") => Some(Precision::Town),
+                Some("municipality") => Some(Precision::Municipality),
+                Some(other) => {
+                    return Err(corrupt("location_geocode", format!("precision {other:?}")))
+                }
+            },
         },
         phones,
         url: row.url,

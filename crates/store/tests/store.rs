@@ -49,6 +49,7 @@ contract_tests!(
     unknown_facility_is_not_found,
     change_feed_fires_on_write,
     import_runs_are_logged_newest_first,
+    town_points_and_geocodes_round_trip,
     boundaries_replace_per_prefecture,
     region_table_round_trips_with_dissolved_geometry,
     population_round_trips,

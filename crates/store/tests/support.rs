@@ -93,6 +93,7 @@ pub fn facility(
             stated_municipality: Some(MunicipalityCode::new(municipality).expect("municipality")),
             municipality: Some(MunicipalityCode::new(municipality).expect("municipality")),
             region: Some(RegionCode::new("1407").expect("region")),
+            geocoded: None,
         },
         phones: vec![
             Phone {

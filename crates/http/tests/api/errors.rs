@@ -200,6 +200,19 @@ impl Store for UnreachableStore {
     async fn import_runs(&self, _: u32) -> StoreResult<Vec<renkei_store::ImportRun>> {
         down()
     }
+    async fn replace_town_points(
+        &self,
+        _: &str,
+        _: &[renkei_core::geocode::TownPoint],
+    ) -> StoreResult<u64> {
+        down()
+    }
+    async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>> {
+        down()
+    }
+    async fn set_geocodes(&self, _: &[renkei_store::GeocodeRecord]) -> StoreResult<()> {
+        down()
+    }
     async fn replace_boundaries(
         &self,
         _: &str,

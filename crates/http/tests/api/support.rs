@@ -69,6 +69,7 @@ fn facility(
             stated_municipality: None,
             municipality: Some(MunicipalityCode::new(municipality).unwrap()),
             region: None,
+            geocoded: None,
         },
         phones: vec![Phone {
             number: "0467-00-0000".into(),

@@ -4,6 +4,7 @@
 //! [`OpenOptions::startup_timeout`]); writes send `NOTIFY renkei_changes`
 //! inside their transaction, so listeners hear of committed writes only.
 
+mod geocoding;
 mod listen;
 mod read;
 mod regions;
@@ -284,6 +285,26 @@ impl Store for PostgresStore {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn replace_town_points(
+        &self,
+        source_file: &str,
+        points: &[renkei_core::geocode::TownPoint],
+    ) -> StoreResult<u64> {
+        // PostgreSQL announces through NOTIFY inside the transaction.
+        let (written, _version) =
+            geocoding::replace_town_points(&self.pool, source_file, points).await?;
+        Ok(written)
+    }
+
+    async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>> {
+        geocoding::town_points(&self.pool).await
+    }
+
+    async fn set_geocodes(&self, records: &[crate::GeocodeRecord]) -> StoreResult<()> {
+        geocoding::set_geocodes(&self.pool, records).await?;
+        Ok(())
     }
 
     async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {

@@ -25,7 +25,9 @@ SELECT
     o.url AS organization_url,
     s.licence,
     s.attribution,
-    s.demo
+    s.demo,
+    g.precision AS geocoded_precision
 FROM locations l
 JOIN organizations o ON o.id = l.organization_id
 JOIN sources s ON s.key = l.source_key
+LEFT JOIN location_geocodes g ON g.location_id = l.id

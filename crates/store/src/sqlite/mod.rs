@@ -1,6 +1,7 @@
 //! SQLite backend: the embedded default. One file (WAL mode) or, for tests,
 //! `sqlite::memory:` (a fresh database per [`SqliteStore::open`]).
 
+mod geocoding;
 mod read;
 mod regions;
 mod write;
@@ -224,6 +225,27 @@ impl Store for SqliteStore {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn replace_town_points(
+        &self,
+        source_file: &str,
+        points: &[renkei_core::geocode::TownPoint],
+    ) -> StoreResult<u64> {
+        let (written, version) =
+            geocoding::replace_town_points(&self.pool, source_file, points).await?;
+        self.announce(version);
+        Ok(written)
+    }
+
+    async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>> {
+        geocoding::town_points(&self.pool).await
+    }
+
+    async fn set_geocodes(&self, records: &[crate::GeocodeRecord]) -> StoreResult<()> {
+        let version = geocoding::set_geocodes(&self.pool, records).await?;
+        self.announce(version);
+        Ok(())
     }
 
     async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {

@@ -1,12 +1,14 @@
 //! The Store contract: each test takes a fresh, empty `&dyn Store`.
 
 mod feed;
+mod geocoding;
 mod imports;
 mod reads;
 mod regions;
 mod writes;
 
 pub use feed::*;
+pub use geocoding::*;
 pub use imports::*;
 pub use reads::*;
 pub use regions::*;
