@@ -101,6 +101,7 @@ fn parse_demo(file: &str, text: &str) -> IngestResult<(SourceInfo, Vec<Facility>
                 field_error("municipality", raw.municipality.clone(), e.to_string())
             })?;
             Ok(FacilityDraft {
+                source_line: 0,
                 record_id: raw.record_id,
                 kind,
                 name: raw.name,

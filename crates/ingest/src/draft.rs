@@ -28,6 +28,8 @@ pub struct ServiceDraft {
 /// A facility as one source row states it, before ids and provenance are added.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FacilityDraft {
+    /// 1-based line of the row in its file, for reports; 0 for authored records.
+    pub source_line: u64,
     /// The record's id in its source.
     pub record_id: String,
     /// Facility kind.

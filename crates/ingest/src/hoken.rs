@@ -86,6 +86,7 @@ pub fn parse(table: &Table, prefecture: Option<&PrefectureCode>) -> IngestResult
         let is_hospital = facility_name.contains("病院") || facility_name.contains("ホスピタル");
         let kind = if is_hospital { "hospital" } else { "clinic" };
         parsed.drafts.push(FacilityDraft {
+            source_line: row.line(),
             record_id: format!("{}{number_text}", pref.as_str()),
             kind: KindCode::new(kind).expect("hospital and clinic are in the taxonomy"),
             name: facility_name.to_owned(),

@@ -160,7 +160,7 @@ pub fn parse_file(
                 } else {
                     rejected.push(RowError {
                         file: name.clone(),
-                        line: 0,
+                        line: draft.source_line,
                         field: "id".into(),
                         value: draft.record_id,
                         reason: "the same record appears twice in the file; the first one was kept"
@@ -233,6 +233,10 @@ mod tests {
         assert_eq!(files[0].facilities.len(), 1);
         assert_eq!(files[0].facilities[0].name, "架空ステーション");
         assert_eq!(files[0].rejected.len(), 1);
+        assert_eq!(
+            files[0].rejected[0].line, 3,
+            "the duplicate's own line is reported"
+        );
         let report = String::from_utf8(error_report_csv(&files[0].rejected)).unwrap();
         assert!(report.starts_with("\u{feff}file,line,field,value,reason\n"));
     }

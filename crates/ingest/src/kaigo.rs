@@ -114,6 +114,7 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
             full_address.push_str(building);
         }
         parsed.drafts.push(FacilityDraft {
+            source_line: row.line(),
             record_id: record_id.to_owned(),
             kind: KindCode::new(kind).expect("kinds used by importers are in the taxonomy"),
             name: facility_name.to_owned(),

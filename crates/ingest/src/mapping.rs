@@ -204,6 +204,7 @@ impl Mapping {
             format!("{prefix}{raw_address}")
         };
         Ok(FacilityDraft {
+            source_line: row.line(),
             record_id: id_parts.join(":"),
             kind: kind.clone(),
             name: name.to_owned(),

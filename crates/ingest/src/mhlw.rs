@@ -98,6 +98,7 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
             }
         };
         parsed.drafts.push(FacilityDraft {
+            source_line: row.line(),
             record_id: record_id.to_owned(),
             kind: KindCode::new(kind).expect("hospital and clinic are in the taxonomy"),
             name: facility_name.to_owned(),

@@ -154,6 +154,7 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
         .filter_map(|(column, days)| hours(&row, column, days, row.get(closed_days)))
         .collect();
         parsed.drafts.push(FacilityDraft {
+            source_line: row.line(),
             record_id: format!("{record_number}:{}", service_type.as_str()),
             kind: KindCode::new("welfare_provider").expect("welfare_provider is in the taxonomy"),
             name: facility_name.to_owned(),
