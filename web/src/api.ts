@@ -67,6 +67,8 @@ export interface Facility {
   lat?: number;
   municipalityCode?: string;
   regionCode?: string;
+  /** "town" or "municipality" when the position was estimated from the address. */
+  geocoded?: string;
   phones: Phone[];
   url?: string;
   services: Service[];
@@ -216,6 +218,7 @@ export function parseFacility(v: unknown): Facility {
     lat: num(loc.lat) ?? num(pos.lat),
     municipalityCode: str(loc.municipality_code) ?? str(loc.municipality),
     regionCode: str(loc.region_code) ?? str(loc.region),
+    geocoded: str(loc.geocoded),
     phones: arr(o.phones).map(parsePhone).filter((p) => p.number !== ""),
     url: str(o.url) ?? str(obj(org).url),
     services: arr(o.services).map(parseService),

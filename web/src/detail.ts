@@ -123,7 +123,12 @@ export function renderDetail(lang: Lang, f: Facility, actions: DetailActions): H
       "dl",
       { class: "facts" },
       h("dt", {}, d.address),
-      h("dd", { lang: "ja" }, formatPostal(f.postalCode), f.address),
+      h(
+        "dd",
+        {},
+        h("span", { lang: "ja" }, formatPostal(f.postalCode), f.address),
+        f.geocoded ? h("span", { class: "geocoded-note" }, d.geocoded(f.geocoded)) : null,
+      ),
       f.phones.length ? h("dt", {}, d.phone) : null,
       f.phones.length
         ? h(

@@ -41,6 +41,8 @@ const ja = {
   demoNote: "デモ用のデータです。内容は確認されていません。",
   closedBadge: "閉鎖",
   address: "所在地",
+  geocoded: (precision: string): string =>
+    precision === "town" ? "地図の位置は住所（町丁目）からの推定です" : "地図の位置は市区町村の代表点です（住所から推定）",
   phone: "電話",
   call: (number: string) => `${number} に電話する`,
   website: "ウェブサイト",
@@ -115,6 +117,10 @@ const en: Dict = {
   demoNote: "Demo data: not verified.",
   closedBadge: "Closed",
   address: "Address",
+  geocoded: (precision: string) =>
+    precision === "town"
+      ? "Map position estimated from the address (town)"
+      : "Map position is only the municipality (estimated from the address)",
   phone: "Phone",
   call: (number: string) => `Call ${number}`,
   website: "Website",
