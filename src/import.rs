@@ -69,6 +69,11 @@ pub struct CommonArgs {
     /// Default: import-errors-<time>.csv in the working folder, written only when rows were rejected.
     #[arg(long)]
     error_report: Option<PathBuf>,
+    /// The files are the complete, current list of their source: mark closed (with
+    /// today's date) every record of that source they no longer list. Closed records
+    /// are kept, and open again if a later file lists them.
+    #[arg(long)]
+    close_missing: bool,
 }
 
 /// Runs `renkei import`.
@@ -116,6 +121,21 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         })?);
     }
     println!("{}", summary_table(&reports));
+    if common.close_missing {
+        let mut sources: Vec<&str> = reports.iter().map(|r| r.source.as_str()).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        for source in sources {
+            let closed = renkei_ingest::run::close_missing(
+                store.as_ref(),
+                source,
+                &reports,
+                chrono::Utc::now(),
+            )
+            .await?;
+            println!("{source}: {closed} records no longer listed were marked closed (kept, with today's date)");
+        }
+    }
     crate::regions::place_after_import(store.as_ref()).await?;
     let rejected: Vec<_> = reports
         .iter()

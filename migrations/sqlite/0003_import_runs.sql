@@ -14,9 +14,11 @@ CREATE TABLE import_runs (
     updated         INTEGER NOT NULL,
     unchanged       INTEGER NOT NULL,
     rejected        INTEGER NOT NULL,
+    -- Records of the source marked closed because this import no longer lists them.
+    closed          INTEGER NOT NULL DEFAULT 0,
     CONSTRAINT import_runs_checksum_format CHECK (length(checksum_sha256) = 64),
     CONSTRAINT import_runs_counts_non_negative
-        CHECK (rows_read >= 0 AND inserted >= 0 AND updated >= 0 AND unchanged >= 0 AND rejected >= 0)
+        CHECK (rows_read >= 0 AND inserted >= 0 AND updated >= 0 AND unchanged >= 0 AND rejected >= 0 AND closed >= 0)
 );
 
 CREATE INDEX import_runs_finished_idx ON import_runs (finished_at DESC, id DESC);

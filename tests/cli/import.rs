@@ -114,3 +114,55 @@ fn issue_5_a_wrong_file_is_refused_in_plain_words_and_changes_nothing() {
         text(&missing)
     );
 }
+
+#[tokio::test]
+async fn issue_5_close_missing_marks_unlisted_records_closed_and_logs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = dir.path().join("all.csv");
+    std::fs::write(&all, STATIONS).unwrap();
+    assert!(run(
+        dir.path(),
+        &["import", "kaigo", "--db", "dir.db", all.to_str().unwrap()]
+    )
+    .status
+    .success());
+    // A newer file without もみじ.
+    let newer = dir.path().join("newer.csv");
+    std::fs::write(
+        &newer,
+        STATIONS
+            .lines()
+            .filter(|l| !l.contains("もみじ"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "import",
+            "kaigo",
+            "--close-missing",
+            "--db",
+            "dir.db",
+            newer.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("1 records no longer listed were marked closed"),
+        "{}",
+        text(&output)
+    );
+
+    let server = Server::start(dir.path(), &dir.path().join("dir.db"));
+    let (_, health) = server.get_json("/api/v1/health").await;
+    assert_eq!(
+        health["facilities"], 1,
+        "the closed station is no longer listed as active"
+    );
+    let (_, runs) = server.get_json("/api/v1/imports").await;
+    assert_eq!(runs["items"][0]["closed"], 1, "{runs}");
+    assert!(server.terminate().0.success());
+}

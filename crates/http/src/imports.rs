@@ -48,6 +48,8 @@ pub struct ImportRunDto {
     pub unchanged: u64,
     /// Rows rejected (bad coordinates, empty names …).
     pub rejected: u64,
+    /// Records of the source marked closed because the import no longer lists them.
+    pub closed: u64,
 }
 
 /// The import-run log.
@@ -94,6 +96,7 @@ pub async fn list_imports(
             updated: r.updated,
             unchanged: r.unchanged,
             rejected: r.rejected,
+            closed: r.closed,
         })
         .collect();
     Ok(AppJson(ImportRunList { items }))

@@ -9,6 +9,7 @@ use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
 use geo::InteriorPoint;
 use renkei_core::geocode::{Geocoder, MunicipalityName};
+use renkei_core::FacilityId;
 use renkei_store::{ImportRun, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -38,6 +39,8 @@ pub struct FileReport {
     pub without_position: usize,
     /// Rows rejected, with reasons.
     pub rejected: Vec<RowError>,
+    /// Ids of the records the file lists (for closing what a complete file no longer lists).
+    pub present: Vec<FacilityId>,
     /// When reading started (UTC).
     pub started_at: DateTime<Utc>,
     /// When the write committed (UTC).
@@ -115,6 +118,7 @@ pub async fn import_bytes(
             updated: written.updated,
             unchanged: written.unchanged,
             rejected: file.rejected.len() as u64,
+            closed: 0,
         };
         store
             .record_import_run(&run)
@@ -138,6 +142,7 @@ pub async fn import_bytes(
             rows_read: file.rows_read,
             written,
             rejected: file.rejected,
+            present: file.facilities.iter().map(|f| f.id).collect(),
             started_at,
             finished_at,
         });
@@ -154,6 +159,54 @@ fn base_name(file: &str) -> String {
         .file_name()
         .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
     member.map_or(name.clone(), |m| format!("{name}!{m}"))
+}
+
+/// After importing complete files of one source, marks closed (as of the
+/// Asia/Tokyo date of `now`) every active record of `source_key` that none of
+/// `reports` lists, and logs that step as its own import run. Returns how many
+/// were closed.
+pub async fn close_missing(
+    store: &dyn Store,
+    source_key: &str,
+    reports: &[FileReport],
+    now: DateTime<Utc>,
+) -> IngestResult<u64> {
+    let of_source: Vec<&FileReport> = reports.iter().filter(|r| r.source == source_key).collect();
+    let present: Vec<FacilityId> = of_source
+        .iter()
+        .flat_map(|r| r.present.iter().copied())
+        .collect();
+    // Japan has no daylight saving time: Asia/Tokyo is always UTC+9.
+    let tokyo_date = (now + chrono::Duration::hours(9)).date_naive();
+    let store_error = |source| IngestError::Store {
+        file: format!("closing records of {source_key}"),
+        source,
+    };
+    let closed = store
+        .close_missing(source_key, &present, tokyo_date)
+        .await
+        .map_err(store_error)?;
+    let files: Vec<&str> = of_source
+        .iter()
+        .map(|r| r.checksum_sha256.as_str())
+        .collect();
+    store
+        .record_import_run(&ImportRun {
+            source_key: source_key.to_owned(),
+            file_name: format!("(closing records not in {} file(s))", of_source.len()),
+            checksum_sha256: hex(&Sha256::digest(files.join(",").as_bytes())),
+            started_at: now,
+            finished_at: Utc::now(),
+            rows_read: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            rejected: 0,
+            closed,
+        })
+        .await
+        .map_err(store_error)?;
+    Ok(closed)
 }
 
 /// The offline geocoder over the stored boundaries' names and town points;

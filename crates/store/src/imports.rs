@@ -26,17 +26,19 @@ pub struct ImportRun {
     pub unchanged: u64,
     /// Rows rejected.
     pub rejected: u64,
+    /// Records of the source marked closed because the import no longer lists them.
+    pub closed: u64,
 }
 
 /// Columns as both backends select them.
 pub(crate) const SELECT_RUNS: &str =
     "SELECT source_key, file_name, checksum_sha256, started_at, finished_at, \
-     rows_read, inserted, updated, unchanged, rejected FROM import_runs \
+     rows_read, inserted, updated, unchanged, rejected, closed FROM import_runs \
      ORDER BY finished_at DESC, id DESC LIMIT $1";
 
-/// Inserts one run; `$1…$10` in the column order of [`SELECT_RUNS`].
+/// Inserts one run; `$1…$11` in the column order of [`SELECT_RUNS`].
 pub(crate) const INSERT_RUN: &str = "INSERT INTO import_runs (source_key, file_name, checksum_sha256, started_at, \
-     finished_at, rows_read, inserted, updated, unchanged, rejected) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+     finished_at, rows_read, inserted, updated, unchanged, rejected, closed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 /// A run row as selected by [`SELECT_RUNS`].
 pub(crate) type RunRow = (
@@ -50,10 +52,11 @@ pub(crate) type RunRow = (
     i64,
     i64,
     i64,
+    i64,
 );
 
 /// Checks a run before it is written.
-pub(crate) fn check(run: &ImportRun) -> StoreResult<[i64; 5]> {
+pub(crate) fn check(run: &ImportRun) -> StoreResult<[i64; 6]> {
     if run.checksum_sha256.len() != 64
         || !run.checksum_sha256.bytes().all(|b| b.is_ascii_hexdigit())
     {
@@ -72,6 +75,7 @@ pub(crate) fn check(run: &ImportRun) -> StoreResult<[i64; 5]> {
         count(run.updated)?,
         count(run.unchanged)?,
         count(run.rejected)?,
+        count(run.closed)?,
     ])
 }
 
@@ -88,6 +92,7 @@ pub(crate) fn from_row(row: RunRow) -> StoreResult<ImportRun> {
         updated,
         unchanged,
         rejected,
+        closed,
     ) = row;
     let count = |n: i64| {
         u64::try_from(n).map_err(|_| StoreError::Corrupt {
@@ -102,6 +107,7 @@ pub(crate) fn from_row(row: RunRow) -> StoreResult<ImportRun> {
         updated: count(updated)?,
         unchanged: count(unchanged)?,
         rejected: count(rejected)?,
+        closed: count(closed)?,
         source_key,
         checksum_sha256,
         started_at,
@@ -114,7 +120,7 @@ macro_rules! run_log_for {
     ($record:ident, $list:ident, $pool:ty) => {
         /// Appends `run` to the log.
         pub(crate) async fn $record(pool: &$pool, run: &ImportRun) -> StoreResult<()> {
-            let [read, inserted, updated, unchanged, rejected] = check(run)?;
+            let [read, inserted, updated, unchanged, rejected, closed] = check(run)?;
             sqlx::query(INSERT_RUN)
                 .bind(&run.source_key)
                 .bind(&run.file_name)
@@ -126,6 +132,7 @@ macro_rules! run_log_for {
                 .bind(updated)
                 .bind(unchanged)
                 .bind(rejected)
+                .bind(closed)
                 .execute(pool)
                 .await?;
             Ok(())

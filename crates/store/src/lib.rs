@@ -7,6 +7,7 @@
 //! committed writes through [`Store::data_version`].
 
 mod changes;
+mod closing;
 mod copy;
 mod error;
 mod geocoding;
@@ -257,6 +258,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Records how locations without source coordinates were placed from their
     /// address (shown with each facility as `geocoded`).
     async fn set_geocodes(&self, records: &[GeocodeRecord]) -> StoreResult<()>;
+
+    /// Marks closed, as of `on`, every active facility of `source_key` whose id
+    /// is not in `present` (the records of a newer, complete file of that
+    /// source); returns how many were closed. Closed records are kept.
+    async fn close_missing(
+        &self,
+        source_key: &str,
+        present: &[FacilityId],
+        on: chrono::NaiveDate,
+    ) -> StoreResult<u64>;
 }
 
 /// Shared handle to a store.

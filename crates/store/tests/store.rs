@@ -50,6 +50,7 @@ contract_tests!(
     change_feed_fires_on_write,
     import_runs_are_logged_newest_first,
     town_points_and_geocodes_round_trip,
+    missing_records_are_closed_and_reopen,
     boundaries_replace_per_prefecture,
     region_table_round_trips_with_dissolved_geometry,
     population_round_trips,

@@ -213,6 +213,14 @@ impl Store for UnreachableStore {
     async fn set_geocodes(&self, _: &[renkei_store::GeocodeRecord]) -> StoreResult<()> {
         down()
     }
+    async fn close_missing(
+        &self,
+        _: &str,
+        _: &[FacilityId],
+        _: chrono::NaiveDate,
+    ) -> StoreResult<u64> {
+        down()
+    }
     async fn replace_boundaries(
         &self,
         _: &str,

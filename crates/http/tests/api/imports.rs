@@ -22,6 +22,7 @@ async fn import_runs_are_listed_newest_first_and_limit_is_checked() {
                 updated: 0,
                 unchanged: 0,
                 rejected: 1,
+                closed: 0,
             })
             .await
             .unwrap();

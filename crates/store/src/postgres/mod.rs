@@ -4,6 +4,7 @@
 //! [`OpenOptions::startup_timeout`]); writes send `NOTIFY renkei_changes`
 //! inside their transaction, so listeners hear of committed writes only.
 
+mod closing;
 mod geocoding;
 mod listen;
 mod read;
@@ -305,6 +306,17 @@ impl Store for PostgresStore {
     async fn set_geocodes(&self, records: &[crate::GeocodeRecord]) -> StoreResult<()> {
         geocoding::set_geocodes(&self.pool, records).await?;
         Ok(())
+    }
+
+    async fn close_missing(
+        &self,
+        source_key: &str,
+        present: &[FacilityId],
+        on: chrono::NaiveDate,
+    ) -> StoreResult<u64> {
+        let (closed, _version) =
+            closing::close_missing(&self.pool, source_key, present, on).await?;
+        Ok(closed)
     }
 
     async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {

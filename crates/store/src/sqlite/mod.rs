@@ -1,6 +1,7 @@
 //! SQLite backend: the embedded default. One file (WAL mode) or, for tests,
 //! `sqlite::memory:` (a fresh database per [`SqliteStore::open`]).
 
+mod closing;
 mod geocoding;
 mod read;
 mod regions;
@@ -246,6 +247,19 @@ impl Store for SqliteStore {
         let version = geocoding::set_geocodes(&self.pool, records).await?;
         self.announce(version);
         Ok(())
+    }
+
+    async fn close_missing(
+        &self,
+        source_key: &str,
+        present: &[FacilityId],
+        on: chrono::NaiveDate,
+    ) -> StoreResult<u64> {
+        let (closed, version) = closing::close_missing(&self.pool, source_key, present, on).await?;
+        if let Some(version) = version {
+            self.announce(version);
+        }
+        Ok(closed)
     }
 
     async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {

@@ -15,6 +15,7 @@ fn run(file_name: &str, minute: u32, inserted: u64) -> ImportRun {
         updated: 0,
         unchanged: 0,
         rejected: 1,
+        closed: 0,
     }
 }
 

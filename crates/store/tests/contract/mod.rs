@@ -1,5 +1,6 @@
 //! The Store contract: each test takes a fresh, empty `&dyn Store`.
 
+mod closing;
 mod feed;
 mod geocoding;
 mod imports;
@@ -7,6 +8,7 @@ mod reads;
 mod regions;
 mod writes;
 
+pub use closing::*;
 pub use feed::*;
 pub use geocoding::*;
 pub use imports::*;

@@ -1,0 +1,7 @@
+//! Closing missing records on PostgreSQL: the id list travels as a uuid array.
+
+crate::closing::closing_for!(
+    sqlx::PgPool,
+    "NOT (id = ANY($2))",
+    |ids: &[renkei_core::FacilityId]| { ids.iter().map(|id| id.0).collect::<Vec<uuid::Uuid>>() }
+);
