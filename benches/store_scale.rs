@@ -212,6 +212,7 @@ fn generate(n: usize, seeds: &[Seed]) -> Vec<Facility> {
                 status: FacilityStatus::Active,
                 closed_on: None,
                 staff_note: None,
+                accreditations: Vec::new(),
                 provenance: Provenance {
                     source: SOURCE.to_owned(),
                     source_record_id: record,

@@ -23,9 +23,17 @@ if [[ ! -e "$db" ]]; then
   source_dir=()
   [[ -d "$shared" ]] && source_dir=(--source-dir "$shared")
   if "$renkei" fetch --prefecture 14 --db "$db" "${source_dir[@]}"; then
+    # Lists the publishers do not offer as CSV (P29 is GeoJSON, the 厚生局 lists
+    # are Excel): imported from the local copies when they are there.
     if [[ -f "$shared/schools/kanagawa_special_needs_schools.csv" ]]; then
       "$renkei" import csv --db "$db" --mapping data/mappings/p29-special-needs-schools.toml \
         "$shared/schools/kanagawa_special_needs_schools.csv"
+    fi
+    if [[ -f "$shared/facilities/kanagawa_medical_institutions_kouseikyoku.csv" ]]; then
+      "$renkei" import hoken-iryokikan --db "$db" "$shared/facilities/kanagawa_medical_institutions_kouseikyoku.csv"
+    fi
+    if [[ -f "$shared/facilities/kanagawa_pediatric_inpatient_accreditations.csv" ]]; then
+      "$renkei" import shisetsu-kijun --db "$db" "$shared/facilities/kanagawa_pediatric_inpatient_accreditations.csv"
     fi
   else
     echo "renkei: some open data could not be fetched (see above); what arrived is loaded." >&2

@@ -28,6 +28,9 @@ pub enum ImportKind {
     Csv(MappedFilesArgs),
     /// 町丁目 representative points for the offline geocoder (Geolonia 住所データ CSV).
     TownPoints(FilesArgs),
+    /// 地方厚生局 施設基準の届出受理医療機関名簿: NICU, GCU, PICU, 小児入院医療管理料 … on the
+    /// directory's hospitals (import the hospitals first). Unmatched rows are listed.
+    ShisetsuKijun(FilesArgs),
     /// 国土数値情報 行政区域 (N03) boundaries: GeoJSON or the official zip (市区町村の境界).
     N03(crate::regions::N03Args),
     /// 二次医療圏 tables (TOML); without files, the ones built into renkei (二次医療圏の表).
@@ -95,6 +98,7 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             a.common,
         ),
         ImportKind::TownPoints(a) => return import_town_points(a).await,
+        ImportKind::ShisetsuKijun(a) => return import_accreditations(a).await,
         ImportKind::Csv(a) => {
             let text = std::fs::read_to_string(&a.mapping)
                 .with_context(|| format!("cannot read the mapping file {}", a.mapping.display()))?;
@@ -155,6 +159,34 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             rejected.len(),
             path.display()
         );
+    }
+    Ok(())
+}
+
+/// `renkei import shisetsu-kijun FILE…`: accreditations matched to hospitals.
+async fn import_accreditations(args: FilesArgs) -> Result<()> {
+    let store = crate::open_store(&args.common.db).await?;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
+        let report = renkei_ingest::shisetsu::import_list(store.as_ref(), &name, &bytes)
+            .await
+            .with_context(|| format!("{name} was not imported; the database is unchanged"))?;
+        println!(
+            "{name}: {} accreditations read, {} stored on hospitals, {} rows match no hospital in the directory",
+            report.read,
+            report.stored,
+            report.unmatched.len()
+        );
+        let mut unmatched: Vec<String> = report
+            .unmatched
+            .iter()
+            .map(|r| format!("  line {}: {} ({})", r.line, r.name, r.address))
+            .collect();
+        unmatched.dedup();
+        for line in unmatched {
+            println!("{line}");
+        }
     }
     Ok(())
 }

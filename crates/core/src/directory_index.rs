@@ -27,6 +27,8 @@ pub struct DirectoryQuery {
     pub include_closed: bool,
     /// Only facilities placed (point in polygon) in this 二次医療圏.
     pub region: Option<RegionCode>,
+    /// Only hospitals holding this accreditation (e.g. `picu`).
+    pub accreditation: Option<crate::AccreditationCode>,
 }
 
 /// One page of a query result.
@@ -197,6 +199,13 @@ fn matches(query: &DirectoryQuery, facility: &Facility) -> bool {
         return false;
     }
     if query
+        .accreditation
+        .as_ref()
+        .is_some_and(|code| !facility.accreditations.iter().any(|a| a.code == *code))
+    {
+        return false;
+    }
+    if query
         .kind
         .as_ref()
         .is_some_and(|kind| *kind != facility.kind)
@@ -317,6 +326,7 @@ mod tests {
             status: FacilityStatus::Active,
             closed_on: None,
             staff_note: None,
+            accreditations: Vec::new(),
             provenance: Provenance {
                 source: "test".into(),
                 source_record_id: record.into(),
@@ -375,6 +385,7 @@ mod tests {
             municipality: municipality.map(|m| MunicipalityCode::new(m).unwrap()),
             include_closed: false,
             region: None,
+            accreditation: None,
         };
         assert_eq!(index.filter(&query(Some("clinic"), None)).count(), 1);
         assert_eq!(index.filter(&query(None, Some("14100"))).count(), 1);

@@ -282,6 +282,16 @@ impl Service {
     }
 }
 
+/// A hospital accreditation (施設基準の届出) such as NICU or 小児入院医療管理料２,
+/// as a 地方厚生局 list states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accreditation {
+    /// Which accreditation.
+    pub code: crate::AccreditationCode,
+    /// Date it applies from (算定開始年月日), when stated.
+    pub since: Option<NaiveDate>,
+}
+
 /// A facility: one place of one organisation with its services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Facility {
@@ -309,6 +319,10 @@ pub struct Facility {
     pub closed_on: Option<NaiveDate>,
     /// Staff-only remark. Never public.
     pub staff_note: Option<String>,
+    /// Hospital accreditations (NICU, PICU, 小児入院医療管理料 …), from their own
+    /// list; imports of the facility itself never change them.
+    #[serde(default)]
+    pub accreditations: Vec<Accreditation>,
     /// Where the record came from.
     pub provenance: Provenance,
 }

@@ -19,8 +19,8 @@ pub mod taxonomy;
 
 pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};
 pub use facility::{
-    AgeRange, Answer, CapabilityFact, Facility, FacilityId, FacilityStatus, Location, Organization,
-    Phone, Provenance, Schedule, Service, Verification, Visibility,
+    Accreditation, AgeRange, Answer, CapabilityFact, Facility, FacilityId, FacilityStatus,
+    Location, Organization, Phone, Provenance, Schedule, Service, Verification, Visibility,
 };
 pub use position::{LonLat, PositionError};
 pub use taxonomy::{

@@ -50,8 +50,21 @@ pub struct FacilityDto {
     pub status: StatusDto,
     /// Date it was found closed.
     pub closed_on: Option<NaiveDate>,
+    /// Hospital accreditations (施設基準: NICU, PICU, 小児入院医療管理料 …) from
+    /// 地方厚生局 lists; empty for other facilities.
+    pub accreditations: Vec<AccreditationDto>,
     /// Where the record came from.
     pub provenance: ProvenanceDto,
+}
+
+/// One hospital accreditation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccreditationDto {
+    /// Code, label in Japanese and English.
+    #[serde(flatten)]
+    pub term: TermDto,
+    /// Date it applies from (算定開始年月日), when stated.
+    pub since: Option<NaiveDate>,
 }
 
 /// A taxonomy term: code with labels.
@@ -314,6 +327,14 @@ impl From<&Facility> for FacilityDto {
             services: f.services.iter().map(ServiceDto::from).collect(),
             status: f.status.into(),
             closed_on: f.closed_on,
+            accreditations: f
+                .accreditations
+                .iter()
+                .map(|a| AccreditationDto {
+                    term: a.code.term().into(),
+                    since: a.since,
+                })
+                .collect(),
             provenance: ProvenanceDto {
                 source: f.provenance.source.clone(),
                 source_record_id: f.provenance.source_record_id.clone(),

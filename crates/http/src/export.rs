@@ -85,6 +85,8 @@ pub struct FlatFacility {
     pub region_code: Option<String>,
     /// `town` / `municipality` when the position was geocoded from the address.
     pub geocoded: Option<String>,
+    /// Hospital accreditation codes, separated by ` / `.
+    pub accreditations: String,
     /// Public phone numbers, separated by ` / `.
     pub phones: String,
     /// Web site.
@@ -137,6 +139,12 @@ impl From<&Facility> for FlatFacility {
             municipality_code: municipality_code(f),
             region_code: f.location.region.as_ref().map(ToString::to_string),
             geocoded: f.location.geocoded.map(|p| p.as_str().to_owned()),
+            accreditations: f
+                .accreditations
+                .iter()
+                .map(|a| a.code.as_str())
+                .collect::<Vec<_>>()
+                .join(" / "),
             phones: public_phones(&f.phones)
                 .map(|p| p.number.as_str())
                 .collect::<Vec<_>>()
@@ -219,7 +227,7 @@ fn number(value: Option<f64>) -> String {
 }
 
 /// Columns before the capabilities.
-const LEADING_COLUMNS: [Column; 17] = [
+const LEADING_COLUMNS: [Column; 18] = [
     ("ID", "id", |r| text(&r.id)),
     ("種別コード", "kind", |r| text(&r.kind)),
     ("種別", "kind_ja", |r| text(&r.kind_ja)),
@@ -243,6 +251,9 @@ const LEADING_COLUMNS: [Column; 17] = [
     }),
     ("位置の推定 (geocoded)", "geocoded", |r| {
         optional(r.geocoded.as_ref())
+    }),
+    ("施設基準 (accreditations)", "accreditations", |r| {
+        text(&r.accreditations)
     }),
     ("電話番号", "phones", |r| text(&r.phones)),
     ("URL", "url", |r| optional(r.url.as_ref())),

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use renkei_core::directory_index::DirectoryQuery;
-use renkei_core::{FacilityId, KindCode, MunicipalityCode};
+use renkei_core::{AccreditationCode, FacilityId, KindCode, MunicipalityCode};
 use renkei_store::PageRequest;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -59,6 +59,10 @@ pub struct ListParams {
     /// `N03_007`). A designated-city code (e.g. `14100` 横浜市) includes its wards.
     #[param(value_type = Option<String>, pattern = "^[0-9]{5}$", example = "14207")]
     pub municipality: Option<String>,
+    /// Only hospitals holding this accreditation (施設基準), e.g. `nicu_1`, `picu`,
+    /// `pediatric_inpatient_2` (codes in the taxonomy).
+    #[param(value_type = Option<String>, example = "picu")]
+    pub accreditation: Option<String>,
     /// Page number, from 1. Default 1.
     #[param(value_type = Option<u32>, minimum = 1, example = 1)]
     pub page: Option<String>,
@@ -126,6 +130,17 @@ pub(crate) fn list_response(
         },
         include_closed: false,
         region: scope.region,
+        accreditation: present(params.accreditation.as_deref())
+            .map(|text| {
+                AccreditationCode::new(text).map_err(|error| {
+                    ApiError::bad_parameter(
+                        "accreditation",
+                        format!("施設基準コード {text:?} はありません ({error})"),
+                        error.to_string(),
+                    )
+                })
+            })
+            .transpose()?,
     };
     let (default_per_page, max_per_page) = match format {
         Format::Json => (PageRequest::DEFAULT_PER_PAGE, PageRequest::MAX_PER_PAGE),

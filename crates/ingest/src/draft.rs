@@ -108,6 +108,7 @@ impl FacilityDraft {
             status: FacilityStatus::Active,
             closed_on: None,
             staff_note: None,
+            accreditations: Vec::new(),
             provenance: Provenance {
                 source: source.key.clone(),
                 source_record_id: self.record_id,

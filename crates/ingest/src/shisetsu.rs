@@ -8,6 +8,7 @@ use crate::table::{ColumnSpec, RowError, Table};
 use crate::IngestResult;
 use chrono::NaiveDate;
 use renkei_core::{AccreditationCode, Facility, FacilityId, PrefectureCode, Taxonomy};
+use sha2::Digest;
 
 const NOTIFICATION: ColumnSpec = ColumnSpec {
     aliases: &["受理届出名称"],
@@ -162,4 +163,80 @@ mod tests {
         assert_eq!(rows[0].address, "神奈川県茅ヶ崎市架空町１－１");
         assert_eq!(rows[0].since, NaiveDate::from_ymd_opt(2024, 10, 1));
     }
+}
+
+/// Source key under which accreditation rows are stored.
+pub const SOURCE_KEY: &str = "kouseikyoku-shisetsu-kijun";
+
+/// What importing one accreditation list did.
+#[derive(Debug)]
+pub struct ShisetsuReport {
+    /// Accreditations read (after folding 備考 sub-rows).
+    pub read: usize,
+    /// Accreditations stored on directory hospitals.
+    pub stored: u64,
+    /// Rows whose institution matches no directory hospital: reported, not guessed.
+    pub unmatched: Vec<AccreditationRow>,
+}
+
+/// Reads a 届出受理医療機関名簿 file, matches its rows to the stored hospitals
+/// and replaces the stored accreditations of this source in one transaction.
+pub async fn import_list(
+    store: &dyn renkei_store::Store,
+    file: &str,
+    bytes: &[u8],
+) -> IngestResult<ShisetsuReport> {
+    let started_at = chrono::Utc::now();
+    let (text, _) = crate::text::decode(file, bytes)?;
+    let (rows, _rejected) = parse(&Table::parse(file, &text)?)?;
+    let read = rows.len();
+    let store_error = |source| crate::IngestError::Store {
+        file: file.to_owned(),
+        source,
+    };
+    let hospitals = store.all_facilities().await.map_err(store_error)?;
+    let (matched, unmatched) = match_hospitals(rows, &hospitals);
+    let records: Vec<renkei_store::AccreditationRecord> = matched
+        .into_iter()
+        .map(|(facility, row)| renkei_store::AccreditationRecord {
+            facility,
+            code: row.accreditation,
+            since: row.since,
+            institution_number: row.institution_number,
+        })
+        .collect();
+    let stored = store
+        .replace_accreditations(SOURCE_KEY, &records)
+        .await
+        .map_err(store_error)?;
+    let checksum = sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut hex, b| {
+            use std::fmt::Write;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
+    store
+        .record_import_run(&renkei_store::ImportRun {
+            source_key: SOURCE_KEY.to_owned(),
+            file_name: std::path::Path::new(file)
+                .file_name()
+                .map_or(file.to_owned(), |n| n.to_string_lossy().into_owned()),
+            checksum_sha256: checksum,
+            started_at,
+            finished_at: chrono::Utc::now(),
+            rows_read: read as u64,
+            inserted: stored,
+            updated: 0,
+            unchanged: 0,
+            rejected: unmatched.len() as u64,
+            closed: 0,
+        })
+        .await
+        .map_err(store_error)?;
+    Ok(ShisetsuReport {
+        read,
+        stored,
+        unmatched,
+    })
 }

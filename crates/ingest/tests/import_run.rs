@@ -92,3 +92,48 @@ async fn a_structurally_wrong_file_changes_nothing() {
     assert!(err.to_string().contains("事業所番号"), "{err}");
     assert_eq!(store.count_facilities().await.unwrap(), before);
 }
+
+#[tokio::test]
+async fn issue_5_accreditations_attach_to_real_hospitals() {
+    let (Some(hospitals), Some(list)) = (
+        renkei_testdata::shared_file("facilities/kanagawa_hospitals_mhlw.csv"),
+        renkei_testdata::shared_file("facilities/kanagawa_pediatric_inpatient_accreditations.csv"),
+    ) else {
+        return;
+    };
+    let store = fresh_store().await;
+    let format = Format::Official(Importer::MhlwFacilities);
+    import_bytes(
+        store.as_ref(),
+        &format,
+        "hospitals.csv",
+        &std::fs::read(hospitals).unwrap(),
+    )
+    .await
+    .unwrap();
+    let report = renkei_ingest::shisetsu::import_list(
+        store.as_ref(),
+        "list.csv",
+        &std::fs::read(list).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        report.stored + report.unmatched.len() as u64,
+        report.read as u64
+    );
+    assert!(report.stored >= 110, "{report:?}");
+    let kodomo = store
+        .all_facilities()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name.contains("こども医療センター"))
+        .unwrap();
+    let codes: Vec<&str> = kodomo
+        .accreditations
+        .iter()
+        .map(|a| a.code.as_str())
+        .collect();
+    assert!(codes.contains(&"picu"), "{codes:?}");
+}

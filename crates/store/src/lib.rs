@@ -6,6 +6,7 @@
 //! Writes happen in transactions; readers of the in-memory index learn of
 //! committed writes through [`Store::data_version`].
 
+mod accreditations;
 mod changes;
 mod closing;
 mod copy;
@@ -20,6 +21,7 @@ mod rows;
 pub mod sqlite;
 mod url;
 
+pub use accreditations::AccreditationRecord;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
 pub use copy::{copy_store, CopySummary};
 pub use error::{StoreError, StoreResult};
@@ -267,6 +269,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         source_key: &str,
         present: &[FacilityId],
         on: chrono::NaiveDate,
+    ) -> StoreResult<u64>;
+
+    /// Replaces every hospital accreditation that came from `source_key` with
+    /// `records` (one list's worth, already matched to hospitals); returns how
+    /// many were stored. Facility imports never touch these rows.
+    async fn replace_accreditations(
+        &self,
+        source_key: &str,
+        records: &[AccreditationRecord],
     ) -> StoreResult<u64>;
 }
 

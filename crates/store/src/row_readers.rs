@@ -3,7 +3,7 @@
 //! `get` and `get_uuid` for its row type and expands [`row_readers!`] once.
 
 /// Defines `location_row`, `service_row`, `phone_row`, `schedule_row`,
-/// `capability_row` and `source_row` for `$row`, using the `get` and `get_uuid`
+/// `capability_row`, `source_row` and `accreditation_row` for `$row`, using the `get` and `get_uuid`
 /// functions in scope where it is expanded.
 macro_rules! row_readers {
     ($row:ty) => {
@@ -110,6 +110,15 @@ macro_rules! row_readers {
                 attribution: get(row, "attribution", E)?,
                 url: get(row, "url", E)?,
                 demo: get(row, "demo", E)?,
+            })
+        }
+
+        fn accreditation_row(row: &$row) -> StoreResult<crate::rows::AccreditationRow> {
+            const E: &str = "hospital_accreditation";
+            Ok(crate::rows::AccreditationRow {
+                location_id: get_uuid(row, "location_id", E)?,
+                accreditation: get(row, "accreditation", E)?,
+                since: get(row, "since", E)?,
             })
         }
     };

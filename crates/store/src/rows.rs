@@ -7,6 +7,7 @@ use crate::{SourceInfo, StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use renkei_core::facility::derived_id;
 use renkei_core::geocode::Precision;
+use renkei_core::{Accreditation, AccreditationCode, Taxonomy};
 use renkei_core::{
     AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityId, FacilityStatus,
     KindCode, Location, LonLat, MunicipalityCode, Organization, Phone, Provenance, RegionCode,
@@ -310,9 +311,42 @@ impl Batch {
     }
 }
 
+/// One stored hospital accreditation.
+#[derive(Debug, Clone)]
+pub(crate) struct AccreditationRow {
+    pub location_id: Uuid,
+    pub accreditation: String,
+    pub since: Option<NaiveDate>,
+}
+
+/// Stored accreditation rows as domain values, in taxonomy order.
+fn accreditations(rows: Vec<AccreditationRow>) -> Result<Vec<Accreditation>, String> {
+    let order = |code: &AccreditationCode| {
+        Taxonomy::builtin()
+            .accreditations
+            .iter()
+            .position(|t| t.code == code.as_str())
+            .unwrap_or(usize::MAX)
+    };
+    let mut list = rows
+        .into_iter()
+        .map(|a| {
+            AccreditationCode::new(&a.accreditation)
+                .map(|code| Accreditation {
+                    code,
+                    since: a.since,
+                })
+                .map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    list.sort_by_key(|a| order(&a.code));
+    Ok(list)
+}
+
 /// Child rows read for a set of locations, grouped for [`assemble`].
 #[derive(Debug, Default)]
 pub(crate) struct Children {
+    accreditations: HashMap<Uuid, Vec<AccreditationRow>>,
     services: HashMap<Uuid, Vec<ServiceRow>>,
     phones: HashMap<Uuid, Vec<PhoneRow>>,
     schedules: HashMap<Uuid, Vec<ScheduleRow>>,
@@ -326,8 +360,16 @@ impl Children {
         phones: Vec<PhoneRow>,
         schedules: Vec<ScheduleRow>,
         capabilities: Vec<CapabilityRow>,
+        accreditations: Vec<AccreditationRow>,
     ) -> Self {
         let mut children = Self::default();
+        for row in accreditations {
+            children
+                .accreditations
+                .entry(row.location_id)
+                .or_default()
+                .push(row);
+        }
         for row in services {
             children
                 .services
@@ -394,6 +436,9 @@ pub(crate) fn assemble(stored: StoredLocation, children: &mut Children) -> Store
             .transpose()
             .map_err(|e| corrupt("location", e.to_string()))
     };
+    let accreditations =
+        accreditations(children.accreditations.remove(&row.id).unwrap_or_default())
+            .map_err(|reason| corrupt("hospital_accreditation", reason))?;
     let mut phones = children.phones.remove(&row.id).unwrap_or_default();
     phones.sort_by_key(|p| p.position);
     let phones = phones
@@ -450,6 +495,7 @@ pub(crate) fn assemble(stored: StoredLocation, children: &mut Children) -> Store
             .ok_or_else(|| corrupt("location", format!("status {:?}", row.status)))?,
         closed_on: row.closed_on,
         staff_note: row.staff_note,
+        accreditations,
         provenance: Provenance {
             source: row.source_key,
             source_record_id: row.source_record_id,

@@ -51,6 +51,7 @@ contract_tests!(
     import_runs_are_logged_newest_first,
     town_points_and_geocodes_round_trip,
     missing_records_are_closed_and_reopen,
+    accreditations_round_trip_and_survive_reimport,
     boundaries_replace_per_prefecture,
     region_table_round_trips_with_dissolved_geometry,
     population_round_trips,

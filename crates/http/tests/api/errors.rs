@@ -221,6 +221,13 @@ impl Store for UnreachableStore {
     ) -> StoreResult<u64> {
         down()
     }
+    async fn replace_accreditations(
+        &self,
+        _: &str,
+        _: &[renkei_store::AccreditationRecord],
+    ) -> StoreResult<u64> {
+        down()
+    }
     async fn replace_boundaries(
         &self,
         _: &str,

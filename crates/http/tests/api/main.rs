@@ -33,6 +33,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod accreditations;
 mod errors;
 mod exports;
 mod facilities;

@@ -81,6 +81,7 @@ fn facility(
         status: FacilityStatus::Active,
         closed_on: None,
         staff_note: None,
+        accreditations: Vec::new(),
         provenance: Provenance {
             source: SOURCE.into(),
             source_record_id: record.into(),

@@ -4,6 +4,7 @@
 //! [`OpenOptions::startup_timeout`]); writes send `NOTIFY renkei_changes`
 //! inside their transaction, so listeners hear of committed writes only.
 
+mod accreditations;
 mod closing;
 mod geocoding;
 mod listen;
@@ -317,6 +318,16 @@ impl Store for PostgresStore {
         let (closed, _version) =
             closing::close_missing(&self.pool, source_key, present, on).await?;
         Ok(closed)
+    }
+
+    async fn replace_accreditations(
+        &self,
+        source_key: &str,
+        records: &[crate::AccreditationRecord],
+    ) -> StoreResult<u64> {
+        let (stored, _version) =
+            accreditations::replace_accreditations(&self.pool, source_key, records).await?;
+        Ok(stored)
     }
 
     async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {

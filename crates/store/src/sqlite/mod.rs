@@ -1,6 +1,7 @@
 //! SQLite backend: the embedded default. One file (WAL mode) or, for tests,
 //! `sqlite::memory:` (a fresh database per [`SqliteStore::open`]).
 
+mod accreditations;
 mod closing;
 mod geocoding;
 mod read;
@@ -260,6 +261,17 @@ impl Store for SqliteStore {
             self.announce(version);
         }
         Ok(closed)
+    }
+
+    async fn replace_accreditations(
+        &self,
+        source_key: &str,
+        records: &[crate::AccreditationRecord],
+    ) -> StoreResult<u64> {
+        let (stored, version) =
+            accreditations::replace_accreditations(&self.pool, source_key, records).await?;
+        self.announce(version);
+        Ok(stored)
     }
 
     async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {

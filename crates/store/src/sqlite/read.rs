@@ -121,7 +121,15 @@ pub(super) async fn load(
         capability_row,
     )
     .await?;
-    let mut children = Children::new(services, phones, schedules, capabilities);
+    let accreditations = select(
+        conn,
+        include_str!("../sql/select_accreditations.sql"),
+        WHERE_CHILD_OF_LOCATION,
+        json,
+        accreditation_row,
+    )
+    .await?;
+    let mut children = Children::new(services, phones, schedules, capabilities, accreditations);
     let mut facilities = locations
         .into_iter()
         .map(|stored| assemble(stored, &mut children))

@@ -1,5 +1,6 @@
 //! The Store contract: each test takes a fresh, empty `&dyn Store`.
 
+mod accreditations;
 mod closing;
 mod feed;
 mod geocoding;
@@ -8,6 +9,7 @@ mod reads;
 mod regions;
 mod writes;
 
+pub use accreditations::*;
 pub use closing::*;
 pub use feed::*;
 pub use geocoding::*;

@@ -1,0 +1,3 @@
+-- Hospital accreditations; both backends append their own WHERE clause.
+SELECT location_id, accreditation, since
+FROM hospital_accreditations
