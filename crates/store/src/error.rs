@@ -69,7 +69,7 @@ pub enum StoreError {
         source: Option<sqlx::Error>,
     },
     /// Applying migrations failed.
-    #[error("applying database migrations failed: {0}")]
+    #[error("applying database migrations failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Any other database error.
     #[error("database error: {0}")]

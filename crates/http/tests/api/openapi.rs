@@ -51,7 +51,14 @@ async fn openapi_3_1_lists_every_route_parameter_and_error() {
         .collect();
     assert_eq!(
         names,
-        ["kind", "municipality", "page", "per_page", "format"]
+        [
+            "kind",
+            "municipality",
+            "accreditation",
+            "page",
+            "per_page",
+            "format"
+        ]
     );
     assert!(list["responses"]["400"].is_object());
     let kinds = list["parameters"][0]["schema"]["enum"].as_array().unwrap();
