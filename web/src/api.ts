@@ -72,8 +72,14 @@ export interface Facility {
   phones: Phone[];
   url?: string;
   services: Service[];
+  /** Hospital accreditations (施設基準: NICU, PICU, 小児入院医療管理料 …). */
+  accreditations: Accreditation[];
   status: string;
   provenance: Provenance;
+}
+
+export interface Accreditation extends Term {
+  since?: string;
 }
 
 export class ApiError extends Error {
@@ -222,6 +228,7 @@ export function parseFacility(v: unknown): Facility {
     phones: arr(o.phones).map(parsePhone).filter((p) => p.number !== ""),
     url: str(o.url) ?? str(obj(org).url),
     services: arr(o.services).map(parseService),
+    accreditations: arr(o.accreditations).map((a) => ({ ...parseTerm(a), since: str(obj(a).since) })),
     status: str(o.status) ?? "active",
     provenance: {
       source: str(prov.source_name) ?? str(prov.source) ?? "",

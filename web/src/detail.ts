@@ -156,6 +156,19 @@ export function renderDetail(lang: Lang, f: Facility, actions: DetailActions): H
         : null,
       f.lat !== undefined ? h("button", { type: "button", class: "button button-secondary show-on-map", onclick: () => actions.showOnMap() }, d.showOnMap) : null,
     ),
+    f.accreditations.length
+      ? h(
+          "section",
+          { class: "accreditations", "aria-labelledby": "accreditations-heading" },
+          h("h3", { id: "accreditations-heading" }, d.accreditations),
+          h("p", { class: "note" }, d.accreditationsNote),
+          h(
+            "ul",
+            {},
+            f.accreditations.map((a) => h("li", {}, label(lang, a), a.since ? h("span", { class: "since" }, ` (${d.since} ${a.since})`) : null)),
+          ),
+        )
+      : null,
     h(
       "section",
       { class: "services", "aria-labelledby": "services-heading" },

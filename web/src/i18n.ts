@@ -41,6 +41,9 @@ const ja = {
   demoNote: "デモ用のデータです。内容は確認されていません。",
   closedBadge: "閉鎖",
   address: "所在地",
+  accreditations: "入院・集中治療の体制（施設基準）",
+  accreditationsNote: "厚生局に届け出ている施設基準です。受け入れの可否は病院にご確認ください。",
+  since: "算定開始",
   geocoded: (precision: string): string =>
     precision === "town" ? "地図の位置は住所（町丁目）からの推定です" : "地図の位置は市区町村の代表点です（住所から推定）",
   phone: "電話",
@@ -117,6 +120,9 @@ const en: Dict = {
   demoNote: "Demo data: not verified.",
   closedBadge: "Closed",
   address: "Address",
+  accreditations: "Inpatient and intensive care (accreditations)",
+  accreditationsNote: "Accreditations the hospital has notified to the regional health bureau. Ask the hospital whether it can admit your child.",
+  since: "since",
   geocoded: (precision: string) =>
     precision === "town"
       ? "Map position estimated from the address (town)"
