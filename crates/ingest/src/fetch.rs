@@ -12,7 +12,6 @@ use crate::mapping::Mapping;
 use crate::run::{import_bytes, FileReport};
 use crate::{assign, n03, population, IngestError, IngestResult};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -230,7 +229,7 @@ pub async fn fetch_and_import(
                 continue;
             }
         };
-        let checksum = format!("{:x}", Sha256::digest(&bytes));
+        let checksum = crate::run::sha256_hex(&bytes);
         let outcome = import_one(store, planned, &origin, &bytes)
             .await
             .unwrap_or_else(|e| FileOutcome::Failed(e.to_string()));

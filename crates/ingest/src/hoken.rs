@@ -9,10 +9,8 @@ use crate::draft::{FacilityDraft, ServiceDraft};
 use crate::parse::ParsedRows;
 use crate::table::{ColumnSpec, Table};
 use crate::IngestResult;
-use renkei_core::geocode::Geocoder;
 use renkei_core::normalize::{fold, fold_address};
 use renkei_core::{Facility, FacilityId, KindCode, PrefectureCode};
-use renkei_store::GeocodeRecord;
 
 const CODE: ColumnSpec = ColumnSpec {
     aliases: &["医療機関コード(都道府県+医療機関番号)", "医療機関コード"],
@@ -137,30 +135,6 @@ pub fn link(
         }
     }
     (kept, linked)
-}
-
-/// Places facilities that have no position from their address; returns how
-/// each was placed. Those the geocoder cannot place keep no position.
-pub fn place(facilities: &mut [Facility], geocoder: &Geocoder) -> Vec<GeocodeRecord> {
-    let mut records = Vec::new();
-    for facility in facilities
-        .iter_mut()
-        .filter(|f| f.location.position.is_none())
-    {
-        if let Some(found) = geocoder.geocode(&facility.location.address) {
-            facility.location.position = Some(found.position);
-            facility.location.geocoded = Some(found.precision);
-            if facility.location.stated_municipality.is_none() {
-                facility.location.stated_municipality = Some(found.municipality);
-            }
-            records.push(GeocodeRecord {
-                facility: facility.id,
-                precision: found.precision,
-                matched: found.matched,
-            });
-        }
-    }
-    records
 }
 
 /// The hospitals of a directory, keyed for matching rows of other lists to them.

@@ -17,6 +17,7 @@ pub mod mapping;
 pub mod mhlw;
 pub mod n03;
 pub mod parse;
+pub mod place;
 pub mod population;
 pub mod regions;
 pub mod run;

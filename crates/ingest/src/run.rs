@@ -1,14 +1,12 @@
 //! One import run: read a file, parse it, write its valid records to the store
 //! in one transaction, and report what happened, row errors included.
 
-use crate::hoken;
 use crate::import::{parse_file, Format, Importer};
 use crate::table::RowError;
 use crate::text::SourceEncoding;
+use crate::{hoken, place};
 use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
-use geo::InteriorPoint;
-use renkei_core::geocode::{Geocoder, MunicipalityName};
 use renkei_core::FacilityId;
 use renkei_store::{ImportRun, Store, WriteSummary};
 use sha2::{Digest, Sha256};
@@ -72,7 +70,7 @@ pub async fn import_bytes(
     bytes: &[u8],
 ) -> IngestResult<Vec<FileReport>> {
     let started_at = Utc::now();
-    let checksum_sha256 = hex(&Sha256::digest(bytes));
+    let checksum_sha256 = sha256_hex(bytes);
     let files = parse_file(format, name, bytes, started_at)?;
     let mut reports = Vec::with_capacity(files.len());
     for mut file in files {
@@ -92,8 +90,8 @@ pub async fn import_bytes(
             .iter()
             .any(|f| f.location.position.is_none())
         {
-            match geocoder(store).await.map_err(store_error)? {
-                Some(geocoder) => hoken::place(&mut file.facilities, &geocoder),
+            match place::geocoder(store).await.map_err(store_error)? {
+                Some(geocoder) => place::place(&mut file.facilities, &geocoder),
                 None => Vec::new(),
             }
         } else {
@@ -151,7 +149,7 @@ pub async fn import_bytes(
 }
 
 /// The file's name without its folders (`/data/x.zip!a.csv` → `x.zip!a.csv`).
-fn base_name(file: &str) -> String {
+pub(crate) fn base_name(file: &str) -> String {
     let (path, member) = file
         .split_once('!')
         .map_or((file, None), |(p, m)| (p, Some(m)));
@@ -194,7 +192,7 @@ pub async fn close_missing(
         .record_import_run(&ImportRun {
             source_key: source_key.to_owned(),
             file_name: format!("(closing records not in {} file(s))", of_source.len()),
-            checksum_sha256: hex(&Sha256::digest(files.join(",").as_bytes())),
+            checksum_sha256: sha256_hex(files.join(",").as_bytes()),
             started_at: now,
             finished_at: Utc::now(),
             rows_read: 0,
@@ -209,36 +207,7 @@ pub async fn close_missing(
     Ok(closed)
 }
 
-/// The offline geocoder over the stored boundaries' names and town points;
-/// `None` when no boundaries are stored (nothing to match names against).
-async fn geocoder(store: &dyn Store) -> Result<Option<Geocoder>, renkei_store::StoreError> {
-    let municipalities = store.municipalities().await?;
-    if municipalities.is_empty() {
-        return Ok(None);
-    }
-    let names = municipalities
-        .into_iter()
-        .map(|m| MunicipalityName {
-            // A point inside the boundary, for addresses that name no known town.
-            representative: m
-                .geometry
-                .interior_point()
-                .and_then(|p| renkei_core::LonLat::new(p.x(), p.y()).ok()),
-            code: m.code,
-            prefecture: m.prefecture_name,
-            county_or_city: m.county_or_city,
-            name: m.name,
-        })
-        .collect();
-    Ok(Some(Geocoder::new(names, store.town_points().await?)))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+/// SHA-256 of `bytes` as 64 lower-case hex digits, as import runs record it.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
 }

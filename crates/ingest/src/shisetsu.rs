@@ -8,7 +8,6 @@ use crate::table::{ColumnSpec, RowError, Table};
 use crate::IngestResult;
 use chrono::NaiveDate;
 use renkei_core::{AccreditationCode, Facility, FacilityId, PrefectureCode, Taxonomy};
-use sha2::Digest;
 
 const NOTIFICATION: ColumnSpec = ColumnSpec {
     aliases: &["受理届出名称"],
@@ -209,20 +208,11 @@ pub async fn import_list(
         .replace_accreditations(SOURCE_KEY, &records)
         .await
         .map_err(store_error)?;
-    let checksum = sha2::Sha256::digest(bytes)
-        .iter()
-        .fold(String::new(), |mut hex, b| {
-            use std::fmt::Write;
-            let _ = write!(hex, "{b:02x}");
-            hex
-        });
     store
         .record_import_run(&renkei_store::ImportRun {
             source_key: SOURCE_KEY.to_owned(),
-            file_name: std::path::Path::new(file)
-                .file_name()
-                .map_or(file.to_owned(), |n| n.to_string_lossy().into_owned()),
-            checksum_sha256: checksum,
+            file_name: crate::run::base_name(file),
+            checksum_sha256: crate::run::sha256_hex(bytes),
             started_at,
             finished_at: chrono::Utc::now(),
             rows_read: read as u64,

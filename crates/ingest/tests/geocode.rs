@@ -127,8 +127,9 @@ fn hospital_addresses_land_near_their_published_coordinates() {
 #[test]
 fn issue_5_bureau_list_links_known_hospitals_and_places_the_rest() {
     use renkei_core::geocode::Precision;
-    use renkei_ingest::hoken::{link, place};
+    use renkei_ingest::hoken::link;
     use renkei_ingest::import::{parse_file, Format, Importer};
+    use renkei_ingest::place::place;
     let (Some(geocoder), Some(bureau_path), Some(hospitals_path)) = (
         kanagawa_geocoder(),
         shared_file("facilities/kanagawa_medical_institutions_kouseikyoku.csv"),
