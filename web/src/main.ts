@@ -292,10 +292,10 @@ function renderList(): void {
                   e.preventDefault();
                   select(f.id);
                 },
-                onmouseenter: () => map?.setHovered(f.id),
-                onmouseleave: () => map?.setHovered(null),
-                onfocus: () => map?.setHovered(f.id),
-                onblur: () => map?.setHovered(null),
+                onmouseenter: () => hoverInList(f.id),
+                onmouseleave: () => hoverInList(null),
+                onfocus: () => hoverInList(f.id),
+                onblur: () => hoverInList(null),
               },
               h("span", { class: "facility-name", lang: "ja" }, f.name),
               h(
@@ -359,6 +359,14 @@ async function fetchOne(id: string): Promise<void> {
 
 // ---- map --------------------------------------------------------------------
 
+/** The list item under the pointer or focus; kept here so a map that loads later still shows it. */
+let listHovered: string | null = null;
+
+function hoverInList(id: string | null): void {
+  listHovered = id;
+  map?.setHovered(id);
+}
+
 function mapVisible(): boolean {
   return desktop.matches || state.view === "map";
 }
@@ -386,6 +394,7 @@ async function loadMap(): Promise<void> {
       mapHost = container;
       map.setFacilities(shown, !state.id);
       if (state.id) map.setSelected(state.id, true);
+      if (listHovered) map.setHovered(listHovered);
       (window as unknown as { renkeiMap: FacilityMap }).renkeiMap = map;
     } catch (e) {
       console.error(e);

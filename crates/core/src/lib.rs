@@ -11,7 +11,10 @@
 pub mod codes;
 pub mod directory_index;
 pub mod facility;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 pub mod geocode;
+pub mod need;
 pub mod normalize;
 pub mod position;
 pub mod region;

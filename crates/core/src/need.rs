@@ -1,0 +1,350 @@
+//! What a child needs, and whether a facility can meet it.
+//!
+//! Search, coverage and printed referral sheets all ask the same question —
+//! "can this place handle this child's care?" — so the answer is decided here
+//! once. A facility meets a [`NeedProfile`] in one of two [`Tier`]s:
+//! confirmed (every need stated as yes) or unknown (要確認: no need stated as
+//! no, at least one not stated). Official data rarely states capabilities, so
+//! the unknown tier is usually the larger one; it is never merged into the
+//! confirmed one.
+//!
+//! The [`TravelModel`] turns straight-line distance into an estimated travel
+//! time until a road network exists.
+
+use crate::{Answer, CapabilityCode, Facility, FacilityStatus, KindCode, Service};
+use serde::{Deserialize, Serialize};
+
+/// The facts a family or a desk searches by. Every field that is set must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NeedProfile {
+    /// Facility kinds wanted; empty means any kind.
+    pub kinds: Vec<KindCode>,
+    /// 医療的ケア items the child needs; all must be met by one service.
+    pub needs: Vec<CapabilityCode>,
+    /// The child's age in whole years; a service whose stated range excludes it
+    /// does not count. An unstated bound does not exclude.
+    pub age_years: Option<u8>,
+    /// Only services accepting new clients: stated yes is confirmed, unstated
+    /// is 要確認, stated no excludes.
+    pub accepting_only: bool,
+}
+
+/// How sure the directory is that a facility meets a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// Every need (and accepting, when asked) is stated as yes by one service.
+    Confirmed,
+    /// Nothing stated as no, but at least one fact is not stated (要確認).
+    Unknown,
+}
+
+/// The answer for one need at one facility.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedStatus {
+    /// Which 医療的ケア item.
+    pub capability: CapabilityCode,
+    /// Yes if any eligible service states yes; no if every eligible service
+    /// states no; otherwise unknown.
+    pub answer: Answer,
+}
+
+/// Whether and how a facility meets a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// Confirmed or 要確認.
+    pub tier: Tier,
+    /// Per need, in the profile's order.
+    pub needs: Vec<NeedStatus>,
+}
+
+impl NeedProfile {
+    /// True when the profile filters on nothing but kinds, so every facility
+    /// of a wanted kind is confirmed.
+    pub fn is_kind_only(&self) -> bool {
+        self.needs.is_empty() && self.age_years.is_none() && !self.accepting_only
+    }
+
+    /// True when the facility is of a wanted kind (or any kind is wanted).
+    pub fn wants_kind(&self, kind: &KindCode) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(kind)
+    }
+
+    /// How `facility` meets this profile, or `None` when it does not: closed,
+    /// of another kind, no service for the child's age, or a need stated as no
+    /// by every eligible service.
+    ///
+    /// One service has to meet every need: a station whose day service takes
+    /// ventilators and whose respite service takes tube feeding does not take
+    /// a child who needs both at once. A facility without services (a desk, a
+    /// school) is judged on its facility-level facts: all unknown.
+    ///
+    /// ```
+    /// use renkei_core::need::{NeedProfile, Tier};
+    /// use renkei_core::CapabilityCode;
+    /// let profile = NeedProfile {
+    ///     needs: vec![CapabilityCode::new("ventilator").unwrap()],
+    ///     ..NeedProfile::default()
+    /// };
+    /// assert!(profile.needs.len() == 1 && !profile.is_kind_only());
+    /// # let _ = Tier::Confirmed;
+    /// ```
+    pub fn assess(&self, facility: &Facility) -> Option<Assessment> {
+        if facility.status != FacilityStatus::Active || !self.wants_kind(&facility.kind) {
+            return None;
+        }
+        let eligible: Vec<&Service> = facility
+            .services
+            .iter()
+            .filter(|service| {
+                self.age_years.is_none_or(|age| service.ages.contains(age))
+                    && !(self.accepting_only && service.accepting_new_clients == Answer::No)
+            })
+            .collect();
+        if eligible.is_empty() {
+            // A place with no services listed cannot be excluded by them, but it
+            // cannot confirm anything either.
+            if !facility.services.is_empty() {
+                return None;
+            }
+            if self.is_kind_only() {
+                return Some(Assessment {
+                    tier: Tier::Confirmed,
+                    needs: Vec::new(),
+                });
+            }
+            return Some(Assessment {
+                tier: Tier::Unknown,
+                needs: self.statuses(|_| Answer::Unknown),
+            });
+        }
+        let best = eligible
+            .iter()
+            .filter_map(|service| self.service_tier(service))
+            .min()?;
+        let needs = self.statuses(|capability| {
+            let answers = eligible
+                .iter()
+                .map(|service| service.capability(capability));
+            combine(answers)
+        });
+        Some(Assessment { tier: best, needs })
+    }
+
+    /// The tier one service reaches on its own, `None` when it states a no.
+    fn service_tier(&self, service: &Service) -> Option<Tier> {
+        let accepting = self.accepting_only.then_some(service.accepting_new_clients);
+        let mut tier = Tier::Confirmed;
+        for answer in self
+            .needs
+            .iter()
+            .map(|capability| service.capability(capability))
+            .chain(accepting)
+        {
+            match answer {
+                Answer::Yes => {}
+                Answer::No => return None,
+                Answer::Unknown => tier = Tier::Unknown,
+            }
+        }
+        Some(tier)
+    }
+
+    fn statuses(&self, answer: impl Fn(&CapabilityCode) -> Answer) -> Vec<NeedStatus> {
+        self.needs
+            .iter()
+            .map(|capability| NeedStatus {
+                capability: capability.clone(),
+                answer: answer(capability),
+            })
+            .collect()
+    }
+}
+
+/// Yes if any says yes; no if all say no; otherwise unknown.
+fn combine(answers: impl Iterator<Item = Answer>) -> Answer {
+    let mut all_no = true;
+    for answer in answers {
+        match answer {
+            Answer::Yes => return Answer::Yes,
+            Answer::No => {}
+            Answer::Unknown => all_no = false,
+        }
+    }
+    if all_no {
+        Answer::No
+    } else {
+        Answer::Unknown
+    }
+}
+
+/// Estimated travel time from straight-line distance, until a road network
+/// exists: road distance ≈ straight line × `detour_factor`, driven at
+/// `speed_kmh`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TravelModel {
+    /// Road distance over straight-line distance (dimensionless, ≥ 1).
+    pub detour_factor: f64,
+    /// Average door-to-door speed by car, km/h.
+    pub speed_kmh: f64,
+}
+
+impl TravelModel {
+    /// 1.3 × straight line at 30 km/h: the usual detour index for Japanese
+    /// urban road networks and a car's average speed on local roads including
+    /// signals. Coarse by design: good for "about 10 minutes", not for routing.
+    pub const DEFAULT: Self = Self {
+        detour_factor: 1.3,
+        speed_kmh: 30.0,
+    };
+
+    /// Estimated minutes to cover `straight_m` metres of straight-line distance.
+    pub fn minutes(self, straight_m: f64) -> f64 {
+        straight_m * self.detour_factor / (self.speed_kmh * 1000.0 / 60.0)
+    }
+
+    /// The straight-line distance in metres reachable in `minutes`.
+    pub fn reach_m(self, minutes: f64) -> f64 {
+        minutes * (self.speed_kmh * 1000.0 / 60.0) / self.detour_factor
+    }
+}
+
+impl Default for TravelModel {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AgeRange, CapabilityFact};
+
+    fn capability(code: &str) -> CapabilityCode {
+        CapabilityCode::new(code).unwrap()
+    }
+
+    fn service(ages: AgeRange, accepting: Answer, facts: &[(&str, Answer)]) -> Service {
+        Service {
+            key: "main".into(),
+            name: "テスト用サービス".into(),
+            service_type: None,
+            ages,
+            accepting_new_clients: accepting,
+            respite_beds: None,
+            verified: None,
+            capabilities: facts
+                .iter()
+                .map(|(code, answer)| CapabilityFact {
+                    capability: capability(code),
+                    answer: *answer,
+                    verified: None,
+                    staff_note: None,
+                })
+                .collect(),
+            schedules: Vec::new(),
+        }
+    }
+
+    fn facility(services: Vec<Service>) -> Facility {
+        let mut facility = crate::fixtures::fictional_facility(
+            "himawari",
+            "visiting_nurse",
+            "架空ひまわり訪問看護ステーション",
+            None,
+        );
+        facility.services = services;
+        facility
+    }
+
+    fn profile(needs: &[&str]) -> NeedProfile {
+        NeedProfile {
+            needs: needs.iter().map(|code| capability(code)).collect(),
+            ..NeedProfile::default()
+        }
+    }
+
+    #[test]
+    fn one_service_must_meet_every_need() {
+        let split = facility(vec![
+            service(
+                AgeRange::default(),
+                Answer::Yes,
+                &[("ventilator", Answer::Yes), ("tube_feeding", Answer::No)],
+            ),
+            service(
+                AgeRange::default(),
+                Answer::Yes,
+                &[("ventilator", Answer::No), ("tube_feeding", Answer::Yes)],
+            ),
+        ]);
+        assert_eq!(
+            profile(&["ventilator", "tube_feeding"]).assess(&split),
+            None
+        );
+        let both = facility(vec![service(
+            AgeRange::default(),
+            Answer::Yes,
+            &[("ventilator", Answer::Yes), ("tube_feeding", Answer::Yes)],
+        )]);
+        let assessment = profile(&["ventilator", "tube_feeding"])
+            .assess(&both)
+            .unwrap();
+        assert_eq!(assessment.tier, Tier::Confirmed);
+        assert!(assessment.needs.iter().all(|n| n.answer == Answer::Yes));
+    }
+
+    #[test]
+    fn unstated_needs_are_the_unknown_tier_never_confirmed() {
+        let partial = facility(vec![service(
+            AgeRange::default(),
+            Answer::Unknown,
+            &[("ventilator", Answer::Yes)],
+        )]);
+        let assessment = profile(&["ventilator", "suctioning"])
+            .assess(&partial)
+            .unwrap();
+        assert_eq!(assessment.tier, Tier::Unknown);
+        assert_eq!(assessment.needs[0].answer, Answer::Yes);
+        assert_eq!(assessment.needs[1].answer, Answer::Unknown);
+    }
+
+    #[test]
+    fn age_and_accepting_exclude_only_what_is_stated() {
+        let under_six = AgeRange {
+            min_years: Some(0),
+            max_years: Some(6),
+        };
+        let preschool = facility(vec![service(under_six, Answer::No, &[])]);
+        let mut for_ten = profile(&[]);
+        for_ten.age_years = Some(10);
+        assert_eq!(for_ten.assess(&preschool), None);
+        let mut accepting = profile(&[]);
+        accepting.accepting_only = true;
+        assert_eq!(accepting.assess(&preschool), None, "stated not accepting");
+        let unstated = facility(vec![service(AgeRange::default(), Answer::Unknown, &[])]);
+        assert_eq!(accepting.assess(&unstated).unwrap().tier, Tier::Unknown);
+        assert_eq!(
+            profile(&[]).assess(&unstated).unwrap().tier,
+            Tier::Confirmed
+        );
+    }
+
+    #[test]
+    fn a_desk_without_services_is_listed_but_unconfirmed() {
+        let desk = facility(Vec::new());
+        assert_eq!(profile(&[]).assess(&desk).unwrap().tier, Tier::Confirmed);
+        assert_eq!(
+            profile(&["suctioning"]).assess(&desk).unwrap().tier,
+            Tier::Unknown
+        );
+    }
+
+    #[test]
+    fn travel_time_round_trips() {
+        let model = TravelModel::DEFAULT;
+        // 10 km straight line → 13 km by road at 30 km/h = 26 minutes.
+        assert!((model.minutes(10_000.0) - 26.0).abs() < 1e-9);
+        assert!((model.reach_m(26.0) - 10_000.0).abs() < 1e-6);
+    }
+}
