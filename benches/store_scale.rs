@@ -12,16 +12,19 @@
 //! times with a deterministic jitter of up to ±0.02° (about 2 km). Skips with a
 //! message when the files are missing.
 
-use chrono::{TimeZone, Utc};
+#[path = "support/synthetic.rs"]
+mod synthetic;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
-use renkei_core::{
-    Facility, FacilityId, FacilityStatus, KindCode, Location, LonLat, Organization, Provenance,
-};
+use renkei_core::directory_index::DirectoryIndex;
+use renkei_core::need::NeedProfile;
+use renkei_core::search::SearchQuery;
+use renkei_core::{Facility, KindCode, LonLat};
 use renkei_store::{DatabaseUrl, OpenOptions, SourceInfo, Store};
 use std::path::Path;
 use std::time::{Duration, Instant};
+use synthetic::{generate, jitter, read_seeds, Seed, SOURCE};
 
 /// Locations imported when `RENKEI_BENCH_N` is not set.
 const DEFAULT_N: usize = 1_000_000;
@@ -29,32 +32,19 @@ const DEFAULT_N: usize = 1_000_000;
 const BATCH: usize = 50_000;
 /// Facilities asked for per search.
 const K: usize = 20;
-/// Jitter around each real position, degrees.
-const JITTER_DEG: f64 = 0.02;
 /// Longest time one search backend runs its queries.
 const SEARCH_BUDGET: Duration = Duration::from_secs(20);
 /// Search queries prepared (each backend runs as many as its budget allows).
 const QUERIES: usize = 20_000;
 
-const SOURCE: &str = "bench-synthetic";
 /// Mean earth radius of [`LonLat::distance_m`], metres.
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
-/// A real position and the kind of facility found there.
-#[derive(Clone, Copy)]
-struct Seed {
-    position: LonLat,
-    kind: usize,
-}
 
 /// Kind codes of the two files: 訪問看護 stations and 短期入所 (a disability-welfare service).
 const KINDS: [&str; 2] = ["visiting_nurse", "welfare_provider"];
 
 fn main() {
-    let n = std::env::var("RENKEI_BENCH_N")
-        .ok()
-        .and_then(|v| v.replace('_', "").parse().ok())
-        .unwrap_or(DEFAULT_N);
+    let n = synthetic::bench_n(DEFAULT_N);
     let Some(seeds) = read_seeds() else {
         return;
     };
@@ -71,7 +61,7 @@ fn main() {
 }
 
 async fn run(n: usize, seeds: &[Seed]) {
-    let facilities = generate(n, seeds);
+    let facilities: Vec<Facility> = generate(n, seeds, &KINDS, |_, seed_kind| seed_kind);
     let source = source();
 
     // Import.
@@ -111,7 +101,7 @@ async fn run(n: usize, seeds: &[Seed]) {
     );
     let queries = make_queries(seeds);
     let memory = search_memory(&index, &queries);
-    report("in-memory R-tree", &memory);
+    report("in-memory search", &memory);
     let sqlite_search = search_sqlite(&sqlite_path, &queries, &memory.answers).await;
     report("SQLite bbox scan", &sqlite_search);
     println!(
@@ -130,40 +120,6 @@ async fn run(n: usize, seeds: &[Seed]) {
     }
 }
 
-/// Positions of the visiting-nurse and short-stay national files.
-fn read_seeds() -> Option<Vec<Seed>> {
-    let nurses = renkei_testdata::shared_file("national/visiting_nursing_national.csv")?;
-    let short_stay =
-        renkei_testdata::shared_file("national/wamnet_short_stay_national_202403.csv")?;
-    let mut seeds = read_positions(&nurses, "緯度", "経度", 0);
-    seeds.extend(read_positions(&short_stay, "事業所緯度", "事業所経度", 1));
-    Some(seeds)
-}
-
-fn read_positions(path: &Path, lat_column: &str, lon_column: &str, kind: usize) -> Vec<Seed> {
-    let mut reader = csv::Reader::from_path(path).expect("readable CSV");
-    let headers = reader.headers().expect("header row").clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}') == name)
-            .unwrap_or_else(|| panic!("{} has no column {name}", path.display()))
-    };
-    let (lat, lon) = (column(lat_column), column(lon_column));
-    reader
-        .records()
-        .filter_map(Result::ok)
-        .filter_map(|record| {
-            let lat: f64 = record.get(lat)?.trim().parse().ok()?;
-            let lon: f64 = record.get(lon)?.trim().parse().ok()?;
-            let position = LonLat::new(lon, lat).ok()?;
-            // Japan only: drops zeros and swapped columns.
-            ((122.0..154.0).contains(&lon) && (20.0..46.0).contains(&lat))
-                .then_some(Seed { position, kind })
-        })
-        .collect()
-}
-
 fn source() -> SourceInfo {
     SourceInfo {
         key: SOURCE.to_owned(),
@@ -174,64 +130,6 @@ fn source() -> SourceInfo {
         url: None,
         demo: true,
     }
-}
-
-/// `n` fictional facilities at jittered real positions (deterministic).
-fn generate(n: usize, seeds: &[Seed]) -> Vec<Facility> {
-    let mut rng = StdRng::seed_from_u64(10);
-    let kinds = KINDS.map(|k| KindCode::new(k).expect("kind"));
-    let imported_at = Utc
-        .with_ymd_and_hms(2025, 4, 1, 0, 0, 0)
-        .single()
-        .expect("time");
-    (0..n)
-        .map(|i| {
-            let seed = seeds[i % seeds.len()];
-            let record = format!("b{i:08}");
-            Facility {
-                id: FacilityId::from_source(SOURCE, &record),
-                kind: kinds[seed.kind].clone(),
-                name: format!("架空施設{i}"),
-                name_kana: None,
-                organization: Organization {
-                    name: format!("架空法人{i}"),
-                    url: None,
-                },
-                location: Location {
-                    address: format!("架空県架空市本町{i}"),
-                    postal_code: None,
-                    position: Some(jitter(&mut rng, seed.position)),
-                    stated_municipality: None,
-                    municipality: None,
-                    region: None,
-                    geocoded: None,
-                },
-                phones: vec![],
-                url: None,
-                services: vec![],
-                status: FacilityStatus::Active,
-                closed_on: None,
-                staff_note: None,
-                accreditations: Vec::new(),
-                provenance: Provenance {
-                    source: SOURCE.to_owned(),
-                    source_record_id: record,
-                    imported_at,
-                    licence: "CC0 1.0".to_owned(),
-                    attribution: "架空データ".to_owned(),
-                    demo: true,
-                },
-            }
-        })
-        .collect()
-}
-
-fn jitter(rng: &mut StdRng, position: LonLat) -> LonLat {
-    LonLat::new(
-        (position.lon() + rng.gen_range(-JITTER_DEG..JITTER_DEG)).clamp(-180.0, 180.0),
-        (position.lat() + rng.gen_range(-JITTER_DEG..JITTER_DEG)).clamp(-90.0, 90.0),
-    )
-    .expect("jittered position")
 }
 
 /// Imports `facilities` in batches; rows per second.
@@ -292,19 +190,32 @@ fn report(name: &str, searched: &Searched) {
     );
 }
 
+/// The in-memory referral search ([`DirectoryIndex::search`]) with the kind
+/// filter, no radius and no totals: the `K` nearest, as the databases answer.
 fn search_memory(index: &DirectoryIndex, queries: &[Query]) -> Searched {
-    let filters = KINDS.map(|k| DirectoryQuery {
-        kind: Some(KindCode::new(k).expect("kind")),
-        ..DirectoryQuery::default()
+    let filters = KINDS.map(|k| SearchQuery {
+        radius_m: f64::INFINITY,
+        profile: NeedProfile {
+            kinds: vec![KindCode::new(k).expect("kind")],
+            ..NeedProfile::default()
+        },
+        limit: K,
+        count_totals: false,
+        ..SearchQuery::default()
     });
     let started = Instant::now();
     let answers: Vec<Vec<f64>> = queries
         .iter()
         .map(|q| {
+            let query = SearchQuery {
+                origin: Some(q.point),
+                ..filters[q.kind].clone()
+            };
             index
-                .nearest(q.point, K, &filters[q.kind])
+                .search(&query)
+                .confirmed
                 .into_iter()
-                .map(|(_, distance_m)| distance_m)
+                .filter_map(|hit| hit.distance_m)
                 .collect()
         })
         .collect();

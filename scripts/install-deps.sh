@@ -5,7 +5,8 @@
 #   scripts/install-deps.sh --test     also PostgreSQL + PostGIS, Chromium, fonts, poppler
 set -euo pipefail
 
-packages=(pkg-config)
+# fonts-ipaexfont-gothic: the Japanese font `renkei print` and /api/v1/print embed in PDFs.
+packages=(pkg-config fonts-ipaexfont-gothic)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql-15 postgresql-15-postgis-3 chromium fonts-ipaexfont fonts-noto-cjk poppler-utils)
 fi

@@ -6,9 +6,10 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use indicatif::{ProgressBar, ProgressStyle};
+use renkei_ingest::assign::AssignSummary;
 use renkei_ingest::import::{error_report_csv, Format, Importer};
 use renkei_ingest::mapping::Mapping;
-use renkei_ingest::run::{import_path, FileReport};
+use renkei_ingest::run::{FileReport, ImportSession};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -31,12 +32,21 @@ pub enum ImportKind {
     /// 地方厚生局 施設基準の届出受理医療機関名簿: NICU, GCU, PICU, 小児入院医療管理料 … on the
     /// directory's hospitals (import the hospitals first). Unmatched rows are listed.
     ShisetsuKijun(FilesArgs),
+    /// Facts a consultation desk has confirmed (確認済み: 対応可 / 対応不可, new clients);
+    /// imports of official lists never overwrite them.
+    Verified(crate::verified::VerifiedArgs),
     /// 国土数値情報 行政区域 (N03) boundaries: GeoJSON or the official zip (市区町村の境界).
     N03(crate::regions::N03Args),
     /// 二次医療圏 tables (TOML); without files, the ones built into renkei (二次医療圏の表).
     Regions(crate::regions::RegionTableArgs),
     /// Municipal population from 統計センター SSDSE-A (市区町村の人口).
     Population(crate::regions::PopulationArgs),
+    /// Population per mesh cell from e-Stat 地域メッシュ統計 (国勢調査), one file per 1st mesh
+    /// (地域メッシュ人口); coverage then counts children per cell from it.
+    MeshPopulation(MeshPopulationArgs),
+    /// Municipalities each provider declares it serves (HSDS service_area), CSV of
+    /// facility_id or source + source_id, and municipality_codes (サービス提供地域).
+    ServiceAreas(FilesArgs),
 }
 
 /// Files of an official format.
@@ -48,6 +58,23 @@ pub struct FilesArgs {
     #[command(flatten)]
     common: CommonArgs,
 }
+
+/// e-Stat mesh population files.
+#[derive(Debug, Args)]
+pub struct MeshPopulationArgs {
+    /// e-Stat 地域メッシュ統計 files (tblT001100S5339.txt …, Shift_JIS or UTF-8), or zips of them.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Census year of the counts.
+    #[arg(long, default_value_t = DEFAULT_MESH_CENSUS_YEAR)]
+    year: i32,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
+}
+
+/// Default census year of mesh population files: the 2020 国勢調査.
+const DEFAULT_MESH_CENSUS_YEAR: i32 = 2020;
 
 /// Files read through a mapping.
 #[derive(Debug, Args)]
@@ -85,6 +112,8 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         ImportKind::N03(a) => return crate::regions::import_n03(a).await,
         ImportKind::Regions(a) => return crate::regions::import_region_tables(a).await,
         ImportKind::Population(a) => return crate::regions::import_population(a).await,
+        ImportKind::MeshPopulation(a) => return import_mesh_population(a).await,
+        ImportKind::ServiceAreas(a) => return import_service_areas(a).await,
         ImportKind::MhlwFacilities(a) => (
             Format::Official(Importer::MhlwFacilities),
             a.files,
@@ -98,6 +127,7 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             a.common,
         ),
         ImportKind::TownPoints(a) => return import_town_points(a).await,
+        ImportKind::Verified(a) => return crate::verified::import(a).await,
         ImportKind::ShisetsuKijun(a) => return import_accreditations(a).await,
         ImportKind::Csv(a) => {
             let text = std::fs::read_to_string(&a.mapping)
@@ -107,6 +137,9 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         }
     };
     let store = crate::open_store(&common.db).await?;
+    let mut session = ImportSession::open(store.as_ref())
+        .await
+        .context("cannot read the stored boundaries")?;
     let mut reports: Vec<FileReport> = Vec::new();
     for path in &files {
         let spinner = ProgressBar::new_spinner().with_style(
@@ -115,7 +148,7 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         );
         spinner.set_message(format!("importing {}", path.display()));
         spinner.enable_steady_tick(Duration::from_millis(120));
-        let outcome = import_path(store.as_ref(), &format, path).await;
+        let outcome = session.import_path(&format, path).await;
         spinner.finish_and_clear();
         reports.extend(outcome.with_context(|| {
             format!(
@@ -140,7 +173,17 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             println!("{source}: {closed} records no longer listed were marked closed (kept, with today's date)");
         }
     }
-    crate::regions::place_after_import(store.as_ref()).await?;
+    let conflicts: usize = reports.iter().map(|r| r.conflicts).sum();
+    if conflicts > 0 {
+        println!("{conflicts} facts differ from what a desk verified; the verified ones were kept. List them with `renkei check conflicts`.");
+    }
+    let mut placement = AssignSummary::default();
+    for report in &reports {
+        placement += report.placement;
+    }
+    if placement.boundaries > 0 {
+        crate::regions::print_assignment(&placement);
+    }
     let rejected: Vec<_> = reports
         .iter()
         .flat_map(|r| r.rejected.iter().cloned())
@@ -191,6 +234,49 @@ async fn import_accreditations(args: FilesArgs) -> Result<()> {
     Ok(())
 }
 
+/// `renkei import mesh-population FILE…`: one transaction per file.
+async fn import_mesh_population(args: MeshPopulationArgs) -> Result<()> {
+    let store = crate::open_store(&args.db).await?;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
+        let rows = renkei_ingest::mesh_population::read_mesh_population(&name, &bytes, args.year)?;
+        let stored = store
+            .replace_mesh_population(&name, &rows)
+            .await
+            .with_context(|| format!("{name} was not imported; the database is unchanged"))?;
+        let children: u64 = rows.iter().map(|r| r.under_15).sum();
+        println!("{name}: {stored} mesh cells stored, {children} children aged 0–14");
+    }
+    Ok(())
+}
+
+/// `renkei import service-areas FILE…`: one transaction per file.
+async fn import_service_areas(args: FilesArgs) -> Result<()> {
+    let store = crate::open_store(&args.common.db).await?;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
+        let report =
+            renkei_ingest::service_areas::import_service_areas(store.as_ref(), &name, &bytes)
+                .await
+                .with_context(|| format!("{name} was not imported; the database is unchanged"))?;
+        println!(
+            "{name}: {} service areas of {} providers stored; {} rows rejected",
+            report.stored,
+            report.providers,
+            report.rejected.len()
+        );
+        for row in &report.rejected {
+            println!(
+                "  line {}: {} = {:?}: {}",
+                row.line, row.field, row.value, row.reason
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `renkei import town-points FILE…`: one transaction per file.
 async fn import_town_points(args: FilesArgs) -> Result<()> {
     let store = crate::open_store(&args.common.db).await?;
@@ -225,6 +311,7 @@ fn summary_table(reports: &[FileReport]) -> Table {
         "linked",
         "geocoded",
         "no position",
+        "conflicts",
     ]);
     for r in reports {
         table.add_row([
@@ -238,6 +325,7 @@ fn summary_table(reports: &[FileReport]) -> Table {
             r.linked.to_string(),
             r.geocoded.to_string(),
             r.without_position.to_string(),
+            r.conflicts.to_string(),
         ]);
     }
     table

@@ -2,9 +2,12 @@
 //! pediatric home medical care (小児在宅医療). This file only parses arguments,
 //! sets up logging and calls the library crates.
 
+mod coverage;
 mod fetch;
 mod import;
+mod print;
 mod regions;
+mod verified;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -63,6 +66,11 @@ enum Command {
     /// Check the data and print what needs attention (データの点検).
     #[command(subcommand)]
     Check(regions::CheckKind),
+    /// Print a regional map, a family leaflet or a referral sheet as PDF (印刷物の作成).
+    #[command(subcommand)]
+    Print(print::PrintKind),
+    /// Coverage and gaps for a need profile per 二次医療圏 and municipality (カバー率とギャップ分析).
+    Coverage(coverage::CoverageArgs),
 }
 
 #[derive(Debug, Args)]
@@ -105,9 +113,9 @@ fn main() -> ExitCode {
                     Command::CopyStore(args) => copy_store(args).await,
                     Command::Import(kind) => import::run(kind).await,
                     Command::Fetch(args) => fetch::run(args).await,
-                    Command::Check(regions::CheckKind::Regions(args)) => {
-                        regions::check_regions(args).await
-                    }
+                    Command::Print(kind) => print::run(kind).await,
+                    Command::Coverage(args) => coverage::run(args).await,
+                    Command::Check(kind) => regions::check(kind).await,
                 }
             })
         });
@@ -163,6 +171,11 @@ async fn serve(args: ServeArgs) -> Result<()> {
         renkei_http::Regions::load(store.as_ref())
             .await
             .context("cannot load the regions from the database")?,
+    );
+    index.store_geocoder(
+        renkei_http::load_geocoder(store.as_ref(), &index.regions())
+            .await
+            .context("cannot load the town points from the database")?,
     );
     let facilities = index.load().active_count();
     let _refresher = spawn_refresher(store.clone(), index.clone(), DEFAULT_REFRESH_PERIOD);

@@ -55,6 +55,17 @@ pub enum CheckKind {
     /// Locations whose position lies in another municipality than the one their
     /// source states (mostly geocoding errors in the source), and suspect positions.
     Regions(CheckRegionsArgs),
+    /// Imports that stated something else than a desk-verified fact (the verified
+    /// answer was kept).
+    Conflicts(crate::verified::ConflictsArgs),
+}
+
+/// Runs `renkei check …`.
+pub async fn check(kind: CheckKind) -> Result<()> {
+    match kind {
+        CheckKind::Regions(args) => check_regions(args).await,
+        CheckKind::Conflicts(args) => crate::verified::check_conflicts(args).await,
+    }
 }
 
 /// `renkei check regions`.
@@ -176,7 +187,8 @@ pub async fn import_population(args: PopulationArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_assignment(summary: &AssignSummary) {
+/// Prints where facilities were placed (or why they were not).
+pub(crate) fn print_assignment(summary: &AssignSummary) {
     if summary.boundaries == 0 {
         println!(
             "境界データがないため施設の地域割り当ては行っていません / no boundaries yet: run `renkei import n03 FILE` to place facilities in regions"
@@ -320,17 +332,6 @@ pub async fn prepare_for_serve(store: &dyn Store) -> Result<()> {
         .context("cannot place the facilities in regions")?;
     if summary.boundaries == 0 {
         info!("no municipality boundaries stored: run `renkei import n03 FILE` to enable /api/v1/regions/at and region assignment");
-    }
-    Ok(())
-}
-
-/// After facilities were written: places every location, when boundaries are stored.
-pub async fn place_after_import(store: &dyn Store) -> Result<()> {
-    let summary = assign_locations(store)
-        .await
-        .context("the facilities were stored, but placing them in regions failed")?;
-    if summary.boundaries > 0 {
-        print_assignment(&summary);
     }
     Ok(())
 }

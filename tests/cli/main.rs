@@ -2,6 +2,7 @@
 //! temporary SQLite file, driven over HTTP, stopped with SIGTERM.
 
 mod copy_store;
+mod coverage;
 mod import;
 mod regions;
 mod replicas;

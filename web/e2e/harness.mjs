@@ -4,7 +4,7 @@
 // the test server. Everything started here is stopped in `stopAll()`, and on
 // process exit as a last resort.
 
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -15,6 +15,8 @@ export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const REPO_DIR = resolve(WEB_DIR, "..");
 export const SCREENSHOT_DIR = process.env.RENKEI_SCREENSHOTS ?? join(REPO_DIR, "artifacts", "screenshots");
 const START_TIMEOUT_MS = 60_000;
+/** Real open data (../shared/data, or RENKEI_SHARED_DATA); the Kanagawa tests skip without it. */
+export const SHARED_DATA = process.env.RENKEI_SHARED_DATA ?? resolve(REPO_DIR, "..", "shared", "data");
 
 /** The renkei binary: RENKEI_BIN, else the first debug build found. */
 export function renkeiBin() {
@@ -41,16 +43,33 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
+/** True when the Kanagawa open data is at SHARED_DATA. */
+export function hasSharedData() {
+  return existsSync(join(SHARED_DATA, "SOURCES.md")) && existsSync(join(SHARED_DATA, "boundaries"));
+}
+
 /**
  * Starts `renkei serve` on a fresh database; resolves with { url, origin, stop, log }.
  * `url` is the one the server logs ("… http://127.0.0.1:PORT/ …").
+ * With `{ kanagawa: true }` the database first gets Kanagawa's open data from
+ * SHARED_DATA (`renkei fetch --prefecture 14 --source-dir …`, nothing downloaded);
+ * without it the server loads its demo directory into the empty database.
  */
-export async function startServer() {
+export async function startServer({ kanagawa = false } = {}) {
   const bin = renkeiBin();
   if (!existsSync(bin)) throw new Error(`RENKEI_BIN=${bin} does not exist; build it with cargo build --bin renkei`);
   const webDist = join(WEB_DIR, "dist");
   if (!existsSync(join(webDist, "index.html"))) throw new Error(`${webDist} is not built; run scripts/build-web.sh`);
   const dir = mkdtempSync(join(tmpdir(), "renkei-e2e-"));
+  if (kanagawa) {
+    const started = Date.now();
+    execFileSync(
+      bin,
+      ["fetch", "--prefecture", "14", "--db", `sqlite://${join(dir, "renkei.db")}`, "--source-dir", SHARED_DATA, "--download-dir", join(dir, "downloads")],
+      { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" }, timeout: 180_000 },
+    );
+    importMs = Date.now() - started;
+  }
   // port 0: the server picks a free port and logs the URL it serves on.
   const port = process.env.RENKEI_E2E_PORT ?? 0;
   const args = ["serve", "--db", `sqlite://${join(dir, "renkei.db")}`, "--bind", `127.0.0.1:${port}`, "--web-dir", webDist];
@@ -121,6 +140,9 @@ async function waitForHealth(url) {
     await new Promise((ok) => setTimeout(ok, 100));
   }
 }
+
+/** How long the last Kanagawa import took, ms (printed by the tests). */
+export let importMs = 0;
 
 export const CHROMIUM_ARGS = [
   "--headless",

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { guardedContext, launchBrowser, screenshotPath, startServer } from "./harness.mjs";
+import { registerKanagawaTests } from "./kanagawa.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve("axe-core/axe.min.js");
@@ -65,10 +66,17 @@ function byName(name) {
   return f;
 }
 
+// One browser for both suites; each suite has its own server.
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close().catch(() => {});
+});
+
 describe("web client", () => {
   before(async () => {
     server = await startServer();
-    browser = await launchBrowser();
     let page = 1;
     for (;;) {
       const body = await api(`facilities?page=${page}&per_page=100`);
@@ -80,7 +88,6 @@ describe("web client", () => {
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
     await server?.stop();
   });
 
@@ -378,3 +385,5 @@ describe("web client", () => {
     assert.deepEqual(attempted, []);
   });
 });
+
+registerKanagawaTests({ browser: () => browser, axe });

@@ -87,6 +87,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's explanation per language, when it gave one. */
+    readonly messages: { ja?: string; en?: string } = {},
   ) {
     super(message);
   }
@@ -95,33 +97,44 @@ export class ApiError extends Error {
 /** Base URL of the API, relative to the page so the client works under a path prefix. */
 const API_BASE = new URL("api/v1/", new URL(".", window.location.href));
 
-async function getJson(path: string, params: Record<string, string> = {}): Promise<unknown> {
+/** TileJSON of a vector-tile layer (absolute: MapLibre fetches it from a worker). */
+export function tileJsonUrl(layer: "facilities" | "regions" | "municipalities"): string {
+  return new URL(`tiles/${layer}.json`, new URL(".", window.location.href)).href;
+}
+
+async function getJson(path: string, params: Record<string, string> = {}, signal?: AbortSignal): Promise<unknown> {
   const url = new URL(path, API_BASE);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  const response = await fetch(url, { headers: { Accept: "application/json" }, signal });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? "http_error", error?.message ?? response.statusText);
+    const error = (body as { error?: { code?: string; message?: string; message_ja?: string; message_en?: string } } | null)?.error;
+    throw new ApiError(response.status, error?.code ?? "http_error", error?.message ?? response.statusText, { ja: error?.message_ja, en: error?.message_en });
   }
   return body;
 }
 
 const PAGE_SIZE = 500;
-/** Safety stop: the foundation API pages; the search API (issue 6) will replace this walk. */
+/** Safety stop: at most this many pages of PAGE_SIZE (the search API serves searches). */
 const MAX_PAGES = 50;
 
-/** Every facility, walking the pages of GET /facilities. */
-export async function fetchAllFacilities(): Promise<Facility[]> {
-  const all: Facility[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const body = (await getJson("facilities", { page: String(page), per_page: String(PAGE_SIZE) })) as Record<string, unknown>;
-    const items = Array.isArray(body.items) ? body.items : [];
-    all.push(...items.map(parseFacility));
-    const total = typeof body.total === "number" ? body.total : all.length;
-    if (items.length === 0 || all.length >= total) break;
-  }
-  return all;
+/**
+ * Every facility from the pages of GET /facilities: the first page, then the
+ * rest in parallel. `onFirstPage` gets the first page as soon as it arrives,
+ * so a long directory starts to show before it is complete.
+ */
+export async function fetchAllFacilities(onFirstPage?: (first: Facility[], total: number) => void): Promise<Facility[]> {
+  const page = async (n: number) => {
+    const body = (await getJson("facilities", { page: String(n), per_page: String(PAGE_SIZE) })) as Record<string, unknown>;
+    const items = Array.isArray(body.items) ? body.items.map(parseFacility) : [];
+    return { items, total: typeof body.total === "number" ? body.total : items.length };
+  };
+  const first = await page(1);
+  const pages = Math.min(MAX_PAGES, Math.ceil(first.total / PAGE_SIZE));
+  if (pages <= 1) return first.items;
+  onFirstPage?.(first.items, first.total);
+  const rest = await Promise.all(Array.from({ length: pages - 1 }, (_, i) => page(i + 2)));
+  return [...first.items, ...rest.flatMap((p) => p.items)];
 }
 
 /** One facility by id (GET /facilities/{id}). */
@@ -252,4 +265,163 @@ export function municipalityName(address: string): string | undefined {
     rest.match(/^(.{1,5}?郡.{1,4}?[町村])/u) ?? // 郡部の町村
     rest.match(/^(.+?[市区町村])/u);
   return m?.[1]?.replace(/^.+?郡/u, "");
+}
+
+// ---- search (GET /search), geocoding (GET /geocode) and regions ------------
+
+/** Where a search starts: WGS 84 degrees, longitude first. */
+export interface Origin {
+  lon: number;
+  lat: number;
+  label: string;
+  /** How exact the place is (e.g. "town", "municipality", "point"). */
+  precision?: string;
+}
+
+/** Whether a facility states it meets every need ("confirmed") or leaves some unknown (要確認). */
+export type Tier = "confirmed" | "unknown";
+
+export interface Hit {
+  tier: Tier;
+  /** Great-circle distance from the origin, metres. */
+  distanceM?: number;
+  /** Estimated travel time by car, minutes (a rough guide). */
+  travelMinutes?: number;
+  facility: Facility;
+  needs: { code: string; answer: Answer }[];
+}
+
+export interface SearchResult {
+  origin: Origin | null;
+  radiusM?: number;
+  travelModel?: { detourFactor: number; speedKmh: number };
+  needs: Term[];
+  results: Hit[];
+  unknown: Hit[];
+  totalConfirmed: number;
+  totalUnknown: number;
+  nextCursor?: string;
+}
+
+/** The parameters of GET /search; empty values are left out. */
+export interface SearchQuery {
+  lon?: number;
+  lat?: number;
+  near?: string;
+  radiusM?: number;
+  kinds: string[];
+  needs: string[];
+  age?: number;
+  accepting: boolean;
+  limit: number;
+}
+
+function parseOrigin(v: unknown): Origin | null {
+  const o = obj(v);
+  const lon = num(o.lon);
+  const lat = num(o.lat);
+  if (lon === undefined || lat === undefined) return null;
+  return { lon, lat, label: str(o.label) ?? "", precision: str(o.precision) };
+}
+
+function parseHit(v: unknown): Hit {
+  const o = obj(v);
+  return {
+    tier: o.tier === "confirmed" ? "confirmed" : "unknown",
+    distanceM: num(o.distance_m),
+    travelMinutes: num(o.travel_minutes),
+    facility: parseFacility(o.facility),
+    needs: arr(o.needs).map((n) => ({ code: str(obj(n).code) ?? "", answer: parseAnswer(obj(n).answer) })),
+  };
+}
+
+/** GET /search: facilities near a place that may meet a child's needs, in two tiers. */
+export async function search(q: SearchQuery): Promise<SearchResult> {
+  const params: Record<string, string> = { include_unknown: "true", limit: String(q.limit) };
+  if (q.lon !== undefined && q.lat !== undefined) {
+    params.lon = q.lon.toFixed(6);
+    params.lat = q.lat.toFixed(6);
+  } else if (q.near) params.near = q.near;
+  if (q.radiusM) params.radius_m = String(q.radiusM);
+  if (q.kinds.length) params.kinds = q.kinds.join(",");
+  if (q.needs.length) params.needs = q.needs.join(",");
+  if (q.age !== undefined) params.age = String(q.age);
+  if (q.accepting) params.accepting = "true";
+  const body = obj(await getJson("search", params));
+  const model = obj(body.travel_model);
+  return {
+    origin: parseOrigin(body.origin),
+    radiusM: num(body.radius_m),
+    travelModel: num(model.speed_kmh) !== undefined ? { detourFactor: num(model.detour_factor) ?? 1, speedKmh: num(model.speed_kmh) ?? 0 } : undefined,
+    needs: arr(body.needs).map(parseTerm),
+    results: arr(body.results).map(parseHit),
+    unknown: arr(body.unknown).map(parseHit),
+    totalConfirmed: num(body.total_confirmed) ?? 0,
+    totalUnknown: num(body.total_unknown) ?? 0,
+    nextCursor: str(body.next_cursor),
+  };
+}
+
+export interface Place extends Origin {
+  municipalityCode?: string;
+}
+
+/** GET /geocode: places whose name starts with `q` (addresses, 町丁目), for suggestions. */
+export async function geocode(q: string, limit = 6, signal?: AbortSignal): Promise<Place[]> {
+  const body = obj(await getJson("geocode", { q, limit: String(limit) }, signal));
+  const places: Place[] = [];
+  for (const r of arr(body.results)) {
+    const origin = parseOrigin(r);
+    if (origin) places.push({ ...origin, municipalityCode: str(obj(r).municipality_code) });
+  }
+  return places;
+}
+
+/** GET /geocode/reverse: the municipality and 町丁目 at a point ("茅ヶ崎市十間坂一丁目"), or undefined. */
+export async function reverseGeocode(lon: number, lat: number): Promise<string | undefined> {
+  try {
+    const body = obj(await getJson("geocode/reverse", { lon: lon.toFixed(6), lat: lat.toFixed(6) }));
+    const municipality = str(body.municipality_name);
+    const town = str(obj(body.town).name);
+    return municipality ? `${municipality}${town ?? ""}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface RegionSummary {
+  code: string;
+  nameJa: string;
+  nameEn?: string;
+  municipalities: { code: string; name?: string }[];
+  coreHospitals: string[];
+  population: { total?: number; under15?: number; year?: number; source?: string; unknownReason?: string };
+  facilities: { total: number; byKind: Record<string, number> };
+}
+
+/** GET /regions: every 二次医療圏 with population and facility counts. */
+export async function fetchRegions(): Promise<RegionSummary[]> {
+  const body = obj(await getJson("regions"));
+  return arr(body.items).map((v) => {
+    const o = obj(v);
+    const pop = obj(o.population);
+    const fac = obj(o.facilities);
+    const byKind: Record<string, number> = {};
+    for (const [k, n] of Object.entries(obj(fac.by_kind))) if (typeof n === "number") byKind[k] = n;
+    return {
+      code: str(o.code) ?? "",
+      nameJa: str(o.name_ja) ?? "",
+      nameEn: str(o.name_en),
+      municipalities: arr(o.municipalities).map((m) => ({ code: str(obj(m).code) ?? "", name: str(obj(m).name) })),
+      coreHospitals: arr(o.core_hospitals).filter((s): s is string => typeof s === "string"),
+      population: { total: num(pop.total), under15: num(pop.under_15), year: num(pop.year), source: str(pop.source), unknownReason: str(pop.unknown_reason) },
+      facilities: { total: num(fac.total) ?? 0, byKind },
+    };
+  });
+}
+
+/** GET /regions/{code}/facilities?kind=…: the facilities of one kind in a region (first page). */
+export async function fetchRegionFacilities(code: string, kind: string): Promise<Facility[]> {
+  const body = obj(await getJson(`regions/${encodeURIComponent(code)}/facilities`, { kind, per_page: "100" }));
+  return arr(body.items).map(parseFacility);
 }

@@ -97,7 +97,8 @@ function serviceSection(lang: Lang, s: Service, index: number, facilityId: strin
   );
 }
 
-export function renderDetail(lang: Lang, f: Facility, actions: DetailActions): HTMLElement {
+/** The detail card; `travel` is the distance and time from the search origin, when opened from a search. */
+export function renderDetail(lang: Lang, f: Facility, actions: DetailActions, travel?: string): HTMLElement {
   const d = t(lang);
   const directions = directionsUrl(f);
   const anyUnknown = f.services.some((s) => s.capabilities.some((c) => c.answer === "unknown"));
@@ -148,6 +149,7 @@ export function renderDetail(lang: Lang, f: Facility, actions: DetailActions): H
       f.url ? h("dt", {}, d.website) : null,
       f.url ? h("dd", {}, h("a", { href: f.url, target: "_blank", rel: "noopener noreferrer" }, f.url.replace(/^https?:\/\//, "").replace(/\/$/, ""))) : null,
     ),
+    travel ? h("p", { class: "travel-estimate", id: "travel-estimate" }, travel) : null,
     h(
       "p",
       { class: "actions" },

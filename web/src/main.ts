@@ -1,24 +1,67 @@
-// renkei web client: a directory of pediatric home-care resources as a
-// filterable list and a map kept in step, with the state in the URL.
+// renkei web client: search near a place for what a child needs, or browse the
+// whole directory, as a list and a map kept in step; the region view; the state
+// in the URL.
 
 import "./style.css";
-import { fetchAllFacilities, fetchFacility, ApiError, type Facility } from "./api";
+import {
+  fetchAllFacilities,
+  fetchFacility,
+  fetchRegionFacilities,
+  fetchRegions,
+  reverseGeocode,
+  search,
+  ApiError,
+  type Facility,
+  type Hit,
+  type RegionSummary,
+  type SearchResult,
+  type Tier,
+} from "./api";
 import { renderDetail } from "./detail";
 import { byId, h, replace } from "./dom";
 import { applyFilters, kindColour, kindFacets, municipalityFacets } from "./filter";
 import { label, t } from "./i18n";
 import type { FacilityMap } from "./map";
-import { parseState, serializeState, type AppState } from "./state";
+import { indicatorOf, regionColours, renderRegionList, renderRegionPage } from "./regions";
+import { facilityItem } from "./list";
+import { kmText, renderHits } from "./results";
+import { renderSearchPanel, syncSearchPanel } from "./search";
+import { shell } from "./shell";
+import { isSearch, parseState, serializeState, type AppState } from "./state";
 
 let state: AppState = parseState(window.location.search);
 let all: Facility[] = [];
 let loadFailed = false;
 let loading = true;
+/** The directory has been asked for (the list without a search needs it). */
+let directoryRequested = false;
+/** Facilities in the directory, known from the first page before the others arrive. */
+let directoryTotal = 0;
 let map: FacilityMap | null = null;
 let mapLoading: Promise<void> | null = null;
 let shown: Facility[] = [];
 let lastDetailKey = "";
 const fetched = new Map<string, Facility | null>();
+
+/** The current search: its key (the URL parameters it answers), result or error. */
+let searchKey = "";
+let searchResult: SearchResult | null = null;
+let searchFailed = false;
+/** Why the search failed, when the server said (e.g. a place it cannot find). */
+let searchError: ApiError | null = null;
+/** "Tap the map to choose the place" is on. */
+let picking = false;
+
+let regions: RegionSummary[] | null = null;
+let regionsFailed = false;
+const regionDesks = new Map<string, Facility[] | null>();
+
+/** Above this many facilities the whole-directory map layer comes from vector tiles. */
+const TILE_THRESHOLD = 1000;
+/** Results per tier asked from the search API. */
+const SEARCH_LIMIT = 50;
+/** Kinds listed as a region's desks. */
+const DESK_KINDS = ["consultation_desk", "municipal_desk", "public_health_office"];
 
 const desktop = window.matchMedia("(min-width: 900px)");
 
@@ -34,15 +77,21 @@ function update(change: Change, options: { push?: boolean; focus?: "detail" | "l
     if (options.push) window.history.pushState(change.id ? { opened: true } : null, "", url);
     else window.history.replaceState(null, "", url);
   }
-  if (state.lang !== before.lang) renderShell();
-  else renderDynamic();
+  afterStateChange(before);
   if (state.id !== before.id || state.view !== before.view || change.id !== undefined) {
     map?.setSelected(state.id || null, options.fly ?? true);
   }
-  if (state.view !== before.view) onViewChange();
-  if (state.baseMap !== before.baseMap) map?.setBaseMap(state.baseMap);
   if (options.focus === "detail") document.getElementById("detail-title")?.focus();
   if (options.focus === "list") focusListItem(before.id);
+}
+
+/** Re-renders what `state` changed since `before` and fetches what it needs. */
+function afterStateChange(before: AppState): void {
+  if (state.lang !== before.lang) renderShell();
+  else renderDynamic();
+  if (state.baseMap !== before.baseMap) map?.setBaseMap(state.baseMap);
+  if (state.view !== before.view) onViewChange();
+  void loadData();
 }
 
 function focusListItem(id: string): void {
@@ -53,13 +102,10 @@ function focusListItem(id: string): void {
 window.addEventListener("popstate", () => {
   const before = state;
   state = parseState(window.location.search);
-  if (state.lang !== before.lang) renderShell();
-  else renderDynamic();
+  afterStateChange(before);
   map?.setSelected(state.id || null, true);
-  map?.setBaseMap(state.baseMap);
-  if (state.view !== before.view) onViewChange();
   if (before.id && !state.id) focusListItem(before.id);
-  else if (state.id && state.id !== before.id && state.view === "list") document.getElementById("detail-title")?.focus();
+  else if (state.id && state.id !== before.id && state.view !== "map") document.getElementById("detail-title")?.focus();
 });
 
 /** Closes the detail: a step back in history when the app opened it, so Back and "一覧に戻る" agree. */
@@ -69,8 +115,111 @@ function closeDetail(): void {
 }
 
 function select(id: string, focus: "detail" | "none" = "detail"): void {
-  const view = desktop.matches ? state.view : "list";
+  const view = state.view === "regions" ? "regions" : desktop.matches ? state.view : "list";
   update({ id, view }, { push: true, focus });
+}
+
+// ---- data -------------------------------------------------------------------
+
+function searchParamsKey(s: AppState): string {
+  return isSearch(s) ? JSON.stringify([s.near, s.lon, s.lat, s.needs, s.age, s.km, s.accepting, s.kinds]) : "";
+}
+
+/** Fetches what the current state shows and has not been fetched: the search, the directory, the regions. */
+async function loadData(): Promise<void> {
+  const key = searchParamsKey(state);
+  if (key && key !== searchKey) await runSearch(key);
+  if (!key && !directoryRequested && state.view !== "regions") await loadDirectory();
+  if (state.view === "regions") await loadRegions();
+}
+
+async function runSearch(key: string): Promise<void> {
+  searchKey = key;
+  searchFailed = false;
+  searchError = null;
+  searchResult = null;
+  renderDynamic();
+  const s = state;
+  try {
+    const result = await search({
+      lon: s.lon ?? undefined,
+      lat: s.lat ?? undefined,
+      near: s.near || undefined,
+      radiusM: s.km ? s.km * 1000 : undefined,
+      kinds: s.kinds,
+      needs: s.needs,
+      age: s.age ?? undefined,
+      accepting: s.accepting,
+      limit: SEARCH_LIMIT,
+    });
+    if (searchKey !== key) return; // a newer search started meanwhile
+    searchResult = result;
+  } catch (e) {
+    if (searchKey !== key) return;
+    if (e instanceof ApiError) searchError = e;
+    else console.error(e);
+    searchFailed = true;
+  }
+  loading = false;
+  lastDetailKey = "";
+  renderDynamic();
+  if (!performance.getEntriesByName("renkei:first-results").length) performance.mark("renkei:first-results");
+  markReady();
+  onViewChange();
+  if (searchResult?.origin) map?.setOrigin(searchResult.origin, !state.id);
+}
+
+async function loadDirectory(): Promise<void> {
+  directoryRequested = true;
+  loading = true;
+  renderDynamic();
+  try {
+    all = await fetchAllFacilities((first, total) => {
+      // Show the first page while the rest arrives.
+      all = first;
+      directoryTotal = total;
+      loading = false;
+      renderDynamic();
+      performance.mark("renkei:first-list");
+      onViewChange();
+    });
+    directoryTotal = all.length;
+  } catch (e) {
+    console.error(e);
+    loadFailed = true;
+  }
+  loading = false;
+  lastDetailKey = "";
+  renderDynamic();
+  if (!performance.getEntriesByName("renkei:first-list").length) performance.mark("renkei:first-list");
+  markReady();
+  onViewChange();
+}
+
+async function loadRegions(): Promise<void> {
+  if (regions === null && !regionsFailed) {
+    try {
+      regions = await fetchRegions();
+    } catch (e) {
+      console.error(e);
+      regionsFailed = true;
+    }
+    loading = false;
+    renderDynamic();
+    markReady();
+    onViewChange();
+  }
+  const code = state.region;
+  if (code && !regionDesks.has(code)) {
+    regionDesks.set(code, null);
+    const lists = await Promise.all(DESK_KINDS.map((kind) => fetchRegionFacilities(code, kind).catch(() => [] as Facility[])));
+    regionDesks.set(code, lists.flat());
+    if (state.region === code) renderDynamic();
+  }
+}
+
+function markReady(): void {
+  document.body.dataset.ready = loadFailed || searchFailed ? "error" : "true";
 }
 
 // ---- shell ----------------------------------------------------------------
@@ -83,89 +232,26 @@ function renderShell(): void {
   const app = byId("app");
   replace(
     app,
-    h("a", { class: "skip-link", href: "#results-heading", id: "skip-list", onclick: skipTo("results-heading") }, d.skipToList),
-    h(
-      "header",
-      { class: "app-header" },
-      h(
-        "div",
-        { class: "brand" },
-        h("h1", { class: "app-title", id: "app-title" }, h("span", { class: "logo", lang: "en" }, "renkei"), " ", d.appTitle),
-        h("p", { class: "app-subtitle" }, d.appSubtitle),
-      ),
-      h(
-        "button",
-        {
-          type: "button",
-          id: "lang-toggle",
-          class: "lang-toggle",
-          lang: state.lang === "ja" ? "en" : "ja",
-          "aria-label": d.switchLangLabel,
-          onclick: () => update({ lang: state.lang === "ja" ? "en" : "ja" }),
-        },
-        d.switchLang,
-      ),
-    ),
-    h(
-      "nav",
-      { class: "view-switch", "aria-label": d.viewSwitch },
-      h("button", { type: "button", id: "view-list", "aria-pressed": "true", onclick: () => update({ view: "list" }, { push: true }) }, d.viewList),
-      h("button", { type: "button", id: "view-map", "aria-pressed": "false", onclick: () => update({ view: "map" }, { push: true }) }, d.viewMap),
-    ),
-    h(
-      "main",
-      { id: "main", class: "layout" },
-      h(
-        "div",
-        { class: "panel", id: "panel" },
-        h(
-          "section",
-          { id: "browse", class: "browse", "aria-labelledby": "results-heading" },
-          h(
-            "form",
-            { id: "filters", class: "filters", role: "search", "aria-label": d.filters, onsubmit: (e: Event) => e.preventDefault() },
-            h("label", { for: "q", class: "field-label" }, d.textFilter),
-            h("input", {
-              id: "q",
-              type: "search",
-              autocomplete: "off",
-              enterkeyhint: "search",
-              placeholder: d.textFilterPlaceholder,
-              value: state.q,
-              oninput: (e: Event) => update({ q: (e.target as HTMLInputElement).value }),
-            }),
-            h("fieldset", { class: "kinds" }, h("legend", { class: "field-label" }, d.kindFilter), h("div", { id: "kind-chips", class: "chips" })),
-            h("label", { for: "muni", class: "field-label" }, d.municipalityFilter),
-            h("select", { id: "muni", onchange: (e: Event) => update({ municipality: (e.target as HTMLSelectElement).value }) }),
-            h("button", { type: "button", id: "clear-filters", class: "link-button", onclick: () => update({ kinds: [], municipality: "", q: "" }) }, d.clearFilters),
-          ),
-          h("h2", { id: "results-heading", tabindex: "-1" }, d.results),
-          h("p", { id: "result-count", class: "result-count", role: "status", "aria-live": "polite" }),
-          h("ul", { id: "results", class: "results" }),
-        ),
-        h("section", { id: "detail", class: "detail", "aria-label": d.detail, hidden: true }),
-      ),
-      h(
-        "section",
-        { class: "map-pane", id: "map-pane", "aria-labelledby": "map-heading" },
-        h("h2", { id: "map-heading", class: "visually-hidden" }, d.map),
-        h("div", { id: "map", class: "map" }),
-        h("details", { id: "legend", class: "legend", open: desktop.matches }),
-        h(
-          "label",
-          { class: "basemap-toggle" },
-          h("input", {
-            type: "checkbox",
-            id: "basemap",
-            checked: state.baseMap === "gsi",
-            onchange: (e: Event) => update({ baseMap: (e.target as HTMLInputElement).checked ? "gsi" : "none" }),
-          }),
-          " ",
-          d.baseMap,
-        ),
-      ),
-    ),
-    h("footer", { class: "app-footer" }, h("p", {}, d.footer)),
+    ...shell(state, desktop.matches, {
+      update: (change, push) => update(change, { push }),
+      searchPanel: () =>
+        renderSearchPanel(state.lang, state, picking, {
+          current: () => state,
+          change: (change) => {
+            update(change, { push: true });
+            // A new place on a phone: show the results, not the form above them.
+            if (change.near !== undefined && !desktop.matches) byId("results-heading").focus();
+          },
+          locate,
+          pickOnMap: (on) => {
+            picking = on;
+            map?.setPicking(on);
+            syncSearchPanel(state, picking);
+            if (on && !desktop.matches) update({ view: "map" }, { push: true });
+          },
+          clear: () => update({ near: "", lon: null, lat: null, needs: [], age: null, km: 0, accepting: false, id: "" }, { push: true }),
+        }),
+    }),
   );
   const mapEl = byId("map");
   if (map && mapHost) {
@@ -181,20 +267,42 @@ function renderShell(): void {
 
 let mapHost: HTMLElement | null = null;
 
-function skipTo(id: string) {
-  return (e: Event) => {
-    e.preventDefault();
-    document.getElementById(id)?.focus();
-  };
+/** 現在地: the browser's position becomes the search origin. */
+function locate(): void {
+  const d = t(state.lang);
+  const status = byId("locate-status");
+  if (!("geolocation" in navigator)) {
+    status.textContent = d.locationFailed;
+    return;
+  }
+  status.textContent = d.locating;
+  navigator.geolocation.getCurrentPosition(
+    (position) => {
+      status.textContent = "";
+      update({ near: d.currentLocation, lon: position.coords.longitude, lat: position.coords.latitude, id: "" }, { push: true });
+      if (!desktop.matches) byId("results-heading").focus();
+    },
+    () => {
+      status.textContent = d.locationFailed;
+    },
+    { enableHighAccuracy: false, timeout: 10_000, maximumAge: 60_000 },
+  );
 }
 
 // ---- dynamic parts --------------------------------------------------------
 
 function renderDynamic(): void {
   const d = t(state.lang);
+  const searching = isSearch(state);
+  const regionView = state.view === "regions";
   document.body.dataset.view = state.view;
+  document.body.dataset.mode = regionView ? "regions" : searching ? "search" : "directory";
   byId("view-list").setAttribute("aria-pressed", String(state.view === "list"));
   byId("view-map").setAttribute("aria-pressed", String(state.view === "map"));
+  byId("view-regions").setAttribute("aria-pressed", String(regionView));
+  syncSearchPanel(state, picking);
+  byId("search").hidden = regionView || Boolean(state.id);
+  byId("filters").hidden = searching;
 
   const q = byId<HTMLInputElement>("q");
   if (q.value !== state.q) q.value = state.q;
@@ -234,29 +342,45 @@ function renderDynamic(): void {
   byId<HTMLButtonElement>("clear-filters").hidden = !(state.kinds.length || state.municipality || state.q);
 
   renderLegend();
-  renderList();
+  if (searching) renderSearchResults();
+  else renderList();
+  renderRegionPane();
   renderDetailPane();
 }
 
 function renderLegend(): void {
   const d = t(state.lang);
+  byId("legend").hidden = state.view === "regions";
+  const kinds = isSearch(state) ? kindFacets([...(searchResult?.results ?? []), ...(searchResult?.unknown ?? [])].map((hit) => hit.facility)) : kindFacets(all);
   replace(
     byId("legend"),
     h("summary", {}, d.legend),
     h(
       "ul",
       {},
-      kindFacets(all).map(({ value }) =>
-        h("li", {}, h("span", { class: "swatch", style: `background:${kindColour(value.code)}`, "aria-hidden": "true" }), label(state.lang, value)),
-      ),
+      kinds.map(({ value }) => h("li", {}, h("span", { class: "swatch", style: `background:${kindColour(value.code)}`, "aria-hidden": "true" }), label(state.lang, value))),
+      isSearch(state)
+        ? [
+            h("li", {}, h("span", { class: "swatch swatch-origin", "aria-hidden": "true" }), searchResult?.origin?.label || d.origin("")),
+            h("li", {}, h("span", { class: "swatch swatch-filled", "aria-hidden": "true" }), d.legendConfirmed),
+            h("li", {}, h("span", { class: "swatch swatch-hollow", "aria-hidden": "true" }), d.answerUnknown),
+          ]
+        : null,
     ),
   );
 }
+
+function facilityLink(f: Facility): string {
+  return serializeState({ ...state, id: f.id });
+}
+
+const listActions = { href: facilityLink, select: (id: string) => select(id), hover: (id: string | null) => hoverInList(id) };
 
 function renderList(): void {
   const d = t(state.lang);
   const list = byId("results");
   const count = byId("result-count");
+  byId("results-heading").textContent = d.results;
   if (loading) {
     count.textContent = d.loading;
     replace(list);
@@ -269,56 +393,118 @@ function renderList(): void {
   }
   const previous = shown;
   shown = applyFilters(all, state);
-  count.textContent = d.resultCount(shown.length, all.length);
+  count.textContent = d.resultCount(shown.length, Math.max(all.length, directoryTotal));
   replace(
     list,
-    shown.length === 0
-      ? h("li", { class: "empty" }, d.noResults)
-      : shown.map((f) => {
-          const params = serializeState({ ...state, id: f.id });
-          return h(
-            "li",
-            {},
-            h(
-              "a",
-              {
-                href: params,
-                class: "facility",
-                "data-id": f.id,
-                "aria-current": f.id === state.id ? "true" : null,
-                onclick: (event: Event) => {
-                  const e = event as MouseEvent;
-                  if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-                  e.preventDefault();
-                  select(f.id);
-                },
-                onmouseenter: () => hoverInList(f.id),
-                onmouseleave: () => hoverInList(null),
-                onfocus: () => hoverInList(f.id),
-                onblur: () => hoverInList(null),
-              },
-              h("span", { class: "facility-name", lang: "ja" }, f.name),
-              h(
-                "span",
-                { class: "facility-meta" },
-                h("span", { class: "kind-badge" }, h("span", { class: "swatch", style: `background:${kindColour(f.kind.code)}`, "aria-hidden": "true" }), label(state.lang, f.kind)),
-                f.provenance.demo ? h("span", { class: "badge badge-demo" }, d.demoBadge) : null,
-              ),
-              h("span", { class: "facility-address", lang: "ja" }, f.address),
-            ),
-          );
-        }),
+    h(
+      "ul",
+      { class: "results" },
+      shown.length === 0
+        ? h("li", { class: "empty" }, d.noResults)
+        : shown.map((f) => facilityItem(state.lang, f, state.id, listActions, { meta: f.provenance.demo ? h("span", { class: "badge badge-demo" }, d.demoBadge) : null })),
+    ),
   );
-  if (map && (previous.length !== shown.length || previous.some((f, i) => shown[i] !== f))) map.setFacilities(shown, true);
+  if (previous.length !== shown.length || previous.some((f, i) => shown[i] !== f)) drawOnMap(true);
+}
+
+function searchHits(): Hit[] {
+  return searchResult ? [...searchResult.results, ...searchResult.unknown] : [];
+}
+
+function renderSearchResults(): void {
+  const d = t(state.lang);
+  const list = byId("results");
+  const count = byId("result-count");
+  byId("results-heading").textContent = searchResult?.origin ? `${d.results}（${d.origin(searchResult.origin.label)}）` : d.results;
+  if (searchFailed) {
+    // A 400 is about what was asked (a place not found …): say so, no reload offered.
+    const told = searchError && searchError.status === 400 ? searchError.messages[state.lang] : undefined;
+    if (told) replace(count, h("span", { id: "search-error" }, `${d.searchError} ${told}`));
+    else replace(count, d.searchError, " ", h("button", { type: "button", class: "link-button", onclick: () => window.location.reload() }, d.retry));
+    replace(list);
+    return;
+  }
+  if (!searchResult) {
+    count.textContent = d.searching;
+    replace(list);
+    return;
+  }
+  count.textContent = d.searchSummary(searchResult.totalConfirmed, searchResult.totalUnknown);
+  replace(list, renderHits(state.lang, searchResult, state.id, listActions));
+  shown = searchHits().map((hit) => hit.facility);
+  // A new answer may keep the same facilities in other tiers: redraw per answer.
+  if (drawnResult !== searchResult) {
+    drawnResult = searchResult;
+    drawOnMap(true);
+  }
+}
+
+/** The search answer last handed to the map. */
+let drawnResult: SearchResult | null = null;
+
+/** Hands the facilities shown to the map: search tiers, or the directory (from tiles when large). */
+function drawOnMap(fit: boolean): void {
+  if (!map) return;
+  if (isSearch(state)) {
+    const tiers = new Map<string, Tier>(searchHits().map((hit) => [hit.facility.id, hit.tier]));
+    map.setOrigin(searchResult?.origin ?? null, false);
+    map.setFacilities(shown, fit && !state.id, { tiers });
+    return;
+  }
+  map.setOrigin(null, false);
+  const whole = shown.length > TILE_THRESHOLD && !state.q && !state.municipality;
+  map.setFacilities(shown, fit, { tiles: whole ? { kinds: state.kinds } : null });
+}
+
+function renderRegionPane(): void {
+  const pane = byId("region-pane");
+  const regionView = state.view === "regions";
+  pane.hidden = !regionView || Boolean(state.id);
+  byId("browse").hidden = regionView;
+  if (!regionView) {
+    map?.setRegionView(null, "");
+    return;
+  }
+  const d = t(state.lang);
+  if (!regions) {
+    replace(pane, h("p", { class: "muted", role: "status" }, regionsFailed ? d.loadError : d.loading));
+    return;
+  }
+  const indicator = indicatorOf(state.indicator);
+  const actions = {
+    href: (code: string) => serializeState({ ...state, region: code, id: "" }),
+    open: (code: string) => {
+      update({ region: code, id: "" }, { push: true });
+      document.getElementById("region-title")?.focus();
+    },
+    setIndicator: (code: string) => update({ indicator: code === "visiting_nurse" ? "" : code }),
+    back: () => {
+      const code = state.region;
+      update({ region: "" }, { push: true });
+      document.querySelector<HTMLElement>(`#region-table a[data-region="${code}"]`)?.focus();
+    },
+    facilityHref: facilityLink,
+    openFacility: (id: string) => select(id),
+  };
+  const region = regions.find((r) => r.code === state.region);
+  const key = `${state.lang}|${state.region}|${indicator.code}|${regionDesks.get(state.region)?.length ?? "-"}`;
+  if (pane.dataset.key !== key) {
+    const activeId = document.activeElement?.id;
+    pane.dataset.key = key;
+    replace(pane, region ? renderRegionPage(state.lang, region, regionDesks.get(region.code) ?? null, actions) : renderRegionList(state.lang, regions, indicator, state.region, actions));
+    if (activeId) document.getElementById(activeId)?.focus();
+  }
+  map?.setRegionView(regionColours(regions, indicator), state.region);
 }
 
 function renderDetailPane(): void {
   const pane = byId("detail");
   const browse = byId("browse");
-  const key = `${state.lang}|${state.id}|${loading}|${fetched.has(state.id)}`;
+  const hit = searchHits().find((x) => x.facility.id === state.id);
+  const key = `${state.lang}|${state.id}|${loading}|${fetched.has(state.id)}|${hit ? searchKey : ""}`;
   if (!state.id) {
     pane.hidden = true;
-    browse.hidden = false;
+    browse.hidden = state.view === "regions";
     lastDetailKey = key;
     return;
   }
@@ -327,16 +513,24 @@ function renderDetailPane(): void {
   if (key === lastDetailKey) return;
   lastDetailKey = key;
   const d = t(state.lang);
-  const facility = all.find((f) => f.id === state.id) ?? fetched.get(state.id);
+  const facility = all.find((f) => f.id === state.id) ?? hit?.facility ?? fetched.get(state.id);
   const actions = {
     back: closeDetail,
     showOnMap: () => update({ view: "map" }, { push: true }),
   };
-  if (facility) {
-    replace(pane, renderDetail(state.lang, facility, actions));
+  const travel =
+    hit?.distanceM !== undefined && searchResult?.origin
+      ? `${d.fromSearch(searchResult.origin.label)}: ${d.distanceText(kmText(hit.distanceM), hit.travelMinutes === undefined ? undefined : Math.round(hit.travelMinutes))}`
+      : undefined;
+  if (facility && (!hit || fetched.has(state.id))) {
+    replace(pane, renderDetail(state.lang, fetched.get(state.id) ?? facility, actions, travel));
+  } else if (facility && hit) {
+    // The search gives a summary; the detail (services, capabilities) comes from /facilities/{id}.
+    replace(pane, renderDetail(state.lang, facility, actions, travel));
+    void fetchOne(state.id);
   } else if (loading || !fetched.has(state.id)) {
     replace(pane, h("p", { class: "muted" }, d.loading));
-    if (!loading) void fetchOne(state.id);
+    if (!loading || !isSearch(state)) void fetchOne(state.id);
   } else {
     replace(
       pane,
@@ -346,16 +540,24 @@ function renderDetailPane(): void {
   }
 }
 
-/** A facility not in the list (e.g. closed, or beyond the pages read): ask for it by id. */
+/** A facility not in the list (closed, from a search summary, beyond the pages read): ask for it by id. */
 async function fetchOne(id: string): Promise<void> {
+  if (fetching.has(id)) return;
+  fetching.add(id);
   try {
     fetched.set(id, await fetchFacility(id));
   } catch (e) {
     fetched.set(id, null);
     if (!(e instanceof ApiError)) console.error(e);
   }
-  if (state.id === id) renderDetailPane();
+  fetching.delete(id);
+  if (state.id === id) {
+    const focused = document.activeElement?.id === "detail-title";
+    renderDetailPane();
+    if (focused) document.getElementById("detail-title")?.focus();
+  }
 }
+const fetching = new Set<string>();
 
 // ---- map --------------------------------------------------------------------
 
@@ -368,7 +570,7 @@ function hoverInList(id: string | null): void {
 }
 
 function mapVisible(): boolean {
-  return desktop.matches || state.view === "map";
+  return desktop.matches || state.view !== "list";
 }
 
 function onViewChange(): void {
@@ -390,11 +592,16 @@ async function loadMap(): Promise<void> {
           for (const el of document.querySelectorAll("#results a.is-hovered")) el.classList.remove("is-hovered");
           if (id) document.querySelector(`#results a[data-id="${CSS.escape(id)}"]`)?.classList.add("is-hovered");
         },
+        onClickPlace: (lon, lat, region) => void clickPlace(lon, lat, region),
       });
       mapHost = container;
-      map.setFacilities(shown, !state.id);
+      map.setPicking(picking);
+      drawnResult = searchResult;
+      drawOnMap(!state.id);
+      if (searchResult?.origin) map.setOrigin(searchResult.origin, !state.id);
       if (state.id) map.setSelected(state.id, true);
       if (listHovered) map.setHovered(listHovered);
+      renderRegionPane();
       (window as unknown as { renkeiMap: FacilityMap }).renkeiMap = map;
     } catch (e) {
       console.error(e);
@@ -404,6 +611,19 @@ async function loadMap(): Promise<void> {
   return mapLoading;
 }
 
+/** A tap on the map: opens a region in the region view, or searches from there in pick mode. */
+async function clickPlace(lon: number, lat: number, region: string | null): Promise<void> {
+  if (state.view === "regions") {
+    if (region) update({ region, id: "" }, { push: true });
+    return;
+  }
+  if (!picking) return;
+  picking = false;
+  map?.setPicking(false);
+  const name = (await reverseGeocode(lon, lat)) ?? t(state.lang).mapPoint;
+  update({ near: name, lon, lat, id: "", view: desktop.matches ? state.view : "list" }, { push: true });
+}
+
 desktop.addEventListener("change", () => onViewChange());
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape" && state.id && !(e.target as HTMLElement | null)?.closest?.(".maplibregl-map")) closeDetail();
@@ -411,20 +631,5 @@ document.addEventListener("keydown", (e) => {
 
 // ---- start ------------------------------------------------------------------
 
-async function start(): Promise<void> {
-  renderShell();
-  try {
-    all = await fetchAllFacilities();
-  } catch (e) {
-    console.error(e);
-    loadFailed = true;
-  }
-  loading = false;
-  lastDetailKey = "";
-  renderDynamic();
-  performance.mark("renkei:first-list");
-  document.body.dataset.ready = loadFailed ? "error" : "true";
-  onViewChange();
-}
-
-void start();
+renderShell();
+void loadData();

@@ -1,8 +1,10 @@
-// The MapLibre map: facilities as circles coloured by kind, clustered when
-// zoomed out. Loaded lazily (MapLibre is most of the download), and it works
-// with no internet: the style has only our own GeoJSON layers, no glyphs and
-// no sprites. Text (cluster counts, names) is drawn in HTML, so no glyph server
-// is needed. The 地理院タイル base map is optional.
+// The MapLibre map: facilities as circles coloured by kind (GeoJSON, clustered
+// when zoomed out; the whole of a large directory from our vector tiles),
+// search tiers (要確認 hollow), the search origin, and region and municipality
+// boundaries with the region view's colours from our vector tiles. Loaded
+// lazily (MapLibre is most of the download), and it works with no internet:
+// only our own sources, no glyphs and no sprites. Text (cluster counts, names)
+// is drawn in HTML, so no glyph server is needed. The 地理院タイル base map is optional.
 
 import maplibregl, {
   type GeoJSONSource,
@@ -11,7 +13,7 @@ import maplibregl, {
   type StyleSpecification,
 } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
-import type { Facility } from "./api";
+import { tileJsonUrl, type Facility, type Origin, type Tier } from "./api";
 import { FALLBACK_COLOUR, KIND_COLOURS } from "./filter";
 import { t, type Lang } from "./i18n";
 import type { BaseMap } from "./state";
@@ -20,10 +22,29 @@ export interface MapCallbacks {
   onSelect(id: string): void;
   /** The pointer is over a facility (or over none). */
   onHover(id: string | null): void;
+  /** A click on no facility: longitude, latitude (WGS 84), and the 二次医療圏 under it if any. */
+  onClickPlace(lon: number, lat: number, region: string | null): void;
+}
+
+/** How to draw the facilities given to `setFacilities`. */
+export interface DrawOptions {
+  /** Search tiers by facility id: confirmed filled, 要確認 hollow. */
+  tiers?: Map<string, Tier>;
+  /**
+   * Draw the whole directory from vector tiles instead of GeoJSON (large
+   * directories); only these kinds when the list is non-empty.
+   */
+  tiles?: { kinds: string[] } | null;
 }
 
 export interface FacilityMap {
-  setFacilities(list: Facility[], fit: boolean): void;
+  setFacilities(list: Facility[], fit: boolean, options?: DrawOptions): void;
+  /** "Tap the map to choose the place": every click reports a place, none selects a facility. */
+  setPicking(on: boolean): void;
+  /** The search origin, drawn as a distinct marker, or none. */
+  setOrigin(origin: Origin | null, fit: boolean): void;
+  /** Region view: fill each 二次医療圏 by code, outline the selected one; null hides the fills. */
+  setRegionView(colours: Record<string, string> | null, selected: string): void;
   setSelected(id: string | null, fly: boolean): void;
   setHovered(id: string | null): void;
   setBaseMap(baseMap: BaseMap): void;
@@ -31,6 +52,14 @@ export interface FacilityMap {
   resize(): void;
   /** For tests: facilities drawn (cluster members counted). */
   renderedCount(): number;
+  /** For tests: where the facilities come from, GeoJSON (with clusters) or vector tiles. */
+  drawnFrom(): "geojson" | "tiles";
+  /** For tests: 二次医療圏 codes drawn filled, with their fill colours. */
+  regionsDrawn(): Record<string, string>;
+  /** For tests: the search origin drawn, longitude first. */
+  originDrawn(): [number, number] | null;
+  /** For tests: the longitude and latitude at a point of the map, in CSS pixels. */
+  unproject(x: number, y: number): [number, number];
   /** For tests: ids drawn as selected / hovered. */
   highlighted(): { selected: string[]; hovered: string[] };
   /** For tests: where a facility is on screen, in CSS pixels relative to the map. */
@@ -52,9 +81,9 @@ const DEFAULT_BOUNDS: LngLatBoundsLike = [
 /** Room for the base-map toggle (top), the zoom buttons (right) and the legend (bottom left). */
 const FIT_PADDING = { top: 70, right: 60, bottom: 60, left: 60 };
 
-type Collection = GeoJSON.FeatureCollection<GeoJSON.Point, { id: string; kind: string; name: string }>;
+type Collection = GeoJSON.FeatureCollection<GeoJSON.Point, { id: string; kind: string; name: string; tier: string }>;
 
-function toCollection(list: Facility[]): Collection {
+function toCollection(list: Facility[], tiers?: Map<string, Tier>): Collection {
   return {
     type: "FeatureCollection",
     features: list
@@ -62,7 +91,7 @@ function toCollection(list: Facility[]): Collection {
       .map((f) => ({
         type: "Feature",
         geometry: { type: "Point", coordinates: [f.lon as number, f.lat as number] },
-        properties: { id: f.id, kind: f.kind.code, name: f.name },
+        properties: { id: f.id, kind: f.kind.code, name: f.name, tier: tiers?.get(f.id) ?? "" },
       })),
   };
 }
@@ -79,6 +108,11 @@ function style(baseMap: BaseMap): StyleSpecification {
     facilities: { type: "geojson", data: EMPTY, cluster: true, clusterRadius: 42, clusterMaxZoom: 12 },
     hovered: { type: "geojson", data: EMPTY },
     selected: { type: "geojson", data: EMPTY },
+    origin: { type: "geojson", data: EMPTY },
+    // Our own vector tiles (GET /tiles/…): boundaries and the whole directory, no internet needed.
+    regions: { type: "vector", url: tileJsonUrl("regions") },
+    municipalities: { type: "vector", url: tileJsonUrl("municipalities") },
+    directory: { type: "vector", url: tileJsonUrl("facilities") },
   };
   const layers: StyleSpecification["layers"] = [{ id: "background", type: "background", paint: { "background-color": "#e9eef0" } }];
   if (baseMap === "gsi") {
@@ -86,7 +120,51 @@ function style(baseMap: BaseMap): StyleSpecification {
     layers.push({ id: "gsi", type: "raster", source: "gsi" });
   }
   const colour = kindColourExpression();
+  const unknown: maplibregl.ExpressionSpecification = ["==", ["get", "tier"], "unknown"];
   layers.push(
+    {
+      id: "region-fill",
+      type: "fill",
+      source: "regions",
+      "source-layer": "regions",
+      layout: { visibility: "none" },
+      paint: { "fill-color": "#cccccc", "fill-opacity": 0.75 },
+    },
+    {
+      id: "municipality-line",
+      type: "line",
+      source: "municipalities",
+      "source-layer": "municipalities",
+      paint: { "line-color": "#7b8a93", "line-width": 0.6, "line-opacity": 0.7 },
+    },
+    {
+      id: "region-line",
+      type: "line",
+      source: "regions",
+      "source-layer": "regions",
+      paint: { "line-color": "#34495e", "line-width": 1.6 },
+    },
+    {
+      id: "region-selected",
+      type: "line",
+      source: "regions",
+      "source-layer": "regions",
+      filter: ["==", ["get", "code"], ""],
+      paint: { "line-color": "#1a1a1a", "line-width": 4 },
+    },
+    {
+      id: "directory-points",
+      type: "circle",
+      source: "directory",
+      "source-layer": "facilities",
+      layout: { visibility: "none" },
+      paint: {
+        "circle-color": colour,
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 7, 2.5, 12, 5, 15, 8],
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 7, 0.5, 12, 1.5],
+      },
+    },
     {
       id: "clusters",
       type: "circle",
@@ -106,10 +184,11 @@ function style(baseMap: BaseMap): StyleSpecification {
       source: "facilities",
       filter: ["!", ["has", "point_count"]],
       paint: {
-        "circle-color": colour,
+        // 要確認 (search tier unknown) is hollow: never drawn like a confirmed match.
+        "circle-color": ["case", unknown, "#ffffff", colour],
         "circle-radius": ["interpolate", ["linear"], ["zoom"], 8, 6, 14, 9],
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 2,
+        "circle-stroke-color": ["case", unknown, colour, "#ffffff"],
+        "circle-stroke-width": ["case", unknown, 3, 2],
       },
     },
     {
@@ -130,6 +209,12 @@ function style(baseMap: BaseMap): StyleSpecification {
       source: "selected",
       paint: { "circle-color": colour, "circle-radius": 10, "circle-stroke-color": "#ffffff", "circle-stroke-width": 3 },
     },
+    {
+      id: "origin",
+      type: "circle",
+      source: "origin",
+      paint: { "circle-color": "#1a5fb4", "circle-radius": 8, "circle-stroke-color": "#ffffff", "circle-stroke-width": 3 },
+    },
   );
   return { version: 8, sources, layers };
 }
@@ -143,6 +228,11 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
   let hoveredId: string | null = null;
   let loaded = false;
   let pendingFit = false;
+  let tiles: DrawOptions["tiles"] = null;
+  let origin: Origin | null = null;
+  let regionColours: Record<string, string> | null = null;
+  let selectedRegion = "";
+  let picking = false;
   const clusterMarkers = new Map<number, maplibregl.Marker>();
 
   const map = new maplibregl.Map({
@@ -176,6 +266,7 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
 
   function fitAll(): void {
     const coords = collection.features.map((f) => f.geometry.coordinates);
+    if (origin) coords.push([origin.lon, origin.lat]);
     if (coords.length === 0) return;
     // Fit the middle 98 % of points on each axis: a few source rows geocoded
     // hundreds of kilometres away must not shrink everyone else to one cluster.
@@ -201,9 +292,22 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
   }
 
   function syncSources(): void {
-    source("facilities")?.setData(collection);
+    // The region view shows areas only: facilities would hide the colours.
+    source("facilities")?.setData(tiles || regionColours ? EMPTY : collection);
     source("selected")?.setData(pointFeature(selectedId));
     source("hovered")?.setData(pointFeature(hoveredId));
+    source("origin")?.setData(
+      origin ? { type: "FeatureCollection", features: [{ type: "Feature", geometry: { type: "Point", coordinates: [origin.lon, origin.lat] }, properties: {} }] } : EMPTY,
+    );
+    if (!loaded) return;
+    map.setLayoutProperty("directory-points", "visibility", tiles && !regionColours ? "visible" : "none");
+    map.setFilter("directory-points", tiles?.kinds.length ? ["in", ["get", "kind"], ["literal", tiles.kinds]] : null);
+    map.setLayoutProperty("region-fill", "visibility", regionColours ? "visible" : "none");
+    if (regionColours && Object.keys(regionColours).length) {
+      const pairs = Object.entries(regionColours).flat();
+      map.setPaintProperty("region-fill", "fill-color", ["match", ["get", "code"], ...pairs, "#cccccc"] as unknown as maplibregl.ExpressionSpecification);
+    }
+    map.setFilter("region-selected", ["==", ["get", "code"], selectedRegion]);
   }
 
   /** Cluster counts as HTML markers (no glyph server for text). */
@@ -249,35 +353,47 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
     if (map.isSourceLoaded("facilities")) updateClusterMarkers();
   });
 
-  map.on("click", "facility-points", (e) => {
-    const id = e.features?.[0]?.properties?.id;
-    if (typeof id === "string") callbacks.onSelect(id);
+  map.on("click", (e) => {
+    const hit = map.queryRenderedFeatures(e.point, { layers: ["facility-points", "clusters", "directory-points"] });
+    if (hit.length && !picking) return;
+    const region = regionColours ? map.queryRenderedFeatures(e.point, { layers: ["region-fill"] })[0]?.properties?.code : undefined;
+    callbacks.onClickPlace(e.lngLat.lng, e.lngLat.lat, typeof region === "string" ? region : null);
   });
+  // Facilities are points in two layers: GeoJSON (search results, small
+  // directories) and vector tiles (the whole of a large directory).
+  for (const layer of ["facility-points", "directory-points"]) {
+    map.on("click", layer, (e) => {
+      if (picking) return;
+      const id = e.features?.[0]?.properties?.id;
+      if (typeof id === "string") callbacks.onSelect(id);
+    });
+    map.on("mousemove", layer, (e) => {
+      const id = e.features?.[0]?.properties?.id;
+      if (typeof id === "string" && id !== hoveredId) {
+        hoveredId = id;
+        source("hovered")?.setData(pointFeature(id));
+        showPopup(id);
+        callbacks.onHover(id);
+      }
+    });
+    map.on("mouseleave", layer, () => {
+      hoveredId = null;
+      source("hovered")?.setData(EMPTY);
+      showPopup(selectedId);
+      callbacks.onHover(null);
+    });
+  }
   map.on("click", "clusters", async (e) => {
+    if (picking) return;
     const feature = e.features?.[0];
     if (!feature) return;
     const zoom = await (map.getSource("facilities") as GeoJSONSource).getClusterExpansionZoom(feature.properties.cluster_id as number);
     map.easeTo({ center: (feature.geometry as GeoJSON.Point).coordinates as [number, number], zoom });
   });
-  for (const layer of ["facility-points", "clusters"]) {
-    map.on("mouseenter", layer, () => (map.getCanvas().style.cursor = "pointer"));
-    map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
+  for (const layer of ["facility-points", "clusters", "directory-points"]) {
+    map.on("mouseenter", layer, () => (map.getCanvas().style.cursor = picking ? "crosshair" : "pointer"));
+    map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = picking ? "crosshair" : ""));
   }
-  map.on("mousemove", "facility-points", (e) => {
-    const id = e.features?.[0]?.properties?.id;
-    if (typeof id === "string" && id !== hoveredId) {
-      hoveredId = id;
-      source("hovered")?.setData(pointFeature(id));
-      showPopup(id);
-      callbacks.onHover(id);
-    }
-  });
-  map.on("mouseleave", "facility-points", () => {
-    hoveredId = null;
-    source("hovered")?.setData(EMPTY);
-    showPopup(selectedId);
-    callbacks.onHover(null);
-  });
 
   function labelCanvas(): void {
     const canvas = map.getCanvas();
@@ -286,14 +402,38 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
   }
 
   return {
-    setFacilities(list, fit) {
+    setFacilities(list, fit, options = {}) {
       byId = new Map(list.map((f) => [f.id, f]));
-      collection = toCollection(list);
+      collection = toCollection(list, options.tiers);
+      tiles = options.tiles ?? null;
       clearClusterMarkers();
       syncSources();
       if (fit) {
         if (loaded) fitAll();
         else pendingFit = true;
+      }
+    },
+    setPicking(on) {
+      picking = on;
+      map.getCanvas().style.cursor = on ? "crosshair" : "";
+    },
+    setOrigin(next, fit) {
+      origin = next;
+      syncSources();
+      if (fit) {
+        if (loaded) fitAll();
+        else pendingFit = true;
+      }
+    },
+    setRegionView(colours, selected) {
+      const entering = colours !== null && regionColours === null;
+      regionColours = colours;
+      selectedRegion = selected;
+      syncSources();
+      if (entering && loaded) {
+        // Show every region: the extent the tile server gives, else the default.
+        const bounds = (map.getSource("regions") as maplibregl.VectorTileSource | undefined)?.bounds;
+        map.fitBounds(bounds ?? DEFAULT_BOUNDS, { padding: 20, animate: false });
       }
     },
     setSelected(id, fly) {
@@ -328,7 +468,7 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
       if (!loaded) return 0;
       let n = 0;
       const seen = new Set<string>();
-      for (const f of map.queryRenderedFeatures({ layers: ["clusters", "facility-points"] })) {
+      for (const f of map.queryRenderedFeatures({ layers: tiles ? ["directory-points"] : ["clusters", "facility-points"] })) {
         const p = f.properties as { cluster_id?: number; point_count?: number; id?: string };
         const key = p.cluster_id !== undefined ? `c${p.cluster_id}` : `p${p.id}`;
         if (seen.has(key)) continue;
@@ -336,6 +476,27 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
         n += p.point_count ?? 1;
       }
       return n;
+    },
+    drawnFrom() {
+      return tiles ? "tiles" : "geojson";
+    },
+    regionsDrawn() {
+      const drawn: Record<string, string> = {};
+      if (!loaded || !regionColours) return drawn;
+      for (const f of map.queryRenderedFeatures({ layers: ["region-fill"] })) {
+        const code = String(f.properties.code);
+        drawn[code] = regionColours[code] ?? "";
+      }
+      return drawn;
+    },
+    unproject(x, y) {
+      const p = map.unproject([x, y]);
+      return [p.lng, p.lat];
+    },
+    originDrawn() {
+      if (!loaded) return null;
+      const f = map.queryRenderedFeatures({ layers: ["origin"] })[0];
+      return f ? ((f.geometry as GeoJSON.Point).coordinates as [number, number]) : null;
     },
     highlighted() {
       const ids = (layer: string) => (loaded ? map.queryRenderedFeatures({ layers: [layer] }).map((f) => String(f.properties.id)) : []);

@@ -1,10 +1,13 @@
 // The client's state lives in the URL query so a view can be shared, bookmarked
-// and restored by reload: ?lang=en&kind=a,b&muni=14207&q=text&id=…&view=map&basemap=gsi
+// and restored by reload:
+//   directory: ?lang=en&kind=a,b&muni=14207&q=text&id=…&view=map&basemap=gsi
+//   search:    ?near=茅ヶ崎市役所&lon=139.40&lat=35.33&needs=ventilator,suctioning&age=5&km=10&accepting=1
+//   regions:   ?view=regions&region=1407&ind=visiting_nurse
 // Defaults are left out, so the plain address is the Japanese list.
 
 import type { Lang } from "./i18n";
 
-export type View = "list" | "map";
+export type View = "list" | "map" | "regions";
 export type BaseMap = "none" | "gsi";
 
 export interface AppState {
@@ -13,13 +16,39 @@ export interface AppState {
   municipality: string;
   q: string;
   id: string;
-  /** Which pane a phone shows; desktop shows both. */
+  /** Which pane a phone shows (desktop shows list and map together); "regions" is the region view. */
   view: View;
   baseMap: BaseMap;
+  /** Search origin as the user named it (address, 町丁目, "現在地"). */
+  near: string;
+  /** Search origin, WGS 84 degrees; null when only `near` is known. */
+  lon: number | null;
+  lat: number | null;
+  /** 医療的ケア capability codes the child needs. */
+  needs: string[];
+  /** The child's age in years. */
+  age: number | null;
+  /** Search radius in kilometres; 0 means the server's default. */
+  km: number;
+  /** Only services accepting new clients. */
+  accepting: boolean;
+  /** 二次医療圏 code of the region page. */
+  region: string;
+  /** Indicator colouring the region view. */
+  indicator: string;
 }
+
+/** Radii offered in the search panel, km. */
+export const RADII_KM = [2, 5, 10, 20, 40];
 
 /** The base map when the URL does not say: build-time VITE_RENKEI_BASEMAP, else none (works offline). */
 export const DEFAULT_BASEMAP: BaseMap = import.meta.env.VITE_RENKEI_BASEMAP === "gsi" ? "gsi" : "none";
+
+const coordinate = (text: string | null, limit: number): number | null => {
+  if (text === null || !/^-?\d{1,3}(\.\d{1,8})?$/.test(text)) return null;
+  const value = Number(text);
+  return Math.abs(value) <= limit ? value : null;
+};
 
 export function parseState(search: string): AppState {
   const p = new URLSearchParams(search);
@@ -29,25 +58,55 @@ export function parseState(search: string): AppState {
       .map((s) => s.trim())
       .filter((s) => /^[a-z0-9_]+$/.test(s));
   const basemap = p.get("basemap");
+  const view = p.get("view");
+  const lon = coordinate(p.get("lon"), 180);
+  const lat = coordinate(p.get("lat"), 90);
+  const age = /^\d{1,2}$/.test(p.get("age") ?? "") ? Number(p.get("age")) : null;
+  const km = Number(p.get("km"));
   return {
     lang: p.get("lang") === "en" ? "en" : "ja",
     kinds: [...new Set(list("kind"))],
     municipality: /^\d{5,6}$/.test(p.get("muni") ?? "") ? (p.get("muni") as string) : "",
     q: (p.get("q") ?? "").slice(0, 100),
     id: /^[0-9a-fA-F-]{1,64}$/.test(p.get("id") ?? "") ? (p.get("id") as string) : "",
-    view: p.get("view") === "map" ? "map" : "list",
+    view: view === "map" || view === "regions" ? view : "list",
     baseMap: basemap === "gsi" || basemap === "none" ? basemap : DEFAULT_BASEMAP,
+    near: (p.get("near") ?? "").slice(0, 100),
+    lon: lon !== null && lat !== null ? lon : null,
+    lat: lon !== null && lat !== null ? lat : null,
+    needs: [...new Set(list("needs"))],
+    age: age !== null && age <= 30 ? age : null,
+    km: RADII_KM.includes(km) ? km : 0,
+    accepting: p.get("accepting") === "1",
+    region: /^\d{4}$/.test(p.get("region") ?? "") ? (p.get("region") as string) : "",
+    indicator: /^[a-z0-9_]{1,40}$/.test(p.get("ind") ?? "") ? (p.get("ind") as string) : "",
   };
+}
+
+/** True when the state holds a search (a place to search from). */
+export function isSearch(s: AppState): boolean {
+  return s.near !== "" || s.lon !== null;
 }
 
 export function serializeState(s: AppState): string {
   const p = new URLSearchParams();
   if (s.lang !== "ja") p.set("lang", s.lang);
+  if (s.near) p.set("near", s.near);
+  if (s.lon !== null && s.lat !== null) {
+    p.set("lon", s.lon.toFixed(5));
+    p.set("lat", s.lat.toFixed(5));
+  }
+  if (s.needs.length) p.set("needs", [...s.needs].join(","));
+  if (s.age !== null) p.set("age", String(s.age));
+  if (s.km) p.set("km", String(s.km));
+  if (s.accepting) p.set("accepting", "1");
   if (s.kinds.length) p.set("kind", [...s.kinds].sort().join(","));
   if (s.municipality) p.set("muni", s.municipality);
   if (s.q) p.set("q", s.q);
   if (s.id) p.set("id", s.id);
   if (s.view !== "list") p.set("view", s.view);
+  if (s.region) p.set("region", s.region);
+  if (s.indicator) p.set("ind", s.indicator);
   if (s.baseMap !== DEFAULT_BASEMAP) p.set("basemap", s.baseMap);
   const query = p.toString();
   return query ? `?${query}` : window.location.pathname;

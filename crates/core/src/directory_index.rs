@@ -14,6 +14,8 @@ use std::collections::HashMap;
 
 mod nearest;
 
+pub(crate) use nearest::unit_vector;
+
 /// Filters for a directory query. Every filter that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DirectoryQuery {
@@ -48,6 +50,7 @@ pub struct DirectoryIndex {
     active: usize,
     data_version: i64,
     positions: nearest::PositionTree,
+    search: crate::search::SearchIndex,
 }
 
 impl DirectoryIndex {
@@ -64,9 +67,7 @@ impl DirectoryIndex {
     /// assert_eq!(index.page(&DirectoryQuery::default(), 1, 50).total, 0);
     /// ```
     pub fn build(mut facilities: Vec<Facility>, data_version: i64) -> Self {
-        facilities.sort_by(|a, b| {
-            (a.kind.as_str(), a.name.as_str(), a.id).cmp(&(b.kind.as_str(), b.name.as_str(), b.id))
-        });
+        sort_for_listing(&mut facilities);
         let by_id = facilities
             .iter()
             .enumerate()
@@ -77,13 +78,42 @@ impl DirectoryIndex {
             .filter(|f| f.status == FacilityStatus::Active)
             .count();
         let positions = nearest::PositionTree::build(&facilities);
+        let search = crate::search::SearchIndex::build(&facilities);
         Self {
             facilities,
             by_id,
             active,
             data_version,
             positions,
+            search,
         }
+    }
+
+    /// The search structures built with this index.
+    pub(crate) fn search_index(&self) -> &crate::search::SearchIndex {
+        &self.search
+    }
+
+    /// Every facility in index order.
+    pub(crate) fn all(&self) -> &[Facility] {
+        &self.facilities
+    }
+
+    /// The facility at position `i` of the index order.
+    pub(crate) fn facility_at(&self, i: usize) -> &Facility {
+        &self.facilities[i]
+    }
+
+    /// Positions in index order of the facilities with a position, nearest to
+    /// `point` first, with their great-circle distance in metres (haversine).
+    pub(crate) fn nearest_positions(
+        &self,
+        point: LonLat,
+    ) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.positions.nearest_first(point).filter_map(move |i| {
+            let position = self.facilities[i].location.position?;
+            Some((i, point.distance_m(position)))
+        })
     }
 
     /// The store data version this index was built from.
@@ -232,6 +262,29 @@ fn matches(query: &DirectoryQuery, facility: &Facility) -> bool {
     true
 }
 
+/// Sorts by kind code, name, id. Records are large, so the order is found on
+/// indexes and then applied by following the permutation's cycles: each record
+/// moves about once instead of log n times.
+fn sort_for_listing(facilities: &mut [Facility]) {
+    fn key(f: &Facility) -> (&str, &str, FacilityId) {
+        (f.kind.as_str(), f.name.as_str(), f.id)
+    }
+    let mut order: Vec<usize> = (0..facilities.len()).collect();
+    order.sort_by(|&a, &b| key(&facilities[a]).cmp(&key(&facilities[b])));
+    // order[dest] is the record that belongs at dest; usize::MAX marks done.
+    for start in 0..order.len() {
+        let mut dest = start;
+        loop {
+            let source = std::mem::replace(&mut order[dest], usize::MAX);
+            if source == start || source == usize::MAX {
+                break;
+            }
+            facilities.swap(dest, source);
+            dest = source;
+        }
+    }
+}
+
 /// The 20 designated cities (政令指定都市) with their last ward code. Ward
 /// codes follow the city code but are not a fixed prefix of it (横浜市 14100
 /// has 14101–14118, 浜松市 22130 has 22131–22140 since its 2024 reorganisation).
@@ -276,6 +329,22 @@ pub fn municipality_span(code: &MunicipalityCode) -> (&str, &str) {
         .iter()
         .find(|(city, _)| *city == text)
         .map_or((text, text), |&(city, last)| (city, last))
+}
+
+/// The designated city (政令指定都市) whose ward `code` is, as its code.
+///
+/// ```
+/// use renkei_core::{directory_index::designated_city_of, MunicipalityCode};
+/// assert_eq!(designated_city_of(&MunicipalityCode::new("14110").unwrap()), Some("14100"));
+/// assert_eq!(designated_city_of(&MunicipalityCode::new("14100").unwrap()), None);
+/// assert_eq!(designated_city_of(&MunicipalityCode::new("14207").unwrap()), None);
+/// ```
+pub fn designated_city_of(code: &MunicipalityCode) -> Option<&'static str> {
+    let text = code.as_str();
+    DESIGNATED_CITIES
+        .iter()
+        .find(|(city, last)| *city < text && text <= *last)
+        .map(|&(city, _)| city)
 }
 
 /// True when a facility in municipality `code` is inside the area `filter`

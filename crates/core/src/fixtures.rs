@@ -54,3 +54,49 @@ pub fn fictional_facility(
         },
     }
 }
+
+/// A service (key `main`, any age, accepting unstated) stating `facts`: pairs
+/// of a capability code (e.g. `ventilator`) and its answer.
+///
+/// # Panics
+/// When a code is not a capability code.
+pub fn fictional_service(facts: &[(&str, crate::Answer)]) -> crate::Service {
+    crate::Service {
+        key: "main".into(),
+        name: "架空サービス".into(),
+        service_type: None,
+        ages: crate::AgeRange::default(),
+        accepting_new_clients: crate::Answer::Unknown,
+        respite_beds: None,
+        verified: None,
+        capabilities: facts
+            .iter()
+            .map(|(code, answer)| crate::CapabilityFact {
+                capability: crate::CapabilityCode::new(code)
+                    .expect("fixture code is a capability code"),
+                answer: *answer,
+                verified: None,
+                staff_note: None,
+            })
+            .collect(),
+        schedules: Vec::new(),
+    }
+}
+
+/// A municipality of 架空県 with code `code` and boundary `geometry` (WGS 84, lon/lat).
+///
+/// # Panics
+/// When `code` is not five digits.
+pub fn fictional_municipality(
+    code: &str,
+    geometry: geo::MultiPolygon<f64>,
+) -> crate::region::Municipality {
+    crate::region::Municipality {
+        code: code.parse().expect("fixture code has five digits"),
+        prefecture_name: "架空県".into(),
+        subprefecture_name: None,
+        county_or_city: None,
+        name: format!("架空{code}市"),
+        geometry,
+    }
+}

@@ -9,6 +9,12 @@ use crate::{LonLat, MunicipalityCode};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+mod reverse;
+mod suggest;
+
+pub use reverse::NearbyTown;
+pub use suggest::{reading, Suggestion, DEFAULT_SUGGESTIONS};
+
 /// A 町丁目 representative point (e.g. from 位置参照情報 / Geolonia 住所データ).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TownPoint {
@@ -77,18 +83,25 @@ struct Town {
 
 struct Place {
     code: MunicipalityCode,
+    prefecture: String,
     display: String,
     representative: Option<LonLat>,
 }
 
-/// An in-memory geocoder over municipality names and town points.
+/// An in-memory geocoder over municipality names and town points: addresses
+/// to points ([`Geocoder::geocode`]), partial input to candidates
+/// ([`Geocoder::suggest`]) and points to the nearest town ([`Geocoder::nearest_town`]).
+#[derive(Default)]
 pub struct Geocoder {
     prefecture_keys: Vec<String>,
     /// Folded municipality keys (with and without county, and designated city
     /// names) → indexes into `places`, longest key first.
     municipality_keys: Vec<(String, Vec<usize>)>,
+    /// Keys people type the start of: names, ward names alone, readings.
+    suggest_keys: Vec<(String, usize)>,
     places: Vec<Place>,
     towns: HashMap<MunicipalityCode, Vec<Town>>,
+    town_tree: reverse::TownTree,
 }
 
 impl std::fmt::Debug for Geocoder {
@@ -103,6 +116,7 @@ impl std::fmt::Debug for Geocoder {
 impl Geocoder {
     /// Builds a geocoder. Towns of municipalities not in `municipalities` are ignored.
     pub fn new(municipalities: Vec<MunicipalityName>, towns: Vec<TownPoint>) -> Self {
+        let suggest_keys = suggest::keys(&municipalities);
         let mut town_map: HashMap<MunicipalityCode, Vec<Town>> = HashMap::new();
         for town in towns {
             town_map.entry(town.municipality).or_default().push(Town {
@@ -139,6 +153,7 @@ impl Geocoder {
             }
             places.push(Place {
                 code: m.code,
+                prefecture: m.prefecture,
                 display: full,
                 representative: m.representative,
             });
@@ -151,12 +166,52 @@ impl Geocoder {
                 .then(a.0.cmp(&b.0))
         });
         prefecture_keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        let town_tree = reverse::TownTree::build(&town_map);
         Self {
             prefecture_keys,
             municipality_keys,
+            suggest_keys,
             places,
             towns: town_map,
+            town_tree,
         }
+    }
+
+    /// Builds a geocoder over N03 boundaries (names, and a point inside each
+    /// polygon for addresses that name no known town) and town points.
+    pub fn from_boundaries<'a>(
+        units: impl IntoIterator<Item = &'a crate::region::Municipality>,
+        towns: Vec<TownPoint>,
+    ) -> Self {
+        use geo::InteriorPoint;
+        let names = units
+            .into_iter()
+            .map(|m| MunicipalityName {
+                code: m.code.clone(),
+                prefecture: m.prefecture_name.clone(),
+                county_or_city: m.county_or_city.clone(),
+                name: m.name.clone(),
+                representative: m
+                    .geometry
+                    .interior_point()
+                    .and_then(|p| LonLat::new(p.x(), p.y()).ok()),
+            })
+            .collect();
+        Self::new(names, towns)
+    }
+
+    /// True when no municipality is loaded, so nothing can be found.
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    /// Name of a loaded municipality as written in addresses after the
+    /// prefecture (横浜市鶴見区, 足柄下郡箱根町).
+    pub fn municipality_name(&self, code: &MunicipalityCode) -> Option<&str> {
+        self.places
+            .iter()
+            .find(|place| place.code == *code)
+            .map(|place| place.display.as_str())
     }
 
     /// Places `address` at its 町丁目 point, or its municipality when no town
@@ -210,15 +265,21 @@ impl Geocoder {
             return None;
         };
         let place = &self.places[*index];
-        let position = place
-            .representative
-            .or_else(|| self.mean_town_point(&place.code))?;
+        let position = self.place_point(place)?;
         Some(GeocodeMatch {
             position,
             precision: Precision::Municipality,
             municipality: place.code.clone(),
             matched: place.display.clone(),
         })
+    }
+
+    /// The point a municipality-level match uses: the representative point, else
+    /// the mean of its town points.
+    fn place_point(&self, place: &Place) -> Option<LonLat> {
+        place
+            .representative
+            .or_else(|| self.mean_town_point(&place.code))
     }
 
     fn mean_town_point(&self, code: &MunicipalityCode) -> Option<LonLat> {

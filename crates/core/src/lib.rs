@@ -9,15 +9,18 @@
 //! ([`LonLat`]); distances are metres; dates are ISO 8601 in Asia/Tokyo.
 
 pub mod codes;
+pub mod coverage;
 pub mod directory_index;
 pub mod facility;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod geocode;
+pub mod mesh;
 pub mod need;
 pub mod normalize;
 pub mod position;
 pub mod region;
+pub mod search;
 pub mod taxonomy;
 
 pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};

@@ -6,7 +6,7 @@
 //!
 //! The output is a matching key, not display text: compare keys, show the original.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Old or variant kanji forms folded to the form most sources use.
 const KANJI_VARIANTS: &[(char, char)] = &[
@@ -34,6 +34,38 @@ const KANJI_VARIANTS: &[(char, char)] = &[
     ('實', '実'),
     ('淸', '清'),
     ('條', '条'),
+    ('舘', '館'),
+    ('藏', '蔵'),
+    ('壽', '寿'),
+    ('榮', '栄'),
+    ('會', '会'),
+    ('學', '学'),
+    ('醫', '医'),
+    ('圓', '円'),
+    ('眞', '真'),
+    ('縣', '県'),
+    ('龍', '竜'),
+    ('冨', '富'),
+    ('嶋', '島'),
+    ('嶌', '島'),
+    ('峯', '峰'),
+    ('萬', '万'),
+    ('來', '来'),
+    ('驛', '駅'),
+    ('靜', '静'),
+    ('曾', '曽'),
+    ('檜', '桧'),
+    ('鷗', '鴎'),
+    ('遙', '遥'),
+    ('祐', '佑'),
+    ('亞', '亜'),
+    ('兒', '児'),
+    ('總', '総'),
+    ('聯', '連'),
+    ('團', '団'),
+    ('戶', '戸'),
+    ('瀧', '滝'),
+    ('槌', '鎚'),
 ];
 
 fn is_kanji(c: char) -> bool {
@@ -58,15 +90,28 @@ fn is_dash(c: char) -> bool {
 /// assert_eq!(fold("ステーション"), fold("ｽﾃｰｼｮﾝ"));
 /// ```
 pub fn fold(text: &str) -> String {
-    let chars: Vec<char> = text.nfkc().collect();
+    // Most names are already NFKC (kanji, hiragana, full-width katakana):
+    // the quick check spares building the index the normalisation pass.
+    let chars: Vec<char> =
+        if unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+            text.chars().collect()
+        } else {
+            text.nfkc().collect()
+        };
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
-        let between_kanji =
-            i > 0 && i + 1 < chars.len() && is_kanji(chars[i - 1]) && is_kanji(chars[i + 1]);
+        let after_kanji = i > 0 && is_kanji(chars[i - 1]);
+        let between_kanji = after_kanji && i + 1 < chars.len() && is_kanji(chars[i + 1]);
+        // Someone typing 「茅ケ」 has not reached the next kanji yet.
+        let typing_after_kanji = after_kanji && i + 1 == chars.len();
         let folded = match c {
             c if c.is_whitespace() => continue,
             'ヶ' | 'ケ' | 'ヵ' | 'が' | 'け' | 'か' | 'カ' | 'ガ' if between_kanji => 'が',
+            // ヶ and ヵ are never the kana ke/ka in names: always the particle.
+            'ヶ' | 'ヵ' => 'が',
+            'ケ' if typing_after_kanji => 'が',
             '之' | 'ノ' | 'の' if between_kanji => 'の',
+            '之' | 'ノ' if typing_after_kanji => 'の',
             c if is_dash(c) => '-',
             // Katakana (ァ..ヶ) to hiragana: the blocks are 0x60 apart.
             '\u{30A1}'..='\u{30F6}' => char::from_u32(u32::from(c) - 0x60).unwrap_or(c),
@@ -77,6 +122,43 @@ pub fn fold(text: &str) -> String {
                 .map_or(c, |(_, new)| *new),
         };
         out.push(folded);
+    }
+    out
+}
+
+/// Folds a name or free text to a looser key for search as people type: as
+/// [`fold`], plus small kana as large (publishers write ステーシヨン for
+/// ステーション), long-vowel marks after kana dropped (ステーション, ｽﾃｰｼｮﾝ and
+/// ステション meet) and ヴァ…ヴォ as バ…ボ.
+///
+/// ```
+/// use renkei_core::normalize::fold_search;
+/// assert_eq!(fold_search("訪問看護ステーシヨン"), fold_search("訪問看護すてーしょん"));
+/// assert_eq!(fold_search("ヴィラ"), fold_search("ビラ"));
+/// assert_eq!(fold_search("茅ケ"), fold_search("茅ヶ崎").trim_end_matches('崎'));
+/// ```
+pub fn fold_search(text: &str) -> String {
+    let folded = fold(text);
+    let mut out = String::with_capacity(folded.len());
+    let mut chars = folded.chars().peekable();
+    let is_kana = |c: char| matches!(c, '\u{3041}'..='\u{3096}');
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '-' if out.ends_with(is_kana) => continue,
+            // ヴァ ヴィ ヴ ヴェ ヴォ are written バ ビ ブ ベ ボ just as often.
+            'ゔ' => match chars.next_if(|n| matches!(n, 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ')) {
+                Some('ぁ') => 'ば',
+                Some('ぃ') => 'び',
+                Some('ぇ') => 'べ',
+                Some('ぉ') => 'ぼ',
+                _ => 'ぶ',
+            },
+            'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' | 'ゕ' | 'ゖ' => {
+                char::from_u32(u32::from(c) + 1).unwrap_or(c)
+            }
+            c => c,
+        };
+        out.push(c);
     }
     out
 }
@@ -196,6 +278,33 @@ mod tests {
         // Not between kanji: kana stay as they are.
         assert_ne!(fold("かながわ"), fold("かなかわ"));
         assert_eq!(fold("ながの"), "ながの");
+    }
+
+    #[test]
+    fn typing_stops_before_the_next_kanji() {
+        assert!(fold("茅ヶ崎市").starts_with(&fold("茅ケ")));
+        assert!(fold("茅ヶ崎市").starts_with(&fold("茅ヶ")));
+        assert!(fold("二ノ宮").starts_with(&fold("二ノ")));
+        // Kana ケ after kana stays ケ (ホームケア).
+        assert_eq!(fold("ホームケア"), "ほ-むけあ");
+    }
+
+    #[test]
+    fn search_keys_meet_the_way_people_type() {
+        let same = [
+            ("訪問看護ステーション", "訪問看護ｽﾃｰｼｮﾝ"),
+            ("訪問看護ステーション", "訪問看護ステーシヨン"),
+            ("ホウモンカンゴステーション", "ほうもんかんごすてしょん"),
+            ("髙橋クリニック", "高橋くりにっく"),
+            ("德洲会", "徳洲会"),
+            ("ＫＡＮＡＧＡＷＡ　こども", "kanagawa こども"),
+            ("龍ヶ崎", "竜が崎"),
+            ("川嶋 医院", "川島医院"),
+        ];
+        for (a, b) in same {
+            assert_eq!(fold_search(a), fold_search(b), "{a} vs {b}");
+        }
+        assert_ne!(fold_search("病院"), fold_search("医院"));
     }
 
     #[test]

@@ -188,18 +188,17 @@ pub fn csv_response<'a>(
     facilities: impl Iterator<Item = &'a Facility>,
     filename: &str,
 ) -> ApiResult<Response> {
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer
-        .write_record(csv_header())
-        .map_err(ApiError::internal)?;
-    for facility in facilities {
-        writer
-            .write_record(csv_row(&FlatFacility::from(facility)))
-            .map_err(ApiError::internal)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let rows = facilities.map(|facility| csv_row(&FlatFacility::from(facility)));
+    csv_table_response(&csv_header(), rows, filename)
+}
+
+/// Any table as a CSV download named `filename` (see [`csv_table_bytes`]).
+pub fn csv_table_response(
+    header: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+    filename: &str,
+) -> ApiResult<Response> {
+    let bytes = csv_table_bytes(header, rows)?;
     let disposition = format!("attachment; filename=\"{filename}\"");
     Ok((
         [
@@ -209,6 +208,24 @@ pub fn csv_response<'a>(
         bytes,
     )
         .into_response())
+}
+
+/// Any table as CSV bytes: UTF-8 with BOM, `header` then `rows`, text cells
+/// defused for spreadsheets (see [`spreadsheet_safe`]).
+pub fn csv_table_bytes(
+    header: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> ApiResult<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(header).map_err(ApiError::internal)?;
+    for row in rows {
+        writer
+            .write_record(row.into_iter().map(spreadsheet_safe))
+            .map_err(ApiError::internal)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// A CSV column: Japanese label, field code, and how to read it from a row.
@@ -300,13 +317,9 @@ fn csv_row(row: &FlatFacility) -> Vec<String> {
     });
     LEADING_COLUMNS
         .iter()
-        .map(|(_, _, read)| spreadsheet_safe(read(row)))
+        .map(|(_, _, read)| read(row))
         .chain(capabilities)
-        .chain(
-            TRAILING_COLUMNS
-                .iter()
-                .map(|(_, _, read)| spreadsheet_safe(read(row))),
-        )
+        .chain(TRAILING_COLUMNS.iter().map(|(_, _, read)| read(row)))
         .collect()
 }
 

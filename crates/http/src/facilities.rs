@@ -279,7 +279,12 @@ fn parse_municipality(text: &str) -> ApiResult<MunicipalityCode> {
 }
 
 /// An optional whole number in `min..=max`; anything else is a 400 naming `field`.
-fn parse_number(field: &str, text: Option<&str>, min: u32, max: u32) -> ApiResult<Option<u32>> {
+pub(crate) fn parse_number(
+    field: &str,
+    text: Option<&str>,
+    min: u32,
+    max: u32,
+) -> ApiResult<Option<u32>> {
     let Some(text) = present(text) else {
         return Ok(None);
     };

@@ -9,6 +9,7 @@
 use crate::regions::Regions;
 use arc_swap::ArcSwap;
 use renkei_core::directory_index::DirectoryIndex;
+use renkei_core::geocode::Geocoder;
 use renkei_store::{ChangeEvent, ChangeFeed, SharedStore, Store, StoreResult};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,21 +19,35 @@ use tracing::{debug, info, warn};
 /// How often the refresher compares data versions when no change event comes: 5 s.
 pub const DEFAULT_REFRESH_PERIOD: Duration = Duration::from_secs(5);
 
-/// Cheap-to-clone handle to the current index and the current regions
-/// (boundaries, 二次医療圏 geometry and population), refreshed together.
+/// Cheap-to-clone handle to the current index (with its search structures),
+/// the current regions (boundaries, 二次医療圏 geometry and population) and the
+/// offline geocoder over them, refreshed together.
 #[derive(Debug, Clone)]
 pub struct IndexHandle {
     directory: Arc<ArcSwap<DirectoryIndex>>,
     regions: Arc<ArcSwap<Regions>>,
+    geocoder: Arc<ArcSwap<Geocoder>>,
 }
 
 impl IndexHandle {
-    /// A handle serving `index`, with no regions until [`IndexHandle::store_regions`].
+    /// A handle serving `index`, with no regions until [`IndexHandle::store_regions`]
+    /// and an empty geocoder until [`IndexHandle::store_geocoder`].
     pub fn new(index: DirectoryIndex) -> Self {
         Self {
             directory: Arc::new(ArcSwap::from_pointee(index)),
             regions: Arc::new(ArcSwap::from_pointee(Regions::default())),
+            geocoder: Arc::new(ArcSwap::from_pointee(Geocoder::default())),
         }
+    }
+
+    /// The current geocoder (municipality names and town points). Hold it for one request.
+    pub fn geocoder(&self) -> Arc<Geocoder> {
+        self.geocoder.load_full()
+    }
+
+    /// Replaces the geocoder; readers holding the old one finish with it.
+    pub fn store_geocoder(&self, geocoder: Geocoder) {
+        self.geocoder.store(Arc::new(geocoder));
     }
 
     /// The current index. Hold it for one request, not across long waits.
@@ -62,6 +77,18 @@ pub async fn load_index(store: &dyn Store) -> StoreResult<DirectoryIndex> {
     let data_version = store.data_version().await?;
     let facilities = store.all_facilities().await?;
     Ok(DirectoryIndex::build(facilities, data_version))
+}
+
+/// Builds the offline geocoder from the boundaries already in `regions` and
+/// the town points in `store`.
+pub async fn load_geocoder(store: &dyn Store, regions: &Regions) -> StoreResult<Geocoder> {
+    let towns = store.town_points().await?;
+    let units = regions
+        .catalog
+        .boundaries()
+        .map(renkei_core::region::BoundaryIndex::municipalities)
+        .unwrap_or_default();
+    Ok(Geocoder::from_boundaries(units, towns))
 }
 
 /// The background refresh task; dropping it stops the task.
@@ -143,7 +170,15 @@ async fn refresh(store: &dyn Store, index: &IndexHandle) {
     let started = Instant::now();
     // Regions first: the directory's new data version marks the refresh as done.
     match Regions::load(store).await {
-        Ok(regions) => index.store_regions(regions),
+        Ok(regions) => {
+            match load_geocoder(store, &regions).await {
+                Ok(geocoder) => index.store_geocoder(geocoder),
+                Err(error) => {
+                    warn!(%error, "reloading the town points failed; serving the current geocoder");
+                }
+            }
+            index.store_regions(regions);
+        }
         Err(error) => warn!(%error, "reloading the regions failed; serving the current ones"),
     }
     match load_index(store).await {

@@ -6,21 +6,26 @@
 //! function. Reads are served from the in-memory [`index`], which a background
 //! task keeps in step with the store.
 
+pub mod coverage;
 pub mod docs;
 pub mod dto;
 pub mod error;
 pub mod export;
 pub mod extract;
 pub mod facilities;
+pub mod geocode;
 pub mod health;
 pub mod imports;
 pub mod index;
 pub mod openapi;
+pub mod print;
 pub mod regions;
+pub mod search;
+pub mod tiles;
 pub mod web;
 
 pub use error::{ApiError, ApiResult};
-pub use index::{load_index, spawn_refresher, IndexHandle, Refresher};
+pub use index::{load_geocoder, load_index, spawn_refresher, IndexHandle, Refresher};
 pub use regions::Regions;
 
 use axum::extract::Request;
@@ -110,7 +115,11 @@ pub fn routes(state: AppState) -> Router {
         .merge(health::routes())
         .merge(facilities::routes())
         .merge(regions::routes())
-        .merge(imports::routes());
+        .merge(imports::routes())
+        .merge(search::routes())
+        .merge(print::routes())
+        .merge(geocode::routes())
+        .merge(coverage::routes());
     let api = Router::new()
         .nest("/v1", v1)
         .route("/docs", get(docs::api_docs))
@@ -118,6 +127,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .route("/openapi.json", get(openapi::openapi_json))
+        .merge(tiles::routes())
         .fallback_service(web::service(&state.config.web_dir))
         .with_state(state)
 }

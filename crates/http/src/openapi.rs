@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::{docs, facilities, health, imports, regions};
+use crate::{coverage, docs, facilities, geocode, health, imports, print, regions, search, tiles};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use renkei_core::Taxonomy;
@@ -30,6 +30,15 @@ use utoipa::{Modify, OpenApi};
         regions::get_area,
         regions::list_area_facilities,
         imports::list_imports,
+        search::search,
+        print::print_map,
+        print::print_leaflet,
+        print::print_referral,
+        geocode::geocode,
+        geocode::reverse_geocode,
+        tiles::tile,
+        tiles::tilejson,
+        coverage::coverage,
         openapi_json,
         docs::api_docs,
     ),
@@ -38,6 +47,10 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "facilities", description = "施設 / Facilities: the directory, as JSON, GeoJSON or CSV"),
         (name = "regions", description = "二次医療圏・市区町村 / Secondary medical regions and municipalities, with boundaries"),
+        (name = "tiles", description = "ベクタータイル / Vector tiles (MVT) and TileJSON for MapLibre, QGIS and GDAL"),
+        (name = "search", description = "紹介先の検索・住所検索 / Referral search and the offline geocoder"),
+        (name = "print", description = "印刷物 (PDF) / Printed maps, leaflets and referral sheets"),
+        (name = "coverage", description = "カバー率とギャップ分析 / Coverage and gap analysis per 二次医療圏 on the JIS X 0410 grid"),
         (name = "service", description = "稼働状況 / Service status"),
         (name = "documentation", description = "API の説明 / This API's description"),
     )

@@ -1,13 +1,15 @@
 //! Places every location that has a position in its municipality and
 //! 二次医療圏 (point in polygon, [`BoundaryIndex`]) and stores the result.
 //!
-//! Run after boundaries or a region table are imported and after any write of
-//! facilities; it is idempotent and writes only placements that changed.
+//! Imports place their own records as they write them ([`place_facilities`]);
+//! [`assign_locations`] re-places everything after boundaries or a region table
+//! change. Both are idempotent and store only placements that changed.
 //! Outside every polygon but within [`renkei_core::region::NEAREST_LIMIT_M`]
 //! of one: assigned and flagged `nearest`. Farther: flagged `suspect` and not
 //! assigned. Locations without a position are left as they are.
 
 use renkei_core::region::{AssignmentMethod, BoundaryIndex};
+use renkei_core::Facility;
 use renkei_store::{LocationAssignment, Store, StoreResult};
 
 /// What an assignment run found and changed.
@@ -42,13 +44,34 @@ pub async fn assign_locations(store: &dyn Store) -> StoreResult<AssignSummary> {
 
 /// Places every location of `store` against `index` and stores what changed.
 pub async fn assign_with(store: &dyn Store, index: &BoundaryIndex) -> StoreResult<AssignSummary> {
+    let mut facilities = store.all_facilities().await?;
+    let (mut summary, assignments) = place_facilities(index, &mut facilities);
+    summary.changed = store.set_location_assignments(&assignments).await?;
+    tracing::info!(
+        boundaries = summary.boundaries,
+        positioned = summary.positioned,
+        nearest = summary.nearest,
+        suspect = summary.suspect,
+        changed = summary.changed,
+        "locations placed in municipalities and 二次医療圏"
+    );
+    Ok(summary)
+}
+
+/// Places `facilities` against `index` in memory: each one with a position
+/// gets its municipality and 二次医療圏 set (cleared when suspect). Returns the
+/// counts (`changed` left at 0: nothing is stored here) and the placements to
+/// store with [`Store::set_location_assignments`].
+pub fn place_facilities(
+    index: &BoundaryIndex,
+    facilities: &mut [Facility],
+) -> (AssignSummary, Vec<LocationAssignment>) {
     let mut summary = AssignSummary {
         boundaries: index.municipalities().len(),
         ..AssignSummary::default()
     };
-    let facilities = store.all_facilities().await?;
     let mut assignments = Vec::with_capacity(facilities.len());
-    for facility in &facilities {
+    for facility in facilities {
         let Some(position) = facility.location.position else {
             summary.without_position += 1;
             continue;
@@ -62,6 +85,11 @@ pub async fn assign_with(store: &dyn Store, index: &BoundaryIndex) -> StoreResul
             AssignmentMethod::Nearest { .. } => summary.nearest += 1,
             AssignmentMethod::Suspect { .. } => summary.suspect += 1,
         }
+        facility
+            .location
+            .municipality
+            .clone_from(&placed.municipality);
+        facility.location.region.clone_from(&placed.region);
         assignments.push(LocationAssignment {
             id: facility.id,
             municipality: placed.municipality,
@@ -69,14 +97,18 @@ pub async fn assign_with(store: &dyn Store, index: &BoundaryIndex) -> StoreResul
             method: Some(placed.method),
         });
     }
-    summary.changed = store.set_location_assignments(&assignments).await?;
-    tracing::info!(
-        boundaries = summary.boundaries,
-        positioned = summary.positioned,
-        nearest = summary.nearest,
-        suspect = summary.suspect,
-        changed = summary.changed,
-        "locations placed in municipalities and 二次医療圏"
-    );
-    Ok(summary)
+    (summary, assignments)
+}
+
+impl std::ops::AddAssign for AssignSummary {
+    /// Adds the counts of another run; `boundaries` keeps the larger.
+    fn add_assign(&mut self, other: Self) {
+        self.boundaries = self.boundaries.max(other.boundaries);
+        self.positioned += other.positioned;
+        self.inside += other.inside;
+        self.nearest += other.nearest;
+        self.suspect += other.suspect;
+        self.without_position += other.without_position;
+        self.changed += other.changed;
+    }
 }

@@ -8,12 +8,14 @@
 pub mod assign;
 pub mod demo;
 pub mod draft;
+pub mod facility_ref;
 mod error;
 pub mod fetch;
 pub mod hoken;
 pub mod import;
 pub mod kaigo;
 pub mod mapping;
+pub mod mesh_population;
 pub mod mhlw;
 pub mod n03;
 pub mod parse;
@@ -21,10 +23,12 @@ pub mod place;
 pub mod population;
 pub mod regions;
 pub mod run;
+pub mod service_areas;
 pub mod shisetsu;
 pub mod table;
 pub mod text;
 pub mod town_points;
+pub mod verified;
 pub mod wamnet;
 
 pub use error::{FeatureProblem, IngestError, IngestResult};

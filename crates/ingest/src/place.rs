@@ -2,7 +2,8 @@
 //! offline geocoder (町丁目 point, or the municipality), and recording how.
 
 use geo::InteriorPoint;
-use renkei_core::geocode::{Geocoder, MunicipalityName};
+use renkei_core::geocode::{Geocoder, MunicipalityName, TownPoint};
+use renkei_core::region::Municipality;
 use renkei_core::Facility;
 use renkei_store::{GeocodeRecord, Store};
 
@@ -37,19 +38,27 @@ pub async fn geocoder(store: &dyn Store) -> Result<Option<Geocoder>, renkei_stor
     if municipalities.is_empty() {
         return Ok(None);
     }
+    Ok(Some(geocoder_over(
+        &municipalities,
+        store.town_points().await?,
+    )))
+}
+
+/// The offline geocoder over `municipalities`' names and `towns`.
+pub fn geocoder_over(municipalities: &[Municipality], towns: Vec<TownPoint>) -> Geocoder {
     let names = municipalities
-        .into_iter()
+        .iter()
         .map(|m| MunicipalityName {
             // A point inside the boundary, for addresses that name no known town.
             representative: m
                 .geometry
                 .interior_point()
                 .and_then(|p| renkei_core::LonLat::new(p.x(), p.y()).ok()),
-            code: m.code,
-            prefecture: m.prefecture_name,
-            county_or_city: m.county_or_city,
-            name: m.name,
+            code: m.code.clone(),
+            prefecture: m.prefecture_name.clone(),
+            county_or_city: m.county_or_city.clone(),
+            name: m.name.clone(),
         })
         .collect();
-    Ok(Some(Geocoder::new(names, store.town_points().await?)))
+    Geocoder::new(names, towns)
 }

@@ -1,12 +1,15 @@
 //! One import run: read a file, parse it, write its valid records to the store
 //! in one transaction, and report what happened, row errors included.
 
-use crate::import::{parse_file, Format, Importer};
+use crate::assign::{self, AssignSummary};
+use crate::import::{parse_file, Format, Importer, ParsedFile};
 use crate::table::RowError;
 use crate::text::SourceEncoding;
 use crate::{hoken, place};
 use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
+use renkei_core::geocode::Geocoder;
+use renkei_core::region::{BoundaryIndex, Municipality};
 use renkei_core::FacilityId;
 use renkei_store::{ImportRun, Store, WriteSummary};
 use sha2::{Digest, Sha256};
@@ -35,6 +38,12 @@ pub struct FileReport {
     /// Valid records left without coordinates (no town or municipality matched,
     /// or no town points imported yet).
     pub without_position: usize,
+    /// Where the records were placed (municipality and 二次医療圏), when
+    /// boundaries are stored; all zero otherwise.
+    pub placement: AssignSummary,
+    /// Desk-verified facts this file states otherwise (kept, and logged as
+    /// import conflicts).
+    pub conflicts: usize,
     /// Rows rejected, with reasons.
     pub rejected: Vec<RowError>,
     /// Ids of the records the file lists (for closing what a complete file no longer lists).
@@ -48,18 +57,16 @@ pub struct FileReport {
 /// Imports the file at `path` in `format` into `store`. Each file (each zip
 /// member) is one transaction: a structurally wrong file or a failed write
 /// changes nothing, and importing the same file again reports every record
-/// unchanged.
+/// unchanged. To import several files, open one [`ImportSession`] instead.
 pub async fn import_path(
     store: &dyn Store,
     format: &Format,
     path: &Path,
 ) -> IngestResult<Vec<FileReport>> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-        file: name.clone(),
-        source,
-    })?;
-    import_bytes(store, format, &name, &bytes).await
+    ImportSession::open(store)
+        .await?
+        .import_path(format, path)
+        .await
 }
 
 /// As [`import_path`], for bytes already in memory (a download, a test fixture).
@@ -69,11 +76,100 @@ pub async fn import_bytes(
     name: &str,
     bytes: &[u8],
 ) -> IngestResult<Vec<FileReport>> {
-    let started_at = Utc::now();
-    let checksum_sha256 = sha256_hex(bytes);
-    let files = parse_file(format, name, bytes, started_at)?;
-    let mut reports = Vec::with_capacity(files.len());
-    for mut file in files {
+    ImportSession::open(store)
+        .await?
+        .import_bytes(format, name, bytes)
+        .await
+}
+
+/// Imports files one after another with what every file needs loaded once:
+/// the stored boundaries (records are placed in their municipality and
+/// 二次医療圏 as they are written, in the same transaction) and, on first need,
+/// the offline geocoder.
+pub struct ImportSession<'a> {
+    store: &'a dyn Store,
+    municipalities: Vec<Municipality>,
+    boundaries: Option<BoundaryIndex>,
+    /// Loaded when a file first has records without coordinates; `None` when
+    /// not loaded yet or nothing to geocode against.
+    geocoder: Option<Geocoder>,
+    geocoder_loaded: bool,
+}
+
+impl std::fmt::Debug for ImportSession<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportSession")
+            .field("municipalities", &self.municipalities.len())
+            .field("geocoder_loaded", &self.geocoder_loaded)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> ImportSession<'a> {
+    /// Loads the stored boundaries and region tables of `store`.
+    pub async fn open(store: &'a dyn Store) -> IngestResult<Self> {
+        let store_error = |source| IngestError::Store {
+            file: "stored boundaries".into(),
+            source,
+        };
+        let municipalities = store.municipalities().await.map_err(store_error)?;
+        let boundaries = if municipalities.is_empty() {
+            None
+        } else {
+            let tables = store.region_tables().await.map_err(store_error)?;
+            Some(BoundaryIndex::new(municipalities.iter().cloned(), &tables))
+        };
+        Ok(Self {
+            store,
+            municipalities,
+            boundaries,
+            geocoder: None,
+            geocoder_loaded: false,
+        })
+    }
+
+    /// As the free function [`import_path`].
+    pub async fn import_path(
+        &mut self,
+        format: &Format,
+        path: &Path,
+    ) -> IngestResult<Vec<FileReport>> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+            file: name.clone(),
+            source,
+        })?;
+        self.import_bytes(format, &name, &bytes).await
+    }
+
+    /// As the free function [`import_bytes`].
+    pub async fn import_bytes(
+        &mut self,
+        format: &Format,
+        name: &str,
+        bytes: &[u8],
+    ) -> IngestResult<Vec<FileReport>> {
+        let started_at = Utc::now();
+        let checksum_sha256 = sha256_hex(bytes);
+        let files = parse_file(format, name, bytes, started_at)?;
+        let mut reports = Vec::with_capacity(files.len());
+        for file in files {
+            reports.push(
+                self.write_file(format, file, &checksum_sha256, started_at)
+                    .await?,
+            );
+        }
+        Ok(reports)
+    }
+
+    async fn write_file(
+        &mut self,
+        format: &Format,
+        mut file: ParsedFile,
+        checksum_sha256: &str,
+        started_at: DateTime<Utc>,
+    ) -> IngestResult<FileReport> {
+        let store = self.store;
         let store_error = |source| IngestError::Store {
             file: file.file.clone(),
             source,
@@ -90,25 +186,49 @@ pub async fn import_bytes(
             .iter()
             .any(|f| f.location.position.is_none())
         {
-            match place::geocoder(store).await.map_err(store_error)? {
-                Some(geocoder) => place::place(&mut file.facilities, &geocoder),
+            match self.geocoder().await.map_err(store_error)? {
+                Some(geocoder) => place::place(&mut file.facilities, geocoder),
                 None => Vec::new(),
             }
         } else {
             Vec::new()
         };
+        let (mut placement, assignments) = match &self.boundaries {
+            Some(index) => assign::place_facilities(index, &mut file.facilities),
+            None => (AssignSummary::default(), Vec::new()),
+        };
+        // Verified facts are never overwritten (reads lay them over whatever
+        // is imported); where this file says otherwise, log it for a desk.
+        let verified = store.verified_facts().await.map_err(store_error)?;
+        let conflicts = crate::verified::conflicts(
+            &verified,
+            &file.facilities,
+            &file.source.key,
+            &base_name(&file.file),
+            started_at,
+        );
         let written = store
             .upsert_facilities(&file.source, &file.facilities)
+            .await
+            .map_err(store_error)?;
+        store
+            .record_import_conflicts(&conflicts)
             .await
             .map_err(store_error)?;
         if !geocodes.is_empty() {
             store.set_geocodes(&geocodes).await.map_err(store_error)?;
         }
+        // Municipality and region were written with the records; this adds how
+        // each was placed (inside, nearest, suspect) in one statement.
+        placement.changed = store
+            .set_location_assignments(&assignments)
+            .await
+            .map_err(store_error)?;
         let finished_at = Utc::now();
         let run = ImportRun {
             source_key: file.source.key.clone(),
             file_name: base_name(&file.file),
-            checksum_sha256: checksum_sha256.clone(),
+            checksum_sha256: checksum_sha256.to_owned(),
             started_at,
             finished_at,
             rows_read: file.rows_read as u64,
@@ -118,14 +238,8 @@ pub async fn import_bytes(
             rejected: file.rejected.len() as u64,
             closed: 0,
         };
-        store
-            .record_import_run(&run)
-            .await
-            .map_err(|source| IngestError::Store {
-                file: file.file.clone(),
-                source,
-            })?;
-        reports.push(FileReport {
+        store.record_import_run(&run).await.map_err(store_error)?;
+        Ok(FileReport {
             linked,
             geocoded: geocodes.len(),
             without_position: file
@@ -133,19 +247,72 @@ pub async fn import_bytes(
                 .iter()
                 .filter(|f| f.location.position.is_none())
                 .count(),
-            file: file.file,
-            checksum_sha256: checksum_sha256.clone(),
+            placement,
+            conflicts: conflicts.len(),
+            checksum_sha256: checksum_sha256.to_owned(),
             encoding: file.encoding,
             source: file.source.key,
             rows_read: file.rows_read,
             written,
             rejected: file.rejected,
             present: file.facilities.iter().map(|f| f.id).collect(),
+            file: file.file,
             started_at,
             finished_at,
-        });
+        })
     }
-    Ok(reports)
+
+    async fn geocoder(&mut self) -> Result<Option<&Geocoder>, renkei_store::StoreError> {
+        if !self.geocoder_loaded {
+            if !self.municipalities.is_empty() {
+                let towns = self.store.town_points().await?;
+                self.geocoder = Some(place::geocoder_over(&self.municipalities, towns));
+            }
+            self.geocoder_loaded = true;
+        }
+        Ok(self.geocoder.as_ref())
+    }
+}
+
+/// What importing a verified-facts sheet did.
+#[derive(Debug, Clone)]
+pub struct VerifiedReport {
+    /// File name.
+    pub file: String,
+    /// Data rows read.
+    pub rows_read: usize,
+    /// Facts stored.
+    pub stored: u64,
+    /// Rows rejected, with reasons.
+    pub rejected: Vec<RowError>,
+}
+
+/// Imports a sheet of facts a desk has confirmed (see [`crate::verified`]).
+/// A sheet with wrong columns changes nothing; bad rows are rejected alone.
+pub async fn import_verified(
+    store: &dyn Store,
+    name: &str,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> IngestResult<VerifiedReport> {
+    let (text, _) = crate::text::decode(name, bytes)?;
+    let table = crate::table::Table::parse(name, &text)?;
+    let store_error = |source| IngestError::Store {
+        file: name.to_owned(),
+        source,
+    };
+    let facilities = store.all_facilities().await.map_err(store_error)?;
+    let (facts, rejected) = crate::verified::parse(&table, &facilities, tokyo_date(now))?;
+    let stored = store
+        .set_verified_facts(&facts)
+        .await
+        .map_err(store_error)?;
+    Ok(VerifiedReport {
+        file: name.to_owned(),
+        rows_read: table.len(),
+        stored,
+        rejected,
+    })
 }
 
 /// The file's name without its folders (`/data/x.zip!a.csv` → `x.zip!a.csv`).
@@ -174,14 +341,13 @@ pub async fn close_missing(
         .iter()
         .flat_map(|r| r.present.iter().copied())
         .collect();
-    // Japan has no daylight saving time: Asia/Tokyo is always UTC+9.
-    let tokyo_date = (now + chrono::Duration::hours(9)).date_naive();
+
     let store_error = |source| IngestError::Store {
         file: format!("closing records of {source_key}"),
         source,
     };
     let closed = store
-        .close_missing(source_key, &present, tokyo_date)
+        .close_missing(source_key, &present, tokyo_date(now))
         .await
         .map_err(store_error)?;
     let files: Vec<&str> = of_source
@@ -205,6 +371,12 @@ pub async fn close_missing(
         .await
         .map_err(store_error)?;
     Ok(closed)
+}
+
+/// The calendar date in Japan at `now`. Japan has no daylight saving time:
+/// Asia/Tokyo is always UTC+9.
+pub(crate) fn tokyo_date(now: DateTime<Utc>) -> chrono::NaiveDate {
+    (now + chrono::Duration::hours(9)).date_naive()
 }
 
 /// SHA-256 of `bytes` as 64 lower-case hex digits, as import runs record it.

@@ -18,8 +18,8 @@ pub struct CopySummary {
     pub written: WriteSummary,
 }
 
-/// Copies every source and facility of `from` into `to` (upserting, so it can be
-/// re-run), then checks that `to` holds as many facilities per source as `from`.
+/// Copies every source, facility and desk-verified fact of `from` into `to`
+/// (upserting, so it can be re-run), then checks that `to` holds as many facilities per source as `from`.
 ///
 /// Each source is written in transactions of up to 10,000 facilities.
 pub async fn copy_store(from: &dyn Store, to: &dyn Store) -> StoreResult<CopySummary> {
@@ -50,6 +50,12 @@ pub async fn copy_store(from: &dyn Store, to: &dyn Store) -> StoreResult<CopySum
             );
         }
         tracing::info!(source = %source.key, facilities = facilities.len(), "copied source");
+    }
+    // Desk-verified facts keep their own table, so later imports into the
+    // target cannot overwrite them either.
+    let verified = from.verified_facts().await?;
+    if !verified.is_empty() {
+        to.set_verified_facts(&verified).await?;
     }
     let expected = from.count_facilities_by_source().await?;
     let found = to.count_facilities_by_source().await?;

@@ -10,6 +10,7 @@ mod accreditations;
 mod changes;
 mod closing;
 mod copy;
+mod coverage_inputs;
 mod error;
 mod geocoding;
 mod imports;
@@ -20,10 +21,12 @@ mod row_readers;
 mod rows;
 pub mod sqlite;
 mod url;
+mod verified;
 
 pub use accreditations::AccreditationRecord;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
 pub use copy::{copy_store, CopySummary};
+pub use coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
 pub use error::{StoreError, StoreResult};
 pub use geocoding::GeocodeRecord;
 pub use imports::ImportRun;
@@ -32,6 +35,7 @@ pub use postgres::PostgresStore;
 pub use regions::{BoundarySummary, LocationAssignment, PopulationRecord, StoredRegion};
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
+pub use verified::{ImportConflict, VerifiedFact, VerifiedField};
 
 use async_trait::async_trait;
 use renkei_core::region::{Municipality, RegionTable};
@@ -246,6 +250,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         assignments: &[LocationAssignment],
     ) -> StoreResult<u64>;
 
+    /// [`Store::upsert_facilities`] then [`Store::set_location_assignments`]
+    /// with the same guarantees and counts. A backend may do both in one
+    /// transaction, writing a new record's placement with the record (SQLite
+    /// does). Returns the write summary and how many placements changed.
+    async fn upsert_placed_facilities(
+        &self,
+        source: &SourceInfo,
+        facilities: &[Facility],
+        assignments: &[LocationAssignment],
+    ) -> StoreResult<(WriteSummary, u64)> {
+        let written = self.upsert_facilities(source, facilities).await?;
+        let changed = self.set_location_assignments(assignments).await?;
+        Ok((written, changed))
+    }
+
     /// Replaces the 町丁目 representative points of every prefecture in
     /// `points` (one file's worth); returns how many were stored.
     async fn replace_town_points(
@@ -271,6 +290,20 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         on: chrono::NaiveDate,
     ) -> StoreResult<u64>;
 
+    /// Stores facts a consultation desk has confirmed, replacing earlier
+    /// answers for the same service and field; returns how many were stored.
+    /// Imports never change them: reads lay them over the imported facts.
+    async fn set_verified_facts(&self, facts: &[VerifiedFact]) -> StoreResult<u64>;
+
+    /// Every verified fact.
+    async fn verified_facts(&self) -> StoreResult<Vec<VerifiedFact>>;
+
+    /// Logs imports that stated something else than a verified fact.
+    async fn record_import_conflicts(&self, conflicts: &[ImportConflict]) -> StoreResult<()>;
+
+    /// The `limit` most recent import conflicts, newest first.
+    async fn import_conflicts(&self, limit: u32) -> StoreResult<Vec<ImportConflict>>;
+
     /// Replaces every hospital accreditation that came from `source_key` with
     /// `records` (one list's worth, already matched to hospitals); returns how
     /// many were stored. Facility imports never touch these rows.
@@ -279,6 +312,31 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         source_key: &str,
         records: &[AccreditationRecord],
     ) -> StoreResult<u64>;
+
+    /// Replaces, in one transaction, the mesh population of every 1st mesh
+    /// (80 km square) that `rows` touch with `rows` (one e-Stat file's worth);
+    /// `source_file` records where they came from. Returns how many were stored.
+    async fn replace_mesh_population(
+        &self,
+        source_file: &str,
+        rows: &[MeshPopulationRecord],
+    ) -> StoreResult<u64>;
+
+    /// Every stored mesh population row, ordered by mesh code.
+    async fn mesh_populations(&self) -> StoreResult<Vec<MeshPopulationRecord>>;
+
+    /// Replaces, in one transaction, the declared service areas of every
+    /// facility named in `records` with `records`; other facilities keep
+    /// theirs. A facility that is not stored is [`StoreError::NotFound`] and
+    /// nothing is written. Returns how many were stored.
+    async fn replace_service_areas(
+        &self,
+        source_file: &str,
+        records: &[ServiceAreaRecord],
+    ) -> StoreResult<u64>;
+
+    /// Every declared service area, ordered by facility id and municipality.
+    async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>>;
 }
 
 /// Shared handle to a store.

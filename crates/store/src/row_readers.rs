@@ -113,6 +113,19 @@ macro_rules! row_readers {
             })
         }
 
+        fn verified_row(row: &$row) -> StoreResult<crate::rows::VerifiedRow> {
+            const E: &str = "verified_fact";
+            Ok(crate::rows::VerifiedRow {
+                location_id: get_uuid(row, "location_id", E)?,
+                service_key: get(row, "service_key", E)?,
+                field: get(row, "field", E)?,
+                answer: get(row, "answer", E)?,
+                verified_on: get(row, "verified_on", E)?,
+                verified_by: get(row, "verified_by", E)?,
+                staff_note: get(row, "staff_note", E)?,
+            })
+        }
+
         fn accreditation_row(row: &$row) -> StoreResult<crate::rows::AccreditationRow> {
             const E: &str = "hospital_accreditation";
             Ok(crate::rows::AccreditationRow {

@@ -101,6 +101,18 @@ pub(crate) struct CapabilityRow {
     pub staff_note: Option<String>,
 }
 
+/// Row of `verified_facts`.
+#[derive(Debug, Clone)]
+pub(crate) struct VerifiedRow {
+    pub location_id: Uuid,
+    pub service_key: String,
+    pub field: String,
+    pub answer: String,
+    pub verified_on: NaiveDate,
+    pub verified_by: String,
+    pub staff_note: Option<String>,
+}
+
 /// A location as read back, with what the facility takes from its
 /// organisation and source rows.
 #[derive(Debug, Clone)]
@@ -351,6 +363,7 @@ pub(crate) struct Children {
     phones: HashMap<Uuid, Vec<PhoneRow>>,
     schedules: HashMap<Uuid, Vec<ScheduleRow>>,
     capabilities: HashMap<Uuid, Vec<CapabilityRow>>,
+    verified: HashMap<Uuid, Vec<VerifiedRow>>,
 }
 
 impl Children {
@@ -361,8 +374,16 @@ impl Children {
         schedules: Vec<ScheduleRow>,
         capabilities: Vec<CapabilityRow>,
         accreditations: Vec<AccreditationRow>,
+        verified: Vec<VerifiedRow>,
     ) -> Self {
         let mut children = Self::default();
+        for row in verified {
+            children
+                .verified
+                .entry(row.location_id)
+                .or_default()
+                .push(row);
+        }
         for row in accreditations {
             children
                 .accreditations
@@ -453,12 +474,7 @@ pub(crate) fn assemble(stored: StoredLocation, children: &mut Children) -> Store
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
-    let mut services = children.services.remove(&row.id).unwrap_or_default();
-    services.sort_by_key(|s| s.position);
-    let services = services
-        .into_iter()
-        .map(|s| assemble_service(s, children, &corrupt))
-        .collect::<StoreResult<Vec<_>>>()?;
+    let services = assemble_services(row.id, children, &corrupt)?;
     Ok(Facility {
         id: FacilityId(row.id),
         kind: KindCode::new(&row.kind).map_err(|e| corrupt("location", e.to_string()))?,
@@ -515,6 +531,67 @@ fn verification(on: Option<NaiveDate>, by: Option<String>) -> Option<Verificatio
         }),
         _ => None,
     }
+}
+
+/// The services of one location, in order, with the desk-verified facts laid over.
+fn assemble_services(
+    location_id: Uuid,
+    children: &mut Children,
+    corrupt: &impl Fn(&'static str, String) -> StoreError,
+) -> StoreResult<Vec<Service>> {
+    let mut rows = children.services.remove(&location_id).unwrap_or_default();
+    rows.sort_by_key(|s| s.position);
+    let mut services = rows
+        .into_iter()
+        .map(|s| assemble_service(s, children, corrupt))
+        .collect::<StoreResult<Vec<_>>>()?;
+    for fact in children.verified.remove(&location_id).unwrap_or_default() {
+        lay_over(&mut services, fact, corrupt)?;
+    }
+    Ok(services)
+}
+
+/// Lays a verified fact over the imported facts of its service. A fact whose
+/// service an import no longer lists stays stored but has nothing to show.
+fn lay_over(
+    services: &mut [Service],
+    fact: VerifiedRow,
+    corrupt: &impl Fn(&'static str, String) -> StoreError,
+) -> StoreResult<()> {
+    let answer = Answer::parse(&fact.answer)
+        .ok_or_else(|| corrupt("verified_fact", format!("answer {:?}", fact.answer)))?;
+    let field = crate::VerifiedField::parse(&fact.field)
+        .ok_or_else(|| corrupt("verified_fact", format!("field {:?}", fact.field)))?;
+    let Some(service) = services.iter_mut().find(|s| s.key == fact.service_key) else {
+        return Ok(());
+    };
+    let verified = Verification {
+        on: fact.verified_on,
+        by_organization: fact.verified_by,
+    };
+    match field {
+        crate::VerifiedField::AcceptingNewClients => {
+            service.accepting_new_clients = answer;
+            service.verified = Some(verified);
+        }
+        crate::VerifiedField::Capability(capability) => {
+            let stated = CapabilityFact {
+                capability,
+                answer,
+                verified: Some(verified),
+                staff_note: fact.staff_note,
+            };
+            match service
+                .capabilities
+                .iter_mut()
+                .find(|c| c.capability == stated.capability)
+            {
+                Some(existing) => *existing = stated,
+                None => service.capabilities.push(stated),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn assemble_service(

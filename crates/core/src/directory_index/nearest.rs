@@ -37,7 +37,7 @@ impl PositionTree {
 }
 
 /// `point` on the unit sphere: x towards (0°, 0°), z towards the north pole.
-fn unit_vector(point: LonLat) -> [f64; 3] {
+pub(crate) fn unit_vector(point: LonLat) -> [f64; 3] {
     let (lon, lat) = (point.lon().to_radians(), point.lat().to_radians());
     [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }

@@ -405,7 +405,7 @@ fn parse_simplify(text: Option<&str>) -> ApiResult<f64> {
 }
 
 /// A required coordinate in −`limit`…`limit` degrees.
-fn parse_degrees(field: &str, text: Option<&str>, limit: f64) -> ApiResult<f64> {
+pub(crate) fn parse_degrees(field: &str, text: Option<&str>, limit: f64) -> ApiResult<f64> {
     let text = present(text).ok_or_else(|| {
         ApiError::bad_parameter(
             field,

@@ -221,11 +221,43 @@ impl Store for UnreachableStore {
     ) -> StoreResult<u64> {
         down()
     }
+    async fn set_verified_facts(&self, _: &[renkei_store::VerifiedFact]) -> StoreResult<u64> {
+        down()
+    }
+    async fn verified_facts(&self) -> StoreResult<Vec<renkei_store::VerifiedFact>> {
+        down()
+    }
+    async fn record_import_conflicts(&self, _: &[renkei_store::ImportConflict]) -> StoreResult<()> {
+        down()
+    }
+    async fn import_conflicts(&self, _: u32) -> StoreResult<Vec<renkei_store::ImportConflict>> {
+        down()
+    }
     async fn replace_accreditations(
         &self,
         _: &str,
         _: &[renkei_store::AccreditationRecord],
     ) -> StoreResult<u64> {
+        down()
+    }
+    async fn replace_mesh_population(
+        &self,
+        _: &str,
+        _: &[renkei_store::MeshPopulationRecord],
+    ) -> StoreResult<u64> {
+        down()
+    }
+    async fn mesh_populations(&self) -> StoreResult<Vec<renkei_store::MeshPopulationRecord>> {
+        down()
+    }
+    async fn replace_service_areas(
+        &self,
+        _: &str,
+        _: &[renkei_store::ServiceAreaRecord],
+    ) -> StoreResult<u64> {
+        down()
+    }
+    async fn service_areas(&self) -> StoreResult<Vec<renkei_store::ServiceAreaRecord>> {
         down()
     }
     async fn replace_boundaries(

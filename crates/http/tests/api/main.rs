@@ -34,14 +34,20 @@ macro_rules! on_both_backends {
 }
 
 mod accreditations;
+mod coverage;
 mod errors;
 mod exports;
 mod facilities;
+mod geocode;
 mod imports;
 mod middleware;
 mod openapi;
+mod print;
 mod privacy;
 mod refresh;
 mod regions;
+mod search;
+mod search_real;
 mod support;
+mod tiles;
 mod web;

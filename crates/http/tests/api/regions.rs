@@ -47,7 +47,7 @@ const TABLE: &str = r#"
     municipalities = ["14382"]
 "#;
 
-async fn regions_app() -> Router {
+pub(crate) async fn regions_app() -> Router {
     let store = store_with(&fixtures()).await;
     let table = RegionTable::from_toml(TABLE).unwrap();
     let units = vec![

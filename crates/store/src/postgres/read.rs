@@ -16,7 +16,11 @@ const WHERE_CHILD_OF_LOCATION: &str = " WHERE location_id = ANY($1)";
 const WHERE_CHILD_OF_SERVICE: &str =
     " WHERE service_id IN (SELECT id FROM services WHERE location_id = ANY($1))";
 
-fn get<'r, T>(row: &'r PgRow, column: &'static str, entity: &'static str) -> StoreResult<T>
+pub(super) fn get<'r, T>(
+    row: &'r PgRow,
+    column: &'static str,
+    entity: &'static str,
+) -> StoreResult<T>
 where
     T: Decode<'r, Postgres> + Type<Postgres>,
 {
@@ -27,7 +31,11 @@ where
     })
 }
 
-fn get_uuid(row: &PgRow, column: &'static str, entity: &'static str) -> StoreResult<Uuid> {
+pub(super) fn get_uuid(
+    row: &PgRow,
+    column: &'static str,
+    entity: &'static str,
+) -> StoreResult<Uuid> {
     get(row, column, entity)
 }
 
@@ -116,7 +124,22 @@ pub(super) async fn load(
         accreditation_row,
     )
     .await?;
-    let mut children = Children::new(services, phones, schedules, capabilities, accreditations);
+    let verified = select(
+        conn,
+        include_str!("../sql/select_verified_facts.sql"),
+        WHERE_CHILD_OF_LOCATION,
+        ids,
+        verified_row,
+    )
+    .await?;
+    let mut children = Children::new(
+        services,
+        phones,
+        schedules,
+        capabilities,
+        accreditations,
+        verified,
+    );
     let mut facilities = locations
         .into_iter()
         .map(|stored| assemble(stored, &mut children))

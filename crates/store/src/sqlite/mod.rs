@@ -3,9 +3,11 @@
 
 mod accreditations;
 mod closing;
+mod coverage_inputs;
 mod geocoding;
 mod read;
 mod regions;
+mod verified;
 mod write;
 
 use crate::changes::FEED_CAPACITY;
@@ -263,6 +265,27 @@ impl Store for SqliteStore {
         Ok(closed)
     }
 
+    async fn set_verified_facts(&self, facts: &[crate::VerifiedFact]) -> StoreResult<u64> {
+        let (stored, version) = verified::set_verified_facts(&self.pool, facts).await?;
+        self.announce(version);
+        Ok(stored)
+    }
+
+    async fn verified_facts(&self) -> StoreResult<Vec<crate::VerifiedFact>> {
+        verified::verified_facts(&self.pool).await
+    }
+
+    async fn record_import_conflicts(
+        &self,
+        conflicts: &[crate::ImportConflict],
+    ) -> StoreResult<()> {
+        verified::record_import_conflicts(&self.pool, conflicts).await
+    }
+
+    async fn import_conflicts(&self, limit: u32) -> StoreResult<Vec<crate::ImportConflict>> {
+        verified::import_conflicts(&self.pool, limit).await
+    }
+
     async fn replace_accreditations(
         &self,
         source_key: &str,
@@ -272,6 +295,36 @@ impl Store for SqliteStore {
             accreditations::replace_accreditations(&self.pool, source_key, records).await?;
         self.announce(version);
         Ok(stored)
+    }
+
+    async fn replace_mesh_population(
+        &self,
+        source_file: &str,
+        rows: &[crate::MeshPopulationRecord],
+    ) -> StoreResult<u64> {
+        let (stored, version) =
+            coverage_inputs::replace_mesh_population(&self.pool, source_file, rows).await?;
+        self.announce(version);
+        Ok(stored)
+    }
+
+    async fn mesh_populations(&self) -> StoreResult<Vec<crate::MeshPopulationRecord>> {
+        coverage_inputs::mesh_populations(&self.pool).await
+    }
+
+    async fn replace_service_areas(
+        &self,
+        source_file: &str,
+        records: &[crate::ServiceAreaRecord],
+    ) -> StoreResult<u64> {
+        let (stored, version) =
+            coverage_inputs::replace_service_areas(&self.pool, source_file, records).await?;
+        self.announce(version);
+        Ok(stored)
+    }
+
+    async fn service_areas(&self) -> StoreResult<Vec<crate::ServiceAreaRecord>> {
+        coverage_inputs::service_areas(&self.pool).await
     }
 
     async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {

@@ -25,7 +25,11 @@ pub(super) fn parse_uuid(text: &str, entity: &'static str) -> StoreResult<Uuid> 
     })
 }
 
-fn get<'r, T>(row: &'r SqliteRow, column: &'static str, entity: &'static str) -> StoreResult<T>
+pub(super) fn get<'r, T>(
+    row: &'r SqliteRow,
+    column: &'static str,
+    entity: &'static str,
+) -> StoreResult<T>
 where
     T: Decode<'r, Sqlite> + Type<Sqlite>,
 {
@@ -36,7 +40,11 @@ where
     })
 }
 
-fn get_uuid(row: &SqliteRow, column: &'static str, entity: &'static str) -> StoreResult<Uuid> {
+pub(super) fn get_uuid(
+    row: &SqliteRow,
+    column: &'static str,
+    entity: &'static str,
+) -> StoreResult<Uuid> {
     parse_uuid(&get::<String>(row, column, entity)?, entity)
 }
 
@@ -129,7 +137,22 @@ pub(super) async fn load(
         accreditation_row,
     )
     .await?;
-    let mut children = Children::new(services, phones, schedules, capabilities, accreditations);
+    let verified = select(
+        conn,
+        include_str!("../sql/select_verified_facts.sql"),
+        WHERE_CHILD_OF_LOCATION,
+        json,
+        verified_row,
+    )
+    .await?;
+    let mut children = Children::new(
+        services,
+        phones,
+        schedules,
+        capabilities,
+        accreditations,
+        verified,
+    );
     let mut facilities = locations
         .into_iter()
         .map(|stored| assemble(stored, &mut children))

@@ -5,7 +5,7 @@ use super::bump_data_version;
 use crate::regions::{BoundarySummary, LocationAssignment, PopulationRecord, RegionSql};
 use crate::StoreResult;
 use renkei_core::region::{Municipality, RegionTable};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 type Shared = RegionSql<Sqlite>;
 
@@ -19,11 +19,19 @@ const SELECT_MUNICIPALITIES: &str =
     "SELECT code, prefecture_name, subprefecture_name, county_or_city, name, geometry \
     FROM municipalities ORDER BY code";
 
-/// Sets a location's placement when it differs from the stored one.
-const UPDATE_ASSIGNMENT: &str = "UPDATE locations SET municipality_code = $2, region_code = $3, \
-    assignment_method = $4, assignment_distance_m = $5 \
-    WHERE id = $1 AND (municipality_code IS NOT $2 OR region_code IS NOT $3 \
-    OR assignment_method IS NOT $4 OR assignment_distance_m IS NOT $5)";
+/// Sets many locations' placements in one statement, from a JSON array of
+/// `[id, municipality, region, method, distance_m]`; rows already placed the
+/// same way are not touched, so the affected rows are the changed ones.
+const UPDATE_ASSIGNMENTS: &str = "UPDATE locations SET municipality_code = a.municipality_code, \
+    region_code = a.region_code, assignment_method = a.method, assignment_distance_m = a.distance_m \
+    FROM (SELECT value ->> 0 AS id, value ->> 1 AS municipality_code, value ->> 2 AS region_code, \
+          value ->> 3 AS method, value ->> 4 AS distance_m FROM json_each($1)) AS a \
+    WHERE locations.id = a.id AND (locations.municipality_code IS NOT a.municipality_code \
+    OR locations.region_code IS NOT a.region_code OR locations.assignment_method IS NOT a.method \
+    OR locations.assignment_distance_m IS NOT a.distance_m)";
+
+/// Placements per statement: keeps each JSON parameter to a few megabytes.
+const ASSIGNMENTS_PER_STATEMENT: usize = 20_000;
 
 /// Replaces the units of the prefectures in `units`; returns the summary and the new data version.
 pub(super) async fn replace_boundaries(
@@ -87,20 +95,11 @@ pub(super) async fn set_location_assignments(
     pool: &SqlitePool,
     assignments: &[LocationAssignment],
 ) -> StoreResult<(u64, Option<i64>)> {
-    let mut tx = pool.begin().await?;
-    let mut changed = 0;
-    for assignment in assignments {
-        let (municipality, region, method, distance_m) = assignment.columns();
-        changed += sqlx::query(UPDATE_ASSIGNMENT)
-            .bind(assignment.id.0.hyphenated().to_string())
-            .bind(municipality)
-            .bind(region)
-            .bind(method)
-            .bind(distance_m)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+    if assignments.is_empty() {
+        return Ok((0, None));
     }
+    let mut tx = pool.begin().await?;
+    let changed = update_assignments(&mut tx, assignments).await?;
     let version = if changed > 0 {
         Some(bump_data_version(&mut tx).await?)
     } else {
@@ -108,4 +107,36 @@ pub(super) async fn set_location_assignments(
     };
     tx.commit().await?;
     Ok((changed, version))
+}
+
+/// Writes placements that differ from the stored ones inside the transaction
+/// `conn`; returns how many changed.
+pub(super) async fn update_assignments<'a>(
+    conn: &mut SqliteConnection,
+    assignments: impl IntoIterator<Item = &'a LocationAssignment>,
+) -> StoreResult<u64> {
+    let mut changed = 0;
+    let mut assignments = assignments.into_iter().peekable();
+    while assignments.peek().is_some() {
+        let rows: Vec<serde_json::Value> = assignments
+            .by_ref()
+            .take(ASSIGNMENTS_PER_STATEMENT)
+            .map(|assignment| {
+                let (municipality, region, method, distance_m) = assignment.columns();
+                serde_json::json!([
+                    assignment.id.0.hyphenated().to_string(),
+                    municipality,
+                    region,
+                    method,
+                    distance_m
+                ])
+            })
+            .collect();
+        changed += sqlx::query(UPDATE_ASSIGNMENTS)
+            .bind(serde_json::Value::Array(rows).to_string())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(changed)
 }

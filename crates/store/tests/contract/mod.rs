@@ -2,18 +2,22 @@
 
 mod accreditations;
 mod closing;
+mod coverage_inputs;
 mod feed;
 mod geocoding;
 mod imports;
 mod reads;
 mod regions;
+mod verified;
 mod writes;
 
 pub use accreditations::*;
 pub use closing::*;
+pub use coverage_inputs::*;
 pub use feed::*;
 pub use geocoding::*;
 pub use imports::*;
 pub use reads::*;
 pub use regions::*;
+pub use verified::*;
 pub use writes::*;

@@ -1,0 +1,278 @@
+//! Search scale benchmark (issue 6): the in-memory referral search at
+//! 1,000,000 locations, in process. Prints the index build time, its memory
+//! (RSS), the latency of a typical filtered search (20 nearest, 2 kinds, 2
+//! needs) at p50/p99, and the ratio against a brute-force haversine scan of
+//! the same data with the same filters, whose answers must be equal.
+//!
+//! Run: `cargo bench --bench search_scale` (about a minute on 2 cores);
+//! `RENKEI_BENCH_N` sets the number of locations. The PostgreSQL + PostGIS
+//! baseline on the same kind of data is `store_scale` (scripts/bench.sh).
+//!
+//! Input: the real national positions (see `support/synthetic.rs`) jittered,
+//! as fictional facilities of five kinds, each with one service stating
+//! four 医療的ケア items at random (yes 40%, no 10%, unstated 50%).
+
+#[path = "support/synthetic.rs"]
+mod synthetic;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use renkei_core::directory_index::DirectoryIndex;
+use renkei_core::need::NeedProfile;
+use renkei_core::search::{SearchQuery, MAX_RADIUS_M};
+use renkei_core::{
+    AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Service,
+};
+use std::time::{Duration, Instant};
+
+/// Locations when `RENKEI_BENCH_N` is not set.
+const DEFAULT_N: usize = 1_000_000;
+/// Facility kinds, spread evenly.
+const KINDS: [&str; 5] = [
+    "visiting_nurse",
+    "welfare_provider",
+    "hospital",
+    "clinic",
+    "consultation_desk",
+];
+/// Care items each service states (or leaves unstated).
+const NEEDS: [&str; 4] = ["ventilator", "suctioning", "tube_feeding", "oxygen_therapy"];
+/// Hits asked for.
+const K: usize = 20;
+/// Timed searches per variant.
+const QUERIES: usize = 20_000;
+/// Searches also answered by the brute-force scan (it takes ~0.1 s each at 1M).
+const SCAN_QUERIES: usize = 100;
+/// Targets from the issue.
+const P99_TARGET: Duration = Duration::from_millis(2);
+const BUILD_TARGET_S: f64 = 3.0;
+const MEMORY_TARGET_MB: f64 = 400.0;
+
+fn main() {
+    let n = synthetic::bench_n(DEFAULT_N);
+    let Some(seeds) = synthetic::read_seeds() else {
+        return;
+    };
+    println!(
+        "search_scale: {n} locations jittered from {} real national positions",
+        seeds.len()
+    );
+    let rss_start = rss_mb();
+    let facilities = with_services(synthetic::generate(n, &seeds, &KINDS, |i, _| {
+        i % KINDS.len()
+    }));
+    let rss_records = rss_mb();
+    let started = Instant::now();
+    let index = DirectoryIndex::build(facilities, 1);
+    let build_s = started.elapsed().as_secs_f64();
+    let rss_index = rss_mb();
+    println!(
+        "build: {build_s:.2} s (target < {BUILD_TARGET_S} s: {})",
+        verdict(build_s < BUILD_TARGET_S)
+    );
+    println!(
+        "memory RSS: facility records {:.0} MB + search index {:.0} MB = {:.0} MB (target < {MEMORY_TARGET_MB} MB: {})",
+        rss_records - rss_start,
+        rss_index - rss_records,
+        rss_index - rss_start,
+        verdict(rss_index - rss_start < MEMORY_TARGET_MB)
+    );
+
+    let mut rng = StdRng::seed_from_u64(12);
+    let points: Vec<LonLat> = (0..QUERIES)
+        .map(|_| {
+            let seed = seeds[rng.gen_range(0..seeds.len())];
+            synthetic::jitter(&mut rng, seed.position)
+        })
+        .collect();
+    for include_unknown in [false, true] {
+        let queries: Vec<SearchQuery> = points
+            .iter()
+            .enumerate()
+            .map(|(i, &point)| typical(i, point, include_unknown))
+            .collect();
+        let mut latencies = Vec::with_capacity(queries.len());
+        let mut answers = Vec::with_capacity(queries.len());
+        let started = Instant::now();
+        for query in &queries {
+            let one = Instant::now();
+            let found = index.search(query);
+            latencies.push(one.elapsed());
+            answers.push(distances(&found.confirmed, &found.unknown));
+        }
+        let per_s = queries.len() as f64 / started.elapsed().as_secs_f64();
+        latencies.sort_unstable();
+        let (p50, p99) = (percentile(&latencies, 50), percentile(&latencies, 99));
+        let label = if include_unknown {
+            "confirmed + 要確認 lists"
+        } else {
+            "confirmed only"
+        };
+        println!(
+            "search index ({label}): {per_s:.0} queries/s, p50 {} µs, p99 {} µs, max {} µs (p99 target < 2 ms: {})",
+            p50.as_micros(),
+            p99.as_micros(),
+            latencies[latencies.len() - 1].as_micros(),
+            verdict(p99 < P99_TARGET)
+        );
+        // Baseline: every facility, the same filters, haversine, sorted.
+        let started = Instant::now();
+        for (query, expected) in queries.iter().zip(&answers).take(SCAN_QUERIES) {
+            let scanned = scan(&index, query);
+            assert_eq!(scanned.len(), expected.len(), "{query:?}");
+            for (a, b) in scanned.iter().zip(expected) {
+                assert!((a - b).abs() < 1e-6, "scan {a} m vs index {b} m");
+            }
+        }
+        let scan_per_s = SCAN_QUERIES.min(queries.len()) as f64 / started.elapsed().as_secs_f64();
+        println!(
+            "brute-force scan ({label}): {scan_per_s:.1} queries/s, same answers on {SCAN_QUERIES} queries"
+        );
+        println!(
+            "ratio search index/scan ({label}): {:.0}x",
+            per_s / scan_per_s
+        );
+    }
+    // Text keys are folded on the first text search, not at build: time both.
+    let text = SearchQuery {
+        origin: Some(points[0]),
+        text: renkei_core::search::TextQuery::parse("架空施設12"),
+        count_totals: false,
+        ..typical(0, points[0], true)
+    };
+    let started = Instant::now();
+    index.search(&text);
+    let first_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let found = index.search(&text);
+    println!(
+        "text search: first {first_s:.2} s (folds every name and address once), then {} µs ({} hits)",
+        started.elapsed().as_micros(),
+        found.confirmed.len() + found.unknown.len()
+    );
+}
+
+/// Gives every facility one service stating the [`NEEDS`] at random.
+fn with_services(mut facilities: Vec<Facility>) -> Vec<Facility> {
+    let mut rng = StdRng::seed_from_u64(13);
+    for facility in &mut facilities {
+        let mut capabilities = Vec::new();
+        for code in NEEDS {
+            let answer = match rng.gen_range(0..10) {
+                0..=3 => Answer::Yes,
+                4 => Answer::No,
+                _ => continue,
+            };
+            capabilities.push(CapabilityFact {
+                capability: CapabilityCode::new(code).expect("capability"),
+                answer,
+                verified: None,
+                staff_note: None,
+            });
+        }
+        facility.services = vec![Service {
+            key: "main".to_owned(),
+            name: "架空サービス".to_owned(),
+            service_type: None,
+            ages: AgeRange::default(),
+            accepting_new_clients: Answer::Unknown,
+            respite_beds: None,
+            verified: None,
+            capabilities,
+            schedules: Vec::new(),
+        }];
+    }
+    facilities
+}
+
+/// The typical referral search: 20 nearest within 300 km, two kinds, two needs.
+fn typical(i: usize, origin: LonLat, include_unknown: bool) -> SearchQuery {
+    let kinds = [KINDS[i % KINDS.len()], KINDS[(i + 1) % KINDS.len()]];
+    let needs = [NEEDS[i % NEEDS.len()], NEEDS[(i + 1) % NEEDS.len()]];
+    SearchQuery {
+        origin: Some(origin),
+        radius_m: MAX_RADIUS_M,
+        profile: NeedProfile {
+            kinds: kinds
+                .iter()
+                .map(|k| KindCode::new(k).expect("kind"))
+                .collect(),
+            needs: needs
+                .iter()
+                .map(|c| CapabilityCode::new(c).expect("capability"))
+                .collect(),
+            ..NeedProfile::default()
+        },
+        include_unknown,
+        limit: K,
+        count_totals: false,
+        ..SearchQuery::default()
+    }
+}
+
+/// Distances of both lists, metres.
+fn distances(
+    confirmed: &[renkei_core::search::Hit<'_>],
+    unknown: &[renkei_core::search::Hit<'_>],
+) -> Vec<f64> {
+    confirmed
+        .iter()
+        .chain(unknown)
+        .filter_map(|hit| hit.distance_m)
+        .collect()
+}
+
+/// The brute-force answer: every facility, [`NeedProfile::assess`], haversine,
+/// sorted; the first `limit` of each tier, confirmed then 要確認.
+fn scan(index: &DirectoryIndex, query: &SearchQuery) -> Vec<f64> {
+    let origin = query.origin.expect("typical queries have an origin");
+    let mut confirmed = Vec::new();
+    let mut unknown = Vec::new();
+    for facility in index.filter(&renkei_core::directory_index::DirectoryQuery::default()) {
+        let Some(position) = facility.location.position else {
+            continue;
+        };
+        let distance = origin.distance_m(position);
+        if distance > query.radius_m {
+            continue;
+        }
+        match query.profile.assess(facility).map(|a| a.tier) {
+            Some(renkei_core::need::Tier::Confirmed) => confirmed.push(distance),
+            Some(renkei_core::need::Tier::Unknown) if query.include_unknown => {
+                unknown.push(distance);
+            }
+            _ => {}
+        }
+    }
+    for list in [&mut confirmed, &mut unknown] {
+        list.sort_by(f64::total_cmp);
+        list.truncate(query.limit);
+    }
+    confirmed.extend(unknown);
+    confirmed
+}
+
+/// Nearest-rank percentile of sorted `values`.
+fn percentile(values: &[Duration], percent: usize) -> Duration {
+    values[(values.len() * percent).div_ceil(100).max(1) - 1]
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "NOT MET"
+    }
+}
+
+/// Resident set size of this process, MB (Linux `/proc/self/status`; 0 elsewhere).
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kb / 1024.0)
+        })
+        .unwrap_or(0.0)
+}

@@ -1,0 +1,287 @@
+//! Referral search: the services near a place that can handle a child's care.
+//!
+//! A [`SearchQuery`] combines a place and radius, a [`NeedProfile`] (kinds,
+//! 医療的ケア needs, age, accepting), an area (二次医療圏 or municipality) and
+//! free text. The answer keeps two lists that are never mixed: facilities
+//! confirmed to meet every need, and — only when asked — those where some need
+//! is not stated (要確認, [`Tier::Unknown`]). Both are nearest first (great-circle
+//! distance in metres), or without a place best text match then name first.
+//!
+//! The index behind it is built once per data version with the
+//! [`DirectoryIndex`](crate::directory_index::DirectoryIndex): the R-tree of
+//! positions, filter bitsets per kind, capability and status, posting lists per
+//! region and municipality, and folded text keys.
+
+mod filters;
+mod text;
+
+pub use text::{TextQuery, TextRank};
+
+use crate::directory_index::DirectoryIndex;
+use crate::need::{NeedProfile, NeedStatus, Tier};
+use crate::{Facility, LonLat, MunicipalityCode, RegionCode};
+use std::sync::OnceLock;
+
+/// Radius searched when none is given: 30,000 m.
+pub const DEFAULT_RADIUS_M: f64 = 30_000.0;
+/// Largest radius accepted: 300,000 m (a whole prefecture and its neighbours).
+pub const MAX_RADIUS_M: f64 = 300_000.0;
+/// Hits per list and page when none is asked for: 20.
+pub const DEFAULT_LIMIT: usize = 20;
+/// Largest page: 100 hits per list.
+pub const MAX_LIMIT: usize = 100;
+
+/// An area a search is limited to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Area {
+    /// Facilities placed (point in polygon) in this 二次医療圏.
+    Region(RegionCode),
+    /// Facilities in this municipality or ward, by position or as stated; a
+    /// designated-city code includes its wards.
+    Municipality(MunicipalityCode),
+}
+
+/// What to search for. Every filter that is set must match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchQuery {
+    /// Where from (WGS 84 lon/lat); `None` lists by text match and name, with no distance.
+    pub origin: Option<LonLat>,
+    /// Only facilities within this great-circle distance of `origin`, metres.
+    pub radius_m: f64,
+    /// Kinds, needs, age and accepting, judged by [`NeedProfile::assess`].
+    pub profile: NeedProfile,
+    /// Only facilities in this area.
+    pub area: Option<Area>,
+    /// Only facilities whose names, reading or address contain every word.
+    pub text: Option<TextQuery>,
+    /// Also list the 要確認 tier (needs not stated), separately.
+    pub include_unknown: bool,
+    /// Hits of each list to skip (paging).
+    pub offset: usize,
+    /// Hits of each list to return.
+    pub limit: usize,
+    /// Count every match for the totals; without it the search stops once
+    /// both pages are full and the totals are `None`.
+    pub count_totals: bool,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        Self {
+            origin: None,
+            radius_m: DEFAULT_RADIUS_M,
+            profile: NeedProfile::default(),
+            area: None,
+            text: None,
+            include_unknown: false,
+            offset: 0,
+            limit: DEFAULT_LIMIT,
+            count_totals: true,
+        }
+    }
+}
+
+/// One facility found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit<'a> {
+    /// The facility.
+    pub facility: &'a Facility,
+    /// Confirmed or 要確認.
+    pub tier: Tier,
+    /// Per need asked for, in the query's order: yes, no or unknown.
+    pub needs: Vec<NeedStatus>,
+    /// Great-circle distance from the origin, metres; `None` without an origin.
+    pub distance_m: Option<f64>,
+}
+
+/// One page of each list with the totals.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchPage<'a> {
+    /// Confirmed hits, nearest (or best match) first.
+    pub confirmed: Vec<Hit<'a>>,
+    /// 要確認 hits, only when asked for.
+    pub unknown: Vec<Hit<'a>>,
+    /// Confirmed matches over all pages (`None` when not counted).
+    pub total_confirmed: Option<usize>,
+    /// 要確認 matches over all pages (0 when not asked for; `None` when not counted).
+    pub total_unknown: Option<usize>,
+    /// Offset of the next page when either list has more.
+    pub next_offset: Option<usize>,
+}
+
+/// The search structures built with a directory index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SearchIndex {
+    filters: filters::Filters,
+    /// Folded names and addresses, built by the first text search: most
+    /// searches have no text, and folding costs about a second per million
+    /// facilities that the index swap should not wait for.
+    text: OnceLock<text::TextKeys>,
+    /// Facility positions ordered by name, then id, built by the first search
+    /// without a place.
+    by_name: OnceLock<Vec<u32>>,
+}
+
+impl SearchIndex {
+    /// Builds the structures over `facilities`, in the index's order.
+    pub(crate) fn build(facilities: &[Facility]) -> Self {
+        Self {
+            filters: filters::Filters::build(facilities),
+            text: OnceLock::new(),
+            by_name: OnceLock::new(),
+        }
+    }
+
+    fn text(&self, facilities: &[Facility]) -> &text::TextKeys {
+        self.text.get_or_init(|| text::TextKeys::build(facilities))
+    }
+
+    fn by_name(&self, facilities: &[Facility]) -> &[u32] {
+        self.by_name.get_or_init(|| {
+            let mut order: Vec<u32> = (0..facilities.len())
+                .map(|i| u32::try_from(i).expect("fewer than 4 billion facilities"))
+                .collect();
+            order.sort_by(|&a, &b| {
+                let (a, b) = (&facilities[a as usize], &facilities[b as usize]);
+                (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id))
+            });
+            order
+        })
+    }
+}
+
+impl DirectoryIndex {
+    /// Runs `query`: nearest first within the radius when it has an origin
+    /// (facilities without a position are then left out), else best text
+    /// match then name first.
+    ///
+    /// ```
+    /// use renkei_core::directory_index::DirectoryIndex;
+    /// use renkei_core::need::NeedProfile;
+    /// use renkei_core::search::SearchQuery;
+    /// use renkei_core::{CapabilityCode, LonLat};
+    /// let index = DirectoryIndex::build(Vec::new(), 1);
+    /// let query = SearchQuery {
+    ///     origin: Some(LonLat::new(139.4037, 35.3334).unwrap()), // Longitude, Latitude
+    ///     radius_m: 10_000.0,
+    ///     profile: NeedProfile { needs: vec![CapabilityCode::new("ventilator").unwrap()], ..NeedProfile::default() },
+    ///     include_unknown: true,
+    ///     ..SearchQuery::default()
+    /// };
+    /// let found = index.search(&query);
+    /// assert!(found.confirmed.is_empty() && found.unknown.is_empty());
+    /// assert_eq!((found.total_confirmed, found.next_offset), (Some(0), None));
+    /// ```
+    pub fn search(&self, query: &SearchQuery) -> SearchPage<'_> {
+        let search = self.search_index();
+        let (candidates, confirmable) = search.filters.candidates(query);
+        let text = query.text.as_ref();
+        let keys = text.map(|_| search.text(self.all()));
+        let matches_text = |i: usize| match (text, keys) {
+            (Some(text), Some(keys)) => text.rank(keys, i),
+            _ => Some(TextRank::NamePrefix),
+        };
+        let mut pager = Pager::new(query);
+        if let Some(origin) = query.origin {
+            for (i, distance_m) in self.nearest_positions(origin) {
+                if distance_m > query.radius_m {
+                    break;
+                }
+                // Once the 要確認 page is full, only confirmable facilities matter.
+                let wanted = match &confirmable {
+                    Some(confirmable) if pager.unknown_page_full() => confirmable.contains(i),
+                    _ => candidates.contains(i),
+                };
+                if !wanted || matches_text(i).is_none() {
+                    continue;
+                }
+                if pager.offer(self.facility_at(i), Some(distance_m)) {
+                    break;
+                }
+            }
+        } else {
+            let mut ranked: Vec<(TextRank, usize)> = search
+                .by_name(self.all())
+                .iter()
+                .map(|&i| i as usize)
+                .filter(|&i| candidates.contains(i))
+                .filter_map(|i| Some((matches_text(i)?, i)))
+                .collect();
+            // Stable: name order within a rank.
+            ranked.sort_by_key(|&(rank, _)| rank);
+            for (_, i) in ranked {
+                if pager.offer(self.facility_at(i), None) {
+                    break;
+                }
+            }
+        }
+        pager.finish()
+    }
+}
+
+/// Sorts offered facilities into the two lists and keeps the page of each.
+struct Pager<'a, 'q> {
+    query: &'q SearchQuery,
+    page: SearchPage<'a>,
+    confirmed: usize,
+    unknown: usize,
+}
+
+impl<'a, 'q> Pager<'a, 'q> {
+    fn new(query: &'q SearchQuery) -> Self {
+        Self {
+            query,
+            page: SearchPage::default(),
+            confirmed: 0,
+            unknown: 0,
+        }
+    }
+
+    /// Takes one facility in result order; true when the search can stop
+    /// (both pages full and the totals not wanted).
+    fn offer(&mut self, facility: &'a Facility, distance_m: Option<f64>) -> bool {
+        let query = self.query;
+        if let Some(assessment) = query.profile.assess(facility) {
+            let (list, seen) = match assessment.tier {
+                Tier::Confirmed => (&mut self.page.confirmed, &mut self.confirmed),
+                Tier::Unknown if query.include_unknown => {
+                    (&mut self.page.unknown, &mut self.unknown)
+                }
+                Tier::Unknown => return false,
+            };
+            if *seen >= query.offset && list.len() < query.limit {
+                list.push(Hit {
+                    facility,
+                    tier: assessment.tier,
+                    needs: assessment.needs,
+                    distance_m,
+                });
+            }
+            *seen += 1;
+        }
+        let end = query.offset.saturating_add(query.limit);
+        !query.count_totals
+            && self.confirmed > end
+            && (!query.include_unknown || self.unknown > end)
+    }
+
+    /// True when the 要確認 page is full and its total is not wanted.
+    fn unknown_page_full(&self) -> bool {
+        !self.query.count_totals
+            && self.unknown > self.query.offset.saturating_add(self.query.limit)
+    }
+
+    fn finish(mut self) -> SearchPage<'a> {
+        let end = self.query.offset.saturating_add(self.query.limit);
+        let more = self.confirmed > end || self.unknown > end;
+        self.page.next_offset = more.then_some(end);
+        if self.query.count_totals {
+            self.page.total_confirmed = Some(self.confirmed);
+            self.page.total_unknown = Some(self.unknown);
+        }
+        self.page
+    }
+}
+
+#[cfg(test)]
+mod tests;

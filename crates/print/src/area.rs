@@ -1,0 +1,125 @@
+//! From the region catalog and the directory to what a document shows: the
+//! area of a 二次医療圏 or municipality code with its boundaries, the
+//! facilities in it, and a region's leaflet. The CLI and the HTTP API both
+//! gather their inputs here.
+
+use crate::leaflet::Leaflet;
+use crate::links::WebClient;
+use crate::map::{AreaLevel, MapArea, MapUnit};
+use crate::{PrintError, PrintResult};
+use renkei_core::directory_index::{municipality_matches, DirectoryIndex, DirectoryQuery};
+use renkei_core::region::{dissolve, Municipality, RegionCatalog};
+use renkei_core::{Facility, MunicipalityCode, RegionCode};
+
+/// The area of `code`: a 二次医療圏 (4 digits, e.g. `1407`) with its
+/// municipalities, or a municipality / ward (5 digits, e.g. `14207`; a
+/// designated-city code such as `14100` 横浜市 gives the city with its wards).
+pub fn map_area(catalog: &RegionCatalog, code: &str) -> PrintResult<MapArea> {
+    let malformed = || PrintError::BadAreaCode {
+        code: code.to_owned(),
+    };
+    let unknown = || PrintError::UnknownArea {
+        code: code.to_owned(),
+    };
+    let no_geometry = || PrintError::NoGeometry {
+        area: code.to_owned(),
+    };
+    let unit = |m: &Municipality| MapUnit {
+        name_ja: m.name.clone(),
+        geometry: m.geometry.clone(),
+    };
+    match code.len() {
+        4 => {
+            let region_code = RegionCode::new(code).map_err(|_| malformed())?;
+            let (prefecture, region) = catalog.region(&region_code).ok_or_else(unknown)?;
+            Ok(MapArea {
+                code: code.to_owned(),
+                level: AreaLevel::SecondaryMedicalRegion,
+                name_ja: region.name_ja.clone(),
+                prefecture_ja: prefecture.name_ja.clone(),
+                outline: catalog
+                    .geometry(&region_code)
+                    .ok_or_else(no_geometry)?
+                    .clone(),
+                units: catalog.municipalities_of(region).map(unit).collect(),
+            })
+        }
+        5 => {
+            let wanted = MunicipalityCode::new(code).map_err(|_| malformed())?;
+            let units: Vec<&Municipality> = catalog
+                .boundaries()
+                .ok_or_else(no_geometry)?
+                .municipalities()
+                .iter()
+                .filter(|m| municipality_matches(&wanted, &m.code))
+                .collect();
+            let first = units.first().ok_or_else(unknown)?;
+            let name_ja = if units.len() == 1 {
+                first.full_name()
+            } else {
+                // A designated city: its wards carry the city's name.
+                first
+                    .county_or_city
+                    .clone()
+                    .unwrap_or_else(|| first.name.clone())
+            };
+            Ok(MapArea {
+                code: code.to_owned(),
+                level: AreaLevel::Municipality,
+                name_ja,
+                prefecture_ja: first.prefecture_name.clone(),
+                outline: dissolve(units.iter().map(|m| &m.geometry)),
+                units: units.into_iter().map(unit).collect(),
+            })
+        }
+        _ => Err(malformed()),
+    }
+}
+
+/// The active facilities of `area`: placed in the 二次医療圏, or in the
+/// municipality (by position or as stated, wards included).
+pub fn area_facilities<'a>(index: &'a DirectoryIndex, area: &MapArea) -> Vec<&'a Facility> {
+    let query = match area.level {
+        AreaLevel::SecondaryMedicalRegion => DirectoryQuery {
+            region: RegionCode::new(&area.code).ok(),
+            ..DirectoryQuery::default()
+        },
+        AreaLevel::Municipality => DirectoryQuery {
+            municipality: MunicipalityCode::new(&area.code).ok(),
+            ..DirectoryQuery::default()
+        },
+    };
+    // `page` ties the items to the index alone (`filter` also to the query).
+    index.page(&query, 1, u32::MAX).items
+}
+
+/// The leaflet of 二次医療圏 `code`: its desks and core hospitals from `index`.
+pub fn region_leaflet<'a>(
+    catalog: &RegionCatalog,
+    index: &'a DirectoryIndex,
+    code: &str,
+    web: WebClient,
+) -> PrintResult<Leaflet<'a>> {
+    let region_code = RegionCode::new(code).map_err(|_| PrintError::BadAreaCode {
+        code: code.to_owned(),
+    })?;
+    let (prefecture, region) =
+        catalog
+            .region(&region_code)
+            .ok_or_else(|| PrintError::UnknownArea {
+                code: code.to_owned(),
+            })?;
+    let query = DirectoryQuery {
+        region: Some(region_code.clone()),
+        ..DirectoryQuery::default()
+    };
+    let facilities = index.page(&query, 1, u32::MAX).items;
+    Ok(Leaflet::for_region(
+        code,
+        &region.name_ja,
+        &prefecture.name_ja,
+        &region.core_hospitals,
+        &facilities,
+        web,
+    ))
+}

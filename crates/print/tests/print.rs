@@ -1,0 +1,598 @@
+//! Printed documents checked the way a reader sees them: text extracted with
+//! poppler-utils (pdftotext, pdffonts, pdfinfo), fonts embedded as subsets,
+//! page counts and sizes, map numbers against the table, labels never
+//! overlapping. Every facility here is fictional (架空…).
+//!
+//! Set `RENKEI_PRINT_ARTIFACTS=DIR` to keep the PDFs for a look.
+
+use chrono::NaiveDate;
+use geo::{polygon, MultiPolygon};
+use renkei_core::directory_index::DirectoryIndex;
+use renkei_core::fixtures::fictional_facility;
+use renkei_core::need::NeedProfile;
+use renkei_core::search::SearchQuery;
+use renkei_core::{
+    Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Phone, Service, Visibility,
+};
+use renkei_print::{
+    render_leaflet, render_map, render_referral, AreaLevel, Fonts, Leaflet, MapArea, MapOptions,
+    MapUnit, Orientation, Paper, Referral, WebClient,
+};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The font, or `None` after printing why the test is skipped.
+fn fonts() -> Option<Fonts> {
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        eprintln!(
+            "SKIPPED: pdftotext not found; install poppler-utils (scripts/install-deps.sh --test)"
+        );
+        return None;
+    }
+    match Fonts::discover() {
+        Ok(fonts) => Some(fonts),
+        Err(error) => {
+            eprintln!("SKIPPED: {error}");
+            None
+        }
+    }
+}
+
+/// Writes `pdf` into a temporary folder (and the artefacts folder when set).
+fn save(dir: &Path, name: &str, pdf: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, pdf).unwrap();
+    if let Some(keep) = std::env::var_os("RENKEI_PRINT_ARTIFACTS") {
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(Path::new(&keep).join(name), pdf).unwrap();
+    }
+    path
+}
+
+fn run(program: &str, args: &[&str], pdf: &Path) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn poppler(program: &str, pdf: &Path) -> String {
+    let output = Command::new(program).arg(pdf).output().unwrap();
+    assert!(output.status.success(), "{program} failed");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn pages(pdf: &Path) -> usize {
+    poppler("pdfinfo", pdf)
+        .lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Every font is embedded and subset (pdffonts columns `emb` and `sub`, and
+/// the `ABCDEF+` name prefix of a subset).
+fn assert_fonts_embedded_and_subset(pdf: &Path) {
+    let listing = poppler("pdffonts", pdf);
+    let fonts: Vec<&str> = listing.lines().skip(2).collect();
+    assert!(!fonts.is_empty(), "{listing}");
+    for line in fonts {
+        let columns: Vec<&str> = line.split_whitespace().collect();
+        let n = columns.len();
+        assert_eq!(
+            &columns[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb sub uni: {line}"
+        );
+        assert_eq!(columns[0].find('+'), Some(6), "subset prefix: {line}");
+    }
+}
+
+fn square(west: f64, south: f64, size: f64) -> MultiPolygon<f64> {
+    // longitude, latitude
+    MultiPolygon::new(vec![polygon![
+        (x: west, y: south), (x: west + size, y: south), (x: west + size, y: south + size), (x: west, y: south + size)
+    ]])
+}
+
+/// A fictional region of two fictional towns side by side near 35.3° N.
+fn area() -> MapArea {
+    let west = square(139.30, 35.30, 0.08);
+    let east = square(139.38, 35.30, 0.08);
+    MapArea {
+        code: "1407".into(),
+        level: AreaLevel::SecondaryMedicalRegion,
+        name_ja: "架空湘南".into(),
+        prefecture_ja: "架空県".into(),
+        outline: renkei_core::region::dissolve([&west, &east]),
+        units: vec![
+            MapUnit {
+                name_ja: "架空西市".into(),
+                geometry: west,
+            },
+            MapUnit {
+                name_ja: "架空東町".into(),
+                geometry: east,
+            },
+        ],
+    }
+}
+
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "fixture positions are optional, as in the model"
+)]
+fn at(lon: f64, lat: f64) -> Option<LonLat> {
+    Some(LonLat::new(lon, lat).unwrap())
+}
+
+fn with_phone(mut facility: Facility, number: &str, visibility: Visibility) -> Facility {
+    facility.phones.push(Phone {
+        number: number.into(),
+        label: None,
+        visibility,
+    });
+    facility
+}
+
+/// `count` facilities of mixed kinds; `spread` degrees around the region's middle.
+fn facilities(count: usize, spread: f64) -> Vec<Facility> {
+    let kinds = [
+        "hospital",
+        "visiting_nurse",
+        "clinic",
+        "welfare_provider",
+        "consultation_desk",
+    ];
+    (0..count)
+        .map(|i| {
+            let angle = i as f64 * 2.399; // golden angle: an even spiral
+            let radius = spread * ((i as f64 + 0.5) / count as f64).sqrt();
+            let facility = fictional_facility(
+                &format!("f{i}"),
+                kinds[i % kinds.len()],
+                &format!("架空施設{i:03}"),
+                at(139.38 + radius * angle.cos(), 35.34 + radius * angle.sin()),
+            );
+            with_phone(facility, &format!("0000-11-{i:04}"), Visibility::Public)
+        })
+        .collect()
+}
+
+fn options(paper: Paper, orientation: Orientation) -> MapOptions {
+    MapOptions {
+        paper,
+        orientation,
+        web: WebClient::new("https://renkei.example.jp/"),
+        data_date: NaiveDate::from_ymd_opt(2026, 4, 1),
+    }
+}
+
+#[test]
+fn map_has_japanese_text_subset_fonts_and_numbers_that_match_the_table() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut list = facilities(24, 0.03);
+    list.push(fictional_facility(
+        "nowhere",
+        "clinic",
+        "架空位置不明診療所",
+        None,
+    ));
+    let refs: Vec<&Facility> = list.iter().collect();
+    let map = render_map(
+        &fonts,
+        &area(),
+        &refs,
+        &options(Paper::A4, Orientation::Portrait),
+    )
+    .unwrap();
+    let path = save(dir.path(), "map_a4_portrait.pdf", &map.pdf);
+
+    assert_eq!(pages(&path), map.pages);
+    assert!(poppler("pdfinfo", &path).contains("595.276 x 841.89 pts (A4)"));
+    assert_fonts_embedded_and_subset(&path);
+    let text = run("pdftotext", &["-layout"], &path);
+    // Wrapped table cells come out as several lines: compare without breaks.
+    let raw = run("pdftotext", &[], &path).replace('\n', "");
+    for expected in [
+        "架空湘南 医療的ケア児 地域資源マップ",
+        "凡例",
+        "架空西市",
+        "「国土数値情報（行政区域データ）」（国土交通省）を加工して作成",
+        "データ基準日 2026-04-01",
+        "架空位置不明診療所（地図に表示なし）",
+        "要確認",
+        "出典: test（CC0）",
+    ] {
+        assert!(raw.contains(expected), "{expected} missing:\n{text}");
+    }
+    assert_eq!(
+        map.url,
+        "https://renkei.example.jp/?view=regions&region=1407"
+    );
+
+    // Every number in the table sits on the line of its facility's name …
+    assert_eq!(map.entries.len(), 25);
+    for entry in &map.entries {
+        let line = text
+            .lines()
+            .find(|line| line.contains(&entry.name))
+            .unwrap_or_else(|| panic!("{} not in the table", entry.name));
+        let number = line
+            .split_whitespace()
+            .find(|w| w.chars().all(|c| c.is_ascii_digit()));
+        assert_eq!(number, Some(entry.number.to_string().as_str()), "{line}");
+    }
+    // … and on the map the same number is printed inside the label box of
+    // that facility's marker (positions from pdftotext -bbox, in points).
+    let words = words_on_page(&path, 1);
+    for entry in map.entries.iter().filter(|e| e.marker.is_some()) {
+        let label = entry.label.expect("every marker has a label");
+        let number = entry.number.to_string();
+        assert!(
+            words
+                .iter()
+                .any(|w| w.text == number && label.inflate(0.5).contains_point(w.cx(), w.cy())),
+            "number {number} not printed in its label {label:?}"
+        );
+    }
+    let missing = map
+        .entries
+        .iter()
+        .find(|e| e.name == "架空位置不明診療所")
+        .unwrap();
+    assert!(missing.marker.is_none() && missing.label.is_none());
+}
+
+struct Word {
+    text: String,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+}
+
+impl Word {
+    fn cx(&self) -> f32 {
+        f32::midpoint(self.x0, self.x1)
+    }
+    fn cy(&self) -> f32 {
+        f32::midpoint(self.y0, self.y1)
+    }
+}
+
+/// Words of one page with their boxes, from `pdftotext -bbox`.
+fn words_on_page(pdf: &Path, page: usize) -> Vec<Word> {
+    let page = page.to_string();
+    let html = run("pdftotext", &["-bbox", "-f", &page, "-l", &page], pdf);
+    html.lines()
+        .filter_map(|line| {
+            let line = line.trim().strip_prefix("<word ")?;
+            let attr = |name: &str| -> f32 {
+                let start = line.find(&format!("{name}=\"")).map(|i| i + name.len() + 2);
+                start
+                    .and_then(|start| line[start..].split('"').next()?.parse().ok())
+                    .unwrap_or(f32::NAN)
+            };
+            let text = line.split('>').nth(1)?.split('<').next()?.to_owned();
+            Some(Word {
+                x0: attr("xMin"),
+                y0: attr("yMin"),
+                x1: attr("xMax"),
+                y1: attr("yMax"),
+                text,
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn issue_8_no_two_marker_labels_overlap_on_a_dense_map() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // 160 facilities within about 400 m: far more than fit beside their markers.
+    let list = facilities(160, 0.004);
+    let refs: Vec<&Facility> = list.iter().collect();
+    let map = render_map(
+        &fonts,
+        &area(),
+        &refs,
+        &options(Paper::A4, Orientation::Landscape),
+    )
+    .unwrap();
+    let path = save(dir.path(), "map_dense_a4_landscape.pdf", &map.pdf);
+
+    let labels: Vec<_> = map
+        .entries
+        .iter()
+        .map(|e| e.label.expect("every marker got a label"))
+        .collect();
+    assert_eq!(labels.len(), 160);
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert!(!a.overlaps(b), "labels overlap: {a:?} {b:?}");
+        }
+    }
+    // The same holds for the numbers as printed: no two number words on the
+    // map page overlap.
+    let numbers: Vec<Word> = words_on_page(&path, 1)
+        .into_iter()
+        .filter(|w| {
+            w.text
+                .parse::<usize>()
+                .is_ok_and(|n| (1..=160).contains(&n))
+        })
+        .filter(|w| labels.iter().any(|l| l.contains_point(w.cx(), w.cy())))
+        .collect();
+    assert_eq!(numbers.len(), 160);
+    for (i, a) in numbers.iter().enumerate() {
+        for b in &numbers[i + 1..] {
+            let overlap =
+                a.x0 < b.x1 - 0.1 && b.x0 < a.x1 - 0.1 && a.y0 < b.y1 - 0.1 && b.y0 < a.y1 - 0.1;
+            assert!(!overlap, "{} and {} overlap", a.text, b.text);
+        }
+    }
+}
+
+#[test]
+fn map_table_continues_on_following_pages_and_a3_landscape_has_its_size() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let list = facilities(300, 0.035);
+    let refs: Vec<&Facility> = list.iter().collect();
+    let map = render_map(
+        &fonts,
+        &area(),
+        &refs,
+        &options(Paper::A3, Orientation::Landscape),
+    )
+    .unwrap();
+    let path = save(dir.path(), "map_a3_landscape.pdf", &map.pdf);
+    assert!(poppler("pdfinfo", &path).contains("1190.55 x 841.89 pts (A3)"));
+    assert!(map.pages >= 2, "300 rows need more than the first page");
+    assert_eq!(pages(&path), map.pages);
+    let last_page = run(
+        "pdftotext",
+        &["-f", &map.pages.to_string(), "-l", &map.pages.to_string()],
+        &path,
+    );
+    assert!(last_page.contains("施設一覧（続き）"));
+    let all = run("pdftotext", &[], &path);
+    for entry in &map.entries {
+        assert!(all.contains(&entry.name), "{} missing", entry.name);
+    }
+}
+
+fn desk(id: &str, kind: &str, name: &str, phone: &str) -> Facility {
+    with_phone(
+        fictional_facility(id, kind, name, at(139.35, 35.33)),
+        phone,
+        Visibility::Public,
+    )
+}
+
+#[test]
+fn leaflet_is_two_a4_landscape_pages_with_desks_and_the_core_hospital() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut hospital = desk("h", "hospital", "架空市立病院", "0000-22-0001");
+    hospital = with_phone(hospital, "0000-99-9999", Visibility::StaffOnly);
+    hospital.phones.reverse(); // the staff-only number first: it must still not be printed
+    hospital.staff_note = Some("職員用メモ：架空".into());
+    let list = [
+        desk(
+            "d1",
+            "consultation_desk",
+            "架空医療的ケア児支援センター",
+            "0000-22-0002",
+        ),
+        desk(
+            "d2",
+            "municipal_desk",
+            "架空西市 障害福祉課",
+            "0000-22-0003",
+        ),
+        desk(
+            "d3",
+            "public_health_office",
+            "架空保健福祉事務所",
+            "0000-22-0004",
+        ),
+        desk(
+            "n",
+            "visiting_nurse",
+            "架空訪問看護ステーション",
+            "0000-22-0005",
+        ),
+        hospital,
+    ];
+    let refs: Vec<&Facility> = list.iter().collect();
+    let leaflet = Leaflet::for_region(
+        "1407",
+        "架空湘南",
+        "架空県",
+        &["架空市立病院".to_owned()],
+        &refs,
+        WebClient::new("https://renkei.example.jp"),
+    );
+    assert_eq!(
+        leaflet.desks.len(),
+        3,
+        "only desks, not the visiting-nurse station"
+    );
+    let pdf = render_leaflet(&fonts, &leaflet).unwrap();
+    let path = save(dir.path(), "leaflet.pdf", &pdf);
+    assert_eq!(pages(&path), 2);
+    assert!(poppler("pdfinfo", &path).contains("841.89 x 595.276 pts (A4)"));
+    assert_fonts_embedded_and_subset(&path);
+    let text = run("pdftotext", &[], &path);
+    for expected in [
+        "相談先ガイド",
+        "架空湘南地域（二次医療圏）",
+        "近くの支援先の探し方",
+        "架空医療的ケア児支援センター",
+        "電話 0000-22-0002",
+        "地域の中核病院",
+        "架空市立病院",
+        "電話 0000-22-0001",
+        "「要確認」とは",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    assert!(!text.contains("架空訪問看護ステーション"));
+    assert!(
+        !text.contains("0000-99-9999") && !text.contains("職員用メモ"),
+        "staff-only data printed"
+    );
+}
+
+fn capable(mut facility: Facility, needs: &[(&str, Answer)]) -> Facility {
+    facility.services.push(Service {
+        key: "main".into(),
+        name: "架空サービス".into(),
+        service_type: None,
+        ages: renkei_core::AgeRange::default(),
+        accepting_new_clients: Answer::Unknown,
+        respite_beds: None,
+        verified: None,
+        capabilities: needs
+            .iter()
+            .map(|(code, answer)| CapabilityFact {
+                capability: CapabilityCode::new(code).unwrap(),
+                answer: *answer,
+                verified: None,
+                staff_note: Some("職員用メモ：架空".into()),
+            })
+            .collect(),
+        schedules: Vec::new(),
+    });
+    facility
+}
+
+/// Three fictional stations near the origin: one confirms both needs, one
+/// only the first (要確認), one states it cannot (never listed, and its phone
+/// is staff-only).
+fn referral_index() -> DirectoryIndex {
+    let yes = [("ventilator", Answer::Yes), ("suctioning", Answer::Yes)];
+    DirectoryIndex::build(
+        vec![
+            with_phone(
+                capable(
+                    fictional_facility(
+                        "c",
+                        "visiting_nurse",
+                        "架空確認済みステーション",
+                        at(139.41, 35.34),
+                    ),
+                    &yes,
+                ),
+                "0000-33-0001",
+                Visibility::Public,
+            ),
+            with_phone(
+                capable(
+                    fictional_facility(
+                        "u",
+                        "visiting_nurse",
+                        "架空要確認ステーション",
+                        at(139.40, 35.335),
+                    ),
+                    &[("ventilator", Answer::Yes)],
+                ),
+                "0000-33-0002",
+                Visibility::Public,
+            ),
+            with_phone(
+                capable(
+                    fictional_facility(
+                        "x",
+                        "visiting_nurse",
+                        "架空対応不可ステーション",
+                        at(139.405, 35.333),
+                    ),
+                    &[("ventilator", Answer::No)],
+                ),
+                "0000-33-0003",
+                Visibility::StaffOnly,
+            ),
+        ],
+        1,
+    )
+}
+
+#[test]
+fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let index = referral_index();
+    let profile = NeedProfile {
+        kinds: vec![KindCode::new("visiting_nurse").unwrap()],
+        needs: vec![
+            CapabilityCode::new("ventilator").unwrap(),
+            CapabilityCode::new("suctioning").unwrap(),
+        ],
+        age_years: Some(5),
+        accepting_only: false,
+    };
+    let origin = LonLat::new(139.4037, 35.3334).unwrap();
+    let found = index.search(&SearchQuery {
+        origin: Some(origin),
+        radius_m: 10_000.0,
+        profile: profile.clone(),
+        include_unknown: true,
+        ..SearchQuery::default()
+    });
+    let referral = Referral {
+        place_label: "架空市役所".into(),
+        origin: Some(origin),
+        radius_m: 10_000.0,
+        profile,
+        confirmed: found.confirmed,
+        unknown: found.unknown,
+        search_url: "https://renkei.example.jp/?near=x&needs=ventilator,suctioning".into(),
+        created_on: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        data_date: None,
+    };
+    let pdf = render_referral(&fonts, &referral).unwrap();
+    let path = save(dir.path(), "referral.pdf", &pdf);
+    assert_eq!(pages(&path), 1);
+    assert_fonts_embedded_and_subset(&path);
+    let text = run("pdftotext", &[], &path);
+    let position = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing:\n{text}"))
+    };
+    let confirmed_heading = position("確認済み：探している医療的ケアにすべて対応可");
+    let unknown_heading = position("要確認：対応できるかまだ確認されていません");
+    let confirmed = position("架空確認済みステーション");
+    let unknown = position("架空要確認ステーション");
+    assert!(
+        confirmed_heading < confirmed && confirmed < unknown_heading && unknown_heading < unknown
+    );
+    for expected in [
+        "人工呼吸器・吸引",
+        "5歳",
+        "電話 0000-33-0001",
+        "吸引: 要確認",
+        "人工呼吸器: 対応可",
+        "どこにも保存されていません",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    assert!(
+        !text.contains("架空対応不可ステーション"),
+        "a stated no is not a candidate"
+    );
+    assert!(!text.contains("職員用メモ") && !text.contains("0000-33-0003"));
+}

@@ -1,0 +1,281 @@
+//! `renkei print map | leaflet | referral`: the printed documents as PDF
+//! files, made from the database like `renkei serve` serves it.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use renkei_core::directory_index::DirectoryIndex;
+use renkei_core::need::NeedProfile;
+use renkei_core::search::{SearchQuery, DEFAULT_RADIUS_M, MAX_LIMIT};
+use renkei_core::{CapabilityCode, KindCode, LonLat};
+use renkei_http::{load_geocoder, load_index, Regions};
+use renkei_print::{
+    area_facilities, map_area, region_leaflet, render_leaflet, render_map, render_referral,
+    tokyo_today, Fonts, MapOptions, Orientation, Paper, Referral, WebClient,
+};
+use std::path::{Path, PathBuf};
+use tracing::info;
+
+/// What to print.
+#[derive(Debug, Subcommand)]
+pub enum PrintKind {
+    /// Regional resource map of a 二次医療圏 or municipality, with its index table (地域資源マップ).
+    Map(MapArgs),
+    /// Family leaflet of a 二次医療圏: A4, two sides, folded in three (リーフレット).
+    Leaflet(LeafletArgs),
+    /// Referral sheet for a search near a place (紹介先候補シート).
+    Referral(ReferralArgs),
+}
+
+/// Options every document shares.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
+    /// PDF file to write.
+    #[arg(short = 'o', long = "output")]
+    output: PathBuf,
+    /// Public address of the web client, opened by the printed QR codes.
+    #[arg(long, env = "RENKEI_PUBLIC_URL", default_value = WebClient::DEFAULT_BASE)]
+    web_url: String,
+    /// A Japanese TrueType/OpenType font to use instead of the first installed
+    /// one of IPAex Gothic or Noto Sans CJK JP.
+    #[arg(long)]
+    font: Option<PathBuf>,
+}
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaperArg {
+    /// 210 × 297 mm.
+    A4,
+    /// 297 × 420 mm.
+    A3,
+}
+
+/// Page orientations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OrientationArg {
+    /// Taller than wide.
+    Portrait,
+    /// Wider than tall.
+    Landscape,
+}
+
+/// `renkei print map`.
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    /// 二次医療圏 code (4 digits, e.g. 1407) or municipality / ward code (5 digits, e.g. 14207).
+    #[arg(long)]
+    region: String,
+    /// Paper size.
+    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+    paper: PaperArg,
+    /// Page orientation.
+    #[arg(long, value_enum, default_value_t = OrientationArg::Portrait)]
+    orientation: OrientationArg,
+    /// Only these facility kinds: kind codes, comma-separated (e.g. visiting_nurse,hospital). Default: all.
+    #[arg(long, value_delimiter = ',')]
+    kinds: Vec<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// `renkei print leaflet`.
+#[derive(Debug, Args)]
+pub struct LeafletArgs {
+    /// 二次医療圏 code (4 digits, e.g. 1407).
+    #[arg(long)]
+    region: String,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// `renkei print referral`.
+#[derive(Debug, Args)]
+pub struct ReferralArgs {
+    /// The place: an address, 町丁目 or municipality name (the offline geocoder places it).
+    #[arg(long, conflicts_with_all = ["lon", "lat"], required_unless_present = "lon")]
+    near: Option<String>,
+    /// Longitude of the place, WGS 84 degrees (with --lat).
+    #[arg(long, requires = "lat", allow_negative_numbers = true)]
+    lon: Option<f64>,
+    /// Latitude of the place, WGS 84 degrees (with --lon).
+    #[arg(long, requires = "lon", allow_negative_numbers = true)]
+    lat: Option<f64>,
+    /// 医療的ケア the child needs: capability codes, comma-separated (e.g. ventilator,suctioning).
+    #[arg(long, value_delimiter = ',')]
+    needs: Vec<String>,
+    /// Facility kinds wanted: kind codes, comma-separated (e.g. visiting_nurse,hospital). Default: all.
+    #[arg(long, value_delimiter = ',')]
+    kinds: Vec<String>,
+    /// The child's age in years.
+    #[arg(long)]
+    age: Option<u8>,
+    /// Only services accepting new clients.
+    #[arg(long)]
+    accepting: bool,
+    /// Search radius in metres (default 30000, as /api/v1/search).
+    #[arg(long, default_value_t = DEFAULT_RADIUS_M)]
+    radius_m: f64,
+    /// Results per list (confirmed and 要確認), 1–100.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Runs `renkei print …`.
+pub async fn run(kind: PrintKind) -> Result<()> {
+    match kind {
+        PrintKind::Map(args) => map(args).await,
+        PrintKind::Leaflet(args) => leaflet(args).await,
+        PrintKind::Referral(args) => referral(args).await,
+    }
+}
+
+fn fonts(common: &CommonArgs) -> Result<Fonts> {
+    let fonts = match &common.font {
+        Some(path) => Fonts::load(path, 0),
+        None => Fonts::discover(),
+    }
+    .context("cannot load a Japanese font (日本語フォントを読み込めません)")?;
+    info!(font = %fonts.path().display(), "font");
+    Ok(fonts)
+}
+
+/// The directory and regions, loaded as `renkei serve` loads them.
+async fn load(db: &str) -> Result<(renkei_store::SharedStore, DirectoryIndex, Regions)> {
+    let store = crate::open_store(db).await?;
+    crate::regions::prepare_for_serve(store.as_ref()).await?;
+    let index = load_index(store.as_ref())
+        .await
+        .context("cannot load the directory from the database")?;
+    let regions = Regions::load(store.as_ref())
+        .await
+        .context("cannot load the regions from the database")?;
+    Ok((store, index, regions))
+}
+
+fn write(path: &Path, pdf: &[u8], what: &str) -> Result<()> {
+    std::fs::write(path, pdf).with_context(|| format!("cannot write {}", path.display()))?;
+    println!(
+        "{what}を書き出しました / wrote {} ({} KB)",
+        path.display(),
+        pdf.len().div_ceil(1024)
+    );
+    Ok(())
+}
+
+async fn map(args: MapArgs) -> Result<()> {
+    let fonts = fonts(&args.common)?;
+    let (_, index, regions) = load(&args.common.db).await?;
+    let area = map_area(&regions.catalog, &args.region)
+        .with_context(|| format!("cannot print the map of {}", args.region))?;
+    let kinds: Vec<KindCode> = args
+        .kinds
+        .iter()
+        .map(|k| KindCode::new(k.trim()))
+        .collect::<Result<_, _>>()
+        .context("--kinds")?;
+    let mut facilities = area_facilities(&index, &area);
+    facilities.retain(|f| kinds.is_empty() || kinds.contains(&f.kind));
+    let options = MapOptions {
+        paper: match args.paper {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::A3 => Paper::A3,
+        },
+        orientation: match args.orientation {
+            OrientationArg::Portrait => Orientation::Portrait,
+            OrientationArg::Landscape => Orientation::Landscape,
+        },
+        web: WebClient::new(&args.common.web_url),
+        data_date: None,
+    };
+    let map = render_map(&fonts, &area, &facilities, &options)?;
+    info!(facilities = facilities.len(), pages = map.pages, "map");
+    write(&args.common.output, &map.pdf, "地図")
+}
+
+async fn leaflet(args: LeafletArgs) -> Result<()> {
+    let fonts = fonts(&args.common)?;
+    let (_, index, regions) = load(&args.common.db).await?;
+    let leaflet = region_leaflet(
+        &regions.catalog,
+        &index,
+        &args.region,
+        WebClient::new(&args.common.web_url),
+    )
+    .with_context(|| format!("cannot print the leaflet of {}", args.region))?;
+    let pdf = render_leaflet(&fonts, &leaflet)?;
+    write(&args.common.output, &pdf, "リーフレット")
+}
+
+async fn referral(args: ReferralArgs) -> Result<()> {
+    if !(1..=MAX_LIMIT).contains(&args.limit) {
+        bail!("--limit must be from 1 to {MAX_LIMIT}, not {}", args.limit);
+    }
+    let profile = NeedProfile {
+        kinds: args
+            .kinds
+            .iter()
+            .map(|k| KindCode::new(k.trim()))
+            .collect::<Result<_, _>>()
+            .context("--kinds")?,
+        needs: args
+            .needs
+            .iter()
+            .map(|c| CapabilityCode::new(c.trim()))
+            .collect::<Result<_, _>>()
+            .context("--needs")?,
+        age_years: args.age,
+        accepting_only: args.accepting,
+    };
+    let fonts = fonts(&args.common)?;
+    let (store, index, regions) = load(&args.common.db).await?;
+    let (origin, place_label) = match (&args.near, args.lon, args.lat) {
+        (_, Some(lon), Some(lat)) => (
+            LonLat::new(lon, lat).context("--lon/--lat is not a valid WGS 84 position")?,
+            format!("経度 {lon}, 緯度 {lat}"),
+        ),
+        (Some(near), _, _) => {
+            let geocoder = load_geocoder(store.as_ref(), &regions)
+                .await
+                .context("cannot load the town points for the geocoder")?;
+            let found = geocoder.resolve(near).with_context(|| {
+                format!(
+                    "cannot place {near:?}; start with the municipality name (場所がわかりません)"
+                )
+            })?;
+            (found.position, found.matched)
+        }
+        _ => bail!("give --near TEXT, or --lon and --lat"),
+    };
+    let found = index.search(&SearchQuery {
+        origin: Some(origin),
+        radius_m: args.radius_m,
+        profile: profile.clone(),
+        include_unknown: true,
+        limit: args.limit,
+        ..SearchQuery::default()
+    });
+    let search_url = WebClient::new(&args.common.web_url).search_view(
+        args.near.as_deref(),
+        Some(origin),
+        &profile,
+        args.radius_m,
+    );
+    let referral = Referral {
+        place_label,
+        origin: Some(origin),
+        radius_m: args.radius_m,
+        profile,
+        confirmed: found.confirmed,
+        unknown: found.unknown,
+        search_url,
+        created_on: tokyo_today(),
+        data_date: None,
+    };
+    let pdf = render_referral(&fonts, &referral)?;
+    write(&args.common.output, &pdf, "紹介先候補シート")
+}
