@@ -4,6 +4,7 @@
 mod copy_store;
 mod coverage;
 mod import;
+mod print;
 mod regions;
 mod replicas;
 mod serve;

@@ -327,6 +327,123 @@ export function registerKanagawaTests({ browser, axe }) {
       }
     });
 
+    test("coverage view: ventilator within 30 min; cells, tables and gap list agree with the API; CSV; phone", async (t) => {
+      const { page, errors, close } = await open(DESKTOP, "?view=coverage");
+      try {
+        await page.waitForSelector("#coverage-form");
+        const urlParam = (key, value) => page.waitForFunction(([k, v]) => new URL(location.href).searchParams.get(k) === v, [key, value]);
+        await page.check("#cov-need-ventilator");
+        await urlParam("needs", "ventilator");
+        await page.selectOption("#cov-within", "30min");
+        await urlParam("within", "30min");
+        await page.check("#cov-unknown");
+        await urlParam("cunknown", "1");
+        await page.waitForSelector("#coverage-body[aria-busy=false] #coverage-regions");
+
+        const query = "coverage?needs=ventilator&within_minutes=30&include_unknown=true";
+        const started = Date.now();
+        const report = await api(`${query}&gaps=20`);
+        const cells = await api(`${query}&gaps=0&format=geojson`);
+        console.log(`# coverage of Kanagawa (debug build, loopback): report + ${cells.features.length} cells fetched in ${Date.now() - started} ms`);
+
+        // The table is the API's, both tiers; confirmed is 0 % because the open data states no capability.
+        const rows = await page.$$eval("#coverage-regions tbody tr", (trs) =>
+          trs.map((tr) => ({
+            code: tr.dataset.code,
+            children: tr.querySelector("[data-field=children]").textContent,
+            unknown: tr.querySelector("[data-field=share] [data-tier=with_unknown]").textContent,
+            confirmed: tr.querySelector("[data-field=share] [data-tier=confirmed]").textContent.replace(/^.*: /, ""),
+          })),
+        );
+        assert.deepEqual(rows.map((r) => r.code), report.regions.map((r) => r.code));
+        assert.equal(rows.length, 9, "nine 二次医療圏");
+        const pct = (share) => `${(Math.floor(share * 1000) / 10).toFixed(1)}%`;
+        for (const [i, r] of report.regions.entries()) {
+          assert.equal(rows[i].children, r.with_unknown.children.toLocaleString("ja-JP"), `children of ${r.name}`);
+          assert.equal(rows[i].unknown, pct(r.with_unknown.share_within), `share incl. 要確認 of ${r.name}`);
+          assert.equal(r.confirmed.share_within, 0);
+          assert.equal(rows[i].confirmed, "0.0%");
+        }
+        assert.equal(await page.$$eval("#coverage-municipalities tbody tr", (trs) => trs.length), report.municipalities.length);
+        assert.match(await page.textContent("#tiers-explain"), /確認済みのみ/);
+        assert.ok((await page.textContent("#population-notes")).includes(report.population.notes[0].split(" / ")[0]), "the population approximation is explained");
+
+        // Gap list: the API's places in its order, most children beyond first.
+        const gaps = await page.$$eval("#coverage-gaps li", (lis) => lis.map((li) => [li.dataset.id, Number(li.dataset.children)]));
+        assert.deepEqual(gaps.map((g) => g[0]), report.gaps.map((g) => g.id));
+        assert.ok(gaps.length > 0, "some children are beyond 30 minutes");
+        for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i - 1][1] >= gaps[i][1], `gap list sorted by children (${i})`);
+
+        // The map draws the cells in the colours of their bands; the legend lists those bands.
+        const colours = new Map(cells.features.map((f) => [f.properties.place, f.properties.band_colour]));
+        await page.waitForFunction((n) => Object.keys(window.renkeiMap?.coverageDrawn() ?? {}).length >= n, Math.floor(cells.features.length * 0.95), { timeout: 20_000 });
+        const drawn = await page.evaluate(() => window.renkeiMap.coverageDrawn());
+        for (const [place, colour] of Object.entries(drawn)) assert.equal(colour, colours.get(place), `colour of cell ${place}`);
+        const bands = [...new Set(cells.features.map((f) => f.properties.band))].sort();
+        assert.deepEqual(await page.$$eval("#coverage-legend li", (lis) => lis.map((li) => Number(li.dataset.band))), bands);
+        // 地図で表示 on the first gap outlines its cell.
+        await page.click("#coverage-gaps li:first-child .gap-show");
+        await page.waitForFunction((id) => window.renkeiMap.coverageOutlined() === id, gaps[0][0], { timeout: 10_000 });
+
+        // CSV export of the same table.
+        const href = await page.getAttribute("#coverage-csv", "href");
+        assert.match(href, /format=csv/);
+        const csv = await page.evaluate(async (url) => {
+          const r = await fetch(url);
+          return { status: r.status, type: r.headers.get("content-type"), text: await r.text() };
+        }, href);
+        assert.equal(csv.status, 200);
+        assert.match(csv.type, /text\/csv/);
+        const lines = csv.text.trim().split(/\r?\n/);
+        assert.equal(lines.length, 1 + report.regions.length + report.municipalities.length);
+        assert.ok(lines.some((l) => l.includes(`,${report.regions[0].code},${report.regions[0].name},`)));
+
+        await page.screenshot({ path: screenshotPath("kanagawa-desktop-1280x800-coverage.png") });
+        await axe(page, t, "Kanagawa coverage view (desktop, ja)");
+
+        // The URL holds the view: a reload restores it; English labels the tiers.
+        await page.reload();
+        await page.waitForSelector("#coverage-body[aria-busy=false] #coverage-regions");
+        assert.equal(await page.isChecked("#cov-need-ventilator"), true);
+        assert.equal(await page.inputValue("#cov-within"), "30min");
+        assert.equal(await page.isChecked("#cov-unknown"), true);
+        await page.click("#lang-toggle");
+        await page.waitForFunction(() => document.querySelector("#coverage-regions caption")?.textContent === "By secondary medical region");
+        assert.match(await page.textContent("#coverage-summary"), /incl\. please check/);
+
+        // One 二次医療圏 (湘南東部): its row and municipalities only, and only its cells.
+        await page.selectOption("#cov-area", "1407");
+        await urlParam("carea", "1407");
+        const shonan = await api(`${query}&region=1407&gaps=20`);
+        await page.waitForFunction(() => document.querySelectorAll("#coverage-regions tbody tr").length === 1);
+        assert.equal(await page.getAttribute("#coverage-regions tbody tr", "data-code"), "1407");
+        assert.deepEqual(await page.$$eval("#coverage-municipalities tbody tr", (trs) => trs.map((tr) => tr.dataset.code)), shonan.municipalities.map((m) => m.code));
+        const shonanCells = await api(`${query}&region=1407&gaps=0&format=geojson`);
+        await page.waitForFunction((n) => Object.keys(window.renkeiMap.coverageDrawn()).length === n, shonanCells.features.length, { timeout: 10_000 });
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+
+      const phone = await open(PHONE, "?view=coverage&needs=ventilator&within=30min&cunknown=1");
+      try {
+        await phone.page.waitForSelector("#coverage-body[aria-busy=false] #coverage-regions");
+        await phone.page.waitForFunction(() => Object.keys(window.renkeiMap?.coverageDrawn() ?? {}).length > 0, null, { timeout: 20_000 });
+        const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `no horizontal scrolling at 375 px (overflow ${overflow}px)`);
+        await phone.page.screenshot({ path: screenshotPath("kanagawa-phone-375x812-coverage.png") });
+        await phone.page.evaluate(() => document.getElementById("coverage-regions").scrollIntoView());
+        await phone.page.screenshot({ path: screenshotPath("kanagawa-phone-375x812-coverage-table.png") });
+        await phone.page.evaluate(() => document.getElementById("map-pane").scrollIntoView());
+        await phone.page.waitForTimeout(300);
+        await phone.page.screenshot({ path: screenshotPath("kanagawa-phone-375x812-coverage-map.png") });
+        await axe(phone.page, t, "Kanagawa coverage view (phone, ja)");
+        assert.deepEqual(phone.errors, []);
+      } finally {
+        await phone.close();
+      }
+    });
+
     test("no request left the test server", () => {
       assert.deepEqual(guards.flatMap((g) => g.external), []);
     });

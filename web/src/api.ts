@@ -425,3 +425,150 @@ export async function fetchRegionFacilities(code: string, kind: string): Promise
   const body = obj(await getJson(`regions/${encodeURIComponent(code)}/facilities`, { kind, per_page: "100" }));
   return arr(body.items).map(parseFacility);
 }
+
+// ---- coverage (GET /coverage) ----------------------------------------------
+
+/** The need profile and threshold of a coverage analysis; empty values are left out. */
+export interface CoverageQuery {
+  kinds: string[];
+  needs: string[];
+  age?: number;
+  /** Prefecture (2 digits) or 二次医療圏 (4 digits); empty: everything loaded. */
+  area: string;
+  /** Straight-line threshold, metres (exclusive with `withinMinutes`). */
+  withinM?: number;
+  /** Threshold as estimated travel minutes. */
+  withinMinutes?: number;
+  /** The gap list and map count 要確認 providers too. */
+  includeUnknown: boolean;
+  /** Places in the gap list. */
+  gaps: number;
+}
+
+/** Indicators of one area in one tier (confirmed only, or 要確認 included). */
+export interface CoverageIndicators {
+  children: number;
+  childrenWithin: number;
+  childrenBeyond: number;
+  /** 0–1; null without children. */
+  shareWithin: number | null;
+  providers: number;
+  providersPer10k: number | null;
+  /** Distance 90 % of the children are within, metres; null when unknown. */
+  p90M: number | null;
+  p90Minutes: number | null;
+}
+
+export interface CoverageRow {
+  code: string;
+  name?: string;
+  regionCode?: string;
+  confirmed: CoverageIndicators;
+  withUnknown: CoverageIndicators;
+}
+
+export interface CoverageGap {
+  kind: string;
+  id: string;
+  municipalityCode: string;
+  municipalityName?: string;
+  regionCode?: string;
+  children: number;
+  kthM: number | null;
+  kthMinutes: number | null;
+  /** [longitude, latitude], WGS 84. */
+  position?: [number, number];
+}
+
+export interface CoverageReport {
+  k: number;
+  withinM: number;
+  withinMinutes: number;
+  population: { method: string; source?: string; notes: string[] };
+  gapTier: "confirmed" | "with_unknown";
+  regions: CoverageRow[];
+  municipalities: CoverageRow[];
+  gaps: CoverageGap[];
+}
+
+/** One coverage place (a 3rd-mesh cell) as GeoJSON, drawn by its `band_colour`. */
+export interface CoverageCollection {
+  type: "FeatureCollection";
+  features: { type: "Feature"; id?: string; geometry: GeoJSON.Geometry; properties: { band: number; band_label: string; band_colour: string; children: number; covered: boolean } }[];
+}
+
+function coverageParams(q: CoverageQuery): Record<string, string> {
+  const params: Record<string, string> = { gaps: String(q.gaps) };
+  if (q.kinds.length) params.kinds = q.kinds.join(",");
+  if (q.needs.length) params.needs = q.needs.join(",");
+  if (q.age !== undefined) params.age = String(q.age);
+  if (q.area) params.region = q.area;
+  if (q.withinMinutes) params.within_minutes = String(q.withinMinutes);
+  else if (q.withinM) params.within_m = String(q.withinM);
+  if (q.includeUnknown) params.include_unknown = "true";
+  return params;
+}
+
+/** The address of the coverage table as CSV (for a download link). */
+export function coverageCsvUrl(q: CoverageQuery): string {
+  const url = new URL("coverage", API_BASE);
+  for (const [key, value] of Object.entries({ ...coverageParams(q), format: "csv" })) url.searchParams.set(key, value);
+  return url.href;
+}
+
+const numOrNull = (v: unknown): number | null => num(v) ?? null;
+
+function parseIndicators(v: unknown): CoverageIndicators {
+  const o = obj(v);
+  return {
+    children: num(o.children) ?? 0,
+    childrenWithin: num(o.children_within) ?? 0,
+    childrenBeyond: num(o.children_beyond) ?? 0,
+    shareWithin: numOrNull(o.share_within),
+    providers: num(o.providers) ?? 0,
+    providersPer10k: numOrNull(o.providers_per_10k_children),
+    p90M: numOrNull(o.p90_m),
+    p90Minutes: numOrNull(o.p90_minutes),
+  };
+}
+
+function parseCoverageRow(v: unknown): CoverageRow {
+  const o = obj(v);
+  return { code: str(o.code) ?? "", name: str(o.name), regionCode: str(o.region_code), confirmed: parseIndicators(o.confirmed), withUnknown: parseIndicators(o.with_unknown) };
+}
+
+/** GET /coverage: children within reach per 二次医療圏 and municipality, in two tiers, and the gap list. */
+export async function fetchCoverage(q: CoverageQuery, signal?: AbortSignal): Promise<CoverageReport> {
+  const body = obj(await getJson("coverage", coverageParams(q), signal));
+  const pop = obj(body.population);
+  return {
+    k: num(body.k) ?? 1,
+    withinM: num(body.within_m) ?? 0,
+    withinMinutes: num(body.within_minutes) ?? 0,
+    population: { method: str(pop.method) ?? "none", source: str(pop.source), notes: arr(pop.notes).filter((s): s is string => typeof s === "string") },
+    gapTier: body.gap_tier === "with_unknown" ? "with_unknown" : "confirmed",
+    regions: arr(body.regions).map(parseCoverageRow),
+    municipalities: arr(body.municipalities).map(parseCoverageRow),
+    gaps: arr(body.gaps).map((v) => {
+      const o = obj(v);
+      const p = arr(o.position);
+      return {
+        kind: str(o.kind) ?? "cell",
+        id: str(o.id) ?? "",
+        municipalityCode: str(o.municipality_code) ?? "",
+        municipalityName: str(o.municipality_name),
+        regionCode: str(o.region_code),
+        children: num(o.children) ?? 0,
+        kthM: numOrNull(o.kth_m),
+        kthMinutes: numOrNull(o.kth_minutes),
+        position: typeof p[0] === "number" && typeof p[1] === "number" ? [p[0], p[1]] : undefined,
+      };
+    }),
+  };
+}
+
+/** GET /coverage?format=geojson: the cells of the area coloured by distance band. */
+export async function fetchCoverageCells(q: CoverageQuery, signal?: AbortSignal): Promise<CoverageCollection> {
+  const body = obj(await getJson("coverage", { ...coverageParams(q), gaps: "0", format: "geojson" }, signal));
+  return { type: "FeatureCollection", features: arr(body.features) as CoverageCollection["features"] };
+}

@@ -148,6 +148,47 @@ const ja = {
   populationTotal: "総人口",
   populationUnknownReason: "人口が不明な理由",
   mapOfRegions: "二次医療圏の地図",
+  // coverage
+  viewCoverage: "カバー状況",
+  coverageTitle: "支援先に届く子どもの割合（カバー状況）",
+  coverageIntro:
+    "必要な医療的ケアに対応できる支援先が、決めた距離・時間の中にあるかを約1 km四方の区画（地域メッシュ）ごとに調べ、15歳未満の子どもの人数で集計します。",
+  coverageProfile: "調べる条件",
+  coverageKinds: "支援の種類（選ばなければすべて）",
+  threshold: "届く範囲",
+  thresholdOption: (code: string) => {
+    const m = /^(\d+)(km|min)$/.exec(code);
+    return m ? (m[2] === "km" ? `直線 ${m[1]} km 以内` : `車で約${m[1]}分以内`) : code;
+  },
+  coverageArea: "地域",
+  wholePrefecture: "神奈川県全域",
+  includeUnknown: "地図と空白地域に「要確認」の施設も含める",
+  includeUnknownHelp: "「要確認」は対応できるか分かっていない施設です。含めると「対応できるかもしれない施設まで」の距離になります。",
+  coverageLoading: "カバー状況を計算しています…",
+  coverageError: "カバー状況を読み込めませんでした。",
+  coverageLegend: (unknown: boolean): string => (unknown ? "最寄りの支援先までの距離（要確認を含む）" : "最寄りの支援先までの距離（確認済みのみ）"),
+  cellsDrawn: (n: number) => `${n.toLocaleString("ja-JP")}区画`,
+  bandNone: "なし",
+  confirmedTier: "確認済みのみ",
+  unknownTier: "要確認を含む",
+  tiersExplain:
+    "「確認済みのみ」は必要なケアすべてに対応できると確認された施設だけを数えます。公開データには対応の可否が書かれていないため、多くの地域で 0 % です。「要確認を含む」は対応できるか分からない施設も数えた上限の目安です。",
+  shareWithin: "範囲内の子ども",
+  per10k: "施設数（子ども1万人あたり）",
+  p90: "90 %の子どもが届く距離",
+  children: "子ども（推計）",
+  regionTable: "二次医療圏ごと",
+  municipalityTable: "市区町村ごと",
+  gapsTitle: "空白地域：範囲外の子どもが多い区画",
+  gapsExplain: (unknown: boolean): string => (unknown ? "要確認の施設も含めて数えた順位です。" : "確認済みの施設だけで数えた順位です。"),
+  gapsNone: "範囲外の子どもがいる区画はありません。",
+  gapPlace: (muni: string, cell: string) => `${muni}（メッシュ ${cell}）`,
+  gapDistance: (km: string | null, minutes: number | null) => (km === null ? "該当する施設なし" : `最寄り約${km} km${minutes === null ? "" : `・車で約${minutes}分`}`),
+  childrenCount: (n: number) => `子ども約${n.toLocaleString("ja-JP")}人`,
+  csvDownload: "この表をCSVでダウンロード",
+  populationMethod: "子どもの人数について",
+  noValue: "—",
+  coverageSummary: (unknownShare: string, confirmedShare: string) => `範囲内の子ども：要確認を含む ${unknownShare}・確認済みのみ ${confirmedShare}`,
 };
 
 export type Dict = typeof ja;
@@ -298,6 +339,47 @@ const en: Dict = {
   populationTotal: "Population",
   populationUnknownReason: "Why the population is unknown",
   mapOfRegions: "Map of the regions",
+  // coverage
+  viewCoverage: "Coverage",
+  coverageTitle: "Children within reach of support (coverage)",
+  coverageIntro:
+    "For each grid square of about 1 km (JIS regional mesh), checks whether support that can handle the chosen care is within the distance or time you set, and counts children under 15.",
+  coverageProfile: "What to check",
+  coverageKinds: "Kinds of support (none ticked: any)",
+  threshold: "Within",
+  thresholdOption: (code: string) => {
+    const m = /^(\d+)(km|min)$/.exec(code);
+    return m ? (m[2] === "km" ? `${m[1]} km straight line` : `about ${m[1]} min by car`) : code;
+  },
+  coverageArea: "Area",
+  wholePrefecture: "All of Kanagawa",
+  includeUnknown: "Count “please check” providers on the map and gap list",
+  includeUnknownHelp: "“Please check” providers may or may not handle the care; counting them gives the distance to support that might.",
+  coverageLoading: "Computing coverage…",
+  coverageError: "Could not load the coverage.",
+  coverageLegend: (unknown: boolean): string => (unknown ? "Distance to the nearest support (incl. please check)" : "Distance to the nearest support (confirmed only)"),
+  cellsDrawn: (n: number) => `${n.toLocaleString("en-GB")} squares`,
+  bandNone: "none",
+  confirmedTier: "Confirmed only",
+  unknownTier: "Incl. please check",
+  tiersExplain:
+    "“Confirmed only” counts providers confirmed to handle every chosen need. Open data does not state this, so it is 0 % in most places. “Incl. please check” also counts providers not known either way: an upper estimate.",
+  shareWithin: "Children within reach",
+  per10k: "Providers per 10,000 children",
+  p90: "Distance 90 % of children are within",
+  children: "Children (estimated)",
+  regionTable: "By secondary medical region",
+  municipalityTable: "By municipality",
+  gapsTitle: "Gaps: squares with the most children out of reach",
+  gapsExplain: (unknown: boolean): string => (unknown ? "Ranked counting “please check” providers too." : "Ranked counting confirmed providers only."),
+  gapsNone: "No square has children out of reach.",
+  gapPlace: (muni: string, cell: string) => `${muni} (mesh ${cell})`,
+  gapDistance: (km: string | null, minutes: number | null) => (km === null ? "no matching provider" : `nearest about ${km} km${minutes === null ? "" : `, about ${minutes} min by car`}`),
+  childrenCount: (n: number) => `about ${n.toLocaleString("en-GB")} children`,
+  csvDownload: "Download this table as CSV",
+  populationMethod: "About the numbers of children",
+  noValue: "—",
+  coverageSummary: (unknownShare: string, confirmedShare: string) => `Children within reach: ${unknownShare} incl. please check, ${confirmedShare} confirmed only`,
 };
 
 const dictionaries: Record<Lang, Dict> = { ja, en };

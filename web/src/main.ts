@@ -4,19 +4,27 @@
 
 import "./style.css";
 import {
+  coverageCsvUrl,
   fetchAllFacilities,
+  fetchCoverage,
+  fetchCoverageCells,
   fetchFacility,
   fetchRegionFacilities,
   fetchRegions,
   reverseGeocode,
   search,
   ApiError,
+  type CoverageCollection,
+  type CoverageGap,
+  type CoverageQuery,
+  type CoverageReport,
   type Facility,
   type Hit,
   type RegionSummary,
   type SearchResult,
   type Tier,
 } from "./api";
+import { renderCoverageForm, renderCoverageReport, syncCoverageForm } from "./coverage";
 import { renderDetail } from "./detail";
 import { byId, h, replace } from "./dom";
 import { applyFilters, kindColour, kindFacets, municipalityFacets } from "./filter";
@@ -27,7 +35,7 @@ import { facilityItem } from "./list";
 import { kmText, renderHits } from "./results";
 import { renderSearchPanel, syncSearchPanel } from "./search";
 import { shell } from "./shell";
-import { isSearch, parseState, serializeState, type AppState } from "./state";
+import { isSearch, parseState, serializeState, thresholdOf, type AppState } from "./state";
 
 let state: AppState = parseState(window.location.search);
 let all: Facility[] = [];
@@ -55,6 +63,17 @@ let picking = false;
 let regions: RegionSummary[] | null = null;
 let regionsFailed = false;
 const regionDesks = new Map<string, Facility[] | null>();
+
+/** The coverage view's answer: its key (the state it answers), report, cells and failure. */
+let coverageKey = "";
+let coverageReport: CoverageReport | null = null;
+let coverageCells: CoverageCollection | null = null;
+let coverageError: string | null = null;
+let coverageAbort: AbortController | null = null;
+/** The cells last handed to the map (a new answer is framed once). */
+let coverageDrawn: CoverageCollection | null = null;
+/** Places in the coverage gap list. */
+const COVERAGE_GAPS = 20;
 
 /** Above this many facilities the whole-directory map layer comes from vector tiles. */
 const TILE_THRESHOLD = 1000;
@@ -114,8 +133,13 @@ function closeDetail(): void {
   else update({ id: "" }, { push: true, focus: "list" });
 }
 
+/** The region and coverage views show areas, not the facility list. */
+function areaView(s: AppState = state): boolean {
+  return s.view === "regions" || s.view === "coverage";
+}
+
 function select(id: string, focus: "detail" | "none" = "detail"): void {
-  const view = state.view === "regions" ? "regions" : desktop.matches ? state.view : "list";
+  const view = areaView() ? state.view : desktop.matches ? state.view : "list";
   update({ id, view }, { push: true, focus });
 }
 
@@ -129,8 +153,41 @@ function searchParamsKey(s: AppState): string {
 async function loadData(): Promise<void> {
   const key = searchParamsKey(state);
   if (key && key !== searchKey) await runSearch(key);
-  if (!key && !directoryRequested && state.view !== "regions") await loadDirectory();
-  if (state.view === "regions") await loadRegions();
+  if (!key && !directoryRequested && !areaView()) await loadDirectory();
+  if (areaView()) await loadRegions();
+  if (state.view === "coverage") await loadCoverage();
+}
+
+function coverageQuery(s: AppState): CoverageQuery {
+  return { kinds: s.covKinds, needs: s.needs, age: s.age ?? undefined, area: s.covArea, ...thresholdOf(s.within), includeUnknown: s.covUnknown, gaps: COVERAGE_GAPS };
+}
+
+/** Fetches the coverage report and its cells for the state, unless they answer it already. */
+async function loadCoverage(): Promise<void> {
+  const query = coverageQuery(state);
+  const key = JSON.stringify(query);
+  if (key === coverageKey) return;
+  coverageKey = key;
+  coverageAbort?.abort();
+  const abort = new AbortController();
+  coverageAbort = abort;
+  coverageReport = null;
+  coverageCells = null;
+  coverageError = null;
+  renderCoveragePane();
+  try {
+    const [report, cells] = await Promise.all([fetchCoverage(query, abort.signal), fetchCoverageCells(query, abort.signal)]);
+    if (coverageKey !== key) return;
+    coverageReport = report;
+    coverageCells = cells;
+  } catch (e) {
+    if (coverageKey !== key) return;
+    const told = e instanceof ApiError && e.status === 400 ? e.messages[state.lang] : undefined;
+    coverageError = told ?? "";
+    if (!(e instanceof ApiError)) console.error(e);
+  }
+  renderCoveragePane();
+  markReady();
 }
 
 async function runSearch(key: string): Promise<void> {
@@ -294,12 +351,13 @@ function locate(): void {
 function renderDynamic(): void {
   const d = t(state.lang);
   const searching = isSearch(state);
-  const regionView = state.view === "regions";
+  const regionView = areaView();
   document.body.dataset.view = state.view;
-  document.body.dataset.mode = regionView ? "regions" : searching ? "search" : "directory";
+  document.body.dataset.mode = regionView ? state.view : searching ? "search" : "directory";
   byId("view-list").setAttribute("aria-pressed", String(state.view === "list"));
   byId("view-map").setAttribute("aria-pressed", String(state.view === "map"));
-  byId("view-regions").setAttribute("aria-pressed", String(regionView));
+  byId("view-regions").setAttribute("aria-pressed", String(state.view === "regions"));
+  byId("view-coverage").setAttribute("aria-pressed", String(state.view === "coverage"));
   syncSearchPanel(state, picking);
   byId("search").hidden = regionView || Boolean(state.id);
   byId("filters").hidden = searching;
@@ -345,12 +403,13 @@ function renderDynamic(): void {
   if (searching) renderSearchResults();
   else renderList();
   renderRegionPane();
+  renderCoveragePane();
   renderDetailPane();
 }
 
 function renderLegend(): void {
   const d = t(state.lang);
-  byId("legend").hidden = state.view === "regions";
+  byId("legend").hidden = areaView();
   const kinds = isSearch(state) ? kindFacets([...(searchResult?.results ?? []), ...(searchResult?.unknown ?? [])].map((hit) => hit.facility)) : kindFacets(all);
   replace(
     byId("legend"),
@@ -460,7 +519,7 @@ function renderRegionPane(): void {
   const pane = byId("region-pane");
   const regionView = state.view === "regions";
   pane.hidden = !regionView || Boolean(state.id);
-  byId("browse").hidden = regionView;
+  byId("browse").hidden = areaView();
   if (!regionView) {
     map?.setRegionView(null, "");
     return;
@@ -497,6 +556,46 @@ function renderRegionPane(): void {
   map?.setRegionView(regionColours(regions, indicator), state.region);
 }
 
+/** A gap list place on the map: outlined and centred; on a phone the map (below the tables) scrolls into view. */
+function showGap(gap: CoverageGap): void {
+  if (!gap.position) return;
+  map?.showCoveragePlace(gap.id, gap.position);
+  if (!desktop.matches) byId("map-pane").scrollIntoView({ block: "start" });
+}
+
+function renderCoveragePane(): void {
+  const pane = byId("coverage-pane");
+  const on = state.view === "coverage";
+  pane.hidden = !on || Boolean(state.id);
+  if (!on) {
+    coverageDrawn = null;
+    map?.setCoverage(null, false);
+    return;
+  }
+  const d = t(state.lang);
+  const host = byId("coverage-form-host");
+  const formKey = `${state.lang}|${regions?.length ?? 0}`;
+  if (host.dataset.key !== formKey) {
+    host.dataset.key = formKey;
+    replace(host, renderCoverageForm(state.lang, state, regions ?? [], { current: () => state, change: (change) => update(change, { push: true }) }));
+  } else syncCoverageForm(state);
+  const body = byId("coverage-body");
+  const bodyKey = `${state.lang}|${coverageKey}|${coverageReport ? "report" : coverageError !== null ? "error" : "loading"}`;
+  if (body.dataset.key !== bodyKey) {
+    body.dataset.key = bodyKey;
+    body.setAttribute("aria-busy", String(!coverageReport && coverageError === null));
+    if (coverageReport) replace(body, renderCoverageReport(state.lang, coverageReport, coverageCells, coverageCsvUrl(coverageQuery(state)), state.covUnknown, showGap));
+    else if (coverageError !== null) replace(body, h("p", { id: "coverage-error", role: "alert" }, d.coverageError, coverageError ? ` ${coverageError}` : ""));
+    else replace(body, h("p", { class: "muted" }, d.coverageLoading));
+  }
+  if (map && coverageCells && coverageDrawn !== coverageCells) {
+    // Frame the cells when the area changes, not on every change of the profile.
+    const fit = !coverageDrawn || coverageDrawn.features.length !== coverageCells.features.length;
+    coverageDrawn = coverageCells;
+    map.setCoverage(coverageCells, fit);
+  }
+}
+
 function renderDetailPane(): void {
   const pane = byId("detail");
   const browse = byId("browse");
@@ -504,7 +603,7 @@ function renderDetailPane(): void {
   const key = `${state.lang}|${state.id}|${loading}|${fetched.has(state.id)}|${hit ? searchKey : ""}`;
   if (!state.id) {
     pane.hidden = true;
-    browse.hidden = state.view === "regions";
+    browse.hidden = areaView();
     lastDetailKey = key;
     return;
   }
@@ -602,6 +701,7 @@ async function loadMap(): Promise<void> {
       if (state.id) map.setSelected(state.id, true);
       if (listHovered) map.setHovered(listHovered);
       renderRegionPane();
+      renderCoveragePane();
       (window as unknown as { renkeiMap: FacilityMap }).renkeiMap = map;
     } catch (e) {
       console.error(e);

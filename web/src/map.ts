@@ -13,7 +13,7 @@ import maplibregl, {
   type StyleSpecification,
 } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
-import { tileJsonUrl, type Facility, type Origin, type Tier } from "./api";
+import { tileJsonUrl, type CoverageCollection, type Facility, type Origin, type Tier } from "./api";
 import { FALLBACK_COLOUR, KIND_COLOURS } from "./filter";
 import { t, type Lang } from "./i18n";
 import type { BaseMap } from "./state";
@@ -45,6 +45,10 @@ export interface FacilityMap {
   setOrigin(origin: Origin | null, fit: boolean): void;
   /** Region view: fill each 二次医療圏 by code, outline the selected one; null hides the fills. */
   setRegionView(colours: Record<string, string> | null, selected: string): void;
+  /** The coverage view's cells, filled by their `band_colour`; null leaves the view. `fit` frames them. */
+  setCoverage(cells: CoverageCollection | null, fit: boolean): void;
+  /** Outlines one coverage place (mesh code) and centres the map on `position` (lon, lat, WGS 84). */
+  showCoveragePlace(place: string, position: [number, number]): void;
   setSelected(id: string | null, fly: boolean): void;
   setHovered(id: string | null): void;
   setBaseMap(baseMap: BaseMap): void;
@@ -56,6 +60,10 @@ export interface FacilityMap {
   drawnFrom(): "geojson" | "tiles";
   /** For tests: 二次医療圏 codes drawn filled, with their fill colours. */
   regionsDrawn(): Record<string, string>;
+  /** For tests: coverage cells rendered in the viewport, mesh code → fill colour. */
+  coverageDrawn(): Record<string, string>;
+  /** For tests: the outlined coverage place, if it is rendered. */
+  coverageOutlined(): string | null;
   /** For tests: the search origin drawn, longitude first. */
   originDrawn(): [number, number] | null;
   /** For tests: the longitude and latitude at a point of the map, in CSS pixels. */
@@ -109,6 +117,7 @@ function style(baseMap: BaseMap): StyleSpecification {
     hovered: { type: "geojson", data: EMPTY },
     selected: { type: "geojson", data: EMPTY },
     origin: { type: "geojson", data: EMPTY },
+    coverage: { type: "geojson", data: EMPTY, promoteId: "place" },
     // Our own vector tiles (GET /tiles/…): boundaries and the whole directory, no internet needed.
     regions: { type: "vector", url: tileJsonUrl("regions") },
     municipalities: { type: "vector", url: tileJsonUrl("municipalities") },
@@ -129,6 +138,19 @@ function style(baseMap: BaseMap): StyleSpecification {
       "source-layer": "regions",
       layout: { visibility: "none" },
       paint: { "fill-color": "#cccccc", "fill-opacity": 0.75 },
+    },
+    {
+      id: "coverage-fill",
+      type: "fill",
+      source: "coverage",
+      paint: { "fill-color": ["get", "band_colour"], "fill-opacity": 0.7, "fill-outline-color": "rgba(255,255,255,0.35)" },
+    },
+    {
+      id: "coverage-selected",
+      type: "line",
+      source: "coverage",
+      filter: ["==", ["get", "place"], ""],
+      paint: { "line-color": "#1a1a1a", "line-width": 3 },
     },
     {
       id: "municipality-line",
@@ -232,6 +254,8 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
   let origin: Origin | null = null;
   let regionColours: Record<string, string> | null = null;
   let selectedRegion = "";
+  let coverage: CoverageCollection | null = null;
+  let pendingCoverageFit = false;
   let picking = false;
   const clusterMarkers = new Map<number, maplibregl.Marker>();
 
@@ -293,14 +317,15 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
 
   function syncSources(): void {
     // The region view shows areas only: facilities would hide the colours.
-    source("facilities")?.setData(tiles || regionColours ? EMPTY : collection);
+    source("facilities")?.setData(tiles || regionColours || coverage ? EMPTY : collection);
+    source("coverage")?.setData(coverage ?? EMPTY);
     source("selected")?.setData(pointFeature(selectedId));
     source("hovered")?.setData(pointFeature(hoveredId));
     source("origin")?.setData(
       origin ? { type: "FeatureCollection", features: [{ type: "Feature", geometry: { type: "Point", coordinates: [origin.lon, origin.lat] }, properties: {} }] } : EMPTY,
     );
     if (!loaded) return;
-    map.setLayoutProperty("directory-points", "visibility", tiles && !regionColours ? "visible" : "none");
+    map.setLayoutProperty("directory-points", "visibility", tiles && !regionColours && !coverage ? "visible" : "none");
     map.setFilter("directory-points", tiles?.kinds.length ? ["in", ["get", "kind"], ["literal", tiles.kinds]] : null);
     map.setLayoutProperty("region-fill", "visibility", regionColours ? "visible" : "none");
     if (regionColours && Object.keys(regionColours).length) {
@@ -342,11 +367,29 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
     clusterMarkers.clear();
   }
 
+  /** Frames the coverage cells. */
+  function fitCoverage(): void {
+    pendingCoverageFit = false;
+    if (!coverage?.features.length) return;
+    let [west, south, east, north] = [180, 90, -180, -90];
+    for (const f of coverage.features) {
+      const ring = f.geometry.type === "Polygon" ? f.geometry.coordinates[0] : f.geometry.type === "Point" ? [f.geometry.coordinates] : [];
+      for (const [lon, lat] of ring) {
+        west = Math.min(west, lon);
+        east = Math.max(east, lon);
+        south = Math.min(south, lat);
+        north = Math.max(north, lat);
+      }
+    }
+    map.fitBounds([west, south, east, north], { padding: 20, animate: false });
+  }
+
   map.on("load", () => {
     loaded = true;
     labelCanvas();
     syncSources();
     if (pendingFit) fitAll();
+    if (pendingCoverageFit) fitCoverage();
     showPopup(selectedId);
   });
   map.on("render", () => {
@@ -436,6 +479,20 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
         map.fitBounds(bounds ?? DEFAULT_BOUNDS, { padding: 20, animate: false });
       }
     },
+    setCoverage(cells, fit) {
+      coverage = cells;
+      syncSources();
+      if (loaded) map.setFilter("coverage-selected", ["==", ["get", "place"], ""]);
+      if (fit) {
+        if (loaded) fitCoverage();
+        else pendingCoverageFit = true;
+      }
+    },
+    showCoveragePlace(place, position) {
+      if (!loaded) return;
+      map.setFilter("coverage-selected", ["==", ["get", "place"], place]);
+      map.easeTo({ center: position, zoom: Math.max(map.getZoom(), 11), duration: 400 });
+    },
     setSelected(id, fly) {
       selectedId = id;
       source("selected")?.setData(pointFeature(id));
@@ -488,6 +545,17 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
         drawn[code] = regionColours[code] ?? "";
       }
       return drawn;
+    },
+    coverageDrawn() {
+      const drawn: Record<string, string> = {};
+      if (!loaded || !coverage) return drawn;
+      for (const f of map.queryRenderedFeatures({ layers: ["coverage-fill"] })) drawn[String(f.properties.place)] = String(f.properties.band_colour);
+      return drawn;
+    },
+    coverageOutlined() {
+      if (!loaded || !coverage) return null;
+      const f = map.queryRenderedFeatures({ layers: ["coverage-selected"] })[0];
+      return f ? String(f.properties.place) : null;
     },
     unproject(x, y) {
       const p = map.unproject([x, y]);

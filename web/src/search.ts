@@ -23,6 +23,49 @@ export interface SearchActions {
 }
 
 const SUGGEST_DELAY_MS = 150;
+
+/** Handler for one checkbox of a list, by the item's code. */
+type CheckHandler = (code: string) => (e: Event) => void;
+
+/**
+ * The 医療的ケア items as plain-language checkboxes (shared by the search
+ * panel and the coverage view); ids are `${prefix}-${code}`.
+ */
+export function needChecks(lang: Lang, selected: string[], prefix: string, onChange: CheckHandler): HTMLElement[] {
+  return CAPABILITIES.map((c) =>
+    h(
+      "div",
+      { class: "check" },
+      h("input", { type: "checkbox", id: `${prefix}-${c.code}`, name: prefix, value: c.code, checked: selected.includes(c.code), "aria-describedby": `${prefix}-${c.code}-plain`, onchange: onChange(c.code) }),
+      h(
+        "label",
+        { for: `${prefix}-${c.code}` },
+        h("span", { class: "need-name" }, label(lang, c)),
+        h("span", { class: "need-plain", id: `${prefix}-${c.code}-plain` }, (lang === "en" ? c.plain_en : c.plain_ja) ?? ""),
+      ),
+    ),
+  );
+}
+
+/** The kinds of support as checkboxes; ids are `${prefix}-${code}`. */
+export function kindChecks(lang: Lang, selected: string[], prefix: string, onChange: CheckHandler): HTMLElement[] {
+  return KINDS.map((k) =>
+    h(
+      "div",
+      { class: "check" },
+      h("input", { type: "checkbox", id: `${prefix}-${k.code}`, value: k.code, checked: selected.includes(k.code), onchange: onChange(k.code) }),
+      h("label", { for: `${prefix}-${k.code}` }, label(lang, k)),
+    ),
+  );
+}
+
+/** Ticks the checkboxes `${prefix}-${code}` of `codes` that are in `selected`. */
+export function syncChecks(codes: { code: string }[], selected: string[], prefix: string): void {
+  for (const c of codes) {
+    const box = document.getElementById(`${prefix}-${c.code}`) as HTMLInputElement | null;
+    if (box) box.checked = selected.includes(c.code);
+  }
+}
 const MAX_AGE = 18;
 
 /** The panel for `state`; rebuilt on a language switch, kept in step by [`syncSearchPanel`]. */
@@ -172,19 +215,7 @@ export function renderSearchPanel(lang: Lang, state: AppState, picking: boolean,
           { class: "needs" },
           h("legend", { class: "visually-hidden" }, d.needsLegend),
           h("p", { class: "hint" }, d.needsHelp),
-          CAPABILITIES.map((c) =>
-            h(
-              "div",
-              { class: "check" },
-              h("input", { type: "checkbox", id: `need-${c.code}`, name: "needs", value: c.code, checked: state.needs.includes(c.code), "aria-describedby": `need-${c.code}-plain`, onchange: toggle("needs", c.code, needOrder) }),
-              h(
-                "label",
-                { for: `need-${c.code}` },
-                h("span", { class: "need-name" }, label(lang, c)),
-                h("span", { class: "need-plain", id: `need-${c.code}-plain` }, (lang === "en" ? c.plain_en : c.plain_ja) ?? ""),
-              ),
-            ),
-          ),
+          needChecks(lang, state.needs, "need", (code) => toggle("needs", code, needOrder)),
         ),
       ),
       h(
@@ -221,14 +252,7 @@ export function renderSearchPanel(lang: Lang, state: AppState, picking: boolean,
           "fieldset",
           { class: "search-kinds" },
           h("legend", { class: "field-label" }, d.kindsLegend),
-          KINDS.map((k) =>
-            h(
-              "div",
-              { class: "check" },
-              h("input", { type: "checkbox", id: `skind-${k.code}`, value: k.code, checked: state.kinds.includes(k.code), onchange: toggle("kinds", k.code, kindOrder) }),
-              h("label", { for: `skind-${k.code}` }, label(lang, k)),
-            ),
-          ),
+          kindChecks(lang, state.kinds, "skind", (code) => toggle("kinds", code, kindOrder)),
         ),
         h(
           "div",
@@ -248,8 +272,8 @@ export function syncSearchPanel(state: AppState, picking: boolean): void {
   const where = document.getElementById("where") as HTMLInputElement | null;
   if (!where) return;
   if (document.activeElement !== where && where.value !== state.near) where.value = state.near;
-  for (const c of CAPABILITIES) (document.getElementById(`need-${c.code}`) as HTMLInputElement).checked = state.needs.includes(c.code);
-  for (const k of KINDS) (document.getElementById(`skind-${k.code}`) as HTMLInputElement).checked = state.kinds.includes(k.code);
+  syncChecks(CAPABILITIES, state.needs, "need");
+  syncChecks(KINDS, state.kinds, "skind");
   (document.getElementById("age") as HTMLSelectElement).value = state.age === null ? "" : String(state.age);
   (document.getElementById("km") as HTMLSelectElement).value = String(state.km);
   (document.getElementById("accepting") as HTMLInputElement).checked = state.accepting;

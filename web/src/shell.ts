@@ -53,6 +53,7 @@ export function shell(state: AppState, desktop: boolean, on: ShellHandlers): HTM
       h("button", { type: "button", id: "view-list", "aria-pressed": "true", onclick: () => on.update({ view: "list" }, true) }, d.viewList),
       h("button", { type: "button", id: "view-map", "aria-pressed": "false", onclick: () => on.update({ view: "map" }, true) }, d.viewMap),
       h("button", { type: "button", id: "view-regions", "aria-pressed": "false", onclick: () => on.update({ view: "regions", id: "" }, true) }, d.viewRegions),
+      h("button", { type: "button", id: "view-coverage", "aria-pressed": "false", onclick: () => on.update({ view: "coverage", id: "" }, true) }, d.viewCoverage),
     ),
     h(
       "main",
@@ -88,6 +89,15 @@ export function shell(state: AppState, desktop: boolean, on: ShellHandlers): HTM
         ),
         // Its content is a labelled section (the list) or article (a region page).
         h("div", { id: "region-pane", class: "region-pane", hidden: true }),
+        // The coverage view: a fixed form (kept across data changes for focus) and the report below it.
+        h(
+          "section",
+          { id: "coverage-pane", class: "coverage", "aria-labelledby": "coverage-title", hidden: true },
+          h("h2", { id: "coverage-title", tabindex: "-1" }, d.coverageTitle),
+          h("p", { class: "hint" }, d.coverageIntro),
+          h("div", { id: "coverage-form-host" }),
+          h("div", { id: "coverage-body", "aria-live": "polite", "aria-busy": "false" }),
+        ),
         h("section", { id: "detail", class: "detail", "aria-label": d.detail, hidden: true }),
       ),
       h(

@@ -3,11 +3,12 @@
 //   directory: ?lang=en&kind=a,b&muni=14207&q=text&id=…&view=map&basemap=gsi
 //   search:    ?near=茅ヶ崎市役所&lon=139.40&lat=35.33&needs=ventilator,suctioning&age=5&km=10&accepting=1
 //   regions:   ?view=regions&region=1407&ind=visiting_nurse
+//   coverage:  ?view=coverage&needs=ventilator&age=5&ckind=visiting_nurse&within=30min&cunknown=1&carea=1407
 // Defaults are left out, so the plain address is the Japanese list.
 
 import type { Lang } from "./i18n";
 
-export type View = "list" | "map" | "regions";
+export type View = "list" | "map" | "regions" | "coverage";
 export type BaseMap = "none" | "gsi";
 
 export interface AppState {
@@ -36,6 +37,25 @@ export interface AppState {
   region: string;
   /** Indicator colouring the region view. */
   indicator: string;
+  /** Coverage view: facility kinds counted (empty: any kind). */
+  covKinds: string[];
+  /** Coverage view: the threshold, one of [`COVERAGE_THRESHOLDS`] ("" is the default, 10 km). */
+  within: string;
+  /** Coverage view: the map and gap list count 要確認 providers too. */
+  covUnknown: boolean;
+  /** Coverage view: the area, a 二次医療圏 code (4 digits); "" is the whole prefecture. */
+  covArea: string;
+}
+
+/** Thresholds offered in the coverage view: straight-line km or estimated travel minutes by car. */
+export const COVERAGE_THRESHOLDS = ["2km", "5km", "10km", "20km", "15min", "30min", "60min"];
+/** The coverage threshold when the URL does not say. */
+export const DEFAULT_THRESHOLD = "10km";
+
+/** A threshold code ("30min") as the API's parameter: metres or minutes. */
+export function thresholdOf(code: string): { withinM?: number; withinMinutes?: number } {
+  const m = /^(\d+)(km|min)$/.exec(code || DEFAULT_THRESHOLD) ?? ["", "10", "km"];
+  return m[2] === "km" ? { withinM: Number(m[1]) * 1000 } : { withinMinutes: Number(m[1]) };
 }
 
 /** Radii offered in the search panel, km. */
@@ -69,7 +89,7 @@ export function parseState(search: string): AppState {
     municipality: /^\d{5,6}$/.test(p.get("muni") ?? "") ? (p.get("muni") as string) : "",
     q: (p.get("q") ?? "").slice(0, 100),
     id: /^[0-9a-fA-F-]{1,64}$/.test(p.get("id") ?? "") ? (p.get("id") as string) : "",
-    view: view === "map" || view === "regions" ? view : "list",
+    view: view === "map" || view === "regions" || view === "coverage" ? view : "list",
     baseMap: basemap === "gsi" || basemap === "none" ? basemap : DEFAULT_BASEMAP,
     near: (p.get("near") ?? "").slice(0, 100),
     lon: lon !== null && lat !== null ? lon : null,
@@ -80,6 +100,10 @@ export function parseState(search: string): AppState {
     accepting: p.get("accepting") === "1",
     region: /^\d{4}$/.test(p.get("region") ?? "") ? (p.get("region") as string) : "",
     indicator: /^[a-z0-9_]{1,40}$/.test(p.get("ind") ?? "") ? (p.get("ind") as string) : "",
+    covKinds: [...new Set(list("ckind"))],
+    within: COVERAGE_THRESHOLDS.includes(p.get("within") ?? "") && p.get("within") !== DEFAULT_THRESHOLD ? (p.get("within") as string) : "",
+    covUnknown: p.get("cunknown") === "1",
+    covArea: /^\d{4}$/.test(p.get("carea") ?? "") ? (p.get("carea") as string) : "",
   };
 }
 
@@ -107,6 +131,10 @@ export function serializeState(s: AppState): string {
   if (s.view !== "list") p.set("view", s.view);
   if (s.region) p.set("region", s.region);
   if (s.indicator) p.set("ind", s.indicator);
+  if (s.covKinds.length) p.set("ckind", [...s.covKinds].sort().join(","));
+  if (s.within) p.set("within", s.within);
+  if (s.covUnknown) p.set("cunknown", "1");
+  if (s.covArea) p.set("carea", s.covArea);
   if (s.baseMap !== DEFAULT_BASEMAP) p.set("basemap", s.baseMap);
   const query = p.toString();
   return query ? `?${query}` : window.location.pathname;

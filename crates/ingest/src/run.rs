@@ -207,10 +207,13 @@ impl<'a> ImportSession<'a> {
             &base_name(&file.file),
             started_at,
         );
-        let written = store
-            .upsert_facilities(&file.source, &file.facilities)
+        // The records and how each was placed (inside, nearest, suspect) are
+        // written together: one transaction, and no second pass over the rows.
+        let (written, changed) = store
+            .upsert_placed_facilities(&file.source, &file.facilities, &assignments)
             .await
             .map_err(store_error)?;
+        placement.changed = changed;
         store
             .record_import_conflicts(&conflicts)
             .await
@@ -218,12 +221,6 @@ impl<'a> ImportSession<'a> {
         if !geocodes.is_empty() {
             store.set_geocodes(&geocodes).await.map_err(store_error)?;
         }
-        // Municipality and region were written with the records; this adds how
-        // each was placed (inside, nearest, suspect) in one statement.
-        placement.changed = store
-            .set_location_assignments(&assignments)
-            .await
-            .map_err(store_error)?;
         let finished_at = Utc::now();
         let run = ImportRun {
             source_key: file.source.key.clone(),

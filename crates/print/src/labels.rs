@@ -37,51 +37,101 @@ pub struct PlacedLabel {
 /// Free space kept between a label and anything else, points.
 const GAP: f32 = 0.6;
 
-/// Rectangles bucketed by a square grid, for quick "does anything overlap" tests.
+/// Rectangles bucketed by a square grid over the frame, for quick "does
+/// anything overlap" tests. Rectangles beyond the frame go to its edge cells
+/// (clamping keeps overlapping rectangles in a shared cell).
 struct Grid {
+    origin: (f32, f32),
     cell: f32,
-    cells: HashMap<(i32, i32), Vec<PtRect>>,
+    columns: usize,
+    rows: usize,
+    cells: Vec<Vec<PtRect>>,
 }
 
 impl Grid {
-    fn new(cell: f32) -> Self {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a page holds a few thousand cells"
+    )]
+    fn new(frame: PtRect, cell: f32) -> Self {
+        let columns = (frame.width() / cell).ceil().max(1.0) as usize;
+        let rows = (frame.height() / cell).ceil().max(1.0) as usize;
         Self {
+            origin: (frame.x0, frame.y0),
             cell,
-            cells: HashMap::new(),
+            columns,
+            rows,
+            cells: vec![Vec::new(); columns * rows],
         }
     }
 
     #[expect(
         clippy::cast_possible_truncation,
-        reason = "page coordinates / cell size are small"
+        clippy::cast_sign_loss,
+        reason = "clamped to the grid first"
     )]
-    fn span(&self, rect: &PtRect) -> (i32, i32, i32, i32) {
+    fn index(&self, value: f32, origin: f32, count: usize) -> usize {
+        ((value - origin) / self.cell)
+            .floor()
+            .clamp(0.0, (count - 1) as f32) as usize
+    }
+
+    fn span(&self, rect: &PtRect) -> (usize, usize, usize, usize) {
         (
-            (rect.x0 / self.cell).floor() as i32,
-            (rect.y0 / self.cell).floor() as i32,
-            (rect.x1 / self.cell).floor() as i32,
-            (rect.y1 / self.cell).floor() as i32,
+            self.index(rect.x0, self.origin.0, self.columns),
+            self.index(rect.y0, self.origin.1, self.rows),
+            self.index(rect.x1, self.origin.0, self.columns),
+            self.index(rect.y1, self.origin.1, self.rows),
         )
     }
 
     fn insert(&mut self, rect: PtRect) {
         let (x0, y0, x1, y1) = self.span(&rect);
-        for x in x0..=x1 {
-            for y in y0..=y1 {
-                self.cells.entry((x, y)).or_default().push(rect);
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                self.cells[y * self.columns + x].push(rect);
             }
         }
     }
 
     fn collides(&self, rect: &PtRect) -> bool {
         let (x0, y0, x1, y1) = self.span(rect);
-        (x0..=x1).any(|x| {
-            (y0..=y1).any(|y| {
-                self.cells
-                    .get(&(x, y))
-                    .is_some_and(|rects| rects.iter().any(|other| other.overlaps(rect)))
+        (y0..=y1).any(|y| {
+            (x0..=x1).any(|x| {
+                self.cells[y * self.columns + x]
+                    .iter()
+                    .any(|other| other.overlaps(rect))
             })
         })
+    }
+}
+
+/// Unit direction vectors of each ring's candidate spots (ring `k` has
+/// `8 + 4k`), computed once per placement run.
+struct Directions(Vec<Vec<(f32, f32)>>);
+
+impl Directions {
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a few hundred rings at most"
+    )]
+    fn new(rings: f32) -> Self {
+        let rings = rings.ceil().max(0.0) as u32;
+        Self(
+            (0..=rings)
+                .map(|ring| {
+                    let count = 8 + 4 * ring;
+                    (0..count)
+                        .map(|k| {
+                            let angle = std::f32::consts::TAU * k as f32 / count as f32;
+                            (angle.cos(), angle.sin())
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
     }
 }
 
@@ -109,7 +159,7 @@ pub fn place_labels(
         .iter()
         .map(|r| r.width.max(r.height))
         .fold(8.0_f32, f32::max);
-    let mut grid = Grid::new(typical * 2.0);
+    let mut grid = Grid::new(frame, typical);
     for rect in reserved {
         grid.insert(*rect);
     }
@@ -124,13 +174,18 @@ pub fn place_labels(
     let order = crowded_first(requests);
     let frame_rings =
         |request: &LabelRequest| frame.width().max(frame.height()) / request.height.max(4.0);
+    let smallest = requests
+        .iter()
+        .map(|r| r.height)
+        .fold(f32::INFINITY, f32::min);
+    let directions = Directions::new(frame.width().max(frame.height()) / smallest.max(4.0));
     for max_rings in [NEAR_RINGS, f32::INFINITY] {
         for &i in &order {
             if placed[i].is_some() {
                 continue;
             }
             let request = &requests[i];
-            let found = candidates(request, max_rings.min(frame_rings(request)))
+            let found = candidates(request, max_rings.min(frame_rings(request)), &directions)
                 .find(|(rect, _)| frame.contains(rect) && !grid.collides(&rect.inflate(GAP)));
             if let Some((rect, leader)) = found {
                 grid.insert(rect);
@@ -175,7 +230,11 @@ fn crowded_first(requests: &[LabelRequest]) -> Vec<usize> {
     clippy::many_single_char_names,
     reason = "x, y, w, h, d: the geometry's usual names"
 )]
-fn candidates(request: &LabelRequest, max_rings: f32) -> impl Iterator<Item = (PtRect, bool)> + '_ {
+fn candidates<'a>(
+    request: &'a LabelRequest,
+    max_rings: f32,
+    directions: &'a Directions,
+) -> impl Iterator<Item = (PtRect, bool)> + 'a {
     let (x, y) = request.anchor;
     let (w, h) = (request.width, request.height);
     let d = request.marker_radius + GAP + 0.4;
@@ -200,10 +259,7 @@ fn candidates(request: &LabelRequest, max_rings: f32) -> impl Iterator<Item = (P
     )]
     let rings = (1..=max_rings as u32).flat_map(move |ring| {
         let radius = d + step * ring as f32;
-        let count = 8 + 4 * ring;
-        (0..count).map(move |k| {
-            let angle = std::f32::consts::TAU * k as f32 / count as f32;
-            let (dx, dy) = (angle.cos(), angle.sin());
+        directions.0[ring as usize].iter().map(move |&(dx, dy)| {
             let reach = radius + w / 2.0 * dx.abs() + h / 2.0 * dy.abs();
             (PtRect::centered(x + dx * reach, y + dy * reach, w, h), true)
         })

@@ -216,14 +216,10 @@ pub(crate) fn normalized(source: &SourceInfo, facility: &Facility) -> Facility {
 pub(crate) fn content_hash(source: &SourceInfo, facility: &Facility) -> String {
     let mut stored = normalized(source, facility);
     stored.provenance.imported_at = DateTime::<Utc>::UNIX_EPOCH;
-    let bytes = serde_json::to_vec(&stored).expect("a Facility always serialises to JSON");
-    Sha256::digest(&bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            use std::fmt::Write as _;
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    // Streamed into the hasher: no intermediate JSON buffer per record.
+    let mut hasher = Sha256::new();
+    serde_json::to_writer(&mut hasher, &stored).expect("a Facility always serialises to JSON");
+    format!("{:x}", hasher.finalize())
 }
 
 fn position(index: usize) -> i32 {

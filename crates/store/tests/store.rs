@@ -56,6 +56,7 @@ contract_tests!(
     region_table_round_trips_with_dissolved_geometry,
     population_round_trips,
     location_assignments_are_stored,
+    placed_upsert_matches_separate_steps,
     mesh_population_replaces_per_first_mesh,
     service_areas_replace_per_provider,
     issue_5_verified_facts_survive_reimport,

@@ -216,11 +216,25 @@ impl Store for SqliteStore {
         source: &SourceInfo,
         facilities: &[Facility],
     ) -> StoreResult<WriteSummary> {
-        let (summary, version) = write::upsert(&self.pool, source, facilities).await?;
+        let (summary, _, version) = write::upsert(&self.pool, source, facilities, &[]).await?;
         if let Some(data_version) = version {
             self.announce(data_version);
         }
         Ok(summary)
+    }
+
+    async fn upsert_placed_facilities(
+        &self,
+        source: &SourceInfo,
+        facilities: &[Facility],
+        assignments: &[LocationAssignment],
+    ) -> StoreResult<(WriteSummary, u64)> {
+        let (summary, placed, version) =
+            write::upsert(&self.pool, source, facilities, assignments).await?;
+        if let Some(data_version) = version {
+            self.announce(data_version);
+        }
+        Ok((summary, placed))
     }
 
     async fn data_version(&self) -> StoreResult<i64> {

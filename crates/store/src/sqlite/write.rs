@@ -1,7 +1,7 @@
 //! Writing facilities to SQLite: one transaction per batch, multi-row INSERTs.
 
 use crate::rows::{prepare, Batch, Prepared};
-use crate::{SourceInfo, StoreResult, WriteSummary};
+use crate::{LocationAssignment, SourceInfo, StoreResult, WriteSummary};
 use renkei_core::Facility;
 use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
@@ -17,13 +17,26 @@ fn json_ids<'a>(ids: impl Iterator<Item = &'a Uuid>) -> String {
     serde_json::Value::from(ids.map(Uuid::to_string).collect::<Vec<_>>()).to_string()
 }
 
-/// Writes a batch; returns what happened and the new data version when anything changed.
+/// Stored placement columns (`municipality_code`, `region_code`,
+/// `assignment_method`, `assignment_distance_m`) of a new record.
+type PlacementColumns = (Option<String>, Option<String>, Option<String>, Option<f64>);
+
+/// Writes a batch and, in the same transaction, the placements in
+/// `assignments` (as [`super::regions::set_location_assignments`] would);
+/// returns what happened, how many placements changed and the new data
+/// version when anything changed.
 pub(super) async fn upsert(
     pool: &SqlitePool,
     source: &SourceInfo,
     facilities: &[Facility],
-) -> StoreResult<(WriteSummary, Option<i64>)> {
-    let prepared = prepare(source, facilities)?;
+    assignments: &[LocationAssignment],
+) -> StoreResult<(WriteSummary, u64, Option<i64>)> {
+    let mut prepared = prepare(source, facilities)?;
+    // In id order, new rows append to the primary-key index instead of
+    // splitting pages all over it.
+    prepared.sort_unstable_by_key(|p| p.facility.id);
+    let mut placements: HashMap<Uuid, &LocationAssignment> =
+        assignments.iter().map(|a| (a.id.0, a)).collect();
     let mut tx = pool.begin().await?;
     // A write first, so the transaction takes the write lock (and waits for it) at once.
     let source_changed = sqlx::query(include_str!("upsert_source.sql"))
@@ -38,24 +51,29 @@ pub(super) async fn upsert(
         .await?
         .is_some();
     let mut summary = WriteSummary::default();
+    let mut placed = 0;
     for chunk in prepared.chunks(CHUNK) {
-        write_chunk(&mut tx, source, chunk, &mut summary).await?;
+        placed += write_chunk(&mut tx, source, chunk, &mut placements, &mut summary).await?;
     }
-    let version = if source_changed || summary.inserted + summary.updated > 0 {
+    // New records were written with their placement; the others (and ids
+    // outside this batch) are updated where it differs.
+    placed += super::regions::update_assignments(&mut tx, placements.into_values()).await?;
+    let version = if source_changed || summary.inserted + summary.updated > 0 || placed > 0 {
         Some(super::bump_data_version(&mut tx).await?)
     } else {
         None
     };
     tx.commit().await?;
-    Ok((summary, version))
+    Ok((summary, placed, version))
 }
 
 async fn write_chunk(
     conn: &mut SqliteConnection,
     source: &SourceInfo,
     chunk: &[Prepared<'_>],
+    placements: &mut HashMap<Uuid, &LocationAssignment>,
     summary: &mut WriteSummary,
-) -> StoreResult<()> {
+) -> StoreResult<u64> {
     let stored: HashMap<String, String> = sqlx::query_as(
         "SELECT id, content_hash FROM locations WHERE id IN (SELECT value FROM json_each($1))",
     )
@@ -66,9 +84,27 @@ async fn write_chunk(
     .collect();
     let mut batch = Batch::default();
     let mut changed = Vec::new();
+    let mut new_placements = HashMap::new();
+    let mut placed = 0;
     for prepared in chunk {
-        match stored.get(&prepared.facility.id.0.to_string()) {
-            None => summary.inserted += 1,
+        let id = prepared.facility.id.0;
+        match stored.get(&id.to_string()) {
+            None => {
+                summary.inserted += 1;
+                if let Some(assignment) = placements.remove(&id) {
+                    let columns = assignment.columns();
+                    // Counted as the update would count it against a new row
+                    // stored without a placement.
+                    let place = &prepared.facility.location;
+                    if columns.0.as_deref() != place.municipality.as_ref().map(|c| c.as_str())
+                        || columns.1.as_deref() != place.region.as_ref().map(|c| c.as_str())
+                        || columns.2.is_some()
+                    {
+                        placed += 1;
+                    }
+                    new_placements.insert(id, columns);
+                }
+            }
             Some(hash) if *hash == prepared.content_hash => {
                 summary.unchanged += 1;
                 continue;
@@ -91,7 +127,8 @@ async fn write_chunk(
             sqlx::query(sql).bind(&ids).execute(&mut *conn).await?;
         }
     }
-    write_batch(conn, &batch).await
+    write_batch(conn, &batch, &new_placements).await?;
+    Ok(placed)
 }
 
 async fn insert_all<'r, T>(
@@ -111,12 +148,20 @@ async fn insert_all<'r, T>(
     Ok(())
 }
 
-async fn write_batch(conn: &mut SqliteConnection, batch: &Batch) -> StoreResult<()> {
-    write_locations(conn, batch).await?;
+async fn write_batch(
+    conn: &mut SqliteConnection,
+    batch: &Batch,
+    placements: &HashMap<Uuid, PlacementColumns>,
+) -> StoreResult<()> {
+    write_locations(conn, batch, placements).await?;
     write_children(conn, batch).await
 }
 
-async fn write_locations(conn: &mut SqliteConnection, batch: &Batch) -> StoreResult<()> {
+async fn write_locations(
+    conn: &mut SqliteConnection,
+    batch: &Batch,
+    placements: &HashMap<Uuid, PlacementColumns>,
+) -> StoreResult<()> {
     insert_all(
         conn,
         "INSERT INTO organizations (id, name, url) ",
@@ -135,7 +180,7 @@ async fn write_locations(conn: &mut SqliteConnection, batch: &Batch) -> StoreRes
         include_str!("insert_locations_head.sql"),
         include_str!("insert_locations_tail.sql"),
         &batch.locations,
-        20,
+        22,
         |args, row| {
             args.push_bind(row.id.hyphenated())
                 .push_bind(row.organization_id.hyphenated())
@@ -146,9 +191,14 @@ async fn write_locations(conn: &mut SqliteConnection, batch: &Batch) -> StoreRes
                 .push_bind(&row.postal_code)
                 .push_bind(row.lon)
                 .push_bind(row.lat)
-                .push_bind(&row.stated_municipality_code)
-                .push_bind(&row.municipality_code)
-                .push_bind(&row.region_code)
+                .push_bind(&row.stated_municipality_code);
+            let (municipality, region, method, distance_m) =
+                placements.get(&row.id).map_or_else(
+                    || (row.municipality_code.clone(), row.region_code.clone(), None, None),
+                    Clone::clone,
+                );
+            args.push_bind(municipality)
+                .push_bind(region)
                 .push_bind(&row.url)
                 .push_bind(&row.status)
                 .push_bind(row.closed_on)
@@ -156,7 +206,13 @@ async fn write_locations(conn: &mut SqliteConnection, batch: &Batch) -> StoreRes
                 .push_bind(&row.source_key)
                 .push_bind(&row.source_record_id)
                 .push_bind(row.imported_at)
-                .push_bind(&row.content_hash);
+                .push_bind(&row.content_hash)
+                .push_bind(method)
+                // Converted from JSON text as the placement update converts
+                // it, so a re-import compares equal to the last bit.
+                .push("(")
+                .push_bind_unseparated(distance_m.map(|d| serde_json::Value::from(d).to_string()))
+                .push_unseparated(" ->> '$')");
         },
     )
     .await

@@ -246,3 +246,84 @@ pub async fn location_assignments_are_stored(store: &dyn Store) {
     let again = store.facility(facilities[1].id).await.unwrap();
     assert_eq!(again.location.municipality, None);
 }
+
+/// Writing records with their placements in one call stores and counts exactly
+/// what the two separate steps do: a later `set_location_assignments` with the
+/// same placements (distances included) finds nothing to change, a re-import
+/// changes nothing, and a record that moved is updated and re-placed.
+pub async fn placed_upsert_matches_separate_steps(store: &dyn Store) {
+    let src = source("test-placed");
+    let mut facilities = vec![
+        facility(&src, "1", "visiting_nurse", "架空訪問看護ステーションなみ", "47201"),
+        facility(&src, "2", "clinic", "架空岬クリニック", "47201"),
+        facility(&src, "3", "clinic", "架空灯台クリニック", "47201"),
+    ];
+    let code = |c: &str| Some(c.parse::<MunicipalityCode>().unwrap());
+    let mut assignments = vec![
+        LocationAssignment {
+            id: facilities[0].id,
+            municipality: code("47201"),
+            region: Some("4701".parse().unwrap()),
+            method: Some(AssignmentMethod::Nearest {
+                distance_m: 120.123_456_789_012_34,
+            }),
+        },
+        LocationAssignment {
+            id: facilities[1].id,
+            municipality: None,
+            region: None,
+            method: Some(AssignmentMethod::Suspect {
+                distance_m: 9_000.000_000_000_2,
+            }),
+        },
+    ];
+    let (written, changed) = store
+        .upsert_placed_facilities(&src, &facilities, &assignments)
+        .await
+        .unwrap();
+    assert_eq!((written.inserted, changed), (3, 2));
+    let version = store.data_version().await.unwrap();
+    assert_eq!(
+        store.set_location_assignments(&assignments).await.unwrap(),
+        0,
+        "the placements were stored with the records, to the last bit"
+    );
+    let placed = store.facility(facilities[0].id).await.unwrap();
+    assert_eq!(placed.location.region.unwrap().as_str(), "4701");
+    let suspect = store.facility(facilities[1].id).await.unwrap();
+    assert_eq!(
+        (suspect.location.municipality, suspect.location.region),
+        (None, None)
+    );
+    assert_eq!(suspect.location.stated_municipality, code("47201"));
+    let unplaced = store.facility(facilities[2].id).await.unwrap();
+    assert_eq!(unplaced.location.municipality, code("47201"));
+
+    let (again, changed) = store
+        .upsert_placed_facilities(&src, &facilities, &assignments)
+        .await
+        .unwrap();
+    assert_eq!((again.unchanged, again.inserted, again.updated, changed), (3, 0, 0, 0));
+    assert_eq!(store.data_version().await.unwrap(), version);
+
+    facilities[2].name = "架空灯台クリニック分院".to_owned();
+    assignments.push(LocationAssignment {
+        id: facilities[2].id,
+        municipality: code("47201"),
+        region: Some("4701".parse().unwrap()),
+        method: Some(AssignmentMethod::Inside),
+    });
+    let (moved, changed) = store
+        .upsert_placed_facilities(&src, &facilities, &assignments)
+        .await
+        .unwrap();
+    assert_eq!((moved.updated, moved.unchanged, changed), (1, 2, 1));
+    assert!(store.data_version().await.unwrap() > version);
+    let moved = store.facility(facilities[2].id).await.unwrap();
+    assert_eq!(moved.name, "架空灯台クリニック分院");
+    assert_eq!(moved.location.region.unwrap().as_str(), "4701");
+    assert_eq!(
+        store.set_location_assignments(&assignments).await.unwrap(),
+        0
+    );
+}
