@@ -236,7 +236,7 @@ fn scan(index: &DirectoryIndex, query: &SearchQuery) -> Vec<f64> {
         if distance > query.radius_m {
             continue;
         }
-        match query.profile.assess(facility).map(|a| a.tier) {
+        match query.profile.tier(facility) {
             Some(renkei_core::need::Tier::Confirmed) => confirmed.push(distance),
             Some(renkei_core::need::Tier::Unknown) if query.include_unknown => {
                 unknown.push(distance);

@@ -90,45 +90,67 @@ impl NeedProfile {
     /// # let _ = Tier::Confirmed;
     /// ```
     pub fn assess(&self, facility: &Facility) -> Option<Assessment> {
+        let tier = self.tier(facility)?;
+        Some(Assessment {
+            tier,
+            needs: self.need_statuses(facility),
+        })
+    }
+
+    /// The tier of [`NeedProfile::assess`] alone, without allocating: what
+    /// search and coverage use to count the many facilities they never show.
+    pub fn tier(&self, facility: &Facility) -> Option<Tier> {
         if facility.status != FacilityStatus::Active || !self.wants_kind(&facility.kind) {
             return None;
         }
-        let eligible: Vec<&Service> = facility
-            .services
-            .iter()
-            .filter(|service| {
-                self.age_years.is_none_or(|age| service.ages.contains(age))
-                    && !(self.accepting_only && service.accepting_new_clients == Answer::No)
-            })
-            .collect();
-        if eligible.is_empty() {
-            // A place with no services listed cannot be excluded by them, but it
-            // cannot confirm anything either.
-            if !facility.services.is_empty() {
-                return None;
+        let mut any_eligible = false;
+        let mut best: Option<Tier> = None;
+        for service in facility.services.iter().filter(|s| self.is_eligible(s)) {
+            any_eligible = true;
+            if let Some(tier) = self.service_tier(service) {
+                best = Some(best.map_or(tier, |b| b.min(tier)));
+                if best == Some(Tier::Confirmed) {
+                    break;
+                }
             }
-            if self.is_kind_only() {
-                return Some(Assessment {
-                    tier: Tier::Confirmed,
-                    needs: Vec::new(),
-                });
-            }
-            return Some(Assessment {
-                tier: Tier::Unknown,
-                needs: self.statuses(|_| Answer::Unknown),
-            });
         }
-        let best = eligible
-            .iter()
-            .filter_map(|service| self.service_tier(service))
-            .min()?;
-        let needs = self.statuses(|capability| {
-            let answers = eligible
+        if any_eligible {
+            return best;
+        }
+        // A place with no services listed cannot be excluded by them, but it
+        // cannot confirm anything either.
+        if !facility.services.is_empty() {
+            return None;
+        }
+        Some(if self.is_kind_only() {
+            Tier::Confirmed
+        } else {
+            Tier::Unknown
+        })
+    }
+
+    /// Per need, in the profile's order, the answer over the services
+    /// eligible for the child (all unknown when none is).
+    pub fn need_statuses(&self, facility: &Facility) -> Vec<NeedStatus> {
+        self.statuses(|capability| {
+            let mut answers = facility
+                .services
                 .iter()
-                .map(|service| service.capability(capability));
+                .filter(|service| self.is_eligible(service))
+                .map(|service| service.capability(capability))
+                .peekable();
+            if answers.peek().is_none() {
+                return Answer::Unknown;
+            }
             combine(answers)
-        });
-        Some(Assessment { tier: best, needs })
+        })
+    }
+
+    /// A service counts when the child's age is in its range and it is not
+    /// stated as closed to new clients (when that is asked).
+    fn is_eligible(&self, service: &Service) -> bool {
+        self.age_years.is_none_or(|age| service.ages.contains(age))
+            && !(self.accepting_only && service.accepting_new_clients == Answer::No)
     }
 
     /// The tier one service reaches on its own, `None` when it states a no.

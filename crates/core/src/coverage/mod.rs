@@ -91,7 +91,7 @@ pub fn providers<'a, S: BuildHasher>(
     facilities
         .into_iter()
         .filter_map(|facility| {
-            let tier = profile.assess(facility)?.tier;
+            let tier = profile.tier(facility)?;
             (tier == Tier::Confirmed || include_unknown).then(|| Provider {
                 id: facility.id,
                 position: facility.location.position,

@@ -241,8 +241,10 @@ impl<'a, 'q> Pager<'a, 'q> {
     /// (both pages full and the totals not wanted).
     fn offer(&mut self, facility: &'a Facility, distance_m: Option<f64>) -> bool {
         let query = self.query;
-        if let Some(assessment) = query.profile.assess(facility) {
-            let (list, seen) = match assessment.tier {
+        // Most offered facilities are only counted: decide the tier without
+        // allocating, and spell out the per-need answers only for page hits.
+        if let Some(tier) = query.profile.tier(facility) {
+            let (list, seen) = match tier {
                 Tier::Confirmed => (&mut self.page.confirmed, &mut self.confirmed),
                 Tier::Unknown if query.include_unknown => {
                     (&mut self.page.unknown, &mut self.unknown)
@@ -252,8 +254,8 @@ impl<'a, 'q> Pager<'a, 'q> {
             if *seen >= query.offset && list.len() < query.limit {
                 list.push(Hit {
                     facility,
-                    tier: assessment.tier,
-                    needs: assessment.needs,
+                    tier,
+                    needs: query.profile.need_statuses(facility),
                     distance_m,
                 });
             }
