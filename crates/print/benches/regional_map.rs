@@ -60,7 +60,7 @@ fn load() -> Option<(RegionCatalog, DirectoryIndex)> {
     let text = std::fs::read_to_string(&towns).expect("town points");
     let table = renkei_ingest::table::Table::parse("towns", &text).expect("town points CSV");
     let (points, _) = renkei_ingest::town_points::parse(&table).expect("town points");
-    let geocoder = renkei_ingest::place::geocoder_over(&units, points);
+    let geocoder = renkei_core::geocode::Geocoder::from_boundaries(&units, points);
     let catalog = RegionCatalog::build(tables, units, &[]);
     let boundaries = catalog.boundaries().expect("boundaries loaded");
     let mut facilities: Vec<Facility> = Vec::new();

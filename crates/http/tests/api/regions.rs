@@ -8,7 +8,7 @@ use axum::Router;
 use geo::{polygon, MultiPolygon};
 use renkei_core::region::{BoundaryIndex, MunicipalPopulation, Municipality, RegionTable};
 use renkei_http::{load_index, router, AppState, IndexHandle, Regions};
-use renkei_store::{LocationAssignment, PopulationRecord};
+use renkei_store::PopulationRecord;
 
 /// A 0.1° square with south-west corner (`west`, `south`), longitude first.
 fn unit(code: &str, name: &str, west: f64, south: f64) -> Municipality {
@@ -70,25 +70,10 @@ pub(crate) async fn regions_app() -> Router {
         .await
         .unwrap();
     let index = BoundaryIndex::new(units, std::slice::from_ref(&table));
-    let placements: Vec<_> = store
-        .all_facilities()
+    let placed = renkei_ingest::assign::assign_with(store.as_ref(), &index)
         .await
-        .unwrap()
-        .iter()
-        .filter_map(|f| {
-            let placed = index.assign(f.location.position?)?;
-            Some(LocationAssignment {
-                id: f.id,
-                municipality: placed.municipality,
-                region: placed.region,
-                method: Some(placed.method),
-            })
-        })
-        .collect();
-    assert_eq!(
-        store.set_location_assignments(&placements).await.unwrap(),
-        3
-    );
+        .unwrap();
+    assert_eq!(placed.changed, 3);
     let handle = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
     handle.store_regions(Regions::load(store.as_ref()).await.unwrap());
     router(AppState::new(store, handle, config()))

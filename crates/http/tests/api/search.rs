@@ -14,7 +14,6 @@ use renkei_core::{
     AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityStatus, LonLat, Service,
 };
 use renkei_http::{load_geocoder, load_index, router, AppState, IndexHandle, Regions};
-use renkei_store::LocationAssignment;
 use serde_json::Value;
 
 /// A 0.1° square with south-west corner (`west`, `south`), longitude first.
@@ -169,22 +168,9 @@ pub async fn search_app() -> Router {
         .await
         .unwrap();
     let boundaries = BoundaryIndex::new(units, std::slice::from_ref(&table));
-    let placements: Vec<_> = store
-        .all_facilities()
+    renkei_ingest::assign::assign_with(store.as_ref(), &boundaries)
         .await
-        .unwrap()
-        .iter()
-        .filter_map(|f| {
-            let placed = boundaries.assign(f.location.position?)?;
-            Some(LocationAssignment {
-                id: f.id,
-                municipality: placed.municipality,
-                region: placed.region,
-                method: Some(placed.method),
-            })
-        })
-        .collect();
-    store.set_location_assignments(&placements).await.unwrap();
+        .unwrap();
     let handle = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
     let regions = Regions::load(store.as_ref()).await.unwrap();
     handle.store_geocoder(load_geocoder(store.as_ref(), &regions).await.unwrap());
