@@ -8,8 +8,8 @@
 pub mod assign;
 pub mod demo;
 pub mod draft;
-pub mod facility_ref;
 mod error;
+pub mod facility_ref;
 pub mod fetch;
 pub mod hoken;
 pub mod import;

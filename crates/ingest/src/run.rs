@@ -263,7 +263,7 @@ impl<'a> ImportSession<'a> {
         if !self.geocoder_loaded {
             if !self.municipalities.is_empty() {
                 let towns = self.store.town_points().await?;
-                self.geocoder = Some(place::geocoder_over(&self.municipalities, towns));
+                self.geocoder = Some(Geocoder::from_boundaries(&self.municipalities, towns));
             }
             self.geocoder_loaded = true;
         }

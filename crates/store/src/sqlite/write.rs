@@ -2,7 +2,7 @@
 
 use crate::rows::{prepare, Batch, Prepared};
 use crate::{LocationAssignment, SourceInfo, StoreResult, WriteSummary};
-use renkei_core::Facility;
+use renkei_core::{Facility, MunicipalityCode, RegionCode};
 use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::HashMap;
@@ -96,8 +96,9 @@ async fn write_chunk(
                     // Counted as the update would count it against a new row
                     // stored without a placement.
                     let place = &prepared.facility.location;
-                    if columns.0.as_deref() != place.municipality.as_ref().map(|c| c.as_str())
-                        || columns.1.as_deref() != place.region.as_ref().map(|c| c.as_str())
+                    if columns.0.as_deref()
+                        != place.municipality.as_ref().map(MunicipalityCode::as_str)
+                        || columns.1.as_deref() != place.region.as_ref().map(RegionCode::as_str)
                         || columns.2.is_some()
                     {
                         placed += 1;
@@ -192,11 +193,17 @@ async fn write_locations(
                 .push_bind(row.lon)
                 .push_bind(row.lat)
                 .push_bind(&row.stated_municipality_code);
-            let (municipality, region, method, distance_m) =
-                placements.get(&row.id).map_or_else(
-                    || (row.municipality_code.clone(), row.region_code.clone(), None, None),
-                    Clone::clone,
-                );
+            let (municipality, region, method, distance_m) = placements.get(&row.id).map_or_else(
+                || {
+                    (
+                        row.municipality_code.clone(),
+                        row.region_code.clone(),
+                        None,
+                        None,
+                    )
+                },
+                Clone::clone,
+            );
             args.push_bind(municipality)
                 .push_bind(region)
                 .push_bind(&row.url)

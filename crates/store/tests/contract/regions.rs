@@ -254,7 +254,13 @@ pub async fn location_assignments_are_stored(store: &dyn Store) {
 pub async fn placed_upsert_matches_separate_steps(store: &dyn Store) {
     let src = source("test-placed");
     let mut facilities = vec![
-        facility(&src, "1", "visiting_nurse", "架空訪問看護ステーションなみ", "47201"),
+        facility(
+            &src,
+            "1",
+            "visiting_nurse",
+            "架空訪問看護ステーションなみ",
+            "47201",
+        ),
         facility(&src, "2", "clinic", "架空岬クリニック", "47201"),
         facility(&src, "3", "clinic", "架空灯台クリニック", "47201"),
     ];
@@ -303,10 +309,13 @@ pub async fn placed_upsert_matches_separate_steps(store: &dyn Store) {
         .upsert_placed_facilities(&src, &facilities, &assignments)
         .await
         .unwrap();
-    assert_eq!((again.unchanged, again.inserted, again.updated, changed), (3, 0, 0, 0));
+    assert_eq!(
+        (again.unchanged, again.inserted, again.updated, changed),
+        (3, 0, 0, 0)
+    );
     assert_eq!(store.data_version().await.unwrap(), version);
 
-    facilities[2].name = "架空灯台クリニック分院".to_owned();
+    "架空灯台クリニック分院".clone_into(&mut facilities[2].name);
     assignments.push(LocationAssignment {
         id: facilities[2].id,
         municipality: code("47201"),
