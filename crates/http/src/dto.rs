@@ -67,18 +67,19 @@ pub struct AccreditationDto {
     pub since: Option<NaiveDate>,
 }
 
-/// A taxonomy term: code with labels.
+/// A taxonomy term: code with labels. Borrowed from the built-in taxonomy,
+/// so listing many facilities copies no labels.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TermDto {
     /// Stable code.
     #[schema(example = "visiting_nurse")]
-    pub code: String,
+    pub code: &'static str,
     /// Japanese label.
     #[schema(example = "訪問看護ステーション")]
-    pub ja: String,
+    pub ja: &'static str,
     /// English label.
     #[schema(example = "Visiting-nurse station")]
-    pub en: String,
+    pub en: &'static str,
 }
 
 /// The organisation running a facility.
@@ -185,12 +186,12 @@ pub struct ServiceDto {
 pub struct CapabilityDto {
     /// Capability code.
     #[schema(example = "ventilator")]
-    pub code: String,
+    pub code: &'static str,
     /// Japanese label.
     #[schema(example = "人工呼吸器")]
-    pub ja: String,
+    pub ja: &'static str,
     /// English label.
-    pub en: String,
+    pub en: &'static str,
     /// Yes / no / unknown.
     pub answer: AnswerDto,
     /// Who confirmed it, and when.
@@ -227,12 +228,12 @@ pub struct ProvenanceDto {
     pub demo: bool,
 }
 
-impl From<&Term> for TermDto {
-    fn from(term: &Term) -> Self {
+impl From<&'static Term> for TermDto {
+    fn from(term: &'static Term) -> Self {
         Self {
-            code: term.code.clone(),
-            ja: term.ja.clone(),
-            en: term.en.clone(),
+            code: &term.code,
+            ja: &term.ja,
+            en: &term.en,
         }
     }
 }
@@ -358,16 +359,20 @@ pub fn municipality_code(f: &Facility) -> Option<String> {
 
 impl From<&Service> for ServiceDto {
     fn from(s: &Service) -> Self {
+        // Every item in score-sheet order; an item the service does not state is unknown.
         let capabilities = Taxonomy::builtin()
-            .capability_codes()
-            .map(|code| {
-                let fact = s.capabilities.iter().find(|fact| fact.capability == code);
-                let term = code.term();
+            .capabilities
+            .iter()
+            .map(|term| {
+                let fact = s
+                    .capabilities
+                    .iter()
+                    .find(|fact| fact.capability.as_str() == term.code);
                 CapabilityDto {
-                    code: term.code.clone(),
-                    ja: term.ja.clone(),
-                    en: term.en.clone(),
-                    answer: s.capability(&code).into(),
+                    code: &term.code,
+                    ja: &term.ja,
+                    en: &term.en,
+                    answer: fact.map_or(Answer::Unknown, |fact| fact.answer).into(),
                     verified: fact
                         .and_then(|fact| fact.verified.as_ref())
                         .map(VerificationDto::from),
