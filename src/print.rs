@@ -7,10 +7,12 @@ use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::need::NeedProfile;
 use renkei_core::search::{SearchQuery, DEFAULT_RADIUS_M, MAX_LIMIT};
 use renkei_core::{CapabilityCode, KindCode, LonLat};
+use renkei_http::coverage::inputs::CoverageInputs;
+use renkei_http::coverage::CoverageParams;
 use renkei_http::{load_geocoder, load_index, Regions};
 use renkei_print::{
-    area_facilities, map_area, region_leaflet, render_leaflet, render_map, render_referral,
-    tokyo_today, Fonts, MapOptions, Orientation, Paper, Referral, WebClient,
+    area_facilities, map_area, region_leaflet, render_leaflet, render_map_with_coverage,
+    render_referral, tokyo_today, Fonts, MapOptions, Orientation, Paper, Referral, WebClient,
 };
 use std::path::{Path, PathBuf};
 use tracing::info;
@@ -77,8 +79,54 @@ pub struct MapArgs {
     /// Only these facility kinds: kind codes, comma-separated (e.g. visiting_nurse,hospital). Default: all.
     #[arg(long, value_delimiter = ',')]
     kinds: Vec<String>,
+    /// Draw the coverage layer: 3rd-mesh cells by distance to the nearest
+    /// provider of --kinds meeting --needs (as GET /api/v1/coverage).
+    #[arg(long)]
+    coverage: bool,
+    /// Coverage: 医療的ケア needs, capability codes, comma-separated (e.g. ventilator).
+    #[arg(long, value_delimiter = ',', requires = "coverage")]
+    needs: Vec<String>,
+    /// Coverage: the child's age in years.
+    #[arg(long, requires = "coverage")]
+    age: Option<u8>,
+    /// Coverage: only services accepting new clients.
+    #[arg(long, requires = "coverage")]
+    accepting: bool,
+    /// Coverage: count providers where a need is 要確認 too.
+    #[arg(long, requires = "coverage")]
+    include_unknown: bool,
+    /// Coverage: threshold in metres, straight line (default 10000).
+    #[arg(long, requires = "coverage", conflicts_with = "within_minutes")]
+    within_m: Option<f64>,
+    /// Coverage: threshold in estimated travel minutes.
+    #[arg(long, requires = "coverage")]
+    within_minutes: Option<f64>,
+    /// Coverage: providers a place needs within the threshold, 1–10.
+    #[arg(long, requires = "coverage")]
+    k: Option<u32>,
     #[command(flatten)]
     common: CommonArgs,
+}
+
+impl MapArgs {
+    /// The coverage options as /api/v1/coverage takes them, so that they are
+    /// checked the same way.
+    fn coverage_params(&self) -> CoverageParams {
+        let list = |items: &[String]| (!items.is_empty()).then(|| items.join(","));
+        let flag = |on: bool| on.then(|| "true".to_owned());
+        CoverageParams {
+            kinds: list(&self.kinds),
+            needs: list(&self.needs),
+            age: self.age.map(|a| a.to_string()),
+            accepting: flag(self.accepting),
+            include_unknown: flag(self.include_unknown),
+            region: Some(self.region.clone()),
+            within_m: self.within_m.map(|m| m.to_string()),
+            within_minutes: self.within_minutes.map(|m| m.to_string()),
+            k: self.k.map(|k| k.to_string()),
+            ..CoverageParams::default()
+        }
+    }
 }
 
 /// `renkei print leaflet`.
@@ -169,7 +217,7 @@ fn write(path: &Path, pdf: &[u8], what: &str) -> Result<()> {
 
 async fn map(args: MapArgs) -> Result<()> {
     let fonts = fonts(&args.common)?;
-    let (_, index, regions) = load(&args.common.db).await?;
+    let (store, index, regions) = load(&args.common.db).await?;
     let area = map_area(&regions.catalog, &args.region)
         .with_context(|| format!("cannot print the map of {}", args.region))?;
     let kinds: Vec<KindCode> = args
@@ -192,7 +240,33 @@ async fn map(args: MapArgs) -> Result<()> {
         web: WebClient::new(&args.common.web_url),
         data_date: None,
     };
-    let map = render_map(&fonts, &area, &facilities, &options)?;
+    let layer = if args.coverage {
+        let params = args.coverage_params();
+        let request = params
+            .parse(&regions)
+            .map_err(|error| match error {
+                // Name the option as typed here, not the API's parameter.
+                renkei_http::ApiError::BadParameter { field, en, .. } => {
+                    anyhow::anyhow!("--{}: {en}", field.replace('_', "-"))
+                }
+                other => anyhow::anyhow!("{other}"),
+            })
+            .context("coverage options")?;
+        let inputs = CoverageInputs::load(store.as_ref(), &regions)
+            .await
+            .context("cannot read the coverage inputs from the database")?;
+        Some(renkei_http::print::coverage_layer(
+            &index,
+            &regions,
+            &inputs,
+            &params,
+            &request,
+            &options.web,
+        ))
+    } else {
+        None
+    };
+    let map = render_map_with_coverage(&fonts, &area, &facilities, &options, layer.as_ref())?;
     info!(facilities = facilities.len(), pages = map.pages, "map");
     write(&args.common.output, &map.pdf, "地図")
 }

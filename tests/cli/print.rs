@@ -33,6 +33,60 @@ fn succeeded(output: &std::process::Output) -> String {
     stdout
 }
 
+/// Issue 9: the map of 1407 with the coverage layer. Real data states no
+/// capability, so the stations count only with 要確認 included.
+fn coverage_map(dir: &Path, db: &str) {
+    let args = [
+        "print",
+        "map",
+        "--db",
+        db,
+        "--region",
+        "1407",
+        "--coverage",
+        "--needs",
+        "ventilator",
+        "--kinds",
+        "visiting_nurse",
+        "--include-unknown",
+        "--within-minutes",
+        "30",
+        "--web-url",
+        "https://renkei.example.jp",
+        "-o",
+        "coverage.pdf",
+    ];
+    succeeded(&run(dir, &args));
+    let text = pdf_text(&dir.join("coverage.pdf"));
+    for expected in [
+        "カバー状況（事業所までの距離）",
+        "基準: 車で約 30 分",
+        "医療的ケア 人工呼吸器",
+        "要確認の事業所も含めて計算",
+        "https://renkei.example.jp/?view=coverage&needs=ventilator&ckind=visiting_nurse&within=30min&cunknown=1&carea=1407",
+    ] {
+        assert!(text.contains(expected), "{expected} missing");
+    }
+    let output = run(
+        dir,
+        &[
+            "print",
+            "map",
+            "--db",
+            db,
+            "--region",
+            "1407",
+            "--coverage",
+            "--k",
+            "0",
+            "-o",
+            "bad.pdf",
+        ],
+    );
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--k: "));
+}
+
 #[test]
 fn issue_8_print_map_leaflet_and_referral_from_the_database() {
     let Some(n03) = renkei_testdata::shared_file("boundaries/N03-21_14_210101.json") else {
@@ -89,6 +143,8 @@ fn issue_8_print_map_leaflet_and_referral_from_the_database() {
     ] {
         assert!(text.contains(expected), "{expected} missing");
     }
+
+    coverage_map(dir.path(), db);
 
     succeeded(&run(
         dir.path(),

@@ -116,6 +116,31 @@ impl DirectoryIndex {
         })
     }
 
+    /// Positions (in the index's list) of the facilities within `radius_m`
+    /// metres of `point` (haversine, inclusive), in no order. Cheaper than
+    /// walking [`Self::nearest_positions`] when every one is wanted anyway.
+    pub(crate) fn positions_within(
+        &self,
+        point: LonLat,
+        radius_m: f64,
+    ) -> impl Iterator<Item = usize> + '_ {
+        // Mean earth radius of `LonLat::distance_m`; the chord is widened a
+        // little so that rounding never drops a facility the exact check keeps.
+        const EARTH_RADIUS_M: f64 = 6_371_008.8;
+        let chord = 2.0
+            * (radius_m / (2.0 * EARTH_RADIUS_M))
+                .min(std::f64::consts::FRAC_PI_2)
+                .sin();
+        self.positions
+            .within_chord(point, chord * (1.0 + 1e-9) + 1e-12)
+            .filter(move |&i| {
+                self.facilities[i]
+                    .location
+                    .position
+                    .is_some_and(|p| point.distance_m(p) <= radius_m)
+            })
+    }
+
     /// The store data version this index was built from.
     pub fn data_version(&self) -> i64 {
         self.data_version

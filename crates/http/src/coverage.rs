@@ -491,6 +491,19 @@ impl<'a> Analysis<'a> {
         }
     }
 
+    /// The cells (3rd mesh) analysed with their distance band (0–5, see
+    /// [`band`]) under the selected tier; empty for town sites.
+    pub fn cell_bands(&self) -> Vec<(renkei_core::mesh::MeshCell, u8)> {
+        self.sites
+            .iter()
+            .zip(self.selected())
+            .filter_map(|(site, result)| match &site.place {
+                renkei_core::coverage::Place::Cell(cell) => Some((*cell, band(result.kth_m).0)),
+                renkei_core::coverage::Place::Town(_) => None,
+            })
+            .collect()
+    }
+
     /// The places as GeoJSON, banded by the selected tier's k-th distance.
     pub fn features(&self, regions: &Regions) -> CoverageFeatureCollection {
         let travel = self.request.travel;
@@ -549,7 +562,8 @@ fn in_area(area: &CoverageArea, regions: &Regions, municipality: &MunicipalityCo
     }
 }
 
-fn population_note(sites: SiteKind, inputs: &CoverageInputs) -> PopulationNoteDto {
+/// How the children of `sites` were counted, from `inputs`.
+pub(crate) fn population_note(sites: SiteKind, inputs: &CoverageInputs) -> PopulationNoteDto {
     let municipal = inputs
         .municipal_population
         .as_ref()

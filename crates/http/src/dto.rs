@@ -24,9 +24,20 @@ pub struct FacilityList {
     pub per_page: u32,
 }
 
-/// A facility as the public sees it.
+/// A facility as the public sees it: [`FacilitySummaryDto`] with its services.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FacilityDto {
+    /// Everything but the services.
+    #[serde(flatten)]
+    pub summary: FacilitySummaryDto,
+    /// Services offered here, each with all 14 医療的ケア items.
+    pub services: Vec<ServiceDto>,
+}
+
+/// A facility without its services, as search hits carry it (their
+/// per-need answers come with the hit; `/api/v1/facilities/{id}` has the rest).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacilitySummaryDto {
     /// Stable id (UUID v5 of source and source record id).
     pub id: Uuid,
     /// Kind of facility.
@@ -44,8 +55,6 @@ pub struct FacilityDto {
     pub phones: Vec<PhoneDto>,
     /// Web site.
     pub url: Option<String>,
-    /// Services offered here.
-    pub services: Vec<ServiceDto>,
     /// Operating or closed.
     pub status: StatusDto,
     /// Date it was found closed.
@@ -295,6 +304,15 @@ pub fn public_phones(phones: &[Phone]) -> impl Iterator<Item = &Phone> {
 
 impl From<&Facility> for FacilityDto {
     fn from(f: &Facility) -> Self {
+        Self {
+            summary: FacilitySummaryDto::from(f),
+            services: f.services.iter().map(ServiceDto::from).collect(),
+        }
+    }
+}
+
+impl From<&Facility> for FacilitySummaryDto {
+    fn from(f: &Facility) -> Self {
         let position = f.location.position;
         Self {
             id: f.id.0,
@@ -325,7 +343,6 @@ impl From<&Facility> for FacilityDto {
                 })
                 .collect(),
             url: f.url.clone(),
-            services: f.services.iter().map(ServiceDto::from).collect(),
             status: f.status.into(),
             closed_on: f.closed_on,
             accreditations: f

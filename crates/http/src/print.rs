@@ -6,9 +6,13 @@
 //! The QR codes point at the web client on the host the request came to
 //! (`X-Forwarded-Proto` / `X-Forwarded-Host` honoured behind a proxy).
 
+use crate::coverage::dto::{BAND_COLOURS, BAND_LABELS};
+use crate::coverage::inputs::{inputs_for, CoverageInputs};
+use crate::coverage::{population_note, Analysis, CoverageParams, CoverageRequest};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::AppQuery;
 use crate::facilities::present;
+use crate::regions::Regions;
 use crate::search::SearchParams;
 use crate::AppState;
 use axum::extract::State;
@@ -16,10 +20,12 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::KindCode;
 use renkei_print::{
-    area_facilities, map_area, region_leaflet, render_leaflet, render_map, render_referral,
-    tokyo_today, Fonts, MapOptions, Orientation, Paper, PrintError, Referral, WebClient,
+    area_facilities, map_area, region_leaflet, render_leaflet, render_map_with_coverage,
+    render_referral, tokyo_today, CoverageBand, CoverageCell, CoverageLayer, Fonts, MapOptions,
+    Orientation, Paper, PrintError, Referral, WebClient,
 };
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -49,6 +55,132 @@ pub struct MapParams {
     /// Only these facility kinds (comma-separated kind codes, e.g. `visiting_nurse,hospital`); default all.
     #[param(value_type = Option<String>, example = "visiting_nurse,hospital")]
     pub kinds: Option<String>,
+    /// `true`: draw the coverage layer (3rd-mesh cells by distance band, as
+    /// /api/v1/coverage) for `kinds`, `needs`, `age`, `accepting`,
+    /// `include_unknown`, `within_m` / `within_minutes` and `k`.
+    #[param(value_type = Option<bool>)]
+    pub coverage: Option<String>,
+    /// Coverage: 医療的ケア needs, comma-separated capability codes.
+    #[param(value_type = Option<String>, example = "ventilator")]
+    pub needs: Option<String>,
+    /// Coverage: the child's age in years, 0–120.
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 120)]
+    pub age: Option<String>,
+    /// Coverage: `true`: only services accepting new clients.
+    #[param(value_type = Option<bool>)]
+    pub accepting: Option<String>,
+    /// Coverage: `true`: count providers where a need is 要確認 too.
+    #[param(value_type = Option<bool>)]
+    pub include_unknown: Option<String>,
+    /// Coverage: distance threshold in metres (straight line), up to 200000; default 10000.
+    #[param(value_type = Option<f64>, minimum = 1, maximum = 200_000)]
+    pub within_m: Option<String>,
+    /// Coverage: instead of `within_m`, estimated travel minutes, up to 600.
+    #[param(value_type = Option<f64>, minimum = 1, maximum = 600)]
+    pub within_minutes: Option<String>,
+    /// Coverage: providers a place needs within the threshold, 1–10 (default 1).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10)]
+    pub k: Option<String>,
+}
+
+impl MapParams {
+    /// The coverage parameters for the map of `code`, or `None` without `coverage=true`.
+    fn coverage_params(&self, code: &str) -> ApiResult<Option<CoverageParams>> {
+        if !crate::search::params::flag("coverage", self.coverage.as_deref())? {
+            return Ok(None);
+        }
+        Ok(Some(CoverageParams {
+            kinds: self.kinds.clone(),
+            needs: self.needs.clone(),
+            age: self.age.clone(),
+            accepting: self.accepting.clone(),
+            include_unknown: self.include_unknown.clone(),
+            region: Some(code.to_owned()),
+            within_m: self.within_m.clone(),
+            within_minutes: self.within_minutes.clone(),
+            k: self.k.clone(),
+            ..CoverageParams::default()
+        }))
+    }
+}
+
+/// The coverage layer of a printed map: `request` (checked from `params` by
+/// [`CoverageParams::parse`], its area the map's) analysed as
+/// /api/v1/coverage analyses it, as banded 3rd-mesh cells with the legend
+/// text and the web client's coverage view for the QR code.
+pub fn coverage_layer(
+    index: &DirectoryIndex,
+    regions: &Regions,
+    inputs: &CoverageInputs,
+    params: &CoverageParams,
+    request: &CoverageRequest,
+    web: &WebClient,
+) -> CoverageLayer {
+    let analysis = Analysis::run(index, regions, inputs, request);
+    let within_m = request.options.within_m;
+    let within_minutes =
+        present(params.within_minutes.as_deref()).map(|_| request.travel.minutes(within_m).round());
+    let within = within_minutes.map_or_else(
+        || format!("{}km", within_m / 1000.0),
+        |minutes| format!("{minutes}min"),
+    );
+    let japanese = |text: &str| {
+        text.rsplit_once(" / ")
+            .map_or(text, |(ja, _)| ja)
+            .to_owned()
+    };
+    let population = population_note(request.sites, inputs);
+    let mut population_note = format!(
+        "子どもの数: {}",
+        population
+            .notes
+            .first()
+            .map_or_else(String::new, |n| japanese(n))
+    );
+    if let Some(source) = &population.source {
+        population_note.push('（');
+        population_note.push_str(source);
+        population_note.push('）');
+    }
+    CoverageLayer {
+        cells: analysis
+            .cell_bands()
+            .into_iter()
+            .map(|(cell, band)| CoverageCell {
+                cell,
+                band: usize::from(band),
+            })
+            .collect(),
+        bands: BAND_LABELS
+            .iter()
+            .zip(BAND_COLOURS)
+            .map(|(label, colour)| CoverageBand {
+                label: japanese(label),
+                colour: hex_colour(colour),
+            })
+            .collect(),
+        profile: request.profile.clone(),
+        include_unknown: request.include_unknown,
+        within_m,
+        within_minutes,
+        population_note,
+        url: web.coverage_view(
+            &request.profile,
+            &within,
+            request.include_unknown,
+            present(params.region.as_deref()).unwrap_or_default(),
+        ),
+    }
+}
+
+/// `#rrggbb` as bytes (grey when malformed, which the constants are not).
+fn hex_colour(text: &str) -> [u8; 3] {
+    let byte = |i: usize| {
+        text.get(1 + 2 * i..3 + 2 * i)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0x80)
+    };
+    [byte(0), byte(1), byte(2)]
 }
 
 /// Query parameters of the leaflet.
@@ -68,7 +200,7 @@ pub struct LeafletParams {
     params(MapParams),
     responses(
         (status = 200, description = "PDF: map with numbered markers, legend, scale, QR code, sources, and the index table on the following pages / 地域資源マップ", content_type = "application/pdf", body = Vec<u8>),
-        (status = 400, description = "code, paper or orientation is missing or malformed; `field` names it", body = ErrorBody),
+        (status = 400, description = "code, paper, orientation or a coverage parameter is missing or malformed; `field` names it", body = ErrorBody),
         (status = 404, description = "No region or municipality with a boundary has this code", body = ErrorBody),
     )
 )]
@@ -109,12 +241,32 @@ pub async fn print_map(
         data_date: None,
     };
     let (index, regions) = (state.index.load(), state.index.regions());
+    let coverage = match params.coverage_params(&code)? {
+        Some(coverage) => {
+            // The code first, so that a bad one is reported as `code`.
+            let area = map_area(&regions.catalog, &code).map_err(|e| print_error("code", e))?;
+            let request = coverage.parse(&regions)?;
+            let inputs = inputs_for(state.store.as_ref(), &regions).await?;
+            Some((area, coverage, request, inputs))
+        }
+        None => None,
+    };
     let pdf = blocking(move || {
         let fonts = fonts()?;
-        let area = map_area(&regions.catalog, &code).map_err(|e| print_error("code", e))?;
+        let (area, layer) = match coverage {
+            Some((area, params, request, inputs)) => {
+                let layer =
+                    coverage_layer(&index, &regions, &inputs, &params, &request, &options.web);
+                (area, Some(layer))
+            }
+            None => (
+                map_area(&regions.catalog, &code).map_err(|e| print_error("code", e))?,
+                None,
+            ),
+        };
         let mut facilities = area_facilities(&index, &area);
         facilities.retain(|f| kinds.is_empty() || kinds.contains(&f.kind));
-        render_map(fonts, &area, &facilities, &options)
+        render_map_with_coverage(fonts, &area, &facilities, &options, layer.as_ref())
             .map(|map| map.pdf)
             .map_err(|e| print_error("code", e))
     })

@@ -5,7 +5,7 @@
 
 pub(crate) mod params;
 
-use crate::dto::{AnswerDto, FacilityDto, TermDto};
+use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto};
 use crate::error::{ApiResult, ErrorBody};
 use crate::export::{geojson_response, Feature, FlatFacility, Point};
 use crate::extract::{AppJson, AppQuery};
@@ -98,8 +98,9 @@ pub struct HitDto {
     pub distance_m: Option<f64>,
     /// Estimated travel time by car, minutes (to 0.1), see `travel_model`; `null` without a place.
     pub travel_minutes: Option<f64>,
-    /// The facility, as in /api/v1/facilities.
-    pub facility: FacilityDto,
+    /// The facility without its services: the answers for the needs searched
+    /// are in `needs`, and `/api/v1/facilities/{id}` has the full record.
+    pub facility: FacilitySummaryDto,
     /// Per need asked for: yes, no or unknown (要確認).
     pub needs: Vec<NeedAnswerDto>,
 }
@@ -140,7 +141,7 @@ pub async fn search(
         tier: hit.tier.into(),
         distance_m: hit.distance_m.map(round1),
         travel_minutes: hit.distance_m.map(|d| round1(model.minutes(d))),
-        facility: FacilityDto::from(hit.facility),
+        facility: FacilitySummaryDto::from(hit.facility),
         needs: hit
             .needs
             .iter()

@@ -177,7 +177,17 @@ impl<'s, 'p> Canvas<'s, 'p> {
         }
     }
 
-    /// Ends the last [`Canvas::push_clip`].
+    /// Clips what follows to the inside of `path` (even-odd) until
+    /// [`Canvas::pop`]; returns `false` (and clips nothing, so there is
+    /// nothing to pop) when there is no path.
+    pub fn push_clip_path(&mut self, path: Option<Path>) -> bool {
+        path.is_some_and(|path| {
+            self.surface.push_clip_path(&path, &FillRule::EvenOdd);
+            true
+        })
+    }
+
+    /// Ends the last [`Canvas::push_clip`] or [`Canvas::push_clip_path`].
     pub fn pop(&mut self) {
         self.surface.pop();
     }

@@ -1,5 +1,6 @@
 //! Printed matter of renkei (連携) as PDF: regional resource maps (地域資源マップ),
-//! family leaflets (三つ折りリーフレット) and referral sheets (紹介先候補シート).
+//! optionally with a coverage layer ([`coverage`]), family leaflets
+//! (三つ折りリーフレット) and referral sheets (紹介先候補シート).
 //!
 //! Inputs are plain core types — facilities, region geometry as WGS 84
 //! lon/lat multipolygons, names, a data date, the web client's address — so
@@ -14,6 +15,7 @@
 
 pub mod area;
 mod canvas;
+pub mod coverage;
 mod document;
 mod fonts;
 pub mod geometry;
@@ -27,10 +29,14 @@ mod style;
 mod table;
 
 pub use area::{area_facilities, map_area, region_leaflet};
+pub use coverage::{CoverageBand, CoverageCell, CoverageLayer};
 pub use fonts::{Fonts, FONT_CANDIDATES};
 pub use leaflet::{render_leaflet, Leaflet, LeafletEntry};
 pub use links::WebClient;
-pub use map::{render_map, AreaLevel, MapArea, MapEntry, MapOptions, MapUnit, PrintedMap};
+pub use map::{
+    render_map, render_map_with_coverage, AreaLevel, MapArea, MapEntry, MapOptions, MapUnit,
+    PrintedMap,
+};
 pub use page::{
     capability_summary, data_date, page_size, public_phone, source_credits, tokyo_today,
     Orientation, Paper, BOUNDARY_CREDIT,

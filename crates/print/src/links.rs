@@ -4,7 +4,8 @@
 //! The web client keeps its state in the query string (`web/src/state.ts`):
 //! `muni` (municipality code) with `view=map`; a search `near`, `lon`, `lat`,
 //! `needs`, `kind`, `age`, `km`, `accepting=1`; the region view
-//! `view=regions&region=1407`.
+//! `view=regions&region=1407`; the coverage view `view=coverage&needs=…&ckind=…
+//! &within=30min&cunknown=1&carea=1407`.
 
 use crate::canvas::{rect_path, Canvas, Rgb};
 use crate::geometry::PtRect;
@@ -127,6 +128,67 @@ impl WebClient {
     }
 }
 
+impl WebClient {
+    /// The coverage view of the web client (`view=coverage&needs=…&ckind=…&age=…
+    /// &within=30min&cunknown=1&carea=1407`). `within` is the client's
+    /// threshold code (`10km`, `30min`); `area` is a 二次医療圏 code (4 digits)
+    /// — the client's coverage view takes no other area, so others are left out.
+    pub fn coverage_view(
+        &self,
+        profile: &renkei_core::need::NeedProfile,
+        within: &str,
+        include_unknown: bool,
+        area: &str,
+    ) -> String {
+        let join = |mut codes: Vec<&str>| {
+            codes.sort_unstable();
+            codes.join(",")
+        };
+        let area = if area.len() == 4 && area.bytes().all(|b| b.is_ascii_digit()) {
+            area.to_owned()
+        } else {
+            String::new()
+        };
+        self.with_query([
+            ("view", "coverage".to_owned()),
+            (
+                "needs",
+                join(
+                    profile
+                        .needs
+                        .iter()
+                        .map(renkei_core::CapabilityCode::as_str)
+                        .collect(),
+                ),
+            ),
+            (
+                "age",
+                profile.age_years.map(|a| a.to_string()).unwrap_or_default(),
+            ),
+            (
+                "ckind",
+                join(
+                    profile
+                        .kinds
+                        .iter()
+                        .map(renkei_core::KindCode::as_str)
+                        .collect(),
+                ),
+            ),
+            ("within", within.to_owned()),
+            (
+                "cunknown",
+                if include_unknown {
+                    "1".to_owned()
+                } else {
+                    String::new()
+                },
+            ),
+            ("carea", area),
+        ])
+    }
+}
+
 impl Default for WebClient {
     fn default() -> Self {
         Self::new(Self::DEFAULT_BASE)
@@ -204,5 +266,19 @@ mod tests {
             "https://renkei.example.jp/?near=%E8%8C%85%E3%83%B6%E5%B4%8E%E5%B8%82%E5%BD%B9%E6%89%80"
         );
         assert_eq!(web.with_query([]), "https://renkei.example.jp/");
+        let profile = renkei_core::need::NeedProfile {
+            kinds: vec![renkei_core::KindCode::new("visiting_nurse").unwrap()],
+            needs: vec![renkei_core::CapabilityCode::new("ventilator").unwrap()],
+            age_years: None,
+            accepting_only: false,
+        };
+        assert_eq!(
+            web.coverage_view(&profile, "30min", true, "1407"),
+            "https://renkei.example.jp/?view=coverage&needs=ventilator&ckind=visiting_nurse&within=30min&cunknown=1&carea=1407"
+        );
+        assert_eq!(
+            web.coverage_view(&profile, "10km", false, "14207"),
+            "https://renkei.example.jp/?view=coverage&needs=ventilator&ckind=visiting_nurse&within=10km"
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! continues on the following pages.
 
 use crate::canvas::{polygon_path, Align, Canvas, Rgb};
+use crate::coverage::{draw_cells, CoverageLayer, CoverageLegend};
 use crate::document::{DocumentBuilder, PageLinks};
 use crate::fonts::Fonts;
 use crate::geometry::{Projection, PtRect};
@@ -145,15 +146,28 @@ impl Metrics {
 
 /// Draws the map of `area` with `facilities` (each gets a number; those
 /// without a position are listed but not drawn).
-#[expect(
-    clippy::too_many_lines,
-    reason = "page layout reads best top to bottom in one place"
-)]
 pub fn render_map(
     fonts: &Fonts,
     area: &MapArea,
     facilities: &[&Facility],
     options: &MapOptions,
+) -> PrintResult<PrintedMap> {
+    render_map_with_coverage(fonts, area, facilities, options, None)
+}
+
+/// [`render_map`] with, when `coverage` is given, the coverage layer: land
+/// cells filled by distance band under the boundaries and markers, its
+/// legend block, and the QR code opening the web client's coverage view.
+#[expect(
+    clippy::too_many_lines,
+    reason = "page layout reads best top to bottom in one place"
+)]
+pub fn render_map_with_coverage(
+    fonts: &Fonts,
+    area: &MapArea,
+    facilities: &[&Facility],
+    options: &MapOptions,
+    coverage: Option<&CoverageLayer>,
 ) -> PrintResult<PrintedMap> {
     let page = page_size(options.paper, options.orientation);
     let metrics = Metrics::new(options.paper);
@@ -166,7 +180,10 @@ pub fn render_map(
     let date = options
         .data_date
         .or_else(|| data_date(ordered.iter().copied()));
-    let url = options.web.area_view(&area.level, &area.code);
+    let url = coverage.map_or_else(
+        || options.web.area_view(&area.level, &area.code),
+        |layer| layer.url.clone(),
+    );
 
     let mut credits = vec![BOUNDARY_CREDIT.to_owned()];
     credits.extend(source_credits(ordered.iter().copied()));
@@ -229,14 +246,39 @@ pub fn render_map(
         Orientation::Portrait => legend.width.max(qr_size + 4.0),
     };
     let legend_rect = PtRect::new(side.x0, side.y0, panel_width, legend.height);
-    let qr_rect = PtRect::new(side.x0, legend_rect.y1 + gap, qr_size, qr_size);
+    // The coverage legend goes under the legend in landscape, and in its own
+    // column beside the legend in portrait, where the panel is short.
+    let coverage_legend = coverage.map(|layer| {
+        let width = match options.orientation {
+            Orientation::Landscape => panel_width,
+            Orientation::Portrait => 150.0 * s,
+        };
+        let block = CoverageLegend::new(fonts, layer, width, s);
+        let rect = match options.orientation {
+            Orientation::Landscape => {
+                PtRect::new(side.x0, legend_rect.y1 + gap, width, block.height)
+            }
+            Orientation::Portrait => {
+                PtRect::new(legend_rect.x1 + gap, side.y0, width, block.height)
+            }
+        };
+        (layer, block, rect)
+    });
+    let qr_top = match (&coverage_legend, options.orientation) {
+        (Some((_, _, rect)), Orientation::Landscape) => rect.y1 + gap,
+        _ => legend_rect.y1 + gap,
+    };
+    let qr_rect = PtRect::new(side.x0, qr_top, qr_size, qr_size);
     let table_first = match options.orientation {
         Orientation::Landscape => PtRect {
             y0: qr_rect.y1 + gap + 10.0 * s,
             ..side
         },
         Orientation::Portrait => PtRect {
-            x0: side.x0 + panel_width + gap,
+            x0: coverage_legend
+                .as_ref()
+                .map_or(side.x0 + panel_width, |(_, _, rect)| rect.x1)
+                + gap,
             ..side
         },
     };
@@ -357,6 +399,7 @@ pub fn render_map(
                 draw_map(
                     canvas,
                     area,
+                    coverage,
                     &projection,
                     frame,
                     &entries,
@@ -367,6 +410,9 @@ pub fn render_map(
                 );
                 decorations.draw(canvas, s);
                 Legend::draw(canvas, legend_rect, &kinds, area.level, s);
+                if let Some((layer, block, rect)) = &coverage_legend {
+                    block.draw(canvas, *rect, layer, s);
+                }
                 draw_qr(canvas, &url, qr_rect.x0, qr_rect.y0, qr_size)?;
                 let caption_x = qr_rect.x1 + 6.0 * s;
                 let caption_w = (side.x1 - caption_x).max(60.0 * s);
@@ -556,6 +602,7 @@ fn unit_names(
 fn draw_map(
     canvas: &mut Canvas<'_, '_>,
     area: &MapArea,
+    coverage: Option<&CoverageLayer>,
     projection: &Projection,
     frame: PtRect,
     entries: &[MapEntry],
@@ -572,6 +619,13 @@ fn draw_map(
         Rgb(0xfb, 0xfa, 0xf5),
         0.1,
     );
+    if let Some(layer) = coverage {
+        // Cells on the coast or the border reach past the area: clip them to it.
+        if canvas.push_clip_path(area_path(&area.outline, projection)) {
+            draw_cells(canvas, layer, projection);
+            canvas.pop();
+        }
+    }
     for unit in &area.units {
         canvas.stroke(
             area_path(&unit.geometry, projection),

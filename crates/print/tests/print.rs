@@ -9,14 +9,17 @@ use chrono::NaiveDate;
 use geo::{polygon, MultiPolygon};
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::fixtures::fictional_facility;
+use renkei_core::mesh::{MeshCell, MeshLevel};
 use renkei_core::need::NeedProfile;
 use renkei_core::search::SearchQuery;
 use renkei_core::{
     Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Phone, Service, Visibility,
 };
+use renkei_print::geometry::PtRect;
 use renkei_print::{
-    render_leaflet, render_map, render_referral, AreaLevel, Fonts, Leaflet, MapArea, MapOptions,
-    MapUnit, Orientation, Paper, Referral, WebClient,
+    render_leaflet, render_map, render_map_with_coverage, render_referral, AreaLevel, CoverageBand,
+    CoverageCell, CoverageLayer, Fonts, Leaflet, MapArea, MapOptions, MapUnit, Orientation, Paper,
+    PrintedMap, Referral, WebClient,
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -222,31 +225,8 @@ fn map_has_japanese_text_subset_fonts_and_numbers_that_match_the_table() {
         "https://renkei.example.jp/?view=regions&region=1407"
     );
 
-    // Every number in the table sits on the line of its facility's name …
     assert_eq!(map.entries.len(), 25);
-    for entry in &map.entries {
-        let line = text
-            .lines()
-            .find(|line| line.contains(&entry.name))
-            .unwrap_or_else(|| panic!("{} not in the table", entry.name));
-        let number = line
-            .split_whitespace()
-            .find(|w| w.chars().all(|c| c.is_ascii_digit()));
-        assert_eq!(number, Some(entry.number.to_string().as_str()), "{line}");
-    }
-    // … and on the map the same number is printed inside the label box of
-    // that facility's marker (positions from pdftotext -bbox, in points).
-    let words = words_on_page(&path, 1);
-    for entry in map.entries.iter().filter(|e| e.marker.is_some()) {
-        let label = entry.label.expect("every marker has a label");
-        let number = entry.number.to_string();
-        assert!(
-            words
-                .iter()
-                .any(|w| w.text == number && label.inflate(0.5).contains_point(w.cx(), w.cy())),
-            "number {number} not printed in its label {label:?}"
-        );
-    }
+    assert_numbers_match_the_table(&map, &text, &path);
     let missing = map
         .entries
         .iter()
@@ -297,6 +277,48 @@ fn words_on_page(pdf: &Path, page: usize) -> Vec<Word> {
         .collect()
 }
 
+/// Every label box of the map, checked to overlap no other.
+fn assert_labels_apart(map: &PrintedMap) -> Vec<PtRect> {
+    let labels: Vec<PtRect> = map
+        .entries
+        .iter()
+        .map(|e| e.label.expect("every marker got a label"))
+        .collect();
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert!(!a.overlaps(b), "labels overlap: {a:?} {b:?}");
+        }
+    }
+    labels
+}
+
+/// Every number in the table (`text`, pdftotext -layout) sits just before
+/// its facility's name, and on the map the same number is printed inside the
+/// label box of that facility's marker (positions from pdftotext -bbox, in points).
+fn assert_numbers_match_the_table(map: &PrintedMap, text: &str, path: &Path) {
+    for entry in &map.entries {
+        let line = text
+            .lines()
+            .find(|line| line.contains(&entry.name))
+            .unwrap_or_else(|| panic!("{} not in the table", entry.name));
+        // The word just before the name: map labels may share the line.
+        let before = &line[..line.find(&entry.name).unwrap_or_default()];
+        let number = before.split_whitespace().last();
+        assert_eq!(number, Some(entry.number.to_string().as_str()), "{line}");
+    }
+    let words = words_on_page(path, 1);
+    for entry in map.entries.iter().filter(|e| e.marker.is_some()) {
+        let label = entry.label.expect("every marker has a label");
+        let number = entry.number.to_string();
+        assert!(
+            words
+                .iter()
+                .any(|w| w.text == number && label.inflate(0.5).contains_point(w.cx(), w.cy())),
+            "number {number} not printed in its label {label:?}"
+        );
+    }
+}
+
 #[test]
 fn issue_8_no_two_marker_labels_overlap_on_a_dense_map() {
     let Some(fonts) = fonts() else { return };
@@ -313,17 +335,8 @@ fn issue_8_no_two_marker_labels_overlap_on_a_dense_map() {
     .unwrap();
     let path = save(dir.path(), "map_dense_a4_landscape.pdf", &map.pdf);
 
-    let labels: Vec<_> = map
-        .entries
-        .iter()
-        .map(|e| e.label.expect("every marker got a label"))
-        .collect();
+    let labels = assert_labels_apart(&map);
     assert_eq!(labels.len(), 160);
-    for (i, a) in labels.iter().enumerate() {
-        for b in &labels[i + 1..] {
-            assert!(!a.overlaps(b), "labels overlap: {a:?} {b:?}");
-        }
-    }
     // The same holds for the numbers as printed: no two number words on the
     // map page overlap.
     let numbers: Vec<Word> = words_on_page(&path, 1)
@@ -342,6 +355,115 @@ fn issue_8_no_two_marker_labels_overlap_on_a_dense_map() {
                 a.x0 < b.x1 - 0.1 && b.x0 < a.x1 - 0.1 && a.y0 < b.y1 - 0.1 && b.y0 < a.y1 - 0.1;
             assert!(!overlap, "{} and {} overlap", a.text, b.text);
         }
+    }
+}
+
+/// A coverage layer over the whole fictional area: every 3rd-mesh cell,
+/// banded by its distance in cells from the south-west corner.
+fn coverage_layer() -> CoverageLayer {
+    let labels = ["0–2 km", "2–5 km", "5–10 km", "10–20 km", "20 km+", "なし"];
+    let colours = [
+        [0x1a, 0x98, 0x50],
+        [0x91, 0xcf, 0x60],
+        [0xfe, 0xe0, 0x8b],
+        [0xfc, 0x8d, 0x59],
+        [0xd7, 0x30, 0x27],
+        [0x80, 0x80, 0x80],
+    ];
+    let mut cells = Vec::new();
+    // 3rd-mesh cells are 45″ (0.0125°) wide and 30″ (1/120°) tall.
+    for row in 0..10_u32 {
+        for col in 0..13_u32 {
+            let centre = LonLat::new(
+                139.30 + (f64::from(col) + 0.5) * 0.0125,
+                35.30 + (f64::from(row) + 0.5) / 120.0,
+            )
+            .unwrap();
+            cells.push(CoverageCell {
+                cell: MeshCell::containing(centre, MeshLevel::Third).unwrap(),
+                band: ((row + col) / 4).min(5) as usize,
+            });
+        }
+    }
+    let profile = NeedProfile {
+        kinds: vec![KindCode::new("visiting_nurse").unwrap()],
+        needs: vec![CapabilityCode::new("ventilator").unwrap()],
+        age_years: None,
+        accepting_only: false,
+    };
+    let web = WebClient::new("https://renkei.example.jp/");
+    CoverageLayer {
+        cells,
+        bands: labels
+            .iter()
+            .zip(colours)
+            .map(|(label, colour)| CoverageBand {
+                label: (*label).to_owned(),
+                colour,
+            })
+            .collect(),
+        url: web.coverage_view(&profile, "30min", true, "1407"),
+        profile,
+        include_unknown: true,
+        within_m: 15_000.0,
+        within_minutes: Some(30.0),
+        population_note:
+            "子どもの数: 市区町村の15歳未満人口を各市区町村の場所に均等に配分した推計です".into(),
+    }
+}
+
+#[test]
+fn issue_9_map_with_coverage_has_its_legend_and_keeps_labels_markers_and_table() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let list = facilities(60, 0.02);
+    let refs: Vec<&Facility> = list.iter().collect();
+    let layer = coverage_layer();
+    for (paper, orientation) in [
+        (Paper::A4, Orientation::Portrait),
+        (Paper::A3, Orientation::Landscape),
+    ] {
+        let map = render_map_with_coverage(
+            &fonts,
+            &area(),
+            &refs,
+            &options(paper, orientation),
+            Some(&layer),
+        )
+        .unwrap();
+        let path = save(
+            dir.path(),
+            &format!("map_coverage_{paper:?}_{orientation:?}.pdf"),
+            &map.pdf,
+        );
+        assert_eq!(pages(&path), map.pages);
+        assert_fonts_embedded_and_subset(&path);
+        assert_eq!(
+            map.url,
+            "https://renkei.example.jp/?view=coverage&needs=ventilator&ckind=visiting_nurse&within=30min&cunknown=1&carea=1407"
+        );
+        let raw = run("pdftotext", &[], &path).replace('\n', "");
+        for expected in [
+            "凡例",
+            "カバー状況（事業所までの距離）",
+            "0–2 km",
+            "10–20 km",
+            "なし",
+            "基準: 車で約 30 分",
+            "医療的ケア 人工呼吸器",
+            "訪問看護ステーション",
+            "要確認の事業所も含めて",
+            "均等に配分した推計",
+            "架空西市",
+        ] {
+            assert!(raw.contains(expected), "{expected} missing:\n{raw}");
+        }
+        // On top of the cells, every marker still has its own label and
+        // the numbers match the table.
+        assert_labels_apart(&map);
+        assert!(map.entries.iter().all(|e| e.marker.is_some()));
+        let text = run("pdftotext", &["-layout"], &path);
+        assert_numbers_match_the_table(&map, &text, &path);
     }
 }
 

@@ -36,6 +36,21 @@ impl PositionTree {
     }
 }
 
+impl PositionTree {
+    /// Positions in `facilities` of the facilities whose chord distance on
+    /// the unit sphere from `point` is at most `chord`, in no order. A chord
+    /// of `2 sin(d / 2R)` holds everything within great-circle distance `d`.
+    pub(super) fn within_chord(
+        &self,
+        point: LonLat,
+        chord: f64,
+    ) -> impl Iterator<Item = usize> + '_ {
+        self.0
+            .locate_within_distance(unit_vector(point), chord * chord)
+            .map(|entry| entry.data)
+    }
+}
+
 /// `point` on the unit sphere: x towards (0°, 0°), z towards the north pole.
 pub(crate) fn unit_vector(point: LonLat) -> [f64; 3] {
     let (lon, lat) = (point.lon().to_radians(), point.lat().to_radians());

@@ -183,13 +183,19 @@ impl DirectoryIndex {
         };
         let mut pager = Pager::new(query);
         if let Some(origin) = query.origin {
+            // The pages, nearest first; the walk stops once they are complete.
             for (i, distance_m) in self.nearest_positions(origin) {
                 if distance_m > query.radius_m {
                     break;
                 }
                 // Once the 要確認 page is full, only confirmable facilities matter.
                 let wanted = match &confirmable {
-                    Some(confirmable) if pager.unknown_page_full() => confirmable.contains(i),
+                    Some(confirmable) if pager.unknown_page_full() => {
+                        if confirmable.is_clear() {
+                            break;
+                        }
+                        confirmable.contains(i)
+                    }
                     _ => candidates.contains(i),
                 };
                 if !wanted || matches_text(i).is_none() {
@@ -198,6 +204,22 @@ impl DirectoryIndex {
                 if pager.offer(self.facility_at(i), Some(distance_m)) {
                     break;
                 }
+            }
+            // The totals, by one pass over everything within the radius
+            // (no nearest-first ordering needed).
+            if query.count_totals {
+                let (mut confirmed, mut unknown) = (0, 0);
+                for i in self.positions_within(origin, query.radius_m) {
+                    if !candidates.contains(i) || matches_text(i).is_none() {
+                        continue;
+                    }
+                    match query.profile.tier(self.facility_at(i)) {
+                        Some(Tier::Confirmed) => confirmed += 1,
+                        Some(Tier::Unknown) if query.include_unknown => unknown += 1,
+                        _ => {}
+                    }
+                }
+                pager.set_totals(confirmed, unknown);
             }
         } else {
             let mut ranked: Vec<(TextRank, usize)> = search
@@ -262,15 +284,22 @@ impl<'a, 'q> Pager<'a, 'q> {
             *seen += 1;
         }
         let end = query.offset.saturating_add(query.limit);
-        !query.count_totals
+        (!query.count_totals || query.origin.is_some())
             && self.confirmed > end
             && (!query.include_unknown || self.unknown > end)
     }
 
-    /// True when the 要確認 page is full and its total is not wanted.
+    /// True when the 要確認 page is full (and one more is known to exist), and
+    /// its total is not wanted or is counted apart (searches from a place).
     fn unknown_page_full(&self) -> bool {
-        !self.query.count_totals
+        (!self.query.count_totals || self.query.origin.is_some())
             && self.unknown > self.query.offset.saturating_add(self.query.limit)
+    }
+
+    /// Replaces the counts with totals counted apart.
+    fn set_totals(&mut self, confirmed: usize, unknown: usize) {
+        self.confirmed = confirmed;
+        self.unknown = unknown;
     }
 
     fn finish(mut self) -> SearchPage<'a> {

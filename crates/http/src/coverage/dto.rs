@@ -240,7 +240,8 @@ pub struct CoverageProperties {
 
 /// Upper bounds of the distance bands, metres; a distance above the last is band 4.
 pub const BAND_LIMITS_M: [f64; 4] = [2_000.0, 5_000.0, 10_000.0, 20_000.0];
-const BAND_LABELS: [&str; 6] = [
+/// Labels of the six bands, nearest first (Japanese / English where they differ).
+pub const BAND_LABELS: [&str; 6] = [
     "0–2 km",
     "2–5 km",
     "5–10 km",
@@ -248,7 +249,8 @@ const BAND_LABELS: [&str; 6] = [
     "20 km+",
     "なし / none",
 ];
-const BAND_COLOURS: [&str; 6] = [
+/// Suggested colours (`#rrggbb`) of the six bands, nearest first.
+pub const BAND_COLOURS: [&str; 6] = [
     "#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027", "#808080",
 ];
 

@@ -84,7 +84,7 @@ fn providers() -> [Facility; 2] {
     ]
 }
 
-async fn layout() -> SharedStore {
+pub(crate) async fn layout() -> SharedStore {
     let store = store_with(&[]).await;
     let facilities = providers();
     // fictional_facility records come from source `test`.
@@ -137,7 +137,7 @@ async fn layout() -> SharedStore {
     store
 }
 
-async fn app_for(store: SharedStore) -> axum::Router {
+pub(crate) async fn app_for(store: SharedStore) -> axum::Router {
     let handle = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
     handle.store_regions(Regions::load(store.as_ref()).await.unwrap());
     router(AppState::new(store, handle, config()))

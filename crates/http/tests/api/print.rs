@@ -217,3 +217,77 @@ async fn issue_8_referral_sheet_lists_confirmed_results_apart_from_unknown_ones(
     assert!(text.contains("人工呼吸器: 対応可"));
     assert_no_staff_data(&text);
 }
+
+/// The coverage layer (issue 9) over the fictional layout of `coverage.rs`.
+async fn issue_9_region_map_with_coverage_prints_the_coverage_legend() {
+    if !tools_ready() {
+        return;
+    }
+    let app = crate::coverage::app_for(crate::coverage::layout().await).await;
+    let reply = get(
+        app.clone(),
+        "/api/v1/print/map?code=4701&coverage=true&kinds=visiting_nurse&needs=ventilator&within_m=1300&include_unknown=true",
+    )
+    .await;
+    let (text, _) = read_pdf(&reply);
+    for expected in [
+        "架空南部 医療的ケア児 地域資源マップ",
+        "カバー状況（事業所までの距離）",
+        "0–2 km",
+        "10–20 km",
+        "基準: 直線 1.3 km 以内",
+        "医療的ケア 人工呼吸器",
+        "施設の種類 訪問看護ステーション",
+        "要確認の事業所も含めて計算",
+        "均等に配分した推計",
+        "架空あおぞら訪問看護ステーション",
+        "view=coverage&needs=ventilator&ckind=visiting_nurse&within=1.3km&cunknown=1&carea=4701",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+
+    // Confirmed only is said so; without `coverage` there is no layer.
+    let reply = get(
+        app.clone(),
+        "/api/v1/print/map?code=4701&coverage=true&kinds=visiting_nurse&needs=ventilator",
+    )
+    .await;
+    let (text, _) = read_pdf(&reply);
+    assert!(text.contains("確認済みの事業所のみで計算"), "{text}");
+    let reply = get(app.clone(), "/api/v1/print/map?code=4701&needs=ventilator").await;
+    let (text, _) = read_pdf(&reply);
+    assert!(
+        !text.contains("カバー状況") && text.contains("view=regions&region=4701"),
+        "{text}"
+    );
+
+    for (query, field) in [
+        ("coverage=maybe", "coverage"),
+        ("coverage=true&needs=telepathy", "needs"),
+        ("coverage=true&kinds=spaceport", "kinds"),
+        ("coverage=true&within_m=-5", "within_m"),
+        (
+            "coverage=true&within_m=1000&within_minutes=10",
+            "within_minutes",
+        ),
+        ("coverage=true&within_minutes=9999", "within_minutes"),
+        ("coverage=true&k=0", "k"),
+        ("coverage=true&age=200", "age"),
+        ("coverage=true&include_unknown=perhaps", "include_unknown"),
+    ] {
+        let uri = format!("/api/v1/print/map?code=4701&{query}");
+        let body = get(app.clone(), &uri)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
+        assert_eq!(body["field"], field, "{uri}");
+    }
+    let body = get(
+        app,
+        "/api/v1/print/map?code=abc&coverage=true&needs=ventilator",
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
+    assert_eq!(body["field"], "code");
+}
+
+on_both_backends!(issue_9_region_map_with_coverage_prints_the_coverage_legend);
