@@ -10,6 +10,7 @@ use renkei_ingest::assign::AssignSummary;
 use renkei_ingest::import::{error_report_csv, Format, Importer};
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::run::{FileReport, ImportSession};
+use renkei_ingest::table::RowError;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -188,21 +189,34 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         .iter()
         .flat_map(|r| r.rejected.iter().cloned())
         .collect();
-    if !rejected.is_empty() {
-        let path = common.error_report.unwrap_or_else(|| {
-            PathBuf::from(format!(
-                "import-errors-{}.csv",
-                chrono::Local::now().format("%Y%m%dT%H%M%S")
-            ))
-        });
-        std::fs::write(&path, error_report_csv(&rejected))
-            .with_context(|| format!("cannot write the error report {}", path.display()))?;
-        println!(
-            "{} rows were rejected; reasons are in {}",
-            rejected.len(),
-            path.display()
-        );
+    write_error_report(&rejected, common.error_report, "import-errors")?;
+    Ok(())
+}
+
+/// Writes rejected rows as a CSV report (to `path`, else to
+/// `<prefix>-<time>.csv` in the working folder) and says where; nothing when
+/// no row was rejected.
+pub(crate) fn write_error_report(
+    rejected: &[RowError],
+    path: Option<PathBuf>,
+    prefix: &str,
+) -> Result<()> {
+    if rejected.is_empty() {
+        return Ok(());
     }
+    let path = path.unwrap_or_else(|| {
+        PathBuf::from(format!(
+            "{prefix}-{}.csv",
+            chrono::Local::now().format("%Y%m%dT%H%M%S")
+        ))
+    });
+    std::fs::write(&path, error_report_csv(rejected))
+        .with_context(|| format!("cannot write the error report {}", path.display()))?;
+    println!(
+        "{} rows were rejected; reasons are in {}",
+        rejected.len(),
+        path.display()
+    );
     Ok(())
 }
 

@@ -5,7 +5,6 @@
 use anyhow::{Context, Result};
 use clap::Args;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use renkei_ingest::import::error_report_csv;
 use std::path::PathBuf;
 
 /// `renkei import verified FILE…`.
@@ -55,21 +54,7 @@ pub async fn import(args: VerifiedArgs) -> Result<()> {
         );
         rejected.extend(report.rejected);
     }
-    if !rejected.is_empty() {
-        let path = args.error_report.unwrap_or_else(|| {
-            PathBuf::from(format!(
-                "verified-errors-{}.csv",
-                chrono::Local::now().format("%Y%m%dT%H%M%S")
-            ))
-        });
-        std::fs::write(&path, error_report_csv(&rejected))
-            .with_context(|| format!("cannot write the error report {}", path.display()))?;
-        println!(
-            "{} rows were rejected; reasons are in {}",
-            rejected.len(),
-            path.display()
-        );
-    }
+    crate::import::write_error_report(&rejected, args.error_report, "verified-errors")?;
     Ok(())
 }
 

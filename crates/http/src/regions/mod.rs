@@ -24,7 +24,7 @@ use renkei_core::region::{
     simplify, AssignmentMethod, GeoJsonMultiPolygon, Municipality, RegionCatalog,
     SecondaryMedicalRegion,
 };
-use renkei_core::{LonLat, MunicipalityCode, RegionCode};
+use renkei_core::{MunicipalityCode, RegionCode};
 use renkei_store::{Store, StoreResult};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -313,15 +313,8 @@ pub async fn region_at(
     State(state): State<AppState>,
     AppQuery(params): AppQuery<AtParams>,
 ) -> ApiResult<Response> {
-    let lon = parse_degrees("lon", params.lon.as_deref(), 180.0)?;
-    let lat = parse_degrees("lat", params.lat.as_deref(), 90.0)?;
-    let point = LonLat::new(lon, lat).map_err(|error| {
-        ApiError::bad_parameter(
-            "lon",
-            format!("位置が不正です ({error})"),
-            error.to_string(),
-        )
-    })?;
+    let point = crate::geocode::parse_point(params.lon.as_deref(), params.lat.as_deref())?;
+    let (lon, lat) = (point.lon(), point.lat());
     let regions = state.index.regions();
     let catalog = &regions.catalog;
     let outside = || ApiError::OutsideRegions { lon, lat };
