@@ -60,21 +60,20 @@ impl FacilityColumns {
             return Ok(FacilityId::from_source(source, record));
         }
         Err(row.error(
-            self.column(),
+            self.id.or(self.source_id),
             "",
             "no 施設ID, nor 出典 with 出典ID, names the facility",
         ))
     }
 
-    /// The column to name in an error about the facility.
-    pub fn column(&self) -> Option<usize> {
-        self.id.or(self.source_id)
-    }
-
-    /// The text `row` names the facility by, for error reports.
-    pub fn text<'r>(&self, row: &'r Row<'_>) -> &'r str {
-        row.get(self.id)
-            .or(row.get(self.source_id))
-            .unwrap_or_default()
+    /// An error about the facility `row` names: the 施設ID cell when the row
+    /// fills it, else the 出典ID cell.
+    pub fn error(&self, row: &Row<'_>, reason: &str) -> RowError {
+        let column = if row.get(self.id).is_some() {
+            self.id
+        } else {
+            self.source_id
+        };
+        row.error(column, row.get(column).unwrap_or_default(), reason)
     }
 }

@@ -96,11 +96,8 @@ impl Columns {
     ) -> Result<VerifiedFact, RowError> {
         let id = self.names.id_of(row)?;
         let facility = by_id.get(&id).ok_or_else(|| {
-            row.error(
-                self.names.column(),
-                self.names.text(row),
-                "no facility with this id is in the directory",
-            )
+            self.names
+                .error(row, "no facility with this id is in the directory")
         })?;
         let service_key = match row.get(self.service) {
             Some(key) if facility.services.iter().any(|s| s.key == key) => key.to_owned(),
