@@ -100,3 +100,16 @@ pub fn fictional_municipality(
         geometry,
     }
 }
+
+/// A square boundary `side` degrees wide whose south-west corner is
+/// (`west`, `south`), WGS 84 longitude first.
+pub fn square(west: f64, south: f64, side: f64) -> geo::MultiPolygon<f64> {
+    let ring = vec![
+        (west, south),
+        (west + side, south),
+        (west + side, south + side),
+        (west, south + side),
+        (west, south),
+    ];
+    geo::MultiPolygon::new(vec![geo::Polygon::new(ring.into(), Vec::new())])
+}

@@ -5,7 +5,6 @@
 use crate::support::{config, fixtures, get, id, store_with};
 use axum::http::StatusCode;
 use axum::Router;
-use geo::{polygon, MultiPolygon};
 use renkei_core::region::{BoundaryIndex, MunicipalPopulation, Municipality, RegionTable};
 use renkei_http::{load_index, router, AppState, IndexHandle, Regions};
 use renkei_store::PopulationRecord;
@@ -18,12 +17,7 @@ fn unit(code: &str, name: &str, west: f64, south: f64) -> Municipality {
         subprefecture_name: None,
         county_or_city: None,
         name: name.into(),
-        geometry: MultiPolygon::new(vec![polygon![
-            (x: west, y: south),
-            (x: west + 0.1, y: south),
-            (x: west + 0.1, y: south + 0.1),
-            (x: west, y: south + 0.1),
-        ]]),
+        geometry: renkei_core::fixtures::square(west, south, 0.1),
     }
 }
 

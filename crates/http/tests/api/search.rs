@@ -5,7 +5,6 @@
 use crate::support::{config, fixtures, get, id, store_with, STAFF_ONLY_TEXTS};
 use axum::http::StatusCode;
 use axum::Router;
-use geo::{polygon, MultiPolygon};
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::geocode::TownPoint;
 use renkei_core::need::TravelModel;
@@ -24,12 +23,7 @@ fn unit(code: &str, city: Option<&str>, name: &str, west: f64, south: f64) -> Mu
         subprefecture_name: None,
         county_or_city: city.map(str::to_owned),
         name: name.into(),
-        geometry: MultiPolygon::new(vec![polygon![
-            (x: west, y: south),
-            (x: west + 0.1, y: south),
-            (x: west + 0.1, y: south + 0.1),
-            (x: west, y: south + 0.1),
-        ]]),
+        geometry: renkei_core::fixtures::square(west, south, 0.1),
     }
 }
 
