@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/renkei-target}"
+# Incremental caches only help edit-compile loops; in a full test run they
+# grow the target folder by tens of gigabytes without saving time.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export RENKEI_SHARED_DATA="${RENKEI_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
 
