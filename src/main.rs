@@ -19,6 +19,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use tokio::net::TcpListener;
+
+/// mimalloc returns freed pages to the system: the index build consumes the
+/// full records it was loaded from, and the system allocator kept most of
+/// them (about 630 MB at 1,000,000 locations) after the build was done.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use tracing::info;
 use tracing_subscriber::EnvFilter;
 

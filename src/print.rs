@@ -6,13 +6,14 @@ use clap::{Args, Subcommand, ValueEnum};
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::need::NeedProfile;
 use renkei_core::search::{SearchQuery, DEFAULT_RADIUS_M, MAX_LIMIT};
-use renkei_core::{CapabilityCode, KindCode, LonLat};
+use renkei_core::{CapabilityCode, Facility, KindCode, LonLat};
 use renkei_http::coverage::inputs::CoverageInputs;
 use renkei_http::coverage::CoverageParams;
 use renkei_http::{load_geocoder, load_index, Regions};
 use renkei_print::{
-    area_facilities, map_area, region_leaflet, render_leaflet, render_map_with_coverage,
-    render_referral, tokyo_today, Fonts, MapOptions, Orientation, Paper, Referral, WebClient,
+    area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
+    render_map_with_coverage, render_referral, tokyo_today, Fonts, MapOptions, Orientation, Paper,
+    Referral, WebClient,
 };
 use std::path::{Path, PathBuf};
 use tracing::info;
@@ -266,7 +267,8 @@ async fn map(args: MapArgs) -> Result<()> {
     } else {
         None
     };
-    let map = render_map_with_coverage(&fonts, &area, &facilities, &options, layer.as_ref())?;
+    let shown: Vec<&Facility> = facilities.iter().collect();
+    let map = render_map_with_coverage(&fonts, &area, &shown, &options, layer.as_ref())?;
     info!(facilities = facilities.len(), pages = map.pages, "map");
     write(&args.common.output, &map.pdf, "地図")
 }
@@ -274,9 +276,11 @@ async fn map(args: MapArgs) -> Result<()> {
 async fn leaflet(args: LeafletArgs) -> Result<()> {
     let fonts = fonts(&args.common)?;
     let (_, index, regions) = load(&args.common.db).await?;
+    let facilities = region_facilities(&index, &args.region)
+        .with_context(|| format!("cannot print the leaflet of {}", args.region))?;
     let leaflet = region_leaflet(
         &regions.catalog,
-        &index,
+        &facilities,
         &args.region,
         WebClient::new(&args.common.web_url),
     )

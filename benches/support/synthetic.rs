@@ -75,6 +75,16 @@ pub fn generate(
     kinds: &[&str],
     kind_of: impl Fn(usize, usize) -> usize,
 ) -> Vec<Facility> {
+    generate_lazily(n, seeds, kinds, kind_of).collect()
+}
+
+/// The facilities of [`generate`], made one at a time as they are read.
+pub fn generate_lazily<'a>(
+    n: usize,
+    seeds: &'a [Seed],
+    kinds: &[&str],
+    kind_of: impl Fn(usize, usize) -> usize + 'a,
+) -> impl ExactSizeIterator<Item = Facility> + 'a {
     let mut rng = StdRng::seed_from_u64(10);
     let kinds: Vec<KindCode> = kinds
         .iter()
@@ -84,46 +94,44 @@ pub fn generate(
         .with_ymd_and_hms(2025, 4, 1, 0, 0, 0)
         .single()
         .expect("time");
-    (0..n)
-        .map(|i| {
-            let seed = seeds[i % seeds.len()];
-            let record = format!("b{i:08}");
-            Facility {
-                id: FacilityId::from_source(SOURCE, &record),
-                kind: kinds[kind_of(i, seed.kind)].clone(),
-                name: format!("架空施設{i}"),
-                name_kana: None,
-                organization: Organization {
-                    name: format!("架空法人{i}"),
-                    url: None,
-                },
-                location: Location {
-                    address: format!("架空県架空市本町{i}"),
-                    postal_code: None,
-                    position: Some(jitter(&mut rng, seed.position)),
-                    stated_municipality: None,
-                    municipality: None,
-                    region: None,
-                    geocoded: None,
-                },
-                phones: vec![],
+    (0..n).map(move |i| {
+        let seed = seeds[i % seeds.len()];
+        let record = format!("b{i:08}");
+        Facility {
+            id: FacilityId::from_source(SOURCE, &record),
+            kind: kinds[kind_of(i, seed.kind)].clone(),
+            name: format!("架空施設{i}"),
+            name_kana: None,
+            organization: Organization {
+                name: format!("架空法人{i}"),
                 url: None,
-                services: vec![],
-                status: FacilityStatus::Active,
-                closed_on: None,
-                staff_note: None,
-                accreditations: Vec::new(),
-                provenance: Provenance {
-                    source: SOURCE.to_owned(),
-                    source_record_id: record,
-                    imported_at,
-                    licence: "CC0 1.0".to_owned(),
-                    attribution: "架空データ".to_owned(),
-                    demo: true,
-                },
-            }
-        })
-        .collect()
+            },
+            location: Location {
+                address: format!("架空県架空市本町{i}"),
+                postal_code: None,
+                position: Some(jitter(&mut rng, seed.position)),
+                stated_municipality: None,
+                municipality: None,
+                region: None,
+                geocoded: None,
+            },
+            phones: vec![],
+            url: None,
+            services: vec![],
+            status: FacilityStatus::Active,
+            closed_on: None,
+            staff_note: None,
+            accreditations: Vec::new(),
+            provenance: Provenance {
+                source: SOURCE.to_owned(),
+                source_record_id: record,
+                imported_at,
+                licence: "CC0 1.0".to_owned(),
+                attribution: "架空データ".to_owned(),
+                demo: true,
+            },
+        }
+    })
 }
 
 /// `position` moved by up to ±[`JITTER_DEG`] in each direction.

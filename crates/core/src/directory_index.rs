@@ -8,13 +8,17 @@
 //! Lists are ordered by kind code, then name, then id — the same order the
 //! store uses — so a page from the index and a page from the store agree.
 
-use crate::{Facility, FacilityId, FacilityStatus, KindCode, LonLat, MunicipalityCode, RegionCode};
+use crate::need::{NeedProfile, Tier};
+use crate::{
+    AccreditationCode, Facility, FacilityId, KindCode, LonLat, MunicipalityCode, RegionCode,
+};
 use std::collections::BTreeMap;
-use std::collections::HashMap;
 
 mod nearest;
+mod records;
 
 pub(crate) use nearest::unit_vector;
+pub(crate) use records::{BuildExtras, NeedBits, Records};
 
 /// Filters for a directory query. Every filter that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,35 +34,93 @@ pub struct DirectoryQuery {
     /// Only facilities placed (point in polygon) in this 二次医療圏.
     pub region: Option<RegionCode>,
     /// Only hospitals holding this accreditation (e.g. `picu`).
-    pub accreditation: Option<crate::AccreditationCode>,
+    pub accreditation: Option<AccreditationCode>,
 }
 
 /// One page of a query result.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DirectoryPage<'a> {
-    /// The facilities on the page, in index order.
-    pub items: Vec<&'a Facility>,
+pub struct DirectoryPage {
+    /// The facilities on the page, in index order, decoded.
+    pub items: Vec<Facility>,
     /// How many facilities match the query over all pages.
     pub total: usize,
 }
 
 /// All facilities, sorted for listing and keyed by id.
+///
+/// The index does not keep [`Facility`] values: it keeps a compact entry per
+/// facility for filtering and ranking, and the rest of each record encoded
+/// in one buffer, decoded only for the facilities a call returns. That is
+/// why lookups return owned facilities.
 #[derive(Debug, Clone, Default)]
 pub struct DirectoryIndex {
-    facilities: Vec<Facility>,
-    by_id: HashMap<FacilityId, usize>,
+    records: Records,
     active: usize,
     data_version: i64,
     positions: nearest::PositionTree,
     search: crate::search::SearchIndex,
 }
 
+/// One facility of the index, read without decoding its whole record.
+#[derive(Debug, Clone, Copy)]
+pub struct Listed<'a> {
+    records: &'a Records,
+    i: usize,
+}
+
+impl<'a> Listed<'a> {
+    /// Stable id.
+    pub fn id(&self) -> FacilityId {
+        self.records.id(self.i)
+    }
+
+    /// Kind of facility.
+    pub fn kind(&self) -> &'a KindCode {
+        self.records.kind(self.i)
+    }
+
+    /// True unless the facility is closed.
+    pub fn is_active(&self) -> bool {
+        self.records.is_active(self.i)
+    }
+
+    /// WGS 84 position (lon, lat), when known.
+    pub fn position(&self) -> Option<LonLat> {
+        self.records.position(self.i)
+    }
+
+    /// 二次医療圏 the position falls in, when assigned.
+    pub fn region(&self) -> Option<&'a RegionCode> {
+        self.records.region(self.i)
+    }
+
+    /// Municipality the facility is listed under: assigned from the
+    /// position, else as the source states it.
+    pub fn municipality(&self) -> Option<&'a MunicipalityCode> {
+        self.records.municipality(self.i)
+    }
+
+    /// Name shown to users (read from the record without decoding the rest).
+    pub fn name(&self) -> &'a str {
+        self.records.name(self.i)
+    }
+
+    /// The whole record, decoded.
+    pub fn facility(&self) -> Facility {
+        self.records.facility(self.i)
+    }
+}
+
 impl DirectoryIndex {
-    /// Builds the index from every facility (active and closed).
+    /// Builds the index from every facility (active and closed), consuming
+    /// them one at a time: each record is encoded and dropped as it is read.
     ///
     /// `data_version` is the store's data version read *before* the
     /// facilities were loaded, so a write that raced the load makes the
     /// version look stale and triggers another refresh.
+    ///
+    /// # Panics
+    /// When the encoded records pass 4 GiB, or a facility has 65,536 services.
     ///
     /// ```
     /// use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
@@ -66,22 +128,13 @@ impl DirectoryIndex {
     /// assert_eq!(index.data_version(), 7);
     /// assert_eq!(index.page(&DirectoryQuery::default(), 1, 50).total, 0);
     /// ```
-    pub fn build(mut facilities: Vec<Facility>, data_version: i64) -> Self {
-        sort_for_listing(&mut facilities);
-        let by_id = facilities
-            .iter()
-            .enumerate()
-            .map(|(i, facility)| (facility.id, i))
-            .collect();
-        let active = facilities
-            .iter()
-            .filter(|f| f.status == FacilityStatus::Active)
-            .count();
-        let positions = nearest::PositionTree::build(&facilities);
-        let search = crate::search::SearchIndex::build(&facilities);
+    pub fn build(facilities: impl IntoIterator<Item = Facility>, data_version: i64) -> Self {
+        let (records, extras) = Records::build(facilities);
+        let active = (0..records.len()).filter(|&i| records.is_active(i)).count();
+        let positions = nearest::PositionTree::build(&records);
+        let search = crate::search::SearchIndex::build(&records, &extras);
         Self {
-            facilities,
-            by_id,
+            records,
             active,
             data_version,
             positions,
@@ -94,51 +147,59 @@ impl DirectoryIndex {
         &self.search
     }
 
-    /// Every facility in index order.
-    pub(crate) fn all(&self) -> &[Facility] {
-        &self.facilities
-    }
-
-    /// The facility at position `i` of the index order.
-    pub(crate) fn facility_at(&self, i: usize) -> &Facility {
-        &self.facilities[i]
+    /// The facilities, in index order.
+    pub(crate) fn records(&self) -> &Records {
+        &self.records
     }
 
     /// Positions in index order of the facilities with a position, nearest to
-    /// `point` first, with their great-circle distance in metres (haversine).
-    pub(crate) fn nearest_positions(
-        &self,
-        point: LonLat,
-    ) -> impl Iterator<Item = (usize, f64)> + '_ {
-        self.positions.nearest_first(point).filter_map(move |i| {
-            let position = self.facilities[i].location.position?;
-            Some((i, point.distance_m(position)))
-        })
-    }
-
-    /// Positions (in the index's list) of the facilities within `radius_m`
-    /// metres of `point` (haversine, inclusive), in no order. Cheaper than
-    /// walking [`Self::nearest_positions`] when every one is wanted anyway.
-    pub(crate) fn positions_within(
+    /// `point` first, up to about `radius_m` metres: the walk follows the
+    /// R-tree's chord order (the haversine order) and stops at a chord a
+    /// little wider than the radius, so check [`Self::distance_m`] before
+    /// keeping one. Distances are left to the caller because most facilities
+    /// walked past are filtered out, and sines and cosines cost more than the walk.
+    pub(crate) fn nearest_first_within(
         &self,
         point: LonLat,
         radius_m: f64,
     ) -> impl Iterator<Item = usize> + '_ {
-        // Mean earth radius of `LonLat::distance_m`; the chord is widened a
-        // little so that rounding never drops a facility the exact check keeps.
-        const EARTH_RADIUS_M: f64 = 6_371_008.8;
-        let chord = 2.0
-            * (radius_m / (2.0 * EARTH_RADIUS_M))
-                .min(std::f64::consts::FRAC_PI_2)
-                .sin();
+        let limit = widened_chord(radius_m);
         self.positions
-            .within_chord(point, chord * (1.0 + 1e-9) + 1e-12)
-            .filter(move |&i| {
-                self.facilities[i]
-                    .location
-                    .position
-                    .is_some_and(|p| point.distance_m(p) <= radius_m)
+            .nearest_first(point)
+            .take_while(move |&(_, chord_2)| chord_2 <= limit * limit)
+            .map(|(i, _)| i)
+    }
+
+    /// Great-circle distance in metres (haversine) from `point` to facility
+    /// `i`, which has a position (it came from the R-tree).
+    pub(crate) fn distance_m(&self, i: usize, point: LonLat) -> f64 {
+        let position = self
+            .records
+            .position(i)
+            .expect("facilities in the R-tree have a position");
+        point.distance_m(position)
+    }
+
+    /// Positions (in the index's list) of the facilities `keep` accepts within
+    /// `radius_m` metres of `point` (haversine, inclusive), in no order.
+    /// Cheaper than walking [`Self::nearest_first_within`] when every one is
+    /// wanted anyway; `keep` is asked before the exact distance is worked out.
+    pub(crate) fn positions_within<'a>(
+        &'a self,
+        point: LonLat,
+        radius_m: f64,
+        keep: impl Fn(usize) -> bool + 'a,
+    ) -> impl Iterator<Item = usize> + 'a {
+        // Inside the narrowed chord the haversine check cannot disagree, so
+        // sines and cosines are only worked out in the thin band at the rim
+        // (they were a sixth of a typical search's time).
+        let surely_within = narrowed_chord(radius_m).powi(2);
+        self.positions
+            .within_chord(point, widened_chord(radius_m))
+            .filter(move |&(i, chord_2)| {
+                keep(i) && (chord_2 <= surely_within || self.distance_m(i, point) <= radius_m)
             })
+            .map(|(i, _)| i)
     }
 
     /// The store data version this index was built from.
@@ -148,12 +209,12 @@ impl DirectoryIndex {
 
     /// Number of facilities, active and closed.
     pub fn len(&self) -> usize {
-        self.facilities.len()
+        self.records.len()
     }
 
     /// True when the index holds no facility at all.
     pub fn is_empty(&self) -> bool {
-        self.facilities.is_empty()
+        self.records.len() == 0
     }
 
     /// Number of active (not closed) facilities.
@@ -161,19 +222,47 @@ impl DirectoryIndex {
         self.active
     }
 
-    /// The facility with `id`, active or closed.
-    pub fn get(&self, id: FacilityId) -> Option<&Facility> {
-        self.by_id.get(&id).map(|&i| &self.facilities[i])
+    /// The facility with `id`, active or closed, decoded.
+    pub fn get(&self, id: FacilityId) -> Option<Facility> {
+        self.records
+            .position_of(id)
+            .map(|i| self.records.facility(i))
     }
 
-    /// Every facility matching `query`, in index order.
-    pub fn filter<'a>(
+    /// Every facility matching `query`, in index order, without decoding
+    /// their records (see [`Listed::facility`]).
+    pub fn listed(&self, query: &DirectoryQuery) -> impl Iterator<Item = Listed<'_>> + '_ {
+        let matching = self.search.filters().directory(query);
+        (0..self.records.len())
+            .filter(move |&i| matching.contains(i))
+            .map(|i| self.listed_at(i))
+    }
+
+    fn listed_at(&self, i: usize) -> Listed<'_> {
+        Listed {
+            records: &self.records,
+            i,
+        }
+    }
+
+    /// The facilities meeting `profile` (see [`NeedProfile::tier`]) with
+    /// their tier, in index order, without decoding their records: what
+    /// coverage analyses read.
+    pub fn assessed<'a>(
         &'a self,
-        query: &'a DirectoryQuery,
-    ) -> impl Iterator<Item = &'a Facility> + 'a {
-        self.facilities
-            .iter()
-            .filter(move |facility| matches(query, facility))
+        profile: &'a NeedProfile,
+    ) -> impl Iterator<Item = (Listed<'a>, Tier)> + 'a {
+        let needs = NeedBits::of(profile);
+        (0..self.records.len()).filter_map(move |i| {
+            let tier = self.records.tier(i, profile, &needs)?;
+            Some((self.listed_at(i), tier))
+        })
+    }
+
+    /// Attribution lines of the active facilities' sources, sorted, without
+    /// repeats or empty ones.
+    pub fn attributions(&self) -> &[String] {
+        self.records.attributions()
     }
 
     /// The `k` facilities matching `query` nearest to `point`, nearest first,
@@ -188,39 +277,31 @@ impl DirectoryIndex {
     /// let chigasaki = LonLat::new(139.4037, 35.3334).unwrap(); // Longitude, Latitude
     /// assert!(index.nearest(chigasaki, 20, &DirectoryQuery::default()).is_empty());
     /// ```
-    pub fn nearest(
-        &self,
-        point: LonLat,
-        k: usize,
-        query: &DirectoryQuery,
-    ) -> Vec<(&Facility, f64)> {
-        self.positions
-            .nearest_first(point)
-            .map(|i| &self.facilities[i])
-            .filter(|facility| matches(query, facility))
+    pub fn nearest(&self, point: LonLat, k: usize, query: &DirectoryQuery) -> Vec<(Facility, f64)> {
+        let matching = self.search.filters().directory(query);
+        self.nearest_first_within(point, f64::INFINITY)
+            .filter(|&i| matching.contains(i))
             .take(k)
-            .filter_map(|facility| {
-                let position = facility.location.position?;
-                Some((facility, point.distance_m(position)))
-            })
+            .map(|i| (self.records.facility(i), self.distance_m(i, point)))
             .collect()
     }
 
     /// Active facilities per 二次医療圏 and kind code (facilities not placed in a
     /// region are not counted).
     pub fn count_by_region_and_kind(&self) -> BTreeMap<RegionCode, BTreeMap<KindCode, u64>> {
+        // Counted on borrowed codes; only the few distinct keys are copied.
+        let mut borrowed: BTreeMap<(&RegionCode, &KindCode), u64> = BTreeMap::new();
+        for i in (0..self.records.len()).filter(|&i| self.records.is_active(i)) {
+            if let Some(region) = self.records.region(i) {
+                *borrowed.entry((region, self.records.kind(i))).or_default() += 1;
+            }
+        }
         let mut counts: BTreeMap<RegionCode, BTreeMap<KindCode, u64>> = BTreeMap::new();
-        for facility in &self.facilities {
-            if facility.status != FacilityStatus::Active {
-                continue;
-            }
-            if let Some(region) = &facility.location.region {
-                *counts
-                    .entry(region.clone())
-                    .or_default()
-                    .entry(facility.kind.clone())
-                    .or_default() += 1;
-            }
+        for ((region, kind), count) in borrowed {
+            counts
+                .entry(region.clone())
+                .or_default()
+                .insert(kind.clone(), count);
         }
         counts
     }
@@ -228,86 +309,47 @@ impl DirectoryIndex {
     /// Page `page` (from 1) of `per_page` facilities matching `query`, with the
     /// total over all pages. A page past the end is empty; `page` 0 is treated
     /// as 1 and `per_page` 0 gives an empty page with the total.
-    pub fn page(&self, query: &DirectoryQuery, page: u32, per_page: u32) -> DirectoryPage<'_> {
+    pub fn page(&self, query: &DirectoryQuery, page: u32, per_page: u32) -> DirectoryPage {
         let per_page = usize::try_from(per_page).unwrap_or(usize::MAX);
         let skip = usize::try_from(page.max(1) - 1)
             .unwrap_or(usize::MAX)
             .saturating_mul(per_page);
-        let mut total = 0;
-        let mut items = Vec::with_capacity(per_page.min(1024));
-        for facility in self
-            .facilities
-            .iter()
-            .filter(|facility| matches(query, facility))
-        {
-            if total >= skip && items.len() < per_page {
-                items.push(facility);
-            }
-            total += 1;
+        let matching = self.search.filters().directory(query);
+        let items = matching
+            .ones()
+            .skip(skip)
+            .take(per_page)
+            .map(|i| self.records.facility(i))
+            .collect();
+        DirectoryPage {
+            items,
+            total: matching.count_ones(..),
         }
-        DirectoryPage { items, total }
     }
 }
 
-fn matches(query: &DirectoryQuery, facility: &Facility) -> bool {
-    if !query.include_closed && facility.status != FacilityStatus::Active {
-        return false;
-    }
-    if query
-        .accreditation
-        .as_ref()
-        .is_some_and(|code| !facility.accreditations.iter().any(|a| a.code == *code))
-    {
-        return false;
-    }
-    if query
-        .kind
-        .as_ref()
-        .is_some_and(|kind| *kind != facility.kind)
-    {
-        return false;
-    }
-    if query
-        .region
-        .as_ref()
-        .is_some_and(|region| facility.location.region.as_ref() != Some(region))
-    {
-        return false;
-    }
-    if let Some(wanted) = &query.municipality {
-        let location = &facility.location;
-        let found = [&location.municipality, &location.stated_municipality]
-            .into_iter()
-            .flatten()
-            .any(|code| municipality_matches(wanted, code));
-        if !found {
-            return false;
-        }
-    }
-    true
+/// The straight-line distance through the unit sphere (chord) between two
+/// points `radius_m` metres apart on the ground, widened a little so that
+/// rounding never drops a facility the exact haversine check keeps.
+fn widened_chord(radius_m: f64) -> f64 {
+    chord(radius_m) * (1.0 + 1e-9) + 1e-12
 }
 
-/// Sorts by kind code, name, id. Records are large, so the order is found on
-/// indexes and then applied by following the permutation's cycles: each record
-/// moves about once instead of log n times.
-fn sort_for_listing(facilities: &mut [Facility]) {
-    fn key(f: &Facility) -> (&str, &str, FacilityId) {
-        (f.kind.as_str(), f.name.as_str(), f.id)
-    }
-    let mut order: Vec<usize> = (0..facilities.len()).collect();
-    order.sort_by(|&a, &b| key(&facilities[a]).cmp(&key(&facilities[b])));
-    // order[dest] is the record that belongs at dest; usize::MAX marks done.
-    for start in 0..order.len() {
-        let mut dest = start;
-        loop {
-            let source = std::mem::replace(&mut order[dest], usize::MAX);
-            if source == start || source == usize::MAX {
-                break;
-            }
-            facilities.swap(dest, source);
-            dest = source;
-        }
-    }
+/// The chord of [`widened_chord`] narrowed by the same margin: a facility
+/// nearer than this is within `radius_m` by the haversine check too, since
+/// both computations err by far less than the margin.
+fn narrowed_chord(radius_m: f64) -> f64 {
+    (chord(radius_m) * (1.0 - 1e-9) - 1e-12).max(0.0)
+}
+
+/// The straight-line distance through the unit sphere between two points
+/// `radius_m` metres apart on the ground.
+fn chord(radius_m: f64) -> f64 {
+    // Mean earth radius of `LonLat::distance_m`.
+    const EARTH_RADIUS_M: f64 = 6_371_008.8;
+    2.0 * (radius_m / (2.0 * EARTH_RADIUS_M))
+        .min(std::f64::consts::FRAC_PI_2)
+        .sin()
 }
 
 /// The 20 designated cities (政令指定都市) with their last ward code. Ward
@@ -392,8 +434,47 @@ pub fn municipality_matches(filter: &MunicipalityCode, code: &MunicipalityCode) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Location, Organization, Provenance};
+    use crate::{FacilityStatus, Location, Organization, Provenance};
     use chrono::{TimeZone, Utc};
+
+    /// The plain reading of a [`DirectoryQuery`], written without the index.
+    fn matches(query: &DirectoryQuery, facility: &Facility) -> bool {
+        if !query.include_closed && facility.status != FacilityStatus::Active {
+            return false;
+        }
+        if query
+            .accreditation
+            .as_ref()
+            .is_some_and(|code| !facility.accreditations.iter().any(|a| a.code == *code))
+        {
+            return false;
+        }
+        if query
+            .kind
+            .as_ref()
+            .is_some_and(|kind| *kind != facility.kind)
+        {
+            return false;
+        }
+        if query
+            .region
+            .as_ref()
+            .is_some_and(|region| facility.location.region.as_ref() != Some(region))
+        {
+            return false;
+        }
+        if let Some(wanted) = &query.municipality {
+            let location = &facility.location;
+            let found = [&location.municipality, &location.stated_municipality]
+                .into_iter()
+                .flatten()
+                .any(|code| municipality_matches(wanted, code));
+            if !found {
+                return false;
+            }
+        }
+        true
+    }
 
     fn facility(record: &str, kind: &str, name: &str, municipality: Option<&str>) -> Facility {
         Facility {
@@ -455,7 +536,7 @@ mod tests {
     fn orders_by_kind_then_name_and_pages_with_total() {
         let index = sample();
         let all = DirectoryQuery::default();
-        let names: Vec<_> = index.filter(&all).map(|f| f.name.as_str()).collect();
+        let names: Vec<_> = index.listed(&all).map(|f| f.name()).collect();
         assert_eq!(
             names,
             [
@@ -481,15 +562,15 @@ mod tests {
             region: None,
             accreditation: None,
         };
-        assert_eq!(index.filter(&query(Some("clinic"), None)).count(), 1);
-        assert_eq!(index.filter(&query(None, Some("14100"))).count(), 1);
-        assert_eq!(index.filter(&query(None, Some("14130"))).count(), 1);
-        assert_eq!(index.filter(&query(None, Some("14150"))).count(), 0);
+        assert_eq!(index.listed(&query(Some("clinic"), None)).count(), 1);
+        assert_eq!(index.listed(&query(None, Some("14100"))).count(), 1);
+        assert_eq!(index.listed(&query(None, Some("14130"))).count(), 1);
+        assert_eq!(index.listed(&query(None, Some("14150"))).count(), 0);
         let with_closed = DirectoryQuery {
             include_closed: true,
             ..query(None, Some("14207"))
         };
-        assert_eq!(index.filter(&with_closed).count(), 2);
+        assert_eq!(index.listed(&with_closed).count(), 2);
     }
 
     #[test]
@@ -534,6 +615,8 @@ mod tests {
             })
             .collect();
         let index = DirectoryIndex::build(facilities.clone(), 1);
+        let by_id: std::collections::HashMap<FacilityId, &Facility> =
+            facilities.iter().map(|f| (f.id, f)).collect();
         for round in 0..200 {
             let point =
                 LonLat::new(rng.gen_range(-180.0..180.0), rng.gen_range(-60.0..89.0)).unwrap();
@@ -558,7 +641,87 @@ mod tests {
                     "{distance_m} vs {expected_m}"
                 );
                 assert!(matches(&query, facility));
+                assert_eq!(by_id[&facility.id], facility, "decoded as built");
             }
         }
+    }
+
+    #[test]
+    fn records_decode_to_the_facilities_they_were_built_from() {
+        use crate::{
+            AgeRange, Answer, CapabilityCode, CapabilityFact, Phone, Schedule, Service,
+            ServiceTypeCode, Verification, Visibility,
+        };
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2025, 4, d).unwrap();
+        let verified = Some(Verification {
+            on: day(1),
+            by_organization: "架空保健福祉事務所".into(),
+        });
+        let fact = |code: &str, answer, note: Option<&str>| CapabilityFact {
+            capability: CapabilityCode::new(code).unwrap(),
+            answer,
+            verified: verified.clone(),
+            staff_note: note.map(Into::into),
+        };
+        // Every field set, staff-only ones included (staff views read them).
+        let mut full = facility("9", "welfare_provider", "架空福祉事業所", Some("14110"));
+        full.name_kana = Some("カクウフクシジギョウショ".into());
+        full.organization.url = Some("https://example.invalid/org".into());
+        full.location.postal_code = Some("2530000".into());
+        full.location.position = Some(LonLat::new(139.4037, 35.3334).unwrap());
+        full.location.stated_municipality = Some(MunicipalityCode::new("14100").unwrap());
+        full.location.region = Some(RegionCode::new("1407").unwrap());
+        full.location.geocoded = Some(crate::geocode::Precision::Town);
+        full.phones = vec![Phone {
+            number: "0467-00-0000".into(),
+            label: Some("職員間直通".into()),
+            visibility: Visibility::StaffOnly,
+        }];
+        full.url = Some("https://example.invalid/".into());
+        full.services = vec![Service {
+            key: "short_stay".into(),
+            name: "架空短期入所".into(),
+            service_type: Some(ServiceTypeCode::new("short_stay").unwrap()),
+            ages: AgeRange {
+                min_years: Some(0),
+                max_years: Some(18),
+            },
+            accepting_new_clients: Answer::Yes,
+            respite_beds: Some(2),
+            verified: verified.clone(),
+            // The second ventilator fact repeats the first and must come back too.
+            capabilities: vec![
+                fact("ventilator", Answer::Yes, Some("架空の職員メモ")),
+                fact("suctioning", Answer::No, None),
+                fact("tube_feeding", Answer::Unknown, None),
+                fact("ventilator", Answer::No, None),
+            ],
+            schedules: vec![Schedule {
+                weekdays: vec!["MO".into(), "FR".into()],
+                opens_at: Some("09:00".into()),
+                closes_at: Some("17:00".into()),
+                description: Some("祝日を除く".into()),
+            }],
+        }];
+        full.status = FacilityStatus::Closed;
+        full.closed_on = Some(day(2));
+        full.staff_note = Some("架空の施設メモ".into());
+        full.accreditations = vec![crate::Accreditation {
+            code: AccreditationCode::new("nicu_1").unwrap(),
+            since: Some(day(3)),
+        }];
+        full.provenance.attribution = "架空データ".into();
+        let plain = facility("10", "clinic", "架空クリニック", None);
+        let index = DirectoryIndex::build(vec![full.clone(), plain.clone()], 1);
+        assert_eq!(index.get(full.id), Some(full.clone()));
+        assert_eq!(index.get(plain.id), Some(plain));
+        let with_nicu = DirectoryQuery {
+            accreditation: Some(AccreditationCode::new("nicu_1").unwrap()),
+            include_closed: true,
+            ..DirectoryQuery::default()
+        };
+        assert_eq!(index.page(&with_nicu, 1, 10).items, [full]);
+        // Closed facilities lend no attribution to the map.
+        assert!(index.attributions().is_empty());
     }
 }

@@ -11,7 +11,7 @@
 //! The [`TravelModel`] turns straight-line distance into an estimated travel
 //! time until a road network exists.
 
-use crate::{Answer, CapabilityCode, Facility, FacilityStatus, KindCode, Service};
+use crate::{AgeRange, Answer, CapabilityCode, Facility, FacilityStatus, KindCode, Service};
 use serde::{Deserialize, Serialize};
 
 /// The facts a family or a desk searches by. Every field that is set must match.
@@ -100,14 +100,44 @@ impl NeedProfile {
     /// The tier of [`NeedProfile::assess`] alone, without allocating: what
     /// search and coverage use to count the many facilities they never show.
     pub fn tier(&self, facility: &Facility) -> Option<Tier> {
-        if facility.status != FacilityStatus::Active || !self.wants_kind(&facility.kind) {
+        self.tier_over(
+            facility.status == FacilityStatus::Active,
+            &facility.kind,
+            facility.services.iter().map(|service| self.full(service)),
+        )
+    }
+
+    /// Per need, in the profile's order, the answer over the services
+    /// eligible for the child (all unknown when none is).
+    pub fn need_statuses(&self, facility: &Facility) -> Vec<NeedStatus> {
+        self.statuses_over(&facility.services.iter().map(|service| self.full(service)))
+    }
+
+    fn full<'s>(&'s self, service: &'s Service) -> FullService<'s> {
+        FullService {
+            service,
+            needs: &self.needs,
+        }
+    }
+
+    /// The tier rule itself, over any view of a facility's services: the full
+    /// records ([`NeedProfile::tier`]) or the directory index's compact
+    /// summaries, so that both always agree.
+    pub(crate) fn tier_over<S: ServiceFacts>(
+        &self,
+        active: bool,
+        kind: &KindCode,
+        services: impl ExactSizeIterator<Item = S>,
+    ) -> Option<Tier> {
+        if !active || !self.wants_kind(kind) {
             return None;
         }
+        let listed = services.len();
         let mut any_eligible = false;
         let mut best: Option<Tier> = None;
-        for service in facility.services.iter().filter(|s| self.is_eligible(s)) {
+        for service in services.filter(|s| self.is_eligible(s)) {
             any_eligible = true;
-            if let Some(tier) = self.service_tier(service) {
+            if let Some(tier) = self.service_tier(&service) {
                 best = Some(best.map_or(tier, |b| b.min(tier)));
                 if best == Some(Tier::Confirmed) {
                     break;
@@ -119,7 +149,7 @@ impl NeedProfile {
         }
         // A place with no services listed cannot be excluded by them, but it
         // cannot confirm anything either.
-        if !facility.services.is_empty() {
+        if listed > 0 {
             return None;
         }
         Some(if self.is_kind_only() {
@@ -129,38 +159,45 @@ impl NeedProfile {
         })
     }
 
-    /// Per need, in the profile's order, the answer over the services
-    /// eligible for the child (all unknown when none is).
-    pub fn need_statuses(&self, facility: &Facility) -> Vec<NeedStatus> {
-        self.statuses(|capability| {
-            let mut answers = facility
-                .services
-                .iter()
-                .filter(|service| self.is_eligible(service))
-                .map(|service| service.capability(capability))
-                .peekable();
-            if answers.peek().is_none() {
-                return Answer::Unknown;
-            }
-            combine(answers)
-        })
+    /// [`NeedProfile::need_statuses`] over any view of the services.
+    pub(crate) fn statuses_over<S: ServiceFacts>(
+        &self,
+        services: &(impl Iterator<Item = S> + Clone),
+    ) -> Vec<NeedStatus> {
+        (0..self.needs.len())
+            .map(|n| {
+                let mut answers = services
+                    .clone()
+                    .filter(|service| self.is_eligible(service))
+                    .map(|service| service.need_answer(n))
+                    .peekable();
+                let answer = if answers.peek().is_none() {
+                    Answer::Unknown
+                } else {
+                    combine(answers)
+                };
+                NeedStatus {
+                    capability: self.needs[n].clone(),
+                    answer,
+                }
+            })
+            .collect()
     }
 
     /// A service counts when the child's age is in its range and it is not
     /// stated as closed to new clients (when that is asked).
-    fn is_eligible(&self, service: &Service) -> bool {
-        self.age_years.is_none_or(|age| service.ages.contains(age))
-            && !(self.accepting_only && service.accepting_new_clients == Answer::No)
+    fn is_eligible(&self, service: &impl ServiceFacts) -> bool {
+        self.age_years
+            .is_none_or(|age| service.ages().contains(age))
+            && !(self.accepting_only && service.accepting_new_clients() == Answer::No)
     }
 
     /// The tier one service reaches on its own, `None` when it states a no.
-    fn service_tier(&self, service: &Service) -> Option<Tier> {
-        let accepting = self.accepting_only.then_some(service.accepting_new_clients);
+    fn service_tier(&self, service: &impl ServiceFacts) -> Option<Tier> {
+        let accepting = self.accepting_only.then(|| service.accepting_new_clients());
         let mut tier = Tier::Confirmed;
-        for answer in self
-            .needs
-            .iter()
-            .map(|capability| service.capability(capability))
+        for answer in (0..self.needs.len())
+            .map(|n| service.need_answer(n))
             .chain(accepting)
         {
             match answer {
@@ -171,15 +208,36 @@ impl NeedProfile {
         }
         Some(tier)
     }
+}
 
-    fn statuses(&self, answer: impl Fn(&CapabilityCode) -> Answer) -> Vec<NeedStatus> {
-        self.needs
-            .iter()
-            .map(|capability| NeedStatus {
-                capability: capability.clone(),
-                answer: answer(capability),
-            })
-            .collect()
+/// What the tier rule reads of one service, for one profile: a full
+/// [`Service`] or a compact summary kept by the directory index.
+pub(crate) trait ServiceFacts {
+    /// Ages served.
+    fn ages(&self) -> AgeRange;
+    /// Whether new clients are accepted.
+    fn accepting_new_clients(&self) -> Answer;
+    /// The answer for need `n` of the profile (its position in `needs`).
+    fn need_answer(&self, n: usize) -> Answer;
+}
+
+/// A full service judged against a profile's needs.
+struct FullService<'s> {
+    service: &'s Service,
+    needs: &'s [CapabilityCode],
+}
+
+impl ServiceFacts for FullService<'_> {
+    fn ages(&self) -> AgeRange {
+        self.service.ages
+    }
+
+    fn accepting_new_clients(&self) -> Answer {
+        self.service.accepting_new_clients
+    }
+
+    fn need_answer(&self, n: usize) -> Answer {
+        self.service.capability(&self.needs[n])
     }
 }
 

@@ -27,10 +27,10 @@ use dto::{
 };
 use inputs::{inputs_for, CellPopulation, CoverageInputs};
 use renkei_core::coverage::{
-    analyse, gaps, providers, summarise, AreaIndicators, Basis, CoverageOptions, Provider,
+    analyse, gaps, index_providers, summarise, AreaIndicators, Basis, CoverageOptions, Provider,
     ProviderIndex, Site, SiteCoverage,
 };
-use renkei_core::directory_index::{municipality_matches, DirectoryIndex, DirectoryQuery};
+use renkei_core::directory_index::{municipality_matches, DirectoryIndex};
 use renkei_core::need::{NeedProfile, Tier, TravelModel};
 use renkei_core::region::{Municipality, RegionCatalog};
 use renkei_core::{CapabilityCode, KindCode, MunicipalityCode, PrefectureCode, RegionCode};
@@ -329,12 +329,7 @@ impl<'a> Analysis<'a> {
             .filter(|site| in_area(&request.area, regions, &site.municipality))
             .cloned()
             .collect();
-        let providers_all = providers(
-            &request.profile,
-            index.filter(&DirectoryQuery::default()),
-            true,
-            &inputs.service_areas,
-        );
+        let providers_all = index_providers(&request.profile, index, true, &inputs.service_areas);
         let providers_confirmed: Vec<Provider> = providers_all
             .iter()
             .filter(|p| p.tier == Tier::Confirmed)

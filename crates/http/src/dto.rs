@@ -297,52 +297,61 @@ pub fn tel_link(number: &str) -> String {
 
 /// The public phones of a list, staff-only ones removed.
 pub fn public_phones(phones: &[Phone]) -> impl Iterator<Item = &Phone> {
-    phones
-        .iter()
-        .filter(|phone| phone.visibility == Visibility::Public)
+    phones.iter().filter(|phone| is_public(phone))
 }
 
-impl From<&Facility> for FacilityDto {
-    fn from(f: &Facility) -> Self {
+/// True for a phone anyone may see; staff-only numbers never leave the server.
+fn is_public(phone: &Phone) -> bool {
+    phone.visibility == Visibility::Public
+}
+
+impl From<Facility> for FacilityDto {
+    fn from(mut f: Facility) -> Self {
+        let services = std::mem::take(&mut f.services);
         Self {
             summary: FacilitySummaryDto::from(f),
-            services: f.services.iter().map(ServiceDto::from).collect(),
+            services: services.iter().map(ServiceDto::from).collect(),
         }
     }
 }
 
-impl From<&Facility> for FacilitySummaryDto {
-    fn from(f: &Facility) -> Self {
+impl From<Facility> for FacilitySummaryDto {
+    /// Moves the strings of `f` (decoded for this response) instead of copying them.
+    fn from(f: Facility) -> Self {
         let position = f.location.position;
+        let municipality_code = municipality_code(&f);
         Self {
             id: f.id.0,
             kind: f.kind.term().into(),
-            name: f.name.clone(),
-            name_kana: f.name_kana.clone(),
+            name: f.name,
+            name_kana: f.name_kana,
             organization: OrganizationDto {
-                name: f.organization.name.clone(),
-                url: f.organization.url.clone(),
+                name: f.organization.name,
+                url: f.organization.url,
             },
             location: LocationDto {
-                address: f.location.address.clone(),
-                postal_code: f.location.postal_code.clone(),
+                address: f.location.address,
+                postal_code: f.location.postal_code,
                 lon: position.map(renkei_core::LonLat::lon),
                 lat: position.map(renkei_core::LonLat::lat),
-                municipality_code: municipality_code(f),
-                region_code: f.location.region.as_ref().map(ToString::to_string),
+                municipality_code,
+                region_code: f.location.region.map(String::from),
                 geocoded: f
                     .location
                     .geocoded
                     .map(renkei_core::geocode::Precision::as_str),
             },
-            phones: public_phones(&f.phones)
+            phones: f
+                .phones
+                .into_iter()
+                .filter(is_public)
                 .map(|p| PhoneDto {
-                    number: p.number.clone(),
-                    label: p.label.clone(),
                     tel: tel_link(&p.number),
+                    number: p.number,
+                    label: p.label,
                 })
                 .collect(),
-            url: f.url.clone(),
+            url: f.url,
             status: f.status.into(),
             closed_on: f.closed_on,
             accreditations: f
@@ -354,11 +363,11 @@ impl From<&Facility> for FacilitySummaryDto {
                 })
                 .collect(),
             provenance: ProvenanceDto {
-                source: f.provenance.source.clone(),
-                source_record_id: f.provenance.source_record_id.clone(),
+                source: f.provenance.source,
+                source_record_id: f.provenance.source_record_id,
                 imported_at: f.provenance.imported_at,
-                licence: f.provenance.licence.clone(),
-                attribution: f.provenance.attribution.clone(),
+                licence: f.provenance.licence,
+                attribution: f.provenance.attribution,
                 demo: f.provenance.demo,
             },
         }

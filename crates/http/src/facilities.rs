@@ -155,7 +155,7 @@ pub(crate) fn list_response(
     let total = found.total as u64;
     let mut response = match format {
         Format::Json => AppJson(FacilityList {
-            items: found.items.iter().copied().map(FacilityDto::from).collect(),
+            items: found.items.into_iter().map(FacilityDto::from).collect(),
             total,
             page,
             per_page,
@@ -163,9 +163,9 @@ pub(crate) fn list_response(
         .into_response(),
         Format::Geojson => geojson_response(&FeatureCollection {
             kind: "FeatureCollection",
-            features: found.items.iter().copied().map(Feature::from).collect(),
+            features: found.items.iter().map(Feature::from).collect(),
         })?,
-        Format::Csv => csv_response(found.items.iter().copied(), "renkei-facilities.csv")?,
+        Format::Csv => csv_response(found.items.iter(), "renkei-facilities.csv")?,
     };
     response
         .headers_mut()
@@ -215,9 +215,9 @@ pub async fn get_facility(
         })?;
     let mut response = match format {
         Format::Json => AppJson(FacilityDto::from(facility)).into_response(),
-        Format::Geojson => geojson_response(&Feature::from(facility))?,
+        Format::Geojson => geojson_response(&Feature::from(&facility))?,
         Format::Csv => csv_response(
-            std::iter::once(facility),
+            std::iter::once(&facility),
             &format!("renkei-facility-{id}.csv"),
         )?,
     };

@@ -21,11 +21,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use renkei_core::directory_index::DirectoryIndex;
-use renkei_core::KindCode;
+use renkei_core::{Facility, KindCode};
 use renkei_print::{
-    area_facilities, map_area, region_leaflet, render_leaflet, render_map_with_coverage,
-    render_referral, tokyo_today, CoverageBand, CoverageCell, CoverageLayer, Fonts, MapOptions,
-    Orientation, Paper, PrintError, Referral, WebClient,
+    area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
+    render_map_with_coverage, render_referral, tokyo_today, CoverageBand, CoverageCell,
+    CoverageLayer, Fonts, MapOptions, Orientation, Paper, PrintError, Referral, WebClient,
 };
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -266,6 +266,7 @@ pub async fn print_map(
         };
         let mut facilities = area_facilities(&index, &area);
         facilities.retain(|f| kinds.is_empty() || kinds.contains(&f.kind));
+        let facilities: Vec<&Facility> = facilities.iter().collect();
         render_map_with_coverage(fonts, &area, &facilities, &options, layer.as_ref())
             .map(|map| map.pdf)
             .map_err(|e| print_error("code", e))
@@ -296,7 +297,8 @@ pub async fn print_leaflet(
     let (index, regions) = (state.index.load(), state.index.regions());
     let pdf = blocking(move || {
         let fonts = fonts()?;
-        let leaflet = region_leaflet(&regions.catalog, &index, &code, web)
+        let facilities = region_facilities(&index, &code).map_err(|e| print_error("region", e))?;
+        let leaflet = region_leaflet(&regions.catalog, &facilities, &code, web)
             .map_err(|e| print_error("region", e))?;
         render_leaflet(fonts, &leaflet).map_err(|e| print_error("region", e))
     })

@@ -137,7 +137,8 @@ pub async fn search(
     let index = state.index.load();
     let found = index.search(&request.query);
     let model = TravelModel::DEFAULT;
-    let hit = |hit: &Hit<'_>| HitDto {
+    // Hits own their decoded facilities: their strings move into the response.
+    let hit = |hit: Hit| HitDto {
         tier: hit.tier.into(),
         distance_m: hit.distance_m.map(round1),
         travel_minutes: hit.distance_m.map(|d| round1(model.minutes(d))),
@@ -178,8 +179,8 @@ pub async fn search(
             .iter()
             .map(|code| code.term().into())
             .collect(),
-        results: found.confirmed.iter().map(hit).collect(),
-        unknown: found.unknown.iter().map(hit).collect(),
+        results: found.confirmed.into_iter().map(hit).collect(),
+        unknown: found.unknown.into_iter().map(hit).collect(),
         total_confirmed: found.total_confirmed.unwrap_or_default() as u64,
         total_unknown: found.total_unknown.unwrap_or_default() as u64,
         next_cursor: found.next_offset.map(params::cursor),
@@ -236,13 +237,13 @@ pub struct SearchProperties {
 }
 
 impl SearchFeature {
-    fn new(hit: &Hit<'_>, model: TravelModel) -> Self {
+    fn new(hit: &Hit, model: TravelModel) -> Self {
         let Feature {
             id,
             geometry,
             properties,
             ..
-        } = Feature::from(hit.facility);
+        } = Feature::from(&hit.facility);
         Self {
             kind: "Feature",
             id,

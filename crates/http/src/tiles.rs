@@ -337,8 +337,8 @@ fn data_bounds(directory: &DirectoryIndex, regions: &Regions) -> [f64; 4] {
         .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]);
     let active = DirectoryQuery::default();
     let from_facilities = directory
-        .filter(&active)
-        .filter_map(|f| f.location.position)
+        .listed(&active)
+        .filter_map(|f| f.position())
         .map(|p| [p.lon(), p.lat(), p.lon(), p.lat()]);
     let union = |boxes: &mut dyn Iterator<Item = [f64; 4]>| {
         boxes.reduce(|a, b| {
@@ -359,16 +359,9 @@ fn data_bounds(directory: &DirectoryIndex, regions: &Regions) -> [f64; 4] {
 fn attribution(layer: TileLayer, directory: &DirectoryIndex) -> String {
     match layer {
         TileLayer::Facilities => {
-            let active = DirectoryQuery::default();
-            let mut sources: Vec<&str> = directory
-                .filter(&active)
-                .map(|f| f.provenance.attribution.as_str())
-                .filter(|a| !a.is_empty())
-                .collect();
-            sources.sort_unstable();
-            sources.dedup();
             // MapLibre shows attribution as HTML.
-            sources
+            directory
+                .attributions()
                 .join(" / ")
                 .replace('&', "&amp;")
                 .replace('<', "&lt;")

@@ -119,7 +119,8 @@ fn main() {
     println!("densest region {densest} with {count} facilities");
 
     let area = map_area(&catalog, densest.as_str()).expect("region area");
-    let shown = area_facilities(&index, &area);
+    let in_area = area_facilities(&index, &area);
+    let shown: Vec<&renkei_core::Facility> = in_area.iter().collect();
     let layer = coverage_layer(&catalog, &index, densest.as_str());
     let measure = |paper: Paper, orientation: Orientation, coverage: Option<&CoverageLayer>| {
         let options = MapOptions {

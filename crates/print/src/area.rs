@@ -78,7 +78,7 @@ pub fn map_area(catalog: &RegionCatalog, code: &str) -> PrintResult<MapArea> {
 
 /// The active facilities of `area`: placed in the 二次医療圏, or in the
 /// municipality (by position or as stated, wards included).
-pub fn area_facilities<'a>(index: &'a DirectoryIndex, area: &MapArea) -> Vec<&'a Facility> {
+pub fn area_facilities(index: &DirectoryIndex, area: &MapArea) -> Vec<Facility> {
     let query = match area.level {
         AreaLevel::SecondaryMedicalRegion => DirectoryQuery {
             region: RegionCode::new(&area.code).ok(),
@@ -89,31 +89,40 @@ pub fn area_facilities<'a>(index: &'a DirectoryIndex, area: &MapArea) -> Vec<&'a
             ..DirectoryQuery::default()
         },
     };
-    // `page` ties the items to the index alone (`filter` also to the query).
     index.page(&query, 1, u32::MAX).items
 }
 
-/// The leaflet of 二次医療圏 `code`: its desks and core hospitals from `index`.
+/// The active facilities of 二次医療圏 `code` in `index`, decoded, for
+/// [`region_leaflet`].
+pub fn region_facilities(index: &DirectoryIndex, code: &str) -> PrintResult<Vec<Facility>> {
+    let query = DirectoryQuery {
+        region: Some(region_code(code)?),
+        ..DirectoryQuery::default()
+    };
+    Ok(index.page(&query, 1, u32::MAX).items)
+}
+
+fn region_code(code: &str) -> PrintResult<RegionCode> {
+    RegionCode::new(code).map_err(|_| PrintError::BadAreaCode {
+        code: code.to_owned(),
+    })
+}
+
+/// The leaflet of 二次医療圏 `code`: its desks and core hospitals from
+/// `facilities`, those of the region ([`region_facilities`]).
 pub fn region_leaflet<'a>(
     catalog: &RegionCatalog,
-    index: &'a DirectoryIndex,
+    facilities: &'a [Facility],
     code: &str,
     web: WebClient,
 ) -> PrintResult<Leaflet<'a>> {
-    let region_code = RegionCode::new(code).map_err(|_| PrintError::BadAreaCode {
-        code: code.to_owned(),
-    })?;
     let (prefecture, region) =
         catalog
-            .region(&region_code)
+            .region(&region_code(code)?)
             .ok_or_else(|| PrintError::UnknownArea {
                 code: code.to_owned(),
             })?;
-    let query = DirectoryQuery {
-        region: Some(region_code.clone()),
-        ..DirectoryQuery::default()
-    };
-    let facilities = index.page(&query, 1, u32::MAX).items;
+    let facilities: Vec<&Facility> = facilities.iter().collect();
     Ok(Leaflet::for_region(
         code,
         &region.name_ja,

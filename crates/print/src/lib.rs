@@ -28,7 +28,7 @@ pub mod referral;
 mod style;
 mod table;
 
-pub use area::{area_facilities, map_area, region_leaflet};
+pub use area::{area_facilities, map_area, region_facilities, region_leaflet};
 pub use coverage::{CoverageBand, CoverageCell, CoverageLayer};
 pub use fonts::{Fonts, FONT_CANDIDATES};
 pub use leaflet::{render_leaflet, Leaflet, LeafletEntry};

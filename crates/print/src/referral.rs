@@ -21,11 +21,11 @@ use renkei_core::search::Hit;
 use renkei_core::{Answer, LonLat};
 
 /// A search result on the sheet: a hit of `renkei_core::search`.
-pub type ReferralCandidate<'a> = Hit<'a>;
+pub type ReferralCandidate = Hit;
 
 /// What a referral sheet shows.
 #[derive(Debug, Clone)]
-pub struct Referral<'a> {
+pub struct Referral {
     /// The place as the desk named it (address, 町丁目, or "lon, lat").
     pub place_label: String,
     /// The search origin, WGS 84 lon/lat; `None` for a search by area or text.
@@ -35,9 +35,9 @@ pub struct Referral<'a> {
     /// Kinds, needs, age and accepting searched for.
     pub profile: NeedProfile,
     /// Facilities confirmed to meet every need, nearest first.
-    pub confirmed: Vec<ReferralCandidate<'a>>,
+    pub confirmed: Vec<ReferralCandidate>,
     /// 要確認 facilities (some need not stated), nearest first.
-    pub unknown: Vec<ReferralCandidate<'a>>,
+    pub unknown: Vec<ReferralCandidate>,
     /// The same search in the web client (for the QR code).
     pub search_url: String,
     /// The day the sheet is made (Asia/Tokyo).
@@ -47,7 +47,7 @@ pub struct Referral<'a> {
 }
 
 /// One block of the sheet's flowing part.
-enum Block<'r, 'a> {
+enum Block<'r> {
     Section {
         title: &'static str,
         note: &'static str,
@@ -56,7 +56,7 @@ enum Block<'r, 'a> {
     },
     Card {
         number: usize,
-        hit: &'r ReferralCandidate<'a>,
+        hit: &'r ReferralCandidate,
     },
 }
 
@@ -66,7 +66,7 @@ fn section_height() -> f32 {
     BODY * 4.3
 }
 
-fn needs_text(hit: &ReferralCandidate<'_>) -> String {
+fn needs_text(hit: &ReferralCandidate) -> String {
     hit.needs
         .iter()
         .map(|status| {
@@ -81,7 +81,7 @@ fn needs_text(hit: &ReferralCandidate<'_>) -> String {
         .join("　")
 }
 
-fn distance_text(hit: &ReferralCandidate<'_>) -> String {
+fn distance_text(hit: &ReferralCandidate) -> String {
     hit.distance_m.map_or_else(String::new, |metres| {
         format!(
             "約 {:.1} km・車で約 {:.0} 分（目安）",
@@ -91,8 +91,8 @@ fn distance_text(hit: &ReferralCandidate<'_>) -> String {
     })
 }
 
-fn card_lines(hit: &ReferralCandidate<'_>) -> [String; 3] {
-    let facility = hit.facility;
+fn card_lines(hit: &ReferralCandidate) -> [String; 3] {
+    let facility = &hit.facility;
     [
         format!(
             "{}（{}）",
@@ -113,7 +113,7 @@ fn card_lines(hit: &ReferralCandidate<'_>) -> [String; 3] {
     ]
 }
 
-fn card_height(fonts: &Fonts, width: f32, hit: &ReferralCandidate<'_>) -> f32 {
+fn card_height(fonts: &Fonts, width: f32, hit: &ReferralCandidate) -> f32 {
     let inner = width - 24.0;
     let mut height =
         crate::canvas::paragraph_height(fonts, &hit.facility.name, inner, BODY + 1.6, 1.3, 2);
@@ -130,14 +130,14 @@ fn card_height(fonts: &Fonts, width: f32, hit: &ReferralCandidate<'_>) -> f32 {
     clippy::too_many_lines,
     reason = "page layout reads best top to bottom in one place"
 )]
-pub fn render_referral(fonts: &Fonts, referral: &Referral<'_>) -> PrintResult<Vec<u8>> {
+pub fn render_referral(fonts: &Fonts, referral: &Referral) -> PrintResult<Vec<u8>> {
     let page = page_size(Paper::A4, Orientation::Portrait);
     let margin = mm(12.0);
     let listed: Vec<&renkei_core::Facility> = referral
         .confirmed
         .iter()
         .chain(&referral.unknown)
-        .map(|h| h.facility)
+        .map(|h| &h.facility)
         .collect();
     let date = referral
         .data_date
@@ -188,7 +188,7 @@ pub fn render_referral(fonts: &Fonts, referral: &Referral<'_>) -> PrintResult<Ve
             blocks.push(Block::Card { number, hit });
         }
     }
-    let height = |block: &Block<'_, '_>| match block {
+    let height = |block: &Block<'_>| match block {
         Block::Section { .. } => section_height(),
         Block::Card { hit, .. } => card_height(fonts, width, hit),
     };
@@ -308,7 +308,7 @@ pub fn render_referral(fonts: &Fonts, referral: &Referral<'_>) -> PrintResult<Ve
     document.finish()
 }
 
-fn draw_conditions(canvas: &mut Canvas<'_, '_>, rect: PtRect, referral: &Referral<'_>) {
+fn draw_conditions(canvas: &mut Canvas<'_, '_>, rect: PtRect, referral: &Referral) {
     let profile = &referral.profile;
     let join = |items: Vec<String>| {
         if items.is_empty() {
@@ -442,9 +442,9 @@ fn draw_card(
     y: f32,
     width: f32,
     number: usize,
-    hit: &ReferralCandidate<'_>,
+    hit: &ReferralCandidate,
 ) {
-    let facility = hit.facility;
+    let facility = &hit.facility;
     let (shape, color) = kind_style(&facility.kind);
     draw_marker(canvas, shape, color, x + 7.0, y + 7.5, 4.0);
     canvas.text(
@@ -493,10 +493,10 @@ fn draw_card(
     clippy::too_many_lines,
     reason = "fit, label and draw the small map in one pass"
 )]
-fn draw_small_map(canvas: &mut Canvas<'_, '_>, rect: PtRect, referral: &Referral<'_>) {
+fn draw_small_map(canvas: &mut Canvas<'_, '_>, rect: PtRect, referral: &Referral) {
     canvas.fill_rect(rect, Rgb(0xf4, 0xf6, 0xf8));
     canvas.stroke_rect(rect, Rgb::RULE, 0.5);
-    let hits: Vec<&ReferralCandidate<'_>> =
+    let hits: Vec<&ReferralCandidate> =
         referral.confirmed.iter().chain(&referral.unknown).collect();
     let points: Vec<LonLat> = hits
         .iter()

@@ -26,8 +26,8 @@ mod population;
 pub use land::{land_cells, LandCell};
 pub use population::{mesh_population, spread_population, Candidate, Spread};
 
-use crate::directory_index::municipality_matches;
 use crate::directory_index::unit_vector;
+use crate::directory_index::{municipality_matches, DirectoryIndex};
 use crate::mesh::MeshCell;
 use crate::need::{NeedProfile, Tier};
 use crate::{Facility, FacilityId, LonLat, MunicipalityCode, RegionCode};
@@ -92,20 +92,65 @@ pub fn providers<'a, S: BuildHasher>(
         .into_iter()
         .filter_map(|facility| {
             let tier = profile.tier(facility)?;
-            (tier == Tier::Confirmed || include_unknown).then(|| Provider {
-                id: facility.id,
-                position: facility.location.position,
-                tier,
-                municipality: facility
-                    .location
-                    .municipality
-                    .clone()
-                    .or_else(|| facility.location.stated_municipality.clone()),
-                region: facility.location.region.clone(),
-                serves: service_areas.get(&facility.id).cloned().unwrap_or_default(),
+            let location = &facility.location;
+            let municipality = location
+                .municipality
+                .as_ref()
+                .or(location.stated_municipality.as_ref());
+            (tier == Tier::Confirmed || include_unknown).then(|| {
+                provider(
+                    facility.id,
+                    location.position,
+                    tier,
+                    municipality,
+                    location.region.as_ref(),
+                    service_areas,
+                )
             })
         })
         .collect()
+}
+
+/// [`providers`] over every facility of a directory index, read from its
+/// compact entries without decoding the records.
+pub fn index_providers<S: BuildHasher>(
+    profile: &NeedProfile,
+    index: &DirectoryIndex,
+    include_unknown: bool,
+    service_areas: &HashMap<FacilityId, Vec<MunicipalityCode>, S>,
+) -> Vec<Provider> {
+    index
+        .assessed(profile)
+        .filter(|&(_, tier)| tier == Tier::Confirmed || include_unknown)
+        .map(|(facility, tier)| {
+            provider(
+                facility.id(),
+                facility.position(),
+                tier,
+                facility.municipality(),
+                facility.region(),
+                service_areas,
+            )
+        })
+        .collect()
+}
+
+fn provider<S: BuildHasher>(
+    id: FacilityId,
+    position: Option<LonLat>,
+    tier: Tier,
+    municipality: Option<&MunicipalityCode>,
+    region: Option<&RegionCode>,
+    service_areas: &HashMap<FacilityId, Vec<MunicipalityCode>, S>,
+) -> Provider {
+    Provider {
+        id,
+        position,
+        tier,
+        municipality: municipality.cloned(),
+        region: region.cloned(),
+        serves: service_areas.get(&id).cloned().unwrap_or_default(),
+    }
 }
 
 /// What makes a place covered.

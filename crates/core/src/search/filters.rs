@@ -4,28 +4,15 @@
 //! bitset each at national scale).
 
 use super::{Area, SearchQuery};
-use crate::directory_index::municipality_span;
-use crate::{Answer, CapabilityCode, Facility, FacilityStatus, KindCode, RegionCode};
+use crate::directory_index::{municipality_span, BuildExtras, DirectoryQuery, Records};
+use crate::{AccreditationCode, CapabilityCode, KindCode, RegionCode};
 use fixedbitset::FixedBitSet;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hash;
 use std::ops::Bound;
-
-/// Sets bit `i` of `key`'s set, making the set on first use. Looks up before
-/// inserting: `entry` would clone the key for every facility.
-fn mark<K: Hash + Eq + Clone>(sets: &mut HashMap<K, FixedBitSet>, key: &K, i: usize, len: usize) {
-    if let Some(bits) = sets.get_mut(key) {
-        bits.insert(i);
-    } else {
-        let mut bits = FixedBitSet::with_capacity(len);
-        bits.insert(i);
-        sets.insert(key.clone(), bits);
-    }
-}
 
 /// The sets a query's filters are intersected from.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Filters {
+pub(crate) struct Filters {
     len: usize,
     active: FixedBitSet,
     kinds: HashMap<KindCode, FixedBitSet>,
@@ -37,55 +24,127 @@ pub(super) struct Filters {
     regions: HashMap<RegionCode, Vec<u32>>,
     /// Keyed by five-digit code text, so a designated city's span is a range.
     municipalities: BTreeMap<String, Vec<u32>>,
+    /// Hospitals per accreditation (few facilities have any).
+    accreditations: HashMap<AccreditationCode, Vec<u32>>,
 }
 
 impl Filters {
-    pub(super) fn build(facilities: &[Facility]) -> Self {
-        let len = facilities.len();
+    pub(super) fn build(records: &Records, extras: &BuildExtras) -> Self {
+        let len = records.len();
         let empty = || FixedBitSet::with_capacity(len);
+        let kinds = records.kind_codes();
+        let capabilities = records.capability_codes();
+        let mut by_kind = vec![empty(); kinds.len()];
+        let mut by_capability = vec![empty(); capabilities.len()];
         let mut filters = Self {
             len,
             active: empty(),
             accepting_yes: empty(),
             ..Self::default()
         };
-        for (i, facility) in facilities.iter().enumerate() {
+        let mut municipalities: HashMap<u16, Vec<u32>> = HashMap::new();
+        for i in 0..len {
             let slot = u32::try_from(i).expect("fewer than 4 billion facilities");
-            if facility.status == FacilityStatus::Active {
-                filters.active.insert(i);
-            }
-            mark(&mut filters.kinds, &facility.kind, i, len);
-            for service in &facility.services {
-                if service.accepting_new_clients == Answer::Yes {
-                    filters.accepting_yes.insert(i);
-                }
-                for fact in service
-                    .capabilities
-                    .iter()
-                    .filter(|f| f.answer == Answer::Yes)
-                {
-                    mark(&mut filters.capability_yes, &fact.capability, i, len);
+            filters.active.set(i, records.is_active(i));
+            by_kind[records.kind_number(i)].insert(i);
+            let (yes, accepting) = records.stated_yes(i);
+            filters.accepting_yes.set(i, accepting);
+            for (bit, bits) in by_capability.iter_mut().enumerate() {
+                if yes & (1 << bit) != 0 {
+                    bits.insert(i);
                 }
             }
-            let location = &facility.location;
-            if let Some(region) = &location.region {
-                filters
-                    .regions
-                    .entry(region.clone())
-                    .or_default()
-                    .push(slot);
+            if let Some(region) = records.region(i) {
+                if let Some(slots) = filters.regions.get_mut(region) {
+                    slots.push(slot);
+                } else {
+                    filters.regions.insert(region.clone(), vec![slot]);
+                }
             }
-            let mut codes = [&location.municipality, &location.stated_municipality]
-                .into_iter()
-                .flatten()
-                .map(|code| code.as_str().to_owned())
-                .collect::<Vec<_>>();
-            codes.dedup();
-            for code in codes {
-                filters.municipalities.entry(code).or_default().push(slot);
+            for number in extras.municipalities[i].into_iter().flatten() {
+                municipalities.entry(number).or_default().push(slot);
             }
         }
+        // Only the sets that have a member, as before: a missing set means none.
+        filters.kinds = kinds
+            .iter()
+            .cloned()
+            .zip(by_kind)
+            .filter(|(_, bits)| !bits.is_clear())
+            .collect();
+        filters.capability_yes = capabilities
+            .iter()
+            .cloned()
+            .zip(by_capability)
+            .filter(|(_, bits)| !bits.is_clear())
+            .collect();
+        filters.municipalities = municipalities
+            .into_iter()
+            .map(|(number, slots)| (records.municipality_code(number).as_str().to_owned(), slots))
+            .collect();
+        for (slot, code) in &extras.accreditations {
+            filters
+                .accreditations
+                .entry(code.clone())
+                .or_default()
+                .push(*slot);
+        }
         filters
+    }
+
+    /// The facilities a [`DirectoryQuery`] lists.
+    pub(crate) fn directory(&self, query: &DirectoryQuery) -> FixedBitSet {
+        let mut set = if query.include_closed {
+            let mut all = FixedBitSet::with_capacity(self.len);
+            all.insert_range(..);
+            all
+        } else {
+            self.active.clone()
+        };
+        if let Some(kind) = &query.kind {
+            match self.kinds.get(kind) {
+                Some(bits) => set.intersect_with(bits),
+                None => set.clear(),
+            }
+        }
+        if let Some(region) = &query.region {
+            set.intersect_with(&self.area(&Area::Region(region.clone())));
+        }
+        if let Some(municipality) = &query.municipality {
+            set.intersect_with(&self.area(&Area::Municipality(municipality.clone())));
+        }
+        if let Some(code) = &query.accreditation {
+            let mut holders = FixedBitSet::with_capacity(self.len);
+            holders.extend(
+                self.accreditations
+                    .get(code)
+                    .into_iter()
+                    .flatten()
+                    .map(|&slot| slot as usize),
+            );
+            set.intersect_with(&holders);
+        }
+        set
+    }
+
+    /// The facilities inside `area`.
+    fn area(&self, area: &Area) -> FixedBitSet {
+        let mut inside = FixedBitSet::with_capacity(self.len);
+        let slots: Box<dyn Iterator<Item = &u32>> = match area {
+            Area::Region(code) => Box::new(self.regions.get(code).into_iter().flatten()),
+            Area::Municipality(code) => {
+                let (first, last) = municipality_span(code);
+                Box::new(
+                    self.municipalities
+                        .range::<str, _>((Bound::Included(first), Bound::Included(last)))
+                        .flat_map(|(_, slots)| slots),
+                )
+            }
+        };
+        for &slot in slots {
+            inside.insert(slot as usize);
+        }
+        inside
     }
 
     /// Facilities that can match `query` on kind, area and status, and — when
@@ -104,22 +163,7 @@ impl Filters {
             set.intersect_with(&any);
         }
         if let Some(area) = &query.area {
-            let mut inside = FixedBitSet::with_capacity(self.len);
-            let slots: Box<dyn Iterator<Item = &u32>> = match area {
-                Area::Region(code) => Box::new(self.regions.get(code).into_iter().flatten()),
-                Area::Municipality(code) => {
-                    let (first, last) = municipality_span(code);
-                    Box::new(
-                        self.municipalities
-                            .range::<str, _>((Bound::Included(first), Bound::Included(last)))
-                            .flat_map(|(_, slots)| slots),
-                    )
-                }
-            };
-            for &slot in slots {
-                inside.insert(slot as usize);
-            }
-            set.intersect_with(&inside);
+            set.intersect_with(&self.area(area));
         }
         if query.include_unknown {
             let confirmable = self.confirmable(query, set.clone());

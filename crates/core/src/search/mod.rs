@@ -17,7 +17,7 @@ mod text;
 
 pub use text::{TextQuery, TextRank};
 
-use crate::directory_index::DirectoryIndex;
+use crate::directory_index::{BuildExtras, DirectoryIndex, NeedBits, Records};
 use crate::need::{NeedProfile, NeedStatus, Tier};
 use crate::{Facility, LonLat, MunicipalityCode, RegionCode};
 use std::sync::OnceLock;
@@ -83,9 +83,9 @@ impl Default for SearchQuery {
 
 /// One facility found.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hit<'a> {
-    /// The facility.
-    pub facility: &'a Facility,
+pub struct Hit {
+    /// The facility, decoded from the index.
+    pub facility: Facility,
     /// Confirmed or 要確認.
     pub tier: Tier,
     /// Per need asked for, in the query's order: yes, no or unknown.
@@ -96,11 +96,11 @@ pub struct Hit<'a> {
 
 /// One page of each list with the totals.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchPage<'a> {
+pub struct SearchPage {
     /// Confirmed hits, nearest (or best match) first.
-    pub confirmed: Vec<Hit<'a>>,
+    pub confirmed: Vec<Hit>,
     /// 要確認 hits, only when asked for.
-    pub unknown: Vec<Hit<'a>>,
+    pub unknown: Vec<Hit>,
     /// Confirmed matches over all pages (`None` when not counted).
     pub total_confirmed: Option<usize>,
     /// 要確認 matches over all pages (0 when not asked for; `None` when not counted).
@@ -123,29 +123,34 @@ pub(crate) struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Builds the structures over `facilities`, in the index's order.
-    pub(crate) fn build(facilities: &[Facility]) -> Self {
+    /// Builds the structures over `records`, in the index's order.
+    pub(crate) fn build(records: &Records, extras: &BuildExtras) -> Self {
         Self {
-            filters: filters::Filters::build(facilities),
+            filters: filters::Filters::build(records, extras),
             text: OnceLock::new(),
             by_name: OnceLock::new(),
         }
     }
 
-    fn text(&self, facilities: &[Facility]) -> &text::TextKeys {
-        self.text.get_or_init(|| text::TextKeys::build(facilities))
+    /// The filter sets, also used for directory listings.
+    pub(crate) fn filters(&self) -> &filters::Filters {
+        &self.filters
     }
 
-    fn by_name(&self, facilities: &[Facility]) -> &[u32] {
+    fn text(&self, records: &Records) -> &text::TextKeys {
+        self.text.get_or_init(|| text::TextKeys::build(records))
+    }
+
+    fn by_name(&self, records: &Records) -> &[u32] {
         self.by_name.get_or_init(|| {
-            let mut order: Vec<u32> = (0..facilities.len())
-                .map(|i| u32::try_from(i).expect("fewer than 4 billion facilities"))
+            let mut order: Vec<(&str, crate::FacilityId, u32)> = (0..records.len())
+                .map(|i| {
+                    let slot = u32::try_from(i).expect("fewer than 4 billion facilities");
+                    (records.name(i), records.id(i), slot)
+                })
                 .collect();
-            order.sort_by(|&a, &b| {
-                let (a, b) = (&facilities[a as usize], &facilities[b as usize]);
-                (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id))
-            });
-            order
+            order.sort_unstable();
+            order.into_iter().map(|(.., slot)| slot).collect()
         })
     }
 }
@@ -172,22 +177,27 @@ impl DirectoryIndex {
     /// assert!(found.confirmed.is_empty() && found.unknown.is_empty());
     /// assert_eq!((found.total_confirmed, found.next_offset), (Some(0), None));
     /// ```
-    pub fn search(&self, query: &SearchQuery) -> SearchPage<'_> {
+    pub fn search(&self, query: &SearchQuery) -> SearchPage {
         let search = self.search_index();
+        let records = self.records();
         let (candidates, confirmable) = search.filters.candidates(query);
         let text = query.text.as_ref();
-        let keys = text.map(|_| search.text(self.all()));
+        let keys = text.map(|_| search.text(records));
         let matches_text = |i: usize| match (text, keys) {
             (Some(text), Some(keys)) => text.rank(keys, i),
             _ => Some(TextRank::NamePrefix),
         };
-        let mut pager = Pager::new(query);
+        let mut pager = Pager::new(query, records);
         if let Some(origin) = query.origin {
             // The pages, nearest first; the walk stops once they are complete.
-            for (i, distance_m) in self.nearest_positions(origin) {
-                if distance_m > query.radius_m {
-                    break;
-                }
+            // With no candidate at all (a need nobody states yes to) there is
+            // nothing to walk to or count.
+            let walk = if candidates.is_clear() {
+                None
+            } else {
+                Some(self.nearest_first_within(origin, query.radius_m))
+            };
+            for i in walk.into_iter().flatten() {
                 // Once the 要確認 page is full, only confirmable facilities matter.
                 let wanted = match &confirmable {
                     Some(confirmable) if pager.unknown_page_full() => {
@@ -198,10 +208,18 @@ impl DirectoryIndex {
                     }
                     _ => candidates.contains(i),
                 };
-                if !wanted || matches_text(i).is_none() {
+                if !wanted {
                     continue;
                 }
-                if pager.offer(self.facility_at(i), Some(distance_m)) {
+                // Facilities come nearest first: the first one past the radius ends the walk.
+                let distance_m = self.distance_m(i, origin);
+                if distance_m > query.radius_m {
+                    break;
+                }
+                if matches_text(i).is_none() {
+                    continue;
+                }
+                if pager.offer(i, Some(distance_m)) {
                     break;
                 }
             }
@@ -209,11 +227,11 @@ impl DirectoryIndex {
             // (no nearest-first ordering needed).
             if query.count_totals {
                 let (mut confirmed, mut unknown) = (0, 0);
-                for i in self.positions_within(origin, query.radius_m) {
-                    if !candidates.contains(i) || matches_text(i).is_none() {
-                        continue;
-                    }
-                    match query.profile.tier(self.facility_at(i)) {
+                let keep = |i: usize| candidates.contains(i) && matches_text(i).is_some();
+                let within = (!candidates.is_clear())
+                    .then(|| self.positions_within(origin, query.radius_m, keep));
+                for i in within.into_iter().flatten() {
+                    match records.tier(i, &query.profile, &pager.needs) {
                         Some(Tier::Confirmed) => confirmed += 1,
                         Some(Tier::Unknown) if query.include_unknown => unknown += 1,
                         _ => {}
@@ -223,7 +241,7 @@ impl DirectoryIndex {
             }
         } else {
             let mut ranked: Vec<(TextRank, usize)> = search
-                .by_name(self.all())
+                .by_name(records)
                 .iter()
                 .map(|&i| i as usize)
                 .filter(|&i| candidates.contains(i))
@@ -232,7 +250,7 @@ impl DirectoryIndex {
             // Stable: name order within a rank.
             ranked.sort_by_key(|&(rank, _)| rank);
             for (_, i) in ranked {
-                if pager.offer(self.facility_at(i), None) {
+                if pager.offer(i, None) {
                     break;
                 }
             }
@@ -242,30 +260,36 @@ impl DirectoryIndex {
 }
 
 /// Sorts offered facilities into the two lists and keeps the page of each.
-struct Pager<'a, 'q> {
-    query: &'q SearchQuery,
-    page: SearchPage<'a>,
+struct Pager<'a> {
+    query: &'a SearchQuery,
+    records: &'a Records,
+    /// The query's needs as capability bits.
+    needs: NeedBits,
+    page: SearchPage,
     confirmed: usize,
     unknown: usize,
 }
 
-impl<'a, 'q> Pager<'a, 'q> {
-    fn new(query: &'q SearchQuery) -> Self {
+impl<'a> Pager<'a> {
+    fn new(query: &'a SearchQuery, records: &'a Records) -> Self {
         Self {
             query,
+            records,
+            needs: NeedBits::of(&query.profile),
             page: SearchPage::default(),
             confirmed: 0,
             unknown: 0,
         }
     }
 
-    /// Takes one facility in result order; true when the search can stop
+    /// Takes facility `i` in result order; true when the search can stop
     /// (both pages full and the totals not wanted).
-    fn offer(&mut self, facility: &'a Facility, distance_m: Option<f64>) -> bool {
+    fn offer(&mut self, i: usize, distance_m: Option<f64>) -> bool {
         let query = self.query;
-        // Most offered facilities are only counted: decide the tier without
-        // allocating, and spell out the per-need answers only for page hits.
-        if let Some(tier) = query.profile.tier(facility) {
+        // Most offered facilities are only counted: decide the tier from the
+        // compact summaries, and decode the record and spell out the
+        // per-need answers only for page hits.
+        if let Some(tier) = self.records.tier(i, &query.profile, &self.needs) {
             let (list, seen) = match tier {
                 Tier::Confirmed => (&mut self.page.confirmed, &mut self.confirmed),
                 Tier::Unknown if query.include_unknown => {
@@ -275,9 +299,9 @@ impl<'a, 'q> Pager<'a, 'q> {
             };
             if *seen >= query.offset && list.len() < query.limit {
                 list.push(Hit {
-                    facility,
+                    facility: self.records.facility(i),
                     tier,
-                    needs: query.profile.need_statuses(facility),
+                    needs: self.records.need_statuses(i, &query.profile, &self.needs),
                     distance_m,
                 });
             }
@@ -302,7 +326,7 @@ impl<'a, 'q> Pager<'a, 'q> {
         self.unknown = unknown;
     }
 
-    fn finish(mut self) -> SearchPage<'a> {
+    fn finish(mut self) -> SearchPage {
         let end = self.query.offset.saturating_add(self.query.limit);
         let more = self.confirmed > end || self.unknown > end;
         self.page.next_offset = more.then_some(end);

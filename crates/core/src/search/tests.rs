@@ -237,7 +237,10 @@ fn search_equals_a_brute_force_scan_on_random_data() {
                         (None, None) => assert_eq!(hit.facility.id, want.3.id, "{context}"),
                         other => panic!("distance {other:?} {context}"),
                     }
-                    assert_eq!(hit.needs, query.profile.assess(hit.facility).unwrap().needs);
+                    assert_eq!(
+                        hit.needs,
+                        query.profile.assess(&hit.facility).unwrap().needs
+                    );
                 }
                 if query.count_totals {
                     let total = if tier == Tier::Confirmed {

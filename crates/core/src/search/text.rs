@@ -1,8 +1,8 @@
 //! Text matching for search: names, readings (kana) and addresses folded the
 //! way people type ([`fold_search`], [`fold_address`]).
 
+use crate::directory_index::Records;
 use crate::normalize::{fold_address, fold_search};
-use crate::Facility;
 
 /// Folded text of every facility, in one buffer: per facility its name key,
 /// its other names (reading, organisation) and its address key.
@@ -14,20 +14,21 @@ pub(super) struct TextKeys {
 }
 
 impl TextKeys {
-    pub(super) fn build(facilities: &[Facility]) -> Self {
+    pub(super) fn build(records: &Records) -> Self {
         let mut keys = Self {
             text: String::new(),
-            ends: Vec::with_capacity(facilities.len() * 3),
+            ends: Vec::with_capacity(records.len() * 3),
         };
-        for facility in facilities {
-            keys.push(&fold_search(&facility.name));
-            let kana = facility.name_kana.as_deref().unwrap_or_default();
+        for i in 0..records.len() {
+            let text = records.text(i);
+            keys.push(&fold_search(text.name));
+            let kana = text.name_kana.unwrap_or_default();
             keys.push(&format!(
                 "{}\u{1F}{}",
                 fold_search(kana),
-                fold_search(&facility.organization.name)
+                fold_search(text.organization_name)
             ));
-            keys.push(&fold_address(&facility.location.address));
+            keys.push(&fold_address(text.address));
         }
         keys
     }

@@ -244,26 +244,24 @@ pub fn encode_tile(
     let area = tile.buffered_lon_lat();
     match layer {
         TileLayer::Facilities => {
-            for facility in directory.filter(&DirectoryQuery::default()) {
-                let Some(position) = facility.location.position else {
+            // Read from the index's compact entries: a tile never decodes records.
+            for facility in directory.listed(&DirectoryQuery::default()) {
+                let Some(position) = facility.position() else {
                     continue;
                 };
                 let point = Point::new(position.lon(), position.lat());
                 if !area.intersects(&point) {
                     continue;
                 }
-                let id = facility.id.to_string();
+                let id = facility.id().to_string();
                 builder.push(
                     &id,
                     &Point::from(to_mercator(point.0)).into(),
                     &[
                         ("id", Some(&id)),
-                        ("kind", Some(facility.kind.as_str())),
-                        ("name", Some(&facility.name)),
-                        (
-                            "region",
-                            facility.location.region.as_ref().map(RegionCode::as_str),
-                        ),
+                        ("kind", Some(facility.kind().as_str())),
+                        ("name", Some(facility.name())),
+                        ("region", facility.region().map(RegionCode::as_str)),
                     ],
                 )?;
             }
