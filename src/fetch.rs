@@ -5,7 +5,8 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use renkei_ingest::fetch::{
-    fetch_and_import, parse_url_overrides, FetchOptions, FetchPlan, FileOutcome,
+    fetch_and_import, parse_url_overrides, ClosingOutcome, FetchOptions, FetchPlan, FileOutcome,
+    RegionTableOutcome,
 };
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,7 +17,10 @@ const DEFAULT_STALL_TIMEOUT_S: u64 = 30;
 /// Arguments of `renkei fetch`.
 #[derive(Debug, Args)]
 pub struct FetchArgs {
-    /// Two-digit prefecture code (JIS X 0401), e.g. 14 for 神奈川県.
+    /// Two-digit prefecture code (JIS X 0401), e.g. 14 for 神奈川県. The lists are
+    /// the publishers' complete ones: once every file of a source is imported, that
+    /// source's records in this prefecture which the files no longer list are marked
+    /// closed (with today's date, kept); a source with a failed download closes nothing.
     #[arg(long)]
     prefecture: String,
     /// Take files from this folder instead of downloading (laid out as the plan's
@@ -70,6 +74,17 @@ pub async fn run(args: FetchArgs) -> Result<()> {
     table
         .load_preset(UTF8_FULL_CONDENSED)
         .set_header(["file", "from", "result"]);
+    table.add_row([
+        "regions".to_owned(),
+        "built in (data/regions)".to_owned(),
+        match report.regions {
+            RegionTableOutcome::Loaded(n) => format!("二次医療圏 {n} 件を登録 / {n} regions stored"),
+            RegionTableOutcome::Kept(n) => {
+                format!("登録済みの二次医療圏 {n} 件を使用 / kept the {n} stored regions")
+            }
+            RegionTableOutcome::NoneBuiltIn => "二次医療圏の表なし（市区町村のみで配置） / no built-in table: placed by municipality only".to_owned(),
+        },
+    ]);
     for (key, origin, _, outcome) in &report.files {
         let result = match outcome {
             FileOutcome::Boundaries { units } => format!("{units} municipalities / wards"),
@@ -93,11 +108,31 @@ pub async fn run(args: FetchArgs) -> Result<()> {
         };
         table.add_row([key.clone(), origin.clone(), result]);
     }
+    for closing in &report.closing {
+        let (source, result) = match closing {
+            ClosingOutcome::Done(done) => (
+                &done.source,
+                done.nothing_covered.clone().unwrap_or_else(|| {
+                    format!(
+                        "{} closed: no longer listed (kept, with today's date)",
+                        done.closed
+                    )
+                }),
+            ),
+            ClosingOutcome::Skipped { source, reason } => (source, format!("0 closed: {reason}")),
+        };
+        table.add_row([source.clone(), "(closing)".to_owned(), result]);
+    }
     println!("{table}");
-    if let Some(a) = &report.assignment {
+    let placed = &report.placement;
+    println!(
+        "placed {} locations as they were imported: {} inside a municipality, {} within 500 m (flagged), {} suspect (not placed; see `renkei check regions`)",
+        placed.positioned, placed.inside, placed.nearest, placed.suspect
+    );
+    if let Some(again) = &report.assignment {
         println!(
-            "placed {} locations: {} inside a municipality, {} within 500 m (flagged), {} suspect (not placed; see `renkei check regions`)",
-            a.positioned, a.inside, a.nearest, a.suspect
+            "checked all {} stored locations with a position again: {} placement(s) changed",
+            again.positioned, again.changed
         );
     }
     if !report.complete() {

@@ -100,9 +100,13 @@ pub struct CommonArgs {
     /// Default: import-errors-<time>.csv in the working folder, written only when rows were rejected.
     #[arg(long)]
     error_report: Option<PathBuf>,
-    /// The files are the complete, current list of their source: mark closed (with
-    /// today's date) every record of that source they no longer list. Closed records
-    /// are kept, and open again if a later file lists them.
+    /// The files are the complete, current list of their source for what they
+    /// cover: mark closed (with today's date) every record of that source they no
+    /// longer list, but only in the prefectures the files have valid rows for and
+    /// only of the kinds of list they hold (hospitals, clinics, one welfare service
+    /// type …) — a prefecture's file never closes another prefecture's records.
+    /// Records on rejected rows keep their state. If any file fails, nothing is
+    /// closed. Closed records are kept, and open again if a later file lists them.
     #[arg(long)]
     close_missing: bool,
 }
@@ -153,8 +157,13 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         spinner.finish_and_clear();
         reports.extend(outcome.with_context(|| {
             format!(
-                "{} was not imported; the database is unchanged",
-                path.display()
+                "{} was not imported; the database is unchanged{}",
+                path.display(),
+                if common.close_missing {
+                    " and nothing was closed"
+                } else {
+                    ""
+                }
             )
         })?);
     }
@@ -164,14 +173,22 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         sources.sort_unstable();
         sources.dedup();
         for source in sources {
-            let closed = renkei_ingest::run::close_missing(
+            let closing = renkei_ingest::closing::close_missing(
                 store.as_ref(),
                 source,
                 &reports,
+                None,
                 chrono::Utc::now(),
             )
             .await?;
-            println!("{source}: {closed} records no longer listed were marked closed (kept, with today's date)");
+            match &closing.nothing_covered {
+                Some(why) => println!("{source}: {why}"),
+                None => println!(
+                    "{source}: {} records no longer listed were marked closed (kept, with today's date; prefectures {})",
+                    closing.closed,
+                    closing.prefectures.join(" ")
+                ),
+            }
         }
     }
     let conflicts: usize = reports.iter().map(|r| r.conflicts).sum();

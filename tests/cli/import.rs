@@ -156,13 +156,95 @@ async fn issue_5_close_missing_marks_unlisted_records_closed_and_logs_it() {
         text(&output)
     );
 
-    let server = Server::start(dir.path(), &dir.path().join("dir.db"));
-    let (_, health) = server.get_json("/api/v1/health").await;
     assert_eq!(
-        health["facilities"], 1,
-        "the closed station is no longer listed as active"
+        active_and_last_closed(dir.path()).await,
+        (1, 1),
+        "the closed station is no longer listed as active, and the closing is logged"
     );
+}
+
+/// Serves `dir/dir.db` and returns its active facilities and the `closed`
+/// count of its newest import run.
+async fn active_and_last_closed(dir: &std::path::Path) -> (u64, u64) {
+    let server = Server::start(dir, &dir.join("dir.db"));
+    let (_, health) = server.get_json("/api/v1/health").await;
     let (_, runs) = server.get_json("/api/v1/imports").await;
-    assert_eq!(runs["items"][0]["closed"], 1, "{runs}");
     assert!(server.terminate().0.success());
+    (
+        health["facilities"].as_u64().unwrap(),
+        runs["items"][0]["closed"].as_u64().unwrap(),
+    )
+}
+
+/// A national list of fictional stations: three in 神奈川県 and two in 東京都.
+const NATIONAL: &str = "事業所番号,事業所名,住所,緯度,経度\n\
+    1499999991,架空訪問看護ステーションさくら,神奈川県茅ヶ崎市架空町1-1,35.33,139.40\n\
+    1499999992,架空訪問看護ステーションもみじ,神奈川県茅ヶ崎市架空町2-2,35.34,139.41\n\
+    1499999994,架空訪問看護ステーションつばき,神奈川県茅ヶ崎市架空町4-4,35.35,139.42\n\
+    1399999991,架空訪問看護ステーションうめ,東京都千代田区架空町1-1,35.68,139.75\n\
+    1399999992,架空訪問看護ステーションふじ,東京都千代田区架空町2-2,35.69,139.76\n";
+
+#[tokio::test]
+async fn issue_5_closing_is_scoped_to_the_prefectures_a_file_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let national = dir.path().join("national.csv");
+    std::fs::write(&national, NATIONAL).unwrap();
+    let import = |file: &std::path::Path| {
+        run(
+            dir.path(),
+            &[
+                "import",
+                "kaigo",
+                "--close-missing",
+                "--db",
+                "dir.db",
+                "--error-report",
+                "errors.csv",
+                file.to_str().unwrap(),
+            ],
+        )
+    };
+    let first = import(&national);
+    assert!(first.status.success(), "{}", text(&first));
+
+    // Kanagawa's newer list: さくら as before, もみじ gone, and つばき on a row
+    // whose coordinates are broken (rejected, but still listed by the publisher).
+    let kanagawa = dir.path().join("kanagawa.csv");
+    std::fs::write(
+        &kanagawa,
+        "事業所番号,事業所名,住所,緯度,経度\n\
+         1499999991,架空訪問看護ステーションさくら,神奈川県茅ヶ崎市架空町1-1,35.33,139.40\n\
+         1499999994,架空訪問看護ステーションつばき,神奈川県茅ヶ崎市架空町4-4,35..35,139.42\n",
+    )
+    .unwrap();
+    let output = import(&kanagawa);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("1 records no longer listed were marked closed (kept, with today's date; prefectures 14)"),
+        "{}",
+        text(&output)
+    );
+    let errors = std::fs::read_to_string(dir.path().join("errors.csv")).unwrap();
+    assert!(
+        errors.contains("35..35"),
+        "the rejected row is reported: {errors}"
+    );
+
+    // A header-only file fails, says why, and closes nothing.
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "事業所番号,事業所名,住所,緯度,経度\n").unwrap();
+    let refused = import(&empty);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("no data rows") && text(&refused).contains("nothing was closed"),
+        "{}",
+        text(&refused)
+    );
+
+    assert_eq!(
+        active_and_last_closed(dir.path()).await,
+        (4, 1),
+        "only もみじ is closed: つばき (rejected row) and both Tokyo stations stay active"
+    );
 }

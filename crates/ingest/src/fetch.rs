@@ -1,16 +1,23 @@
 //! `renkei fetch`: download every source of a prefecture from its publisher
 //! (or take already-downloaded files from a folder), record checksums, and
-//! import them in order — boundaries, population, facility lists — then place
-//! every location in its municipality and 二次医療圏.
+//! import them in order — boundaries, population, facility lists. The
+//! prefecture's built-in 二次医療圏 table is stored first, so every facility is
+//! placed in its municipality and 二次医療圏 in the same write that stores it.
 //!
 //! A download that fails, stalls or arrives truncated is an error for that file
 //! alone: nothing from it is imported, the other files still are, and running
-//! the fetch again retries it (imports are idempotent).
+//! the fetch again retries it (imports are idempotent). The lists are the
+//! publishers' complete ones, so once every file of a source is imported, that
+//! source's records in the prefecture which the files no longer list are
+//! marked closed ([`crate::closing`]); a source with a failed file closes
+//! nothing.
 
+use crate::closing::{close_missing, ClosingReport};
 use crate::import::{Format, Importer};
 use crate::mapping::Mapping;
-use crate::run::{import_bytes, FileReport};
+use crate::run::{FileReport, ImportSession};
 use crate::{assign, n03, population, IngestError, IngestResult};
+use renkei_core::PrefectureCode;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -170,12 +177,50 @@ pub enum FileOutcome {
     Failed(String),
 }
 
+/// What happened to the prefecture's built-in 二次医療圏 table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionTableOutcome {
+    /// Stored from `data/regions/` (number of regions).
+    Loaded(usize),
+    /// The database already had a table for the prefecture (built-in or a
+    /// desk's own, from `renkei import regions FILE`); kept as it is.
+    Kept(usize),
+    /// renkei has no built-in table for the prefecture: facilities are placed
+    /// in their municipality only.
+    NoneBuiltIn,
+}
+
+/// What closing one source's missing records did after the fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClosingOutcome {
+    /// Every file of the source was imported; records it no longer lists in
+    /// the prefecture were closed.
+    Done(ClosingReport),
+    /// A file of the source could not be fetched or imported, so its list is
+    /// incomplete and nothing was closed.
+    Skipped {
+        /// Source key.
+        source: String,
+        /// Why, in plain words.
+        reason: String,
+    },
+}
+
 /// The outcome of a whole fetch.
 #[derive(Debug)]
 pub struct FetchReport {
     /// Per planned file, in plan order: key, where it came from, SHA-256, outcome.
     pub files: Vec<(String, String, Option<String>, FileOutcome)>,
-    /// Locations placed in their municipality and 二次医療圏 afterwards.
+    /// The prefecture's 二次医療圏 table, stored before any facility.
+    pub regions: RegionTableOutcome,
+    /// Facilities placed in their municipality and 二次医療圏 as they were
+    /// imported, summed over the facility files.
+    pub placement: assign::AssignSummary,
+    /// Per facility source, in plan order: records closed or why none were.
+    pub closing: Vec<ClosingOutcome>,
+    /// Every stored location placed again afterwards, for records no fetched
+    /// file wrote (other sources, failed files) when boundaries changed; its
+    /// `changed` is what the imports left to do (0 on a fresh database).
     pub assignment: Option<assign::AssignSummary>,
 }
 
@@ -214,6 +259,16 @@ pub async fn fetch_and_import(
         file: options.download_dir.display().to_string(),
         source,
     })?;
+    let prefecture =
+        PrefectureCode::new(plan.prefecture.as_str()).map_err(|e| IngestError::Format {
+            file: "fetch plan".into(),
+            reason: e.to_string(),
+        })?;
+    let regions = load_region_table(store, &prefecture).await?;
+    let started = chrono::Utc::now();
+    // Opened at the first facility file, after boundaries and town points are
+    // stored, and again after any of those is replaced.
+    let mut session: Option<ImportSession<'_>> = None;
     let mut files = Vec::with_capacity(plan.files.len());
     for planned in &plan.files {
         progress(planned);
@@ -230,11 +285,21 @@ pub async fn fetch_and_import(
             }
         };
         let checksum = crate::run::sha256_hex(&bytes);
-        let outcome = import_one(store, planned, &origin, &bytes)
+        let outcome = import_one(store, &mut session, planned, &origin, &bytes)
             .await
             .unwrap_or_else(|e| FileOutcome::Failed(e.to_string()));
         files.push((planned.key.clone(), origin, Some(checksum), outcome));
     }
+    drop(session);
+    let mut placement = assign::AssignSummary::default();
+    for (_, _, _, outcome) in &files {
+        if let FileOutcome::Facilities(reports) = outcome {
+            for report in reports {
+                placement += report.placement;
+            }
+        }
+    }
+    let closing = close_unlisted(store, plan, &files, &prefecture, started).await;
     let assignment =
         assign::assign_locations(store)
             .await
@@ -244,12 +309,100 @@ pub async fn fetch_and_import(
             })?;
     Ok(FetchReport {
         files,
+        regions,
+        placement,
+        closing,
         assignment: Some(assignment),
     })
 }
 
-async fn import_one(
+/// Stores the built-in 二次医療圏 table of `prefecture` unless the database
+/// already has one for it (which may be a desk's own and is kept).
+async fn load_region_table(
     store: &dyn renkei_store::Store,
+    prefecture: &PrefectureCode,
+) -> IngestResult<RegionTableOutcome> {
+    let store_error = |source| IngestError::Store {
+        file: "二次医療圏 table".into(),
+        source,
+    };
+    let stored = store.region_tables().await.map_err(store_error)?;
+    if let Some(table) = stored.iter().find(|t| t.prefecture().code == *prefecture) {
+        return Ok(RegionTableOutcome::Kept(table.regions().len()));
+    }
+    let Some(table) = crate::regions::builtin_region_tables()?
+        .into_iter()
+        .find(|t| t.prefecture().code == *prefecture)
+    else {
+        return Ok(RegionTableOutcome::NoneBuiltIn);
+    };
+    store
+        .upsert_region_table(&table)
+        .await
+        .map_err(store_error)?;
+    Ok(RegionTableOutcome::Loaded(table.regions().len()))
+}
+
+/// For each facility source of `plan`, in plan order: closes what its files no
+/// longer list in `prefecture` when every one of them was imported.
+async fn close_unlisted(
+    store: &dyn renkei_store::Store,
+    plan: &FetchPlan,
+    files: &[(String, String, Option<String>, FileOutcome)],
+    prefecture: &PrefectureCode,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<ClosingOutcome> {
+    // Several files may share a source (WAM NET publishes one per service):
+    // a source is complete only when all of its files were imported.
+    let mut sources: Vec<(String, Option<String>)> = Vec::new();
+    let mut reports: Vec<FileReport> = Vec::new();
+    for (planned, (_, _, _, outcome)) in plan.files.iter().zip(files) {
+        let Ok(Reader::Facilities(format)) = planned_reader(planned) else {
+            continue;
+        };
+        let key = format.source().key;
+        let failure = match outcome {
+            FileOutcome::Facilities(imported) => {
+                reports.extend(imported.iter().cloned());
+                None
+            }
+            _ => Some(format!(
+                "{} was not imported, so the list is incomplete and nothing was closed",
+                planned.key
+            )),
+        };
+        match sources.iter_mut().find(|(source, _)| *source == key) {
+            Some((_, first_failure)) => {
+                if first_failure.is_none() {
+                    *first_failure = failure;
+                }
+            }
+            None => sources.push((key, failure)),
+        }
+    }
+    let mut outcomes = Vec::with_capacity(sources.len());
+    for (source, failure) in sources {
+        let outcome = match failure {
+            Some(reason) => ClosingOutcome::Skipped { source, reason },
+            None => match close_missing(store, &source, &reports, Some(prefecture), now).await {
+                Ok(report) => ClosingOutcome::Done(report),
+                Err(error) => ClosingOutcome::Skipped {
+                    source,
+                    reason: format!("closing failed, nothing was closed: {error}"),
+                },
+            },
+        };
+        outcomes.push(outcome);
+    }
+    outcomes
+}
+
+/// Imports one planned file. Facility lists go through the fetch's `session`
+/// (opened on first use); storing boundaries or town points closes it, so the
+/// next list is placed and geocoded against what was just stored.
+async fn import_one<'a>(
+    store: &'a dyn renkei_store::Store,
+    session: &mut Option<ImportSession<'a>>,
     planned: &PlannedFile,
     origin: &str,
     bytes: &[u8],
@@ -258,10 +411,14 @@ async fn import_one(
         file: origin.to_owned(),
         source,
     };
-    match planned_reader(planned).map_err(|reason| IngestError::Format {
+    let reader = planned_reader(planned).map_err(|reason| IngestError::Format {
         file: origin.into(),
         reason,
-    })? {
+    })?;
+    if !matches!(reader, Reader::Facilities(_)) {
+        *session = None;
+    }
+    match reader {
         Reader::Boundaries => {
             let parsed = n03::parse_n03(origin, bytes)?;
             store
@@ -288,9 +445,15 @@ async fn import_one(
                 .map_err(store_error)?;
             Ok(FileOutcome::TownPoints { points: stored })
         }
-        Reader::Facilities(format) => Ok(FileOutcome::Facilities(
-            import_bytes(store, &format, origin, bytes).await?,
-        )),
+        Reader::Facilities(format) => {
+            let session = match session {
+                Some(open) => open,
+                None => session.insert(ImportSession::open(store).await?),
+            };
+            Ok(FileOutcome::Facilities(
+                session.import_bytes(&format, origin, bytes).await?,
+            ))
+        }
     }
 }
 

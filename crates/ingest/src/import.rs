@@ -7,7 +7,7 @@ use crate::table::{RowError, Table};
 use crate::text::{decode, is_zip, unzip, SourceEncoding};
 use crate::{hoken, kaigo, mhlw, wamnet, IngestError, IngestResult};
 use chrono::{DateTime, Utc};
-use renkei_core::Facility;
+use renkei_core::{Facility, FacilityId};
 use renkei_store::SourceInfo;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -115,6 +115,9 @@ pub struct ParsedFile {
     pub facilities: Vec<Facility>,
     /// Rejected rows with reasons.
     pub rejected: Vec<RowError>,
+    /// Ids of the records on rejected rows whose id could be read: still
+    /// listed by the publisher, so never closed as missing.
+    pub rejected_ids: Vec<FacilityId>,
     /// Data rows read (valid + rejected + skipped out-of-scope rows).
     pub rows_read: usize,
 }
@@ -153,6 +156,11 @@ pub fn parse_file(
             let source = format.source();
             let mut seen = HashSet::new();
             let mut rejected = parsed.rejected;
+            let rejected_ids = parsed
+                .rejected_ids
+                .iter()
+                .map(|id| FacilityId::from_source(&source.key, id))
+                .collect();
             let mut facilities = Vec::with_capacity(parsed.drafts.len());
             for draft in parsed.drafts {
                 if seen.insert(draft.record_id.clone()) {
@@ -174,6 +182,7 @@ pub fn parse_file(
                 source,
                 facilities,
                 rejected,
+                rejected_ids,
                 rows_read: table.len(),
             })
         })

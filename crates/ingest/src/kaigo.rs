@@ -87,15 +87,13 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
             continue;
         };
         let Some(facility_name) = row.get(name) else {
-            parsed
-                .rejected
-                .push(row.error(name, "", "事業所名 is empty"));
+            parsed.reject_listed(record_id, row.error(name, "", "事業所名 is empty"));
             continue;
         };
         let position = match position(&row, lon, lat) {
             Ok(position) => position,
             Err(error) => {
-                parsed.rejected.push(error);
+                parsed.reject_listed(record_id, error);
                 continue;
             }
         };

@@ -6,6 +6,7 @@
 //! store's job.
 
 pub mod assign;
+pub mod closing;
 pub mod demo;
 pub mod draft;
 mod error;

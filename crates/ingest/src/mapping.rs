@@ -128,7 +128,10 @@ impl Mapping {
             }
             match self.draft(&row, &columns, &kind) {
                 Ok(draft) => parsed.drafts.push(draft),
-                Err(error) => parsed.rejected.push(error),
+                Err(error) => match record_id(&row, &columns) {
+                    Some(id) => parsed.reject_listed(&id, error),
+                    None => parsed.rejected.push(error),
+                },
             }
         }
         Ok(parsed)
@@ -172,12 +175,7 @@ impl Mapping {
         c: &MappedColumns,
         kind: &KindCode,
     ) -> Result<FacilityDraft, RowError> {
-        let id_parts: Vec<&str> = c
-            .record_id
-            .iter()
-            .filter_map(|column| row.get(*column))
-            .collect();
-        if id_parts.len() != c.record_id.len() {
+        let Some(record_id) = record_id(row, c) else {
             let empty = c
                 .record_id
                 .iter()
@@ -185,7 +183,7 @@ impl Mapping {
                 .find(|column| row.get(*column).is_none())
                 .flatten();
             return Err(row.error(empty, "", "record id column is empty"));
-        }
+        };
         let name = row
             .get(c.name)
             .ok_or_else(|| row.error(c.name, "", "name is empty"))?;
@@ -205,7 +203,7 @@ impl Mapping {
         };
         Ok(FacilityDraft {
             source_line: row.line(),
-            record_id: id_parts.join(":"),
+            record_id,
             kind: kind.clone(),
             name: name.to_owned(),
             name_kana: row.get(c.name_kana).map(str::to_owned),
@@ -252,6 +250,16 @@ struct MappedColumns {
     url: Option<usize>,
     postal_code: Option<usize>,
     filter: Option<(Option<usize>, Vec<String>)>,
+}
+
+/// The row's record id (its id columns joined with `:`), or `None` when one is empty.
+fn record_id(row: &Row<'_>, c: &MappedColumns) -> Option<String> {
+    let parts: Vec<&str> = c
+        .record_id
+        .iter()
+        .map(|column| row.get(*column))
+        .collect::<Option<_>>()?;
+    Some(parts.join(":"))
 }
 
 #[cfg(test)]

@@ -58,8 +58,10 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
     let mut parsed = ParsedRows::default();
     for row in table.rows() {
         let (Some(record_id), Some(facility_name)) = (row.get(id), row.get(name)) else {
-            let column = if row.get(id).is_none() { id } else { name };
-            parsed.rejected.push(row.error(column, "", "is empty"));
+            match row.get(id) {
+                Some(record_id) => parsed.reject_listed(record_id, row.error(name, "", "is empty")),
+                None => parsed.rejected.push(row.error(id, "", "is empty")),
+            }
             continue;
         };
         let kind = match row.get(category) {
@@ -68,18 +70,21 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
             // Dental clinics, midwives and pharmacies are not part of the directory.
             Some("3" | "4" | "5") => continue,
             other => {
-                parsed.rejected.push(row.error(
-                    category,
-                    other.unwrap_or_default(),
-                    "機関区分 must be 1 (病院) or 2 (診療所)",
-                ));
+                parsed.reject_listed(
+                    record_id,
+                    row.error(
+                        category,
+                        other.unwrap_or_default(),
+                        "機関区分 must be 1 (病院) or 2 (診療所)",
+                    ),
+                );
                 continue;
             }
         };
         let position = match position(&row, lon, lat) {
             Ok(position) => position,
             Err(error) => {
-                parsed.rejected.push(error);
+                parsed.reject_listed(record_id, error);
                 continue;
             }
         };
@@ -91,9 +96,10 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
         let municipality = match MunicipalityCode::new(municipality_text.clone()) {
             Ok(code) => code,
             Err(error) => {
-                parsed
-                    .rejected
-                    .push(row.error(city, &municipality_text, error.to_string()));
+                parsed.reject_listed(
+                    record_id,
+                    row.error(city, &municipality_text, error.to_string()),
+                );
                 continue;
             }
         };

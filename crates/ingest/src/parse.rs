@@ -11,6 +11,17 @@ pub struct ParsedRows {
     pub drafts: Vec<FacilityDraft>,
     /// One error per rejected row.
     pub rejected: Vec<RowError>,
+    /// Record ids of rejected rows whose id could be read: the publisher still
+    /// lists those records, so closing what a file no longer lists leaves them.
+    pub rejected_ids: Vec<String>,
+}
+
+impl ParsedRows {
+    /// Rejects a row whose record id could be read (see [`Self::rejected_ids`]).
+    pub fn reject_listed(&mut self, record_id: &str, error: RowError) {
+        self.rejected_ids.push(record_id.to_owned());
+        self.rejected.push(error);
+    }
 }
 
 /// Reads a position from latitude/longitude columns (sources give 緯度 before

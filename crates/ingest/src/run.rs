@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use renkei_core::geocode::Geocoder;
 use renkei_core::region::{BoundaryIndex, Municipality};
 use renkei_core::FacilityId;
-use renkei_store::{ImportRun, Store, WriteSummary};
+use renkei_store::{ImportRun, Listing, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -46,8 +46,9 @@ pub struct FileReport {
     pub conflicts: usize,
     /// Rows rejected, with reasons.
     pub rejected: Vec<RowError>,
-    /// Ids of the records the file lists (for closing what a complete file no longer lists).
-    pub present: Vec<FacilityId>,
+    /// The records the file lists and what it covers, for closing what a
+    /// complete file no longer lists ([`crate::closing`]).
+    pub listed: Listing,
     /// When reading started (UTC).
     pub started_at: DateTime<Utc>,
     /// When the write committed (UTC).
@@ -252,7 +253,7 @@ impl<'a> ImportSession<'a> {
             rows_read: file.rows_read,
             written,
             rejected: file.rejected,
-            present: file.facilities.iter().map(|f| f.id).collect(),
+            listed: listing(&file.facilities, &file.rejected_ids),
             file: file.file,
             started_at,
             finished_at,
@@ -323,51 +324,17 @@ pub(crate) fn base_name(file: &str) -> String {
     member.map_or(name.clone(), |m| format!("{name}!{m}"))
 }
 
-/// After importing complete files of one source, marks closed (as of the
-/// Asia/Tokyo date of `now`) every active record of `source_key` that none of
-/// `reports` lists, and logs that step as its own import run. Returns how many
-/// were closed.
-pub async fn close_missing(
-    store: &dyn Store,
-    source_key: &str,
-    reports: &[FileReport],
-    now: DateTime<Utc>,
-) -> IngestResult<u64> {
-    let of_source: Vec<&FileReport> = reports.iter().filter(|r| r.source == source_key).collect();
-    let present: Vec<FacilityId> = of_source
-        .iter()
-        .flat_map(|r| r.present.iter().copied())
-        .collect();
-
-    let store_error = |source| IngestError::Store {
-        file: format!("closing records of {source_key}"),
-        source,
-    };
-    let closed = store
-        .close_missing(source_key, &present, tokyo_date(now))
-        .await
-        .map_err(store_error)?;
-    let files: Vec<&str> = of_source
-        .iter()
-        .map(|r| r.checksum_sha256.as_str())
-        .collect();
-    store
-        .record_import_run(&ImportRun {
-            source_key: source_key.to_owned(),
-            file_name: format!("(closing records not in {} file(s))", of_source.len()),
-            checksum_sha256: sha256_hex(files.join(",").as_bytes()),
-            started_at: now,
-            finished_at: Utc::now(),
-            rows_read: 0,
-            inserted: 0,
-            updated: 0,
-            unchanged: 0,
-            rejected: 0,
-            closed,
-        })
-        .await
-        .map_err(store_error)?;
-    Ok(closed)
+/// What a file lists: its valid records (which tell what it covers) and the
+/// records on its rejected rows (kept as they are).
+fn listing(valid: &[renkei_core::Facility], rejected: &[FacilityId]) -> Listing {
+    let mut listing = Listing::default();
+    for facility in valid {
+        listing.add_record(facility);
+    }
+    for id in rejected {
+        listing.add_listed_id(*id);
+    }
+    listing
 }
 
 /// The calendar date in Japan at `now`. Japan has no daylight saving time:

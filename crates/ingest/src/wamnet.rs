@@ -135,10 +135,11 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
             ));
             continue;
         };
+        let record_id = format!("{record_number}:{}", service_type.as_str());
         let position = match position(&row, lon, lat) {
             Ok(position) => position,
             Err(error) => {
-                parsed.rejected.push(error);
+                parsed.reject_listed(&record_id, error);
                 continue;
             }
         };
@@ -155,7 +156,7 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
         .collect();
         parsed.drafts.push(FacilityDraft {
             source_line: row.line(),
-            record_id: format!("{record_number}:{}", service_type.as_str()),
+            record_id,
             kind: KindCode::new("welfare_provider").expect("welfare_provider is in the taxonomy"),
             name: facility_name.to_owned(),
             name_kana: row.get(kana).map(str::to_owned),

@@ -1,10 +1,14 @@
 //! `renkei fetch` against a local HTTP server on loopback that serves
 //! ../shared/data, and against servers that fail, stall and truncate.
 
-use renkei_ingest::fetch::{fetch_and_import, FetchOptions, FetchPlan, FileOutcome};
+use renkei_core::FacilityStatus::{Active, Closed};
+use renkei_ingest::fetch::{
+    fetch_and_import, ClosingOutcome, FetchOptions, FetchPlan, FileOutcome, RegionTableOutcome,
+};
 use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
 use renkei_testdata::{shared_data_dir, shared_file};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -155,11 +159,40 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
         store.count_facilities().await.unwrap(),
         310 + 1234 + 241 + 273
     );
-    let assignment = report.assignment.unwrap();
-    assert!(assignment.inside > 2000, "{assignment:?}");
+    assert_eq!(report.regions, RegionTableOutcome::Loaded(9));
+    let placement = report.placement;
+    assert!(placement.inside > 2000, "{placement:?}");
     assert!(
-        assignment.suspect >= 6,
-        "the stations geocoded outside Kanagawa are flagged: {assignment:?}"
+        placement.suspect >= 6,
+        "the stations geocoded outside Kanagawa are flagged: {placement:?}"
+    );
+    let again = report.assignment.unwrap();
+    assert_eq!(
+        (again.positioned, again.changed),
+        (placement.positioned, 0),
+        "the imports placed everything; nothing is left for a second pass"
+    );
+    // Placed in their 二次医療圏 by the fetch itself, before any `renkei serve`.
+    let facilities = store.all_facilities().await.unwrap();
+    let placed = facilities
+        .iter()
+        .filter(|f| f.location.municipality.is_some())
+        .count();
+    assert!(placed > 2000, "{placed}");
+    assert_eq!(
+        facilities
+            .iter()
+            .filter(|f| f.location.municipality.is_some() && f.location.region.is_none())
+            .count(),
+        0,
+        "every placed location has its 二次医療圏"
+    );
+    assert!(
+        report.closing.iter().all(
+            |c| matches!(c, ClosingOutcome::Done(done) if done.closed == 0 && done.prefectures == ["14"])
+        ),
+        "a fresh database has nothing to close: {:?}",
+        report.closing
     );
     assert_eq!(
         store.import_runs(50).await.unwrap().len(),
@@ -247,4 +280,129 @@ async fn issue_5_broken_downloads_import_nothing_and_a_retry_works() {
         report.files
     );
     assert_eq!(store.count_facilities().await.unwrap(), 310);
+}
+
+/// Fictional hospitals in the 医療情報ネット format: (ID, name, prefecture, city, lat).
+fn hospital_file(rows: &[(&str, &str, &str, &str, &str)]) -> String {
+    let mut text = "ID,正式名称,機関区分,都道府県コード,市区町村コード,所在地,所在地座標（緯度）,所在地座標（経度）\n".to_owned();
+    for (id, name, prefecture, city, lat) in rows {
+        let address = if *prefecture == "14" {
+            "神奈川県茅ヶ崎市架空町1-1"
+        } else {
+            "東京都千代田区架空町1-1"
+        };
+        writeln!(
+            text,
+            "{id},{name},1,{prefecture},{city},{address},{lat},139.40"
+        )
+        .expect("writing to a String cannot fail");
+    }
+    text
+}
+
+#[tokio::test]
+async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_download() {
+    let store = fresh_store().await;
+    let plan = hospitals_only(&FetchPlan::builtin("14").unwrap());
+    let mirror = tempfile::tempdir().unwrap();
+    let downloads = tempfile::tempdir().unwrap();
+    let local = mirror.path().join(plan.files[0].local.as_deref().unwrap());
+    std::fs::create_dir_all(local.parent().unwrap()).unwrap();
+    let options = FetchOptions {
+        source_dir: Some(mirror.path().to_owned()),
+        download_dir: downloads.path().to_owned(),
+        ..FetchOptions::default()
+    };
+    let status = |facilities: &[renkei_core::Facility], name: &str| {
+        facilities
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.status)
+            .unwrap()
+    };
+
+    std::fs::write(
+        &local,
+        hospital_file(&[
+            ("9914000001", "架空こども病院", "14", "207", "35.33"),
+            ("9914000002", "架空みなと病院", "14", "207", "35.33"),
+            ("9914000003", "架空やま病院", "14", "207", "35.33"),
+            ("9913000001", "架空とうきょう病院", "13", "101", "35.68"),
+        ]),
+    )
+    .unwrap();
+    let first = fetch_and_import(store.as_ref(), &plan, &options, |_| {})
+        .await
+        .unwrap();
+    assert!(first.complete(), "{:?}", first.files);
+    assert_eq!(store.count_facilities().await.unwrap(), 4);
+
+    // The newer list drops みなと and the Tokyo row, and やま's row is broken.
+    std::fs::write(
+        &local,
+        hospital_file(&[
+            ("9914000001", "架空こども病院", "14", "207", "35.33"),
+            ("9914000003", "架空やま病院", "14", "207", "35..33"),
+        ]),
+    )
+    .unwrap();
+    let second = fetch_and_import(store.as_ref(), &plan, &options, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        second.regions,
+        RegionTableOutcome::Kept(9),
+        "a stored 二次医療圏 table is kept, not replaced"
+    );
+    let [ClosingOutcome::Done(done)] = second.closing.as_slice() else {
+        panic!("{:?}", second.closing)
+    };
+    assert_eq!(
+        (done.closed, done.prefectures.as_slice()),
+        (1, ["14".to_owned()].as_slice())
+    );
+    let facilities = store.all_facilities().await.unwrap();
+    assert_eq!(status(&facilities, "架空こども病院"), Active);
+    assert_eq!(
+        status(&facilities, "架空みなと病院"),
+        Closed,
+        "no longer listed"
+    );
+    assert_eq!(
+        status(&facilities, "架空やま病院"),
+        Active,
+        "a rejected row is still listed by the publisher"
+    );
+    assert_eq!(
+        status(&facilities, "架空とうきょう病院"),
+        Active,
+        "fetch --prefecture 14 closes nothing in another prefecture"
+    );
+
+    // A failed download closes nothing, even though the list would drop こども.
+    std::fs::remove_file(&local).unwrap();
+    let base = server(Behaviour::Fail).await;
+    let failed = fetch_and_import(
+        store.as_ref(),
+        &plan,
+        &FetchOptions {
+            attempts: 1,
+            ..options_for(&plan, &base, downloads.path())
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(!failed.complete());
+    assert!(
+        matches!(failed.closing.as_slice(), [ClosingOutcome::Skipped { reason, .. }] if reason.contains("hospitals was not imported")),
+        "{:?}",
+        failed.closing
+    );
+    let after = store.all_facilities().await.unwrap();
+    assert_eq!(
+        after.iter().filter(|f| f.status == Active).count(),
+        3,
+        "the failed fetch closed nothing"
+    );
 }

@@ -1,32 +1,254 @@
 //! Marking records closed when a newer complete file of their source no longer
 //! lists them. Closed records are kept (with the date), never deleted.
+//!
+//! A file speaks only for what it covers. Official lists are published per
+//! prefecture (or nationally) and per kind of list (hospitals, clinics, one
+//! welfare service per WAM NET file), so a record is closed only when the
+//! files cover its [`ListPart`] — its prefecture, kind and service type — and
+//! do not list it. Importing Kanagawa's visiting-nurse list after the national
+//! one therefore closes nothing outside Kanagawa, and a 短期入所 file closes no
+//! 児童発達支援 office of the same source.
 
-/// Closes the active locations of source `$1` that are not in the id list `$2`,
-/// as of date `$3`. The content hash is cleared so that a record which comes
-/// back in a later file counts as updated and is opened again.
+use renkei_core::{Facility, FacilityId, MunicipalityCode, PrefectureCode, ServiceTypeCode};
+use std::collections::{BTreeSet, HashSet};
+use std::sync::OnceLock;
+
+/// The slice of a source's records one kind of list covers in one prefecture.
+/// A record with several services belongs to one part per service.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ListPart {
+    /// Two-digit prefecture code (JIS X 0401).
+    pub prefecture: String,
+    /// Facility kind code (taxonomy `kinds`).
+    pub kind: String,
+    /// Welfare service type code, when the source states one.
+    pub service_type: Option<String>,
+}
+
+/// The record ids a set of complete files of one source lists, and the parts
+/// of the directory those files cover. What [`crate::Store::close_missing`]
+/// closes is every active record of the source in a covered part that the
+/// listing does not name.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    listed: HashSet<FacilityId>,
+    covered: BTreeSet<ListPart>,
+}
+
+impl Listing {
+    /// Adds a record a file lists with valid data: it is listed, and the file
+    /// covers its parts.
+    pub fn add_record(&mut self, facility: &Facility) {
+        self.listed.insert(facility.id);
+        let services = facility
+            .services
+            .iter()
+            .map(|s| s.service_type.as_ref().map(ServiceTypeCode::as_str));
+        let parts = record_parts(
+            facility.kind.as_str(),
+            facility
+                .location
+                .stated_municipality
+                .as_ref()
+                .map(MunicipalityCode::as_str),
+            facility
+                .location
+                .municipality
+                .as_ref()
+                .map(MunicipalityCode::as_str),
+            &facility.location.address,
+            services,
+        );
+        self.covered.extend(parts);
+    }
+
+    /// Adds a record a file lists on a row that was rejected (bad coordinates,
+    /// empty name …): the publisher still lists it, so it keeps its state, but
+    /// the row says nothing reliable about what the file covers.
+    pub fn add_listed_id(&mut self, id: FacilityId) {
+        self.listed.insert(id);
+    }
+
+    /// Adds everything `other` lists and covers (several files of one source).
+    pub fn extend(&mut self, other: &Listing) {
+        self.listed.extend(other.listed.iter().copied());
+        self.covered.extend(other.covered.iter().cloned());
+    }
+
+    /// Keeps only the parts in `prefecture`: `renkei fetch --prefecture 14`
+    /// speaks for Kanagawa even when the publisher's file is national.
+    pub fn restrict_to(&mut self, prefecture: &PrefectureCode) {
+        self.covered.retain(|p| p.prefecture == prefecture.as_str());
+    }
+
+    /// Whether the files list the record `id`.
+    pub fn lists(&self, id: FacilityId) -> bool {
+        self.listed.contains(&id)
+    }
+
+    /// Records listed (valid and rejected rows).
+    pub fn listed_count(&self) -> usize {
+        self.listed.len()
+    }
+
+    /// The prefectures the files cover, ordered by code.
+    pub fn prefectures(&self) -> Vec<String> {
+        let mut codes: Vec<String> = self.covered.iter().map(|p| p.prefecture.clone()).collect();
+        codes.dedup();
+        codes
+    }
+
+    /// True when the files cover nothing (no valid record with a known
+    /// prefecture): closing then closes nothing.
+    pub fn covers_nothing(&self) -> bool {
+        self.covered.is_empty()
+    }
+
+    /// Whether a stored record belonging to `parts` may be closed by these
+    /// files: every part it belongs to must be covered. A record whose
+    /// prefecture cannot be told belongs to no part and is never closed.
+    pub fn covers(&self, parts: &[ListPart]) -> bool {
+        !parts.is_empty() && parts.iter().all(|p| self.covered.contains(p))
+    }
+}
+
+/// The parts a record belongs to: its prefecture (the municipality code its
+/// source states, else the prefecture its address starts with, else where its
+/// position was placed), its kind, and each of its services' types. Empty when
+/// the prefecture cannot be told.
+pub fn record_parts<'a>(
+    kind: &str,
+    stated_municipality: Option<&str>,
+    placed_municipality: Option<&str>,
+    address: &str,
+    service_types: impl IntoIterator<Item = Option<&'a str>>,
+) -> Vec<ListPart> {
+    let Some(prefecture) = stated_municipality
+        .and_then(|m| m.get(..2))
+        .or_else(|| prefecture_of_address(address))
+        .or_else(|| placed_municipality.and_then(|m| m.get(..2)))
+    else {
+        return Vec::new();
+    };
+    let part = |service_type: Option<&str>| ListPart {
+        prefecture: prefecture.to_owned(),
+        kind: kind.to_owned(),
+        service_type: service_type.map(str::to_owned),
+    };
+    let mut parts: Vec<ListPart> = service_types.into_iter().map(part).collect();
+    if parts.is_empty() {
+        parts.push(part(None));
+    }
+    parts.sort();
+    parts.dedup();
+    parts
+}
+
+/// The code of the prefecture `address` starts with (e.g. `14` for
+/// 神奈川県茅ヶ崎市…), as publishers write full addresses.
+fn prefecture_of_address(address: &str) -> Option<&'static str> {
+    static PREFECTURES: OnceLock<Vec<PrefectureCode>> = OnceLock::new();
+    PREFECTURES
+        .get_or_init(|| {
+            (1..=47_u8)
+                .map(|n| {
+                    PrefectureCode::new(format!("{n:02}")).expect("01-47 are prefecture codes")
+                })
+                .collect()
+        })
+        .iter()
+        .find(|code| address.starts_with(code.name()))
+        .map(PrefectureCode::as_str)
+}
+
+/// Closes the active locations of source `$1` that a [`Listing`] covers but
+/// does not list, as of date `$2`. The content hash is cleared so that a
+/// record which comes back in a later file counts as updated and is opened
+/// again.
 macro_rules! closing_for {
-    ($pool:ty, $not_in:literal, $ids:expr) => {
+    ($pool:ty, $in_list:literal, $ids:expr) => {
+        use super::read::{get, get_uuid};
+        use crate::closing::{record_parts, Listing};
         use crate::StoreResult;
         use chrono::NaiveDate;
         use renkei_core::FacilityId;
+        use std::collections::BTreeMap;
 
-        /// Closes what `present` does not list; returns how many were closed and,
-        /// when any were, the new data version.
+        /// One active location of the source with what tells its list parts.
+        struct Candidate {
+            kind: String,
+            stated: Option<String>,
+            placed: Option<String>,
+            address: String,
+            service_types: Vec<Option<String>>,
+        }
+
+        /// Closes what `listing` covers and does not list; returns how many
+        /// were closed and, when any were, the new data version.
         pub(crate) async fn close_missing(
             pool: &$pool,
             source_key: &str,
-            present: &[FacilityId],
+            listing: &Listing,
             on: NaiveDate,
         ) -> StoreResult<(u64, Option<i64>)> {
+            const E: &str = "location";
             let to_ids = $ids;
             let mut tx = pool.begin().await?;
-            let closed = sqlx::query(concat!(
-                "UPDATE locations SET status = 'closed', closed_on = $3, content_hash = '' \
-                 WHERE source_key = $1 AND status = 'active' AND ",
-                $not_in
-            ))
+            // Read and update in one transaction, so an import committing in
+            // between cannot have a record it just wrote closed.
+            let rows = sqlx::query(
+                "SELECT l.id, l.kind, l.stated_municipality_code, l.municipality_code, \
+                        l.address, s.service_type \
+                 FROM locations l LEFT JOIN services s ON s.location_id = l.id \
+                 WHERE l.source_key = $1 AND l.status = 'active'",
+            )
             .bind(source_key)
-            .bind(to_ids(present))
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut candidates: BTreeMap<uuid::Uuid, Candidate> = BTreeMap::new();
+            for row in &rows {
+                let id = get_uuid(row, "id", E)?;
+                if listing.lists(FacilityId(id)) {
+                    continue;
+                }
+                let service_type: Option<String> = get(row, "service_type", "service")?;
+                if let Some(candidate) = candidates.get_mut(&id) {
+                    candidate.service_types.push(service_type);
+                    continue;
+                }
+                candidates.insert(
+                    id,
+                    Candidate {
+                        kind: get(row, "kind", E)?,
+                        stated: get(row, "stated_municipality_code", E)?,
+                        placed: get(row, "municipality_code", E)?,
+                        address: get(row, "address", E)?,
+                        service_types: vec![service_type],
+                    },
+                );
+            }
+            let to_close: Vec<FacilityId> = candidates
+                .into_iter()
+                .filter(|(_, c)| {
+                    listing.covers(&record_parts(
+                        &c.kind,
+                        c.stated.as_deref(),
+                        c.placed.as_deref(),
+                        &c.address,
+                        c.service_types.iter().map(Option::as_deref),
+                    ))
+                })
+                .map(|(id, _)| FacilityId(id))
+                .collect();
+            if to_close.is_empty() {
+                return Ok((0, None));
+            }
+            let closed = sqlx::query(concat!(
+                "UPDATE locations SET status = 'closed', closed_on = $2, content_hash = '' \
+                 WHERE status = 'active' AND ",
+                $in_list
+            ))
+            .bind(to_ids(&to_close))
             .bind(on)
             .execute(&mut *tx)
             .await?
@@ -43,3 +265,51 @@ macro_rules! closing_for {
 }
 
 pub(crate) use closing_for;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefecture_comes_from_the_stated_code_then_the_address_then_the_position() {
+        let of = |stated, placed, address| {
+            record_parts("clinic", stated, placed, address, [None])
+                .first()
+                .map(|p| p.prefecture.clone())
+        };
+        assert_eq!(
+            of(Some("14207"), Some("13101"), "東京都千代田区").as_deref(),
+            Some("14")
+        );
+        // A station geocoded in 石川県 whose address is in 神奈川県 stays in 14.
+        assert_eq!(
+            of(None, Some("17201"), "神奈川県海老名市架空1").as_deref(),
+            Some("14")
+        );
+        assert_eq!(of(None, Some("14207"), "架空町1-1").as_deref(), Some("14"));
+        assert_eq!(of(None, None, "架空町1-1"), None);
+        assert_eq!(of(None, None, "北海道札幌市").as_deref(), Some("01"));
+        assert_eq!(of(None, None, "沖縄県那覇市").as_deref(), Some("47"));
+    }
+
+    #[test]
+    fn a_record_is_covered_only_when_every_part_of_it_is() {
+        let part = |service_type: &str| ListPart {
+            prefecture: "14".into(),
+            kind: "welfare_provider".into(),
+            service_type: Some(service_type.into()),
+        };
+        let mut listing = Listing::default();
+        listing.covered.insert(part("short_stay"));
+        assert!(listing.covers(&[part("short_stay")]));
+        assert!(!listing.covers(&[part("short_stay"), part("home_visit_support")]));
+        assert!(!listing.covers(&[]), "no prefecture: never closed");
+        let mut national = listing.clone();
+        national.covered.insert(ListPart {
+            prefecture: "13".into(),
+            ..part("short_stay")
+        });
+        national.restrict_to(&PrefectureCode::new("14").unwrap());
+        assert_eq!(national.prefectures(), ["14"]);
+    }
+}

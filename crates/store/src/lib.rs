@@ -25,6 +25,7 @@ mod verified;
 
 pub use accreditations::AccreditationRecord;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
+pub use closing::{record_parts, ListPart, Listing};
 pub use copy::{copy_store, CopySummary};
 pub use coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
 pub use error::{StoreError, StoreResult};
@@ -280,13 +281,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// address (shown with each facility as `geocoded`).
     async fn set_geocodes(&self, records: &[GeocodeRecord]) -> StoreResult<()>;
 
-    /// Marks closed, as of `on`, every active facility of `source_key` whose id
-    /// is not in `present` (the records of a newer, complete file of that
-    /// source); returns how many were closed. Closed records are kept.
+    /// Marks closed, as of `on`, every active facility of `source_key` that
+    /// `listing` (newer, complete files of that source) covers but does not
+    /// list — never one outside the prefectures and kinds of list the files
+    /// cover; returns how many were closed. Closed records are kept.
     async fn close_missing(
         &self,
         source_key: &str,
-        present: &[FacilityId],
+        listing: &Listing,
         on: chrono::NaiveDate,
     ) -> StoreResult<u64>;
 

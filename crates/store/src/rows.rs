@@ -144,56 +144,104 @@ pub(crate) struct Prepared<'a> {
     pub content_hash: String,
 }
 
+/// Records per thread below which hashing stays on the calling thread.
+const HASH_PARALLEL_MIN: usize = 2_000;
+
 /// Checks a batch and computes content hashes. Rejects a record whose provenance
 /// names another source, whose id is not derived from its source record, with a
 /// duplicate service key or a count that does not fit, and duplicates in the batch.
+///
+/// Hashing (serialising every record) is most of the work, so large batches
+/// are hashed on all cores after the checks pass.
 pub(crate) fn prepare<'a>(
     source: &SourceInfo,
     facilities: &'a [Facility],
 ) -> StoreResult<Vec<Prepared<'a>>> {
     let mut seen = HashSet::with_capacity(facilities.len());
-    facilities
-        .iter()
-        .map(|facility| {
-            let record = &facility.provenance.source_record_id;
-            let invalid = |reason: String| StoreError::InvalidRecord {
-                source_key: source.key.clone(),
-                source_record_id: record.clone(),
-                reason,
-            };
-            if facility.provenance.source != source.key {
+    for facility in facilities {
+        check(source, facility, &mut seen)?;
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(facilities.len() / HASH_PARALLEL_MIN)
+        .max(1);
+    let hash_all = |part: &'a [Facility]| -> Vec<Prepared<'a>> {
+        part.iter()
+            .map(|facility| Prepared {
+                facility,
+                content_hash: content_hash(source, facility),
+            })
+            .collect()
+    };
+    if threads == 1 {
+        return Ok(hash_all(facilities));
+    }
+    let per_thread = facilities.len().div_ceil(threads);
+    Ok(std::thread::scope(|scope| {
+        let handles: Vec<_> = facilities
+            .chunks(per_thread)
+            .map(|part| scope.spawn(move || hash_all(part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    }))
+}
+
+/// The checks of [`prepare`] for one record; `seen` holds the source record
+/// ids of the batch so far.
+fn check<'a>(
+    source: &SourceInfo,
+    facility: &'a Facility,
+    seen: &mut HashSet<&'a str>,
+) -> StoreResult<()> {
+    let record = &facility.provenance.source_record_id;
+    let invalid = |reason: String| StoreError::InvalidRecord {
+        source_key: source.key.clone(),
+        source_record_id: record.clone(),
+        reason,
+    };
+    if facility.provenance.source != source.key {
+        return Err(invalid(format!(
+            "its provenance.source is {:?} but the batch is for source {:?}; write each source in its own batch",
+            facility.provenance.source, source.key
+        )));
+    }
+    if facility.id != FacilityId::from_source(&source.key, record) {
+        return Err(invalid(format!(
+            "its id {} is not FacilityId::from_source({:?}, {record:?})",
+            facility.id, source.key
+        )));
+    }
+    if !seen.insert(record.as_str()) {
+        return Err(invalid(
+            "the batch contains this source record id twice".to_owned(),
+        ));
+    }
+    let mut keys = HashSet::new();
+    for service in &facility.services {
+        if !keys.insert(service.key.as_str()) {
+            return Err(invalid(format!(
+                "service key {:?} appears twice",
+                service.key
+            )));
+        }
+        let mut capabilities = HashSet::new();
+        for fact in &service.capabilities {
+            if !capabilities.insert(fact.capability.as_str()) {
                 return Err(invalid(format!(
-                    "its provenance.source is {:?} but the batch is for source {:?}; write each source in its own batch",
-                    facility.provenance.source, source.key
+                    "service {:?} states capability {} twice",
+                    service.key, fact.capability
                 )));
             }
-            if facility.id != FacilityId::from_source(&source.key, record) {
-                return Err(invalid(format!(
-                    "its id {} is not FacilityId::from_source({:?}, {record:?})",
-                    facility.id, source.key
-                )));
-            }
-            if !seen.insert(record.as_str()) {
-                return Err(invalid("the batch contains this source record id twice".to_owned()));
-            }
-            let mut keys = HashSet::new();
-            for service in &facility.services {
-                if !keys.insert(service.key.as_str()) {
-                    return Err(invalid(format!("service key {:?} appears twice", service.key)));
-                }
-                let mut capabilities = HashSet::new();
-                for fact in &service.capabilities {
-                    if !capabilities.insert(fact.capability.as_str()) {
-                        return Err(invalid(format!(
-                            "service {:?} states capability {} twice",
-                            service.key, fact.capability
-                        )));
-                    }
-                }
-            }
-            Ok(Prepared { facility, content_hash: content_hash(source, facility) })
-        })
-        .collect()
+        }
+    }
+    Ok(())
 }
 
 /// The facility as the store keeps it: `imported_at` to the microsecond (what

@@ -39,6 +39,7 @@ macro_rules! contract_tests {
 contract_tests!(
     migrations_from_empty,
     upsert_is_idempotent,
+    issue_5_large_batch_spans_statements,
     round_trips_every_field_including_staff_only,
     failing_batch_rolls_back,
     rejects_records_of_another_source,
@@ -51,6 +52,7 @@ contract_tests!(
     import_runs_are_logged_newest_first,
     town_points_and_geocodes_round_trip,
     missing_records_are_closed_and_reopen,
+    issue_5_closing_is_scoped_to_what_the_files_cover,
     accreditations_round_trip_and_survive_reimport,
     boundaries_replace_per_prefecture,
     region_table_round_trips_with_dissolved_geometry,

@@ -216,7 +216,7 @@ impl Store for UnreachableStore {
     async fn close_missing(
         &self,
         _: &str,
-        _: &[FacilityId],
+        _: &renkei_store::Listing,
         _: chrono::NaiveDate,
     ) -> StoreResult<u64> {
         down()

@@ -2,6 +2,6 @@
 
 crate::closing::closing_for!(
     sqlx::PgPool,
-    "NOT (id = ANY($2))",
+    "id = ANY($1)",
     |ids: &[renkei_core::FacilityId]| { ids.iter().map(|id| id.0).collect::<Vec<uuid::Uuid>>() }
 );

@@ -314,11 +314,11 @@ impl Store for PostgresStore {
     async fn close_missing(
         &self,
         source_key: &str,
-        present: &[FacilityId],
+        listing: &crate::Listing,
         on: chrono::NaiveDate,
     ) -> StoreResult<u64> {
         let (closed, _version) =
-            closing::close_missing(&self.pool, source_key, present, on).await?;
+            closing::close_missing(&self.pool, source_key, listing, on).await?;
         Ok(closed)
     }
 

@@ -2,7 +2,7 @@
 
 crate::closing::closing_for!(
     sqlx::SqlitePool,
-    "id NOT IN (SELECT value FROM json_each($2))",
+    "id IN (SELECT value FROM json_each($1))",
     |ids: &[renkei_core::FacilityId]| {
         serde_json::to_string(
             &ids.iter()

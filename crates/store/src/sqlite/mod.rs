@@ -61,6 +61,12 @@ impl SqliteStore {
             // 64 MiB page cache per connection (default 2 MiB): bulk imports touch
             // many index pages at random (UUID keys).
             .pragma("cache_size", "-65536")
+            // 16 KiB pages for new database files (default 4 KiB; an existing file
+            // keeps its size): a bulk import splits and rebalances fewer B-tree
+            // pages (about 13 % less CPU on the national import, issue 5). The
+            // default auto-checkpoint of 1,000 pages lets the WAL grow to
+            // 16 MiB before it is copied back.
+            .page_size(16384)
             .pragma("temp_store", "memory");
         let in_memory = url.expose().contains(":memory:") || url.expose().contains("mode=memory");
         let pool_options = SqlitePoolOptions::new().acquire_timeout(options.acquire_timeout);
@@ -269,10 +275,10 @@ impl Store for SqliteStore {
     async fn close_missing(
         &self,
         source_key: &str,
-        present: &[FacilityId],
+        listing: &crate::Listing,
         on: chrono::NaiveDate,
     ) -> StoreResult<u64> {
-        let (closed, version) = closing::close_missing(&self.pool, source_key, present, on).await?;
+        let (closed, version) = closing::close_missing(&self.pool, source_key, listing, on).await?;
         if let Some(version) = version {
             self.announce(version);
         }

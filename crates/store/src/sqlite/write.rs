@@ -1,17 +1,28 @@
-//! Writing facilities to SQLite: one transaction per batch, multi-row INSERTs.
+//! Writing facilities to SQLite: one transaction per batch, multi-row INSERTs
+//! built on this thread while SQLite executes the previous one on its own.
 
-use crate::rows::{prepare, Batch, Prepared};
+use crate::rows::{
+    prepare, Batch, CapabilityRow, LocationRow, OrganizationRow, PhoneRow, Prepared, ScheduleRow,
+    ServiceRow,
+};
 use crate::{LocationAssignment, SourceInfo, StoreResult, WriteSummary};
 use renkei_core::{Facility, MunicipalityCode, RegionCode};
 use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::HashMap;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::Poll;
 use uuid::Uuid;
 
 /// Bound parameters per statement; SQLite allows 32,766.
 const MAX_PARAMS: usize = 30_000;
 /// Records classified and written per round.
 const CHUNK: usize = 5_000;
+/// Rows per INSERT at most, so each statement's SQL stays short; on the
+/// national import this measured the same as the largest statements SQLite
+/// takes.
+const ROWS_PER_STATEMENT: usize = 500;
 
 fn json_ids<'a>(ids: impl Iterator<Item = &'a Uuid>) -> String {
     serde_json::Value::from(ids.map(Uuid::to_string).collect::<Vec<_>>()).to_string()
@@ -50,11 +61,33 @@ pub(super) async fn upsert(
         .fetch_optional(&mut *tx)
         .await?
         .is_some();
+    // Ids are derived from the source key, so a source without stored
+    // records (a first import) has nothing to compare against.
+    let first_import = !sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM locations WHERE source_key = $1)",
+    )
+    .bind(&source.key)
+    .fetch_one(&mut *tx)
+    .await?;
+    let stored = if first_import {
+        HashMap::new()
+    } else {
+        stored_hashes(&mut tx, &prepared).await?
+    };
     let mut summary = WriteSummary::default();
     let mut placed = 0;
-    for chunk in prepared.chunks(CHUNK) {
-        placed += write_chunk(&mut tx, source, chunk, &mut placements, &mut summary).await?;
-    }
+    let statements = prepared.chunks(CHUNK).flat_map(|chunk| {
+        classify(
+            source,
+            chunk,
+            &stored,
+            &mut placements,
+            &mut summary,
+            &mut placed,
+        )
+        .into_statements()
+    });
+    execute_pipelined(&mut tx, statements).await?;
     // New records were written with their placement; the others (and ids
     // outside this batch) are updated where it differs.
     placed += super::regions::update_assignments(&mut tx, placements.into_values()).await?;
@@ -67,25 +100,46 @@ pub(super) async fn upsert(
     Ok((summary, placed, version))
 }
 
-async fn write_chunk(
+/// Content hashes of the stored records among `prepared`, by id (hyphenated text).
+async fn stored_hashes(
     conn: &mut SqliteConnection,
-    source: &SourceInfo,
-    chunk: &[Prepared<'_>],
-    placements: &mut HashMap<Uuid, &LocationAssignment>,
-    summary: &mut WriteSummary,
-) -> StoreResult<u64> {
-    let stored: HashMap<String, String> = sqlx::query_as(
+    prepared: &[Prepared<'_>],
+) -> StoreResult<HashMap<String, String>> {
+    Ok(sqlx::query_as(
         "SELECT id, content_hash FROM locations WHERE id IN (SELECT value FROM json_each($1))",
     )
-    .bind(json_ids(chunk.iter().map(|p| &p.facility.id.0)))
+    .bind(json_ids(prepared.iter().map(|p| &p.facility.id.0)))
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .collect();
-    let mut batch = Batch::default();
-    let mut changed = Vec::new();
-    let mut new_placements = HashMap::new();
-    let mut placed = 0;
+    .collect())
+}
+
+/// The rows one chunk writes: its new and changed records.
+struct ChunkRows {
+    batch: Batch,
+    /// Records whose children are replaced.
+    changed: Vec<Uuid>,
+    /// Placements of the new records, written with them.
+    placements: HashMap<Uuid, PlacementColumns>,
+}
+
+/// Sorts the records of `chunk` into new, changed and unchanged (`stored`
+/// holds the content hashes of the stored ones), counting them in `summary`
+/// and the placements new records change in `placed`.
+fn classify(
+    source: &SourceInfo,
+    chunk: &[Prepared<'_>],
+    stored: &HashMap<String, String>,
+    placements: &mut HashMap<Uuid, &LocationAssignment>,
+    summary: &mut WriteSummary,
+    placed: &mut u64,
+) -> ChunkRows {
+    let mut rows = ChunkRows {
+        batch: Batch::default(),
+        changed: Vec::new(),
+        placements: HashMap::new(),
+    };
     for prepared in chunk {
         let id = prepared.facility.id.0;
         match stored.get(&id.to_string()) {
@@ -101,9 +155,9 @@ async fn write_chunk(
                         || columns.1.as_deref() != place.region.as_ref().map(RegionCode::as_str)
                         || columns.2.is_some()
                     {
-                        placed += 1;
+                        *placed += 1;
                     }
-                    new_placements.insert(id, columns);
+                    rows.placements.insert(id, columns);
                 }
             }
             Some(hash) if *hash == prepared.content_hash => {
@@ -112,108 +166,181 @@ async fn write_chunk(
             }
             Some(_) => {
                 summary.updated += 1;
-                changed.push(prepared.facility.id.0);
+                rows.changed.push(id);
             }
         }
-        batch.push(source, prepared);
+        rows.batch.push(source, prepared);
     }
-    if !changed.is_empty() {
-        // Children of changed records are replaced; deleting services cascades
-        // to service_at_location, schedules and service_capabilities.
-        let ids = json_ids(changed.iter());
-        for sql in [
-            "DELETE FROM services WHERE location_id IN (SELECT value FROM json_each($1))",
-            "DELETE FROM phones WHERE location_id IN (SELECT value FROM json_each($1))",
-        ] {
-            sqlx::query(sql).bind(&ids).execute(&mut *conn).await?;
+    rows
+}
+
+/// Runs `statements` in order on `conn`. SQLite executes a statement on the
+/// connection's own thread, so this thread builds the next statement (and
+/// classifies the next chunk) meanwhile instead of waiting.
+async fn execute_pipelined(
+    conn: &mut SqliteConnection,
+    mut statements: impl Iterator<Item = QueryBuilder<'static, Sqlite>>,
+) -> StoreResult<()> {
+    let Some(mut current) = statements.next() else {
+        return Ok(());
+    };
+    loop {
+        let next = {
+            let mut running = pin!(current.build().execute(&mut *conn));
+            // The first poll hands the statement to the connection's thread …
+            let started = poll_fn(|cx| Poll::Ready(running.as_mut().poll(cx))).await;
+            // … which executes it while this one builds the next.
+            let next = statements.next();
+            match started {
+                Poll::Ready(result) => result?,
+                Poll::Pending => running.await?,
+            };
+            next
+        };
+        match next {
+            Some(statement) => current = statement,
+            None => return Ok(()),
         }
     }
-    write_batch(conn, &batch, &new_placements).await?;
-    Ok(placed)
 }
 
-async fn insert_all<'r, T>(
-    conn: &mut SqliteConnection,
+/// Multi-row INSERTs of `rows`, `head VALUES (…), (…) tail`, built one at a
+/// time as the iterator is advanced; `bind` binds one row (owned values, so a
+/// statement does not borrow the rows and needs no copy to reach SQLite's thread).
+fn inserts<T: 'static>(
     head: &'static str,
     tail: &'static str,
-    rows: &'r [T],
+    rows: Vec<T>,
     columns: usize,
-    bind: impl Fn(&mut Separated<'_, 'r, Sqlite, &'static str>, &'r T),
-) -> StoreResult<()> {
-    for chunk in rows.chunks(MAX_PARAMS / columns) {
-        let mut builder = QueryBuilder::<Sqlite>::new(head);
-        builder.push_values(chunk, |mut args, row| bind(&mut args, row));
+    mut bind: impl FnMut(&mut Separated<'_, 'static, Sqlite, &'static str>, T) + 'static,
+) -> impl Iterator<Item = QueryBuilder<'static, Sqlite>> {
+    let per_statement = (MAX_PARAMS / columns).min(ROWS_PER_STATEMENT);
+    let mut rows = rows.into_iter().peekable();
+    std::iter::from_fn(move || {
+        rows.peek()?;
+        let mut builder = QueryBuilder::new(head);
+        builder.push_values(rows.by_ref().take(per_statement), |mut args, row| {
+            bind(&mut args, row);
+        });
         builder.push(tail);
-        builder.build().execute(&mut *conn).await?;
+        Some(builder)
+    })
+}
+
+/// A statement with one bound parameter, `head ? tail`.
+fn with_json_ids(
+    head: &'static str,
+    ids: &[Uuid],
+    tail: &'static str,
+) -> QueryBuilder<'static, Sqlite> {
+    let mut builder = QueryBuilder::new(head);
+    builder.push_bind(json_ids(ids.iter())).push(tail);
+    builder
+}
+
+impl ChunkRows {
+    /// The statements writing these rows, in order: children of changed
+    /// records removed, then every table parent first.
+    fn into_statements(self) -> impl Iterator<Item = QueryBuilder<'static, Sqlite>> {
+        let Self {
+            batch,
+            changed,
+            placements,
+        } = self;
+        // Children of changed records are replaced; deleting services cascades
+        // to service_at_location, schedules and service_capabilities.
+        let deletes = if changed.is_empty() {
+            Vec::new()
+        } else {
+            vec![
+                with_json_ids(
+                    "DELETE FROM services WHERE location_id IN (SELECT value FROM json_each(",
+                    &changed,
+                    "))",
+                ),
+                with_json_ids(
+                    "DELETE FROM phones WHERE location_id IN (SELECT value FROM json_each(",
+                    &changed,
+                    "))",
+                ),
+            ]
+        };
+        let service_links: Vec<(Uuid, Uuid)> = batch
+            .services
+            .iter()
+            .map(|s| (s.id, s.location_id))
+            .collect();
+        deletes
+            .into_iter()
+            .chain(organizations(batch.organizations))
+            .chain(locations(batch.locations, placements))
+            .chain(services(batch.services))
+            .chain(inserts(
+                "INSERT INTO service_at_location (service_id, location_id) ",
+                "",
+                service_links,
+                2,
+                |args, (service, location)| {
+                    args.push_bind(service.hyphenated())
+                        .push_bind(location.hyphenated());
+                },
+            ))
+            .chain(phones(batch.phones))
+            .chain(schedules(batch.schedules))
+            .chain(capabilities(batch.capabilities))
     }
-    Ok(())
 }
 
-async fn write_batch(
-    conn: &mut SqliteConnection,
-    batch: &Batch,
-    placements: &HashMap<Uuid, PlacementColumns>,
-) -> StoreResult<()> {
-    write_locations(conn, batch, placements).await?;
-    write_children(conn, batch).await
-}
-
-async fn write_locations(
-    conn: &mut SqliteConnection,
-    batch: &Batch,
-    placements: &HashMap<Uuid, PlacementColumns>,
-) -> StoreResult<()> {
-    insert_all(
-        conn,
+fn organizations(
+    rows: Vec<OrganizationRow>,
+) -> impl Iterator<Item = QueryBuilder<'static, Sqlite>> {
+    inserts(
         "INSERT INTO organizations (id, name, url) ",
         " ON CONFLICT (id) DO UPDATE SET name = excluded.name, url = excluded.url",
-        &batch.organizations,
+        rows,
         3,
         |args, row| {
             args.push_bind(row.id.hyphenated())
-                .push_bind(&row.name)
-                .push_bind(&row.url);
+                .push_bind(row.name)
+                .push_bind(row.url);
         },
     )
-    .await?;
-    insert_all(
-        conn,
+}
+
+fn locations(
+    rows: Vec<LocationRow>,
+    placements: HashMap<Uuid, PlacementColumns>,
+) -> impl Iterator<Item = QueryBuilder<'static, Sqlite>> {
+    inserts(
         include_str!("insert_locations_head.sql"),
         include_str!("insert_locations_tail.sql"),
-        &batch.locations,
+        rows,
         22,
-        |args, row| {
+        move |args, row| {
+            let (municipality, region, method, distance_m) = placements
+                .get(&row.id)
+                .cloned()
+                .unwrap_or((row.municipality_code, row.region_code, None, None));
             args.push_bind(row.id.hyphenated())
                 .push_bind(row.organization_id.hyphenated())
-                .push_bind(&row.kind)
-                .push_bind(&row.name)
-                .push_bind(&row.name_kana)
-                .push_bind(&row.address)
-                .push_bind(&row.postal_code)
+                .push_bind(row.kind)
+                .push_bind(row.name)
+                .push_bind(row.name_kana)
+                .push_bind(row.address)
+                .push_bind(row.postal_code)
                 .push_bind(row.lon)
                 .push_bind(row.lat)
-                .push_bind(&row.stated_municipality_code);
-            let (municipality, region, method, distance_m) = placements.get(&row.id).map_or_else(
-                || {
-                    (
-                        row.municipality_code.clone(),
-                        row.region_code.clone(),
-                        None,
-                        None,
-                    )
-                },
-                Clone::clone,
-            );
-            args.push_bind(municipality)
+                .push_bind(row.stated_municipality_code)
+                .push_bind(municipality)
                 .push_bind(region)
-                .push_bind(&row.url)
-                .push_bind(&row.status)
+                .push_bind(row.url)
+                .push_bind(row.status)
                 .push_bind(row.closed_on)
-                .push_bind(&row.staff_note)
-                .push_bind(&row.source_key)
-                .push_bind(&row.source_record_id)
+                .push_bind(row.staff_note)
+                .push_bind(row.source_key)
+                .push_bind(row.source_record_id)
                 .push_bind(row.imported_at)
-                .push_bind(&row.content_hash)
+                .push_bind(row.content_hash)
                 .push_bind(method)
                 // Converted from JSON text as the placement update converts
                 // it, so a re-import compares equal to the last bit.
@@ -222,93 +349,81 @@ async fn write_locations(
                 .push_unseparated(" ->> '$')");
         },
     )
-    .await
 }
 
-async fn write_children(conn: &mut SqliteConnection, batch: &Batch) -> StoreResult<()> {
-    insert_all(
-        conn,
+fn services(rows: Vec<ServiceRow>) -> impl Iterator<Item = QueryBuilder<'static, Sqlite>> {
+    inserts(
         "INSERT INTO services (id, organization_id, location_id, position, key, name, service_type, \
          age_min_years, age_max_years, accepting_new_clients, respite_beds, verified_on, verified_by) ",
         "",
-        &batch.services,
+        rows,
         13,
         |args, row| {
             args.push_bind(row.id.hyphenated())
                 .push_bind(row.organization_id.hyphenated())
                 .push_bind(row.location_id.hyphenated())
                 .push_bind(row.position)
-                .push_bind(&row.key)
-                .push_bind(&row.name)
-                .push_bind(&row.service_type)
+                .push_bind(row.key)
+                .push_bind(row.name)
+                .push_bind(row.service_type)
                 .push_bind(row.age_min_years)
                 .push_bind(row.age_max_years)
-                .push_bind(&row.accepting_new_clients)
+                .push_bind(row.accepting_new_clients)
                 .push_bind(row.respite_beds)
                 .push_bind(row.verified_on)
-                .push_bind(&row.verified_by);
+                .push_bind(row.verified_by);
         },
     )
-    .await?;
-    insert_all(
-        conn,
-        "INSERT INTO service_at_location (service_id, location_id) ",
-        "",
-        &batch.services,
-        2,
-        |args, row| {
-            args.push_bind(row.id.hyphenated())
-                .push_bind(row.location_id.hyphenated());
-        },
-    )
-    .await?;
-    insert_all(
-        conn,
+}
+
+fn phones(rows: Vec<PhoneRow>) -> impl Iterator<Item = QueryBuilder<'static, Sqlite>> {
+    inserts(
         "INSERT INTO phones (location_id, position, number, label, visibility) ",
         "",
-        &batch.phones,
+        rows,
         5,
         |args, row| {
             args.push_bind(row.location_id.hyphenated())
                 .push_bind(row.position)
-                .push_bind(&row.number)
-                .push_bind(&row.label)
-                .push_bind(&row.visibility);
+                .push_bind(row.number)
+                .push_bind(row.label)
+                .push_bind(row.visibility);
         },
     )
-    .await?;
-    insert_all(
-        conn,
+}
+
+fn schedules(rows: Vec<ScheduleRow>) -> impl Iterator<Item = QueryBuilder<'static, Sqlite>> {
+    inserts(
         "INSERT INTO schedules (service_id, position, byday, opens_at, closes_at, description) ",
         "",
-        &batch.schedules,
+        rows,
         6,
         |args, row| {
             args.push_bind(row.service_id.hyphenated())
                 .push_bind(row.position)
-                .push_bind(&row.byday)
-                .push_bind(&row.opens_at)
-                .push_bind(&row.closes_at)
-                .push_bind(&row.description);
+                .push_bind(row.byday)
+                .push_bind(row.opens_at)
+                .push_bind(row.closes_at)
+                .push_bind(row.description);
         },
     )
-    .await?;
-    insert_all(
-        conn,
+}
+
+fn capabilities(rows: Vec<CapabilityRow>) -> impl Iterator<Item = QueryBuilder<'static, Sqlite>> {
+    inserts(
         "INSERT INTO service_capabilities (service_id, position, capability, answer, verified_on, verified_by, \
          staff_note) ",
         "",
-        &batch.capabilities,
+        rows,
         7,
         |args, row| {
             args.push_bind(row.service_id.hyphenated())
                 .push_bind(row.position)
-                .push_bind(&row.capability)
-                .push_bind(&row.answer)
+                .push_bind(row.capability)
+                .push_bind(row.answer)
                 .push_bind(row.verified_on)
-                .push_bind(&row.verified_by)
-                .push_bind(&row.staff_note);
+                .push_bind(row.verified_by)
+                .push_bind(row.staff_note);
         },
     )
-    .await
 }

@@ -84,6 +84,50 @@ pub async fn upsert_is_idempotent(store: &dyn Store) {
     assert_eq!(store.sources().await.unwrap(), vec![src]);
 }
 
+/// Issue 5: a batch larger than one INSERT per table (the SQLite writer
+/// splits rows into statements and runs them one behind the other) writes,
+/// re-imports unchanged and updates records in every part of the batch.
+pub async fn issue_5_large_batch_spans_statements(store: &dyn Store) {
+    const RECORDS: usize = 1_234;
+    let src = source("test-a");
+    let mut batch: Vec<_> = (0..RECORDS)
+        .map(|i| {
+            facility(
+                &src,
+                &i.to_string(),
+                "visiting_nurse",
+                &format!("架空訪問看護ステーション{i}"),
+                "14207",
+            )
+        })
+        .collect();
+    assert_eq!(
+        store.upsert_facilities(&src, &batch).await.unwrap(),
+        summary(RECORDS as u64, 0, 0)
+    );
+    assert_eq!(
+        store.upsert_facilities(&src, &batch).await.unwrap(),
+        summary(0, 0, RECORDS as u64)
+    );
+    let edited = [0, RECORDS / 2, RECORDS - 1];
+    for &i in &edited {
+        batch[i].name = format!("架空訪問看護ステーション{i}（移転）");
+        batch[i].phones.pop();
+        batch[i].services[0].capabilities.remove(0);
+    }
+    assert_eq!(
+        store.upsert_facilities(&src, &batch).await.unwrap(),
+        summary(0, edited.len() as u64, (RECORDS - edited.len()) as u64)
+    );
+    for &i in &edited {
+        assert_eq!(store.facility(batch[i].id).await.unwrap(), batch[i]);
+    }
+    let mut stored = store.all_facilities().await.unwrap();
+    stored.sort_by_key(|f| f.id);
+    batch.sort_by_key(|f| f.id);
+    assert_eq!(stored, batch);
+}
+
 /// Every stored field, staff-only ones included, reads back exactly.
 pub async fn round_trips_every_field_including_staff_only(store: &dyn Store) {
     let src = source("test-a");

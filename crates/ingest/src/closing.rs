@@ -1,0 +1,98 @@
+//! Closing what newer, complete files of a source no longer list — within what
+//! those files cover (see [`renkei_store::Listing`]): their prefectures, and
+//! their kinds of list. Rows rejected by validation are still listed by the
+//! publisher, so their records keep their state. Closed records are kept with
+//! the date and open again when a later file lists them.
+
+use crate::run::{sha256_hex, tokyo_date, FileReport};
+use crate::{IngestError, IngestResult};
+use chrono::{DateTime, Utc};
+use renkei_core::PrefectureCode;
+use renkei_store::{ImportRun, Listing, Store};
+
+/// What closing one source's missing records did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosingReport {
+    /// Source key.
+    pub source: String,
+    /// Records marked closed.
+    pub closed: u64,
+    /// Prefectures (two-digit codes) the files cover, where records could be closed.
+    pub prefectures: Vec<String>,
+    /// Why nothing could be closed, when the files cover nothing.
+    pub nothing_covered: Option<String>,
+}
+
+/// After importing complete files of one source, marks closed (as of the
+/// Asia/Tokyo date of `now`) every active record of `source_key` that the
+/// files cover but none of `reports` lists — only in `within` when given
+/// (`renkei fetch --prefecture`). Logs the step as its own import run when it
+/// closed anything.
+pub async fn close_missing(
+    store: &dyn Store,
+    source_key: &str,
+    reports: &[FileReport],
+    within: Option<&PrefectureCode>,
+    now: DateTime<Utc>,
+) -> IngestResult<ClosingReport> {
+    let of_source: Vec<&FileReport> = reports.iter().filter(|r| r.source == source_key).collect();
+    let mut listing = Listing::default();
+    for report in &of_source {
+        listing.extend(&report.listed);
+    }
+    if let Some(prefecture) = within {
+        listing.restrict_to(prefecture);
+    }
+    let prefectures = listing.prefectures();
+    if listing.covers_nothing() {
+        let where_ = within.map_or_else(String::new, |p| format!(" in {}", p.name()));
+        return Ok(ClosingReport {
+            source: source_key.to_owned(),
+            closed: 0,
+            prefectures,
+            nothing_covered: Some(format!(
+                "the file(s) list no valid record{where_}, so nothing was closed"
+            )),
+        });
+    }
+    let store_error = |source| IngestError::Store {
+        file: format!("closing records of {source_key}"),
+        source,
+    };
+    let closed = store
+        .close_missing(source_key, &listing, tokyo_date(now))
+        .await
+        .map_err(store_error)?;
+    if closed > 0 {
+        let files: Vec<&str> = of_source
+            .iter()
+            .map(|r| r.checksum_sha256.as_str())
+            .collect();
+        store
+            .record_import_run(&ImportRun {
+                source_key: source_key.to_owned(),
+                file_name: format!(
+                    "(closing records not in {} file(s); prefectures {})",
+                    of_source.len(),
+                    prefectures.join(" ")
+                ),
+                checksum_sha256: sha256_hex(files.join(",").as_bytes()),
+                started_at: now,
+                finished_at: Utc::now(),
+                rows_read: 0,
+                inserted: 0,
+                updated: 0,
+                unchanged: 0,
+                rejected: 0,
+                closed,
+            })
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(ClosingReport {
+        source: source_key.to_owned(),
+        closed,
+        prefectures,
+        nothing_covered: None,
+    })
+}
