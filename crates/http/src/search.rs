@@ -4,6 +4,7 @@
 //! Answered from the in-memory index ([`renkei_core::search`]).
 
 pub(crate) mod params;
+pub mod summaries;
 
 use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto};
 use crate::error::{ApiResult, ErrorBody};
@@ -13,17 +14,23 @@ use crate::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
 pub use params::SearchParams;
 use params::{Origin, SearchFormat};
 use renkei_core::need::{Tier, TravelModel};
 use renkei_core::search::Hit;
 use serde::Serialize;
+use serde_json::value::RawValue;
+use std::sync::Arc;
+use summaries::SummaryCache;
 use utoipa::ToSchema;
 
 /// Routes of this area, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/search", get(search))
+    Router::new()
+        .route("/search", get(search))
+        .layer(Extension(Arc::new(SummaryCache::default())))
 }
 
 /// The answer to a search.
@@ -100,7 +107,9 @@ pub struct HitDto {
     pub travel_minutes: Option<f64>,
     /// The facility without its services: the answers for the needs searched
     /// are in `needs`, and `/api/v1/facilities/{id}` has the full record.
-    pub facility: FacilitySummaryDto,
+    /// Written out once per data snapshot ([`SummaryCache`]).
+    #[schema(value_type = FacilitySummaryDto)]
+    pub facility: Box<RawValue>,
     /// Per need asked for: yes, no or unknown (要確認).
     pub needs: Vec<NeedAnswerDto>,
 }
@@ -131,18 +140,20 @@ pub struct NeedAnswerDto {
 )]
 pub async fn search(
     State(state): State<AppState>,
+    Extension(summaries): Extension<Arc<SummaryCache>>,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
     let request = params.parse(&state)?;
     let index = state.index.load();
     let found = index.search(&request.query);
+    let generation = summaries.generation(&index);
     let model = TravelModel::DEFAULT;
     // Hits own their decoded facilities: their strings move into the response.
     let hit = |hit: Hit| HitDto {
         tier: hit.tier.into(),
         distance_m: hit.distance_m.map(round1),
         travel_minutes: hit.distance_m.map(|d| round1(model.minutes(d))),
-        facility: FacilitySummaryDto::from(hit.facility),
+        facility: summaries.summary(generation, hit.facility),
         needs: hit
             .needs
             .iter()
