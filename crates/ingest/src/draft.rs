@@ -72,7 +72,7 @@ impl FacilityDraft {
             name: self.name,
             name_kana: self.name_kana,
             location: Location {
-                address: self.address,
+                address: without_repeated_building(self.address),
                 postal_code: self.postal_code,
                 position: self.position,
                 stated_municipality: self.municipality,
@@ -117,6 +117,47 @@ impl FacilityDraft {
                 attribution: source.attribution.clone(),
                 demo: source.demo,
             },
+        }
+    }
+}
+
+/// `address` without a building name repeated after a space: some
+/// 介護サービス情報公表システム extracts join 住所 and 方書 when 住所 already ends
+/// with the building (「…1-2-45架空マンションA206 架空マンションA206」), which a
+/// printed list or a map label would show twice.
+fn without_repeated_building(address: String) -> String {
+    let trimmed = address.trim_end();
+    if let Some((head, tail)) = trimmed.rsplit_once([' ', '\u{3000}']) {
+        let head = head.trim_end();
+        if !tail.is_empty() && head.ends_with(tail) {
+            return head.to_owned();
+        }
+    }
+    address
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::without_repeated_building;
+
+    #[test]
+    fn a_building_repeated_after_a_space_is_kept_once() {
+        let clean = |a: &str| without_repeated_building(a.to_owned());
+        assert_eq!(
+            clean("神奈川県架空市中海岸1-2-45架空マンションA206 架空マンションA206"),
+            "神奈川県架空市中海岸1-2-45架空マンションA206"
+        );
+        assert_eq!(
+            clean("神奈川県架空市本町1-1　架空ビル2階　架空ビル2階"),
+            "神奈川県架空市本町1-1　架空ビル2階"
+        );
+        // A different building, or none, stays as written.
+        for kept in [
+            "神奈川県架空市本町1-1 架空ビル2階",
+            "神奈川県架空市本町1-1架空ビル 別館",
+            "神奈川県架空市本町1-1",
+        ] {
+            assert_eq!(clean(kept), kept);
         }
     }
 }
