@@ -48,12 +48,6 @@ pub fn parse(table: &Table, prefecture: Option<&PrefectureCode>) -> IngestResult
         table.columns([CODE, NUMBER, NAME, POSTAL, ADDRESS, PHONE, PREFECTURE])?;
     let mut parsed = ParsedRows::default();
     for row in table.rows() {
-        let Some(facility_name) = row.get(name) else {
-            parsed
-                .rejected
-                .push(row.error(name, "", "医療機関名称 is empty"));
-            continue;
-        };
         let number_text = row.get(number).unwrap_or_default();
         let prefecture_text = row
             .get(code)
@@ -75,6 +69,13 @@ pub fn parse(table: &Table, prefecture: Option<&PrefectureCode>) -> IngestResult
                 .push(row.error(number, number_text, "医療機関番号 must be 7 digits"));
             continue;
         }
+        let record_id = format!("{}{number_text}", pref.as_str());
+        // Read after the id, so that a listed row with a blank name still
+        // keeps its record from being closed as no longer listed.
+        let Some(facility_name) = row.get(name) else {
+            parsed.reject_listed(&record_id, row.error(name, "", "医療機関名称 is empty"));
+            continue;
+        };
         let raw_address = row.get(address).unwrap_or_default();
         let full_address = if raw_address.starts_with(pref.name()) {
             raw_address.to_owned()
@@ -85,7 +86,7 @@ pub fn parse(table: &Table, prefecture: Option<&PrefectureCode>) -> IngestResult
         let kind = if is_hospital { "hospital" } else { "clinic" };
         parsed.drafts.push(FacilityDraft {
             source_line: row.line(),
-            record_id: format!("{}{number_text}", pref.as_str()),
+            record_id,
             kind: KindCode::new(kind).expect("hospital and clinic are in the taxonomy"),
             name: facility_name.to_owned(),
             name_kana: None,
@@ -222,7 +223,8 @@ mod tests {
         let text = "医療機関コード(都道府県+医療機関番号),医療機関番号,医療機関名称,郵便番号,医療機関所在地\n\
             149999991,9999991,架空こどもクリニック,2530000,茅ヶ崎市架空町１－１\n\
             149999992,9999992,架空記念病院,253-0001,茅ヶ崎市架空町２－２\n\
-            149999993,99,架空医院,,茅ヶ崎市架空町３\n";
+            149999993,99,架空医院,,茅ヶ崎市架空町３\n\
+            149999994,9999994,,,茅ヶ崎市架空町４\n";
         let parsed = parse(&Table::parse("bureau.csv", text).unwrap(), None).unwrap();
         assert_eq!(parsed.drafts.len(), 2);
         assert_eq!(parsed.drafts[0].address, "神奈川県茅ヶ崎市架空町１－１");
@@ -230,5 +232,9 @@ mod tests {
         assert_eq!(parsed.drafts[1].kind.as_str(), "hospital");
         assert_eq!(parsed.drafts[1].postal_code.as_deref(), Some("2530001"));
         assert_eq!(parsed.rejected[0].field, "医療機関番号");
+        // A blank name is rejected, but the row is still listed: its record
+        // must not be closed as missing.
+        assert_eq!(parsed.rejected[1].field, "医療機関名称");
+        assert_eq!(parsed.rejected_ids, ["149999994"]);
     }
 }
