@@ -434,8 +434,7 @@ pub fn municipality_matches(filter: &MunicipalityCode, code: &MunicipalityCode) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{FacilityStatus, Location, Organization, Provenance};
-    use chrono::{TimeZone, Utc};
+    use crate::FacilityStatus;
 
     /// The plain reading of a [`DirectoryQuery`], written without the index.
     fn matches(query: &DirectoryQuery, facility: &Facility) -> bool {
@@ -477,40 +476,9 @@ mod tests {
     }
 
     fn facility(record: &str, kind: &str, name: &str, municipality: Option<&str>) -> Facility {
-        Facility {
-            id: FacilityId::from_source("test", record),
-            kind: KindCode::new(kind).unwrap(),
-            name: name.into(),
-            name_kana: None,
-            organization: Organization {
-                name: "架空法人".into(),
-                url: None,
-            },
-            location: Location {
-                address: "神奈川県架空市1-1".into(),
-                postal_code: None,
-                position: None,
-                stated_municipality: None,
-                municipality: municipality.map(|c| MunicipalityCode::new(c).unwrap()),
-                region: None,
-                geocoded: None,
-            },
-            phones: vec![],
-            url: None,
-            services: vec![],
-            status: FacilityStatus::Active,
-            closed_on: None,
-            staff_note: None,
-            accreditations: Vec::new(),
-            provenance: Provenance {
-                source: "test".into(),
-                source_record_id: record.into(),
-                imported_at: Utc.with_ymd_and_hms(2024, 4, 1, 0, 0, 0).unwrap(),
-                licence: "CC0".into(),
-                attribution: String::new(),
-                demo: true,
-            },
-        }
+        let mut facility = crate::fixtures::fictional_facility(record, kind, name, None);
+        facility.location.municipality = municipality.map(|c| MunicipalityCode::new(c).unwrap());
+        facility
     }
 
     fn sample() -> DirectoryIndex {
