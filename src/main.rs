@@ -200,12 +200,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
         ..HttpConfig::default()
     };
     let app = router(AppState::new(store, index, config));
+    let shutdown = shutdown_signal();
     info!(
         facilities,
         "renkei is serving on http://{address}/ (API docs: http://{address}/api/docs)"
     );
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .context("the server stopped with an error")?;
     info!("renkei stopped");
@@ -232,33 +233,53 @@ async fn load_demo_if_empty(store: &dyn Store) -> Result<()> {
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before exit.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Starts listening for Ctrl-C and SIGTERM and returns a future that resolves
+/// on the first of them; in-flight requests then finish before exit.
+///
+/// The handlers are registered here, before the server says where it serves:
+/// registered lazily, a SIGTERM sent right after that line (by a supervisor or
+/// a test) could arrive before them and be lost or kill the process outright.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        let listen = |kind: SignalKind, name: &'static str| {
+            signal(kind)
+                .inspect_err(|error| tracing::warn!(%error, "cannot listen for {name}"))
+                .ok()
+        };
+        (
+            listen(SignalKind::interrupt(), "Ctrl-C"),
+            listen(SignalKind::terminate(), "SIGTERM"),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let (interrupt, terminate) = signals;
+            tokio::select! {
+                () = next_or_never(interrupt) => {}
+                () = next_or_never(terminate) => {}
+            }
+        }
+        #[cfg(not(unix))]
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::warn!(%error, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+        info!("shutting down: finishing requests in flight");
     }
-    info!("shutting down: finishing requests in flight");
+}
+
+/// Waits for the next delivery of `signal`; forever when it could not be listened for.
+#[cfg(unix)]
+async fn next_or_never(signal: Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(mut signal) => {
+            signal.recv().await;
+        }
+        None => std::future::pending().await,
+    }
 }
 
 async fn copy_store(args: CopyStoreArgs) -> Result<()> {

@@ -47,6 +47,23 @@ async fn serve_migrates_an_empty_database_loads_the_demo_and_stops_cleanly_on_si
     assert!(again.terminate().0.success());
 }
 
+/// CI once saw a server that never stopped: a SIGTERM sent as soon as it said
+/// where it serves arrived before its signal handlers existed. Repeated because
+/// the window was narrow.
+#[test]
+fn a_sigterm_sent_as_soon_as_serve_reports_its_url_stops_it_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("dir.db");
+    for attempt in 0..5 {
+        let (exit, log) = Server::start(dir.path(), &db).terminate();
+        assert!(
+            exit.success(),
+            "attempt {attempt}: exit status {exit:?}; log:\n{log}"
+        );
+        assert!(log.contains("renkei stopped"), "attempt {attempt}: {log}");
+    }
+}
+
 #[test]
 fn a_bad_database_url_is_a_plain_error_and_a_non_zero_exit() {
     let dir = tempfile::tempdir().unwrap();
