@@ -75,6 +75,63 @@ async fn corrupt_stored_value_is_reported_as_corrupt() {
     assert!(err.to_string().contains("spaceport"), "{err}");
 }
 
+/// SQLite imports write with foreign-key checks off and delete a changed
+/// record's children themselves (issue 5, import speed): after updates that
+/// drop a service, a schedule, capabilities and a phone, nothing is left
+/// dangling, and the store's connections check foreign keys again.
+#[tokio::test]
+async fn issue_5_bulk_writes_leave_no_orphans_and_foreign_keys_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::new(dir.path().join("renkei.db").to_str().unwrap());
+    let store = SqliteStore::open(&url, &OpenOptions::default())
+        .await
+        .unwrap();
+    let src = source("test-a");
+    let mut records = synthetic(&src, 3);
+    let mut extra = records[0].services[0].clone();
+    extra.key = "second".to_owned();
+    records[0].services.push(extra);
+    store.upsert_facilities(&src, &records).await.unwrap();
+    records[0].services.truncate(1);
+    records[0].services[0].capabilities.clear();
+    records[0].services[0].schedules.clear();
+    records[1].phones.truncate(1);
+    let written = store.upsert_facilities(&src, &records).await.unwrap();
+    assert_eq!((written.updated, written.unchanged), (2, 1));
+    assert_eq!(store.facility(records[0].id).await.unwrap(), records[0]);
+
+    let pool = sqlx::SqlitePool::connect(url.expose()).await.unwrap();
+    let dangling: Vec<(String, i64, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(dangling, Vec::new(), "rows whose parent is gone");
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    assert_eq!(count("SELECT count(*) FROM services").await, 3);
+    assert_eq!(count("SELECT count(*) FROM service_at_location").await, 3);
+    assert_eq!(count("SELECT count(*) FROM phones").await, 5);
+    assert_eq!(count("SELECT count(*) FROM schedules").await, 2);
+    assert_eq!(count("SELECT count(*) FROM service_capabilities").await, 4);
+    pool.close().await;
+
+    // The connection the import used checks foreign keys again: a geocode
+    // for a facility that does not exist is refused.
+    let orphan = store
+        .set_geocodes(&[renkei_store::GeocodeRecord {
+            facility: renkei_core::FacilityId::from_source(&src.key, "架空-no-such-record"),
+            precision: renkei_core::geocode::Precision::Town,
+            matched: "架空市架空町".into(),
+        }])
+        .await;
+    assert!(
+        matches!(orphan, Err(StoreError::Conflict { .. } | StoreError::Database(_))),
+        "{orphan:?}"
+    );
+}
+
 #[tokio::test]
 async fn unsupported_url_is_a_clear_error() {
     let err = open(

@@ -46,9 +46,39 @@ pub(super) async fn upsert(
     // In id order, new rows append to the primary-key index instead of
     // splitting pages all over it.
     prepared.sort_unstable_by_key(|p| p.facility.id);
-    let mut placements: HashMap<Uuid, &LocationAssignment> =
+    let placements: HashMap<Uuid, &LocationAssignment> =
         assignments.iter().map(|a| (a.id.0, a)).collect();
-    let mut tx = pool.begin().await?;
+    let mut conn = pool.acquire().await?;
+    // Every row written here is built from checked records with its parents
+    // in the same batch (organisation, location, service) and children of a
+    // changed record are deleted explicitly, so SQLite's per-row
+    // foreign-key lookups only repeated what is true by construction; they
+    // were about a third of SQLite's time on the national import (issue 5).
+    // The pragma cannot change inside a transaction, hence around it.
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await?;
+    let written = write_batch(&mut conn, source, &prepared, placements).await;
+    // Read back: the pragma is silently ignored while a transaction is open.
+    let restored = sqlx::query_scalar::<_, bool>("PRAGMA foreign_keys = ON; PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await;
+    if !matches!(restored, Ok(true)) {
+        // Never hand a connection without foreign-key checks back to the
+        // pool; the write itself stands or fails on its own.
+        conn.close_on_drop();
+    }
+    written
+}
+
+/// The transaction of [`upsert`], on a connection with foreign-key checks off.
+async fn write_batch(
+    conn: &mut SqliteConnection,
+    source: &SourceInfo,
+    prepared: &[Prepared<'_>],
+    mut placements: HashMap<Uuid, &LocationAssignment>,
+) -> StoreResult<(WriteSummary, u64, Option<i64>)> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
     // A write first, so the transaction takes the write lock (and waits for it) at once.
     let source_changed = sqlx::query(include_str!("upsert_source.sql"))
         .bind(&source.key)
@@ -72,7 +102,7 @@ pub(super) async fn upsert(
     let stored = if first_import {
         HashMap::new()
     } else {
-        stored_hashes(&mut tx, &prepared).await?
+        stored_hashes(&mut tx, prepared).await?
     };
     let mut summary = WriteSummary::default();
     let mut placed = 0;
@@ -228,11 +258,7 @@ fn inserts<T: 'static>(
 }
 
 /// A statement with one bound parameter, `head ? tail`.
-fn with_json_ids(
-    head: &'static str,
-    ids: &[Uuid],
-    tail: &'static str,
-) -> QueryBuilder<'static, Sqlite> {
+fn with_json_ids(head: &str, ids: &[Uuid], tail: &'static str) -> QueryBuilder<'static, Sqlite> {
     let mut builder = QueryBuilder::new(head);
     builder.push_bind(json_ids(ids.iter())).push(tail);
     builder
@@ -247,23 +273,25 @@ impl ChunkRows {
             changed,
             placements,
         } = self;
-        // Children of changed records are replaced; deleting services cascades
-        // to service_at_location, schedules and service_capabilities.
+        // Children of changed records are replaced. Written with foreign-key
+        // checks off, so nothing cascades: every child table is cleared here,
+        // grandchildren before the services they hang off.
         let deletes = if changed.is_empty() {
             Vec::new()
         } else {
-            vec![
-                with_json_ids(
-                    "DELETE FROM services WHERE location_id IN (SELECT value FROM json_each(",
-                    &changed,
-                    "))",
-                ),
-                with_json_ids(
-                    "DELETE FROM phones WHERE location_id IN (SELECT value FROM json_each(",
-                    &changed,
-                    "))",
-                ),
-            ]
+            let of_changed_services = "DELETE FROM {table} WHERE service_id IN \
+                (SELECT id FROM services WHERE location_id IN (SELECT value FROM json_each(";
+            ["service_capabilities", "schedules", "service_at_location"]
+                .into_iter()
+                .map(|table| with_json_ids(&of_changed_services.replace("{table}", table), &changed, ")))"))
+                .chain(["services", "phones"].into_iter().map(|table| {
+                    with_json_ids(
+                        &format!("DELETE FROM {table} WHERE location_id IN (SELECT value FROM json_each("),
+                        &changed,
+                        "))",
+                    )
+                }))
+                .collect()
         };
         let service_links: Vec<(Uuid, Uuid)> = batch
             .services
