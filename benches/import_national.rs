@@ -47,13 +47,13 @@ fn main() {
             Format::Official(Importer::Wamnet),
         ),
     ];
-    let mut inputs: Vec<(PathBuf, Format)> = Vec::new();
+    let mut inputs: Vec<(Format, PathBuf)> = Vec::new();
     for (relative, format) in files {
         let Some(path) = renkei_testdata::shared_file(relative) else {
             println!("import_national: SKIPPED, {relative} not found under the shared data folder (set RENKEI_SHARED_DATA)");
             return;
         };
-        inputs.push((path, format));
+        inputs.push((format, path));
     }
     let Some(n03) = renkei_testdata::shared_file("national/N03-21_210101.json") else {
         println!("import_national: SKIPPED, national/N03-21_210101.json not found");
@@ -83,11 +83,11 @@ async fn fresh_store(dir: &tempfile::TempDir, name: &str, n03: &std::path::Path)
     store
 }
 
-async fn run(inputs: &[(PathBuf, Format)], n03: &std::path::Path) {
+async fn run(inputs: &[(Format, PathBuf)], n03: &std::path::Path) {
     let dir = tempfile::tempdir().expect("temp dir");
     let contents: Vec<(String, Vec<u8>, &Format)> = inputs
         .iter()
-        .map(|(path, format)| {
+        .map(|(format, path)| {
             let bytes = std::fs::read(path).expect("readable input");
             (path.display().to_string(), bytes, format)
         })
@@ -111,16 +111,11 @@ async fn run(inputs: &[(PathBuf, Format)], n03: &std::path::Path) {
     let mut rows = 0;
     let mut inserted = 0;
     let mut placed = 0;
-    for (name, bytes, format) in &contents {
-        for report in session
-            .import_bytes(format, name, bytes)
-            .await
-            .expect("imports")
-        {
-            rows += report.rows_read;
-            inserted += report.written.inserted;
-            placed += report.placement.positioned;
-        }
+    // As `renkei import` does: the next file is parsed while one is written.
+    for report in session.import_paths(inputs, |_| {}).await.expect("imports") {
+        rows += report.rows_read;
+        inserted += report.written.inserted;
+        placed += report.placement.positioned;
     }
     let import_secs = started.elapsed().as_secs_f64();
     let import_rate = rows as f64 / import_secs;
@@ -131,16 +126,13 @@ async fn run(inputs: &[(PathBuf, Format)], n03: &std::path::Path) {
     // Again: every record unchanged.
     let started = Instant::now();
     let mut session = ImportSession::open(store.as_ref()).await.expect("session");
-    let mut unchanged = 0;
-    for (name, bytes, format) in &contents {
-        for report in session
-            .import_bytes(format, name, bytes)
-            .await
-            .expect("imports")
-        {
-            unchanged += report.written.unchanged;
-        }
-    }
+    let unchanged: u64 = session
+        .import_paths(inputs, |_| {})
+        .await
+        .expect("imports")
+        .iter()
+        .map(|report| report.written.unchanged)
+        .sum();
     let reimport_rate = rows as f64 / started.elapsed().as_secs_f64();
 
     // Baseline: one transaction and one placement update per record.

@@ -145,28 +145,11 @@ pub async fn run(kind: ImportKind) -> Result<()> {
     let mut session = ImportSession::open(store.as_ref())
         .await
         .context("cannot read the stored boundaries")?;
-    let mut reports: Vec<FileReport> = Vec::new();
-    for path in &files {
-        let spinner = ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                .expect("the template is valid"),
-        );
-        spinner.set_message(format!("importing {}", path.display()));
-        spinner.enable_steady_tick(Duration::from_millis(120));
-        let outcome = session.import_path(&format, path).await;
-        spinner.finish_and_clear();
-        reports.extend(outcome.with_context(|| {
-            format!(
-                "{} was not imported; the database is unchanged{}",
-                path.display(),
-                if common.close_missing {
-                    " and nothing was closed"
-                } else {
-                    ""
-                }
-            )
-        })?);
-    }
+    let files: Vec<_> = files
+        .into_iter()
+        .map(|path| (format.clone(), path))
+        .collect();
+    let reports = import_files(&mut session, &files, common.close_missing).await?;
     println!("{}", summary_table(&reports));
     if common.close_missing {
         let mut sources: Vec<&str> = reports.iter().map(|r| r.source.as_str()).collect();
@@ -208,6 +191,44 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         .collect();
     write_error_report(&rejected, common.error_report, "import-errors")?;
     Ok(())
+}
+
+/// Imports `files` in order with a spinner for the file being written; on
+/// failure, says which file was not imported.
+async fn import_files(
+    session: &mut ImportSession<'_>,
+    files: &[(Format, PathBuf)],
+    close_missing: bool,
+) -> Result<Vec<FileReport>> {
+    let mut spinner: Option<ProgressBar> = None;
+    let outcome = session
+        .import_paths(files, |path| {
+            if let Some(done) = spinner.take() {
+                done.finish_and_clear();
+            }
+            let next = ProgressBar::new_spinner().with_style(
+                ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                    .expect("the template is valid"),
+            );
+            next.set_message(format!("importing {}", path.display()));
+            next.enable_steady_tick(Duration::from_millis(120));
+            spinner = Some(next);
+        })
+        .await;
+    if let Some(done) = spinner {
+        done.finish_and_clear();
+    }
+    outcome.map_err(|(path, error)| {
+        anyhow::Error::new(error).context(format!(
+            "{} was not imported; the database is unchanged{}",
+            path.display(),
+            if close_missing {
+                " and nothing was closed"
+            } else {
+                ""
+            }
+        ))
+    })
 }
 
 /// Writes rejected rows as a CSV report (to `path`, else to

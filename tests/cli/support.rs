@@ -150,12 +150,49 @@ impl Server {
             }
             assert!(
                 Instant::now() < deadline,
-                "renkei did not stop after SIGTERM; log:\n{}",
+                "renkei did not stop after SIGTERM; its signal state and threads:\n{}\nlog:\n{}",
+                process_state(self.child.id()),
                 self.log()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// What Linux says about a process that ignores SIGTERM: its signal masks
+/// (pending, blocked, ignored, caught) and each thread's state and wait
+/// channel, so that a hang in CI can be told apart from a lost signal.
+fn process_state(pid: u32) -> String {
+    use std::fmt::Write as _;
+    let read = |path: String| std::fs::read_to_string(path).unwrap_or_default();
+    let mut state = String::new();
+    for line in read(format!("/proc/{pid}/status")).lines() {
+        if ["State", "Sig", "ShdPnd"]
+            .iter()
+            .any(|key| line.starts_with(key))
+        {
+            let _ = writeln!(state, "{line}");
+        }
+    }
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for task in tasks.flatten() {
+            let dir = task.path().display().to_string();
+            let stat = read(format!("{dir}/stat"));
+            let run_state = stat
+                .rsplit(") ")
+                .next()
+                .and_then(|rest| rest.split(' ').next());
+            let _ = writeln!(
+                state,
+                "thread {} {}: state {} wchan {}",
+                task.file_name().to_string_lossy(),
+                read(format!("{dir}/comm")).trim(),
+                run_state.unwrap_or("?"),
+                read(format!("{dir}/wchan")),
+            );
+        }
+    }
+    state
 }
 
 impl Drop for Server {

@@ -135,12 +135,45 @@ impl<'a> ImportSession<'a> {
         format: &Format,
         path: &Path,
     ) -> IngestResult<Vec<FileReport>> {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-            file: name.clone(),
-            source,
-        })?;
-        self.import_bytes(format, &name, &bytes).await
+        let input = read_input(format, path)?;
+        self.write_input(format, input).await
+    }
+
+    /// Imports `files` (each in its format) one after another, each in its
+    /// own transaction as [`Self::import_path`] does, and calls `on_file` as
+    /// each one starts. The next file is read and parsed on another thread while
+    /// the current one is written: writing keeps the database's thread busy
+    /// and parsing is the other half of the work. Stops at the first file
+    /// that fails, returning it with the error; the files before it stay
+    /// imported.
+    pub async fn import_paths(
+        &mut self,
+        files: &[(Format, std::path::PathBuf)],
+        mut on_file: impl FnMut(&Path),
+    ) -> Result<Vec<FileReport>, (std::path::PathBuf, IngestError)> {
+        let read_in_background = |(format, path): &(Format, std::path::PathBuf)| {
+            let (format, path) = (format.clone(), path.clone());
+            tokio::task::spawn_blocking(move || read_input(&format, &path))
+        };
+        let mut reports = Vec::new();
+        let mut next = files.first().map(read_in_background);
+        for (index, (format, path)) in files.iter().enumerate() {
+            let Some(reading) = next.take() else { break };
+            on_file(path);
+            let input = reading
+                .await
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
+            next = files.get(index + 1).map(read_in_background);
+            let written = match input {
+                Ok(input) => self.write_input(format, input).await,
+                Err(error) => Err(error),
+            };
+            match written {
+                Ok(more) => reports.extend(more),
+                Err(error) => return Err((path.clone(), error)),
+            }
+        }
+        Ok(reports)
     }
 
     /// As the free function [`import_bytes`].
@@ -150,13 +183,20 @@ impl<'a> ImportSession<'a> {
         name: &str,
         bytes: &[u8],
     ) -> IngestResult<Vec<FileReport>> {
-        let started_at = Utc::now();
-        let checksum_sha256 = sha256_hex(bytes);
-        let files = parse_file(format, name, bytes, started_at)?;
-        let mut reports = Vec::with_capacity(files.len());
-        for file in files {
+        let input = parse_input(format, name, bytes)?;
+        self.write_input(format, input).await
+    }
+
+    /// Writes the members of a parsed file, one transaction each.
+    async fn write_input(
+        &mut self,
+        format: &Format,
+        input: ParsedInput,
+    ) -> IngestResult<Vec<FileReport>> {
+        let mut reports = Vec::with_capacity(input.files.len());
+        for file in input.files {
             reports.push(
-                self.write_file(format, file, &checksum_sha256, started_at)
+                self.write_file(format, file, &input.checksum_sha256, input.started_at)
                     .await?,
             );
         }
@@ -270,6 +310,35 @@ impl<'a> ImportSession<'a> {
         }
         Ok(self.geocoder.as_ref())
     }
+}
+
+/// A file read and parsed, not yet written: the part of an import that
+/// needs no database and can run on another thread.
+#[derive(Debug)]
+struct ParsedInput {
+    files: Vec<ParsedFile>,
+    checksum_sha256: String,
+    started_at: DateTime<Utc>,
+}
+
+/// Reads the file at `path` and parses it in `format`.
+fn read_input(format: &Format, path: &Path) -> IngestResult<ParsedInput> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        file: name.clone(),
+        source,
+    })?;
+    parse_input(format, &name, &bytes)
+}
+
+/// Checksums and parses `bytes` read from `name`.
+fn parse_input(format: &Format, name: &str, bytes: &[u8]) -> IngestResult<ParsedInput> {
+    let started_at = Utc::now();
+    Ok(ParsedInput {
+        checksum_sha256: sha256_hex(bytes),
+        files: parse_file(format, name, bytes, started_at)?,
+        started_at,
+    })
 }
 
 /// What importing a verified-facts sheet did.

@@ -2,7 +2,7 @@
 //! file, and row errors that leave the rest of the file imported.
 
 use renkei_ingest::import::{Format, Importer};
-use renkei_ingest::run::import_bytes;
+use renkei_ingest::run::{import_bytes, ImportSession};
 use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
 
 async fn fresh_store() -> SharedStore {
@@ -91,6 +91,68 @@ async fn a_structurally_wrong_file_changes_nothing() {
     .unwrap_err();
     assert!(err.to_string().contains("事業所番号"), "{err}");
     assert_eq!(store.count_facilities().await.unwrap(), before);
+}
+
+/// `import_paths` reads the next file while one is written; the files still
+/// import in order, each in its own transaction, and the first that fails
+/// stops the run with its path, leaving the ones before it imported.
+#[tokio::test]
+async fn import_paths_imports_in_order_and_stops_at_the_first_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let first = write("first.csv", STATIONS);
+    let mut changed = STATIONS.replace("架空町1-1", "架空町1-9");
+    changed.push_str(
+        "1499999994,架空訪問看護ステーションつばき,神奈川県茅ヶ崎市架空町4-4,35.35,139.42\n",
+    );
+    let second = write("second.csv", &changed);
+    let wrong = write("wrong.csv", "名前,場所\n架空,どこか\n");
+    let never = write("never.csv", &STATIONS.replace("さくら", "ぼたん"));
+    let format = Format::Official(Importer::Kaigo);
+    let store = fresh_store().await;
+    let mut session = ImportSession::open(store.as_ref()).await.unwrap();
+
+    let mut started = Vec::new();
+    let reports = session
+        .import_paths(
+            &[
+                (format.clone(), first.clone()),
+                (format.clone(), second.clone()),
+            ],
+            |path| started.push(path.to_owned()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(started, [first.clone(), second.clone()]);
+    let written: Vec<_> = reports
+        .iter()
+        .map(|r| (r.written.inserted, r.written.updated, r.written.unchanged))
+        .collect();
+    assert_eq!(
+        written,
+        [(2, 0, 0), (1, 1, 1)],
+        "second file written after the first"
+    );
+
+    let (failed, error) = session
+        .import_paths(
+            &[(format.clone(), wrong.clone()), (format.clone(), never)],
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(failed, wrong);
+    assert!(error.to_string().contains("事業所番号"), "{error}");
+    assert_eq!(
+        store.count_facilities().await.unwrap(),
+        3,
+        "never.csv was not imported"
+    );
+    assert_eq!(store.import_runs(10).await.unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -108,7 +108,12 @@ async fn issue_5_bulk_writes_leave_no_orphans_and_foreign_keys_checked() {
     assert_eq!(dangling, Vec::new(), "rows whose parent is gone");
     let count = |sql: &'static str| {
         let pool = pool.clone();
-        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(count("SELECT count(*) FROM services").await, 3);
     assert_eq!(count("SELECT count(*) FROM service_at_location").await, 3);
@@ -127,7 +132,10 @@ async fn issue_5_bulk_writes_leave_no_orphans_and_foreign_keys_checked() {
         }])
         .await;
     assert!(
-        matches!(orphan, Err(StoreError::Conflict { .. } | StoreError::Database(_))),
+        matches!(
+            orphan,
+            Err(StoreError::Conflict { .. } | StoreError::Database(_))
+        ),
         "{orphan:?}"
     );
 }
