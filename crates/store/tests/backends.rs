@@ -41,13 +41,20 @@ async fn sqlite_file_is_created_migrated_and_reopened() {
     assert_eq!(store.backend(), renkei_store::Backend::Sqlite);
 }
 
-#[tokio::test]
-async fn corrupt_stored_value_is_reported_as_corrupt() {
-    let dir = tempfile::tempdir().unwrap();
+/// A SQLite store in a file inside `dir`, and its URL for opening the file
+/// beside the store (as someone editing it by hand would).
+async fn sqlite_file(dir: &tempfile::TempDir) -> (SqliteStore, DatabaseUrl) {
     let url = DatabaseUrl::new(dir.path().join("renkei.db").to_str().unwrap());
     let store = SqliteStore::open(&url, &OpenOptions::default())
         .await
         .unwrap();
+    (store, url)
+}
+
+#[tokio::test]
+async fn corrupt_stored_value_is_reported_as_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, url) = sqlite_file(&dir).await;
     let src = source("test-a");
     let facility = synthetic(&src, 1).remove(0);
     store
@@ -82,10 +89,7 @@ async fn corrupt_stored_value_is_reported_as_corrupt() {
 #[tokio::test]
 async fn issue_5_bulk_writes_leave_no_orphans_and_foreign_keys_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let url = DatabaseUrl::new(dir.path().join("renkei.db").to_str().unwrap());
-    let store = SqliteStore::open(&url, &OpenOptions::default())
-        .await
-        .unwrap();
+    let (store, url) = sqlite_file(&dir).await;
     let src = source("test-a");
     let mut records = synthetic(&src, 3);
     let mut extra = records[0].services[0].clone();
