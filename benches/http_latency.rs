@@ -195,7 +195,7 @@ async fn serve_directory() -> (
         ),
         (Importer::Kaigo, "facilities/kanagawa_visiting_nursing.csv"),
     ];
-    let mut session = ImportSession::open(store.as_ref()).await.expect("session");
+    let mut session = ImportSession::new(store.as_ref());
     for (importer, file) in real {
         if let Some(path) = renkei_testdata::shared_file(file) {
             let reports = session

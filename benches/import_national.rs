@@ -107,7 +107,7 @@ async fn run(inputs: &[(Format, PathBuf)], n03: &std::path::Path) {
     let store = fresh_store(&dir, "import.db", n03).await;
     let cpu_before = process_cpu_s();
     let started = Instant::now();
-    let mut session = ImportSession::open(store.as_ref()).await.expect("session");
+    let mut session = ImportSession::new(store.as_ref());
     let mut rows = 0;
     let mut inserted = 0;
     let mut placed = 0;
@@ -125,7 +125,7 @@ async fn run(inputs: &[(Format, PathBuf)], n03: &std::path::Path) {
 
     // Again: every record unchanged.
     let started = Instant::now();
-    let mut session = ImportSession::open(store.as_ref()).await.expect("session");
+    let mut session = ImportSession::new(store.as_ref());
     let unchanged: u64 = session
         .import_paths(inputs, |_| {})
         .await

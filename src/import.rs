@@ -142,9 +142,7 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         }
     };
     let store = crate::open_store(&common.db).await?;
-    let mut session = ImportSession::open(store.as_ref())
-        .await
-        .context("cannot read the stored boundaries")?;
+    let mut session = ImportSession::new(store.as_ref());
     let files: Vec<_> = files
         .into_iter()
         .map(|path| (format.clone(), path))

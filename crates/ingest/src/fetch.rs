@@ -448,7 +448,7 @@ async fn import_one<'a>(
         Reader::Facilities(format) => {
             let session = match session {
                 Some(open) => open,
-                None => session.insert(ImportSession::open(store).await?),
+                None => session.insert(ImportSession::new(store)),
             };
             Ok(FileOutcome::Facilities(
                 session.import_bytes(&format, origin, bytes).await?,

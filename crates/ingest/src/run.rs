@@ -64,10 +64,7 @@ pub async fn import_path(
     format: &Format,
     path: &Path,
 ) -> IngestResult<Vec<FileReport>> {
-    ImportSession::open(store)
-        .await?
-        .import_path(format, path)
-        .await
+    ImportSession::new(store).import_path(format, path).await
 }
 
 /// As [`import_path`], for bytes already in memory (a download, a test fixture).
@@ -77,8 +74,7 @@ pub async fn import_bytes(
     name: &str,
     bytes: &[u8],
 ) -> IngestResult<Vec<FileReport>> {
-    ImportSession::open(store)
-        .await?
+    ImportSession::new(store)
         .import_bytes(format, name, bytes)
         .await
 }
@@ -95,38 +91,54 @@ pub struct ImportSession<'a> {
     /// not loaded yet or nothing to geocode against.
     geocoder: Option<Geocoder>,
     geocoder_loaded: bool,
+    /// Whether `municipalities` and `boundaries` have been read from the store.
+    boundaries_loaded: bool,
 }
 
 impl std::fmt::Debug for ImportSession<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ImportSession")
             .field("municipalities", &self.municipalities.len())
+            .field("boundaries_loaded", &self.boundaries_loaded)
             .field("geocoder_loaded", &self.geocoder_loaded)
             .finish_non_exhaustive()
     }
 }
 
 impl<'a> ImportSession<'a> {
-    /// Loads the stored boundaries and region tables of `store`.
-    pub async fn open(store: &'a dyn Store) -> IngestResult<Self> {
+    /// A session on `store`. Nothing is read yet: the stored boundaries and
+    /// region tables load with the first file (in [`Self::import_paths`],
+    /// while that file is parsed).
+    pub fn new(store: &'a dyn Store) -> Self {
+        Self {
+            store,
+            municipalities: Vec::new(),
+            boundaries: None,
+            geocoder: None,
+            geocoder_loaded: false,
+            boundaries_loaded: false,
+        }
+    }
+
+    /// Reads the stored boundaries and region tables, the first time only.
+    async fn load_boundaries(&mut self) -> IngestResult<()> {
+        if self.boundaries_loaded {
+            return Ok(());
+        }
         let store_error = |source| IngestError::Store {
             file: "stored boundaries".into(),
             source,
         };
-        let municipalities = store.municipalities().await.map_err(store_error)?;
-        let boundaries = if municipalities.is_empty() {
-            None
-        } else {
-            let tables = store.region_tables().await.map_err(store_error)?;
-            Some(BoundaryIndex::new(municipalities.iter().cloned(), &tables))
-        };
-        Ok(Self {
-            store,
-            municipalities,
-            boundaries,
-            geocoder: None,
-            geocoder_loaded: false,
-        })
+        self.municipalities = self.store.municipalities().await.map_err(store_error)?;
+        if !self.municipalities.is_empty() {
+            let tables = self.store.region_tables().await.map_err(store_error)?;
+            self.boundaries = Some(BoundaryIndex::new(
+                self.municipalities.iter().cloned(),
+                &tables,
+            ));
+        }
+        self.boundaries_loaded = true;
+        Ok(())
     }
 
     /// As the free function [`import_path`].
@@ -157,6 +169,9 @@ impl<'a> ImportSession<'a> {
         };
         let mut reports = Vec::new();
         let mut next = files.first().map(read_in_background);
+        if let Err(error) = self.load_boundaries().await {
+            return Err((files[0].1.clone(), error));
+        }
         for (index, (format, path)) in files.iter().enumerate() {
             let Some(reading) = next.take() else { break };
             on_file(path);
@@ -193,6 +208,7 @@ impl<'a> ImportSession<'a> {
         format: &Format,
         input: ParsedInput,
     ) -> IngestResult<Vec<FileReport>> {
+        self.load_boundaries().await?;
         let mut reports = Vec::with_capacity(input.files.len());
         for file in input.files {
             reports.push(

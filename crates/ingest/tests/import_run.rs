@@ -114,7 +114,7 @@ async fn import_paths_imports_in_order_and_stops_at_the_first_bad_file() {
     let never = write("never.csv", &STATIONS.replace("さくら", "ぼたん"));
     let format = Format::Official(Importer::Kaigo);
     let store = fresh_store().await;
-    let mut session = ImportSession::open(store.as_ref()).await.unwrap();
+    let mut session = ImportSession::new(store.as_ref());
 
     let mut started = Vec::new();
     let reports = session

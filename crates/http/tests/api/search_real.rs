@@ -45,7 +45,7 @@ async fn kanagawa_app() -> Option<Router> {
     let table = renkei_ingest::table::Table::parse("towns", &text).unwrap();
     let (points, _) = renkei_ingest::town_points::parse(&table).unwrap();
     store.replace_town_points("towns", &points).await.unwrap();
-    let mut session = ImportSession::open(store.as_ref()).await.unwrap();
+    let mut session = ImportSession::new(store.as_ref());
     for (importer, path) in files {
         session
             .import_path(&Format::Official(importer), &path)
