@@ -231,12 +231,17 @@ impl<'a> ImportSession<'a> {
             file: file.file.clone(),
             source,
         };
-        let mut linked = 0;
+        // Ids of rows linked to a record of another list: still listed by
+        // their publisher, so a copy stored from an earlier list is not closed.
+        let mut linked_ids = Vec::new();
         if matches!(format, Format::Official(Importer::HokenIryokikan)) {
             let existing = store.all_facilities().await.map_err(store_error)?;
             let (kept, links) = hoken::link(std::mem::take(&mut file.facilities), &existing);
             file.facilities = kept;
-            linked = links.len();
+            linked_ids = links
+                .iter()
+                .map(|(record, _)| FacilityId::from_source(&file.source.key, record))
+                .collect();
         }
         let geocodes = if file
             .facilities
@@ -294,7 +299,7 @@ impl<'a> ImportSession<'a> {
         };
         store.record_import_run(&run).await.map_err(store_error)?;
         Ok(FileReport {
-            linked,
+            linked: linked_ids.len(),
             geocoded: geocodes.len(),
             without_position: file
                 .facilities
@@ -309,7 +314,10 @@ impl<'a> ImportSession<'a> {
             rows_read: file.rows_read,
             written,
             rejected: file.rejected,
-            listed: listing(&file.facilities, &file.rejected_ids),
+            listed: listing(
+                &file.facilities,
+                file.rejected_ids.iter().chain(&linked_ids),
+            ),
             file: file.file,
             started_at,
             finished_at,
@@ -410,13 +418,17 @@ pub(crate) fn base_name(file: &str) -> String {
 }
 
 /// What a file lists: its valid records (which tell what it covers) and the
-/// records on its rejected rows (kept as they are).
-fn listing(valid: &[renkei_core::Facility], rejected: &[FacilityId]) -> Listing {
+/// records it lists without writing them (rejected rows, rows linked to a
+/// record of another list), which are kept as they are.
+fn listing<'a>(
+    valid: &[renkei_core::Facility],
+    listed_only: impl IntoIterator<Item = &'a FacilityId>,
+) -> Listing {
     let mut listing = Listing::default();
     for facility in valid {
         listing.add_record(facility);
     }
-    for id in rejected {
+    for id in listed_only {
         listing.add_listed_id(*id);
     }
     listing

@@ -2,11 +2,23 @@
 //! file, and row errors that leave the rest of the file imported.
 
 use renkei_ingest::import::{Format, Importer};
-use renkei_ingest::run::{import_bytes, ImportSession};
-use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
+use renkei_ingest::run::{import_bytes, FileReport, ImportSession};
+use renkei_store::{DatabaseUrl, OpenOptions, SharedStore, Store};
 
 async fn fresh_store() -> SharedStore {
     renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
+        .await
+        .unwrap()
+}
+
+/// Imports `text` as the file `name`; panics when the import fails.
+async fn import_text(
+    store: &dyn Store,
+    format: &Format,
+    name: &str,
+    text: &str,
+) -> Vec<FileReport> {
+    import_bytes(store, format, name, text.as_bytes())
         .await
         .unwrap()
 }
@@ -20,14 +32,7 @@ const STATIONS: &str = "事業所番号,事業所名,住所,緯度,経度\n\
 async fn importing_the_same_file_twice_changes_nothing() {
     let store = fresh_store().await;
     let format = Format::Official(Importer::Kaigo);
-    let first = import_bytes(
-        store.as_ref(),
-        &format,
-        "jigyosho_130.csv",
-        STATIONS.as_bytes(),
-    )
-    .await
-    .unwrap();
+    let first = import_text(store.as_ref(), &format, "jigyosho_130.csv", STATIONS).await;
     assert_eq!(
         (
             first[0].rows_read,
@@ -38,14 +43,7 @@ async fn importing_the_same_file_twice_changes_nothing() {
     );
     assert_eq!(first[0].rejected[0].line, 4);
     let version = store.data_version().await.unwrap();
-    let second = import_bytes(
-        store.as_ref(),
-        &format,
-        "jigyosho_130.csv",
-        STATIONS.as_bytes(),
-    )
-    .await
-    .unwrap();
+    let second = import_text(store.as_ref(), &format, "jigyosho_130.csv", STATIONS).await;
     assert_eq!(
         (
             second[0].written.inserted,
@@ -77,9 +75,7 @@ async fn importing_the_same_file_twice_changes_nothing() {
 async fn a_structurally_wrong_file_changes_nothing() {
     let store = fresh_store().await;
     let format = Format::Official(Importer::Kaigo);
-    import_bytes(store.as_ref(), &format, "ok.csv", STATIONS.as_bytes())
-        .await
-        .unwrap();
+    import_text(store.as_ref(), &format, "ok.csv", STATIONS).await;
     let before = store.count_facilities().await.unwrap();
     let err = import_bytes(
         store.as_ref(),
@@ -153,6 +149,50 @@ async fn import_paths_imports_in_order_and_stops_at_the_first_bad_file() {
         "never.csv was not imported"
     );
     assert_eq!(store.import_runs(10).await.unwrap().len(), 2);
+}
+
+/// A 保険医療機関一覧 row that is linked to a hospital from 医療情報ネット is
+/// still listed by its publisher: a copy of that hospital stored from an
+/// earlier bureau list (before the hospital list was imported) must not be
+/// marked closed when the bureau list is imported again with closing (the
+/// list still has another hospital, so it speaks for hospitals).
+#[tokio::test]
+async fn issue_5_a_linked_bureau_row_keeps_its_earlier_copy_open() {
+    let bureau =
+        "医療機関コード(都道府県+医療機関番号),医療機関番号,医療機関名称,郵便番号,医療機関所在地\n\
+        149999991,9999991,架空こどもクリニック,2530000,茅ヶ崎市架空町１－１\n\
+        149999992,9999992,架空記念病院,2530001,茅ヶ崎市架空町２－２\n\
+        149999993,9999993,架空第二病院,2530002,茅ヶ崎市架空町３－３\n";
+    let hospitals = "ID,正式名称,正式名称（フリガナ）,略称,英語表記（ローマ字表記）,機関区分,都道府県コード,市区町村コード,所在地,所在地座標（緯度）,所在地座標（経度）,案内用ホームページアドレス\n\
+        1400000000001,架空記念病院,カクウキネンビョウイン,,,1,14,207,神奈川県茅ヶ崎市架空町2-2,35.33,139.41,\n";
+    let store = fresh_store().await;
+    let bureau_format = Format::Official(Importer::HokenIryokikan);
+    import_text(store.as_ref(), &bureau_format, "bureau.csv", bureau).await;
+    import_text(
+        store.as_ref(),
+        &Format::Official(Importer::MhlwFacilities),
+        "01-1_hospital_facility_info.csv",
+        hospitals,
+    )
+    .await;
+    let active_before = store.count_facilities().await.unwrap();
+
+    let reports = import_text(store.as_ref(), &bureau_format, "bureau.csv", bureau).await;
+    assert_eq!(
+        reports[0].linked, 1,
+        "the hospital row is linked, not stored twice"
+    );
+    let closing = renkei_ingest::closing::close_missing(
+        store.as_ref(),
+        &reports[0].source,
+        &reports,
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(closing.closed, 0, "the bureau still lists 架空記念病院");
+    assert_eq!(store.count_facilities().await.unwrap(), active_before);
 }
 
 #[tokio::test]
