@@ -13,7 +13,7 @@ use renkei_core::region::{BoundaryIndex, Municipality};
 use renkei_core::FacilityId;
 use renkei_store::{ImportRun, Listing, Store, WriteSummary};
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What importing one file (or one member of a zip) did.
 #[derive(Debug, Clone)]
@@ -160,25 +160,30 @@ impl<'a> ImportSession<'a> {
     /// imported.
     pub async fn import_paths(
         &mut self,
-        files: &[(Format, std::path::PathBuf)],
+        files: &[(Format, PathBuf)],
         mut on_file: impl FnMut(&Path),
-    ) -> Result<Vec<FileReport>, (std::path::PathBuf, IngestError)> {
-        let read_in_background = |(format, path): &(Format, std::path::PathBuf)| {
+    ) -> Result<Vec<FileReport>, (PathBuf, IngestError)> {
+        let read_in_background = |(format, path): &(Format, PathBuf)| {
             let (format, path) = (format.clone(), path.clone());
             tokio::task::spawn_blocking(move || read_input(&format, &path))
         };
-        let mut reports = Vec::new();
-        let mut next = files.first().map(read_in_background);
+        let Some(first) = files.first() else {
+            return Ok(Vec::new());
+        };
+        // Started before the boundaries load, so that the two overlap.
+        let mut reading = read_in_background(first);
         if let Err(error) = self.load_boundaries().await {
-            return Err((files[0].1.clone(), error));
+            return Err((first.1.clone(), error));
         }
+        let mut reports = Vec::new();
         for (index, (format, path)) in files.iter().enumerate() {
-            let Some(reading) = next.take() else { break };
             on_file(path);
-            let input = reading
+            let input = (&mut reading)
                 .await
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic.into_panic()));
-            next = files.get(index + 1).map(read_in_background);
+            if let Some(following) = files.get(index + 1) {
+                reading = read_in_background(following);
+            }
             let written = match input {
                 Ok(input) => self.write_input(format, input).await,
                 Err(error) => Err(error),
