@@ -9,7 +9,14 @@
 //! - **re-import**: the same files again (every record unchanged);
 //! - **row at a time**: the baseline a naive importer gives, one transaction
 //!   and one placement update per record (run on the first
-//!   [`BASELINE_ROWS`] records and reported as a rate).
+//!   [`BASELINE_ROWS`] records and reported as a rate);
+//! - **SQLite floor**: the rows the import wrote, copied table by table into
+//!   another fresh database inside SQLite (`INSERT … SELECT`, foreign-key
+//!   checks off as the importer writes, one transaction and its commit). No
+//!   reading, parsing, checking, hashing or binding: the fastest any importer
+//!   could write this schema on this machine, so `import/SQLite floor` says
+//!   how much of the import is the importer's own overhead, and
+//!   `SQLite floor/target` whether the target is within reach at all.
 //!
 //! Target: at least 50,000 rows/s end to end. Next to the import's wall
 //! time it prints the CPU time the process used meanwhile (all threads):
@@ -23,7 +30,9 @@ use renkei_ingest::assign;
 use renkei_ingest::import::{parse_file, Format, Importer};
 use renkei_ingest::run::ImportSession;
 use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
-use std::path::PathBuf;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The allocator the `renkei` binary runs with (src/main.rs), so the rates are
@@ -35,6 +44,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const TARGET_ROWS_PER_S: f64 = 50_000.0;
 /// Records the row-at-a-time baseline writes.
 const BASELINE_ROWS: usize = 2_000;
+/// Copies timed for the SQLite floor; the median is reported.
+const FLOOR_RUNS: usize = 3;
+/// The directory tables an import writes, parents first.
+const DIRECTORY_TABLES: [&str; 8] = [
+    "sources",
+    "organizations",
+    "locations",
+    "services",
+    "service_at_location",
+    "phones",
+    "schedules",
+    "service_capabilities",
+];
 
 fn main() {
     let files = [
@@ -135,6 +157,10 @@ async fn run(inputs: &[(Format, PathBuf)], n03: &std::path::Path) {
         .sum();
     let reimport_rate = rows as f64 / started.elapsed().as_secs_f64();
 
+    // SQLite's floor: the same rows copied inside SQLite into fresh files.
+    let floor_secs = median_floor_secs(&dir, &dir.path().join("import.db")).await;
+    let floor_rate = rows as f64 / floor_secs;
+
     // Baseline: one transaction and one placement update per record.
     let baseline_store = fresh_store(&dir, "baseline.db", n03).await;
     let (name, bytes, format) = &contents[0];
@@ -166,6 +192,9 @@ async fn run(inputs: &[(Format, PathBuf)], n03: &std::path::Path) {
     }
     println!("re-import:        {reimport_rate:>9.0} rows/s ({unchanged} unchanged)");
     println!(
+        "SQLite floor:     {floor_rate:>9.0} rows/s ({floor_secs:.2} s, median of {FLOOR_RUNS}: INSERT … SELECT of the same rows, no parsing or binding)"
+    );
+    println!(
         "row at a time:    {baseline_rate:>9.0} rows/s (baseline, first {} records)",
         records.len()
     );
@@ -175,9 +204,93 @@ async fn run(inputs: &[(Format, PathBuf)], n03: &std::path::Path) {
     );
     println!("ratio import/parse-only: {:.2}x", import_rate / parse_rate);
     println!(
+        "ratio import/SQLite floor: {:.2}x",
+        import_rate / floor_rate
+    );
+    println!(
+        "ratio SQLite floor/target ({TARGET_ROWS_PER_S:.0} rows/s): {:.2}x",
+        floor_rate / TARGET_ROWS_PER_S
+    );
+    println!(
         "ratio import/target ({TARGET_ROWS_PER_S:.0} rows/s): {:.2}x",
         import_rate / TARGET_ROWS_PER_S
     );
+}
+
+/// The median of [`FLOOR_RUNS`] timings of [`sqlite_floor`], each into a fresh file.
+async fn median_floor_secs(dir: &tempfile::TempDir, imported: &Path) -> f64 {
+    let mut secs = Vec::with_capacity(FLOOR_RUNS);
+    for run in 0..FLOOR_RUNS {
+        secs.push(sqlite_floor(dir, &format!("floor-{run}.db"), imported).await);
+    }
+    secs.sort_by(f64::total_cmp);
+    secs[FLOOR_RUNS / 2]
+}
+
+/// Seconds SQLite takes to copy the directory tables of the database at
+/// `imported` into a fresh store `name` (schema from the migrations, the
+/// store's own page size and cache) in one transaction, rows in the order the
+/// import wrote them, foreign-key checks off as the importer writes: the
+/// B-tree, page and commit work of the import without any of renkei's.
+async fn sqlite_floor(dir: &tempfile::TempDir, name: &str, imported: &Path) -> f64 {
+    let path = dir.path().join(name);
+    let store = renkei_store::open(
+        &DatabaseUrl::new(path.to_str().expect("UTF-8 path")),
+        OpenOptions::default(),
+    )
+    .await
+    .expect("open SQLite");
+    drop(store);
+    // The pragmas the store's connections use (crates/store/src/sqlite/mod.rs).
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&path)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .pragma("cache_size", "-65536")
+        .pragma("temp_store", "memory")
+        .foreign_keys(false)
+        .connect()
+        .await
+        .expect("connect to the floor database");
+    sqlx::query("ATTACH DATABASE ? AS imported")
+        .bind(imported.to_str().expect("UTF-8 path"))
+        .execute(&mut conn)
+        .await
+        .expect("attach the imported database");
+    sqlx::query("PRAGMA imported.cache_size = -65536")
+        .execute(&mut conn)
+        .await
+        .expect("cache for the imported database");
+    // Read once first, so that the copy is not timed reading from disk.
+    for table in DIRECTORY_TABLES {
+        sqlx::query(&format!(
+            "SELECT count(*), sum(length(quote(t.rowid))) FROM imported.{table} AS t"
+        ))
+        .fetch_one(&mut conn)
+        .await
+        .expect("read the imported table");
+    }
+    let started = Instant::now();
+    let mut tx = conn.begin().await.expect("begin");
+    for table in DIRECTORY_TABLES {
+        sqlx::query(&format!(
+            "INSERT INTO main.{table} SELECT * FROM imported.{table} ORDER BY rowid"
+        ))
+        .execute(&mut *tx)
+        .await
+        .expect("copy the table");
+    }
+    tx.commit().await.expect("commit");
+    let secs = started.elapsed().as_secs_f64();
+    let (copied, imported_count): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM main.locations), (SELECT count(*) FROM imported.locations)",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("count the copies");
+    assert_eq!(copied, imported_count, "the floor copies every record");
+    conn.close().await.expect("close");
+    secs
 }
 
 /// CPU time this process has used so far, in seconds (user + system, all
