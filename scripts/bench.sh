@@ -9,7 +9,10 @@
 #     SQLite vs PostgreSQL + PostGIS vs the in-memory index, on a throwaway
 #     PostgreSQL cluster (scripts/with-postgres.sh; uses DATABASE_URL when set);
 #   - import_national (root): the national open-data files imported end to end
-#     into SQLite, rows/s against parse-only and row-at-a-time baselines;
+#     into SQLite, rows/s against parse-only and row-at-a-time baselines and
+#     SQLite's own floor (the same rows copied inside SQLite);
+#   - write_rates (renkei-store): insert, unchanged re-import, update and
+#     read-back of 100,000 fictional facilities, SQLite beside PostgreSQL;
 #   - assign (renkei-core): point-in-region assignment, R-tree vs naive scan;
 #   - coverage (renkei-core): coverage of Kanagawa's and Japan's 3rd-mesh land
 #     cells, R-tree vs naive scan (targets < 200 ms and < 5 s).
@@ -41,6 +44,9 @@ scripts/with-postgres.sh cargo bench --locked --bench store_scale 2>&1 | tee -a 
 
 step "import_national"
 cargo bench --locked --bench import_national 2>&1 | tee -a "$log"
+
+step "write_rates (renkei-store)"
+scripts/with-postgres.sh cargo bench --locked -p renkei-store --bench write_rates 2>&1 | tee -a "$log"
 
 step "assign (renkei-core)"
 cargo bench --locked -p renkei-core --bench assign 2>&1 | tee -a "$log"
