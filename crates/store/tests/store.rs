@@ -41,6 +41,7 @@ contract_tests!(
     upsert_is_idempotent,
     issue_5_large_batch_spans_statements,
     round_trips_every_field_including_staff_only,
+    positions_read_back_to_the_last_bit,
     failing_batch_rolls_back,
     rejects_records_of_another_source,
     data_version_increases_on_change,

@@ -5,6 +5,7 @@ mod accreditations;
 mod closing;
 mod coverage_inputs;
 mod geocoding;
+mod json_rows;
 mod read;
 mod regions;
 mod verified;

@@ -1,10 +1,8 @@
 //! Reading facilities from SQLite: one query per table, joined in memory, and
 //! one row → struct function per table.
 
-use crate::rows::{
-    assemble, CapabilityRow, Children, LocationRow, OrganizationRow, PhoneRow, ScheduleRow,
-    ServiceRow, StoredLocation,
-};
+use super::json_rows::{self, select_json};
+use crate::rows::{assemble, Children};
 use crate::{SourceInfo, StoreError, StoreResult};
 use renkei_core::Facility;
 use sqlx::sqlite::SqliteRow;
@@ -48,35 +46,30 @@ pub(super) fn get_uuid(
     parse_uuid(&get::<String>(row, column, entity)?, entity)
 }
 
-crate::row_readers::row_readers!(SqliteRow);
-
 /// Every source, ordered by key.
 pub(super) async fn sources(pool: &SqlitePool) -> StoreResult<Vec<SourceInfo>> {
-    sqlx::query(include_str!("../sql/select_sources.sql"))
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(source_row)
-        .collect()
+    let mut conn = pool.acquire().await?;
+    select_json(
+        &mut conn,
+        include_str!("../sql/select_sources.sql"),
+        None,
+        json_rows::SOURCE,
+    )
+    .await
 }
 
+/// The rows of `base` (all, or with `filter` and the ids bound), read by `read`.
 async fn select<T>(
     conn: &mut SqliteConnection,
     base: &str,
     filter: &str,
     ids: Option<&str>,
-    map: fn(&SqliteRow) -> StoreResult<T>,
+    read: json_rows::Reader<T>,
 ) -> StoreResult<Vec<T>> {
-    let rows = match ids {
-        Some(ids) => {
-            sqlx::query(&format!("{base}{filter}"))
-                .bind(ids)
-                .fetch_all(&mut *conn)
-                .await?
-        }
-        None => sqlx::query(base).fetch_all(&mut *conn).await?,
-    };
-    rows.iter().map(map).collect()
+    match ids {
+        Some(_) => select_json(conn, &format!("{base}{filter}"), ids, read).await,
+        None => select_json(conn, base, None, read).await,
+    }
 }
 
 /// Facilities with the given ids (in that order, missing ones left out), or all
@@ -94,7 +87,7 @@ pub(super) async fn load(
         include_str!("../sql/select_locations.sql"),
         WHERE_LOCATION,
         json,
-        location_row,
+        json_rows::LOCATION,
     )
     .await?;
     let services = select(
@@ -102,7 +95,7 @@ pub(super) async fn load(
         include_str!("../sql/select_services.sql"),
         WHERE_CHILD_OF_LOCATION,
         json,
-        service_row,
+        json_rows::SERVICE,
     );
     let services = services.await?;
     let phones = select(
@@ -110,7 +103,7 @@ pub(super) async fn load(
         include_str!("../sql/select_phones.sql"),
         WHERE_CHILD_OF_LOCATION,
         json,
-        phone_row,
+        json_rows::PHONE,
     )
     .await?;
     let schedules = select(
@@ -118,7 +111,7 @@ pub(super) async fn load(
         include_str!("../sql/select_schedules.sql"),
         WHERE_CHILD_OF_SERVICE,
         json,
-        schedule_row,
+        json_rows::SCHEDULE,
     )
     .await?;
     let capabilities = select(
@@ -126,7 +119,7 @@ pub(super) async fn load(
         include_str!("../sql/select_capabilities.sql"),
         WHERE_CHILD_OF_SERVICE,
         json,
-        capability_row,
+        json_rows::CAPABILITY,
     )
     .await?;
     let accreditations = select(
@@ -134,7 +127,7 @@ pub(super) async fn load(
         include_str!("../sql/select_accreditations.sql"),
         WHERE_CHILD_OF_LOCATION,
         json,
-        accreditation_row,
+        json_rows::ACCREDITATION,
     )
     .await?;
     let verified = select(
@@ -142,7 +135,7 @@ pub(super) async fn load(
         include_str!("../sql/select_verified_facts.sql"),
         WHERE_CHILD_OF_LOCATION,
         json,
-        verified_row,
+        json_rows::VERIFIED,
     )
     .await?;
     let mut children = Children::new(

@@ -1,7 +1,7 @@
 //! Writes: migrations, upsert idempotency, rollback, provenance checks.
 
 use crate::support::{facility, source};
-use renkei_core::Answer;
+use renkei_core::{Answer, LonLat};
 use renkei_store::{FacilityFilter, PageRequest, Store, StoreError, WriteSummary};
 
 fn summary(inserted: u64, updated: u64, unchanged: u64) -> WriteSummary {
@@ -170,6 +170,43 @@ pub async fn round_trips_every_field_including_staff_only(store: &dyn Store) {
     );
     assert!(stored.services[0].capabilities[0].staff_note.is_some());
     assert_eq!(store.all_facilities().await.unwrap(), vec![f]);
+}
+
+/// Positions read back to the last bit, whatever their number of digits
+/// (SQLite reads whole tables as JSON, where a real keeps 15 digits unless
+/// written out in full).
+pub async fn positions_read_back_to_the_last_bit(store: &dyn Store) {
+    let src = source("test-a");
+    let positions = [
+        (139.0 + 1.0 / 3.0, 35.0 + 1.0 / 7.0),
+        (139.403_525_f64.next_up(), 35.0 + 1.0 / 3.0),
+        (140.0, 35.0),
+        (-0.000_000_000_000_1, 0.1 + 0.2),
+    ];
+    let batch: Vec<_> = positions
+        .iter()
+        .enumerate()
+        .map(|(i, &(lon, lat))| {
+            let mut f = facility(&src, &i.to_string(), "clinic", "テスト診療所", "14207");
+            f.location.position = Some(LonLat::new(lon, lat).unwrap());
+            f
+        })
+        .collect();
+    store.upsert_facilities(&src, &batch).await.unwrap();
+    let bits = |facilities: &[renkei_core::Facility]| -> Vec<(u64, u64)> {
+        facilities
+            .iter()
+            .map(|f| {
+                let p = f.location.position.unwrap();
+                (p.lon().to_bits(), p.lat().to_bits())
+            })
+            .collect()
+    };
+    let mut all = store.all_facilities().await.unwrap();
+    all.sort_by_key(|f| f.provenance.source_record_id.clone());
+    assert_eq!(bits(&all), bits(&batch));
+    let one = store.facility(batch[0].id).await.unwrap();
+    assert_eq!(bits(&[one]), bits(&batch[..1]));
 }
 
 /// A batch that fails part-way writes nothing, not even its source row.
