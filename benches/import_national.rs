@@ -89,7 +89,8 @@ fn main() {
     runtime.block_on(run(&inputs, &n03));
 }
 
-async fn fresh_store(dir: &tempfile::TempDir, name: &str, n03: &std::path::Path) -> SharedStore {
+/// A new, migrated SQLite store in the file `name` of `dir`, and its path.
+async fn migrated_store(dir: &tempfile::TempDir, name: &str) -> (SharedStore, PathBuf) {
     let path = dir.path().join(name);
     let store = renkei_store::open(
         &DatabaseUrl::new(path.to_str().expect("UTF-8 path")),
@@ -97,6 +98,11 @@ async fn fresh_store(dir: &tempfile::TempDir, name: &str, n03: &std::path::Path)
     )
     .await
     .expect("open SQLite");
+    (store, path)
+}
+
+async fn fresh_store(dir: &tempfile::TempDir, name: &str, n03: &std::path::Path) -> SharedStore {
+    let (store, _) = migrated_store(dir, name).await;
     let boundaries = renkei_ingest::n03::read_n03_file(n03).expect("national N03 parses");
     store
         .replace_boundaries("N03-21_210101.json", &boundaries.municipalities)
@@ -233,13 +239,7 @@ async fn median_floor_secs(dir: &tempfile::TempDir, imported: &Path) -> f64 {
 /// import wrote them, foreign-key checks off as the importer writes: the
 /// B-tree, page and commit work of the import without any of renkei's.
 async fn sqlite_floor(dir: &tempfile::TempDir, name: &str, imported: &Path) -> f64 {
-    let path = dir.path().join(name);
-    let store = renkei_store::open(
-        &DatabaseUrl::new(path.to_str().expect("UTF-8 path")),
-        OpenOptions::default(),
-    )
-    .await
-    .expect("open SQLite");
+    let (store, path) = migrated_store(dir, name).await;
     drop(store);
     // The pragmas the store's connections use (crates/store/src/sqlite/mod.rs).
     let mut conn = SqliteConnectOptions::new()
