@@ -5,7 +5,7 @@ use crate::rows::{
     prepare, Batch, CapabilityRow, LocationRow, OrganizationRow, PhoneRow, Prepared, ScheduleRow,
     ServiceRow,
 };
-use crate::{LocationAssignment, SourceInfo, StoreResult, WriteSummary};
+use crate::{LocationAssignment, SourceInfo, StoreError, StoreResult, WriteSummary};
 use renkei_core::{Facility, MunicipalityCode, RegionCode};
 use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
@@ -131,19 +131,25 @@ async fn write_batch(
     Ok((summary, placed, version))
 }
 
-/// Content hashes of the stored records among `prepared`, by id (hyphenated text).
+/// Content hashes of the stored records among `prepared`, by id (hyphenated
+/// text). They cross from SQLite's thread as one JSON object rather than a
+/// row per record (see `json_rows.rs`): on a re-import every record is stored.
 async fn stored_hashes(
     conn: &mut SqliteConnection,
     prepared: &[Prepared<'_>],
 ) -> StoreResult<HashMap<String, String>> {
-    Ok(sqlx::query_as(
-        "SELECT id, content_hash FROM locations WHERE id IN (SELECT value FROM json_each($1))",
+    let hashes: String = sqlx::query_scalar(
+        "SELECT json_group_object(id, content_hash) FROM locations \
+         WHERE id IN (SELECT value FROM json_each($1))",
     )
     .bind(json_ids(prepared.iter().map(|p| &p.facility.id.0)))
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect())
+    .fetch_one(&mut *conn)
+    .await?;
+    serde_json::from_str(&hashes).map_err(|e| StoreError::Corrupt {
+        entity: "location",
+        key: "content hashes".to_owned(),
+        reason: e.to_string(),
+    })
 }
 
 /// The rows one chunk writes: its new and changed records.
