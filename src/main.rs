@@ -11,6 +11,7 @@ mod verified;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use renkei_core::directory_index::DirectoryIndex;
 use renkei_http::index::DEFAULT_REFRESH_PERIOD;
 use renkei_http::{load_index, router, spawn_refresher, AppState, HttpConfig, IndexHandle};
 use renkei_store::{DatabaseUrl, OpenOptions, SharedStore, Store};
@@ -167,12 +168,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
     };
     let store = open_store_with(&args.db, options).await?;
     load_demo_if_empty(store.as_ref()).await?;
-    regions::prepare_for_serve(store.as_ref()).await?;
-    let index = IndexHandle::new(
-        load_index(store.as_ref())
+    let directory = match regions::prepare_for_serve(store.as_ref()).await? {
+        Some(placed) => DirectoryIndex::build(placed.facilities, placed.data_version),
+        None => load_index(store.as_ref())
             .await
             .context("cannot load the directory from the database")?,
-    );
+    };
+    let index = IndexHandle::new(directory);
     index.store_regions(
         renkei_http::Regions::load(store.as_ref())
             .await

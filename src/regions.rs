@@ -5,7 +5,9 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use renkei_core::region::{AssignmentMethod, BoundaryIndex};
-use renkei_ingest::assign::{assign_locations, AssignSummary};
+use renkei_ingest::assign::{
+    assign_locations, assign_locations_keeping_directory, AssignSummary, PlacedDirectory,
+};
 use renkei_ingest::n03::read_n03_file;
 use renkei_ingest::population::{read_ssdse_a_file, SSDSE_A_CENSUS_YEAR};
 use renkei_ingest::regions::{builtin_region_tables, read_region_table, BUILTIN_REGION_FILES};
@@ -309,7 +311,9 @@ fn is_ward_of(
 
 /// For `renkei serve`: loads the built-in region tables when the database has
 /// none (they are tiny), and places the locations when boundaries are stored.
-pub async fn prepare_for_serve(store: &dyn Store) -> Result<()> {
+/// Returns the directory as read for placing when placing changed nothing, so
+/// that the index is built from it rather than from a second full read.
+pub async fn prepare_for_serve(store: &dyn Store) -> Result<Option<PlacedDirectory>> {
     if store
         .region_tables()
         .await
@@ -327,11 +331,11 @@ pub async fn prepare_for_serve(store: &dyn Store) -> Result<()> {
             "database had no 二次医療圏 table: loaded the built-in ones"
         );
     }
-    let summary = assign_locations(store)
+    let (summary, directory) = assign_locations_keeping_directory(store)
         .await
         .context("cannot place the facilities in regions")?;
     if summary.boundaries == 0 {
         info!("no municipality boundaries stored: run `renkei import n03 FILE` to enable /api/v1/regions/at and region assignment");
     }
-    Ok(())
+    Ok(directory)
 }
