@@ -2,8 +2,8 @@
 //!
 //! sqlx hands every SQLite row from the connection's thread to the caller
 //! through a channel, with a thread wake-up per row. Reading the directory
-//! back (`all_facilities`, at every start and index refresh, and the
-//! placement check of `renkei serve`) cost about 10 µs per row that way:
+//! back (`all_facilities`: when `renkei serve` starts and at every index
+//! refresh) cost about 10 µs per row that way:
 //! 50,000 fictional facilities of 7 rows each took 3.1–4.6 s. Aggregated with
 //! `json_group_array` inside SQLite, a table crosses as one text value and
 //! the same read takes 1.5–1.9 s (`cargo bench -p renkei-store --bench
