@@ -10,7 +10,7 @@ use crate::geometry::PtRect;
 use crate::links::{draw_qr, WebClient};
 use crate::map::AreaLevel;
 use crate::page::{data_date, mm, page_size, public_phone, source_credits, Orientation, Paper};
-use crate::style::{draw_marker, kind_rank, kind_style};
+use crate::style::{draw_marker, kind_style};
 use crate::PrintResult;
 use chrono::NaiveDate;
 use renkei_core::normalize::fold;
@@ -71,7 +71,7 @@ impl<'a> Leaflet<'a> {
             .copied()
             .filter(|f| DESK_KINDS.contains(&f.kind.as_str()))
             .collect();
-        desks.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
+        desks.sort_by(|a, b| (a.kind.rank(), &a.name).cmp(&(b.kind.rank(), &b.name)));
         let mut core_hospitals: Vec<LeafletEntry<'a>> = core_hospital_names
             .iter()
             .map(|name| LeafletEntry {

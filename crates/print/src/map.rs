@@ -14,7 +14,7 @@ use crate::page::{
     capability_summary, content_area, data_date, draw_footer, footer_top, page_size, public_phone,
     source_credits, Orientation, Paper, BOUNDARY_CREDIT, CAPABILITY_NOTE,
 };
-use crate::style::{draw_marker, kind_rank, kind_style};
+use crate::style::{draw_marker, kind_style};
 use crate::table::{self, Row, TableStyle};
 use crate::{PrintError, PrintResult};
 use chrono::NaiveDate;
@@ -174,9 +174,7 @@ pub fn render_map_with_coverage(
     let s = metrics.scale;
     let margin = metrics.margin;
     let mut ordered: Vec<&Facility> = facilities.to_vec();
-    ordered.sort_by(|a, b| {
-        (kind_rank(&a.kind), &a.name, a.id).cmp(&(kind_rank(&b.kind), &b.name, b.id))
-    });
+    ordered.sort_by(|a, b| (a.kind.rank(), &a.name, a.id).cmp(&(b.kind.rank(), &b.name, b.id)));
     let date = options
         .data_date
         .or_else(|| data_date(ordered.iter().copied()));
@@ -501,7 +499,7 @@ fn kinds_present(facilities: &[&Facility]) -> Vec<(KindCode, usize)> {
             None => kinds.push((facility.kind.clone(), 1)),
         }
     }
-    kinds.sort_by_key(|(kind, _)| kind_rank(kind));
+    kinds.sort_by_key(|(kind, _)| kind.rank());
     kinds
 }
 

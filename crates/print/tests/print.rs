@@ -24,6 +24,9 @@ use renkei_print::{
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "print/issue_15_kind_markers.rs"]
+mod issue_15_kind_markers;
+
 /// The font, or `None` after printing why the test is skipped.
 fn fonts() -> Option<Fonts> {
     if Command::new("pdftotext").arg("-v").output().is_err() {
