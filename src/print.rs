@@ -5,8 +5,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::need::NeedProfile;
-use renkei_core::search::{SearchQuery, DEFAULT_RADIUS_M, MAX_LIMIT};
-use renkei_core::{CapabilityCode, Facility, KindCode, LonLat};
+use renkei_core::search::{Hit, SearchQuery, DEFAULT_RADIUS_M, MAX_LIMIT};
+use renkei_core::{CapabilityCode, KindCode, LonLat, PublicFacility};
 use renkei_http::coverage::inputs::CoverageInputs;
 use renkei_http::coverage::CoverageParams;
 use renkei_http::{load_geocoder, load_index, Regions};
@@ -267,7 +267,7 @@ async fn map(args: MapArgs) -> Result<()> {
     } else {
         None
     };
-    let shown: Vec<&Facility> = facilities.iter().collect();
+    let shown: Vec<&PublicFacility> = facilities.iter().collect();
     let map = render_map_with_coverage(&fonts, &area, &shown, &options, layer.as_ref())?;
     info!(facilities = facilities.len(), pages = map.pages, "map");
     write(&args.common.output, &map.pdf, "地図")
@@ -348,8 +348,16 @@ async fn referral(args: ReferralArgs) -> Result<()> {
         origin: Some(origin),
         radius_m: args.radius_m,
         profile,
-        confirmed: found.confirmed,
-        unknown: found.unknown,
+        confirmed: found
+            .confirmed
+            .into_iter()
+            .filter_map(Hit::into_public)
+            .collect(),
+        unknown: found
+            .unknown
+            .into_iter()
+            .filter_map(Hit::into_public)
+            .collect(),
         search_url,
         created_on: tokyo_today(),
         data_date: None,

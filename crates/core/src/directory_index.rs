@@ -84,6 +84,12 @@ impl<'a> Listed<'a> {
         self.records.is_active(self.i)
     }
 
+    /// False for a staff-only record: no public output (tiles included) may
+    /// show it; see [`crate::PublicFacility`] for whole records.
+    pub fn is_public(&self) -> bool {
+        self.records.is_public(self.i)
+    }
+
     /// WGS 84 position (lon, lat), when known.
     pub fn position(&self) -> Option<LonLat> {
         self.records.position(self.i)
@@ -674,6 +680,7 @@ mod tests {
         full.status = FacilityStatus::Closed;
         full.closed_on = Some(day(2));
         full.staff_note = Some("架空の施設メモ".into());
+        full.visibility = Visibility::StaffOnly;
         full.accreditations = vec![crate::Accreditation {
             code: AccreditationCode::new("nicu_1").unwrap(),
             since: Some(day(3)),

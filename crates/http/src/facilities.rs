@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use renkei_core::directory_index::DirectoryQuery;
-use renkei_core::{AccreditationCode, FacilityId, KindCode, MunicipalityCode};
+use renkei_core::{AccreditationCode, FacilityId, KindCode, MunicipalityCode, PublicFacility};
 use renkei_store::PageRequest;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -153,9 +153,14 @@ pub(crate) fn list_response(
     let index = state.index.load();
     let found = index.page(&query, page, per_page);
     let total = found.total as u64;
+    let items: Vec<PublicFacility> = found
+        .items
+        .into_iter()
+        .filter_map(PublicFacility::new)
+        .collect();
     let mut response = match format {
         Format::Json => AppJson(FacilityList {
-            items: found.items.into_iter().map(FacilityDto::from).collect(),
+            items: items.into_iter().map(FacilityDto::from).collect(),
             total,
             page,
             per_page,
@@ -163,9 +168,9 @@ pub(crate) fn list_response(
         .into_response(),
         Format::Geojson => geojson_response(&FeatureCollection {
             kind: "FeatureCollection",
-            features: found.items.iter().map(Feature::from).collect(),
+            features: items.iter().map(Feature::from).collect(),
         })?,
-        Format::Csv => csv_response(found.items.iter(), "renkei-facilities.csv")?,
+        Format::Csv => csv_response(items.iter(), "renkei-facilities.csv")?,
     };
     response
         .headers_mut()
@@ -209,6 +214,7 @@ pub async fn get_facility(
     let index = state.index.load();
     let facility = index
         .get(FacilityId(id))
+        .and_then(PublicFacility::new)
         .ok_or_else(|| ApiError::NotFound {
             entity: "facility",
             id: id.to_string(),

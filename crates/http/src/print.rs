@@ -21,7 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use renkei_core::directory_index::DirectoryIndex;
-use renkei_core::{Facility, KindCode};
+use renkei_core::search::Hit;
+use renkei_core::{KindCode, PublicFacility};
 use renkei_print::{
     area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
     render_map_with_coverage, render_referral, tokyo_today, CoverageBand, CoverageCell,
@@ -266,7 +267,7 @@ pub async fn print_map(
         };
         let mut facilities = area_facilities(&index, &area);
         facilities.retain(|f| kinds.is_empty() || kinds.contains(&f.kind));
-        let facilities: Vec<&Facility> = facilities.iter().collect();
+        let facilities: Vec<&PublicFacility> = facilities.iter().collect();
         render_map_with_coverage(fonts, &area, &facilities, &options, layer.as_ref())
             .map(|map| map.pdf)
             .map_err(|e| print_error("code", e))
@@ -346,8 +347,16 @@ pub async fn print_referral(
             origin: request.query.origin,
             radius_m: request.query.radius_m,
             profile: request.query.profile.clone(),
-            confirmed: found.confirmed,
-            unknown: found.unknown,
+            confirmed: found
+                .confirmed
+                .into_iter()
+                .filter_map(Hit::into_public)
+                .collect(),
+            unknown: found
+                .unknown
+                .into_iter()
+                .filter_map(Hit::into_public)
+                .collect(),
             search_url,
             created_on: tokyo_today(),
             data_date: None,

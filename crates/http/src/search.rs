@@ -20,6 +20,7 @@ pub use params::SearchParams;
 use params::{Origin, SearchFormat};
 use renkei_core::need::{Tier, TravelModel};
 use renkei_core::search::Hit;
+use renkei_core::PublicHit;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::sync::Arc;
@@ -146,10 +147,14 @@ pub async fn search(
     let request = params.parse(&state)?;
     let index = state.index.load();
     let found = index.search(&request.query);
+    let public = |hits: Vec<Hit>| -> Vec<PublicHit> {
+        hits.into_iter().filter_map(Hit::into_public).collect()
+    };
+    let (confirmed, unknown) = (public(found.confirmed), public(found.unknown));
     let generation = summaries.generation(&index);
     let model = TravelModel::DEFAULT;
     // Hits own their decoded facilities: their strings move into the response.
-    let hit = |hit: Hit| HitDto {
+    let hit = |hit: PublicHit| HitDto {
         tier: hit.tier.into(),
         distance_m: hit.distance_m.map(round1),
         travel_minutes: hit.distance_m.map(|d| round1(model.minutes(d))),
@@ -164,10 +169,9 @@ pub async fn search(
             .collect(),
     };
     if request.format == SearchFormat::Geojson {
-        let features = found
-            .confirmed
+        let features = confirmed
             .iter()
-            .chain(&found.unknown)
+            .chain(&unknown)
             .map(|h| SearchFeature::new(h, model))
             .collect();
         return geojson_response(&SearchFeatureCollection {
@@ -190,8 +194,8 @@ pub async fn search(
             .iter()
             .map(|code| code.term().into())
             .collect(),
-        results: found.confirmed.into_iter().map(hit).collect(),
-        unknown: found.unknown.into_iter().map(hit).collect(),
+        results: confirmed.into_iter().map(hit).collect(),
+        unknown: unknown.into_iter().map(hit).collect(),
         total_confirmed: found.total_confirmed.unwrap_or_default() as u64,
         total_unknown: found.total_unknown.unwrap_or_default() as u64,
         next_cursor: found.next_offset.map(params::cursor),
@@ -248,7 +252,7 @@ pub struct SearchProperties {
 }
 
 impl SearchFeature {
-    fn new(hit: &Hit, model: TravelModel) -> Self {
+    fn new(hit: &PublicHit, model: TravelModel) -> Self {
         let Feature {
             id,
             geometry,

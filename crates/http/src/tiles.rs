@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use geo::BoundingRect;
-use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
+use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery, Listed};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -338,6 +338,7 @@ fn data_bounds(directory: &DirectoryIndex, regions: &Regions) -> [f64; 4] {
     let active = DirectoryQuery::default();
     let from_facilities = directory
         .listed(&active)
+        .filter(Listed::is_public)
         .filter_map(|f| f.position())
         .map(|p| [p.lon(), p.lat(), p.lon(), p.lat()]);
     let union = |boxes: &mut dyn Iterator<Item = [f64; 4]>| {

@@ -120,7 +120,7 @@ fn main() {
 
     let area = map_area(&catalog, densest.as_str()).expect("region area");
     let in_area = area_facilities(&index, &area);
-    let shown: Vec<&renkei_core::Facility> = in_area.iter().collect();
+    let shown: Vec<&renkei_core::PublicFacility> = in_area.iter().collect();
     let layer = coverage_layer(&catalog, &index, densest.as_str());
     let measure = |paper: Paper, orientation: Orientation, coverage: Option<&CoverageLayer>| {
         let options = MapOptions {

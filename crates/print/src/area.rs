@@ -9,7 +9,7 @@ use crate::map::{AreaLevel, MapArea, MapUnit};
 use crate::{PrintError, PrintResult};
 use renkei_core::directory_index::{municipality_matches, DirectoryIndex, DirectoryQuery};
 use renkei_core::region::{dissolve, Municipality, RegionCatalog};
-use renkei_core::{Facility, MunicipalityCode, RegionCode};
+use renkei_core::{Facility, MunicipalityCode, PublicFacility, RegionCode};
 
 /// The area of `code`: a 二次医療圏 (4 digits, e.g. `1407`) with its
 /// municipalities, or a municipality / ward (5 digits, e.g. `14207`; a
@@ -76,9 +76,9 @@ pub fn map_area(catalog: &RegionCatalog, code: &str) -> PrintResult<MapArea> {
     }
 }
 
-/// The active facilities of `area`: placed in the 二次医療圏, or in the
-/// municipality (by position or as stated, wards included).
-pub fn area_facilities(index: &DirectoryIndex, area: &MapArea) -> Vec<Facility> {
+/// The active public facilities of `area`: placed in the 二次医療圏, or in
+/// the municipality (by position or as stated, wards included).
+pub fn area_facilities(index: &DirectoryIndex, area: &MapArea) -> Vec<PublicFacility> {
     let query = match area.level {
         AreaLevel::SecondaryMedicalRegion => DirectoryQuery {
             region: RegionCode::new(&area.code).ok(),
@@ -89,17 +89,25 @@ pub fn area_facilities(index: &DirectoryIndex, area: &MapArea) -> Vec<Facility> 
             ..DirectoryQuery::default()
         },
     };
-    index.page(&query, 1, u32::MAX).items
+    public(index.page(&query, 1, u32::MAX).items)
 }
 
-/// The active facilities of 二次医療圏 `code` in `index`, decoded, for
+/// What a document may show of `facilities`: see [`PublicFacility`].
+fn public(facilities: Vec<Facility>) -> Vec<PublicFacility> {
+    facilities
+        .into_iter()
+        .filter_map(PublicFacility::new)
+        .collect()
+}
+
+/// The active public facilities of 二次医療圏 `code` in `index`, decoded, for
 /// [`region_leaflet`].
-pub fn region_facilities(index: &DirectoryIndex, code: &str) -> PrintResult<Vec<Facility>> {
+pub fn region_facilities(index: &DirectoryIndex, code: &str) -> PrintResult<Vec<PublicFacility>> {
     let query = DirectoryQuery {
         region: Some(region_code(code)?),
         ..DirectoryQuery::default()
     };
-    Ok(index.page(&query, 1, u32::MAX).items)
+    Ok(public(index.page(&query, 1, u32::MAX).items))
 }
 
 fn region_code(code: &str) -> PrintResult<RegionCode> {
@@ -112,7 +120,7 @@ fn region_code(code: &str) -> PrintResult<RegionCode> {
 /// `facilities`, those of the region ([`region_facilities`]).
 pub fn region_leaflet<'a>(
     catalog: &RegionCatalog,
-    facilities: &'a [Facility],
+    facilities: &'a [PublicFacility],
     code: &str,
     web: WebClient,
 ) -> PrintResult<Leaflet<'a>> {
@@ -122,7 +130,7 @@ pub fn region_leaflet<'a>(
             .ok_or_else(|| PrintError::UnknownArea {
                 code: code.to_owned(),
             })?;
-    let facilities: Vec<&Facility> = facilities.iter().collect();
+    let facilities: Vec<&PublicFacility> = facilities.iter().collect();
     Ok(Leaflet::for_region(
         code,
         &region.name_ja,

@@ -20,7 +20,7 @@ use crate::{PrintError, PrintResult};
 use chrono::NaiveDate;
 use geo::{InteriorPoint, MultiPolygon};
 use krilla::geom::PathBuilder;
-use renkei_core::{Facility, FacilityId, KindCode};
+use renkei_core::{FacilityId, KindCode, PublicFacility};
 
 /// What kind of area a map shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +149,7 @@ impl Metrics {
 pub fn render_map(
     fonts: &Fonts,
     area: &MapArea,
-    facilities: &[&Facility],
+    facilities: &[&PublicFacility],
     options: &MapOptions,
 ) -> PrintResult<PrintedMap> {
     render_map_with_coverage(fonts, area, facilities, options, None)
@@ -165,7 +165,7 @@ pub fn render_map(
 pub fn render_map_with_coverage(
     fonts: &Fonts,
     area: &MapArea,
-    facilities: &[&Facility],
+    facilities: &[&PublicFacility],
     options: &MapOptions,
     coverage: Option<&CoverageLayer>,
 ) -> PrintResult<PrintedMap> {
@@ -173,7 +173,7 @@ pub fn render_map_with_coverage(
     let metrics = Metrics::new(options.paper);
     let s = metrics.scale;
     let margin = metrics.margin;
-    let mut ordered: Vec<&Facility> = facilities.to_vec();
+    let mut ordered: Vec<&PublicFacility> = facilities.to_vec();
     ordered.sort_by(|a, b| (a.kind.rank(), &a.name, a.id).cmp(&(b.kind.rank(), &b.name, b.id)));
     let date = options
         .data_date
@@ -491,7 +491,7 @@ pub fn render_map_with_coverage(
 }
 
 /// Kinds among `facilities` with their counts, in taxonomy order.
-fn kinds_present(facilities: &[&Facility]) -> Vec<(KindCode, usize)> {
+fn kinds_present(facilities: &[&PublicFacility]) -> Vec<(KindCode, usize)> {
     let mut kinds: Vec<(KindCode, usize)> = Vec::new();
     for facility in facilities {
         match kinds.iter_mut().find(|(kind, _)| *kind == facility.kind) {
@@ -503,7 +503,7 @@ fn kinds_present(facilities: &[&Facility]) -> Vec<(KindCode, usize)> {
     kinds
 }
 
-fn table_rows(ordered: &[&Facility], entries: &[MapEntry]) -> Vec<Row> {
+fn table_rows(ordered: &[&PublicFacility], entries: &[MapEntry]) -> Vec<Row> {
     let mut rows = Vec::with_capacity(ordered.len() + 12);
     let kinds = kinds_present(ordered);
     for (facility, entry) in ordered.iter().zip(entries) {
@@ -604,7 +604,7 @@ fn draw_map(
     projection: &Projection,
     frame: PtRect,
     entries: &[MapEntry],
-    ordered: &[&Facility],
+    ordered: &[&PublicFacility],
     leaders: &[usize],
     names: &[(PtRect, String)],
     metrics: &Metrics,

@@ -11,9 +11,10 @@ use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::mesh::{MeshCell, MeshLevel};
 use renkei_core::need::NeedProfile;
-use renkei_core::search::SearchQuery;
+use renkei_core::search::{Hit, SearchQuery};
 use renkei_core::{
-    Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Phone, Service, Visibility,
+    Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Phone, PublicFacility,
+    Service, Visibility,
 };
 use renkei_print::geometry::PtRect;
 use renkei_print::{
@@ -42,6 +43,14 @@ fn fonts() -> Option<Fonts> {
             None
         }
     }
+}
+
+/// What a document may show of `facilities`, as the CLI and the API gather them.
+fn public(facilities: impl IntoIterator<Item = Facility>) -> Vec<PublicFacility> {
+    facilities
+        .into_iter()
+        .filter_map(PublicFacility::new)
+        .collect()
 }
 
 /// Writes `pdf` into a temporary folder (and the artefacts folder when set).
@@ -195,7 +204,8 @@ fn map_has_japanese_text_subset_fonts_and_numbers_that_match_the_table() {
         "架空位置不明診療所",
         None,
     ));
-    let refs: Vec<&Facility> = list.iter().collect();
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
     let map = render_map(
         &fonts,
         &area(),
@@ -328,7 +338,8 @@ fn issue_8_no_two_marker_labels_overlap_on_a_dense_map() {
     let dir = tempfile::tempdir().unwrap();
     // 160 facilities within about 400 m: far more than fit beside their markers.
     let list = facilities(160, 0.004);
-    let refs: Vec<&Facility> = list.iter().collect();
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
     let map = render_map(
         &fonts,
         &area(),
@@ -420,7 +431,8 @@ fn issue_9_map_with_coverage_has_its_legend_and_keeps_labels_markers_and_table()
     let Some(fonts) = fonts() else { return };
     let dir = tempfile::tempdir().unwrap();
     let list = facilities(60, 0.02);
-    let refs: Vec<&Facility> = list.iter().collect();
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
     let layer = coverage_layer();
     for (paper, orientation) in [
         (Paper::A4, Orientation::Portrait),
@@ -475,7 +487,8 @@ fn map_table_continues_on_following_pages_and_a3_landscape_has_its_size() {
     let Some(fonts) = fonts() else { return };
     let dir = tempfile::tempdir().unwrap();
     let list = facilities(300, 0.035);
-    let refs: Vec<&Facility> = list.iter().collect();
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
     let map = render_map(
         &fonts,
         &area(),
@@ -542,7 +555,8 @@ fn leaflet_is_two_a4_landscape_pages_with_desks_and_the_core_hospital() {
         ),
         hospital,
     ];
-    let refs: Vec<&Facility> = list.iter().collect();
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
     let leaflet = Leaflet::for_region(
         "1407",
         "架空湘南",
@@ -683,8 +697,16 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         origin: Some(origin),
         radius_m: 10_000.0,
         profile,
-        confirmed: found.confirmed,
-        unknown: found.unknown,
+        confirmed: found
+            .confirmed
+            .into_iter()
+            .filter_map(Hit::into_public)
+            .collect(),
+        unknown: found
+            .unknown
+            .into_iter()
+            .filter_map(Hit::into_public)
+            .collect(),
         search_url: "https://renkei.example.jp/?near=x&needs=ventilator,suctioning".into(),
         created_on: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
         data_date: None,

@@ -81,11 +81,12 @@ impl Default for SearchQuery {
     }
 }
 
-/// One facility found.
+/// One facility found: the whole [`Facility`], or for public outputs a
+/// [`crate::PublicFacility`] ([`Hit::into_public`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
+pub struct Hit<F = Facility> {
     /// The facility, decoded from the index.
-    pub facility: Facility,
+    pub facility: F,
     /// Confirmed or 要確認.
     pub tier: Tier,
     /// Per need asked for, in the query's order: yes, no or unknown.

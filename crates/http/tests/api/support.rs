@@ -81,6 +81,7 @@ fn facility(
         status: FacilityStatus::Active,
         closed_on: None,
         staff_note: None,
+        visibility: Visibility::Public,
         accreditations: Vec::new(),
         provenance: Provenance {
             source: SOURCE.into(),

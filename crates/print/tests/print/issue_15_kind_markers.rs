@@ -1,10 +1,10 @@
 //! Issue 15: every facility kind is drawn in the colour and shape that
 //! data/taxonomy.toml gives it, on the printed map and in its legend.
 
-use super::{area, at, fonts, options, save};
+use super::{area, at, fonts, options, public, save};
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::taxonomy::{Colour, MarkerShape};
-use renkei_core::{Facility, Taxonomy};
+use renkei_core::{Facility, PublicFacility, Taxonomy};
 use renkei_print::{render_map, Orientation, Paper};
 use std::io::Read;
 
@@ -129,7 +129,8 @@ fn every_kind() -> Vec<Facility> {
 fn issue_15_printed_map_and_legend_draw_every_kind_as_the_taxonomy_says() {
     let Some(fonts) = fonts() else { return };
     let list = every_kind();
-    let refs: Vec<&Facility> = list.iter().collect();
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
     let map = render_map(
         &fonts,
         &area(),
