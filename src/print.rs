@@ -4,7 +4,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use renkei_core::directory_index::DirectoryIndex;
-use renkei_core::need::NeedProfile;
+use renkei_core::need::{NeedProfile, MAX_AGE_YEARS};
 use renkei_core::search::{Hit, SearchQuery, DEFAULT_RADIUS_M, MAX_LIMIT};
 use renkei_core::{CapabilityCode, KindCode, LonLat, PublicFacility};
 use renkei_http::coverage::inputs::CoverageInputs;
@@ -88,7 +88,7 @@ pub struct MapArgs {
     #[arg(long, value_delimiter = ',', requires = "coverage")]
     needs: Vec<String>,
     /// Coverage: the child's age in years.
-    #[arg(long, requires = "coverage")]
+    #[arg(long, requires = "coverage", value_parser = age_years())]
     age: Option<u8>,
     /// Coverage: only services accepting new clients.
     #[arg(long, requires = "coverage")]
@@ -159,7 +159,7 @@ pub struct ReferralArgs {
     #[arg(long, value_delimiter = ',')]
     kinds: Vec<String>,
     /// The child's age in years.
-    #[arg(long)]
+    #[arg(long, value_parser = age_years())]
     age: Option<u8>,
     /// Only services accepting new clients.
     #[arg(long)]
@@ -172,6 +172,11 @@ pub struct ReferralArgs {
     limit: usize,
     #[command(flatten)]
     common: CommonArgs,
+}
+
+/// An age in years, 0 to the most a query accepts.
+fn age_years() -> clap::builder::RangedI64ValueParser<u8> {
+    clap::value_parser!(u8).range(0..=i64::from(MAX_AGE_YEARS))
 }
 
 /// Runs `renkei print …`.
@@ -227,7 +232,7 @@ async fn map(args: MapArgs) -> Result<()> {
         .map(|k| KindCode::new(k.trim()))
         .collect::<Result<_, _>>()
         .context("--kinds")?;
-    let mut facilities = area_facilities(&index, &area);
+    let mut facilities = area_facilities(&index, &regions.catalog, &area);
     facilities.retain(|f| kinds.is_empty() || kinds.contains(&f.kind));
     let options = MapOptions {
         paper: match args.paper {

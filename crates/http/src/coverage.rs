@@ -30,8 +30,8 @@ use renkei_core::coverage::{
     analyse, gaps, index_providers, summarise, AreaIndicators, Basis, CoverageOptions, Provider,
     ProviderIndex, Site, SiteCoverage,
 };
-use renkei_core::directory_index::{municipality_matches, DirectoryIndex};
-use renkei_core::need::{NeedProfile, Tier, TravelModel};
+use renkei_core::directory_index::DirectoryIndex;
+use renkei_core::need::{NeedProfile, Tier, TravelModel, MAX_AGE_YEARS};
 use renkei_core::region::{Municipality, RegionCatalog};
 use renkei_core::{CapabilityCode, KindCode, MunicipalityCode, PrefectureCode, RegionCode};
 use serde::Deserialize;
@@ -49,8 +49,6 @@ pub const MAX_K: u32 = 10;
 pub const DEFAULT_GAPS: u32 = 20;
 /// Largest gap list.
 pub const MAX_GAPS: u32 = 1_000;
-/// Oldest age accepted, years.
-const MAX_AGE_YEARS: u32 = 120;
 
 /// Routes of this area, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -219,8 +217,8 @@ impl CoverageParams {
             profile: NeedProfile {
                 kinds: codes("kinds", self.kinds.as_deref(), KindCode::new)?,
                 needs: codes("needs", self.needs.as_deref(), CapabilityCode::new)?,
-                age_years: parse_number("age", self.age.as_deref(), 0, MAX_AGE_YEARS)?
-                    .map(|age| u8::try_from(age).expect("age is at most 120")),
+                age_years: parse_number("age", self.age.as_deref(), 0, u32::from(MAX_AGE_YEARS))?
+                    .map(|age| u8::try_from(age).expect("age is at most MAX_AGE_YEARS")),
                 accepting_only: flag("accepting", self.accepting.as_deref())?,
             },
             include_unknown: flag("include_unknown", self.include_unknown.as_deref())?,
@@ -553,7 +551,10 @@ fn in_area(area: &CoverageArea, regions: &Regions, municipality: &MunicipalityCo
         CoverageArea::All => true,
         CoverageArea::Prefecture(code) => municipality.prefecture() == *code,
         CoverageArea::Region(code) => regions.catalog.region_of(municipality) == Some(code),
-        CoverageArea::Municipality(code) => municipality_matches(code, municipality),
+        CoverageArea::Municipality(code) => regions
+            .catalog
+            .designated_cities()
+            .contains(code, municipality),
     }
 }
 
@@ -563,8 +564,8 @@ pub(crate) fn population_note(sites: SiteKind, inputs: &CoverageInputs) -> Popul
         .municipal_population
         .as_ref()
         .map(|(source, year)| format!("{source} ({year})"));
-    let spread_note = "市区町村の15歳未満人口を各市区町村の場所に均等に配分した推計です。政令市 (横浜・川崎・相模原) は市全体の人口を各区の場所に配分しています / \
-        Municipal counts of children under 15 shared equally over each municipality's places (an estimate); designated cities (Yokohama, Kawasaki, Sagamihara) publish city-level counts only, shared over the places of all their wards"
+    let spread_note = "市区町村の15歳未満人口を各市区町村の場所に均等に配分した推計です。政令指定都市は市全体の人口を各区の場所に配分しています / \
+        Municipal counts of children under 15 shared equally over each municipality's places (an estimate); designated cities publish city-level counts only, shared over the places of all their wards"
         .to_owned();
     let none_note = "人口データが取り込まれていません (renkei import population / mesh-population) / no population has been imported".to_owned();
     let unplaced = |list: &[(MunicipalityCode, u64)]| list.iter().map(|(_, n)| n).sum();

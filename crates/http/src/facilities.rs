@@ -123,10 +123,18 @@ pub(crate) fn list_response(
             .map(parse_kind)
             .transpose()?,
         municipality: match scope.municipality {
-            Some(code) => Some(code),
+            Some(area) => Some(area),
             None => present(params.municipality.as_deref())
                 .map(parse_municipality)
-                .transpose()?,
+                .transpose()?
+                .map(|code| {
+                    state
+                        .index
+                        .regions()
+                        .catalog
+                        .designated_cities()
+                        .area(&code)
+                }),
         },
         include_closed: false,
         region: scope.region,

@@ -88,7 +88,8 @@ pub async fn load_geocoder(store: &dyn Store, regions: &Regions) -> StoreResult<
         .boundaries()
         .map(renkei_core::region::BoundaryIndex::municipalities)
         .unwrap_or_default();
-    Ok(Geocoder::from_boundaries(units, towns))
+    Ok(Geocoder::from_boundaries(units, towns)
+        .with_designated_cities(regions.catalog.designated_cities()))
 }
 
 /// The background refresh task; dropping it stops the task.

@@ -265,7 +265,7 @@ pub async fn print_map(
                 None,
             ),
         };
-        let mut facilities = area_facilities(&index, &area);
+        let mut facilities = area_facilities(&index, &regions.catalog, &area);
         facilities.retain(|f| kinds.is_empty() || kinds.contains(&f.kind));
         let facilities: Vec<&PublicFacility> = facilities.iter().collect();
         render_map_with_coverage(fonts, &area, &facilities, &options, layer.as_ref())

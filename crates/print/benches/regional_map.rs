@@ -119,7 +119,7 @@ fn main() {
     println!("densest region {densest} with {count} facilities");
 
     let area = map_area(&catalog, densest.as_str()).expect("region area");
-    let in_area = area_facilities(&index, &area);
+    let in_area = area_facilities(&index, &catalog, &area);
     let shown: Vec<&renkei_core::PublicFacility> = in_area.iter().collect();
     let layer = coverage_layer(&catalog, &index, densest.as_str());
     let measure = |paper: Paper, orientation: Orientation, coverage: Option<&CoverageLayer>| {

@@ -7,7 +7,7 @@ use crate::leaflet::Leaflet;
 use crate::links::WebClient;
 use crate::map::{AreaLevel, MapArea, MapUnit};
 use crate::{PrintError, PrintResult};
-use renkei_core::directory_index::{municipality_matches, DirectoryIndex, DirectoryQuery};
+use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
 use renkei_core::region::{dissolve, Municipality, RegionCatalog};
 use renkei_core::{Facility, MunicipalityCode, PublicFacility, RegionCode};
 
@@ -51,7 +51,7 @@ pub fn map_area(catalog: &RegionCatalog, code: &str) -> PrintResult<MapArea> {
                 .ok_or_else(no_geometry)?
                 .municipalities()
                 .iter()
-                .filter(|m| municipality_matches(&wanted, &m.code))
+                .filter(|m| catalog.designated_cities().contains(&wanted, &m.code))
                 .collect();
             let first = units.first().ok_or_else(unknown)?;
             let name_ja = if units.len() == 1 {
@@ -77,15 +77,22 @@ pub fn map_area(catalog: &RegionCatalog, code: &str) -> PrintResult<MapArea> {
 }
 
 /// The active public facilities of `area`: placed in the 二次医療圏, or in
-/// the municipality (by position or as stated, wards included).
-pub fn area_facilities(index: &DirectoryIndex, area: &MapArea) -> Vec<PublicFacility> {
+/// the municipality (by position or as stated, with the wards `catalog` gives
+/// a designated city).
+pub fn area_facilities(
+    index: &DirectoryIndex,
+    catalog: &RegionCatalog,
+    area: &MapArea,
+) -> Vec<PublicFacility> {
     let query = match area.level {
         AreaLevel::SecondaryMedicalRegion => DirectoryQuery {
             region: RegionCode::new(&area.code).ok(),
             ..DirectoryQuery::default()
         },
         AreaLevel::Municipality => DirectoryQuery {
-            municipality: MunicipalityCode::new(&area.code).ok(),
+            municipality: MunicipalityCode::new(&area.code)
+                .ok()
+                .map(|code| catalog.designated_cities().area(&code)),
             ..DirectoryQuery::default()
         },
     };

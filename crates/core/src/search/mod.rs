@@ -19,7 +19,7 @@ pub use text::{TextQuery, TextRank};
 
 use crate::directory_index::{BuildExtras, DirectoryIndex, NeedBits, Records};
 use crate::need::{NeedProfile, NeedStatus, Tier};
-use crate::{Facility, LonLat, MunicipalityCode, RegionCode};
+use crate::{Facility, LonLat, RegionCode};
 use std::sync::OnceLock;
 
 /// Radius searched when none is given: 30,000 m.
@@ -37,8 +37,8 @@ pub enum Area {
     /// Facilities placed (point in polygon) in this 二次医療圏.
     Region(RegionCode),
     /// Facilities in this municipality or ward, by position or as stated; a
-    /// designated-city code includes its wards.
-    Municipality(MunicipalityCode),
+    /// designated city with its wards (see [`crate::region::DesignatedCities::area`]).
+    Municipality(crate::region::MunicipalityArea),
 }
 
 /// What to search for. Every filter that is set must match.

@@ -290,7 +290,14 @@ pub async fn list_area_facilities(
             }
         }
         Area::Municipality(code) => DirectoryQuery {
-            municipality: Some(code),
+            municipality: Some(
+                state
+                    .index
+                    .regions()
+                    .catalog
+                    .designated_cities()
+                    .area(&code),
+            ),
             ..DirectoryQuery::default()
         },
     };

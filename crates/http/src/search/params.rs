@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::facilities::{parse_number, present};
 use crate::geocode::{parse_point, Place};
 use crate::AppState;
-use renkei_core::need::{NeedProfile, TravelModel};
+use renkei_core::need::{NeedProfile, TravelModel, MAX_AGE_YEARS};
 use renkei_core::search::{
     Area, SearchQuery, TextQuery, DEFAULT_LIMIT, DEFAULT_RADIUS_M, MAX_LIMIT, MAX_RADIUS_M,
 };
@@ -15,8 +15,6 @@ use renkei_core::{CapabilityCode, KindCode, LonLat, MunicipalityCode, RegionCode
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-/// Oldest age accepted, years.
-const MAX_AGE_YEARS: u32 = 120;
 /// Largest offset a cursor may carry (deeper pages are not useful to anyone).
 const MAX_OFFSET: usize = 100_000;
 
@@ -141,8 +139,8 @@ impl SearchParams {
         let profile = NeedProfile {
             kinds: codes("kinds", self.kinds.as_deref(), KindCode::new)?,
             needs: codes("needs", self.needs.as_deref(), CapabilityCode::new)?,
-            age_years: parse_number("age", self.age.as_deref(), 0, MAX_AGE_YEARS)?
-                .map(|age| u8::try_from(age).expect("age is at most 120")),
+            age_years: parse_number("age", self.age.as_deref(), 0, u32::from(MAX_AGE_YEARS))?
+                .map(|age| u8::try_from(age).expect("age is at most MAX_AGE_YEARS")),
             accepting_only: flag("accepting", self.accepting.as_deref())?,
         };
         let limit = parse_number(
@@ -241,7 +239,11 @@ impl SearchParams {
                 Ok(Some(Area::Region(code)))
             }
             5 => MunicipalityCode::new(text)
-                .map(|code| Some(Area::Municipality(code)))
+                .map(|code| {
+                    Some(Area::Municipality(
+                        regions.catalog.designated_cities().area(&code),
+                    ))
+                })
                 .map_err(|_| bad()),
             _ => Err(bad()),
         }

@@ -7,12 +7,13 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use chrono::{NaiveDate, TimeZone, Utc};
 use http_body_util::BodyExt;
+use renkei_core::region::RegionTable;
 use renkei_core::{
     AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityId, FacilityStatus,
     KindCode, Location, LonLat, MunicipalityCode, Organization, Phone, Provenance, Service,
     Verification, Visibility,
 };
-use renkei_http::{load_index, router, AppState, HttpConfig, IndexHandle};
+use renkei_http::{load_index, router, AppState, HttpConfig, IndexHandle, Regions};
 use renkei_store::{Backend, DatabaseUrl, OpenOptions, SharedStore, SourceInfo};
 use renkei_testdata::postgres::{database_url, fresh_schema, TestSchema};
 use std::future::Future;
@@ -243,6 +244,18 @@ pub async fn state() -> AppState {
 /// The router over a fresh store with the fixtures.
 pub async fn app() -> Router {
     router(state().await)
+}
+
+/// The router over the fixtures with the built-in Kanagawa region table
+/// (its designated cities and wards), as `renkei serve` loads it.
+pub async fn app_with_kanagawa() -> Router {
+    let store = store_with(&fixtures()).await;
+    let table =
+        RegionTable::from_toml(include_str!("../../../../data/regions/14_kanagawa.toml")).unwrap();
+    store.upsert_region_table(&table).await.unwrap();
+    let index = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
+    index.store_regions(Regions::load(store.as_ref()).await.unwrap());
+    router(AppState::new(store, index, config()))
 }
 
 /// A response, read whole.

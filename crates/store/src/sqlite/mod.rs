@@ -18,9 +18,8 @@ use crate::{
 };
 use crate::{BoundarySummary, LocationAssignment, PopulationRecord};
 use async_trait::async_trait;
-use renkei_core::directory_index::municipality_span;
 use renkei_core::region::{Municipality, RegionTable};
-use renkei_core::{Facility, FacilityId, Taxonomy};
+use renkei_core::{Facility, FacilityId, MunicipalityCode, Taxonomy};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -164,7 +163,7 @@ impl Store for SqliteStore {
         page: PageRequest,
     ) -> StoreResult<FacilityPage> {
         let kind = filter.kind.as_ref().map(|k| k.as_str().to_owned());
-        let (low, high) = filter.municipality.as_ref().map(municipality_span).unzip();
+        let municipality = filter.municipality.as_ref().map(MunicipalityCode::as_str);
         let per_page = page.per_page.clamp(1, PageRequest::MAX_PER_PAGE);
         let offset = i64::try_from(
             PageRequest {
@@ -177,15 +176,13 @@ impl Store for SqliteStore {
         let mut conn = self.pool.acquire().await?;
         let total: i64 = sqlx::query_scalar(include_str!("count.sql"))
             .bind(&kind)
-            .bind(low)
-            .bind(high)
+            .bind(municipality)
             .bind(filter.include_closed)
             .fetch_one(&mut *conn)
             .await?;
         let ids: Vec<String> = sqlx::query_scalar(include_str!("list_ids.sql"))
             .bind(&kind)
-            .bind(low)
-            .bind(high)
+            .bind(municipality)
             .bind(filter.include_closed)
             .bind(i64::from(per_page))
             .bind(offset)
