@@ -7,13 +7,14 @@ use renkei_core::taxonomy::MarkerShape;
 use renkei_core::KindCode;
 
 /// A marker outline from the taxonomy.
-pub type Shape = &'static MarkerShape;
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shape(&'static MarkerShape);
 
 /// Shape and colour of `kind`'s markers, as the taxonomy gives them.
 pub fn kind_style(kind: &KindCode) -> (Shape, Rgb) {
     let marker = kind.marker();
     let colour = marker.colour;
-    (marker.shape, Rgb(colour.r, colour.g, colour.b))
+    (Shape(marker.shape), Rgb(colour.r, colour.g, colour.b))
 }
 
 /// Draws a marker of `shape` centred on (`cx`, `cy`), `radius` points from
@@ -30,6 +31,7 @@ pub fn draw_marker(
     let r = radius;
     let ring = (r * 0.28).max(0.35);
     let corners: Vec<(f32, f32)> = shape
+        .0
         .points
         .iter()
         .map(|&[x, y]| (cx + r * x, cy + r * y))
