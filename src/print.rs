@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::need::{NeedProfile, MAX_AGE_YEARS};
-use renkei_core::search::{Hit, SearchQuery, DEFAULT_RADIUS_M, MAX_LIMIT};
+use renkei_core::search::{SearchQuery, DEFAULT_RADIUS_M, MAX_LIMIT};
 use renkei_core::{CapabilityCode, KindCode, LonLat, PublicFacility};
 use renkei_http::coverage::inputs::CoverageInputs;
 use renkei_http::coverage::CoverageParams;
@@ -334,14 +334,16 @@ async fn referral(args: ReferralArgs) -> Result<()> {
         }
         _ => bail!("give --near TEXT, or --lon and --lat"),
     };
-    let found = index.search(&SearchQuery {
-        origin: Some(origin),
-        radius_m: args.radius_m,
-        profile: profile.clone(),
-        include_unknown: true,
-        limit: args.limit,
-        ..SearchQuery::default()
-    });
+    let found = index
+        .search(&SearchQuery {
+            origin: Some(origin),
+            radius_m: args.radius_m,
+            profile: profile.clone(),
+            include_unknown: true,
+            limit: args.limit,
+            ..SearchQuery::default()
+        })
+        .into_public();
     let search_url = WebClient::new(&args.common.web_url).search_view(
         args.near.as_deref(),
         Some(origin),
@@ -353,16 +355,8 @@ async fn referral(args: ReferralArgs) -> Result<()> {
         origin: Some(origin),
         radius_m: args.radius_m,
         profile,
-        confirmed: found
-            .confirmed
-            .into_iter()
-            .filter_map(Hit::into_public)
-            .collect(),
-        unknown: found
-            .unknown
-            .into_iter()
-            .filter_map(Hit::into_public)
-            .collect(),
+        confirmed: found.confirmed,
+        unknown: found.unknown,
         search_url,
         created_on: tokyo_today(),
         data_date: None,

@@ -8,7 +8,7 @@
 //! phones; a staff-only record (a provider that asked not to be published)
 //! gives none. Staff views keep using [`Facility`].
 
-use crate::search::Hit;
+use crate::search::{Hit, SearchPage};
 use crate::{Facility, Visibility};
 use std::ops::Deref;
 
@@ -64,6 +64,21 @@ impl Hit {
             needs: self.needs,
             distance_m: self.distance_m,
         })
+    }
+}
+
+impl SearchPage {
+    /// Both lists with their facilities made public; a staff-only record
+    /// leaves its list (the totals are the index's).
+    pub fn into_public(self) -> SearchPage<PublicFacility> {
+        let public = |hits: Vec<Hit>| hits.into_iter().filter_map(Hit::into_public).collect();
+        SearchPage {
+            confirmed: public(self.confirmed),
+            unknown: public(self.unknown),
+            total_confirmed: self.total_confirmed,
+            total_unknown: self.total_unknown,
+            next_offset: self.next_offset,
+        }
     }
 }
 

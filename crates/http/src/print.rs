@@ -21,7 +21,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use renkei_core::directory_index::DirectoryIndex;
-use renkei_core::search::Hit;
 use renkei_core::{KindCode, PublicFacility};
 use renkei_print::{
     area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
@@ -341,22 +340,14 @@ pub async fn print_referral(
     let index = state.index.load();
     let pdf = blocking(move || {
         let fonts = fonts()?;
-        let found = index.search(&request.query);
+        let found = index.search(&request.query).into_public();
         let referral = Referral {
             place_label,
             origin: request.query.origin,
             radius_m: request.query.radius_m,
             profile: request.query.profile.clone(),
-            confirmed: found
-                .confirmed
-                .into_iter()
-                .filter_map(Hit::into_public)
-                .collect(),
-            unknown: found
-                .unknown
-                .into_iter()
-                .filter_map(Hit::into_public)
-                .collect(),
+            confirmed: found.confirmed,
+            unknown: found.unknown,
             search_url,
             created_on: tokyo_today(),
             data_date: None,

@@ -19,7 +19,6 @@ use axum::Router;
 pub use params::SearchParams;
 use params::{Origin, SearchFormat};
 use renkei_core::need::{Tier, TravelModel};
-use renkei_core::search::Hit;
 use renkei_core::PublicHit;
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -146,11 +145,7 @@ pub async fn search(
 ) -> ApiResult<Response> {
     let request = params.parse(&state)?;
     let index = state.index.load();
-    let found = index.search(&request.query);
-    let public = |hits: Vec<Hit>| -> Vec<PublicHit> {
-        hits.into_iter().filter_map(Hit::into_public).collect()
-    };
-    let (confirmed, unknown) = (public(found.confirmed), public(found.unknown));
+    let found = index.search(&request.query).into_public();
     let generation = summaries.generation(&index);
     let model = TravelModel::DEFAULT;
     // Hits own their decoded facilities: their strings move into the response.
@@ -169,9 +164,10 @@ pub async fn search(
             .collect(),
     };
     if request.format == SearchFormat::Geojson {
-        let features = confirmed
+        let features = found
+            .confirmed
             .iter()
-            .chain(&unknown)
+            .chain(&found.unknown)
             .map(|h| SearchFeature::new(h, model))
             .collect();
         return geojson_response(&SearchFeatureCollection {
@@ -194,8 +190,8 @@ pub async fn search(
             .iter()
             .map(|code| code.term().into())
             .collect(),
-        results: confirmed.into_iter().map(hit).collect(),
-        unknown: unknown.into_iter().map(hit).collect(),
+        results: found.confirmed.into_iter().map(hit).collect(),
+        unknown: found.unknown.into_iter().map(hit).collect(),
         total_confirmed: found.total_confirmed.unwrap_or_default() as u64,
         total_unknown: found.total_unknown.unwrap_or_default() as u64,
         next_cursor: found.next_offset.map(params::cursor),

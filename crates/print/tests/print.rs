@@ -11,7 +11,7 @@ use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::mesh::{MeshCell, MeshLevel};
 use renkei_core::need::NeedProfile;
-use renkei_core::search::{Hit, SearchQuery};
+use renkei_core::search::SearchQuery;
 use renkei_core::{
     Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Phone, PublicFacility,
     Service, Visibility,
@@ -685,28 +685,22 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         accepting_only: false,
     };
     let origin = LonLat::new(139.4037, 35.3334).unwrap();
-    let found = index.search(&SearchQuery {
-        origin: Some(origin),
-        radius_m: 10_000.0,
-        profile: profile.clone(),
-        include_unknown: true,
-        ..SearchQuery::default()
-    });
+    let found = index
+        .search(&SearchQuery {
+            origin: Some(origin),
+            radius_m: 10_000.0,
+            profile: profile.clone(),
+            include_unknown: true,
+            ..SearchQuery::default()
+        })
+        .into_public();
     let referral = Referral {
         place_label: "架空市役所".into(),
         origin: Some(origin),
         radius_m: 10_000.0,
         profile,
-        confirmed: found
-            .confirmed
-            .into_iter()
-            .filter_map(Hit::into_public)
-            .collect(),
-        unknown: found
-            .unknown
-            .into_iter()
-            .filter_map(Hit::into_public)
-            .collect(),
+        confirmed: found.confirmed,
+        unknown: found.unknown,
         search_url: "https://renkei.example.jp/?near=x&needs=ventilator,suctioning".into(),
         created_on: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
         data_date: None,

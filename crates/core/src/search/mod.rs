@@ -95,19 +95,32 @@ pub struct Hit<F = Facility> {
     pub distance_m: Option<f64>,
 }
 
-/// One page of each list with the totals.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchPage {
+/// One page of each list with the totals; for public outputs made public
+/// with [`SearchPage::into_public`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchPage<F = Facility> {
     /// Confirmed hits, nearest (or best match) first.
-    pub confirmed: Vec<Hit>,
+    pub confirmed: Vec<Hit<F>>,
     /// 要確認 hits, only when asked for.
-    pub unknown: Vec<Hit>,
+    pub unknown: Vec<Hit<F>>,
     /// Confirmed matches over all pages (`None` when not counted).
     pub total_confirmed: Option<usize>,
     /// 要確認 matches over all pages (0 when not asked for; `None` when not counted).
     pub total_unknown: Option<usize>,
     /// Offset of the next page when either list has more.
     pub next_offset: Option<usize>,
+}
+
+impl<F> Default for SearchPage<F> {
+    fn default() -> Self {
+        Self {
+            confirmed: Vec::new(),
+            unknown: Vec::new(),
+            total_confirmed: None,
+            total_unknown: None,
+            next_offset: None,
+        }
+    }
 }
 
 /// The search structures built with a directory index.
