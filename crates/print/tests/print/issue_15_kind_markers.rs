@@ -128,8 +128,7 @@ fn every_kind() -> Vec<Facility> {
 #[test]
 fn issue_15_printed_map_and_legend_draw_every_kind_as_the_taxonomy_says() {
     let Some(fonts) = fonts() else { return };
-    let list = every_kind();
-    let list = public(list);
+    let list = public(every_kind());
     let refs: Vec<&PublicFacility> = list.iter().collect();
     let map = render_map(
         &fonts,
