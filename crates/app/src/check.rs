@@ -129,7 +129,11 @@ fn check_one(
 
 /// True when `stated` is a designated city (政令市) and `assigned` one of its
 /// wards: sources often state the city code for a ward.
-fn is_ward_of(stated: &MunicipalityCode, assigned: &MunicipalityCode, tables: &[RegionTable]) -> bool {
+fn is_ward_of(
+    stated: &MunicipalityCode,
+    assigned: &MunicipalityCode,
+    tables: &[RegionTable],
+) -> bool {
     tables
         .iter()
         .find_map(|table| table.city_of_ward(assigned))

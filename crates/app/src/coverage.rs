@@ -446,43 +446,43 @@ impl Analysis<'_> {
     /// How the children of the analysed sites were counted.
     pub fn population_note(&self) -> PopulationNoteDto {
         let (sites, inputs) = (self.request.sites, self.inputs.as_ref());
-    let municipal = inputs
-        .municipal_population
-        .as_ref()
-        .map(|(source, year)| format!("{source} ({year})"));
-    let spread_note = "市区町村の15歳未満人口を各市区町村の場所に均等に配分した推計です。政令市 (横浜・川崎・相模原) は市全体の人口を各区の場所に配分しています / \
+        let municipal = inputs
+            .municipal_population
+            .as_ref()
+            .map(|(source, year)| format!("{source} ({year})"));
+        let spread_note = "市区町村の15歳未満人口を各市区町村の場所に均等に配分した推計です。政令市 (横浜・川崎・相模原) は市全体の人口を各区の場所に配分しています / \
         Municipal counts of children under 15 shared equally over each municipality's places (an estimate); designated cities (Yokohama, Kawasaki, Sagamihara) publish city-level counts only, shared over the places of all their wards"
         .to_owned();
-    let none_note = "人口データが取り込まれていません (renkei import population / mesh-population) / no population has been imported".to_owned();
-    let unplaced = |list: &[(MunicipalityCode, u64)]| list.iter().map(|(_, n)| n).sum();
-    match (sites, &inputs.cell_population) {
-        (SiteKind::Mesh, Some(CellPopulation::Mesh { source, year })) => PopulationNoteDto {
-            method: "mesh",
-            source: Some(format!("{source} ({year})")),
-            notes: vec![
+        let none_note = "人口データが取り込まれていません (renkei import population / mesh-population) / no population has been imported".to_owned();
+        let unplaced = |list: &[(MunicipalityCode, u64)]| list.iter().map(|(_, n)| n).sum();
+        match (sites, &inputs.cell_population) {
+            (SiteKind::Mesh, Some(CellPopulation::Mesh { source, year })) => PopulationNoteDto {
+                method: "mesh",
+                source: Some(format!("{source} ({year})")),
+                notes: vec![
                 "地域メッシュ統計の0〜14歳人口 / children aged 0–14 from e-Stat mesh statistics"
                     .to_owned(),
             ],
-            unplaced_children: inputs.mesh_outside,
-        },
-        (SiteKind::Mesh, Some(CellPopulation::Spread)) => PopulationNoteDto {
-            method: "spread",
-            source: municipal,
-            notes: vec![spread_note],
-            unplaced_children: unplaced(&inputs.unplaced_cells),
-        },
-        (SiteKind::Town, _) if municipal.is_some() => PopulationNoteDto {
-            method: "spread",
-            source: municipal,
-            notes: vec![spread_note],
-            unplaced_children: unplaced(&inputs.unplaced_towns),
-        },
-        _ => PopulationNoteDto {
-            method: "none",
-            source: None,
-            notes: vec![none_note],
-            unplaced_children: 0,
-        },
+                unplaced_children: inputs.mesh_outside,
+            },
+            (SiteKind::Mesh, Some(CellPopulation::Spread)) => PopulationNoteDto {
+                method: "spread",
+                source: municipal,
+                notes: vec![spread_note],
+                unplaced_children: unplaced(&inputs.unplaced_cells),
+            },
+            (SiteKind::Town, _) if municipal.is_some() => PopulationNoteDto {
+                method: "spread",
+                source: municipal,
+                notes: vec![spread_note],
+                unplaced_children: unplaced(&inputs.unplaced_towns),
+            },
+            _ => PopulationNoteDto {
+                method: "none",
+                source: None,
+                notes: vec![none_note],
+                unplaced_children: 0,
+            },
+        }
     }
-}
 }

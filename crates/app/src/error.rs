@@ -69,17 +69,31 @@ impl AppError {
         }
     }
 
-    /// `text` is not a whole number in `min..=max` (`max == u32::MAX`: no upper bound).
+    /// `text` is not a whole number in `min..=max` ([`wording::whole_number`]).
     pub fn not_whole_number(field: &'static str, text: &str, min: u32, max: u32) -> Self {
+        let (ja, en) = wording::whole_number(text, min, max);
+        Self::invalid(field, ja, en)
+    }
+
+    /// `text` is not a number above 0 and at most `max` ([`wording::positive`]).
+    pub fn not_positive(field: &'static str, text: &str, max: f64) -> Self {
+        let (ja, en) = wording::positive(text, max);
+        Self::invalid(field, ja, en)
+    }
+}
+
+/// The Japanese and English explanations of out-of-range values, shared by
+/// the checks of the typed queries and the front doors' parameter parsers.
+pub mod wording {
+    /// `text` is not a whole number in `min..=max` (`max == u32::MAX`: no upper bound).
+    pub fn whole_number(text: &str, min: u32, max: u32) -> (String, String) {
         if max == u32::MAX {
-            Self::invalid(
-                field,
+            (
                 format!("{text:?} ではなく {min} 以上の整数を指定してください"),
                 format!("give a whole number of {min} or more, not {text:?}"),
             )
         } else {
-            Self::invalid(
-                field,
+            (
                 format!("{text:?} ではなく {min}〜{max} の整数を指定してください"),
                 format!("give a whole number from {min} to {max}, not {text:?}"),
             )
@@ -87,18 +101,16 @@ impl AppError {
     }
 
     /// `text` is not a number above 0 and at most `max`.
-    pub fn not_positive(field: &'static str, text: &str, max: f64) -> Self {
-        Self::invalid(
-            field,
+    pub fn positive(text: &str, max: f64) -> (String, String) {
+        (
             format!("{text:?} ではなく 0 より大きく {max:.0} 以下の数を指定してください"),
             format!("give a number above 0 and at most {max:.0}, not {text:?}"),
         )
     }
 
     /// `text` is not a coordinate in −`limit`…`limit` degrees.
-    pub fn not_degrees(field: &'static str, text: &str, limit: f64) -> Self {
-        Self::invalid(
-            field,
+    pub fn degrees(text: &str, limit: f64) -> (String, String) {
+        (
             format!("{text:?} ではなく −{limit}〜{limit} の数 (度) を指定してください"),
             format!("give degrees from -{limit} to {limit}, not {text:?}"),
         )

@@ -11,7 +11,7 @@ pub const MAX_PER_PAGE: u32 = 10_000;
 
 /// A page of the active facilities matching `filter`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FacilityList {
+pub struct FacilityListQuery {
     /// Kind, municipality (designated cities include their wards), 二次医療圏, accreditation.
     pub filter: DirectoryQuery,
     /// Page number, from 1.
@@ -20,7 +20,7 @@ pub struct FacilityList {
     pub per_page: u32,
 }
 
-impl FacilityList {
+impl FacilityListQuery {
     /// The page; an unknown 二次医療圏 is a not-found `region`, a page or size
     /// out of range an invalid `page` / `per_page`.
     pub fn run(&self, snapshot: &Snapshot) -> AppResult<DirectoryPage> {

@@ -113,10 +113,12 @@ impl MapQuery {
         store: &dyn Store,
         web: WebClient,
     ) -> AppResult<MapJob> {
-        let area = map_area(&snapshot.regions().catalog, &area_code(&self.area))
-            .map_err(|error| AppError::Print {
-                field: "code",
-                error,
+        let area =
+            map_area(&snapshot.regions().catalog, &area_code(&self.area)).map_err(|error| {
+                AppError::Print {
+                    field: "code",
+                    error,
+                }
             })?;
         let coverage = match self.coverage_query() {
             Some(query) => {

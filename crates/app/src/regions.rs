@@ -54,22 +54,17 @@ impl Regions {
         &self,
         code: &RegionCode,
     ) -> AppResult<(&Prefecture, &SecondaryMedicalRegion)> {
-        self.catalog
-            .region(code)
-            .ok_or_else(|| AppError::NotFound {
-                entity: "region",
-                id: code.to_string(),
-            })
+        self.catalog.region(code).ok_or_else(|| AppError::NotFound {
+            entity: "region",
+            id: code.to_string(),
+        })
     }
 
     /// A municipality's code with its full name, when its boundary is loaded.
     pub fn municipality_ref(&self, code: &MunicipalityCode) -> MunicipalityRef {
         MunicipalityRef {
             code: code.clone(),
-            name: self
-                .catalog
-                .municipality(code)
-                .map(Municipality::full_name),
+            name: self.catalog.municipality(code).map(Municipality::full_name),
         }
     }
 
@@ -101,13 +96,7 @@ impl Regions {
 /// `1407`) or a municipality / ward (5 digits, e.g. `14207`); anything else
 /// is an invalid `field`.
 pub fn parse_area(field: &'static str, text: &str) -> AppResult<Area> {
-    let bad = || {
-        AppError::invalid(
-            field,
-            format!("{text:?} は二次医療圏コード (4桁, 例: 1407) でも市区町村コード (5桁, 例: 14207) でもありません"),
-            format!("{text:?} is neither a region code (4 digits, e.g. 1407) nor a municipality code (5 digits, e.g. 14207)"),
-        )
-    };
+    let bad = || not_an_area(field, text);
     match text.len() {
         4 => RegionCode::new(text).map(Area::Region).map_err(|_| bad()),
         5 => MunicipalityCode::new(text)
@@ -115,6 +104,30 @@ pub fn parse_area(field: &'static str, text: &str) -> AppResult<Area> {
             .map_err(|_| bad()),
         _ => Err(bad()),
     }
+}
+
+/// A 二次医療圏 code (4 digits, e.g. `1407`); anything else is an invalid `field`.
+pub fn parse_region(field: &'static str, text: &str) -> AppResult<RegionCode> {
+    match text.len() {
+        4 => RegionCode::new(text).ok(),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        AppError::invalid(
+            field,
+            format!("{text:?} は二次医療圏コード (4桁, 例: 1407) ではありません"),
+            format!("{text:?} is not a region code (4 digits, e.g. 1407)"),
+        )
+    })
+}
+
+/// `text` in `field` is neither a 二次医療圏 nor a municipality code.
+pub fn not_an_area(field: &'static str, text: &str) -> AppError {
+    AppError::invalid(
+        field,
+        format!("{text:?} は二次医療圏コード (4桁, 例: 1407) でも市区町村コード (5桁, 例: 14207) でもありません"),
+        format!("{text:?} is neither a region code (4 digits, e.g. 1407) nor a municipality code (5 digits, e.g. 14207)"),
+    )
 }
 
 /// A municipality's code and, when its boundary is loaded, its full name.
@@ -290,7 +303,9 @@ pub fn not_a_tolerance(text: &str) -> AppError {
     AppError::invalid(
         "simplify",
         format!("{text:?} ではなく 0〜{MAX_SIMPLIFY_DEG} の数 (度) を指定してください (例: 0.001)"),
-        format!("give a tolerance in degrees from 0 to {MAX_SIMPLIFY_DEG} (e.g. 0.001), not {text:?}"),
+        format!(
+            "give a tolerance in degrees from 0 to {MAX_SIMPLIFY_DEG} (e.g. 0.001), not {text:?}"
+        ),
     )
 }
 
@@ -348,7 +363,10 @@ mod tests {
         ));
         for bad in ["abc", "140", "1407x", ""] {
             assert!(
-                matches!(parse_area("code", bad), Err(AppError::Invalid { field: "code", .. })),
+                matches!(
+                    parse_area("code", bad),
+                    Err(AppError::Invalid { field: "code", .. })
+                ),
                 "{bad}"
             );
         }

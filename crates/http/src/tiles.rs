@@ -14,8 +14,7 @@ pub use encode::{encode_tile, EncodeError, TileId, TileLayer, EXTENT, MAX_ZOOM};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AppJson, AppPath};
-use crate::facilities::parse_number;
-use crate::regions::Regions;
+use crate::params::parse_number;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -24,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use geo::BoundingRect;
+use renkei_app::Regions;
 use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -3,9 +3,9 @@
 //! `renkei coverage` prints them (one shape for both front doors). With the
 //! `openapi` feature each type also describes itself for the OpenAPI document.
 
+use crate::error::AppResult;
 use renkei_core::coverage::{AreaIndicators, Place};
 use renkei_core::need::TravelModel;
-use crate::error::AppResult;
 use serde::Serialize;
 
 /// The coverage table and gap list.
