@@ -486,3 +486,62 @@ impl Analysis<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::one_region as snapshot;
+
+    #[test]
+    fn options_are_checked_and_an_unknown_region_is_not_found() {
+        let snapshot = snapshot();
+        let options = CoverageQuery {
+            within: Some(Reach::Minutes(20.0)),
+            ..CoverageQuery::default()
+        }
+        .check(&snapshot)
+        .unwrap();
+        assert!((options.within_m - TravelModel::DEFAULT.reach_m(20.0)).abs() < 1e-9);
+        let invalid = |query: CoverageQuery| match query.check(&snapshot) {
+            Err(AppError::Invalid { field, .. }) => field,
+            other => panic!("not an invalid field: {other:?}"),
+        };
+        assert_eq!(
+            invalid(CoverageQuery {
+                k: 0,
+                ..CoverageQuery::default()
+            }),
+            "k"
+        );
+        assert_eq!(
+            invalid(CoverageQuery {
+                within: Some(Reach::Minutes(MAX_WITHIN_MINUTES + 1.0)),
+                ..CoverageQuery::default()
+            }),
+            "within_minutes"
+        );
+        assert_eq!(
+            invalid(CoverageQuery {
+                gaps: 1_001,
+                ..CoverageQuery::default()
+            }),
+            "gaps"
+        );
+        let unknown = CoverageQuery {
+            area: CoverageArea::parse("4799").unwrap(),
+            ..CoverageQuery::default()
+        };
+        assert!(matches!(
+            unknown.check(&snapshot),
+            Err(AppError::NotFound {
+                entity: "region",
+                ..
+            })
+        ));
+        assert!(CoverageArea::parse("147").is_err());
+        assert_eq!(
+            CoverageArea::parse("14207").unwrap().code().as_deref(),
+            Some("14207")
+        );
+    }
+}

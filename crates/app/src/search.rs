@@ -248,3 +248,91 @@ fn resolve(snapshot: &Snapshot, text: &str) -> AppResult<Origin> {
     };
     Err(AppError::invalid("near", ja, en))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::one_region as snapshot;
+    use renkei_core::RegionCode;
+
+    fn field_of(request: &SearchRequest) -> &'static str {
+        match request.prepare(&snapshot()) {
+            Err(AppError::Invalid { field, .. }) => field,
+            other => panic!("not an invalid field: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let here = SearchRequest {
+            place: Some(SearchPlace::Point(LonLat::new(127.5, 26.0).unwrap())),
+            ..SearchRequest::default()
+        };
+        assert!(here.prepare(&snapshot()).is_ok());
+        let region = |code: &str| Some(Area::Region(RegionCode::new(code).unwrap()));
+        assert!(SearchRequest {
+            area: region("4701"),
+            ..SearchRequest::default()
+        }
+        .prepare(&snapshot())
+        .is_ok());
+        let cases = [
+            (SearchRequest::default(), "lon"),
+            (
+                SearchRequest {
+                    place: Some(SearchPlace::Near("架空町".into())),
+                    ..SearchRequest::default()
+                },
+                "near",
+            ),
+            (
+                SearchRequest {
+                    area: region("4799"),
+                    ..SearchRequest::default()
+                },
+                "region",
+            ),
+            (
+                SearchRequest {
+                    limit: 0,
+                    ..here.clone()
+                },
+                "limit",
+            ),
+            (
+                SearchRequest {
+                    reach: Some(Reach::Metres(MAX_RADIUS_M + 1.0)),
+                    ..here.clone()
+                },
+                "radius_m",
+            ),
+            (
+                SearchRequest {
+                    reach: Some(Reach::Minutes(0.0)),
+                    ..here.clone()
+                },
+                "max_minutes",
+            ),
+            (
+                SearchRequest {
+                    offset: MAX_OFFSET + 1,
+                    ..here.clone()
+                },
+                "cursor",
+            ),
+            (
+                SearchRequest {
+                    profile: NeedProfile {
+                        age_years: Some(121),
+                        ..NeedProfile::default()
+                    },
+                    ..here.clone()
+                },
+                "age",
+            ),
+        ];
+        for (request, field) in cases {
+            assert_eq!(field_of(&request), field, "{request:?}");
+        }
+    }
+}

@@ -160,3 +160,18 @@ impl ReadModel {
         });
     }
 }
+
+/// For unit tests: a snapshot with one fictional region (4701 架空南部 of
+/// 架空県 47, member 47201) and no facilities, at data version 1.
+#[cfg(test)]
+pub(crate) fn one_region() -> Snapshot {
+    let table = renkei_core::region::RegionTable::from_toml(
+        "[prefecture]\ncode = \"47\"\nname_ja = \"架空県\"\n[[regions]]\ncode = \"4701\"\nname_ja = \"架空南部\"\nmunicipalities = [\"47201\"]\n",
+    )
+    .expect("the fixture table parses");
+    Snapshot::new(
+        DirectoryIndex::build(Vec::new(), 1),
+        Regions::build(vec![table], Vec::new(), Vec::new()),
+        Geocoder::default(),
+    )
+}

@@ -5,8 +5,8 @@
 //!
 //! Tiles are made from the in-memory index and region geometry, never from
 //! the database, and cached until the data changes: the cache is keyed by a
-//! generation that moves whenever [`IndexHandle::load`](crate::IndexHandle::load)
-//! or [`IndexHandle::regions`](crate::IndexHandle::regions) hand out a new snapshot.
+//! generation that moves whenever [`ReadModel::load`](renkei_app::ReadModel::load)
+//! or [`ReadModel::regions`](renkei_app::ReadModel::regions) hand out a new snapshot.
 
 mod encode;
 
