@@ -70,13 +70,13 @@ impl AppError {
     }
 
     /// `text` is not a whole number in `min..=max` ([`wording::whole_number`]).
-    pub fn not_whole_number(field: &'static str, text: &str, min: u32, max: u32) -> Self {
+    pub(crate) fn not_whole_number(field: &'static str, text: &str, min: u32, max: u32) -> Self {
         let (ja, en) = wording::whole_number(text, min, max);
         Self::invalid(field, ja, en)
     }
 
     /// `text` is not a number above 0 and at most `max` ([`wording::positive`]).
-    pub fn not_positive(field: &'static str, text: &str, max: f64) -> Self {
+    pub(crate) fn not_positive(field: &'static str, text: &str, max: f64) -> Self {
         let (ja, en) = wording::positive(text, max);
         Self::invalid(field, ja, en)
     }

@@ -4,8 +4,8 @@
 //! It owns the read model: one immutable [`Snapshot`] of the directory index,
 //! regions, geocoder and coverage inputs, swapped as one by a [`ReadModel`]
 //! when data changes ([`spawn_refresher`]), loaded from the store in one
-//! place ([`load`]) and prepared at start-up ([`startup`]). The typed queries
-//! read a snapshot: [`search`], [`coverage`], [`print`], [`regions`],
+//! place ([`load()`]) and prepared at start-up ([`startup`]). The typed queries
+//! read a snapshot: [`search`], [`coverage`], [`print`](mod@print), [`regions`],
 //! [`facilities`] and [`geocode`]. Each is a plain struct with typed fields;
 //! a bad field is an [`AppError::Invalid`] naming it, which each front door
 //! reports in its own terms.
@@ -29,7 +29,7 @@ pub mod startup;
 pub mod table;
 
 pub use error::{AppError, AppResult};
-pub use load::{load, load_geocoder, load_index, load_with_directory};
+pub use load::{load, load_geocoder, load_index};
 pub use refresh::{refresh_if_stale, spawn_refresher, Refresher, DEFAULT_REFRESH_PERIOD};
 pub use regions::Regions;
 pub use snapshot::{ReadModel, Snapshot};

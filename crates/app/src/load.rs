@@ -1,6 +1,6 @@
 //! Every read of the store the read model makes, in one place: [`load`]
 //! builds a whole [`Snapshot`]; the coverage inputs a snapshot prepares on
-//! first use are read by [`coverage_inputs`].
+//! first use are read here too, by `coverage_inputs`.
 //!
 //! The data version is read first, so a write racing the load leaves the
 //! snapshot marked older than the store, and the refresher loads again.
@@ -20,7 +20,7 @@ pub async fn load(store: &dyn Store) -> StoreResult<Snapshot> {
 
 /// As [`load`], with the directory as `placed` holds it when given (read
 /// just before, by the placement at start-up) instead of reading it again.
-pub async fn load_with_directory(
+pub(crate) async fn load_with_directory(
     store: &dyn Store,
     placed: Option<PlacedDirectory>,
 ) -> StoreResult<Snapshot> {
