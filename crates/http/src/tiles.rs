@@ -5,8 +5,8 @@
 //!
 //! Tiles are made from the in-memory index and region geometry, never from
 //! the database, and cached until the data changes: the cache is keyed by a
-//! generation that moves whenever [`IndexHandle::load`](crate::IndexHandle::load)
-//! or [`IndexHandle::regions`](crate::IndexHandle::regions) hand out a new snapshot.
+//! generation that moves whenever [`ReadModel::load`](renkei_app::ReadModel::load)
+//! or [`ReadModel::regions`](renkei_app::ReadModel::regions) hand out a new snapshot.
 
 mod encode;
 
@@ -14,8 +14,7 @@ pub use encode::{encode_tile, EncodeError, TileId, TileLayer, EXTENT, MAX_ZOOM};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AppJson, AppPath};
-use crate::facilities::parse_number;
-use crate::regions::Regions;
+use crate::params::parse_number;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -24,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use geo::BoundingRect;
+use renkei_app::Regions;
 use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
 use serde::Serialize;
 use std::collections::BTreeMap;

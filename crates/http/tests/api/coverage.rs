@@ -18,10 +18,11 @@
 use crate::support::{config, get, store_with};
 use axum::http::StatusCode;
 use geo::{polygon, MultiPolygon};
+use renkei_app::{load_index, ReadModel as IndexHandle, Regions};
 use renkei_core::fixtures::{fictional_facility, fictional_municipality, fictional_service};
 use renkei_core::region::{MunicipalPopulation, Municipality, RegionTable};
 use renkei_core::{Answer, Facility, LonLat, MunicipalityCode};
-use renkei_http::{load_index, router, AppState, IndexHandle, Regions};
+use renkei_http::{router, AppState};
 use renkei_store::{
     LocationAssignment, MeshPopulationRecord, PopulationRecord, ServiceAreaRecord, SharedStore,
     SourceInfo,

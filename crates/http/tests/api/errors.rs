@@ -3,8 +3,9 @@ use async_trait::async_trait;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get as get_route;
+use renkei_app::ReadModel as IndexHandle;
 use renkei_core::{Facility, FacilityId};
-use renkei_http::{routes, with_layers, ApiError, AppState, HttpConfig, IndexHandle};
+use renkei_http::{routes, with_layers, ApiError, AppState, HttpConfig};
 use renkei_store::{
     Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store, StoreError,
     StoreResult, WriteSummary,
@@ -305,7 +306,7 @@ async fn health_is_503_degraded_json_while_reads_keep_working_from_the_index() {
 
 async fn empty_store_serves_an_empty_list() {
     let store = store_with(&[]).await;
-    let index = IndexHandle::new(renkei_http::load_index(store.as_ref()).await.unwrap());
+    let index = IndexHandle::new(renkei_app::load_index(store.as_ref()).await.unwrap());
     let app = renkei_http::router(AppState::new(store, index, config()));
     let body = get(app, "/api/v1/facilities").await.json();
     assert_eq!(body["total"], 0);

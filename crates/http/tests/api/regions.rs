@@ -5,8 +5,9 @@
 use crate::support::{config, fixtures, get, id, store_with};
 use axum::http::StatusCode;
 use axum::Router;
+use renkei_app::{load_index, ReadModel as IndexHandle, Regions};
 use renkei_core::region::{BoundaryIndex, MunicipalPopulation, Municipality, RegionTable};
-use renkei_http::{load_index, router, AppState, IndexHandle, Regions};
+use renkei_http::{router, AppState};
 use renkei_store::PopulationRecord;
 
 /// A 0.1° square with south-west corner (`west`, `south`), longitude first.

@@ -5,6 +5,7 @@
 use crate::support::{config, fixtures, get, id, store_with, STAFF_ONLY_TEXTS};
 use axum::http::StatusCode;
 use axum::Router;
+use renkei_app::{load_geocoder, load_index, ReadModel as IndexHandle, Regions};
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::geocode::TownPoint;
 use renkei_core::need::TravelModel;
@@ -12,7 +13,7 @@ use renkei_core::region::{BoundaryIndex, Municipality, RegionTable};
 use renkei_core::{
     AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityStatus, LonLat, Service,
 };
-use renkei_http::{load_geocoder, load_index, router, AppState, IndexHandle, Regions};
+use renkei_http::{router, AppState};
 use serde_json::Value;
 
 /// A 0.1° square with south-west corner (`west`, `south`), longitude first.

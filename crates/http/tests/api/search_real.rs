@@ -7,9 +7,10 @@
 use crate::search::{call, ok};
 use axum::http::StatusCode;
 use axum::Router;
+use renkei_app::{load_geocoder, load_index, ReadModel as IndexHandle, Regions};
 use renkei_core::normalize::fold;
 use renkei_core::LonLat;
-use renkei_http::{load_geocoder, load_index, router, AppState, IndexHandle, Regions};
+use renkei_http::{router, AppState};
 use renkei_ingest::import::{Format, Importer};
 use renkei_ingest::run::ImportSession;
 use renkei_store::{DatabaseUrl, OpenOptions};

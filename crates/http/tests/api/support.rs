@@ -7,12 +7,13 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use chrono::{NaiveDate, TimeZone, Utc};
 use http_body_util::BodyExt;
+use renkei_app::{load_index, ReadModel as IndexHandle};
 use renkei_core::{
     AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityId, FacilityStatus,
     KindCode, Location, LonLat, MunicipalityCode, Organization, Phone, Provenance, Service,
     Verification, Visibility,
 };
-use renkei_http::{load_index, router, AppState, HttpConfig, IndexHandle};
+use renkei_http::{router, AppState, HttpConfig};
 use renkei_store::{Backend, DatabaseUrl, OpenOptions, SharedStore, SourceInfo};
 use renkei_testdata::postgres::{database_url, fresh_schema, TestSchema};
 use std::future::Future;

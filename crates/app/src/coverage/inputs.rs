@@ -1,28 +1,23 @@
-//! What the coverage analysis needs besides the directory, read from the
-//! store and prepared once per data version: the land cells (3rd mesh) of the
-//! loaded boundaries, the sites (cells and 町丁目 points) with their children,
-//! and the declared service areas.
+//! What the coverage analysis needs besides the directory, prepared once per
+//! [`Snapshot`](crate::Snapshot): the land cells (3rd mesh) of the loaded
+//! boundaries, the sites (cells and 町丁目 points) with their children, and
+//! the declared service areas.
 //!
 //! Finding the land cells (about 0.1 s for all of Japan's 380,000) and
 //! reading the town points, populations and service areas from the database
-//! are not worth repeating per request. The cache is keyed by the [`Regions`] snapshot the index
-//! handle serves: the refresher builds a new one whenever the data version
-//! moves, so a new snapshot means new inputs, and an old one can never be
-//! mistaken for a new one while anything still holds it.
+//! are not worth repeating per request, nor worth doing for the snapshots
+//! that serve no coverage query: a snapshot prepares them on first use
+//! ([`Snapshot::coverage_inputs`](crate::Snapshot::coverage_inputs)).
 
 use crate::regions::Regions;
 use renkei_core::coverage::{
     land_cells, mesh_population, spread_population, Candidate, Place, Site, Spread,
 };
+use renkei_core::geocode::TownPoint;
 use renkei_core::mesh::{MeshCell, MeshLevel};
 use renkei_core::{FacilityId, MunicipalityCode};
-use renkei_store::{Store, StoreResult};
+use renkei_store::{MeshPopulationRecord, PopulationRecord, ServiceAreaRecord};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
-
-/// Snapshots kept at once: the current one and a few that requests in flight
-/// may still hold during a refresh.
-const CACHED_SNAPSHOTS: usize = 4;
 
 /// Where the children counted at cells come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +33,7 @@ pub enum CellPopulation {
     Spread,
 }
 
-/// Prepared inputs of one data version.
+/// Prepared inputs of one snapshot.
 #[derive(Debug, Default)]
 pub struct CoverageInputs {
     /// One site per land cell (3rd mesh), ordered by row and column.
@@ -60,16 +55,21 @@ pub struct CoverageInputs {
 }
 
 impl CoverageInputs {
-    /// Reads the store and prepares the inputs for `regions`' boundaries.
-    pub async fn load(store: &dyn Store, regions: &Regions) -> StoreResult<Self> {
-        let populations = store.populations().await?;
+    /// Prepares the inputs for `regions`' boundaries from the municipal
+    /// `populations`, the 町丁目 `towns`, the e-Stat `mesh` counts and the
+    /// declared `service_areas`, as the store holds them.
+    pub fn prepare(
+        regions: &Regions,
+        populations: Vec<PopulationRecord>,
+        towns: Vec<TownPoint>,
+        mesh: &[MeshPopulationRecord],
+        service_areas: Vec<ServiceAreaRecord>,
+    ) -> Self {
         let municipal_population = populations.first().map(|p| (p.source.clone(), p.year));
         let rows: Vec<_> = populations.into_iter().map(|p| p.population).collect();
-        let towns = store.town_points().await?;
-        let mesh = store.mesh_populations().await?;
-        let mut service_areas: HashMap<FacilityId, Vec<MunicipalityCode>> = HashMap::new();
-        for record in store.service_areas().await? {
-            service_areas
+        let mut declared: HashMap<FacilityId, Vec<MunicipalityCode>> = HashMap::new();
+        for record in service_areas {
+            declared
                 .entry(record.facility)
                 .or_default()
                 .push(record.municipality);
@@ -115,7 +115,7 @@ impl CoverageInputs {
             sites: towns,
             unplaced: unplaced_towns,
         } = spread_population(town_candidates, &rows);
-        Ok(Self {
+        Self {
             cells,
             towns,
             cell_population,
@@ -123,39 +123,7 @@ impl CoverageInputs {
             unplaced_cells,
             unplaced_towns,
             mesh_outside,
-            service_areas,
-        })
+            service_areas: declared,
+        }
     }
-}
-
-type Cache = Mutex<Vec<(Weak<Regions>, Arc<CoverageInputs>)>>;
-
-static CACHE: Cache = Mutex::new(Vec::new());
-
-/// The inputs for the `regions` snapshot: cached, or loaded from `store` and
-/// cached. Two requests racing on a new snapshot may both load it; the result
-/// is the same.
-pub async fn inputs_for(
-    store: &dyn Store,
-    regions: &Arc<Regions>,
-) -> StoreResult<Arc<CoverageInputs>> {
-    if let Some(found) = cached(regions) {
-        return Ok(found);
-    }
-    let loaded = Arc::new(CoverageInputs::load(store, regions).await?);
-    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    cache.retain(|(key, _)| key.strong_count() > 0);
-    cache.push((Arc::downgrade(regions), Arc::clone(&loaded)));
-    if cache.len() > CACHED_SNAPSHOTS {
-        cache.remove(0);
-    }
-    Ok(loaded)
-}
-
-fn cached(regions: &Arc<Regions>) -> Option<Arc<CoverageInputs>> {
-    let cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    cache
-        .iter()
-        .find(|(key, _)| std::ptr::eq(key.as_ptr(), Arc::as_ptr(regions)))
-        .map(|(_, inputs)| Arc::clone(inputs))
 }

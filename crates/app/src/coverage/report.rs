@@ -1,18 +1,22 @@
-//! Response shapes of `/api/v1/coverage`.
+//! The coverage report: the table per 二次医療圏 and municipality, the gap
+//! list and the places as GeoJSON, as `GET /api/v1/coverage` answers and
+//! `renkei coverage` prints them (one shape for both front doors). With the
+//! `openapi` feature each type also describes itself for the OpenAPI document.
 
+use crate::error::AppResult;
 use renkei_core::coverage::{AreaIndicators, Place};
 use renkei_core::need::TravelModel;
 use serde::Serialize;
-use utoipa::ToSchema;
 
 /// The coverage table and gap list.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CoverageReport {
     /// What was asked.
     pub profile: ProfileDto,
     /// `distance` (k providers within the threshold) or `service_area`
     /// (k providers declare the municipality).
-    #[schema(example = "distance")]
+    #[cfg_attr(feature = "openapi", schema(example = "distance"))]
     pub basis: &'static str,
     /// Providers a place needs (k).
     pub k: usize,
@@ -23,12 +27,12 @@ pub struct CoverageReport {
     /// How minutes are estimated from distance.
     pub travel_model: TravelModelDto,
     /// `mesh` (JIS X 0410 3rd-mesh land cells, about 1 km) or `town` (町丁目 points).
-    #[schema(example = "mesh")]
+    #[cfg_attr(feature = "openapi", schema(example = "mesh"))]
     pub sites: &'static str,
     /// Where the children counts come from, and what is approximate.
     pub population: PopulationNoteDto,
     /// The tier the gap list and map follow: `confirmed` or `with_unknown`.
-    #[schema(example = "confirmed")]
+    #[cfg_attr(feature = "openapi", schema(example = "confirmed"))]
     pub gap_tier: &'static str,
     /// One row per 二次医療圏 in the area.
     pub regions: Vec<AreaRow>,
@@ -39,7 +43,8 @@ pub struct CoverageReport {
 }
 
 /// The need profile asked for.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileDto {
     /// Facility kind codes (empty: any kind).
     pub kinds: Vec<String>,
@@ -52,7 +57,8 @@ pub struct ProfileDto {
 }
 
 /// Estimated travel from straight-line distance.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TravelModelDto {
     /// Road distance over straight-line distance.
     pub detour_factor: f64,
@@ -70,11 +76,12 @@ impl From<TravelModel> for TravelModelDto {
 }
 
 /// Where the children counts come from.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PopulationNoteDto {
     /// `mesh` (imported e-Stat mesh counts), `spread` (municipal counts shared
     /// over places) or `none` (no population imported: every count is 0).
-    #[schema(example = "spread")]
+    #[cfg_attr(feature = "openapi", schema(example = "spread"))]
     pub method: &'static str,
     /// Dataset and year.
     pub source: Option<String>,
@@ -85,7 +92,8 @@ pub struct PopulationNoteDto {
 }
 
 /// Indicators of one area for one tier.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorsDto {
     /// Children under 15 counted (persons).
     pub children: u64,
@@ -126,7 +134,8 @@ impl IndicatorsDto {
 }
 
 /// One row of the table.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AreaRow {
     /// 二次医療圏 code (4 digits) or municipality / ward code (5 digits).
     pub code: String,
@@ -141,13 +150,14 @@ pub struct AreaRow {
 }
 
 /// One place of the gap list.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GapDto {
     /// `cell` or `town`.
-    #[schema(example = "cell")]
+    #[cfg_attr(feature = "openapi", schema(example = "cell"))]
     pub kind: &'static str,
     /// Mesh code (8 digits) or 町丁目 name.
-    #[schema(example = "53390302")]
+    #[cfg_attr(feature = "openapi", schema(example = "53390302"))]
     pub id: String,
     /// Municipality / ward code.
     pub municipality_code: String,
@@ -180,34 +190,37 @@ pub fn round(value: f64, digits: i32) -> f64 {
 }
 
 /// A GeoJSON FeatureCollection of coverage places.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CoverageFeatureCollection {
     /// Always `FeatureCollection`.
     #[serde(rename = "type")]
-    #[schema(example = "FeatureCollection")]
+    #[cfg_attr(feature = "openapi", schema(example = "FeatureCollection"))]
     pub kind: &'static str,
     /// One feature per place in the area.
     pub features: Vec<CoverageFeature>,
 }
 
 /// One place: a cell (Polygon) or a 町丁目 point (Point).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CoverageFeature {
     /// Always `Feature`.
     #[serde(rename = "type")]
-    #[schema(example = "Feature")]
+    #[cfg_attr(feature = "openapi", schema(example = "Feature"))]
     pub kind: &'static str,
     /// Mesh code or `municipality code + town name`.
     pub id: String,
     /// `{"type": "Polygon"|"Point", "coordinates": …}`, lon/lat WGS 84.
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub geometry: serde_json::Value,
     /// The place's numbers.
     pub properties: CoverageProperties,
 }
 
 /// Properties of a coverage feature; draw it by `band` (or `band_colour`).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CoverageProperties {
     /// `cell` or `town`.
     pub kind: &'static str,
@@ -229,7 +242,7 @@ pub struct CoverageProperties {
     pub covered: bool,
     /// Distance band of `kth_m`: 0 ≤ 2 km, 1 ≤ 5 km, 2 ≤ 10 km, 3 ≤ 20 km,
     /// 4 > 20 km, 5 fewer than k providers anywhere.
-    #[schema(minimum = 0, maximum = 5)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 5))]
     pub band: u8,
     /// The band's label, e.g. `2–5 km`.
     pub band_label: &'static str,
@@ -267,4 +280,70 @@ pub fn band(kth_m: Option<f64>) -> (u8, &'static str, &'static str) {
         BAND_LABELS[index],
         BAND_COLOURS[index],
     )
+}
+
+/// The report's table (regions, then municipalities) as CSV bytes, UTF-8
+/// with BOM, as `format=csv` serves it.
+pub fn table_csv(report: &CoverageReport) -> AppResult<Vec<u8>> {
+    crate::table::csv_bytes(&csv_header(), csv_rows(report))
+}
+
+/// CSV columns: area level, code, name, region, then each tier's indicators.
+pub fn csv_header() -> Vec<String> {
+    let mut header: Vec<String> = [
+        "区分 (level)",
+        "コード (code)",
+        "名称 (name)",
+        "二次医療圏コード (region_code)",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for (tier_ja, tier) in [("確認済み", "confirmed"), ("要確認含む", "with_unknown")] {
+        for (ja, code) in INDICATOR_COLUMNS {
+            header.push(format!("{ja}・{tier_ja} ({tier}_{code})"));
+        }
+    }
+    header
+}
+
+const INDICATOR_COLUMNS: [(&str, &str); 7] = [
+    ("子ども数", "children"),
+    ("圏内の子ども数", "children_within"),
+    ("圏外の子ども数", "children_beyond"),
+    ("圏内の割合", "share_within"),
+    ("事業所数", "providers"),
+    ("子ども1万人あたり事業所数", "providers_per_10k_children"),
+    ("90%の子どもが含まれる距離 m", "p90_m"),
+];
+
+/// One CSV line per row of the table: regions, then municipalities.
+pub fn csv_rows(report: &CoverageReport) -> impl Iterator<Item = Vec<String>> + '_ {
+    let number = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
+    let cells = move |i: &IndicatorsDto| {
+        [
+            i.children.to_string(),
+            i.children_within.to_string(),
+            i.children_beyond.to_string(),
+            number(i.share_within),
+            i.providers.to_string(),
+            number(i.providers_per_10k_children),
+            number(i.p90_m),
+        ]
+    };
+    report
+        .regions
+        .iter()
+        .map(|r| ("二次医療圏", r))
+        .chain(report.municipalities.iter().map(|r| ("市区町村", r)))
+        .map(move |(level, row)| {
+            let mut line = vec![
+                level.to_owned(),
+                row.code.clone(),
+                row.name.clone().unwrap_or_default(),
+                row.region_code.clone().unwrap_or_default(),
+            ];
+            line.extend(cells(&row.confirmed));
+            line.extend(cells(&row.with_unknown));
+            line
+        })
 }
