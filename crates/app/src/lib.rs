@@ -10,3 +10,5 @@
 //! Dependencies run one way: `renkei-core` ← `renkei-store` / `renkei-ingest`
 //! / `renkei-print` ← this crate ← `renkei-http` and the binary. Neither front
 //! door reaches into the other.
+
+pub mod import;
