@@ -49,20 +49,12 @@ pub struct PlannedFile {
 impl FetchPlan {
     /// The compiled-in plan for `prefecture` (two digits).
     pub fn builtin(prefecture: &str) -> IngestResult<Self> {
-        let (_, text) = BUILTIN_PLANS
-            .iter()
-            .find(|(code, _)| *code == prefecture)
-            .ok_or_else(|| IngestError::Format {
-                file: "data/fetch".into(),
-                reason: format!(
-                    "no fetch plan for prefecture {prefecture}; plans exist for: {}",
-                    BUILTIN_PLANS
-                        .iter()
-                        .map(|(c, _)| *c)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })?;
+        let (_, text) = crate::builtin::find(
+            BUILTIN_PLANS,
+            prefecture,
+            "fetch plan for prefecture",
+            "data/fetch",
+        )?;
         Self::parse(&format!("data/fetch/{prefecture}"), text)
     }
 

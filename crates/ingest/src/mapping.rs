@@ -111,20 +111,8 @@ impl Mapping {
     /// The mapping compiled in as `name` (a file of `data/mappings/`, without
     /// `.toml`); the error names the ones there are.
     pub fn builtin(name: &str) -> IngestResult<Self> {
-        let (file, text) = BUILTIN_MAPPINGS
-            .iter()
-            .find(|(known, _)| *known == name)
-            .ok_or_else(|| IngestError::Format {
-                file: "data/mappings".into(),
-                reason: format!(
-                    "no built-in mapping {name}; there are: {}",
-                    BUILTIN_MAPPINGS
-                        .iter()
-                        .map(|(known, _)| *known)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })?;
+        let (file, text) =
+            crate::builtin::find(BUILTIN_MAPPINGS, name, "built-in mapping", "data/mappings")?;
         Self::parse(file, text)
     }
 
