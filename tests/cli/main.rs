@@ -3,7 +3,10 @@
 
 mod copy_store;
 mod coverage;
+mod database;
+mod fetch;
 mod import;
+mod import_outcome;
 mod print;
 mod regions;
 mod replicas;

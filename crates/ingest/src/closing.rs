@@ -87,7 +87,13 @@ pub async fn close_missing(
                 closed,
             })
             .await
-            .map_err(store_error)?;
+            // The records were closed in a transaction of their own: say so.
+            .map_err(|source| IngestError::Store {
+                file: format!(
+                    "the import log of closing {closed} records of {source_key} (the records stay closed)"
+                ),
+                source,
+            })?;
     }
     Ok(ClosingReport {
         source: source_key.to_owned(),

@@ -55,6 +55,17 @@ pub struct FileReport {
     pub finished_at: DateTime<Utc>,
 }
 
+/// Why [`ImportSession::import_paths`] stopped before the last file.
+#[derive(Debug)]
+pub struct ImportStopped {
+    /// Reports of the files imported before the failure; they stay imported.
+    pub imported: Vec<FileReport>,
+    /// The file that failed.
+    pub file: PathBuf,
+    /// Why it failed.
+    pub error: IngestError,
+}
+
 /// Imports the file at `path` in `format` into `store`. Each file (each zip
 /// member) is one transaction: a structurally wrong file or a failed write
 /// changes nothing, and importing the same file again reports every record
@@ -156,13 +167,13 @@ impl<'a> ImportSession<'a> {
     /// each one starts. The next file is read and parsed on another thread while
     /// the current one is written: writing keeps the database's thread busy
     /// and parsing is the other half of the work. Stops at the first file
-    /// that fails, returning it with the error; the files before it stay
-    /// imported.
+    /// that fails, returning it with the error and the reports of the files
+    /// before it, which stay imported.
     pub async fn import_paths(
         &mut self,
         files: &[(Format, PathBuf)],
         mut on_file: impl FnMut(&Path),
-    ) -> Result<Vec<FileReport>, (PathBuf, IngestError)> {
+    ) -> Result<Vec<FileReport>, ImportStopped> {
         let read_in_background = |(format, path): &(Format, PathBuf)| {
             let (format, path) = (format.clone(), path.clone());
             tokio::task::spawn_blocking(move || read_input(&format, &path))
@@ -173,7 +184,11 @@ impl<'a> ImportSession<'a> {
         // Started before the boundaries load, so that the two overlap.
         let mut reading = read_in_background(first);
         if let Err(error) = self.load_boundaries().await {
-            return Err((first.1.clone(), error));
+            return Err(ImportStopped {
+                imported: Vec::new(),
+                file: first.1.clone(),
+                error,
+            });
         }
         let mut reports = Vec::new();
         for (index, (format, path)) in files.iter().enumerate() {
@@ -190,7 +205,13 @@ impl<'a> ImportSession<'a> {
             };
             match written {
                 Ok(more) => reports.extend(more),
-                Err(error) => return Err((path.clone(), error)),
+                Err(error) => {
+                    return Err(ImportStopped {
+                        imported: reports,
+                        file: path.clone(),
+                        error,
+                    })
+                }
             }
         }
         Ok(reports)

@@ -223,7 +223,11 @@ pub async fn import_list(
             closed: 0,
         })
         .await
-        .map_err(store_error)?;
+        // The accreditations were stored in a transaction of their own: say so.
+        .map_err(|source| crate::IngestError::Store {
+            file: format!("the import log of {file} (its {stored} accreditations stay stored)"),
+            source,
+        })?;
     Ok(ShisetsuReport {
         read,
         stored,

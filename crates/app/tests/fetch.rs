@@ -1,10 +1,12 @@
-//! `renkei fetch` against a local HTTP server on loopback that serves
-//! ../shared/data, and against servers that fail, stall and truncate.
+//! `renkei fetch` (the app's [`fetch`]) against a local HTTP server on
+//! loopback that serves ../shared/data, and against servers that fail, stall
+//! and truncate.
 
-use renkei_core::FacilityStatus::{Active, Closed};
-use renkei_ingest::fetch::{
-    fetch_and_import, ClosingOutcome, FetchOptions, FetchPlan, FileOutcome, RegionTableOutcome,
+use renkei_app::import::{
+    fetch, ClosingOutcome, FetchFailure, FetchReport, FileOutcome, RegionTableOutcome,
 };
+use renkei_core::FacilityStatus::{Active, Closed};
+use renkei_ingest::fetch::{FetchOptions, FetchPlan};
 use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
 use renkei_testdata::{shared_data_dir, shared_file};
 use std::collections::HashMap;
@@ -17,6 +19,17 @@ use tokio::net::TcpListener;
 
 async fn fresh_store() -> SharedStore {
     renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
+        .await
+        .unwrap()
+}
+
+/// Fetches `plan` into `store` with no progress display.
+async fn fetch_and_import(
+    store: &dyn renkei_store::Store,
+    plan: &FetchPlan,
+    options: &FetchOptions,
+) -> FetchReport {
+    fetch(store, plan, options.clone(), &mut |_: &str| {})
         .await
         .unwrap()
 }
@@ -145,15 +158,14 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
         store.as_ref(),
         &plan,
         &options_for(&plan, &base, downloads.path()),
-        |_| {},
     )
-    .await
-    .unwrap();
+    .await;
     assert!(report.complete(), "{:?}", report.files);
-    assert!(matches!(
-        report.files[0].3,
-        FileOutcome::Boundaries { units: 58 }
-    ));
+    assert!(
+        matches!(&report.files[0].result, Ok(FileOutcome::Boundaries(b)) if b.units == 58),
+        "{:?}",
+        report.files[0]
+    );
     // 310 hospitals + 1,234 visiting-nurse stations + 241 + 273 WAM NET services.
     assert_eq!(
         store.count_facilities().await.unwrap(),
@@ -202,7 +214,7 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
     assert!(report
         .files
         .iter()
-        .all(|(_, _, checksum, _)| checksum.as_ref().is_some_and(|c| c.len() == 64)));
+        .all(|f| f.checksum_sha256.as_ref().is_some_and(|c| c.len() == 64)));
 }
 
 #[tokio::test]
@@ -224,9 +236,7 @@ async fn issue_5_source_dir_needs_no_network() {
         download_dir: downloads.path().to_owned(),
         ..FetchOptions::default()
     };
-    let report = fetch_and_import(store.as_ref(), &plan, &options, |_| {})
-        .await
-        .unwrap();
+    let report = fetch_and_import(store.as_ref(), &plan, &options).await;
     assert!(report.complete(), "{:?}", report.files);
 }
 
@@ -248,11 +258,9 @@ async fn issue_5_broken_downloads_import_nothing_and_a_retry_works() {
             store.as_ref(),
             &plan,
             &options_for(&plan, &base, downloads.path()),
-            |_| {},
         )
-        .await
-        .unwrap();
-        let FileOutcome::Failed(reason) = &report.files[0].3 else {
+        .await;
+        let Err(FetchFailure::Download(reason)) = &report.files[0].result else {
             panic!("{:?}", report.files)
         };
         assert!(
@@ -270,10 +278,8 @@ async fn issue_5_broken_downloads_import_nothing_and_a_retry_works() {
         store.as_ref(),
         &plan,
         &options_for(&plan, &base, downloads.path()),
-        |_| {},
     )
-    .await
-    .unwrap();
+    .await;
     assert!(
         report.complete(),
         "the second attempt succeeds: {:?}",
@@ -331,9 +337,7 @@ async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_dow
         ]),
     )
     .unwrap();
-    let first = fetch_and_import(store.as_ref(), &plan, &options, |_| {})
-        .await
-        .unwrap();
+    let first = fetch_and_import(store.as_ref(), &plan, &options).await;
     assert!(first.complete(), "{:?}", first.files);
     assert_eq!(store.count_facilities().await.unwrap(), 4);
 
@@ -346,9 +350,7 @@ async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_dow
         ]),
     )
     .unwrap();
-    let second = fetch_and_import(store.as_ref(), &plan, &options, |_| {})
-        .await
-        .unwrap();
+    let second = fetch_and_import(store.as_ref(), &plan, &options).await;
     assert_eq!(
         second.regions,
         RegionTableOutcome::Kept(9),
@@ -389,10 +391,8 @@ async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_dow
             attempts: 1,
             ..options_for(&plan, &base, downloads.path())
         },
-        |_| {},
     )
-    .await
-    .unwrap();
+    .await;
     assert!(!failed.complete());
     assert!(
         matches!(failed.closing.as_slice(), [ClosingOutcome::Skipped { reason, .. }] if reason.contains("hospitals was not imported")),
