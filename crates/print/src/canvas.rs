@@ -3,6 +3,7 @@
 
 use crate::fonts::Fonts;
 use crate::geometry::PtRect;
+use crate::typeset::paper_text;
 use krilla::color::rgb;
 use krilla::geom::{Path, PathBuilder, Point};
 use krilla::num::NormalizedF32;
@@ -212,6 +213,7 @@ impl<'s, 'p> Canvas<'s, 'p> {
         if text.is_empty() {
             return 0.0;
         }
+        let text = &*paper_text(text);
         let width = self.fonts.width(text, size);
         let start = match align {
             Align::Left => x,

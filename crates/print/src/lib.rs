@@ -27,6 +27,7 @@ mod page;
 pub mod referral;
 mod style;
 mod table;
+mod typeset;
 
 pub use area::{area_facilities, map_area, region_facilities, region_leaflet};
 pub use coverage::{CoverageBand, CoverageCell, CoverageLayer};
@@ -34,14 +35,15 @@ pub use fonts::{Fonts, FONT_CANDIDATES};
 pub use leaflet::{render_leaflet, Leaflet, LeafletEntry};
 pub use links::WebClient;
 pub use map::{
-    render_map, render_map_with_coverage, AreaLevel, MapArea, MapEntry, MapOptions, MapUnit,
-    PrintedMap,
+    render_map, render_map_filtered, render_map_with_coverage, AreaLevel, MapArea, MapEntry,
+    MapFilters, MapOptions, MapUnit, PrintedMap, MAX_LEADER_PT, MIN_LABEL_PT,
 };
 pub use page::{
     capability_summary, data_date, page_size, public_phone, source_credits, tokyo_today,
     Orientation, Paper, BOUNDARY_CREDIT,
 };
 pub use referral::{render_referral, Referral, ReferralCandidate};
+pub use typeset::paper_text;
 
 use std::path::PathBuf;
 
