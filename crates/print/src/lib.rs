@@ -35,8 +35,8 @@ pub use fonts::{Fonts, FONT_CANDIDATES};
 pub use leaflet::{render_leaflet, Leaflet, LeafletEntry};
 pub use links::WebClient;
 pub use map::{
-    render_map, render_map_filtered, render_map_with_coverage, AreaLevel, MapArea, MapEntry,
-    MapFilters, MapOptions, MapUnit, PrintedMap, MAX_LEADER_PT, MIN_LABEL_PT,
+    render_map, render_map_filtered, render_map_with_coverage, render_one_page_map, AreaLevel,
+    MapArea, MapEntry, MapFilters, MapOptions, MapUnit, PrintedMap, MAX_LEADER_PT, MIN_LABEL_PT,
 };
 pub use page::{
     capability_summary, data_date, page_size, public_phone, source_credits, tokyo_today,

@@ -241,10 +241,29 @@ pub fn render_map_filtered(
     filters: &MapFilters,
 ) -> PrintResult<PrintedMap> {
     let setup = Setup::new(fonts, area, facilities, options, coverage, filters);
-    match pages::single_page(&setup)? {
+    match pages::single_page(&setup, false)? {
         Some(map) => Ok(map),
         None => atlas::render(&setup),
     }
+}
+
+/// The whole area on one page whatever its density, as renkei printed every
+/// map before atlases: a number that finds no place within reach goes as far
+/// as it takes, and one that finds none at all is listed without a label
+/// (its entry's `label` is `None`). For a wall overview, and for comparing
+/// an atlas with the page it replaces (the `regional_map` benchmark).
+pub fn render_one_page_map(
+    fonts: &Fonts,
+    area: &MapArea,
+    facilities: &[&Facility],
+    options: &MapOptions,
+    coverage: Option<&CoverageLayer>,
+    filters: &MapFilters,
+) -> PrintResult<PrintedMap> {
+    let setup = Setup::new(fonts, area, facilities, options, coverage, filters);
+    pages::single_page(&setup, true)?.ok_or_else(|| crate::PrintError::NoGeometry {
+        area: area.code.clone(),
+    })
 }
 
 /// What every page of one map document shares.
@@ -264,6 +283,10 @@ pub(crate) struct Setup<'a> {
     pub digits: usize,
     /// The coverage banner, when nothing the coverage is about is confirmed.
     pub banner: Option<String>,
+    /// The area's extent with a margin of a tenth on every side (lon/lat):
+    /// a position beyond it (a wrong geocode far away) is not drawn, the
+    /// facility is listed as 「地図に表示なし」.
+    pub reach: Option<geo::Rect<f64>>,
 }
 
 impl<'a> Setup<'a> {
@@ -324,6 +347,13 @@ impl<'a> Setup<'a> {
             date.map_or_else(|| "不明".to_owned(), |d| d.format("%Y-%m-%d").to_string()),
         );
         let banner = coverage.and_then(|layer| nothing_confirmed(layer, &ordered));
+        let reach = geo::BoundingRect::bounding_rect(&area.outline).map(|bounds| {
+            let (dx, dy) = (bounds.width() / 10.0, bounds.height() / 10.0);
+            geo::Rect::new(
+                geo::coord! { x: bounds.min().x - dx, y: bounds.min().y - dy },
+                geo::coord! { x: bounds.max().x + dx, y: bounds.max().y + dy },
+            )
+        });
         Self {
             fonts,
             area,
@@ -337,7 +367,17 @@ impl<'a> Setup<'a> {
             subtitle,
             url,
             banner,
+            reach,
         }
+    }
+
+    /// Whether `facility` is drawn: it has a position near the area.
+    pub(crate) fn mappable(&self, facility: &Facility) -> bool {
+        facility.location.position.is_some_and(|p| {
+            self.reach.is_some_and(|reach| {
+                geo::Intersects::intersects(&reach, &geo::Point::new(p.lon(), p.lat()))
+            })
+        })
     }
 
     /// The type scale.

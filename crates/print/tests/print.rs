@@ -18,9 +18,9 @@ use renkei_core::{
 use renkei_print::geometry::PtRect;
 use renkei_print::{paper_text, MIN_LABEL_PT};
 use renkei_print::{
-    render_leaflet, render_map, render_map_with_coverage, render_referral, AreaLevel, CoverageBand,
-    CoverageCell, CoverageLayer, Fonts, Leaflet, MapArea, MapOptions, MapUnit, Orientation, Paper,
-    PrintedMap, Referral, WebClient,
+    render_leaflet, render_map, render_map_filtered, render_map_with_coverage, render_referral,
+    AreaLevel, CoverageBand, CoverageCell, CoverageLayer, Fonts, Leaflet, MapArea, MapFilters,
+    MapOptions, MapUnit, Orientation, Paper, PrintedMap, Referral, WebClient,
 };
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -557,6 +557,10 @@ fn issue_9_map_with_coverage_has_its_legend_and_keeps_labels_markers_and_table()
             "訪問看護ステーション",
             "要確認の事業所も含めて",
             "均等に配分した推計",
+            // The profile is the title's filter, and nothing confirms it.
+            "架空湘南 医療的ケア児 地域資源マップ（訪問看護ステーション／医療的ケア: 人工呼吸器）",
+            "人工呼吸器に「対応可」と確認された事業所がまだありません（0件）",
+            "色分けは「要確認」の事業所までの距離です",
             "架空西市",
         ] {
             assert!(raw.contains(expected), "{expected} missing:\n{raw}");
@@ -566,6 +570,39 @@ fn issue_9_map_with_coverage_has_its_legend_and_keeps_labels_markers_and_table()
         assert!(map.entries.iter().all(|e| e.marker.is_some()));
         assert_map_matches_its_index(&map, &list, &path);
     }
+}
+
+#[test]
+fn issue_19_the_title_states_the_filters_and_a_confirmed_need_lifts_the_banner() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let nurse = KindCode::new("visiting_nurse").unwrap();
+    let mut list: Vec<Facility> = facilities(20, 0.02)
+        .into_iter()
+        .filter(|f| f.kind == nurse)
+        .collect();
+    list[0] = capable(list.remove(0), &[("ventilator", Answer::Yes)]);
+    let refs: Vec<&Facility> = list.iter().collect();
+    let filters = MapFilters {
+        kinds: vec![nurse],
+        needs: Vec::new(),
+    };
+    let options = options(Paper::A4, Orientation::Landscape);
+    let map = render_map_filtered(&fonts, &area(), &refs, &options, None, &filters).unwrap();
+    let path = save(dir.path(), "map_filtered.pdf", &map.pdf);
+    let raw = run("pdftotext", &[], &path).replace('\n', "");
+    assert!(
+        raw.contains("架空湘南 医療的ケア児 地域資源マップ（訪問看護ステーション）"),
+        "{raw}"
+    );
+    assert!(!raw.contains("すべての種類"));
+    // One station confirms 人工呼吸器: the colours are coverage, no banner.
+    let layer = coverage_layer();
+    let map = render_map_with_coverage(&fonts, &area(), &refs, &options, Some(&layer)).unwrap();
+    let path = save(dir.path(), "map_coverage_confirmed.pdf", &map.pdf);
+    let raw = run("pdftotext", &[], &path).replace('\n', "");
+    assert!(raw.contains("（訪問看護ステーション／医療的ケア: 人工呼吸器）"));
+    assert!(!raw.contains("確認された事業所がまだありません"), "{raw}");
 }
 
 #[test]

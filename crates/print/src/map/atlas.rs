@@ -53,7 +53,7 @@ fn units_of(setup: &Setup<'_>) -> Vec<Option<usize>> {
         .map(|facility| {
             let position = facility.location.position?;
             let point = Point::new(position.lon(), position.lat());
-            if units.is_empty() {
+            if units.is_empty() || !setup.mappable(facility) {
                 return None;
             }
             let inside = (0..units.len()).find(|&u| {
@@ -194,7 +194,7 @@ impl Setup<'_> {
         };
         for unit in groups {
             let members: Vec<usize> = (0..self.facilities.len())
-                .filter(|&i| self.facilities[i].location.position.is_some() && units[i] == unit)
+                .filter(|&i| self.mappable(self.facilities[i]) && units[i] == unit)
                 .collect();
             let Some(points) = members_box(self, &members) else {
                 continue;
@@ -260,7 +260,7 @@ pub(crate) fn render(setup: &Setup<'_>) -> PrintResult<PrintedMap> {
         first += sheets.last().map_or(0, |sheet| sheet.order.len());
     }
     let unplaced: Vec<usize> = (0..setup.facilities.len())
-        .filter(|&i| setup.facilities[i].location.position.is_none())
+        .filter(|&i| !setup.mappable(setup.facilities[i]))
         .collect();
     let mut no_clusters: Vec<Cluster> = Vec::new();
     let unplaced = view::number(&mut no_clusters, &setup.facilities, &unplaced, first);

@@ -626,9 +626,9 @@ impl Setup<'_> {
     }
 }
 
-/// The map on one page, when every number fits legibly; `None` when the map
-/// needs an atlas.
-pub(crate) fn single_page(setup: &Setup<'_>) -> PrintResult<Option<PrintedMap>> {
+/// The map on one page, when every number fits legibly (or whatever the
+/// density, when `forced`); `None` when the map needs an atlas.
+pub(crate) fn single_page(setup: &Setup<'_>, forced: bool) -> PrintResult<Option<PrintedMap>> {
     let s = setup.s();
     let area = setup.area;
     let no_geometry = || PrintError::NoGeometry {
@@ -649,17 +649,20 @@ pub(crate) fn single_page(setup: &Setup<'_>) -> PrintResult<Option<PrintedMap>> 
         .facilities
         .iter()
         .enumerate()
+        .filter(|(_, f)| setup.mappable(f))
         .filter_map(|(i, f)| view.place_of(f, r).map(|p| (i, p)))
         .collect();
-    if !view::legible(
-        &view,
-        setup.fonts,
-        &setup.metrics,
-        &setup.facilities,
-        &positioned,
-        &reserved,
-        setup.digits,
-    ) {
+    if !forced
+        && !view::legible(
+            &view,
+            setup.fonts,
+            &setup.metrics,
+            &setup.facilities,
+            &positioned,
+            &reserved,
+            setup.digits,
+        )
+    {
         return Ok(None);
     }
     let mut clusters = view::clusters(&view, &setup.facilities, &positioned, r * 0.8);
