@@ -85,7 +85,7 @@ fn at_luma(colour: [u8; 3], target: f32) -> Rgb {
     let toward = if luma(base) < target { 255.0 } else { 0.0 };
     let (mut low, mut high) = (0.0_f32, 1.0_f32);
     for _ in 0..24 {
-        let t = (low + high) / 2.0;
+        let t = f32::midpoint(low, high);
         let moved_past = if toward > 0.0 {
             luma(mix(toward, t)) > target
         } else {
@@ -97,7 +97,7 @@ fn at_luma(colour: [u8; 3], target: f32) -> Rgb {
             low = t;
         }
     }
-    mix(toward, (low + high) / 2.0)
+    mix(toward, f32::midpoint(low, high))
 }
 
 /// Whether band `index` of `count` is the last one, beyond every threshold

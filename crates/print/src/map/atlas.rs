@@ -250,11 +250,11 @@ pub(crate) fn render(setup: &Setup<'_>) -> PrintResult<PrintedMap> {
         let order = view::number(&mut clusters, &setup.facilities, &[], first);
         let (reserved, _) = setup.detail_reserved(&view, planned.unit);
         sheets.push(Sheet {
-            first,
             planned,
             view,
             clusters,
             order,
+            first,
             reserved,
         });
         first += sheets.last().map_or(0, |sheet| sheet.order.len());

@@ -96,9 +96,9 @@ impl PageGeometry {
         credits: &[String],
     ) -> Self {
         let s = metrics.scale;
-        let size = page_size(paper, orientation);
-        let bottom = footer_top(fonts, size, metrics.margin, credits);
-        let content = content_area(size, metrics.margin, bottom);
+        let page = page_size(paper, orientation);
+        let bottom = footer_top(fonts, page, metrics.margin, credits);
+        let content = content_area(page, metrics.margin, bottom);
         let header_height = title_size(s) * 1.25 + 8.0 * s * 1.6 + 4.0;
         let body = PtRect {
             y0: content.y0 + header_height,
@@ -128,7 +128,7 @@ impl PageGeometry {
             }
         };
         Self {
-            size,
+            size: page,
             paper,
             orientation,
             content,

@@ -230,18 +230,17 @@ pub(crate) fn clusters(
                 let (ax, ay) = found[c].anchor;
                 (ax - x).hypot(ay - y) <= tolerance
             });
-        match near {
-            Some(c) => found[c].members.push(index),
-            None => {
-                buckets.entry((kx, ky)).or_default().push(found.len());
-                found.push(Cluster {
-                    anchor: (x, y),
-                    members: vec![index],
-                    kinds: Vec::new(),
-                    label: None,
-                    text: String::new(),
-                });
-            }
+        if let Some(c) = near {
+            found[c].members.push(index);
+        } else {
+            buckets.entry((kx, ky)).or_default().push(found.len());
+            found.push(Cluster {
+                anchor: (x, y),
+                members: vec![index],
+                kinds: Vec::new(),
+                label: None,
+                text: String::new(),
+            });
         }
     }
     for cluster in &mut found {
