@@ -1,13 +1,15 @@
 //! The atlas a map becomes when one page is too dense: an overview page (the
 //! municipalities or wards with their counts and pages, and the grid sheets
-//! of those that need several), then per municipality or ward, or per grid
-//! sheet of one, a detail page followed by its list, then the facilities
-//! without a position.
+//! of those that need several), then detail pages — for neighbouring
+//! municipalities together, one municipality or ward, or a grid sheet of one
+//! — each followed by its list, then the facilities without a position.
 //!
-//! A municipality or ward gets one detail page when its numbers are legible
-//! at the detail page's scale ([`super::view::legible`]); otherwise its
-//! extent is halved along its longer side (measured against the frame) until
-//! each half is, down to [`MAX_SPLITS`] halvings.
+//! The municipalities are halved, by where they lie, along the area's longer
+//! side (measured against the frame) until each group's numbers are legible
+//! at its page's scale ([`super::view::legible`]) or it is one municipality;
+//! a municipality still too dense has its extent halved the same way, down
+//! to [`MAX_SPLITS`] halvings. Rural towns share a page; a city ward may get
+//! several.
 
 use super::draw::{name_height, PlaceName};
 use super::pages::{page_numbers, Corner, MapContent, Section};
@@ -27,9 +29,16 @@ const MAX_SPLITS: usize = 8;
 struct Planned {
     focus: Focus,
     bounds: Rect<f64>,
-    unit: Option<usize>,
+    /// The units it shows (one for a grid sheet; none when the area has none).
+    units: Vec<usize>,
     name: String,
     members: Vec<usize>,
+}
+
+impl Planned {
+    fn is_tile(&self) -> bool {
+        matches!(self.focus, Focus::Tile { .. })
+    }
 }
 
 /// A planned page with its view and numbered clusters.
@@ -100,20 +109,56 @@ impl Setup<'_> {
     }
 
     /// Boxes a detail view keeps free of labels: decorations, the banner and
-    /// the name of its own unit.
-    fn detail_reserved(&self, view: &View, unit: Option<usize>) -> (Vec<PtRect>, Vec<PlaceName>) {
+    /// the names of its own units.
+    fn detail_reserved(&self, view: &View, units: &[usize]) -> (Vec<PtRect>, Vec<PlaceName>) {
         let mut reserved = view.reserved();
         reserved.extend(self.banner_rect(view.frame));
-        let own = match (view.focus, unit) {
-            (Focus::Unit(_), Some(unit)) => self.unit_names(
+        let own = if matches!(view.focus, Focus::Units(_)) {
+            self.unit_names(
                 view,
-                [(unit, vec![self.area.units[unit].name_ja.clone()], true)],
+                units
+                    .iter()
+                    .map(|&u| (u, vec![self.area.units[u].name_ja.clone()], true)),
                 &reserved,
-            ),
-            _ => Vec::new(),
+            )
+        } else {
+            Vec::new()
         };
         reserved.extend(own.iter().map(|n| n.rect));
         (reserved, own)
+    }
+
+    /// Whether `members` are legible in a view of `bounds` about `focus`.
+    fn legible_in(
+        &self,
+        bounds: Rect<f64>,
+        focus: Focus,
+        units: &[usize],
+        members: &[usize],
+    ) -> bool {
+        let Some(view) = View::new(bounds, focus, self.geometry.frame, self.s()) else {
+            return false;
+        };
+        let (reserved, _) = self.detail_reserved(&view, units);
+        let positions = self.positions(&view, members);
+        view::legible(
+            &view,
+            self.fonts,
+            &self.metrics,
+            &self.facilities,
+            &positions,
+            &reserved,
+            self.digits,
+        )
+    }
+
+    /// Whether `bounds` are to be halved across (west–east) rather than
+    /// down: the longer side for the frame (ground extent per point).
+    fn across(&self, bounds: &Rect<f64>) -> bool {
+        let frame = self.geometry.frame;
+        let cos = bounds.center().y.to_radians().cos();
+        bounds.width() * cos / f64::from(frame.width())
+            >= bounds.height() / f64::from(frame.height())
     }
 
     /// Detail pages for `members` of `unit` within `bounds`: one when legible,
@@ -126,34 +171,18 @@ impl Setup<'_> {
         depth: usize,
         out: &mut Vec<(Focus, Rect<f64>, Vec<usize>)>,
     ) {
-        let focus = if depth == 0 {
-            unit.map_or(Focus::Whole, Focus::Unit)
-        } else {
-            Focus::Tile { unit, bounds }
+        let units: Vec<usize> = unit.into_iter().collect();
+        let focus = match (depth, unit) {
+            (0, Some(u)) => Focus::Units(vec![u]),
+            (0, None) => Focus::Whole,
+            _ => Focus::Tile { unit, bounds },
         };
-        let frame = self.geometry.frame;
-        let Some(view) = View::new(bounds, focus, frame, self.s()) else {
-            return;
-        };
-        let (reserved, _) = self.detail_reserved(&view, unit);
-        let positions = self.positions(&view, &members);
-        let legible = view::legible(
-            &view,
-            self.fonts,
-            &self.metrics,
-            &self.facilities,
-            &positions,
-            &reserved,
-            self.digits,
-        );
-        if legible || depth >= MAX_SPLITS {
+        if depth >= MAX_SPLITS || self.legible_in(bounds, focus.clone(), &units, &members) {
             out.push((focus, bounds, members));
             return;
         }
-        // Halve the side that is longer for the frame (ground extent per point).
+        let across = self.across(&bounds);
         let (w, h) = (bounds.width(), bounds.height());
-        let cos = bounds.center().y.to_radians().cos();
-        let across = w * cos / f64::from(frame.width()) >= h / f64::from(frame.height());
         let (first, second) = if across {
             let mid = bounds.min().x + w / 2.0;
             (
@@ -184,44 +213,133 @@ impl Setup<'_> {
         }
     }
 
-    /// The detail pages, unit by unit in the area's order.
-    fn plan(&self, units: &[Option<usize>]) -> Vec<Planned> {
-        let mut planned = Vec::new();
-        let groups: Vec<Option<usize>> = if self.area.units.is_empty() {
-            vec![None]
-        } else {
-            (0..self.area.units.len()).map(Some).collect()
+    /// The detail pages of one unit (or of the whole area without units):
+    /// one, or its grid sheets.
+    fn plan_unit(&self, unit: Option<usize>, members: Vec<usize>, out: &mut Vec<Planned>) {
+        let Some(points) = members_box(self, &members) else {
+            return;
         };
-        for unit in groups {
-            let members: Vec<usize> = (0..self.facilities.len())
-                .filter(|&i| self.mappable(self.facilities[i]) && units[i] == unit)
-                .collect();
-            let Some(points) = members_box(self, &members) else {
-                continue;
+        let geometry = unit.map_or(&self.area.outline, |u| &self.area.units[u].geometry);
+        let bounds = geometry
+            .bounding_rect()
+            .map_or(points, |b| union(b, points));
+        let mut pieces = Vec::new();
+        self.split(bounds, unit, members, 0, &mut pieces);
+        let count = pieces.len();
+        let base = unit.map_or_else(|| "全域".to_owned(), |u| self.area.units[u].name_ja.clone());
+        for (k, (focus, bounds, members)) in pieces.into_iter().enumerate() {
+            let name = if count == 1 {
+                base.clone()
+            } else {
+                format!("{base}（{}/{count}）", k + 1)
             };
-            let geometry = unit.map_or(&self.area.outline, |u| &self.area.units[u].geometry);
-            let bounds = geometry
+            out.push(Planned {
+                focus,
+                bounds,
+                units: unit.into_iter().collect(),
+                name,
+                members,
+            });
+        }
+    }
+
+    /// The detail pages of a `group` of units: one page for all when legible
+    /// (not tried when `known_illegible`), else those of each half of the
+    /// group, split by where the units lie.
+    fn plan_group(
+        &self,
+        group: Vec<usize>,
+        units_of: &[Option<usize>],
+        known_illegible: bool,
+        out: &mut Vec<Planned>,
+    ) {
+        let members: Vec<usize> = (0..self.facilities.len())
+            .filter(|&i| units_of[i].is_some_and(|u| group.contains(&u)))
+            .collect();
+        if members.is_empty() {
+            return;
+        }
+        if let [unit] = group[..] {
+            self.plan_unit(Some(unit), members, out);
+            return;
+        }
+        let boxes: Vec<Rect<f64>> = group
+            .iter()
+            .filter_map(|&u| self.area.units[u].geometry.bounding_rect())
+            .collect();
+        let Some(bounds) = boxes
+            .iter()
+            .copied()
+            .chain(members_box(self, &members))
+            .reduce(union)
+        else {
+            return;
+        };
+        if !known_illegible
+            && self.legible_in(bounds, Focus::Units(group.clone()), &group, &members)
+        {
+            out.push(Planned {
+                focus: Focus::Units(group.clone()),
+                bounds,
+                name: self.group_name(&group),
+                units: group,
+                members,
+            });
+            return;
+        }
+        let across = self.across(&bounds);
+        let centre = |u: usize| {
+            self.area.units[u]
+                .geometry
                 .bounding_rect()
-                .map_or(points, |b| union(b, points));
-            let mut pieces = Vec::new();
-            self.split(bounds, unit, members, 0, &mut pieces);
-            let count = pieces.len();
-            let base =
-                unit.map_or_else(|| "全域".to_owned(), |u| self.area.units[u].name_ja.clone());
-            for (k, (focus, bounds, members)) in pieces.into_iter().enumerate() {
-                let name = if count == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}（{}/{count}）", k + 1)
-                };
-                planned.push(Planned {
-                    focus,
-                    bounds,
-                    unit,
-                    name,
-                    members,
-                });
+                .map_or((0.0, 0.0), |b| (b.center().x, b.center().y))
+        };
+        let mut sorted = group;
+        // West first, or north first: reading order.
+        sorted.sort_by(|&a, &b| {
+            let ((ax, ay), (bx, by)) = (centre(a), centre(b));
+            if across {
+                ax.total_cmp(&bx)
+            } else {
+                by.total_cmp(&ay)
             }
+        });
+        let second = sorted.split_off(sorted.len() / 2);
+        self.plan_group(sorted, units_of, false, out);
+        self.plan_group(second, units_of, false, out);
+    }
+
+    /// 「中井町・大井町・松田町」, or 「中井町・大井町ほか3」 for more.
+    fn group_name(&self, group: &[usize]) -> String {
+        let mut units = group.to_vec();
+        units.sort_unstable();
+        let names: Vec<&str> = units
+            .iter()
+            .map(|&u| self.area.units[u].name_ja.as_str())
+            .collect();
+        if names.len() <= 3 {
+            names.join("・")
+        } else {
+            format!("{}ほか{}", names[..2].join("・"), names.len() - 2)
+        }
+    }
+
+    /// The detail pages.
+    fn plan(&self, units_of: &[Option<usize>]) -> Vec<Planned> {
+        let mut planned = Vec::new();
+        if self.area.units.is_empty() {
+            let members = (0..self.facilities.len())
+                .filter(|&i| self.mappable(self.facilities[i]))
+                .collect();
+            self.plan_unit(None, members, &mut planned);
+        } else {
+            // The whole area was found illegible on one page already.
+            self.plan_group(
+                (0..self.area.units.len()).collect(),
+                units_of,
+                true,
+                &mut planned,
+            );
         }
         planned
     }
@@ -235,11 +353,16 @@ pub(crate) fn render(setup: &Setup<'_>) -> PrintResult<PrintedMap> {
         area: area.code.clone(),
     };
     let units = units_of(setup);
+    let mut unit_counts = vec![0; area.units.len()];
+    for unit in units.iter().flatten() {
+        unit_counts[*unit] += 1;
+    }
     let frame = setup.geometry.frame;
     let mut first = 1;
     let mut sheets = Vec::new();
     for planned in setup.plan(&units) {
-        let view = View::new(planned.bounds, planned.focus, frame, s).ok_or_else(no_geometry)?;
+        let view =
+            View::new(planned.bounds, planned.focus.clone(), frame, s).ok_or_else(no_geometry)?;
         let positions = setup.positions(&view, &planned.members);
         let mut clusters = view::clusters(
             &view,
@@ -248,7 +371,7 @@ pub(crate) fn render(setup: &Setup<'_>) -> PrintResult<PrintedMap> {
             setup.metrics.marker_radius * 0.8,
         );
         let order = view::number(&mut clusters, &setup.facilities, &[], first);
-        let (reserved, _) = setup.detail_reserved(&view, planned.unit);
+        let (reserved, _) = setup.detail_reserved(&view, &planned.units);
         sheets.push(Sheet {
             planned,
             view,
@@ -273,7 +396,15 @@ pub(crate) fn render(setup: &Setup<'_>) -> PrintResult<PrintedMap> {
     let mut counts: Vec<usize> = Vec::new();
     for _ in 0..4 {
         let starts = page_numbers(&counts);
-        let (sections, _) = build(setup, &sheets, &unplaced, &overview, &starts, &no_names);
+        let (sections, _) = build(
+            setup,
+            &sheets,
+            &unplaced,
+            &overview,
+            &starts,
+            &no_names,
+            &unit_counts,
+        );
         let new: Vec<usize> = sections.iter().map(Section::pages).collect();
         if new == counts {
             break;
@@ -308,7 +439,15 @@ pub(crate) fn render(setup: &Setup<'_>) -> PrintResult<PrintedMap> {
             });
         }
     }
-    let (sections, entries) = build(setup, &sheets, &unplaced, &overview, &starts, &names);
+    let (sections, entries) = build(
+        setup,
+        &sheets,
+        &unplaced,
+        &overview,
+        &starts,
+        &names,
+        &unit_counts,
+    );
     let (pdf, pages) = setup.write(&sections)?;
     let mut map_pages = vec![1];
     map_pages.extend(starts.iter().skip(1).take(sheets.len()));
@@ -334,7 +473,7 @@ fn pages_text(first: usize, last: usize) -> String {
 /// The pages (first, last) of a unit's sheets and their lists.
 fn unit_pages(sheets: &[Sheet], starts: &[usize], unit: usize) -> Option<(usize, usize)> {
     let ks: Vec<usize> = (0..sheets.len())
-        .filter(|&k| sheets[k].planned.unit == Some(unit))
+        .filter(|&k| sheets[k].planned.units.contains(&unit))
         .collect();
     let first = starts.get(1 + *ks.first()?).copied()?;
     let last = starts.get(2 + *ks.last()?)?.checked_sub(1)?;
@@ -347,11 +486,11 @@ fn detail_names(setup: &Setup<'_>, sheets: &[Sheet], k: usize, starts: &[usize])
     let s = setup.s();
     let sheet = &sheets[k];
     let view = &sheet.view;
-    let (_, own) = setup.detail_reserved(view, sheet.planned.unit);
+    let (_, own) = setup.detail_reserved(view, &sheet.planned.units);
     let mut taken = sheet.reserved.clone();
     let visible = view.projection.visible(view.frame);
     let neighbours = (0..setup.area.units.len())
-        .filter(|&u| Some(u) != sheet.planned.unit)
+        .filter(|u| !sheet.planned.units.contains(u))
         .filter(|&u| {
             setup.area.units[u]
                 .geometry
@@ -375,8 +514,7 @@ fn detail_names(setup: &Setup<'_>, sheets: &[Sheet], k: usize, starts: &[usize])
     taken.extend(names.iter().map(|n| n.rect));
     let size = 7.5 * s;
     for (j, other) in sheets.iter().enumerate() {
-        let same_unit = other.planned.unit == sheet.planned.unit && j != k;
-        if !same_unit || !matches!(other.planned.focus, Focus::Tile { .. }) {
+        if j == k || other.planned.units != sheet.planned.units || !other.planned.is_tile() {
             continue;
         }
         let rect = super::draw::page_rect(&view.projection, &other.planned.bounds);
@@ -418,16 +556,13 @@ fn overview_names(
     overview: &View,
     sheets: &[Sheet],
     starts: &[usize],
+    unit_counts: &[usize],
 ) -> Vec<PlaceName> {
     let s = setup.s();
     let mut taken = overview.reserved();
     taken.extend(setup.banner_rect(overview.frame));
     let units = (0..setup.area.units.len()).map(|u| {
-        let count: usize = sheets
-            .iter()
-            .filter(|sheet| sheet.planned.unit == Some(u))
-            .map(|sheet| sheet.order.len())
-            .sum();
+        let count = unit_counts.get(u).copied().unwrap_or(0);
         let pages = unit_pages(sheets, starts, u).map_or_else(String::new, |(first, last)| {
             format!(" {}", pages_text(first, last))
         });
@@ -444,7 +579,7 @@ fn overview_names(
     taken.extend(names.iter().map(|n| n.rect));
     let size = 6.5 * s;
     for (k, sheet) in sheets.iter().enumerate() {
-        if !matches!(sheet.planned.focus, Focus::Tile { .. }) {
+        if !sheet.planned.is_tile() {
             continue;
         }
         let rect = super::draw::page_rect(&overview.projection, &sheet.planned.bounds);
@@ -477,6 +612,7 @@ fn build(
     overview: &View,
     starts: &[usize],
     names: &[Vec<PlaceName>],
+    unit_counts: &[usize],
 ) -> (Vec<Section>, Vec<MapEntry>) {
     let page = |section: usize| starts.get(section).copied().unwrap_or(0);
     let mut entries: Vec<MapEntry> = Vec::with_capacity(setup.facilities.len());
@@ -516,10 +652,10 @@ fn build(
             heading: format!("{} 詳細図の一覧（続き）", setup.title),
             view: overview.clone(),
             clusters: Vec::new(),
-            names: overview_names(setup, overview, sheets, starts),
+            names: overview_names(setup, overview, sheets, starts, unit_counts),
             sheets: sheets
                 .iter()
-                .filter(|sheet| matches!(sheet.planned.focus, Focus::Tile { .. }))
+                .filter(|sheet| sheet.planned.is_tile())
                 .map(|sheet| sheet.planned.bounds)
                 .collect(),
             kinds: kinds_present(setup.facilities.iter().copied()),
@@ -532,10 +668,7 @@ fn build(
         let last = sheet.first + sheet.order.len().saturating_sub(1);
         let tiles: Vec<Rect<f64>> = sheets
             .iter()
-            .filter(|other| {
-                other.planned.unit == sheet.planned.unit
-                    && matches!(other.planned.focus, Focus::Tile { .. })
-            })
+            .filter(|other| other.planned.units == sheet.planned.units && other.planned.is_tile())
             .map(|other| other.planned.bounds)
             .collect();
         sections.push(Section::Map(Box::new(setup.map_section(MapContent {

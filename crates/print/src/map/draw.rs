@@ -64,6 +64,21 @@ fn path_of(
             any = true;
         }
     }
+    any |= push_rings(&mut builder, simplified, projection);
+    if any {
+        builder.finish()
+    } else {
+        None
+    }
+}
+
+/// Adds the rings of `simplified` to `builder`; false when there are none.
+fn push_rings(
+    builder: &mut PathBuilder,
+    simplified: &MultiPolygon<f64>,
+    projection: &Projection,
+) -> bool {
+    let mut any = false;
     for polygon in simplified {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             let mut points = ring.coords().map(|c| projection.project_lon_lat(c.x, c.y));
@@ -77,11 +92,7 @@ fn path_of(
             }
         }
     }
-    if any {
-        builder.finish()
-    } else {
-        None
-    }
+    any
 }
 
 /// Page rectangle of a lon/lat rectangle.
@@ -182,13 +193,24 @@ fn veil_outside_focus(canvas: &mut Canvas<'_, '_>, area: &MapArea, view: &View) 
     let frame = view.frame.inflate(1.0);
     let projection = &view.projection;
     let opacity = 0.55;
-    match view.focus {
+    match &view.focus {
         Focus::Whole => {}
-        Focus::Unit(unit) => {
-            let path = rings_path(&area.units[unit].geometry, projection, &[frame]);
-            canvas.fill_with_opacity(path, ELSEWHERE, opacity);
+        Focus::Units(units) => {
+            // Even-odd: the frame less the units (which do not overlap).
+            let mut builder = PathBuilder::new();
+            if let Some(r) = krilla::geom::Rect::from_ltrb(frame.x0, frame.y0, frame.x1, frame.y1) {
+                builder.push_rect(r);
+            }
+            for &unit in units {
+                push_rings(
+                    &mut builder,
+                    &simplified(&area.units[unit].geometry, projection),
+                    projection,
+                );
+            }
+            canvas.fill_with_opacity(builder.finish(), ELSEWHERE, opacity);
         }
-        Focus::Tile { unit, bounds } => {
+        &Focus::Tile { unit, bounds } => {
             let tile = page_rect(projection, &bounds);
             let geometry = unit.map_or(&area.outline, |u| &area.units[u].geometry);
             // Inside the unit but outside the tile, then outside the unit.

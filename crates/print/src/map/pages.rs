@@ -219,13 +219,19 @@ impl Setup<'_> {
                     && !taken.iter().any(|r| r.overlaps(rect))
                     && !names.iter().any(|n| n.rect.overlaps(rect))
             };
-            let found = [base, base * 0.82].into_iter().find_map(|size| {
-                let width = lines
+            // Smaller, then the name alone (its pages are in the list).
+            let tries = [
+                (base, lines.len()),
+                (base * 0.82, lines.len()),
+                (base * 0.82, 1),
+            ];
+            let found = tries.into_iter().find_map(|(size, shown)| {
+                let width = lines[..shown]
                     .iter()
                     .map(|line| self.fonts.width(line, size))
                     .fold(0.0_f32, f32::max)
                     + 2.0;
-                let height = name_height(lines.len(), size);
+                let height = name_height(shown, size);
                 let (dx, dy) = (width * 0.6, height * 0.75);
                 let offsets = [
                     (0.0, 0.0),
@@ -237,6 +243,8 @@ impl Setup<'_> {
                     (dx, -dy),
                     (-dx, dy),
                     (dx, dy),
+                    (0.0, -2.0 * dy),
+                    (0.0, 2.0 * dy),
                 ];
                 offsets.into_iter().find_map(|(ox, oy)| {
                     let rect = PtRect::centered(x + ox, y + oy, width, height);
@@ -244,13 +252,13 @@ impl Setup<'_> {
                     let in_unit = !inside_frame
                         || (ox == 0.0 && oy == 0.0)
                         || geo::Intersects::intersects(geometry, &geo::Point::new(lon, lat));
-                    (in_unit && fits(&rect)).then_some((rect, size))
+                    (in_unit && fits(&rect)).then_some((rect, size, shown))
                 })
             });
-            if let Some((rect, size)) = found {
+            if let Some((rect, size, shown)) = found {
                 names.push(PlaceName {
                     rect,
-                    lines,
+                    lines: lines.into_iter().take(shown).collect(),
                     size,
                     strong,
                 });

@@ -19,12 +19,12 @@ use std::collections::HashMap;
 
 /// Which part of the area a view is about; the rest of its frame is shown
 /// greyed, for orientation.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Focus {
     /// The whole area.
     Whole,
-    /// One municipality or ward (index into the area's units).
-    Unit(usize),
+    /// Municipalities or wards (indices into the area's units), neighbours.
+    Units(Vec<usize>),
     /// A grid sheet: the part of a unit (or of the whole area) inside `bounds`
     /// (lon/lat degrees).
     Tile {
