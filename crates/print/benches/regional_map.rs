@@ -3,9 +3,11 @@
 //! time (target < 3 s) and file size (target < 5 MB), each beside the
 //! one-page map the atlas replaces (same data, same paper: numbers crowded
 //! off the page or far from their markers) as the baseline, with their
-//! ratios; then the A3 atlas with a coverage layer. The data are read by the
-//! print tests' loader (tests/support/kanagawa.rs). Skips with a message when
-//! the data are missing.
+//! ratios; then the A3 atlas with a coverage layer (visiting-nurse stations,
+//! 人工呼吸器, 要確認 counted). The data are read by the print tests' loader
+//! (tests/support/kanagawa.rs). Skips with a message when the data are
+//! missing. With `RENKEI_PRINT_ARTIFACTS=DIR` the last PDF of each kind is
+//! written there for a look.
 //!
 //! Run: `cargo bench -p renkei-print --bench regional_map`.
 
@@ -18,7 +20,7 @@ use renkei_core::directory_index::DirectoryQuery;
 use renkei_core::mesh::MeshLevel;
 use renkei_core::need::NeedProfile;
 use renkei_core::region::RegionCatalog;
-use renkei_core::{Facility, KindCode};
+use renkei_core::{CapabilityCode, Facility, KindCode};
 use renkei_print::{
     area_facilities, map_area, render_map_with_coverage, render_one_page_map, CoverageBand,
     CoverageCell, CoverageLayer, Fonts, MapFilters, MapOptions, Orientation, Paper, PrintedMap,
@@ -47,6 +49,14 @@ fn measure(mut make: impl FnMut() -> PrintedMap) -> (Duration, Duration, Printed
 
 fn megabytes(map: &PrintedMap) -> f64 {
     map.pdf.len() as f64 / 1_048_576.0
+}
+
+/// Writes `map` into `$RENKEI_PRINT_ARTIFACTS` when set.
+fn keep(name: &str, map: &PrintedMap) {
+    if let Some(dir) = std::env::var_os("RENKEI_PRINT_ARTIFACTS") {
+        std::fs::create_dir_all(&dir).expect("artifacts folder");
+        std::fs::write(std::path::Path::new(&dir).join(name), &map.pdf).expect("write PDF");
+    }
 }
 
 fn row(what: &str, median: Duration, fastest: Duration, map: &PrintedMap) {
@@ -120,6 +130,8 @@ fn main() {
         assert_eq!(atlas.entries.len(), shown.len());
         assert!(atlas.entries.iter().all(|e| e.label.is_some()));
         let name = format!("{paper:?} {orientation:?}");
+        keep(&format!("bench_{REGION}_{paper:?}_one_page.pdf"), &base);
+        keep(&format!("bench_{REGION}_{paper:?}_atlas.pdf"), &atlas);
         row(
             &format!("{name}, one page (baseline)"),
             base_median,
@@ -140,6 +152,7 @@ fn main() {
     let (cov_median, cov_fastest, cov_map) = measure(|| {
         render_map_with_coverage(&fonts, &area, &shown, options, Some(&layer)).expect("atlas")
     });
+    keep(&format!("bench_{REGION}_A3_coverage.pdf"), &cov_map);
     row(
         "A3 Landscape, atlas+coverage",
         cov_median,
@@ -197,8 +210,12 @@ fn coverage_layer(catalog: &RegionCatalog, index: &DirectoryIndex, region: &str)
         [0x80, 0x80, 0x80],
     ];
     let labels = ["0–2 km", "2–5 km", "5–10 km", "10–20 km", "20 km+", "なし"];
+    // 人工呼吸器 with 要確認 counted: no station has confirmed it, so every
+    // cell is banded by the nearest station of any answer (the map's banner
+    // says so).
     let profile = NeedProfile {
         kinds: query.kind.iter().cloned().collect(),
+        needs: vec![CapabilityCode::new("ventilator").expect("capability code")],
         ..NeedProfile::default()
     };
     CoverageLayer {
