@@ -15,11 +15,14 @@
 //! position is listed as 「地図に表示なし」.
 
 mod atlas;
+mod content;
 mod draw;
 mod layout;
 mod legend;
-mod pages;
+mod plan;
+mod sections;
 mod view;
+mod write;
 
 use crate::coverage::CoverageLayer;
 use crate::fonts::Fonts;
@@ -241,7 +244,7 @@ pub fn render_map_filtered(
     filters: &MapFilters,
 ) -> PrintResult<PrintedMap> {
     let setup = Setup::new(fonts, area, facilities, options, coverage, filters);
-    match pages::single_page(&setup, false)? {
+    match content::single_page(&setup, false)? {
         Some(map) => Ok(map),
         None => atlas::render(&setup),
     }
@@ -261,7 +264,7 @@ pub fn render_one_page_map(
     filters: &MapFilters,
 ) -> PrintResult<PrintedMap> {
     let setup = Setup::new(fonts, area, facilities, options, coverage, filters);
-    pages::single_page(&setup, true)?.ok_or_else(|| crate::PrintError::NoGeometry {
+    content::single_page(&setup, true)?.ok_or_else(|| crate::PrintError::NoGeometry {
         area: area.code.clone(),
     })
 }
