@@ -245,63 +245,69 @@ mod tests {
         );
     }
 
-    #[test]
-    fn issue_19_a_building_repeated_after_a_space_is_kept_once() {
-        for (written, clean) in [
-            (
-                "神奈川県架空市中海岸1-2-45架空マンションA206 架空マンションA206",
-                "神奈川県架空市中海岸1-2-45架空マンションA206",
-            ),
-            (
-                "神奈川県架空市本町1-1　架空ビル2階　架空ビル2階",
-                "神奈川県架空市本町1-1　架空ビル2階",
-            ),
-            (
-                "神奈川県架空市東1-2架空寮　１階 架空寮　１階",
-                "神奈川県架空市東1-2架空寮　１階",
-            ),
-            (
-                "神奈川県架空市西3067SS　CERES　HAITSU　101号室 SS　CERES　HAITSU　101号室",
-                "神奈川県架空市西3067SS　CERES　HAITSU　101号室",
-            ),
-        ] {
-            assert_eq!(clean_address(written), clean, "{written}");
+    /// Each `(written, clean)` pair cleans to `clean`; each of `kept` stays.
+    fn assert_addresses(cases: &[(&str, &str)], kept: &[&str]) {
+        for (written, clean) in cases {
+            assert_eq!(clean_address(written), *clean, "{written}");
         }
-        // A different building, a unit number after a space, or none: as written.
-        for kept in [
-            "神奈川県架空市本町1-1 架空ビル2階",
-            "神奈川県架空市本町1-1架空ビル 別館",
-            "神奈川県架空市本町1-1 1",
-            "神奈川県架空市本町1-1",
-        ] {
-            assert_eq!(clean_address(kept), kept);
+        for address in kept {
+            assert_eq!(clean_address(address), *address);
         }
     }
 
     #[test]
+    fn issue_19_a_building_repeated_after_a_space_is_kept_once() {
+        assert_addresses(
+            &[
+                (
+                    "神奈川県架空市中海岸1-2-45架空マンションA206 架空マンションA206",
+                    "神奈川県架空市中海岸1-2-45架空マンションA206",
+                ),
+                (
+                    "神奈川県架空市本町1-1　架空ビル2階　架空ビル2階",
+                    "神奈川県架空市本町1-1　架空ビル2階",
+                ),
+                (
+                    "神奈川県架空市東1-2架空寮　１階 架空寮　１階",
+                    "神奈川県架空市東1-2架空寮　１階",
+                ),
+                (
+                    "神奈川県架空市西3067SS　CERES　HAITSU　101号室 SS　CERES　HAITSU　101号室",
+                    "神奈川県架空市西3067SS　CERES　HAITSU　101号室",
+                ),
+            ],
+            // A different building, a unit number after a space, or none: as written.
+            &[
+                "神奈川県架空市本町1-1 架空ビル2階",
+                "神奈川県架空市本町1-1架空ビル 別館",
+                "神奈川県架空市本町1-1 1",
+                "神奈川県架空市本町1-1",
+            ],
+        );
+    }
+
+    #[test]
     fn issue_19_a_municipality_written_twice_is_kept_once() {
-        for (written, clean) in [
-            ("神奈川県藤沢市藤沢市", "神奈川県藤沢市"),
-            (
-                "神奈川県小田原市小田原市北ノ窪375-1",
-                "神奈川県小田原市北ノ窪375-1",
-            ),
-            (
-                "神奈川県相模原市中央区中央区田名４２２４番地１",
-                "神奈川県相模原市中央区田名４２２４番地１",
-            ),
-        ] {
-            assert_eq!(clean_address(written), clean, "{written}");
-        }
-        for kept in [
-            "神奈川県相模原市中央区中央２丁目",
-            "佐賀県杵島郡大町町大字福母",
-            "千葉県市川市市川１丁目",
-            "三重県四日市市諏訪町",
-            "東京都品川区品川区立障害児者総合支援施設",
-            "神奈川県架空市架空市民病院内",
-        ] {
-            assert_eq!(clean_address(kept), kept);
-        }
+        assert_addresses(
+            &[
+                ("神奈川県藤沢市藤沢市", "神奈川県藤沢市"),
+                (
+                    "神奈川県小田原市小田原市北ノ窪375-1",
+                    "神奈川県小田原市北ノ窪375-1",
+                ),
+                (
+                    "神奈川県相模原市中央区中央区田名４２２４番地１",
+                    "神奈川県相模原市中央区田名４２２４番地１",
+                ),
+            ],
+            &[
+                "神奈川県相模原市中央区中央２丁目",
+                "佐賀県杵島郡大町町大字福母",
+                "千葉県市川市市川１丁目",
+                "三重県四日市市諏訪町",
+                "東京都品川区品川区立障害児者総合支援施設",
+                "神奈川県架空市架空市民病院内",
+            ],
+        );
     }
 }

@@ -23,8 +23,7 @@ use renkei_core::region::RegionCatalog;
 use renkei_core::{CapabilityCode, Facility, KindCode};
 use renkei_print::{
     area_facilities, map_area, render_map_with_coverage, render_one_page_map, CoverageBand,
-    CoverageCell, CoverageLayer, Fonts, MapFilters, MapOptions, Orientation, Paper, PrintedMap,
-    WebClient,
+    CoverageCell, CoverageLayer, Fonts, MapFilters, PrintedMap, WebClient,
 };
 use std::time::{Duration, Instant};
 
@@ -98,16 +97,8 @@ fn main() {
     );
     let layer = coverage_layer(&catalog, &index, REGION);
     let mut atlases = Vec::new();
-    for (paper, orientation) in [
-        (Paper::A4, Orientation::Portrait),
-        (Paper::A3, Orientation::Landscape),
-    ] {
-        let options = MapOptions {
-            paper,
-            orientation,
-            web: WebClient::default(),
-            data_date: None,
-        };
+    for options in kanagawa::papers(&WebClient::default()) {
+        let (paper, orientation) = (options.paper, options.orientation);
         let (base_median, base_fastest, base) = measure(|| {
             render_one_page_map(
                 &fonts,

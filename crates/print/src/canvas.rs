@@ -238,6 +238,21 @@ impl<'s, 'p> Canvas<'s, 'p> {
         width
     }
 
+    /// A framed block's outline and its title in the top-left corner (the
+    /// legends), at type scale `s`.
+    pub fn titled_box(&mut self, rect: PtRect, title: &str, s: f32) {
+        self.stroke_rect(rect, Rgb::RULE, 0.5);
+        self.text(
+            rect.x0 + 5.0 * s,
+            rect.y0 + 10.0 * s,
+            8.5 * s,
+            Rgb::ACCENT,
+            Align::Left,
+            true,
+            title,
+        );
+    }
+
     /// Wrapped text in a box `width` points wide whose first line's top is at
     /// `top`; lines are `size × leading` apart. Draws at most `max_lines`
     /// lines (the last one cut with `…`) and returns the height used (points).

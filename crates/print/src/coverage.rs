@@ -259,16 +259,7 @@ impl CoverageLegend {
         layer: &CoverageLayer,
         s: f32,
     ) {
-        canvas.stroke_rect(rect, Rgb::RULE, 0.5);
-        canvas.text(
-            rect.x0 + 5.0 * s,
-            rect.y0 + 10.0 * s,
-            8.5 * s,
-            Rgb::ACCENT,
-            Align::Left,
-            true,
-            "カバー状況（事業所までの距離）",
-        );
+        canvas.titled_box(rect, "カバー状況（事業所までの距離）", s);
         let size = 6.8 * s;
         let column_width = (rect.width() - 10.0 * s) / self.columns as f32;
         let top = rect.y0 + Self::title_height(s);

@@ -210,41 +210,57 @@ fn detail_names(setup: &Setup<'_>, sheets: &[Sheet], k: usize, starts: &[usize])
         .collect::<Vec<_>>();
     let mut names = setup.unit_names(view, neighbours, &taken);
     taken.extend(names.iter().map(|n| n.rect));
-    let size = 7.5 * s;
     for (j, other) in sheets.iter().enumerate() {
         if j == k || other.planned.units != sheet.planned.units || !other.planned.is_tile() {
             continue;
         }
-        let rect = super::draw::page_rect(&view.projection, &other.planned.bounds);
-        let inner = view.frame.inflate(-2.0);
-        let shown = PtRect {
-            x0: rect.x0.max(inner.x0),
-            y0: rect.y0.max(inner.y0),
-            x1: rect.x1.min(inner.x1),
-            y1: rect.y1.min(inner.y1),
-        };
-        let text = format!("p.{}", starts.get(1 + j).copied().unwrap_or(0));
-        let width = setup.fonts.width(&text, size) + 2.0;
-        let height = name_height(1, size);
-        if shown.width() < width || shown.height() < height {
-            continue;
+        let page = starts.get(1 + j).copied().unwrap_or(0);
+        if let Some(name) = page_pointer(setup, view, &other.planned.bounds, page, 7.5 * s, &taken)
+        {
+            taken.push(name.rect);
+            names.push(name);
         }
-        let cx = shown.x0 + shown.width() / 2.0;
-        let cy = shown.y0 + shown.height() / 2.0;
-        let label = PtRect::centered(cx, cy, width, height);
-        if taken.iter().any(|r| r.overlaps(&label)) {
-            continue;
-        }
-        taken.push(label);
-        names.push(PlaceName {
-            rect: label,
-            lines: vec![text],
-            size,
-            strong: false,
-        });
     }
     names.extend(own);
     names
+}
+
+/// 「p.N」 for the sheet of `bounds` on page `page`, centred on the part of
+/// it `view` shows, when it fits there and overlaps no `taken` box.
+fn page_pointer(
+    setup: &Setup<'_>,
+    view: &View,
+    bounds: &Rect<f64>,
+    page: usize,
+    size: f32,
+    taken: &[PtRect],
+) -> Option<PlaceName> {
+    let rect = super::draw::page_rect(&view.projection, bounds);
+    let inner = view.frame.inflate(-2.0);
+    let shown = PtRect {
+        x0: rect.x0.max(inner.x0),
+        y0: rect.y0.max(inner.y0),
+        x1: rect.x1.min(inner.x1),
+        y1: rect.y1.min(inner.y1),
+    };
+    let text = format!("p.{page}");
+    let width = setup.fonts.width(&text, size) + 2.0;
+    let height = name_height(1, size);
+    if shown.width() < width || shown.height() < height {
+        return None;
+    }
+    let label = PtRect::centered(
+        shown.x0 + shown.width() / 2.0,
+        shown.y0 + shown.height() / 2.0,
+        width,
+        height,
+    );
+    (!taken.iter().any(|r| r.overlaps(&label))).then(|| PlaceName {
+        rect: label,
+        lines: vec![text],
+        size,
+        strong: false,
+    })
 }
 
 /// The overview's names: each unit with its count and pages, and the page of
@@ -275,27 +291,21 @@ fn overview_names(
     });
     let mut names = setup.unit_names(overview, units, &taken);
     taken.extend(names.iter().map(|n| n.rect));
-    let size = 6.5 * s;
     for (k, sheet) in sheets.iter().enumerate() {
         if !sheet.planned.is_tile() {
             continue;
         }
-        let rect = super::draw::page_rect(&overview.projection, &sheet.planned.bounds);
-        let text = format!("p.{}", starts.get(1 + k).copied().unwrap_or(0));
-        let label = PtRect::centered(
-            rect.x0 + rect.width() / 2.0,
-            rect.y0 + rect.height() / 2.0,
-            setup.fonts.width(&text, size) + 2.0,
-            name_height(1, size),
-        );
-        if overview.frame.contains(&label) && !taken.iter().any(|r| r.overlaps(&label)) {
-            taken.push(label);
-            names.push(PlaceName {
-                rect: label,
-                lines: vec![text],
-                size,
-                strong: false,
-            });
+        let page = starts.get(1 + k).copied().unwrap_or(0);
+        if let Some(name) = page_pointer(
+            setup,
+            overview,
+            &sheet.planned.bounds,
+            page,
+            6.5 * s,
+            &taken,
+        ) {
+            taken.push(name.rect);
+            names.push(name);
         }
     }
     names

@@ -191,25 +191,19 @@ impl Setup<'_> {
     /// Places the labels of `clusters` for drawing: within reach of their
     /// markers avoiding `reserved`, or, failing that, as far as it takes.
     pub(crate) fn place_final(&self, view: &View, clusters: &mut [Cluster], reserved: &[PtRect]) {
-        let near = view::place_cluster_labels(
-            view,
-            self.fonts,
-            &self.metrics,
-            clusters,
-            reserved,
-            self.digits,
-            Some(MAX_LEADER_PT),
-        );
-        if !near {
-            view::place_cluster_labels(
+        for within in [Some(MAX_LEADER_PT), None] {
+            let all = view::place_cluster_labels(
                 view,
                 self.fonts,
                 &self.metrics,
                 clusters,
                 reserved,
                 self.digits,
-                None,
+                within,
             );
+            if all {
+                break;
+            }
         }
     }
 }

@@ -145,23 +145,11 @@ impl Legend {
         s: f32,
     ) {
         let size = 7.5 * s;
-        canvas.stroke_rect(rect, Rgb::RULE, 0.5);
-        canvas.text(
-            rect.x0 + 5.0 * s,
-            rect.y0 + 10.0 * s,
-            8.5 * s,
-            Rgb::ACCENT,
-            Align::Left,
-            true,
-            "凡例",
-        );
+        canvas.titled_box(rect, "凡例", s);
         let mut y = rect.y0 + 14.0 * s;
         let symbol_x = rect.x0 + 10.0 * s;
         let text_x = rect.x0 + 20.0 * s;
-        for (kind, count) in kinds {
-            let (shape, color) = kind_style(kind);
-            let mid = y + Self::line_height(s) / 2.0;
-            draw_marker(canvas, shape, color, symbol_x, mid, 3.2 * s);
+        let line_text = |canvas: &mut Canvas<'_, '_>, mid: f32, text: &str| {
             canvas.text(
                 text_x,
                 mid + size * 0.36,
@@ -169,8 +157,14 @@ impl Legend {
                 Rgb::INK,
                 Align::Left,
                 false,
-                &format!("{}（{count}）", kind.term().ja),
+                text,
             );
+        };
+        for (kind, count) in kinds {
+            let (shape, color) = kind_style(kind);
+            let mid = y + Self::line_height(s) / 2.0;
+            draw_marker(canvas, shape, color, symbol_x, mid, 3.2 * s);
+            line_text(canvas, mid, &format!("{}（{count}）", kind.term().ja));
             y += Self::line_height(s);
         }
         let outline = match level {
@@ -198,13 +192,14 @@ impl Legend {
                 }
                 2 => canvas.line(from, to, Rgb(0x61, 0x61, 0x61), 0.35),
                 _ => {
-                    let sample = PtRect::centered(symbol_x, mid, 14.0 * s, 6.5 * s);
+                    let sample =
+                        PtRect::centered(symbol_x, mid, 14.0 * s, super::MIN_LABEL_PT * 1.08);
                     canvas.fill(crate::canvas::rect_path(sample), Rgb::WHITE);
                     canvas.stroke_rect(sample, Rgb::MUTED, 0.3);
                     canvas.text(
                         symbol_x,
-                        sample.y1 - 1.4 * s,
-                        5.0 * s,
+                        sample.y1 - super::MIN_LABEL_PT * 0.2,
+                        super::MIN_LABEL_PT,
                         Rgb::INK,
                         Align::Center,
                         false,
@@ -212,15 +207,7 @@ impl Legend {
                     );
                 }
             }
-            canvas.text(
-                text_x,
-                mid + size * 0.36,
-                size,
-                Rgb::INK,
-                Align::Left,
-                false,
-                text,
-            );
+            line_text(canvas, mid, text);
             y += Self::line_height(s);
         }
     }

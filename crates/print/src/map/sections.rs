@@ -22,20 +22,9 @@ pub(crate) enum Corner {
     Locator(geo::Rect<f64>),
 }
 
-/// A map page and its table.
+/// A map page and its table, laid out.
 pub(crate) struct MapSection {
-    pub title: String,
-    pub subtitle: String,
-    /// Heading of the table's following pages.
-    pub heading: String,
-    pub view: View,
-    pub clusters: Vec<Cluster>,
-    pub names: Vec<PlaceName>,
-    /// Sheet boundaries to outline, lon/lat.
-    pub sheets: Vec<geo::Rect<f64>>,
-    pub kinds: Vec<(KindCode, usize)>,
-    pub corner: Corner,
-    pub rows: Vec<Row>,
+    pub content: MapContent,
     pub table: TableStyle,
     pub panel: Panel,
     pub placements: Vec<Placement>,
@@ -65,14 +54,16 @@ impl Section {
     }
 }
 
-/// The fields of a [`MapSection`] its caller chooses.
+/// What a map section shows.
 pub(crate) struct MapContent {
     pub title: String,
     pub subtitle: String,
+    /// Heading of the table's following pages.
     pub heading: String,
     pub view: View,
     pub clusters: Vec<Cluster>,
     pub names: Vec<PlaceName>,
+    /// Sheet boundaries to outline, lon/lat.
     pub sheets: Vec<geo::Rect<f64>>,
     pub kinds: Vec<(KindCode, usize)>,
     pub corner: Corner,
@@ -124,16 +115,7 @@ impl Setup<'_> {
             .max()
             .unwrap_or(0);
         MapSection {
-            title: content.title,
-            subtitle: content.subtitle,
-            heading: content.heading,
-            view: content.view,
-            clusters: content.clusters,
-            names: content.names,
-            sheets: content.sheets,
-            kinds: content.kinds,
-            corner: content.corner,
-            rows: content.rows,
+            content,
             table: style,
             panel,
             placements,

@@ -27,7 +27,7 @@ impl Setup<'_> {
                 let label = format!("{number} / {total}");
                 let mut links = PageLinks::default();
                 if let Section::Map(map) = section {
-                    if page_in_section == 0 && matches!(map.corner, Corner::Qr) {
+                    if page_in_section == 0 && matches!(map.content.corner, Corner::Qr) {
                         if let Some(rect) = map.panel.corner {
                             links.add(rect, &self.url);
                         }
@@ -86,31 +86,37 @@ impl Setup<'_> {
         let s = self.s();
         let columns = self.geometry.columns();
         if page == 0 {
-            self.draw_heading(canvas, &map.title, &map.subtitle);
+            self.draw_heading(canvas, &map.content.title, &map.content.subtitle);
             let scene = Scene {
                 area: self.area,
                 coverage: self.coverage,
-                names: &map.names,
-                sheets: &map.sheets,
+                names: &map.content.names,
+                sheets: &map.content.sheets,
             };
             draw_view(
                 canvas,
                 &scene,
-                &map.view,
-                &map.clusters,
+                &map.content.view,
+                &map.content.clusters,
                 self.metrics.marker_radius,
                 self.metrics.label_size,
                 s,
             );
-            self.draw_banner(canvas, map.view.frame);
-            Legend::draw(canvas, map.panel.legend, &map.kinds, self.area.level, s);
+            self.draw_banner(canvas, map.content.view.frame);
+            Legend::draw(
+                canvas,
+                map.panel.legend,
+                &map.content.kinds,
+                self.area.level,
+                s,
+            );
             if let (Some(layer), Some(rect)) = (self.coverage, map.panel.coverage) {
                 CoverageLegend::new(self.fonts, layer, rect.width(), s)
                     .draw(canvas, rect, layer, s);
             }
             self.draw_corner(canvas, map)?;
         } else {
-            self.draw_continuation_heading(canvas, &map.heading);
+            self.draw_continuation_heading(canvas, &map.content.heading);
         }
         for placement in &map.placements {
             let on_page = if placement.slot == 0 {
@@ -125,7 +131,12 @@ impl Setup<'_> {
                     self.geometry
                         .continuation_column((placement.slot - 1) % columns, s)
                 };
-                table::draw(canvas, map.table, rect, &map.rows[placement.rows.clone()]);
+                table::draw(
+                    canvas,
+                    map.table,
+                    rect,
+                    &map.content.rows[placement.rows.clone()],
+                );
             }
         }
         Ok(())
@@ -187,7 +198,7 @@ impl Setup<'_> {
         let (Some(square), Some(caption)) = (map.panel.corner, map.panel.caption) else {
             return Ok(());
         };
-        let (heading, detail) = match map.corner {
+        let (heading, detail) = match map.content.corner {
             Corner::Qr => {
                 draw_qr(canvas, &self.url, square.x0, square.y0, square.width())?;
                 ("スマートフォンで最新の情報を見る", self.url.clone())

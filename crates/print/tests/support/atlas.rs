@@ -6,9 +6,7 @@
 
 use super::{assert_map_matches_its_index, fonts, kanagawa, save};
 use renkei_core::Facility;
-use renkei_print::{
-    area_facilities, map_area, render_map, MapOptions, Orientation, Paper, WebClient,
-};
+use renkei_print::{area_facilities, map_area, render_map, WebClient};
 
 #[test]
 fn issue_19_every_number_of_every_kanagawa_region_is_on_a_map_page_at_the_minimum_size() {
@@ -28,16 +26,8 @@ fn issue_19_every_number_of_every_kanagawa_region_is_on_a_map_page_at_the_minimu
         let area = map_area(&catalog, code).unwrap();
         let facilities = area_facilities(&index, &area);
         let refs: Vec<&Facility> = facilities.iter().collect();
-        for (paper, orientation) in [
-            (Paper::A4, Orientation::Portrait),
-            (Paper::A3, Orientation::Landscape),
-        ] {
-            let options = MapOptions {
-                paper,
-                orientation,
-                web: WebClient::new("https://renkei.example.jp/"),
-                data_date: None,
-            };
+        for options in kanagawa::papers(&WebClient::new("https://renkei.example.jp/")) {
+            let (paper, orientation) = (options.paper, options.orientation);
             let map = render_map(&fonts, &area, &refs, &options).unwrap();
             let path = save(
                 dir.path(),

@@ -9,6 +9,7 @@ use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::region::RegionCatalog;
 use renkei_core::Facility;
 use renkei_ingest::import::{parse_file, Format, Importer};
+use renkei_print::{MapOptions, Orientation, Paper, WebClient};
 use std::time::Instant;
 
 /// The catalog and the directory index, or `None` (after a `SKIPPED:` line)
@@ -77,4 +78,19 @@ pub fn load() -> Option<(RegionCatalog, DirectoryIndex)> {
         started.elapsed().as_secs_f64()
     );
     Some((catalog, DirectoryIndex::build(facilities, 1)))
+}
+
+/// The papers every Kanagawa map is checked and measured on: A4 portrait and
+/// A3 landscape, with QR codes to `web`.
+pub fn papers(web: &WebClient) -> [MapOptions; 2] {
+    [
+        (Paper::A4, Orientation::Portrait),
+        (Paper::A3, Orientation::Landscape),
+    ]
+    .map(|(paper, orientation)| MapOptions {
+        paper,
+        orientation,
+        web: web.clone(),
+        data_date: None,
+    })
 }
