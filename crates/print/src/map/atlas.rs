@@ -79,7 +79,7 @@ fn place_labels(setup: &Setup<'_>, sheets: &mut [Sheet], starts: &[usize]) -> Ve
             &setup.metrics,
             &mut sheet.clusters,
             &reserved,
-            setup.digits,
+            None,
             Some(super::MAX_LEADER_PT),
         );
         if !near {

@@ -198,7 +198,7 @@ impl Setup<'_> {
                 &self.metrics,
                 clusters,
                 reserved,
-                self.digits,
+                None,
                 within,
             );
             if all {

@@ -344,23 +344,27 @@ fn widest_form(text: &str, digits: usize) -> String {
     out
 }
 
-/// Places the label of every cluster (its `text` set) with numbers up to
-/// `digits` digits long; with `within`, only within that many points of the
-/// marker. Returns whether every cluster got its label.
+/// Places the label of every cluster (its `text` set): as printed, or, with
+/// `digits`, as wide as its numbers could be with that many digits (while a
+/// page's numbers are not known yet); with `within`, only within that many
+/// points of the marker. Returns whether every cluster got its label.
 pub(crate) fn place_cluster_labels(
     view: &View,
     fonts: &Fonts,
     metrics: &Metrics,
     clusters: &mut [Cluster],
     reserved: &[PtRect],
-    digits: usize,
+    digits: Option<usize>,
     within: Option<f32>,
 ) -> bool {
     let requests: Vec<LabelRequest> = clusters
         .iter()
         .map(|cluster| LabelRequest {
             anchor: cluster.anchor,
-            width: fonts.width(&widest_form(&cluster.text, digits), metrics.label_size) + 1.6,
+            width: digits.map_or_else(
+                || fonts.width(&cluster.text, metrics.label_size),
+                |digits| fonts.width(&widest_form(&cluster.text, digits), metrics.label_size),
+            ) + 1.6,
             height: metrics.label_height(),
             marker_radius: cluster.half_width(metrics.marker_radius),
         })
@@ -398,7 +402,7 @@ pub(crate) fn legible(
         metrics,
         &mut groups,
         reserved,
-        digits,
+        Some(digits),
         Some(MAX_LEADER_PT),
     )
 }
