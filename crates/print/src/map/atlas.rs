@@ -6,7 +6,7 @@
 //! position.
 
 use super::draw::{name_height, PlaceName};
-use super::plan::{units_of, Planned};
+use super::plan::{members_box, units_of, Planned};
 use super::sections::{page_numbers, Corner, MapContent, Section};
 use super::view::{self, Cluster, Focus, View};
 use super::{kinds_present, MapEntry, PrintedMap, Setup};
@@ -215,8 +215,8 @@ fn detail_names(setup: &Setup<'_>, sheets: &[Sheet], k: usize, starts: &[usize])
             continue;
         }
         let page = starts.get(1 + j).copied().unwrap_or(0);
-        if let Some(name) = page_pointer(setup, view, &other.planned.bounds, page, 7.5 * s, &taken)
-        {
+        let target = members_box(setup, &other.planned.members).unwrap_or(other.planned.bounds);
+        if let Some(name) = page_pointer(setup, view, &target, page, 7.5 * s, &taken) {
             taken.push(name.rect);
             names.push(name);
         }
@@ -225,17 +225,18 @@ fn detail_names(setup: &Setup<'_>, sheets: &[Sheet], k: usize, starts: &[usize])
     names
 }
 
-/// 「p.N」 for the sheet of `bounds` on page `page`, centred on the part of
-/// it `view` shows, when it fits there and overlaps no `taken` box.
+/// 「p.N」 for a sheet on page `page`, centred on the part of `target` (its
+/// facilities' extent, lon/lat) that `view` shows, when there is one and the
+/// pointer overlaps no `taken` box.
 fn page_pointer(
     setup: &Setup<'_>,
     view: &View,
-    bounds: &Rect<f64>,
+    target: &Rect<f64>,
     page: usize,
     size: f32,
     taken: &[PtRect],
 ) -> Option<PlaceName> {
-    let rect = super::draw::page_rect(&view.projection, bounds);
+    let rect = super::draw::page_rect(&view.projection, target);
     let inner = view.frame.inflate(-2.0);
     let shown = PtRect {
         x0: rect.x0.max(inner.x0),
@@ -243,18 +244,15 @@ fn page_pointer(
         x1: rect.x1.min(inner.x1),
         y1: rect.y1.min(inner.y1),
     };
-    let text = format!("p.{page}");
-    let width = setup.fonts.width(&text, size) + 2.0;
-    let height = name_height(1, size);
-    if shown.width() < width || shown.height() < height {
+    if shown.x0 > shown.x1 || shown.y0 > shown.y1 {
         return None;
     }
-    let label = PtRect::centered(
-        shown.x0 + shown.width() / 2.0,
-        shown.y0 + shown.height() / 2.0,
-        width,
-        height,
-    );
+    let text = format!("p.{page}");
+    let (width, height) = (setup.fonts.width(&text, size) + 2.0, name_height(1, size));
+    let cx = (shown.x0 + shown.width() / 2.0).clamp(inner.x0 + width / 2.0, inner.x1 - width / 2.0);
+    let cy =
+        (shown.y0 + shown.height() / 2.0).clamp(inner.y0 + height / 2.0, inner.y1 - height / 2.0);
+    let label = PtRect::centered(cx, cy, width, height);
     (!taken.iter().any(|r| r.overlaps(&label))).then(|| PlaceName {
         rect: label,
         lines: vec![text],
@@ -296,14 +294,8 @@ fn overview_names(
             continue;
         }
         let page = starts.get(1 + k).copied().unwrap_or(0);
-        if let Some(name) = page_pointer(
-            setup,
-            overview,
-            &sheet.planned.bounds,
-            page,
-            6.5 * s,
-            &taken,
-        ) {
+        let target = members_box(setup, &sheet.planned.members).unwrap_or(sheet.planned.bounds);
+        if let Some(name) = page_pointer(setup, overview, &target, page, 6.5 * s, &taken) {
             taken.push(name.rect);
             names.push(name);
         }
@@ -368,7 +360,7 @@ impl Atlas {
                 sheets: sheets
                     .iter()
                     .filter(|sheet| sheet.planned.is_tile())
-                    .map(|sheet| sheet.planned.bounds)
+                    .map(|sheet| (sheet.planned.bounds, sheet.planned.units.first().copied()))
                     .collect(),
                 kinds: kinds_present(setup.facilities.iter().copied()),
                 corner: Corner::Qr,
@@ -378,12 +370,12 @@ impl Atlas {
         ))];
         for (k, sheet) in sheets.iter().enumerate() {
             let last = sheet.first + sheet.order.len().saturating_sub(1);
-            let tiles: Vec<Rect<f64>> = sheets
+            let tiles: Vec<(Rect<f64>, Option<usize>)> = sheets
                 .iter()
                 .filter(|other| {
                     other.planned.units == sheet.planned.units && other.planned.is_tile()
                 })
-                .map(|other| other.planned.bounds)
+                .map(|other| (other.planned.bounds, other.planned.units.first().copied()))
                 .collect();
             sections.push(Section::Map(Box::new(setup.map_section(MapContent {
                 title: format!("{} {}", sheet.planned.name, setup.title),

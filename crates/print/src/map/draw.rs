@@ -107,8 +107,8 @@ pub(crate) struct Scene<'a> {
     pub area: &'a MapArea,
     pub coverage: Option<&'a CoverageLayer>,
     pub names: &'a [PlaceName],
-    /// Sheet boundaries to outline (dashed), lon/lat.
-    pub sheets: &'a [geo::Rect<f64>],
+    /// Grid sheets to outline (dashed, lon/lat), within their unit.
+    pub sheets: &'a [(geo::Rect<f64>, Option<usize>)],
 }
 
 /// Draws `view` with its `clusters` (numbers already in their texts).
@@ -155,13 +155,20 @@ pub(crate) fn draw_view(
             dash,
         );
     }
-    for bounds in scene.sheets {
+    for (bounds, unit) in scene.sheets {
+        // A sheet is a box over its unit: outline the part inside the unit.
+        let clipped = unit.is_some_and(|u| {
+            canvas.push_clip_path(rings_path(&scene.area.units[u].geometry, projection, &[]))
+        });
         canvas.stroke(
             rect_path(page_rect(projection, bounds)),
             Rgb::ACCENT,
             0.6 * s,
             Some(&[4.0, 2.0]),
         );
+        if clipped {
+            canvas.pop();
+        }
     }
     canvas.stroke(path_of(&outline, projection, &[]), OUTLINE, 1.3 * s, None);
     for ((x0, y0), (x1, y1)) in view.grid.lines() {

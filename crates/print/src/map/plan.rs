@@ -63,7 +63,7 @@ pub(super) fn units_of(setup: &Setup<'_>) -> Vec<Option<usize>> {
 }
 
 /// The lon/lat box of `members`' positions.
-fn members_box(setup: &Setup<'_>, members: &[usize]) -> Option<Rect<f64>> {
+pub(super) fn members_box(setup: &Setup<'_>, members: &[usize]) -> Option<Rect<f64>> {
     let points: Vec<geo::Coord<f64>> = members
         .iter()
         .filter_map(|&i| setup.facilities[i].location.position)

@@ -63,8 +63,8 @@ pub(crate) struct MapContent {
     pub view: View,
     pub clusters: Vec<Cluster>,
     pub names: Vec<PlaceName>,
-    /// Sheet boundaries to outline, lon/lat.
-    pub sheets: Vec<geo::Rect<f64>>,
+    /// Grid sheets to outline (lon/lat), within their unit.
+    pub sheets: Vec<(geo::Rect<f64>, Option<usize>)>,
     pub kinds: Vec<(KindCode, usize)>,
     pub corner: Corner,
     pub rows: Vec<Row>,
