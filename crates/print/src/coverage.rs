@@ -19,7 +19,7 @@ pub struct CoverageBand {
     /// Label, e.g. `2–5 km`.
     pub label: String,
     /// The band's suggested colour (sRGB). Printed with its hue but at the
-    /// band's grey level ([`band_fill`]), so the bands stay apart on a
+    /// band's grey level (nearest lightest), so the bands stay apart on a
     /// black-and-white copy.
     pub colour: [u8; 3],
 }

@@ -1,6 +1,8 @@
 //! Printed matter of renkei (連携) as PDF: regional resource maps (地域資源マップ),
-//! optionally with a coverage layer ([`coverage`]), family leaflets
-//! (三つ折りリーフレット) and referral sheets (紹介先候補シート).
+//! one page or, when too dense for [`MIN_LABEL_PT`] numbers, an atlas of an
+//! overview and detail pages ([`map`]), optionally with a coverage layer
+//! ([`coverage`]), family leaflets (三つ折りリーフレット) and referral sheets
+//! (紹介先候補シート). Text is printed as [`paper_text`] makes it.
 //!
 //! Inputs are plain core types — facilities, region geometry as WGS 84
 //! lon/lat multipolygons, names, a data date, the web client's address — so
