@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod position;
 pub mod region;
 pub mod search;
+pub mod source_text;
 pub mod taxonomy;
 
 pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};
