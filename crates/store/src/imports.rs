@@ -1,7 +1,13 @@
-//! The import-run log: one row per imported file, for both backends.
+//! Imported files: what one file writes ([`FileImport`], written by
+//! [`crate::Store::apply_import`] in one transaction) and the import-run log,
+//! one row per imported file, written in the same transaction as what it logs.
 
-use crate::{StoreError, StoreResult};
+use crate::{
+    GeocodeRecord, ImportConflict, LocationAssignment, SourceInfo, StoreError, StoreResult,
+    WriteSummary,
+};
 use chrono::{DateTime, Utc};
+use renkei_core::Facility;
 
 /// What importing one file did, as recorded in the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +36,109 @@ pub struct ImportRun {
     pub closed: u64,
 }
 
+/// What an import-run log row says before the write it logs: the store adds
+/// the counts it makes while writing (inserted, updated, unchanged, closed)
+/// and the time it commits, in the write's own transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunLog {
+    /// File base name (a zip member as `archive.zip!member.csv`).
+    pub file_name: String,
+    /// SHA-256 of the file as read, 64 hex digits.
+    pub checksum_sha256: String,
+    /// When reading started (UTC).
+    pub started_at: DateTime<Utc>,
+    /// Data rows read.
+    pub rows_read: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+}
+
+impl RunLog {
+    /// The row to log for a write to `source_key` that did `written` and
+    /// closed `closed` records, finishing now.
+    pub(crate) fn run(&self, source_key: &str, written: WriteSummary, closed: u64) -> ImportRun {
+        ImportRun {
+            source_key: source_key.to_owned(),
+            file_name: self.file_name.clone(),
+            checksum_sha256: self.checksum_sha256.clone(),
+            started_at: self.started_at,
+            finished_at: Utc::now(),
+            rows_read: self.rows_read,
+            inserted: written.inserted,
+            updated: written.updated,
+            unchanged: written.unchanged,
+            rejected: self.rejected,
+            closed,
+        }
+    }
+}
+
+/// Everything one imported file writes besides its run-log row, for
+/// [`crate::Store::apply_import`]: its records with where each was placed,
+/// the verified facts it contradicts, and how records without coordinates
+/// were geocoded.
+#[derive(Debug, Clone, Copy)]
+pub struct FileImport<'a> {
+    /// The source the records are stored under.
+    pub source: &'a SourceInfo,
+    /// The file's valid records, as for [`crate::Store::upsert_facilities`].
+    pub facilities: &'a [Facility],
+    /// Where records were placed, as for [`crate::Store::set_location_assignments`].
+    pub placements: &'a [LocationAssignment],
+    /// Desk-verified facts the file states otherwise (logged; the verified
+    /// answers are kept). Each names a record of `facilities`.
+    pub conflicts: &'a [ImportConflict],
+    /// How records without source coordinates were placed from their
+    /// address. Each names a record of `facilities`.
+    pub geocodes: &'a [GeocodeRecord],
+}
+
+impl<'a> FileImport<'a> {
+    /// Records of `source` and nothing else.
+    pub fn records(source: &'a SourceInfo, facilities: &'a [Facility]) -> Self {
+        Self {
+            source,
+            facilities,
+            placements: &[],
+            conflicts: &[],
+            geocodes: &[],
+        }
+    }
+
+    /// Checks that every conflict and geocode names a record of the file
+    /// (SQLite writes an import with foreign-key checks off).
+    pub(crate) fn check(&self) -> StoreResult<()> {
+        let ids: std::collections::HashSet<_> = self.facilities.iter().map(|f| f.id).collect();
+        let stray = self
+            .conflicts
+            .iter()
+            .map(|c| c.facility)
+            .chain(self.geocodes.iter().map(|g| g.facility))
+            .find(|id| !ids.contains(id));
+        match stray {
+            Some(id) => Err(StoreError::NotFound {
+                entity: "facility among the file's records",
+                key: id.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What [`crate::Store::apply_import`] committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedImport {
+    /// What happened to the records.
+    pub written: WriteSummary,
+    /// Placements that changed (new records placed, moved records re-placed).
+    pub placements_changed: u64,
+    /// The run-log row, as logged.
+    pub run: ImportRun,
+    /// The data version the import made; `None` when it changed nothing the
+    /// read model shows (an unchanged re-import still logs its run).
+    pub data_version: Option<i64>,
+}
+
 /// Columns as both backends select them.
 pub(crate) const SELECT_RUNS: &str =
     "SELECT source_key, file_name, checksum_sha256, started_at, finished_at, \
@@ -55,11 +164,11 @@ pub(crate) type RunRow = (
     i64,
 );
 
-/// Checks a run before it is written.
+/// Checks a run before it is written: the checksum is hex digits and every
+/// count fits the database. Its length (64) is the constraint
+/// `import_runs_checksum_format` of the table itself.
 pub(crate) fn check(run: &ImportRun) -> StoreResult<[i64; 6]> {
-    if run.checksum_sha256.len() != 64
-        || !run.checksum_sha256.bytes().all(|b| b.is_ascii_hexdigit())
-    {
+    if !run.checksum_sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(StoreError::Conflict {
             constraint: "import_runs_checksum_format".into(),
         });
@@ -115,39 +224,3 @@ pub(crate) fn from_row(row: RunRow) -> StoreResult<ImportRun> {
         file_name,
     })
 }
-
-macro_rules! run_log_for {
-    ($record:ident, $list:ident, $pool:ty) => {
-        /// Appends `run` to the log.
-        pub(crate) async fn $record(pool: &$pool, run: &ImportRun) -> StoreResult<()> {
-            let [read, inserted, updated, unchanged, rejected, closed] = check(run)?;
-            sqlx::query(INSERT_RUN)
-                .bind(&run.source_key)
-                .bind(&run.file_name)
-                .bind(&run.checksum_sha256)
-                .bind(run.started_at)
-                .bind(run.finished_at)
-                .bind(read)
-                .bind(inserted)
-                .bind(updated)
-                .bind(unchanged)
-                .bind(rejected)
-                .bind(closed)
-                .execute(pool)
-                .await?;
-            Ok(())
-        }
-
-        /// The newest `limit` runs, newest first.
-        pub(crate) async fn $list(pool: &$pool, limit: u32) -> StoreResult<Vec<ImportRun>> {
-            let rows: Vec<RunRow> = sqlx::query_as(SELECT_RUNS)
-                .bind(i64::from(limit))
-                .fetch_all(pool)
-                .await?;
-            rows.into_iter().map(from_row).collect()
-        }
-    };
-}
-
-run_log_for!(record_sqlite, list_sqlite, sqlx::SqlitePool);
-run_log_for!(record_postgres, list_postgres, sqlx::PgPool);

@@ -1,22 +1,20 @@
 //! Regions in the store: the 二次医療圏 tables, N03 boundaries, municipal
 //! population and the placement of locations (issue 4).
 //!
-//! The SQL that is the same on both backends lives here once, generic over the
-//! sqlx database ([`RegionSql`]); each backend adds only what differs — how a
-//! boundary is written and read (SQLite: `GeoJSON` text; PostgreSQL:
-//! `geometry(MultiPolygon, 4326)`), the batch update of locations, and the data
-//! version bump (plus NOTIFY on PostgreSQL).
+//! Written once for both backends ([`RegionSql`]); how a boundary is written
+//! and read is the dialect's (SQLite: `GeoJSON` text; PostgreSQL:
+//! `geometry(MultiPolygon, 4326)`), as is the batch update of placements.
 
+use crate::dialect::Dialect;
 use crate::{StoreError, StoreResult};
-use chrono::{DateTime, Utc};
-use geo::MultiPolygon;
+use chrono::{DateTime, NaiveDate, Utc};
 use renkei_core::region::{
-    dissolve, AssignmentMethod, DesignatedCity, GeoJsonMultiPolygon, MunicipalPopulation,
-    Municipality, Prefecture, RegionTable, SecondaryMedicalRegion,
+    AssignmentMethod, DesignatedCity, GeoJsonMultiPolygon, MunicipalPopulation, Municipality,
+    Prefecture, RegionTable, SecondaryMedicalRegion,
 };
 use renkei_core::{FacilityId, MunicipalityCode, PrefectureCode, RegionCode};
-use sqlx::{Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use sqlx::{ColumnIndex, Decode, Encode, Executor, IntoArguments, Type};
+use std::collections::{BTreeMap, BTreeSet};
 use std::marker::PhantomData;
 
 /// What [`crate::Store::replace_boundaries`] did.
@@ -28,18 +26,6 @@ pub struct BoundarySummary {
     pub removed: u64,
     /// Units written.
     pub written: u64,
-}
-
-/// A 二次医療圏 as stored, with its prefecture and dissolved boundary.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredRegion {
-    /// The prefecture it is in.
-    pub prefecture: Prefecture,
-    /// The region as authored (code, names, municipalities, core hospitals).
-    pub region: SecondaryMedicalRegion,
-    /// Union of the boundaries of its stored municipalities (WGS 84, lon/lat);
-    /// `None` when none of them has a boundary yet.
-    pub geometry: Option<MultiPolygon<f64>>,
 }
 
 /// One municipality's population with where it comes from.
@@ -82,29 +68,6 @@ impl LocationAssignment {
     }
 }
 
-/// Dissolves each region's stored municipalities into its boundary.
-pub(crate) fn stored_regions(tables: &[RegionTable], units: &[Municipality]) -> Vec<StoredRegion> {
-    let by_code: HashMap<&MunicipalityCode, &MultiPolygon<f64>> =
-        units.iter().map(|u| (&u.code, &u.geometry)).collect();
-    tables
-        .iter()
-        .flat_map(|table| {
-            table.regions().iter().map(|region| {
-                let parts: Vec<_> = region
-                    .municipalities
-                    .iter()
-                    .filter_map(|code| by_code.get(code).copied())
-                    .collect();
-                StoredRegion {
-                    prefecture: table.prefecture().clone(),
-                    region: region.clone(),
-                    geometry: (!parts.is_empty()).then(|| dissolve(parts)),
-                }
-            })
-        })
-        .collect()
-}
-
 fn corrupt(entity: &'static str, key: &str, reason: &impl ToString) -> StoreError {
     StoreError::Corrupt {
         entity,
@@ -125,7 +88,7 @@ fn position(index: usize) -> i32 {
 }
 
 /// A stored boundary row: code, prefecture name, 支庁, 郡・政令市, name, `GeoJSON`.
-pub(crate) type MunicipalityRow = (
+type MunicipalityRow = (
     String,
     String,
     Option<String>,
@@ -137,70 +100,67 @@ pub(crate) type MunicipalityRow = (
 /// A population row: code, name, total, under 15, year, source.
 type PopulationRow = (String, String, i64, i64, i32, String);
 
-/// Region SQL that is the same on both backends, for database `DB`.
-pub(crate) struct RegionSql<DB>(PhantomData<DB>);
+/// The region steps for database `D`.
+pub(crate) struct RegionSql<D>(PhantomData<D>);
 
-impl<DB> RegionSql<DB>
+impl<D> RegionSql<D>
 where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
-    for<'q> i32: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-    for<'q> bool: Encode<'q, DB> + Type<DB>,
-    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
-    for<'r> String: Decode<'r, DB>,
-    for<'r> (String, String, Option<String>): FromRow<'r, DB::Row>,
-    for<'r> (String, String, String, Option<String>, bool): FromRow<'r, DB::Row>,
-    for<'r> (String, String): FromRow<'r, DB::Row>,
-    for<'r> (String, String, String): FromRow<'r, DB::Row>,
-    for<'r> MunicipalityRow: FromRow<'r, DB::Row>,
-    for<'r> PopulationRow: FromRow<'r, DB::Row>,
-    for<'r> (i64,): FromRow<'r, DB::Row>,
+    D: Dialect,
+    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
+    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
+    usize: ColumnIndex<D::Row>,
+    for<'q> String: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> Option<String>: Encode<'q, D>,
+    for<'q> &'q str: Encode<'q, D> + Type<D>,
+    for<'q> i32: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> i64: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> f64: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> bool: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> NaiveDate: Encode<'q, D> + Decode<'q, D> + Type<D>,
+    for<'q> Option<NaiveDate>: Encode<'q, D>,
+    for<'q> DateTime<Utc>: Encode<'q, D> + Decode<'q, D> + Type<D>,
 {
     /// Replaces the rows of `table`'s prefecture (deleting it cascades to its
     /// regions, memberships and designated cities) with `table`.
     pub(crate) async fn write_table(
-        conn: &mut DB::Connection,
+        conn: &mut D::Connection,
         table: &RegionTable,
     ) -> StoreResult<()> {
         let prefecture = table.prefecture();
         let pref = prefecture.code.as_str().to_owned();
-        sqlx::query::<DB>("DELETE FROM prefectures WHERE code = $1")
-            .bind(pref.clone())
+        sqlx::query::<D>("DELETE FROM prefectures WHERE code = $1")
+            .bind(&pref)
             .execute(&mut *conn)
             .await?;
-        sqlx::query::<DB>(include_str!("sql/regions/insert_prefecture.sql"))
-            .bind(pref.clone())
-            .bind(prefecture.name_ja.clone())
-            .bind(prefecture.name_en.clone())
+        sqlx::query::<D>(include_str!("sql/regions/insert_prefecture.sql"))
+            .bind(&pref)
+            .bind(&prefecture.name_ja)
+            .bind(&prefecture.name_en)
             .execute(&mut *conn)
             .await?;
         for (i, region) in table.regions().iter().enumerate() {
             let code = region.code.as_str().to_owned();
-            sqlx::query::<DB>(include_str!("sql/regions/insert_region.sql"))
-                .bind(code.clone())
-                .bind(pref.clone())
+            sqlx::query::<D>(include_str!("sql/regions/insert_region.sql"))
+                .bind(&code)
+                .bind(&pref)
                 .bind(position(i))
-                .bind(region.name_ja.clone())
-                .bind(region.name_en.clone())
+                .bind(&region.name_ja)
+                .bind(&region.name_en)
                 .bind(region.code_verified)
                 .execute(&mut *conn)
                 .await?;
             for (j, name) in region.core_hospitals.iter().enumerate() {
-                sqlx::query::<DB>(include_str!("sql/regions/insert_core_hospital.sql"))
-                    .bind(code.clone())
+                sqlx::query::<D>(include_str!("sql/regions/insert_core_hospital.sql"))
+                    .bind(&code)
                     .bind(position(j))
-                    .bind(name.clone())
+                    .bind(name)
                     .execute(&mut *conn)
                     .await?;
             }
             for (j, unit) in region.municipalities.iter().enumerate() {
-                sqlx::query::<DB>(include_str!("sql/regions/insert_membership.sql"))
-                    .bind(unit.as_str().to_owned())
-                    .bind(code.clone())
+                sqlx::query::<D>(include_str!("sql/regions/insert_membership.sql"))
+                    .bind(unit.as_str())
+                    .bind(&code)
                     .bind(position(j))
                     .execute(&mut *conn)
                     .await?;
@@ -208,17 +168,17 @@ where
         }
         for (i, city) in table.designated_cities().iter().enumerate() {
             let code = city.code.as_str().to_owned();
-            sqlx::query::<DB>(include_str!("sql/regions/insert_designated_city.sql"))
-                .bind(code.clone())
-                .bind(pref.clone())
+            sqlx::query::<D>(include_str!("sql/regions/insert_designated_city.sql"))
+                .bind(&code)
+                .bind(&pref)
                 .bind(position(i))
-                .bind(city.name_ja.clone())
+                .bind(&city.name_ja)
                 .execute(&mut *conn)
                 .await?;
             for (j, ward) in city.wards.iter().enumerate() {
-                sqlx::query::<DB>(include_str!("sql/regions/insert_ward.sql"))
-                    .bind(ward.as_str().to_owned())
-                    .bind(code.clone())
+                sqlx::query::<D>(include_str!("sql/regions/insert_ward.sql"))
+                    .bind(ward.as_str())
+                    .bind(&code)
                     .bind(position(j))
                     .execute(&mut *conn)
                     .await?;
@@ -228,7 +188,7 @@ where
     }
 
     /// Every stored region table, ordered by prefecture code.
-    pub(crate) async fn read_tables(conn: &mut DB::Connection) -> StoreResult<Vec<RegionTable>> {
+    pub(crate) async fn read_tables(conn: &mut D::Connection) -> StoreResult<Vec<RegionTable>> {
         let prefectures: Vec<(String, String, Option<String>)> =
             sqlx::query_as("SELECT code, name_ja, name_en FROM prefectures ORDER BY code")
                 .fetch_all(&mut *conn)
@@ -307,7 +267,7 @@ where
 
     /// `(key, value)` rows grouped by key, values in row order.
     async fn grouped(
-        conn: &mut DB::Connection,
+        conn: &mut D::Connection,
         sql: &'static str,
     ) -> StoreResult<BTreeMap<String, Vec<String>>> {
         let rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&mut *conn).await?;
@@ -318,12 +278,9 @@ where
         Ok(map)
     }
 
-    /// Deletes the stored units of every prefecture in `units` and writes
-    /// `units`; `insert_sql` binds code, prefecture code, prefecture name,
-    /// 支庁, 郡・政令市, name, `GeoJSON` geometry, source file, import time.
+    /// Deletes the stored units of every prefecture in `units` and writes `units`.
     pub(crate) async fn write_boundaries(
-        conn: &mut DB::Connection,
-        insert_sql: &'static str,
+        conn: &mut D::Connection,
         source_file: &str,
         units: &[Municipality],
     ) -> StoreResult<BoundarySummary> {
@@ -333,26 +290,26 @@ where
         for prefecture in &prefectures {
             let (stored,): (i64,) =
                 sqlx::query_as("SELECT count(*) FROM municipalities WHERE prefecture_code = $1")
-                    .bind(prefecture.as_str().to_owned())
+                    .bind(prefecture.as_str())
                     .fetch_one(&mut *conn)
                     .await?;
-            sqlx::query::<DB>("DELETE FROM municipalities WHERE prefecture_code = $1")
-                .bind(prefecture.as_str().to_owned())
+            sqlx::query::<D>("DELETE FROM municipalities WHERE prefecture_code = $1")
+                .bind(prefecture.as_str())
                 .execute(&mut *conn)
                 .await?;
             summary.removed += u64::try_from(stored).unwrap_or(0);
         }
         let now = Utc::now();
         for unit in units {
-            sqlx::query::<DB>(insert_sql)
-                .bind(unit.code.as_str().to_owned())
-                .bind(unit.code.prefecture().as_str().to_owned())
-                .bind(unit.prefecture_name.clone())
-                .bind(unit.subprefecture_name.clone())
-                .bind(unit.county_or_city.clone())
-                .bind(unit.name.clone())
+            sqlx::query::<D>(D::INSERT_MUNICIPALITY_SQL)
+                .bind(unit.code.as_str())
+                .bind(unit.code.prefecture().as_str())
+                .bind(&unit.prefecture_name)
+                .bind(&unit.subprefecture_name)
+                .bind(&unit.county_or_city)
+                .bind(&unit.name)
                 .bind(GeoJsonMultiPolygon::from(&unit.geometry).to_json())
-                .bind(source_file.to_owned())
+                .bind(source_file)
                 .bind(now)
                 .execute(&mut *conn)
                 .await?;
@@ -362,12 +319,13 @@ where
         Ok(summary)
     }
 
-    /// Every stored unit, ordered by code; `select_sql` returns [`MunicipalityRow`]s.
+    /// Every stored unit, ordered by code.
     pub(crate) async fn read_boundaries(
-        conn: &mut DB::Connection,
-        select_sql: &'static str,
+        conn: &mut D::Connection,
     ) -> StoreResult<Vec<Municipality>> {
-        let rows: Vec<MunicipalityRow> = sqlx::query_as(select_sql).fetch_all(&mut *conn).await?;
+        let rows: Vec<MunicipalityRow> = sqlx::query_as(D::SELECT_MUNICIPALITIES_SQL)
+            .fetch_all(&mut *conn)
+            .await?;
         rows.into_iter()
             .map(
                 |(code_text, prefecture_name, subprefecture_name, county_or_city, name, json)| {
@@ -387,19 +345,19 @@ where
 
     /// Inserts or replaces population rows by code.
     pub(crate) async fn write_populations(
-        conn: &mut DB::Connection,
+        conn: &mut D::Connection,
         rows: &[PopulationRecord],
     ) -> StoreResult<u64> {
         for row in rows {
             let p = &row.population;
             let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-            sqlx::query::<DB>(include_str!("sql/regions/upsert_population.sql"))
-                .bind(p.code.as_str().to_owned())
-                .bind(p.name.clone())
+            sqlx::query::<D>(include_str!("sql/regions/upsert_population.sql"))
+                .bind(p.code.as_str())
+                .bind(&p.name)
                 .bind(count(p.total))
                 .bind(count(p.under_15))
                 .bind(row.year)
-                .bind(row.source.clone())
+                .bind(&row.source)
                 .execute(&mut *conn)
                 .await?;
         }
@@ -408,7 +366,7 @@ where
 
     /// Every stored population row, ordered by code.
     pub(crate) async fn read_populations(
-        conn: &mut DB::Connection,
+        conn: &mut D::Connection,
     ) -> StoreResult<Vec<PopulationRecord>> {
         let rows: Vec<PopulationRow> = sqlx::query_as(
             "SELECT code, name, total, under_15, year, source FROM municipal_populations ORDER BY code",

@@ -126,13 +126,19 @@ async fn issue_5_bulk_writes_leave_no_orphans_and_foreign_keys_checked() {
     assert_eq!(count("SELECT count(*) FROM service_capabilities").await, 4);
     pool.close().await;
 
-    // The connection the import used checks foreign keys again: a geocode
-    // for a facility that does not exist is refused.
+    // The connection the import used checks foreign keys again: a verified
+    // fact about a facility that does not exist is refused.
     let orphan = store
-        .set_geocodes(&[renkei_store::GeocodeRecord {
+        .set_verified_facts(&[renkei_store::VerifiedFact {
             facility: renkei_core::FacilityId::from_source(&src.key, "架空-no-such-record"),
-            precision: renkei_core::geocode::Precision::Town,
-            matched: "架空市架空町".into(),
+            service_key: "main".into(),
+            field: renkei_store::VerifiedField::AcceptingNewClients,
+            answer: renkei_core::Answer::Yes,
+            verified: renkei_core::Verification {
+                on: chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+                by_organization: "架空保健福祉事務所".into(),
+            },
+            staff_note: None,
         }])
         .await;
     assert!(

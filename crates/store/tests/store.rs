@@ -56,7 +56,7 @@ contract_tests!(
     issue_5_closing_is_scoped_to_what_the_files_cover,
     accreditations_round_trip_and_survive_reimport,
     boundaries_replace_per_prefecture,
-    region_table_round_trips_with_dissolved_geometry,
+    region_table_round_trips,
     population_round_trips,
     location_assignments_are_stored,
     placed_upsert_matches_separate_steps,
