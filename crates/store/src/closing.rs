@@ -9,6 +9,10 @@
 //! one therefore closes nothing outside Kanagawa, and a 短期入所 file closes no
 //! 児童発達支援 office of the same source.
 
+use crate::dialect::Dialect;
+use crate::params::{StoredId, StoredIds};
+use crate::StoreResult;
+use chrono::NaiveDate;
 use renkei_core::{Facility, FacilityId, MunicipalityCode, PrefectureCode, ServiceTypeCode};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
@@ -163,7 +167,7 @@ fn prefecture_of_address(address: &str) -> Option<&'static str> {
 
 /// The active locations of source `$1`, one row per service (a location
 /// without services once), with what tells their list parts.
-pub(crate) const SELECT_CANDIDATES: &str =
+const SELECT_CANDIDATES: &str =
     "SELECT l.id, l.kind, l.stated_municipality_code, l.municipality_code, l.address, s.service_type \
      FROM locations l LEFT JOIN services s ON s.location_id = l.id \
      WHERE l.source_key = $1 AND l.status = 'active'";
@@ -172,14 +176,14 @@ pub(crate) const SELECT_CANDIDATES: &str =
 /// dialect's `IN` test), as of date `$2`. The content hash is cleared so that a
 /// record which comes back in a later file counts as updated and is opened
 /// again.
-pub(crate) const CLOSE_HEAD: &str =
+const CLOSE_HEAD: &str =
     "UPDATE locations SET status = 'closed', closed_on = $2, content_hash = '' \
      WHERE status = 'active' AND id ";
 
 /// A row of [`SELECT_CANDIDATES`]: id, kind, stated municipality, placed
 /// municipality, address, service type.
-pub(crate) type CandidateRow = (
-    uuid::Uuid,
+type CandidateRow = (
+    StoredId,
     String,
     Option<String>,
     Option<String>,
@@ -189,7 +193,7 @@ pub(crate) type CandidateRow = (
 
 /// The ids among `rows` (of [`SELECT_CANDIDATES`]) that `listing` covers but
 /// does not list, ordered.
-pub(crate) fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
+fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
     /// One location with what tells its list parts.
     struct Candidate {
         kind: String,
@@ -200,7 +204,7 @@ pub(crate) fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::
     }
     let mut candidates: std::collections::BTreeMap<uuid::Uuid, Candidate> =
         std::collections::BTreeMap::new();
-    for (id, kind, stated, placed, address, service_type) in rows {
+    for (StoredId(id), kind, stated, placed, address, service_type) in rows {
         if listing.lists(FacilityId(id)) {
             continue;
         }
@@ -229,6 +233,25 @@ pub(crate) fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::
         })
         .map(|(id, _)| id)
         .collect()
+}
+
+/// Closes, as of `on`, what `listing` covers of `source_key` and does not
+/// list, inside the transaction `conn`; returns how many were closed. Read
+/// and update happen in the caller's one transaction, so an import committing
+/// in between cannot have a record it just wrote closed.
+pub(crate) async fn close<D: Dialect>(
+    conn: &mut D::Connection,
+    source_key: &str,
+    listing: &Listing,
+    on: NaiveDate,
+) -> StoreResult<u64> {
+    let rows: Vec<CandidateRow> = D::fetch(conn, SELECT_CANDIDATES, &[&source_key]).await?;
+    let to_close = to_close(rows, listing);
+    if to_close.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!("{CLOSE_HEAD}{}", D::IN_IDS.trim_start());
+    D::execute(conn, &sql, &[&StoredIds(to_close), &on]).await
 }
 
 #[cfg(test)]

@@ -4,19 +4,38 @@
 //! its own way for speed (writing a batch of records, reading whole tables).
 
 use crate::changes::ChangeFeed;
+use crate::params::{Param, Tuple};
 use crate::regions::LocationAssignment;
 use crate::row_readers::FromColumns;
 use crate::rows::Prepared;
-use crate::{Backend, SourceInfo, StoreResult, WriteSummary};
+use crate::{Backend, SourceInfo, StoreError, StoreResult, WriteSummary};
 use async_trait::async_trait;
 use sqlx::pool::PoolConnection;
-use sqlx::{Database, Decode, Encode, Type};
+use sqlx::Database;
 use std::future::Future;
-use uuid::Uuid;
+
+/// The first row `sql` returns with `args` bound, as a tuple;
+/// [`StoreError::NotFound`] when there is none.
+pub(crate) async fn fetch_one<D: Dialect, T: Tuple>(
+    conn: &mut D::Connection,
+    sql: &str,
+    args: &[&dyn Param],
+) -> StoreResult<T> {
+    D::fetch(conn, sql, args)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(StoreError::NotFound {
+            entity: "row",
+            key: String::new(),
+        })
+}
 
 /// One database renkei stores in, implemented by [`sqlx::Sqlite`] and
-/// [`sqlx::Postgres`].
-pub(crate) trait Dialect: Database<QueryResult: RowsAffected> + Sized {
+/// [`sqlx::Postgres`]. Shared code runs its SQL through
+/// [`Dialect::execute`], [`Dialect::fetch`] and [`Dialect::select`], with
+/// parameters as [`Param`]s.
+pub(crate) trait Dialect: Database + Sized {
     /// Which backend this is.
     const BACKEND: Backend;
     /// Number of locations matching a filter (`count.sql`): `$1` kind, `$2`/`$3`
@@ -29,22 +48,32 @@ pub(crate) trait Dialect: Database<QueryResult: RowsAffected> + Sized {
     const INSERT_MUNICIPALITY_SQL: &'static str;
     /// Every N03 unit, its boundary as `GeoJSON`, ordered by code.
     const SELECT_MUNICIPALITIES_SQL: &'static str;
-    /// Tests a column against the id list bound as `$1` ([`Dialect::ids`]),
+    /// Tests a column against the id list bound as `$1` ([`crate::params::StoredIds`]),
     /// e.g. `id` + `IN_IDS`.
     const IN_IDS: &'static str;
 
-    /// A location id as stored: hyphenated text (SQLite) or `uuid`.
-    type Id: for<'q> Encode<'q, Self> + for<'r> Decode<'r, Self> + Type<Self> + Send + Sync + Unpin;
-    /// Many ids bound as one parameter: a JSON array (SQLite) or `uuid[]`.
-    type Ids: for<'q> Encode<'q, Self> + Type<Self> + Send + Sync;
+    /// Runs `sql` with `args` bound to `$1…`; returns how many rows it changed.
+    fn execute<'a>(
+        conn: &'a mut Self::Connection,
+        sql: &'a str,
+        args: &'a [&'a dyn Param],
+    ) -> impl Future<Output = StoreResult<u64>> + Send + 'a;
 
-    /// The stored form of `id`.
-    fn id(id: Uuid) -> Self::Id;
-    /// The UUID a stored id holds; [`crate::StoreError::Corrupt`] naming
-    /// `entity` when it holds none.
-    fn uuid(id: Self::Id, entity: &'static str) -> StoreResult<Uuid>;
-    /// `ids` as one parameter, for [`Dialect::IN_IDS`].
-    fn ids(ids: &[Uuid]) -> Self::Ids;
+    /// The rows `sql` returns with `args` bound, as tuples.
+    fn fetch<'a, T: Tuple + 'a>(
+        conn: &'a mut Self::Connection,
+        sql: &'a str,
+        args: &'a [&'a dyn Param],
+    ) -> impl Future<Output = StoreResult<Vec<T>>> + Send + 'a;
+
+    /// The rows `sql` returns with `args` bound, read by column name as `T`,
+    /// in the query's order: the way whole tables are read (SQLite hands
+    /// them over as one JSON array each, see `sqlite/json_rows.rs`).
+    fn select<'a, T: FromColumns + Send + 'a>(
+        conn: &'a mut Self::Connection,
+        sql: &'a str,
+        args: &'a [&'a dyn Param],
+    ) -> impl Future<Output = StoreResult<Vec<T>>> + Send + 'a;
 
     /// Tells listeners in other processes, inside the write transaction
     /// `conn`, that it makes `data_version` (PostgreSQL: NOTIFY, delivered on
@@ -87,32 +116,6 @@ pub(crate) trait Dialect: Database<QueryResult: RowsAffected> + Sized {
         conn: &'a mut Self::Connection,
         assignments: &'a [LocationAssignment],
     ) -> impl Future<Output = StoreResult<u64>> + Send + 'a;
-
-    /// The rows `sql` selects, with `ids` bound to its `$1` when given
-    /// (for [`Dialect::IN_IDS`]), read as `T`, in the query's order.
-    fn select<'a, T: FromColumns + Send + 'a>(
-        conn: &'a mut Self::Connection,
-        sql: &'a str,
-        ids: Option<&'a [Uuid]>,
-    ) -> impl Future<Output = StoreResult<Vec<T>>> + Send + 'a;
-}
-
-/// How many rows a statement changed (each driver has its own result type).
-pub(crate) trait RowsAffected {
-    /// Rows inserted, updated or deleted.
-    fn rows(&self) -> u64;
-}
-
-impl RowsAffected for sqlx::sqlite::SqliteQueryResult {
-    fn rows(&self) -> u64 {
-        self.rows_affected()
-    }
-}
-
-impl RowsAffected for sqlx::postgres::PgQueryResult {
-    fn rows(&self) -> u64 {
-        self.rows_affected()
-    }
 }
 
 /// Where a store's change events come from (see [`crate::Store::subscribe_changes`]).

@@ -2,12 +2,18 @@
 //! [`crate::Store::apply_import`] in one transaction) and the import-run log,
 //! one row per imported file, written in the same transaction as what it logs.
 
+use crate::dialect::{ChangeSource, Dialect};
+use crate::params::Param;
+use crate::rows::prepare;
+use crate::sql_store::commit;
+use crate::{directory, geocoding, verified};
 use crate::{
     GeocodeRecord, ImportConflict, LocationAssignment, SourceInfo, StoreError, StoreResult,
     WriteSummary,
 };
 use chrono::{DateTime, Utc};
 use renkei_core::Facility;
+use sqlx::Pool;
 
 /// What importing one file did, as recorded in the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,17 +146,17 @@ pub struct AppliedImport {
 }
 
 /// Columns as both backends select them.
-pub(crate) const SELECT_RUNS: &str =
+const SELECT_RUNS: &str =
     "SELECT source_key, file_name, checksum_sha256, started_at, finished_at, \
      rows_read, inserted, updated, unchanged, rejected, closed FROM import_runs \
      ORDER BY finished_at DESC, id DESC LIMIT $1";
 
 /// Inserts one run; `$1…$11` in the column order of [`SELECT_RUNS`].
-pub(crate) const INSERT_RUN: &str = "INSERT INTO import_runs (source_key, file_name, checksum_sha256, started_at, \
+const INSERT_RUN: &str = "INSERT INTO import_runs (source_key, file_name, checksum_sha256, started_at, \
      finished_at, rows_read, inserted, updated, unchanged, rejected, closed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 /// A run row as selected by [`SELECT_RUNS`].
-pub(crate) type RunRow = (
+type RunRow = (
     String,
     String,
     String,
@@ -167,7 +173,7 @@ pub(crate) type RunRow = (
 /// Checks a run before it is written: the checksum is hex digits and every
 /// count fits the database. Its length (64) is the constraint
 /// `import_runs_checksum_format` of the table itself.
-pub(crate) fn check(run: &ImportRun) -> StoreResult<[i64; 6]> {
+fn check(run: &ImportRun) -> StoreResult<[i64; 6]> {
     if !run.checksum_sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(StoreError::Conflict {
             constraint: "import_runs_checksum_format".into(),
@@ -189,7 +195,7 @@ pub(crate) fn check(run: &ImportRun) -> StoreResult<[i64; 6]> {
 }
 
 /// Turns a selected row into a run.
-pub(crate) fn from_row(row: RunRow) -> StoreResult<ImportRun> {
+fn from_row(row: RunRow) -> StoreResult<ImportRun> {
     let (
         source_key,
         file_name,
@@ -223,4 +229,75 @@ pub(crate) fn from_row(row: RunRow) -> StoreResult<ImportRun> {
         finished_at,
         file_name,
     })
+}
+
+/// Appends `run` to the log inside the transaction `conn`.
+pub(crate) async fn log_run<D: Dialect>(
+    conn: &mut D::Connection,
+    run: &ImportRun,
+) -> StoreResult<()> {
+    let [read, inserted, updated, unchanged, rejected, closed] = check(run)?;
+    let args: [&dyn Param; 11] = [
+        &run.source_key,
+        &run.file_name,
+        &run.checksum_sha256,
+        &run.started_at,
+        &run.finished_at,
+        &read,
+        &inserted,
+        &updated,
+        &unchanged,
+        &rejected,
+        &closed,
+    ];
+    D::execute(conn, INSERT_RUN, &args).await?;
+    Ok(())
+}
+
+/// The newest `limit` runs, newest first.
+pub(crate) async fn runs<D: Dialect>(
+    conn: &mut D::Connection,
+    limit: u32,
+) -> StoreResult<Vec<ImportRun>> {
+    let rows: Vec<RunRow> = D::fetch(conn, SELECT_RUNS, &[&i64::from(limit)]).await?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// What [`write_file`] committed: what happened to the records, how many
+/// placements changed, the logged run, and the new data version when
+/// anything the read model shows changed.
+pub(crate) type FileWritten = (WriteSummary, u64, Option<ImportRun>, Option<i64>);
+
+/// Writes one file's records, placements, conflicts and geocodes, and `log`
+/// when given, in one transaction with at most one data-version bump: either
+/// all of it is committed or none; `listeners` hear of the commit.
+pub(crate) async fn write_file<D: Dialect>(
+    pool: &Pool<D>,
+    listeners: &dyn ChangeSource,
+    import: FileImport<'_>,
+    log: Option<&RunLog>,
+) -> StoreResult<FileWritten> {
+    import.check()?;
+    // Checks and hashes every record before the write lock is taken.
+    let prepared = prepare(import.source, import.facilities)?;
+    let mut conn = pool.acquire().await?;
+    D::before_bulk_write(&mut conn).await?;
+    let written = async {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let (summary, placed, records_changed) =
+            directory::write_records::<D>(&mut tx, import.source, prepared, import.placements)
+                .await?;
+        verified::log_conflicts::<D>(&mut tx, import.conflicts).await?;
+        let geocodes_changed = geocoding::upsert_geocodes::<D>(&mut tx, import.geocodes).await?;
+        let run = log.map(|log| log.run(&import.source.key, summary, 0));
+        if let Some(run) = &run {
+            log_run::<D>(&mut tx, run).await?;
+        }
+        let changed = records_changed || geocodes_changed > 0;
+        let version = commit(tx, changed, listeners).await?;
+        Ok((summary, placed, run, version))
+    }
+    .await;
+    D::after_bulk_write(&mut conn).await;
+    written
 }

@@ -1,26 +1,25 @@
 //! The one implementation of [`Store`], generic over the database's
-//! [`Dialect`]: every method is a transaction (or a read) made of the steps in
-//! [`crate::writes`], [`crate::reads`] and [`crate::regions`].
+//! [`Dialect`]: every method is one transaction (or one read) made of the
+//! steps each topic module writes once for both backends.
 
-use crate::accreditations::AccreditationRecord;
-use crate::closing::Listing;
-use crate::coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
-use crate::dialect::{ChangeSource, Dialect};
-use crate::imports::{AppliedImport, FileImport, ImportRun, RunLog};
-use crate::reads::{self, DirectorySnapshot, Reads};
-use crate::regions::{BoundarySummary, LocationAssignment, PopulationRecord, RegionSql};
-use crate::verified::{ImportConflict, VerifiedFact};
-use crate::writes::Writes;
+use crate::accreditations::{self, AccreditationRecord};
+use crate::closing::{self, Listing};
+use crate::coverage_inputs::{self, MeshPopulationRecord, ServiceAreaRecord};
+use crate::dialect::{fetch_one, ChangeSource, Dialect};
+use crate::directory::{self, DirectorySnapshot};
+use crate::imports::{self, AppliedImport, FileImport, ImportRun, RunLog};
+use crate::regions::{self, BoundarySummary, LocationAssignment, PopulationRecord};
+use crate::verified::{self, ImportConflict, VerifiedFact};
 use crate::{
-    Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store, StoreError,
-    StoreResult, WriteSummary,
+    geocoding, Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store,
+    StoreError, StoreResult, WriteSummary,
 };
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use renkei_core::geocode::TownPoint;
 use renkei_core::region::{Municipality, RegionTable};
-use renkei_core::{Facility, FacilityId};
-use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
+use renkei_core::{Facility, FacilityId, Taxonomy};
+use sqlx::{Database, Pool, Transaction};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -63,38 +62,54 @@ impl<D: Database> std::fmt::Debug for SqlStore<D> {
     }
 }
 
-type W<D> = Writes<D>;
-type R<D> = Reads<D>;
+/// Copies the facility kinds of the built-in taxonomy into `facility_kinds`.
+pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    for kind in &Taxonomy::builtin().kinds {
+        let sql = include_str!("sql/upsert_kind.sql");
+        D::execute(&mut tx, sql, &[&kind.code, &kind.ja, &kind.en]).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Commits `tx`, bumping the data version in it first when `changed` (and
+/// telling other processes, see [`Dialect::notify`]); once committed, tells
+/// `listeners` (this process's subscribers). Returns the new data version
+/// when it was bumped.
+pub(crate) async fn commit<D: Dialect>(
+    mut tx: Transaction<'_, D>,
+    changed: bool,
+    listeners: &dyn ChangeSource,
+) -> StoreResult<Option<i64>> {
+    let version = if changed {
+        let sql = include_str!("sql/bump_data_version.sql");
+        let (version,) = fetch_one::<D, (i64,)>(&mut tx, sql, &[]).await?;
+        D::notify(&mut tx, version).await?;
+        Some(version)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    if let Some(version) = version {
+        listeners.announce(version);
+    }
+    Ok(version)
+}
 
 #[async_trait]
-impl<D> Store for SqlStore<D>
-where
-    D: Dialect,
-    for<'c> &'c mut D::Connection: Executor<'c, Database = D>,
-    for<'q> D::Arguments<'q>: IntoArguments<'q, D>,
-    usize: ColumnIndex<D::Row>,
-    for<'q> String: Encode<'q, D> + Decode<'q, D> + Type<D>,
-    for<'q> Option<String>: Encode<'q, D>,
-    for<'q> &'q str: Encode<'q, D> + Type<D>,
-    for<'q> i32: Encode<'q, D> + Decode<'q, D> + Type<D>,
-    for<'q> i64: Encode<'q, D> + Decode<'q, D> + Type<D>,
-    for<'q> f64: Encode<'q, D> + Decode<'q, D> + Type<D>,
-    for<'q> bool: Encode<'q, D> + Decode<'q, D> + Type<D>,
-    for<'q> NaiveDate: Encode<'q, D> + Decode<'q, D> + Type<D>,
-    for<'q> Option<NaiveDate>: Encode<'q, D>,
-    for<'q> DateTime<Utc>: Encode<'q, D> + Decode<'q, D> + Type<D>,
-{
+impl<D: Dialect> Store for SqlStore<D> {
     fn backend(&self) -> Backend {
         D::BACKEND
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        R::<D>::data_version(&mut *self.pool.acquire().await?).await?;
+        directory::data_version::<D>(&mut *self.pool.acquire().await?).await?;
         Ok(())
     }
 
     async fn count_facilities(&self) -> StoreResult<u64> {
-        R::<D>::count_facilities(&mut *self.pool.acquire().await?).await
+        directory::count_active::<D>(&mut *self.pool.acquire().await?).await
     }
 
     async fn list_facilities(
@@ -102,11 +117,11 @@ where
         filter: &FacilityFilter,
         page: PageRequest,
     ) -> StoreResult<FacilityPage> {
-        R::<D>::page(&mut *self.pool.acquire().await?, filter, page).await
+        directory::page::<D>(&mut *self.pool.acquire().await?, filter, page).await
     }
 
     async fn facility(&self, id: FacilityId) -> StoreResult<Facility> {
-        reads::facilities::<D>(&mut *self.pool.acquire().await?, Some(&[id.0]))
+        directory::facilities::<D>(&mut *self.pool.acquire().await?, Some(&[id.0]))
             .await?
             .pop()
             .ok_or_else(|| StoreError::NotFound {
@@ -119,7 +134,7 @@ where
         // One snapshot for the queries of every table, so children match their parents.
         let mut tx = self.pool.begin().await?;
         D::begin_snapshot(&mut tx).await?;
-        let facilities = reads::facilities::<D>(&mut tx, None).await?;
+        let facilities = directory::facilities::<D>(&mut tx, None).await?;
         tx.commit().await?;
         Ok(facilities)
     }
@@ -127,7 +142,7 @@ where
     async fn snapshot(&self) -> StoreResult<DirectorySnapshot> {
         let mut tx = self.pool.begin().await?;
         D::begin_snapshot(&mut tx).await?;
-        let snapshot = R::<D>::snapshot(&mut tx).await?;
+        let snapshot = directory::snapshot::<D>(&mut tx).await?;
         tx.commit().await?;
         Ok(snapshot)
     }
@@ -138,7 +153,8 @@ where
         facilities: &[Facility],
     ) -> StoreResult<WriteSummary> {
         let import = FileImport::records(source, facilities);
-        let (written, ..) = W::<D>::file(&self.pool, &*self.changes, import, None).await?;
+        let (written, ..) =
+            imports::write_file::<D>(&self.pool, &*self.changes, import, None).await?;
         Ok(written)
     }
 
@@ -148,7 +164,7 @@ where
         log: &RunLog,
     ) -> StoreResult<AppliedImport> {
         let (written, placements_changed, run, data_version) =
-            W::<D>::file(&self.pool, &*self.changes, import, Some(log)).await?;
+            imports::write_file::<D>(&self.pool, &*self.changes, import, Some(log)).await?;
         Ok(AppliedImport {
             written,
             placements_changed,
@@ -158,15 +174,15 @@ where
     }
 
     async fn data_version(&self) -> StoreResult<i64> {
-        R::<D>::data_version(&mut *self.pool.acquire().await?).await
+        directory::data_version::<D>(&mut *self.pool.acquire().await?).await
     }
 
     async fn sources(&self) -> StoreResult<Vec<SourceInfo>> {
-        R::<D>::sources(&mut *self.pool.acquire().await?).await
+        directory::sources::<D>(&mut *self.pool.acquire().await?).await
     }
 
     async fn count_facilities_by_source(&self) -> StoreResult<BTreeMap<String, u64>> {
-        R::<D>::count_by_source(&mut *self.pool.acquire().await?).await
+        directory::count_by_source::<D>(&mut *self.pool.acquire().await?).await
     }
 
     async fn subscribe_changes(&self) -> StoreResult<ChangeFeed> {
@@ -175,13 +191,13 @@ where
 
     async fn record_import_run(&self, run: &ImportRun) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        W::<D>::run(&mut tx, run).await?;
-        W::<D>::commit(tx, false, &*self.changes).await?;
+        imports::log_run::<D>(&mut tx, run).await?;
+        commit(tx, false, &*self.changes).await?;
         Ok(())
     }
 
     async fn import_runs(&self, limit: u32) -> StoreResult<Vec<ImportRun>> {
-        R::<D>::import_runs(&mut *self.pool.acquire().await?, limit).await
+        imports::runs::<D>(&mut *self.pool.acquire().await?, limit).await
     }
 
     async fn replace_boundaries(
@@ -190,19 +206,19 @@ where
         units: &[Municipality],
     ) -> StoreResult<BoundarySummary> {
         let mut tx = self.pool.begin().await?;
-        let summary = RegionSql::<D>::write_boundaries(&mut tx, source_file, units).await?;
-        W::<D>::commit(tx, true, &*self.changes).await?;
+        let summary = regions::write_boundaries::<D>(&mut tx, source_file, units).await?;
+        commit(tx, true, &*self.changes).await?;
         Ok(summary)
     }
 
     async fn municipalities(&self) -> StoreResult<Vec<Municipality>> {
-        RegionSql::<D>::read_boundaries(&mut *self.pool.acquire().await?).await
+        regions::read_boundaries::<D>(&mut *self.pool.acquire().await?).await
     }
 
     async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        RegionSql::<D>::write_table(&mut tx, table).await?;
-        W::<D>::commit(tx, true, &*self.changes).await?;
+        regions::write_table::<D>(&mut tx, table).await?;
+        commit(tx, true, &*self.changes).await?;
         Ok(())
     }
 
@@ -210,20 +226,20 @@ where
         // One snapshot for the queries of every table, so regions match their prefectures.
         let mut tx = self.pool.begin().await?;
         D::begin_snapshot(&mut tx).await?;
-        let tables = RegionSql::<D>::read_tables(&mut tx).await?;
+        let tables = regions::read_tables::<D>(&mut tx).await?;
         tx.commit().await?;
         Ok(tables)
     }
 
     async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let written = RegionSql::<D>::write_populations(&mut tx, rows).await?;
-        W::<D>::commit(tx, true, &*self.changes).await?;
+        let written = regions::write_populations::<D>(&mut tx, rows).await?;
+        commit(tx, true, &*self.changes).await?;
         Ok(written)
     }
 
     async fn populations(&self) -> StoreResult<Vec<PopulationRecord>> {
-        RegionSql::<D>::read_populations(&mut *self.pool.acquire().await?).await
+        regions::read_populations::<D>(&mut *self.pool.acquire().await?).await
     }
 
     async fn set_location_assignments(
@@ -235,7 +251,7 @@ where
         }
         let mut tx = self.pool.begin().await?;
         let changed = D::update_assignments(&mut tx, assignments).await?;
-        W::<D>::commit(tx, changed > 0, &*self.changes).await?;
+        commit(tx, changed > 0, &*self.changes).await?;
         Ok(changed)
     }
 
@@ -245,13 +261,13 @@ where
         points: &[TownPoint],
     ) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let written = W::<D>::town_points(&mut tx, source_file, points).await?;
-        W::<D>::commit(tx, true, &*self.changes).await?;
+        let written = geocoding::replace_towns::<D>(&mut tx, source_file, points).await?;
+        commit(tx, true, &*self.changes).await?;
         Ok(written)
     }
 
     async fn town_points(&self) -> StoreResult<Vec<TownPoint>> {
-        R::<D>::town_points(&mut *self.pool.acquire().await?).await
+        geocoding::towns::<D>(&mut *self.pool.acquire().await?).await
     }
 
     async fn close_missing(
@@ -262,28 +278,28 @@ where
         log: Option<&RunLog>,
     ) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let closed = W::<D>::close_missing(&mut tx, source_key, listing, on).await?;
+        let closed = closing::close::<D>(&mut tx, source_key, listing, on).await?;
         if let (Some(log), true) = (log, closed > 0) {
             let run = log.run(source_key, WriteSummary::default(), closed);
-            W::<D>::run(&mut tx, &run).await?;
+            imports::log_run::<D>(&mut tx, &run).await?;
         }
-        W::<D>::commit(tx, closed > 0, &*self.changes).await?;
+        commit(tx, closed > 0, &*self.changes).await?;
         Ok(closed)
     }
 
     async fn set_verified_facts(&self, facts: &[VerifiedFact]) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let stored = W::<D>::verified_facts(&mut tx, facts).await?;
-        W::<D>::commit(tx, true, &*self.changes).await?;
+        let stored = verified::upsert_facts::<D>(&mut tx, facts).await?;
+        commit(tx, true, &*self.changes).await?;
         Ok(stored)
     }
 
     async fn verified_facts(&self) -> StoreResult<Vec<VerifiedFact>> {
-        R::<D>::verified_facts(&mut *self.pool.acquire().await?).await
+        verified::facts::<D>(&mut *self.pool.acquire().await?).await
     }
 
     async fn import_conflicts(&self, limit: u32) -> StoreResult<Vec<ImportConflict>> {
-        R::<D>::import_conflicts(&mut *self.pool.acquire().await?, limit).await
+        verified::conflicts::<D>(&mut *self.pool.acquire().await?, limit).await
     }
 
     async fn replace_accreditations(
@@ -293,15 +309,15 @@ where
         log: Option<&RunLog>,
     ) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let stored = W::<D>::accreditations(&mut tx, source_key, records).await?;
+        let stored = accreditations::replace::<D>(&mut tx, source_key, records).await?;
         if let Some(log) = log {
             let written = WriteSummary {
                 inserted: stored,
                 ..WriteSummary::default()
             };
-            W::<D>::run(&mut tx, &log.run(source_key, written, 0)).await?;
+            imports::log_run::<D>(&mut tx, &log.run(source_key, written, 0)).await?;
         }
-        W::<D>::commit(tx, true, &*self.changes).await?;
+        commit(tx, true, &*self.changes).await?;
         Ok(stored)
     }
 
@@ -311,13 +327,13 @@ where
         rows: &[MeshPopulationRecord],
     ) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let stored = W::<D>::mesh_population(&mut tx, source_file, rows).await?;
-        W::<D>::commit(tx, true, &*self.changes).await?;
+        let stored = coverage_inputs::replace_mesh::<D>(&mut tx, source_file, rows).await?;
+        commit(tx, true, &*self.changes).await?;
         Ok(stored)
     }
 
     async fn mesh_populations(&self) -> StoreResult<Vec<MeshPopulationRecord>> {
-        R::<D>::mesh_populations(&mut *self.pool.acquire().await?).await
+        coverage_inputs::mesh::<D>(&mut *self.pool.acquire().await?).await
     }
 
     async fn replace_service_areas(
@@ -326,12 +342,12 @@ where
         records: &[ServiceAreaRecord],
     ) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let stored = W::<D>::service_areas(&mut tx, source_file, records).await?;
-        W::<D>::commit(tx, true, &*self.changes).await?;
+        let stored = coverage_inputs::replace_areas::<D>(&mut tx, source_file, records).await?;
+        commit(tx, true, &*self.changes).await?;
         Ok(stored)
     }
 
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>> {
-        R::<D>::service_areas(&mut *self.pool.acquire().await?).await
+        coverage_inputs::areas::<D>(&mut *self.pool.acquire().await?).await
     }
 }

@@ -5,6 +5,10 @@
 //! import cannot overwrite them; an import that states something else is
 //! logged as an [`ImportConflict`].
 
+use crate::dialect::Dialect;
+use crate::params::{Param, StoredId};
+use crate::rows::VerifiedRow;
+use crate::StoreResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use renkei_core::{Answer, CapabilityCode, FacilityId, Verification};
 
@@ -77,31 +81,29 @@ pub struct ImportConflict {
 }
 
 /// Inserts or replaces one verified fact.
-pub(crate) const UPSERT_FACT: &str = "INSERT INTO verified_facts \
+const UPSERT_FACT: &str = "INSERT INTO verified_facts \
     (location_id, service_key, field, answer, verified_on, verified_by, staff_note) \
     VALUES ($1, $2, $3, $4, $5, $6, $7) \
     ON CONFLICT (location_id, service_key, field) DO UPDATE SET answer = excluded.answer, \
     verified_on = excluded.verified_on, verified_by = excluded.verified_by, staff_note = excluded.staff_note";
 /// Every verified fact, in a stable order.
-pub(crate) const SELECT_FACTS: &str = concat!(
+const SELECT_FACTS: &str = concat!(
     include_str!("sql/select_verified_facts.sql"),
     " ORDER BY location_id, service_key, field"
 );
 /// Logs one conflict.
-pub(crate) const INSERT_CONFLICT: &str = "INSERT INTO import_conflicts \
+const INSERT_CONFLICT: &str = "INSERT INTO import_conflicts \
     (location_id, service_key, field, imported_answer, verified_answer, verified_on, source_key, file_name, detected_at) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 /// The newest conflicts first.
-pub(crate) const SELECT_CONFLICTS: &str =
-    "SELECT location_id, service_key, field, imported_answer, \
+const SELECT_CONFLICTS: &str = "SELECT location_id, service_key, field, imported_answer, \
     verified_answer, verified_on, source_key, file_name, detected_at FROM import_conflicts \
     ORDER BY detected_at DESC, id DESC LIMIT $1";
 
-/// A row of [`SELECT_CONFLICTS`]: location id (as the backend stores it),
-/// service key, field, imported answer, verified answer, verified on, source
-/// key, file name, detected at.
-pub(crate) type ConflictRow<Id> = (
-    Id,
+/// A row of [`SELECT_CONFLICTS`]: location id, service key, field, imported
+/// answer, verified answer, verified on, source key, file name, detected at.
+type ConflictRow = (
+    StoredId,
     String,
     String,
     String,
@@ -113,7 +115,7 @@ pub(crate) type ConflictRow<Id> = (
 );
 
 /// A verified fact from its stored row.
-pub(crate) fn fact_from_row(row: crate::rows::VerifiedRow) -> crate::StoreResult<VerifiedFact> {
+fn fact_from_row(row: VerifiedRow) -> crate::StoreResult<VerifiedFact> {
     const E: &str = "verified_fact";
     let key = row.location_id.to_string();
     Ok(VerifiedFact {
@@ -129,11 +131,8 @@ pub(crate) fn fact_from_row(row: crate::rows::VerifiedRow) -> crate::StoreResult
     })
 }
 
-/// An import conflict from its stored row; `uuid` reads the stored location id.
-pub(crate) fn conflict_from_row<Id>(
-    row: ConflictRow<Id>,
-    uuid: impl FnOnce(Id, &'static str) -> crate::StoreResult<uuid::Uuid>,
-) -> crate::StoreResult<ImportConflict> {
+/// An import conflict from its stored row.
+fn conflict_from_row(row: ConflictRow) -> crate::StoreResult<ImportConflict> {
     const E: &str = "import_conflict";
     let (
         id,
@@ -146,7 +145,7 @@ pub(crate) fn conflict_from_row<Id>(
         file_name,
         detected_at,
     ) = row;
-    let facility = FacilityId(uuid(id, E)?);
+    let facility = FacilityId(id.0);
     let key = facility.to_string();
     Ok(ImportConflict {
         facility,
@@ -177,4 +176,63 @@ fn field(text: &str, entity: &'static str, key: &str) -> crate::StoreResult<Veri
         key: key.to_owned(),
         reason: format!("field {text:?}"),
     })
+}
+
+/// Stores `facts` inside the transaction `conn`, replacing earlier answers
+/// for the same service and field; returns how many were stored.
+pub(crate) async fn upsert_facts<D: Dialect>(
+    conn: &mut D::Connection,
+    facts: &[VerifiedFact],
+) -> StoreResult<u64> {
+    let mut stored = 0;
+    for fact in facts {
+        let args: [&dyn Param; 7] = [
+            &StoredId(fact.facility.0),
+            &fact.service_key,
+            &fact.field.as_str(),
+            &fact.answer.as_str(),
+            &fact.verified.on,
+            &fact.verified.by_organization,
+            &fact.staff_note,
+        ];
+        stored += D::execute(conn, UPSERT_FACT, &args).await?;
+    }
+    Ok(stored)
+}
+
+/// Every verified fact.
+pub(crate) async fn facts<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Vec<VerifiedFact>> {
+    let rows: Vec<VerifiedRow> = D::select(conn, SELECT_FACTS, &[]).await?;
+    rows.into_iter().map(fact_from_row).collect()
+}
+
+/// Logs `conflicts` inside the transaction `conn`.
+pub(crate) async fn log_conflicts<D: Dialect>(
+    conn: &mut D::Connection,
+    conflicts: &[ImportConflict],
+) -> StoreResult<()> {
+    for conflict in conflicts {
+        let args: [&dyn Param; 9] = [
+            &StoredId(conflict.facility.0),
+            &conflict.service_key,
+            &conflict.field.as_str(),
+            &conflict.imported.as_str(),
+            &conflict.verified.as_str(),
+            &conflict.verified_on,
+            &conflict.source_key,
+            &conflict.file_name,
+            &conflict.detected_at,
+        ];
+        D::execute(conn, INSERT_CONFLICT, &args).await?;
+    }
+    Ok(())
+}
+
+/// The `limit` newest import conflicts.
+pub(crate) async fn conflicts<D: Dialect>(
+    conn: &mut D::Connection,
+    limit: u32,
+) -> StoreResult<Vec<ImportConflict>> {
+    let rows: Vec<ConflictRow> = D::fetch(conn, SELECT_CONFLICTS, &[&i64::from(limit)]).await?;
+    rows.into_iter().map(conflict_from_row).collect()
 }

@@ -8,9 +8,10 @@ mod listen;
 mod write;
 
 use crate::dialect::{ChangeSource, Dialect};
+use crate::params::{postgres_arguments, Param, Tuple};
 use crate::row_readers::{Column, Columns, FromColumns};
 use crate::rows::Prepared;
-use crate::writes::Writes;
+use crate::sql_store::sync_kinds;
 use crate::{
     Backend, ChangeFeed, DatabaseUrl, LocationAssignment, OpenOptions, SourceInfo, SqlStore,
     StoreError, StoreResult, WriteSummary, CHANGES_CHANNEL,
@@ -70,7 +71,7 @@ impl PostgresStore {
         }
         MIGRATOR.run(&pool).await?;
         let feed = Arc::new(listen::Feed::new(pool.clone()));
-        Writes::<Postgres>::sync_kinds(&pool).await?;
+        sync_kinds::<Postgres>(&pool).await?;
         let store = Self::new(pool, feed);
         tracing::info!(url = %url, schema = options.schema.as_deref().unwrap_or("(default)"), "opened PostgreSQL store");
         Ok(store)
@@ -190,19 +191,34 @@ impl Dialect for Postgres {
     const SELECT_MUNICIPALITIES_SQL: &'static str = include_str!("select_municipalities.sql");
     const IN_IDS: &'static str = " = ANY($1)";
 
-    type Id = Uuid;
-    type Ids = Vec<Uuid>;
-
-    fn id(id: Uuid) -> Uuid {
-        id
+    async fn execute(conn: &mut PgConnection, sql: &str, args: &[&dyn Param]) -> StoreResult<u64> {
+        Ok(sqlx::query_with(sql, postgres_arguments(args)?)
+            .execute(conn)
+            .await?
+            .rows_affected())
     }
 
-    fn uuid(id: Uuid, _: &'static str) -> StoreResult<Uuid> {
-        Ok(id)
+    async fn fetch<'a, T: Tuple + 'a>(
+        conn: &'a mut PgConnection,
+        sql: &'a str,
+        args: &'a [&'a dyn Param],
+    ) -> StoreResult<Vec<T>> {
+        Ok(sqlx::query_as_with(sql, postgres_arguments(args)?)
+            .fetch_all(conn)
+            .await?)
     }
 
-    fn ids(ids: &[Uuid]) -> Vec<Uuid> {
-        ids.to_vec()
+    async fn select<'a, T: FromColumns + Send + 'a>(
+        conn: &'a mut PgConnection,
+        sql: &'a str,
+        args: &'a [&'a dyn Param],
+    ) -> StoreResult<Vec<T>> {
+        sqlx::query_with(sql, postgres_arguments(args)?)
+            .fetch_all(conn)
+            .await?
+            .iter()
+            .map(T::read)
+            .collect()
     }
 
     async fn notify(conn: &mut PgConnection, data_version: i64) -> StoreResult<()> {
@@ -241,24 +257,6 @@ impl Dialect for Postgres {
         assignments: &'a [LocationAssignment],
     ) -> impl std::future::Future<Output = StoreResult<u64>> + Send + 'a {
         write::update_assignments(conn, assignments)
-    }
-
-    async fn select<'a, T: FromColumns + Send + 'a>(
-        conn: &'a mut PgConnection,
-        sql: &'a str,
-        ids: Option<&'a [Uuid]>,
-    ) -> StoreResult<Vec<T>> {
-        let query = sqlx::query(sql);
-        let query = match ids {
-            Some(ids) => query.bind(ids),
-            None => query,
-        };
-        query
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(T::read)
-            .collect()
     }
 }
 

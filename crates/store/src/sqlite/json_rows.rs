@@ -11,6 +11,7 @@
 //! backends share ([`crate::row_readers`]).
 
 use super::parse_uuid;
+use crate::params::{sqlite_arguments, Param};
 use crate::row_readers::{Column, Columns, FromColumns};
 use crate::{StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -112,12 +113,12 @@ impl Columns for JsonRow<'_> {
     }
 }
 
-/// The rows of `query` (with `ids`, a JSON array of hyphenated UUIDs, bound to
-/// its `$1` when given), read as `T`, in the query's order.
+/// The rows of `query` (with `args` bound to its `$1…`), read as `T`, in the
+/// query's order.
 pub(super) async fn select_json<T: FromColumns>(
     conn: &mut SqliteConnection,
     query: &str,
-    ids: Option<String>,
+    args: &[&dyn Param],
 ) -> StoreResult<Vec<T>> {
     // The column names, from the prepared statement (cached by sqlx).
     let names: Vec<String> = sqlx::Executor::prepare(&mut *conn, query)
@@ -136,12 +137,9 @@ pub(super) async fn select_json<T: FromColumns>(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!("SELECT json_group_array(json_array({values})) FROM ({query})");
-    let aggregate = sqlx::query_scalar::<_, String>(&sql);
-    let aggregate = match ids {
-        Some(ids) => aggregate.bind(ids),
-        None => aggregate,
-    };
-    let text = aggregate.fetch_one(&mut *conn).await?;
+    let text: String = sqlx::query_scalar_with(&sql, sqlite_arguments(args)?)
+        .fetch_one(&mut *conn)
+        .await?;
     let rows: Vec<Vec<&RawValue>> =
         serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
             entity: "table",

@@ -8,9 +8,10 @@ pub(crate) use json_rows::FromJsonColumn;
 
 use crate::changes::FEED_CAPACITY;
 use crate::dialect::{ChangeSource, Dialect};
+use crate::params::{sqlite_arguments, Param, Tuple};
 use crate::row_readers::FromColumns;
 use crate::rows::Prepared;
-use crate::writes::Writes;
+use crate::sql_store::sync_kinds;
 use crate::{
     Backend, ChangeEvent, ChangeFeed, DatabaseUrl, LocationAssignment, OpenOptions, SourceInfo,
     SqlStore, StoreError, StoreResult, WriteSummary,
@@ -85,7 +86,7 @@ impl SqliteStore {
         };
         MIGRATOR.run(&pool).await?;
         let (changes, _) = broadcast::channel(FEED_CAPACITY);
-        Writes::<Sqlite>::sync_kinds(&pool).await?;
+        sync_kinds::<Sqlite>(&pool).await?;
         let store = Self::new(pool, Arc::new(LocalChanges(changes)));
         tracing::info!(url = %url, "opened SQLite store");
         Ok(store)
@@ -99,10 +100,6 @@ pub(crate) fn parse_uuid(text: &str, entity: &'static str) -> StoreResult<Uuid> 
         key: text.to_owned(),
         reason: e.to_string(),
     })
-}
-
-fn json_ids<'a>(ids: impl Iterator<Item = &'a Uuid>) -> String {
-    serde_json::Value::from(ids.map(Uuid::to_string).collect::<Vec<_>>()).to_string()
 }
 
 /// Change events of an embedded database: only this process writes to it
@@ -132,19 +129,33 @@ impl Dialect for Sqlite {
     const SELECT_MUNICIPALITIES_SQL: &'static str = include_str!("select_municipalities.sql");
     const IN_IDS: &'static str = " IN (SELECT value FROM json_each($1))";
 
-    type Id = String;
-    type Ids = String;
-
-    fn id(id: Uuid) -> String {
-        id.hyphenated().to_string()
+    async fn execute(
+        conn: &mut SqliteConnection,
+        sql: &str,
+        args: &[&dyn Param],
+    ) -> StoreResult<u64> {
+        Ok(sqlx::query_with(sql, sqlite_arguments(args)?)
+            .execute(conn)
+            .await?
+            .rows_affected())
     }
 
-    fn uuid(id: String, entity: &'static str) -> StoreResult<Uuid> {
-        parse_uuid(&id, entity)
+    async fn fetch<'a, T: Tuple + 'a>(
+        conn: &'a mut SqliteConnection,
+        sql: &'a str,
+        args: &'a [&'a dyn Param],
+    ) -> StoreResult<Vec<T>> {
+        Ok(sqlx::query_as_with(sql, sqlite_arguments(args)?)
+            .fetch_all(conn)
+            .await?)
     }
 
-    fn ids(ids: &[Uuid]) -> String {
-        json_ids(ids.iter())
+    fn select<'a, T: FromColumns + Send + 'a>(
+        conn: &'a mut SqliteConnection,
+        sql: &'a str,
+        args: &'a [&'a dyn Param],
+    ) -> impl std::future::Future<Output = StoreResult<Vec<T>>> + Send + 'a {
+        json_rows::select_json(conn, sql, args)
     }
 
     async fn notify(_: &mut SqliteConnection, _: i64) -> StoreResult<()> {
@@ -196,13 +207,5 @@ impl Dialect for Sqlite {
         assignments: &'a [LocationAssignment],
     ) -> impl std::future::Future<Output = StoreResult<u64>> + Send + 'a {
         write::update_assignments(conn, assignments)
-    }
-
-    fn select<'a, T: FromColumns + Send + 'a>(
-        conn: &'a mut SqliteConnection,
-        sql: &'a str,
-        ids: Option<&'a [Uuid]>,
-    ) -> impl std::future::Future<Output = StoreResult<Vec<T>>> + Send + 'a {
-        json_rows::select_json(conn, sql, ids.map(Self::ids))
     }
 }

@@ -1,7 +1,7 @@
 //! Writing facilities to SQLite: multi-row INSERTs built on this thread while
 //! SQLite executes the previous one on its own.
 
-use super::json_ids;
+use crate::params::StoredIds;
 use crate::rows::{
     Batch, CapabilityRow, LocationRow, OrganizationRow, PhoneRow, Prepared, ScheduleRow, ServiceRow,
 };
@@ -123,7 +123,9 @@ async fn stored_hashes(
         "SELECT json_group_object(id, content_hash) FROM locations \
          WHERE id IN (SELECT value FROM json_each($1))",
     )
-    .bind(json_ids(prepared.iter().map(|p| &p.facility.id.0)))
+    .bind(StoredIds(
+        prepared.iter().map(|p| p.facility.id.0).collect(),
+    ))
     .fetch_one(&mut *conn)
     .await?;
     serde_json::from_str(&hashes).map_err(|e| StoreError::Corrupt {
@@ -248,7 +250,7 @@ fn inserts<T: 'static>(
 /// A statement with one bound parameter, `head ? tail`.
 fn with_json_ids(head: &str, ids: &[Uuid], tail: &'static str) -> QueryBuilder<'static, Sqlite> {
     let mut builder = QueryBuilder::new(head);
-    builder.push_bind(json_ids(ids.iter())).push(tail);
+    builder.push_bind(StoredIds::json(ids)).push(tail);
     builder
 }
 
