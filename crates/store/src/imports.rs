@@ -11,7 +11,7 @@ use crate::{
     GeocodeRecord, ImportConflict, LocationAssignment, SourceInfo, StoreError, StoreResult,
     WriteSummary,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use renkei_core::Facility;
 use sqlx::Pool;
 
@@ -68,7 +68,8 @@ impl RunLog {
             file_name: self.file_name.clone(),
             checksum_sha256: self.checksum_sha256.clone(),
             started_at: self.started_at,
-            finished_at: Utc::now(),
+            // To the microsecond, as PostgreSQL keeps it: the run returned is the run stored.
+            finished_at: Utc::now().trunc_subsecs(6),
             rows_read: self.rows_read,
             inserted: written.inserted,
             updated: written.updated,

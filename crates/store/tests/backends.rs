@@ -24,6 +24,22 @@ async fn copy_sqlite_to_postgres_and_back() {
     db.drop_schema().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_sqlite_snapshot_is_consistent_under_a_concurrent_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = sqlite_file(&dir).await;
+    crate::contract::issue_15_snapshot_is_consistent_under_a_concurrent_writer(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_postgres_snapshot_is_consistent_under_a_concurrent_writer() {
+    let Some(db) = support::postgres().await else {
+        return;
+    };
+    crate::contract::issue_15_snapshot_is_consistent_under_a_concurrent_writer(&db.store).await;
+    db.drop_schema().await;
+}
+
 #[tokio::test]
 async fn sqlite_file_is_created_migrated_and_reopened() {
     let dir = tempfile::tempdir().unwrap();

@@ -63,4 +63,6 @@ contract_tests!(
     mesh_population_replaces_per_first_mesh,
     service_areas_replace_per_provider,
     issue_5_verified_facts_survive_reimport,
+    issue_15_a_failed_run_log_leaves_the_database_unchanged,
+    issue_15_conflicts_and_geocodes_name_records_of_the_file,
 );
