@@ -4,6 +4,7 @@
 mod copy_store;
 mod coverage;
 mod import;
+mod kill_sweep;
 mod print;
 mod regions;
 mod replicas;
