@@ -7,6 +7,7 @@ mod database;
 mod fetch;
 mod import;
 mod import_outcome;
+mod kill_sweep;
 mod print;
 mod regions;
 mod replicas;

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use renkei_core::geocode::Geocoder;
 use renkei_core::region::{BoundaryIndex, Municipality};
 use renkei_core::FacilityId;
-use renkei_store::{ImportRun, Listing, Store, WriteSummary};
+use renkei_store::{FileImport, Listing, RunLog, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -295,35 +295,29 @@ impl<'a> ImportSession<'a> {
             &base_name(&file.file),
             started_at,
         );
-        // The records and how each was placed (inside, nearest, suspect) are
-        // written together: one transaction, and no second pass over the rows.
-        let (written, changed) = store
-            .upsert_placed_facilities(&file.source, &file.facilities, &assignments)
-            .await
-            .map_err(store_error)?;
-        placement.changed = changed;
-        store
-            .record_import_conflicts(&conflicts)
-            .await
-            .map_err(store_error)?;
-        if !geocodes.is_empty() {
-            store.set_geocodes(&geocodes).await.map_err(store_error)?;
-        }
-        let finished_at = Utc::now();
-        let run = ImportRun {
-            source_key: file.source.key.clone(),
+        // The records and how each was placed (inside, nearest, suspect), the
+        // conflicts, the geocodes and the run log: one transaction, so the
+        // file is imported or it is not, and its log says so.
+        let import = FileImport {
+            source: &file.source,
+            facilities: &file.facilities,
+            placements: &assignments,
+            conflicts: &conflicts,
+            geocodes: &geocodes,
+        };
+        let log = RunLog {
             file_name: base_name(&file.file),
             checksum_sha256: checksum_sha256.to_owned(),
             started_at,
-            finished_at,
             rows_read: file.rows_read as u64,
-            inserted: written.inserted,
-            updated: written.updated,
-            unchanged: written.unchanged,
             rejected: file.rejected.len() as u64,
-            closed: 0,
         };
-        store.record_import_run(&run).await.map_err(store_error)?;
+        let applied = store
+            .apply_import(import, &log)
+            .await
+            .map_err(store_error)?;
+        placement.changed = applied.placements_changed;
+        let (written, finished_at) = (applied.written, applied.run.finished_at);
         Ok(FileReport {
             linked: linked_ids.len(),
             geocoded: geocodes.len(),

@@ -23,6 +23,7 @@ async fn accreditation_filter_and_field() {
                 since: None,
                 institution_number: "9999991".into(),
             }],
+            None,
         )
         .await
         .unwrap();

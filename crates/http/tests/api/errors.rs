@@ -180,6 +180,16 @@ impl Store for UnreachableStore {
     async fn all_facilities(&self) -> StoreResult<Vec<Facility>> {
         down()
     }
+    async fn snapshot(&self) -> StoreResult<renkei_store::DirectorySnapshot> {
+        down()
+    }
+    async fn apply_import(
+        &self,
+        _: renkei_store::FileImport<'_>,
+        _: &renkei_store::RunLog,
+    ) -> StoreResult<renkei_store::AppliedImport> {
+        down()
+    }
     async fn upsert_facilities(&self, _: &SourceInfo, _: &[Facility]) -> StoreResult<WriteSummary> {
         down()
     }
@@ -211,14 +221,12 @@ impl Store for UnreachableStore {
     async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>> {
         down()
     }
-    async fn set_geocodes(&self, _: &[renkei_store::GeocodeRecord]) -> StoreResult<()> {
-        down()
-    }
     async fn close_missing(
         &self,
         _: &str,
         _: &renkei_store::Listing,
         _: chrono::NaiveDate,
+        _: Option<&renkei_store::RunLog>,
     ) -> StoreResult<u64> {
         down()
     }
@@ -228,9 +236,6 @@ impl Store for UnreachableStore {
     async fn verified_facts(&self) -> StoreResult<Vec<renkei_store::VerifiedFact>> {
         down()
     }
-    async fn record_import_conflicts(&self, _: &[renkei_store::ImportConflict]) -> StoreResult<()> {
-        down()
-    }
     async fn import_conflicts(&self, _: u32) -> StoreResult<Vec<renkei_store::ImportConflict>> {
         down()
     }
@@ -238,6 +243,7 @@ impl Store for UnreachableStore {
         &self,
         _: &str,
         _: &[renkei_store::AccreditationRecord],
+        _: Option<&renkei_store::RunLog>,
     ) -> StoreResult<u64> {
         down()
     }

@@ -8,6 +8,10 @@ ON CONFLICT (key) DO UPDATE SET
     attribution = excluded.attribution,
     url = excluded.url,
     demo = excluded.demo
-WHERE (sources.name, sources.publisher, sources.licence, sources.attribution, sources.url, sources.demo)
-    IS DISTINCT FROM (excluded.name, excluded.publisher, excluded.licence, excluded.attribution, excluded.url, excluded.demo)
+WHERE sources.name IS DISTINCT FROM excluded.name
+   OR sources.publisher IS DISTINCT FROM excluded.publisher
+   OR sources.licence IS DISTINCT FROM excluded.licence
+   OR sources.attribution IS DISTINCT FROM excluded.attribution
+   OR sources.url IS DISTINCT FROM excluded.url
+   OR sources.demo IS DISTINCT FROM excluded.demo
 RETURNING key

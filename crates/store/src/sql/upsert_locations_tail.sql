@@ -1,4 +1,8 @@
- ON CONFLICT (id) DO UPDATE SET
+
+-- Ends the INSERT INTO locations of a batch (SQLite: VALUES …, PostgreSQL:
+-- SELECT FROM UNNEST …): a record already stored is updated in place; its
+-- assignment method and distance are left to the placement update.
+ON CONFLICT (id) DO UPDATE SET
     organization_id = excluded.organization_id,
     kind = excluded.kind,
     name = excluded.name,
