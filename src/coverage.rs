@@ -146,7 +146,7 @@ pub async fn run(args: CoverageArgs) -> Result<()> {
     let snapshot = renkei_app::load(store.as_ref())
         .await
         .context("cannot read the directory and regions")?;
-    let analysis = query.run(&snapshot, store.as_ref()).await?;
+    let analysis = query.run(&snapshot).await?;
     let bytes = match args.format {
         Output::Table => {
             print_tables(&analysis.report());

@@ -11,7 +11,6 @@ use renkei_core::need::NeedProfile;
 use renkei_core::search::DEFAULT_RADIUS_M;
 use renkei_core::{CapabilityCode, KindCode, LonLat};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
-use renkei_store::SharedStore;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tracing::info;
@@ -193,10 +192,10 @@ fn fonts(common: &CommonArgs) -> Result<Fonts> {
 
 /// The snapshot as `renkei serve` serves it (region tables and placements
 /// prepared first).
-async fn load(db: &str) -> Result<(SharedStore, Arc<Snapshot>)> {
+async fn load(db: &str) -> Result<Arc<Snapshot>> {
     let store = crate::open_store(db).await?;
     let snapshot = renkei_app::startup::prepare(store.as_ref()).await?;
-    Ok((store, Arc::new(snapshot)))
+    Ok(Arc::new(snapshot))
 }
 
 fn write(path: &Path, pdf: &[u8], what: &str) -> Result<()> {
@@ -251,13 +250,9 @@ async fn map(args: MapArgs) -> Result<()> {
         kinds: kind_codes(&args.kinds)?,
         coverage: args.coverage()?,
     };
-    let (store, snapshot) = load(&args.common.db).await?;
+    let snapshot = load(&args.common.db).await?;
     let job = query
-        .prepare(
-            snapshot,
-            store.as_ref(),
-            WebClient::new(&args.common.web_url),
-        )
+        .prepare(snapshot, WebClient::new(&args.common.web_url))
         .await
         .map_err(option_error)
         .with_context(|| format!("cannot print the map of {}", args.region))?;
@@ -271,7 +266,7 @@ async fn leaflet(args: LeafletArgs) -> Result<()> {
     let query = LeafletQuery {
         region: parse_region("region", &args.region).map_err(option_error)?,
     };
-    let (_, snapshot) = load(&args.common.db).await?;
+    let snapshot = load(&args.common.db).await?;
     let pdf = query
         .print(&snapshot, &fonts, WebClient::new(&args.common.web_url))
         .with_context(|| format!("cannot print the leaflet of {}", args.region))?;
@@ -301,7 +296,7 @@ async fn referral(args: ReferralArgs) -> Result<()> {
         },
     };
     let fonts = fonts(&args.common)?;
-    let (_, snapshot) = load(&args.common.db).await?;
+    let snapshot = load(&args.common.db).await?;
     let job = query
         .prepare(snapshot, &WebClient::new(&args.common.web_url))
         .map_err(option_error)?;

@@ -21,7 +21,6 @@ use crate::snapshot::Snapshot;
 use renkei_core::coverage::{Basis, CoverageOptions};
 use renkei_core::need::{NeedProfile, TravelModel};
 use renkei_core::{MunicipalityCode, PrefectureCode, RegionCode};
-use renkei_store::Store;
 
 /// Default distance threshold: 10 km (straight line).
 pub const DEFAULT_WITHIN_M: f64 = 10_000.0;
@@ -157,14 +156,10 @@ impl CoverageQuery {
     }
 
     /// Checks the query and analyses it on `snapshot`, with the coverage
-    /// inputs the snapshot prepares from `store` on first use.
-    pub async fn run<'a>(
-        &'a self,
-        snapshot: &'a Snapshot,
-        store: &dyn Store,
-    ) -> AppResult<Analysis<'a>> {
+    /// inputs the snapshot prepares on first use.
+    pub async fn run<'a>(&'a self, snapshot: &'a Snapshot) -> AppResult<Analysis<'a>> {
         let options = self.check(snapshot)?;
-        let inputs = snapshot.coverage_inputs(store).await?;
+        let inputs = snapshot.coverage_inputs().await;
         Ok(Analysis::run(self, options, snapshot, inputs))
     }
 }

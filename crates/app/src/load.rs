@@ -1,85 +1,94 @@
 //! Every read of the store the read model makes, in one place: [`load`]
-//! builds a whole [`Snapshot`]; the coverage inputs a snapshot prepares on
-//! first use are read here too, by `coverage_inputs`.
-//!
-//! The data version is read first, so a write racing the load leaves the
-//! snapshot marked older than the store, and the refresher loads again.
+//! reads one [`renkei_store::DirectorySnapshot`] — the directory, regions,
+//! town points and coverage inputs in one read transaction — and [`build`]
+//! makes a [`Snapshot`] of it, so every part of a snapshot is of one data
+//! version.
 
 use crate::coverage::CoverageInputs;
 use crate::regions::Regions;
 use crate::snapshot::Snapshot;
 use renkei_core::directory_index::DirectoryIndex;
-use renkei_core::geocode::Geocoder;
-use renkei_ingest::assign::PlacedDirectory;
-use renkei_store::{Store, StoreResult};
+use renkei_core::geocode::{Geocoder, TownPoint};
+use renkei_store::{
+    DirectorySnapshot, MeshPopulationRecord, PopulationRecord, ServiceAreaRecord, Store,
+    StoreResult,
+};
 
-/// Reads the directory, regions and town points from `store` and builds a snapshot.
+/// Reads everything reads are answered from in one store transaction and
+/// builds a snapshot of it.
 pub async fn load(store: &dyn Store) -> StoreResult<Snapshot> {
-    load_with_directory(store, None).await
+    Ok(build(store.snapshot().await?))
 }
 
-/// As [`load`], with the directory as `placed` holds it when given (read
-/// just before, by the placement at start-up) instead of reading it again.
-pub(crate) async fn load_with_directory(
-    store: &dyn Store,
-    placed: Option<PlacedDirectory>,
-) -> StoreResult<Snapshot> {
-    let directory = match placed {
-        Some(placed) => DirectoryIndex::build(placed.facilities, placed.data_version),
-        None => load_index(store).await?,
-    };
-    let regions = Regions::load(store).await?;
-    let geocoder = load_geocoder(store, &regions).await?;
-    Ok(Snapshot::new(directory, regions, geocoder))
+/// Builds the read model's snapshot from what the store held at one data
+/// version: the index, the region catalogue (dissolving each region's
+/// boundary), the offline geocoder, and the coverage sources, prepared on
+/// the first coverage query.
+pub fn build(stored: DirectorySnapshot) -> Snapshot {
+    let DirectorySnapshot {
+        data_version,
+        facilities,
+        region_tables,
+        municipalities,
+        populations,
+        town_points,
+        mesh_populations,
+        service_areas,
+    } = stored;
+    let directory = DirectoryIndex::build(facilities, data_version);
+    let regions = Regions::build(region_tables, municipalities, populations.clone());
+    let geocoder = geocoder(&regions, town_points.clone());
+    Snapshot::new(directory, regions, geocoder).with_coverage_sources(CoverageSources {
+        populations,
+        town_points,
+        mesh_populations,
+        service_areas,
+    })
 }
 
-/// Reads every facility from `store` and builds an index. The data version is
-/// read first, so a write racing the load shows up as a stale version later.
+/// Reads every facility from `store` and builds an index alone (for tests
+/// and tools that need no regions). The data version is read first, so a
+/// write racing the load shows up as a stale version later.
 pub async fn load_index(store: &dyn Store) -> StoreResult<DirectoryIndex> {
     let data_version = store.data_version().await?;
     let facilities = store.all_facilities().await?;
     Ok(DirectoryIndex::build(facilities, data_version))
 }
 
-impl Regions {
-    /// Reads region tables, boundaries and population from `store` and builds
-    /// the in-memory catalogue (dissolving each region's boundary).
-    pub async fn load(store: &dyn Store) -> StoreResult<Self> {
-        let tables = store.region_tables().await?;
-        let units = store.municipalities().await?;
-        let populations = store.populations().await?;
-        Ok(Self::build(tables, units, populations))
-    }
-}
-
-/// Builds the offline geocoder from the boundaries already in `regions` and
-/// the town points in `store`.
-pub async fn load_geocoder(store: &dyn Store, regions: &Regions) -> StoreResult<Geocoder> {
-    let towns = store.town_points().await?;
+/// The offline geocoder over the boundaries in `regions` and `towns`.
+fn geocoder(regions: &Regions, towns: Vec<TownPoint>) -> Geocoder {
     let units = regions
         .catalog
         .boundaries()
         .map(renkei_core::region::BoundaryIndex::municipalities)
         .unwrap_or_default();
-    Ok(Geocoder::from_boundaries(units, towns))
+    Geocoder::from_boundaries(units, towns)
 }
 
-/// Reads what the coverage analysis needs besides the directory (population,
-/// town points, mesh counts, service areas) and prepares it for `regions`'
-/// boundaries.
-pub(crate) async fn coverage_inputs(
-    store: &dyn Store,
-    regions: &Regions,
-) -> StoreResult<CoverageInputs> {
-    let populations = store.populations().await?;
-    let towns = store.town_points().await?;
-    let mesh = store.mesh_populations().await?;
-    let service_areas = store.service_areas().await?;
-    Ok(CoverageInputs::prepare(
-        regions,
-        populations,
-        towns,
-        &mesh,
-        service_areas,
-    ))
+/// What the coverage analysis reads besides the directory, as stored at the
+/// snapshot's data version: municipal population, town points, mesh counts
+/// and declared service areas.
+#[derive(Debug, Default)]
+pub struct CoverageSources {
+    /// Municipal populations.
+    pub populations: Vec<PopulationRecord>,
+    /// 町丁目 representative points.
+    pub town_points: Vec<TownPoint>,
+    /// Population per mesh cell.
+    pub mesh_populations: Vec<MeshPopulationRecord>,
+    /// Municipalities providers declare they serve.
+    pub service_areas: Vec<ServiceAreaRecord>,
+}
+
+impl CoverageSources {
+    /// Prepares the coverage inputs for `regions`' boundaries.
+    pub(crate) fn prepare(&self, regions: &Regions) -> CoverageInputs {
+        CoverageInputs::prepare(
+            regions,
+            self.populations.clone(),
+            self.town_points.clone(),
+            &self.mesh_populations,
+            self.service_areas.clone(),
+        )
+    }
 }

@@ -22,7 +22,6 @@ use renkei_print::{
     CoverageLayer, Fonts, MapArea, MapOptions, Orientation, Paper, PrintError, PrintedMap,
     Referral, WebClient,
 };
-use renkei_store::Store;
 use std::sync::Arc;
 
 /// The coverage layer of a printed map: the map's kinds and area analysed as
@@ -105,14 +104,9 @@ impl MapQuery {
         })
     }
 
-    /// Checks the area (field `code`) and the coverage options, and reads
-    /// the coverage inputs from `store` when the layer is asked for.
-    pub async fn prepare(
-        &self,
-        snapshot: Arc<Snapshot>,
-        store: &dyn Store,
-        web: WebClient,
-    ) -> AppResult<MapJob> {
+    /// Checks the area (field `code`) and the coverage options, and prepares
+    /// the snapshot's coverage inputs when the layer is asked for.
+    pub async fn prepare(&self, snapshot: Arc<Snapshot>, web: WebClient) -> AppResult<MapJob> {
         let area =
             map_area(&snapshot.regions().catalog, &area_code(&self.area)).map_err(|error| {
                 AppError::Print {
@@ -123,7 +117,7 @@ impl MapQuery {
         let coverage = match self.coverage_query() {
             Some(query) => {
                 let options = query.check(&snapshot)?;
-                let inputs = snapshot.coverage_inputs(store).await?;
+                let inputs = snapshot.coverage_inputs().await;
                 Some((query, options, inputs))
             }
             None => None,

@@ -9,11 +9,11 @@
 //! atomically; readers holding the old one finish with it.
 
 use crate::coverage::CoverageInputs;
+use crate::load::CoverageSources;
 use crate::regions::Regions;
 use arc_swap::ArcSwap;
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::geocode::Geocoder;
-use renkei_store::{Store, StoreResult};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
@@ -23,22 +23,47 @@ pub struct Snapshot {
     directory: Arc<DirectoryIndex>,
     regions: Arc<Regions>,
     geocoder: Arc<Geocoder>,
+    /// What the coverage inputs are prepared from, read with the rest.
+    coverage_sources: Arc<CoverageSources>,
     /// Prepared on the first coverage query of this snapshot: most snapshots
     /// serve none, and finding the land cells of all Japan takes 0.1 s.
     coverage: OnceCell<Arc<CoverageInputs>>,
 }
 
 impl Snapshot {
-    /// A snapshot of `directory` with `regions` and the `geocoder` built over them.
+    /// A snapshot of `directory` with `regions` and the `geocoder` built over
+    /// them, and no coverage sources (see [`Snapshot::with_coverage_sources`]).
     pub fn new(directory: DirectoryIndex, regions: Regions, geocoder: Geocoder) -> Self {
-        Self::of(Arc::new(directory), Arc::new(regions), Arc::new(geocoder))
+        Self::of(
+            Arc::new(directory),
+            Arc::new(regions),
+            Arc::new(geocoder),
+            Arc::default(),
+        )
     }
 
-    fn of(directory: Arc<DirectoryIndex>, regions: Arc<Regions>, geocoder: Arc<Geocoder>) -> Self {
+    /// This snapshot with the coverage inputs prepared from `sources`.
+    #[must_use]
+    pub fn with_coverage_sources(self, sources: CoverageSources) -> Self {
+        Self::of(
+            self.directory,
+            self.regions,
+            self.geocoder,
+            Arc::new(sources),
+        )
+    }
+
+    fn of(
+        directory: Arc<DirectoryIndex>,
+        regions: Arc<Regions>,
+        geocoder: Arc<Geocoder>,
+        coverage_sources: Arc<CoverageSources>,
+    ) -> Self {
         Self {
             directory,
             regions,
             geocoder,
+            coverage_sources,
             coverage: OnceCell::new(),
         }
     }
@@ -63,18 +88,14 @@ impl Snapshot {
         self.directory.data_version()
     }
 
-    /// The coverage inputs of this snapshot's regions: read from `store` and
-    /// prepared on first use, then kept with the snapshot. Two queries racing
-    /// on a new snapshot wait for one preparation.
-    pub async fn coverage_inputs(&self, store: &dyn Store) -> StoreResult<Arc<CoverageInputs>> {
+    /// The coverage inputs of this snapshot's regions, prepared on first use
+    /// from the sources read with the snapshot, then kept with it. Two
+    /// queries racing on a new snapshot wait for one preparation.
+    pub async fn coverage_inputs(&self) -> Arc<CoverageInputs> {
         self.coverage
-            .get_or_try_init(|| async {
-                crate::load::coverage_inputs(store, &self.regions)
-                    .await
-                    .map(Arc::new)
-            })
+            .get_or_init(|| async { Arc::new(self.coverage_sources.prepare(&self.regions)) })
             .await
-            .cloned()
+            .clone()
     }
 }
 
@@ -132,6 +153,7 @@ impl ReadModel {
                 Arc::clone(&directory),
                 Arc::clone(&current.regions),
                 Arc::clone(&current.geocoder),
+                Arc::clone(&current.coverage_sources),
             )
         });
     }
@@ -144,6 +166,7 @@ impl ReadModel {
                 Arc::clone(&current.directory),
                 Arc::clone(&regions),
                 Arc::clone(&current.geocoder),
+                Arc::clone(&current.coverage_sources),
             )
         });
     }
@@ -156,6 +179,7 @@ impl ReadModel {
                 Arc::clone(&current.directory),
                 Arc::clone(&current.regions),
                 Arc::clone(&geocoder),
+                Arc::clone(&current.coverage_sources),
             )
         });
     }

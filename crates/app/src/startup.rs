@@ -2,9 +2,10 @@
 //! empty database, the built-in 二次医療圏 tables when none is stored, every
 //! location placed in its municipality and region, and the first snapshot.
 
-use crate::load::load_with_directory;
+use crate::load::build;
 use crate::snapshot::Snapshot;
-use renkei_ingest::assign::{assign_locations_keeping_directory, PlacedDirectory};
+use renkei_core::region::BoundaryIndex;
+use renkei_ingest::assign::place_and_store;
 use renkei_ingest::regions::{builtin_region_tables, BUILTIN_REGION_FILES};
 use renkei_ingest::IngestError;
 use renkei_store::{Store, StoreError};
@@ -50,13 +51,26 @@ pub async fn start(store: &dyn Store) -> StartupResult<Snapshot> {
 }
 
 /// The snapshot as `renkei serve` serves it, without the demo: the built-in
-/// region tables when none is stored and every location placed
-/// ([`prepare_for_serve`]), then the whole read model loaded.
+/// region tables when none is stored ([`store_builtin_region_tables`]), then
+/// one read of the store, with every location placed in its municipality and
+/// 二次医療圏. Placing reads what the snapshot holds, so a start at which
+/// nothing moved reads the directory once; when placements changed, the
+/// store is read again so the snapshot shows what it now holds.
 pub async fn prepare(store: &dyn Store) -> StartupResult<Snapshot> {
-    let placed = prepare_for_serve(store).await?;
-    load_with_directory(store, placed)
-        .await
-        .map_err(StartupError::Load)
+    store_builtin_region_tables(store).await?;
+    let mut stored = store.snapshot().await.map_err(StartupError::Load)?;
+    if stored.municipalities.is_empty() {
+        info!("no municipality boundaries stored: run `renkei import n03 FILE` to enable /api/v1/regions/at and region assignment");
+    } else {
+        let boundaries = BoundaryIndex::new(stored.municipalities.clone(), &stored.region_tables);
+        let summary = place_and_store(store, &boundaries, &mut stored.facilities)
+            .await
+            .map_err(StartupError::Place)?;
+        if summary.changed > 0 {
+            stored = store.snapshot().await.map_err(StartupError::Load)?;
+        }
+    }
+    Ok(build(stored))
 }
 
 /// On an empty database, loads the authored demo directory so there is something to see.
@@ -79,11 +93,8 @@ pub async fn load_demo_if_empty(store: &dyn Store) -> StartupResult<()> {
     Ok(())
 }
 
-/// Loads the built-in region tables when the database has none (they are
-/// tiny), and places the locations when boundaries are stored. Returns the
-/// directory as read for placing when placing changed nothing, so that the
-/// snapshot is built from it rather than from a second full read.
-pub async fn prepare_for_serve(store: &dyn Store) -> StartupResult<Option<PlacedDirectory>> {
+/// Stores the built-in region tables when the database has none (they are tiny).
+pub async fn store_builtin_region_tables(store: &dyn Store) -> StartupResult<()> {
     if store
         .region_tables()
         .await
@@ -101,11 +112,5 @@ pub async fn prepare_for_serve(store: &dyn Store) -> StartupResult<Option<Placed
             "database had no 二次医療圏 table: loaded the built-in ones"
         );
     }
-    let (summary, directory) = assign_locations_keeping_directory(store)
-        .await
-        .map_err(StartupError::Place)?;
-    if summary.boundaries == 0 {
-        info!("no municipality boundaries stored: run `renkei import n03 FILE` to enable /api/v1/regions/at and region assignment");
-    }
-    Ok(directory)
+    Ok(())
 }

@@ -164,7 +164,7 @@ pub async fn coverage(
 ) -> ApiResult<Response> {
     let (query, format) = params.query()?;
     let snapshot = state.index.snapshot();
-    let analysis = query.run(&snapshot, state.store.as_ref()).await?;
+    let analysis = query.run(&snapshot).await?;
     match format {
         CoverageFormat::Json => Ok(AppJson(analysis.report()).into_response()),
         CoverageFormat::Geojson => geojson_response(&analysis.features()),

@@ -147,11 +147,7 @@ pub async fn print_map(
 ) -> ApiResult<Response> {
     let query = params.query()?;
     let job = query
-        .prepare(
-            state.index.snapshot(),
-            state.store.as_ref(),
-            web_client(&headers),
-        )
+        .prepare(state.index.snapshot(), web_client(&headers))
         .await?;
     let pdf = blocking(move || Ok(job.print(fonts()?)?.pdf)).await?;
     Ok(pdf_response(pdf, "renkei-map.pdf"))

@@ -97,14 +97,9 @@ impl ImportKind {
     }
 
     /// Whether a failed write of this kind may have stored part of a file:
-    /// accreditations are stored before their import log, and each member
-    /// of a zip of facility lists is its own transaction.
+    /// each member of a zip of facility lists is its own transaction.
     pub(crate) fn may_store_part(&self, zip: bool) -> bool {
-        match self {
-            Self::Accreditations => true,
-            Self::Facilities(_) => zip,
-            _ => false,
-        }
+        matches!(self, Self::Facilities(_)) && zip
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::support::{config, fixtures, get, id, store_with, STAFF_ONLY_TEXTS};
 use axum::http::StatusCode;
 use axum::Router;
-use renkei_app::{load_geocoder, load_index, ReadModel as IndexHandle, Regions};
+use renkei_app::ReadModel as IndexHandle;
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::geocode::TownPoint;
 use renkei_core::need::TravelModel;
@@ -166,10 +166,7 @@ pub async fn search_app() -> Router {
     renkei_ingest::assign::assign_with(store.as_ref(), &boundaries)
         .await
         .unwrap();
-    let handle = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
-    let regions = Regions::load(store.as_ref()).await.unwrap();
-    handle.store_geocoder(load_geocoder(store.as_ref(), &regions).await.unwrap());
-    handle.store_regions(regions);
+    let handle = IndexHandle::from_snapshot(renkei_app::load(store.as_ref()).await.unwrap());
     router(AppState::new(store, handle, config()))
 }
 
