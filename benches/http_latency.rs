@@ -14,7 +14,8 @@
 //!
 //! Run: `cargo bench --bench http_latency` (about 40 s after the build).
 
-use renkei_http::{load_index, router, AppState, HttpConfig, IndexHandle};
+use renkei_app::{load_index, ReadModel as IndexHandle};
+use renkei_http::{router, AppState, HttpConfig};
 use renkei_ingest::import::{Format, Importer};
 use renkei_ingest::run::ImportSession;
 use renkei_store::{DatabaseUrl, OpenOptions};

@@ -5,10 +5,12 @@
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use renkei_http::coverage::dto::{AreaRow, CoverageReport};
-use renkei_http::coverage::inputs::CoverageInputs;
-use renkei_http::coverage::{table_csv, Analysis, CoverageParams};
-use renkei_http::{load_index, Regions};
+use renkei_app::coverage::report::{table_csv, AreaRow, CoverageReport};
+use renkei_app::coverage::{CoverageArea, CoverageQuery, SiteKind, DEFAULT_GAPS};
+use renkei_app::search::Reach;
+use renkei_core::coverage::Basis;
+use renkei_core::need::NeedProfile;
+use renkei_core::{CapabilityCode, KindCode};
 use std::path::PathBuf;
 
 /// What to analyse; the options mirror the API's query parameters.
@@ -18,44 +20,110 @@ pub struct CoverageArgs {
     #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
     db: String,
     /// Facility kinds, comma-separated taxonomy codes (e.g. visiting_nurse); default any.
-    #[arg(long)]
-    kinds: Option<String>,
+    #[arg(long, value_delimiter = ',')]
+    kinds: Vec<String>,
     /// 医療的ケア needs, comma-separated capability codes (e.g. ventilator).
+    #[arg(long, value_delimiter = ',')]
+    needs: Vec<String>,
+    /// The child's age in years (0–120).
     #[arg(long)]
-    needs: Option<String>,
-    /// The child's age in years.
+    age: Option<u8>,
+    /// Only services accepting new clients.
     #[arg(long)]
-    age: Option<String>,
+    accepting: bool,
     /// Gap list and map count providers where a need is 要確認 too.
     #[arg(long)]
     include_unknown: bool,
     /// Area: prefecture (2 digits), 二次医療圏 (4 digits) or municipality (5 digits). Default everything.
     #[arg(long)]
     region: Option<String>,
-    /// Distance threshold in metres (straight line). Default 10000.
+    /// Distance threshold in metres (straight line), up to 200000. Default 10000.
+    #[arg(long, conflicts_with = "within_minutes")]
+    within_m: Option<f64>,
+    /// Instead of --within-m: estimated travel minutes, up to 600.
     #[arg(long)]
-    within_m: Option<String>,
-    /// Instead of --within-m: estimated travel minutes.
-    #[arg(long)]
-    within_minutes: Option<String>,
+    within_minutes: Option<f64>,
     /// Providers a place needs within the threshold (1–10). Default 1.
-    #[arg(long)]
-    k: Option<String>,
-    /// distance (default) or service_area (declared areas, `renkei import service-areas`).
-    #[arg(long)]
-    basis: Option<String>,
-    /// mesh (3rd-mesh land cells, about 1 km; default) or town (町丁目 points).
-    #[arg(long)]
-    sites: Option<String>,
-    /// Places in the gap list. Default 20.
-    #[arg(long)]
-    gaps: Option<String>,
+    #[arg(long, default_value_t = 1)]
+    k: usize,
+    /// Distance, or declared service areas (`renkei import service-areas`).
+    #[arg(long, value_enum, default_value_t = BasisArg::Distance)]
+    basis: BasisArg,
+    /// Where children are counted.
+    #[arg(long, value_enum, default_value_t = SitesArg::Mesh)]
+    sites: SitesArg,
+    /// Places in the gap list (0–1000).
+    #[arg(long, default_value_t = DEFAULT_GAPS as usize)]
+    gaps: usize,
     /// Output: table (default, on the terminal), json, geojson or csv.
     #[arg(long, value_enum, default_value_t = Output::Table)]
     format: Output,
     /// Write to this file instead of standard output (json, geojson, csv).
     #[arg(long)]
     output: Option<PathBuf>,
+}
+
+/// What coverage counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BasisArg {
+    /// k providers within the threshold (straight line).
+    Distance,
+    /// k providers declare they serve the place's municipality.
+    #[value(name = "service_area")]
+    ServiceArea,
+}
+
+/// Where children are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SitesArg {
+    /// 3rd-mesh land cells (about 1 km).
+    Mesh,
+    /// 町丁目 points.
+    Town,
+}
+
+impl CoverageArgs {
+    /// The typed query of these options.
+    fn query(&self) -> Result<CoverageQuery> {
+        Ok(CoverageQuery {
+            profile: NeedProfile {
+                kinds: self
+                    .kinds
+                    .iter()
+                    .map(|k| KindCode::new(k.trim()))
+                    .collect::<Result<_, _>>()
+                    .context("--kinds")?,
+                needs: self
+                    .needs
+                    .iter()
+                    .map(|c| CapabilityCode::new(c.trim()))
+                    .collect::<Result<_, _>>()
+                    .context("--needs")?,
+                age_years: self.age,
+                accepting_only: self.accepting,
+            },
+            include_unknown: self.include_unknown,
+            area: match &self.region {
+                Some(text) => CoverageArea::parse(text.trim())?,
+                None => CoverageArea::All,
+            },
+            within: match (self.within_m, self.within_minutes) {
+                (_, Some(minutes)) => Some(Reach::Minutes(minutes)),
+                (Some(metres), None) => Some(Reach::Metres(metres)),
+                (None, None) => None,
+            },
+            k: self.k,
+            basis: match self.basis {
+                BasisArg::Distance => Basis::Distance,
+                BasisArg::ServiceArea => Basis::ServiceArea,
+            },
+            sites: match self.sites {
+                SitesArg::Mesh => SiteKind::Mesh,
+                SitesArg::Town => SiteKind::Town,
+            },
+            gaps: self.gaps,
+        })
+    }
 }
 
 /// Output formats of `renkei coverage`.
@@ -73,44 +141,20 @@ pub enum Output {
 
 /// Runs `renkei coverage`.
 pub async fn run(args: CoverageArgs) -> Result<()> {
+    let query = args.query()?;
     let store = crate::open_store(&args.db).await?;
-    let index = load_index(store.as_ref())
+    let snapshot = renkei_app::load(store.as_ref())
         .await
-        .context("cannot read the directory")?;
-    let regions = Regions::load(store.as_ref())
-        .await
-        .context("cannot read the regions")?;
-    let params = CoverageParams {
-        kinds: args.kinds,
-        needs: args.needs,
-        age: args.age,
-        accepting: None,
-        include_unknown: args.include_unknown.then(|| "true".to_owned()),
-        region: args.region,
-        within_m: args.within_m,
-        within_minutes: args.within_minutes,
-        k: args.k,
-        basis: args.basis,
-        sites: args.sites,
-        gaps: args.gaps,
-        format: None,
-    };
-    let request = params
-        .parse(&regions)
-        .map_err(|e| anyhow::anyhow!("{}", e.body().error.message))?;
-    let inputs = CoverageInputs::load(store.as_ref(), &regions)
-        .await
-        .context("cannot read the coverage inputs (population, town points, service areas)")?;
-    let analysis = Analysis::run(&index, &regions, &inputs, &request);
+        .context("cannot read the directory and regions")?;
+    let analysis = query.run(&snapshot).await?;
     let bytes = match args.format {
         Output::Table => {
-            print_tables(&analysis.report(&regions, &inputs));
+            print_tables(&analysis.report());
             return Ok(());
         }
-        Output::Json => serde_json::to_vec_pretty(&analysis.report(&regions, &inputs))?,
-        Output::Geojson => serde_json::to_vec(&analysis.features(&regions))?,
-        Output::Csv => table_csv(&analysis.report(&regions, &inputs))
-            .map_err(|e| anyhow::anyhow!("cannot write the CSV: {e}"))?,
+        Output::Json => serde_json::to_vec_pretty(&analysis.report())?,
+        Output::Geojson => serde_json::to_vec(&analysis.features())?,
+        Output::Csv => table_csv(&analysis.report())?,
     };
     if let Some(path) = args.output {
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;

@@ -1,13 +1,12 @@
 //! `renkei fetch --prefecture 14`: download every source of a prefecture from
-//! its publisher (or a folder of files already downloaded) and import them.
+//! its publisher (or a folder of files already downloaded) and import them
+//! through the application's import dispatch, as `renkei import` does.
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use renkei_ingest::fetch::{
-    fetch_and_import, parse_url_overrides, ClosingOutcome, FetchOptions, FetchPlan, FileOutcome,
-    RegionTableOutcome,
-};
+use renkei_app::import::{fetch, RegionTableOutcome};
+use renkei_ingest::fetch::{parse_url_overrides, FetchOptions, FetchPlan};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -64,11 +63,11 @@ pub async fn run(args: FetchArgs) -> Result<()> {
         ..FetchOptions::default()
     };
     let store = crate::open_store(&args.db).await?;
-    let report = fetch_and_import(store.as_ref(), &plan, &options, |file| {
-        eprintln!("renkei fetch: {} ({})", file.description, file.key);
-    })
-    .await
-    .context("the fetch stopped")?;
+    let mut spinner = crate::import::Spinner::new("fetching");
+    let report = fetch(store.as_ref(), &plan, options, &mut spinner)
+        .await
+        .context("the fetch stopped before importing any file; the database is unchanged")?;
+    drop(spinner);
 
     let mut table = Table::new();
     table
@@ -85,43 +84,19 @@ pub async fn run(args: FetchArgs) -> Result<()> {
             RegionTableOutcome::NoneBuiltIn => "二次医療圏の表なし（市区町村のみで配置） / no built-in table: placed by municipality only".to_owned(),
         },
     ]);
-    for (key, origin, _, outcome) in &report.files {
-        let result = match outcome {
-            FileOutcome::Boundaries { units } => format!("{units} municipalities / wards"),
-            FileOutcome::Population { rows } => format!("{rows} population rows"),
-            FileOutcome::TownPoints { points } => format!("{points} town points"),
-            FileOutcome::Facilities(reports) => reports
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{} read, {} new, {} updated, {} unchanged, {} rejected",
-                        r.rows_read,
-                        r.written.inserted,
-                        r.written.updated,
-                        r.written.unchanged,
-                        r.rejected.len()
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-            FileOutcome::Failed(reason) => format!("NOT IMPORTED: {reason}"),
+    for file in &report.files {
+        let result = match &file.result {
+            Ok(outcome) => outcome.summary(),
+            Err(failure) => format!("NOT IMPORTED: {failure}"),
         };
-        table.add_row([key.clone(), origin.clone(), result]);
+        table.add_row([file.key.clone(), file.origin.clone(), result]);
     }
     for closing in &report.closing {
-        let (source, result) = match closing {
-            ClosingOutcome::Done(done) => (
-                &done.source,
-                done.nothing_covered.clone().unwrap_or_else(|| {
-                    format!(
-                        "{} closed: no longer listed (kept, with today's date)",
-                        done.closed
-                    )
-                }),
-            ),
-            ClosingOutcome::Skipped { source, reason } => (source, format!("0 closed: {reason}")),
-        };
-        table.add_row([source.clone(), "(closing)".to_owned(), result]);
+        table.add_row([
+            closing.source().to_owned(),
+            "(closing)".to_owned(),
+            closing.summary(),
+        ]);
     }
     println!("{table}");
     let placed = &report.placement;
@@ -129,14 +104,14 @@ pub async fn run(args: FetchArgs) -> Result<()> {
         "placed {} locations as they were imported: {} inside a municipality, {} within 500 m (flagged), {} suspect (not placed; see `renkei check regions`)",
         placed.positioned, placed.inside, placed.nearest, placed.suspect
     );
-    if let Some(again) = &report.assignment {
+    if let Ok(again) = &report.assignment {
         println!(
             "checked all {} stored locations with a position again: {} placement(s) changed",
             again.positioned, again.changed
         );
     }
-    if !report.complete() {
-        bail!("some files could not be fetched (see NOT IMPORTED above); everything else was imported. Run the same command again to retry, or give a working address with --url KEY=URL");
+    if let Some(problem) = report.failure_message() {
+        bail!("{problem}. Run the same command again to retry, or give a working address with --url KEY=URL");
     }
     Ok(())
 }

@@ -1,18 +1,22 @@
-//! `renkei import KIND FILE…`: reads official lists and mapped CSVs into the
-//! database, one transaction per file, with a spinner while it works, a
-//! summary table, and a CSV report of rejected rows.
+//! `renkei import KIND FILE…`: the flags of each kind become one
+//! [`ImportRequest`] for the application's import dispatch
+//! (`renkei_app::import`), which `renkei fetch` runs as well; this file shows
+//! a spinner while it works, then prints what was imported.
+
+mod report;
+mod spinner;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use indicatif::{ProgressBar, ProgressStyle};
-use renkei_ingest::assign::AssignSummary;
-use renkei_ingest::import::{error_report_csv, Format, Importer};
+use renkei_app::import::{
+    import_files, ImportKind as Kind, ImportRequest, DEFAULT_MESH_CENSUS_YEAR,
+};
+use renkei_ingest::import::{Format, Importer};
 use renkei_ingest::mapping::Mapping;
-use renkei_ingest::run::{FileReport, ImportSession};
-use renkei_ingest::table::RowError;
+use renkei_ingest::population::SSDSE_A_CENSUS_YEAR;
 use std::path::PathBuf;
-use std::time::Duration;
+
+pub(crate) use spinner::Spinner;
 
 /// What to import.
 #[derive(Debug, Subcommand)]
@@ -35,13 +39,13 @@ pub enum ImportKind {
     ShisetsuKijun(FilesArgs),
     /// Facts a consultation desk has confirmed (確認済み: 対応可 / 対応不可, new clients);
     /// imports of official lists never overwrite them.
-    Verified(crate::verified::VerifiedArgs),
+    Verified(VerifiedArgs),
     /// 国土数値情報 行政区域 (N03) boundaries: GeoJSON or the official zip (市区町村の境界).
-    N03(crate::regions::N03Args),
+    N03(N03Args),
     /// 二次医療圏 tables (TOML); without files, the ones built into renkei (二次医療圏の表).
-    Regions(crate::regions::RegionTableArgs),
+    Regions(RegionTableArgs),
     /// Municipal population from 統計センター SSDSE-A (市区町村の人口).
-    Population(crate::regions::PopulationArgs),
+    Population(PopulationArgs),
     /// Population per mesh cell from e-Stat 地域メッシュ統計 (国勢調査), one file per 1st mesh
     /// (地域メッシュ人口); coverage then counts children per cell from it.
     MeshPopulation(MeshPopulationArgs),
@@ -60,23 +64,6 @@ pub struct FilesArgs {
     common: CommonArgs,
 }
 
-/// e-Stat mesh population files.
-#[derive(Debug, Args)]
-pub struct MeshPopulationArgs {
-    /// e-Stat 地域メッシュ統計 files (tblT001100S5339.txt …, Shift_JIS or UTF-8), or zips of them.
-    #[arg(required = true)]
-    files: Vec<PathBuf>,
-    /// Census year of the counts.
-    #[arg(long, default_value_t = DEFAULT_MESH_CENSUS_YEAR)]
-    year: i32,
-    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
-    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
-    db: String,
-}
-
-/// Default census year of mesh population files: the 2020 国勢調査.
-const DEFAULT_MESH_CENSUS_YEAR: i32 = 2020;
-
 /// Files read through a mapping.
 #[derive(Debug, Args)]
 pub struct MappedFilesArgs {
@@ -90,7 +77,7 @@ pub struct MappedFilesArgs {
     common: CommonArgs,
 }
 
-/// Options every import takes.
+/// Options every facility-list import takes.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
@@ -111,272 +98,151 @@ pub struct CommonArgs {
     close_missing: bool,
 }
 
+/// `renkei import verified FILE…`.
+#[derive(Debug, Args)]
+pub struct VerifiedArgs {
+    /// Sheets (CSV: UTF-8, UTF-8 with BOM or Shift_JIS) with the columns 施設ID (or
+    /// 出典 and 出典ID), サービス, 項目, 回答, 確認日, 確認機関 and optionally 備考
+    /// (staff-only). See data/examples/verified-facts.csv.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
+    /// Where to write the CSV report of rejected rows. Default:
+    /// verified-errors-<time>.csv in the working folder, only when rows were rejected.
+    #[arg(long)]
+    error_report: Option<PathBuf>,
+}
+
+/// `renkei import n03 FILE…`.
+#[derive(Debug, Args)]
+pub struct N03Args {
+    /// MLIT 国土数値情報 行政区域 (N03) GeoJSON files (.geojson / .json) or the
+    /// official zip; each replaces the boundaries of the prefectures it holds.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
+}
+
+/// `renkei import regions [FILE…]`.
+#[derive(Debug, Args)]
+pub struct RegionTableArgs {
+    /// 二次医療圏 tables (TOML, as data/regions/14_kanagawa.toml). Default: the
+    /// tables built into renkei (every file of data/regions/).
+    files: Vec<PathBuf>,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
+}
+
+/// `renkei import population FILE`.
+#[derive(Debug, Args)]
+pub struct PopulationArgs {
+    /// 統計センター SSDSE-A CSV (municipal population; Shift_JIS or UTF-8).
+    file: PathBuf,
+    /// Reference year of its population items (SSDSE-A: the 2020 国勢調査).
+    #[arg(long, default_value_t = SSDSE_A_CENSUS_YEAR)]
+    year: i32,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
+}
+
+/// e-Stat mesh population files.
+#[derive(Debug, Args)]
+pub struct MeshPopulationArgs {
+    /// e-Stat 地域メッシュ統計 files (tblT001100S5339.txt …, Shift_JIS or UTF-8), or zips of them.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Census year of the counts.
+    #[arg(long, default_value_t = DEFAULT_MESH_CENSUS_YEAR)]
+    year: i32,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
+}
+
+/// The request and where its output goes.
+struct Invocation {
+    request: ImportRequest,
+    db: String,
+    error_report: Option<PathBuf>,
+}
+
+impl Invocation {
+    fn new(kind: Kind, files: Vec<PathBuf>, db: String) -> Self {
+        Self {
+            request: ImportRequest {
+                kind,
+                files,
+                close_missing: false,
+            },
+            db,
+            error_report: None,
+        }
+    }
+
+    fn with_common(kind: Kind, files: Vec<PathBuf>, common: CommonArgs) -> Self {
+        let mut invocation = Self::new(kind, files, common.db);
+        invocation.request.close_missing = common.close_missing;
+        invocation.error_report = common.error_report;
+        invocation
+    }
+}
+
 /// Runs `renkei import`.
 pub async fn run(kind: ImportKind) -> Result<()> {
-    let (format, files, common) = match kind {
-        ImportKind::N03(a) => return crate::regions::import_n03(a).await,
-        ImportKind::Regions(a) => return crate::regions::import_region_tables(a).await,
-        ImportKind::Population(a) => return crate::regions::import_population(a).await,
-        ImportKind::MeshPopulation(a) => return import_mesh_population(a).await,
-        ImportKind::ServiceAreas(a) => return import_service_areas(a).await,
-        ImportKind::MhlwFacilities(a) => (
-            Format::Official(Importer::MhlwFacilities),
-            a.files,
-            a.common,
-        ),
-        ImportKind::Kaigo(a) => (Format::Official(Importer::Kaigo), a.files, a.common),
-        ImportKind::Wamnet(a) => (Format::Official(Importer::Wamnet), a.files, a.common),
-        ImportKind::HokenIryokikan(a) => (
-            Format::Official(Importer::HokenIryokikan),
-            a.files,
-            a.common,
-        ),
-        ImportKind::TownPoints(a) => return import_town_points(a).await,
-        ImportKind::Verified(a) => return crate::verified::import(a).await,
-        ImportKind::ShisetsuKijun(a) => return import_accreditations(a).await,
+    let official = |list| Kind::Facilities(Format::Official(list));
+    let invocation = match kind {
+        ImportKind::MhlwFacilities(a) => {
+            Invocation::with_common(official(Importer::MhlwFacilities), a.files, a.common)
+        }
+        ImportKind::Kaigo(a) => {
+            Invocation::with_common(official(Importer::Kaigo), a.files, a.common)
+        }
+        ImportKind::Wamnet(a) => {
+            Invocation::with_common(official(Importer::Wamnet), a.files, a.common)
+        }
+        ImportKind::HokenIryokikan(a) => {
+            Invocation::with_common(official(Importer::HokenIryokikan), a.files, a.common)
+        }
         ImportKind::Csv(a) => {
             let text = std::fs::read_to_string(&a.mapping)
                 .with_context(|| format!("cannot read the mapping file {}", a.mapping.display()))?;
             let mapping = Mapping::parse(&a.mapping.display().to_string(), &text)?;
-            (Format::Mapped(Box::new(mapping)), a.files, a.common)
+            let kind = Kind::Facilities(Format::Mapped(Box::new(mapping)));
+            Invocation::with_common(kind, a.files, a.common)
+        }
+        ImportKind::TownPoints(a) => Invocation::with_common(Kind::TownPoints, a.files, a.common),
+        ImportKind::ShisetsuKijun(a) => {
+            Invocation::with_common(Kind::Accreditations, a.files, a.common)
+        }
+        ImportKind::ServiceAreas(a) => {
+            Invocation::with_common(Kind::ServiceAreas, a.files, a.common)
+        }
+        ImportKind::Verified(a) => Invocation {
+            error_report: a.error_report,
+            ..Invocation::new(Kind::Verified, a.files, a.db)
+        },
+        ImportKind::N03(a) => Invocation::new(Kind::Boundaries, a.files, a.db),
+        ImportKind::Regions(a) => Invocation::new(Kind::RegionTable, a.files, a.db),
+        ImportKind::Population(a) => {
+            Invocation::new(Kind::Population { year: a.year }, vec![a.file], a.db)
+        }
+        ImportKind::MeshPopulation(a) => {
+            Invocation::new(Kind::MeshPopulation { year: a.year }, a.files, a.db)
         }
     };
-    let store = crate::open_store(&common.db).await?;
-    let mut session = ImportSession::new(store.as_ref());
-    let files: Vec<_> = files
-        .into_iter()
-        .map(|path| (format.clone(), path))
-        .collect();
-    let reports = import_files(&mut session, &files, common.close_missing).await?;
-    println!("{}", summary_table(&reports));
-    if common.close_missing {
-        let mut sources: Vec<&str> = reports.iter().map(|r| r.source.as_str()).collect();
-        sources.sort_unstable();
-        sources.dedup();
-        for source in sources {
-            let closing = renkei_ingest::closing::close_missing(
-                store.as_ref(),
-                source,
-                &reports,
-                None,
-                chrono::Utc::now(),
-            )
-            .await?;
-            match &closing.nothing_covered {
-                Some(why) => println!("{source}: {why}"),
-                None => println!(
-                    "{source}: {} records no longer listed were marked closed (kept, with today's date; prefectures {})",
-                    closing.closed,
-                    closing.prefectures.join(" ")
-                ),
-            }
-        }
+    let store = crate::open_store(&invocation.db).await?;
+    let mut spinner = Spinner::new("importing");
+    let mut outcome = import_files(store.as_ref(), &invocation.request, &mut spinner).await;
+    drop(spinner);
+    report::print(&invocation.request.kind, &outcome, invocation.error_report)?;
+    match outcome.failure.take() {
+        Some(failure) => Err(failure.into()),
+        None => Ok(()),
     }
-    let conflicts: usize = reports.iter().map(|r| r.conflicts).sum();
-    if conflicts > 0 {
-        println!("{conflicts} facts differ from what a desk verified; the verified ones were kept. List them with `renkei check conflicts`.");
-    }
-    let mut placement = AssignSummary::default();
-    for report in &reports {
-        placement += report.placement;
-    }
-    if placement.boundaries > 0 {
-        crate::regions::print_assignment(&placement);
-    }
-    let rejected: Vec<_> = reports
-        .iter()
-        .flat_map(|r| r.rejected.iter().cloned())
-        .collect();
-    write_error_report(&rejected, common.error_report, "import-errors")?;
-    Ok(())
-}
-
-/// Imports `files` in order with a spinner for the file being written; on
-/// failure, says which file was not imported.
-async fn import_files(
-    session: &mut ImportSession<'_>,
-    files: &[(Format, PathBuf)],
-    close_missing: bool,
-) -> Result<Vec<FileReport>> {
-    let mut spinner: Option<ProgressBar> = None;
-    let outcome = session
-        .import_paths(files, |path| {
-            if let Some(done) = spinner.take() {
-                done.finish_and_clear();
-            }
-            let next = ProgressBar::new_spinner().with_style(
-                ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                    .expect("the template is valid"),
-            );
-            next.set_message(format!("importing {}", path.display()));
-            next.enable_steady_tick(Duration::from_millis(120));
-            spinner = Some(next);
-        })
-        .await;
-    if let Some(done) = spinner {
-        done.finish_and_clear();
-    }
-    outcome.map_err(|(path, error)| {
-        anyhow::Error::new(error).context(format!(
-            "{} was not imported; the database is unchanged{}",
-            path.display(),
-            if close_missing {
-                " and nothing was closed"
-            } else {
-                ""
-            }
-        ))
-    })
-}
-
-/// Writes rejected rows as a CSV report (to `path`, else to
-/// `<prefix>-<time>.csv` in the working folder) and says where; nothing when
-/// no row was rejected.
-pub(crate) fn write_error_report(
-    rejected: &[RowError],
-    path: Option<PathBuf>,
-    prefix: &str,
-) -> Result<()> {
-    if rejected.is_empty() {
-        return Ok(());
-    }
-    let path = path.unwrap_or_else(|| {
-        PathBuf::from(format!(
-            "{prefix}-{}.csv",
-            chrono::Local::now().format("%Y%m%dT%H%M%S")
-        ))
-    });
-    std::fs::write(&path, error_report_csv(rejected))
-        .with_context(|| format!("cannot write the error report {}", path.display()))?;
-    println!(
-        "{} rows were rejected; reasons are in {}",
-        rejected.len(),
-        path.display()
-    );
-    Ok(())
-}
-
-/// `renkei import shisetsu-kijun FILE…`: accreditations matched to hospitals.
-async fn import_accreditations(args: FilesArgs) -> Result<()> {
-    let store = crate::open_store(&args.common.db).await?;
-    for path in &args.files {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
-        let report = renkei_ingest::shisetsu::import_list(store.as_ref(), &name, &bytes)
-            .await
-            .with_context(|| format!("{name} was not imported; the database is unchanged"))?;
-        println!(
-            "{name}: {} accreditations read, {} stored on hospitals, {} rows match no hospital in the directory",
-            report.read,
-            report.stored,
-            report.unmatched.len()
-        );
-        let mut unmatched: Vec<String> = report
-            .unmatched
-            .iter()
-            .map(|r| format!("  line {}: {} ({})", r.line, r.name, r.address))
-            .collect();
-        unmatched.dedup();
-        for line in unmatched {
-            println!("{line}");
-        }
-    }
-    Ok(())
-}
-
-/// `renkei import mesh-population FILE…`: one transaction per file.
-async fn import_mesh_population(args: MeshPopulationArgs) -> Result<()> {
-    let store = crate::open_store(&args.db).await?;
-    for path in &args.files {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
-        let rows = renkei_ingest::mesh_population::read_mesh_population(&name, &bytes, args.year)?;
-        let stored = store
-            .replace_mesh_population(&name, &rows)
-            .await
-            .with_context(|| format!("{name} was not imported; the database is unchanged"))?;
-        let children: u64 = rows.iter().map(|r| r.under_15).sum();
-        println!("{name}: {stored} mesh cells stored, {children} children aged 0–14");
-    }
-    Ok(())
-}
-
-/// `renkei import service-areas FILE…`: one transaction per file.
-async fn import_service_areas(args: FilesArgs) -> Result<()> {
-    let store = crate::open_store(&args.common.db).await?;
-    for path in &args.files {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
-        let report =
-            renkei_ingest::service_areas::import_service_areas(store.as_ref(), &name, &bytes)
-                .await
-                .with_context(|| format!("{name} was not imported; the database is unchanged"))?;
-        println!(
-            "{name}: {} service areas of {} providers stored; {} rows rejected",
-            report.stored,
-            report.providers,
-            report.rejected.len()
-        );
-        for row in &report.rejected {
-            println!(
-                "  line {}: {} = {:?}: {}",
-                row.line, row.field, row.value, row.reason
-            );
-        }
-    }
-    Ok(())
-}
-
-/// `renkei import town-points FILE…`: one transaction per file.
-async fn import_town_points(args: FilesArgs) -> Result<()> {
-    let store = crate::open_store(&args.common.db).await?;
-    for path in &args.files {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
-        let (text, _) = renkei_ingest::text::decode(&name, &bytes)?;
-        let table = renkei_ingest::table::Table::parse(&name, &text)?;
-        let (points, rejected) = renkei_ingest::town_points::parse(&table)?;
-        let stored = store
-            .replace_town_points(&name, &points)
-            .await
-            .with_context(|| format!("{name} was not imported; the database is unchanged"))?;
-        println!(
-            "{name}: {stored} town points stored; {} rows without coordinates skipped",
-            rejected.len()
-        );
-    }
-    Ok(())
-}
-
-fn summary_table(reports: &[FileReport]) -> Table {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header([
-        "file",
-        "source",
-        "read",
-        "inserted",
-        "updated",
-        "unchanged",
-        "rejected",
-        "linked",
-        "geocoded",
-        "no position",
-        "conflicts",
-    ]);
-    for r in reports {
-        table.add_row([
-            r.file.clone(),
-            r.source.clone(),
-            r.rows_read.to_string(),
-            r.written.inserted.to_string(),
-            r.written.updated.to_string(),
-            r.written.unchanged.to_string(),
-            r.rejected.len().to_string(),
-            r.linked.to_string(),
-            r.geocoded.to_string(),
-            r.without_position.to_string(),
-            r.conflicts.to_string(),
-        ]);
-    }
-    table
 }

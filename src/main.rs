@@ -11,10 +11,9 @@ mod verified;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use renkei_core::directory_index::DirectoryIndex;
-use renkei_http::index::DEFAULT_REFRESH_PERIOD;
-use renkei_http::{load_index, router, spawn_refresher, AppState, HttpConfig, IndexHandle};
-use renkei_store::{DatabaseUrl, OpenOptions, SharedStore, Store};
+use renkei_app::{spawn_refresher, ReadModel, DEFAULT_REFRESH_PERIOD};
+use renkei_http::{router, AppState, HttpConfig};
+use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -167,26 +166,10 @@ async fn serve(args: ServeArgs) -> Result<()> {
         ..OpenOptions::default()
     };
     let store = open_store_with(&args.db, options).await?;
-    load_demo_if_empty(store.as_ref()).await?;
-    let directory = match regions::prepare_for_serve(store.as_ref()).await? {
-        Some(placed) => DirectoryIndex::build(placed.facilities, placed.data_version),
-        None => load_index(store.as_ref())
-            .await
-            .context("cannot load the directory from the database")?,
-    };
-    let index = IndexHandle::new(directory);
-    index.store_regions(
-        renkei_http::Regions::load(store.as_ref())
-            .await
-            .context("cannot load the regions from the database")?,
-    );
-    index.store_geocoder(
-        renkei_http::load_geocoder(store.as_ref(), &index.regions())
-            .await
-            .context("cannot load the town points from the database")?,
-    );
-    let facilities = index.load().active_count();
-    let _refresher = spawn_refresher(store.clone(), index.clone(), DEFAULT_REFRESH_PERIOD);
+    let snapshot = renkei_app::startup::start(store.as_ref()).await?;
+    let facilities = snapshot.directory().active_count();
+    let model = ReadModel::from_snapshot(snapshot);
+    let _refresher = spawn_refresher(store.clone(), model.clone(), DEFAULT_REFRESH_PERIOD);
 
     let listener = TcpListener::bind(&args.bind).await.with_context(|| {
         format!(
@@ -201,7 +184,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         web_dir: args.web_dir,
         ..HttpConfig::default()
     };
-    let app = router(AppState::new(store, index, config));
+    let app = router(AppState::new(store, model, config));
     let shutdown = shutdown_signal();
     info!(
         facilities,
@@ -212,26 +195,6 @@ async fn serve(args: ServeArgs) -> Result<()> {
         .await
         .context("the server stopped with an error")?;
     info!("renkei stopped");
-    Ok(())
-}
-
-/// On an empty database, loads the authored demo directory so there is something to see.
-async fn load_demo_if_empty(store: &dyn Store) -> Result<()> {
-    if store
-        .count_facilities()
-        .await
-        .context("cannot count facilities")?
-        > 0
-    {
-        return Ok(());
-    }
-    let (source, facilities) = renkei_ingest::demo::demo_directory()
-        .context("the built-in demo directory is not valid")?;
-    let written = store
-        .upsert_facilities(&source, &facilities)
-        .await
-        .context("cannot store the demo directory")?;
-    info!(inserted = written.inserted, source = %source.key, "database was empty: loaded the demo directory (デモデータ)");
     Ok(())
 }
 

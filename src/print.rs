@@ -1,21 +1,18 @@
 //! `renkei print map | leaflet | referral`: the printed documents as PDF
 //! files, made from the database like `renkei serve` serves it.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use renkei_core::directory_index::DirectoryIndex;
-use renkei_core::need::{NeedProfile, MAX_AGE_YEARS};
-use renkei_core::search::{SearchQuery, DEFAULT_RADIUS_M, MAX_LIMIT};
-use renkei_core::{CapabilityCode, KindCode, LonLat, PublicFacility};
-use renkei_http::coverage::inputs::CoverageInputs;
-use renkei_http::coverage::CoverageParams;
-use renkei_http::{load_geocoder, load_index, Regions};
-use renkei_print::{
-    area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
-    render_map_with_coverage, render_referral, tokyo_today, Fonts, MapOptions, Orientation, Paper,
-    Referral, WebClient,
-};
+use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
+use renkei_app::regions::{parse_area, parse_region};
+use renkei_app::search::{Reach, SearchPlace, SearchRequest};
+use renkei_app::{AppError, Snapshot};
+use renkei_core::need::NeedProfile;
+use renkei_core::search::DEFAULT_RADIUS_M;
+use renkei_core::{CapabilityCode, KindCode, LonLat};
+use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tracing::info;
 
 /// What to print.
@@ -88,7 +85,7 @@ pub struct MapArgs {
     #[arg(long, value_delimiter = ',', requires = "coverage")]
     needs: Vec<String>,
     /// Coverage: the child's age in years.
-    #[arg(long, requires = "coverage", value_parser = age_years())]
+    #[arg(long, requires = "coverage")]
     age: Option<u8>,
     /// Coverage: only services accepting new clients.
     #[arg(long, requires = "coverage")]
@@ -110,23 +107,23 @@ pub struct MapArgs {
 }
 
 impl MapArgs {
-    /// The coverage options as /api/v1/coverage takes them, so that they are
-    /// checked the same way.
-    fn coverage_params(&self) -> CoverageParams {
-        let list = |items: &[String]| (!items.is_empty()).then(|| items.join(","));
-        let flag = |on: bool| on.then(|| "true".to_owned());
-        CoverageParams {
-            kinds: list(&self.kinds),
-            needs: list(&self.needs),
-            age: self.age.map(|a| a.to_string()),
-            accepting: flag(self.accepting),
-            include_unknown: flag(self.include_unknown),
-            region: Some(self.region.clone()),
-            within_m: self.within_m.map(|m| m.to_string()),
-            within_minutes: self.within_minutes.map(|m| m.to_string()),
-            k: self.k.map(|k| k.to_string()),
-            ..CoverageParams::default()
+    /// The coverage layer's options, when `--coverage` is given.
+    fn coverage(&self) -> Result<Option<MapCoverage>> {
+        if !self.coverage {
+            return Ok(None);
         }
+        Ok(Some(MapCoverage {
+            needs: capability_codes(&self.needs)?,
+            age_years: self.age,
+            accepting_only: self.accepting,
+            include_unknown: self.include_unknown,
+            within: match (self.within_m, self.within_minutes) {
+                (_, Some(minutes)) => Some(Reach::Minutes(minutes)),
+                (Some(metres), None) => Some(Reach::Metres(metres)),
+                (None, None) => None,
+            },
+            k: self.k.map_or(1, |k| k as usize),
+        }))
     }
 }
 
@@ -159,7 +156,7 @@ pub struct ReferralArgs {
     #[arg(long, value_delimiter = ',')]
     kinds: Vec<String>,
     /// The child's age in years.
-    #[arg(long, value_parser = age_years())]
+    #[arg(long)]
     age: Option<u8>,
     /// Only services accepting new clients.
     #[arg(long)]
@@ -172,11 +169,6 @@ pub struct ReferralArgs {
     limit: usize,
     #[command(flatten)]
     common: CommonArgs,
-}
-
-/// An age in years, 0 to the most a query accepts.
-fn age_years() -> clap::builder::RangedI64ValueParser<u8> {
-    clap::value_parser!(u8).range(0..=i64::from(MAX_AGE_YEARS))
 }
 
 /// Runs `renkei print …`.
@@ -198,17 +190,12 @@ fn fonts(common: &CommonArgs) -> Result<Fonts> {
     Ok(fonts)
 }
 
-/// The directory and regions, loaded as `renkei serve` loads them.
-async fn load(db: &str) -> Result<(renkei_store::SharedStore, DirectoryIndex, Regions)> {
+/// The snapshot as `renkei serve` serves it (region tables and placements
+/// prepared first).
+async fn load(db: &str) -> Result<Arc<Snapshot>> {
     let store = crate::open_store(db).await?;
-    crate::regions::prepare_for_serve(store.as_ref()).await?;
-    let index = load_index(store.as_ref())
-        .await
-        .context("cannot load the directory from the database")?;
-    let regions = Regions::load(store.as_ref())
-        .await
-        .context("cannot load the regions from the database")?;
-    Ok((store, index, regions))
+    let snapshot = renkei_app::startup::prepare(store.as_ref()).await?;
+    Ok(Arc::new(snapshot))
 }
 
 fn write(path: &Path, pdf: &[u8], what: &str) -> Result<()> {
@@ -221,20 +208,38 @@ fn write(path: &Path, pdf: &[u8], what: &str) -> Result<()> {
     Ok(())
 }
 
-async fn map(args: MapArgs) -> Result<()> {
-    let fonts = fonts(&args.common)?;
-    let (store, index, regions) = load(&args.common.db).await?;
-    let area = map_area(&regions.catalog, &args.region)
-        .with_context(|| format!("cannot print the map of {}", args.region))?;
-    let kinds: Vec<KindCode> = args
-        .kinds
+/// A query's error in the terms of this command: a bad field named as the
+/// option (`--within-m`), anything else as it is.
+fn option_error(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Invalid { field, en, .. } => {
+            anyhow::anyhow!("--{}: {en}", field.replace('_', "-"))
+        }
+        other => other.into(),
+    }
+}
+
+fn kind_codes(kinds: &[String]) -> Result<Vec<KindCode>> {
+    kinds
         .iter()
         .map(|k| KindCode::new(k.trim()))
         .collect::<Result<_, _>>()
-        .context("--kinds")?;
-    let mut facilities = area_facilities(&index, &regions.catalog, &area);
-    facilities.retain(|f| kinds.is_empty() || kinds.contains(&f.kind));
-    let options = MapOptions {
+        .context("--kinds")
+}
+
+fn capability_codes(needs: &[String]) -> Result<Vec<CapabilityCode>> {
+    needs
+        .iter()
+        .map(|c| CapabilityCode::new(c.trim()))
+        .collect::<Result<_, _>>()
+        .context("--needs")
+}
+
+async fn map(args: MapArgs) -> Result<()> {
+    let fonts = fonts(&args.common)?;
+    let snapshot = load(&args.common.db).await?;
+    let query = MapQuery {
+        area: parse_area("region", &args.region, snapshot.regions()).map_err(option_error)?,
         paper: match args.paper {
             PaperArg::A4 => Paper::A4,
             PaperArg::A3 => Paper::A3,
@@ -243,124 +248,58 @@ async fn map(args: MapArgs) -> Result<()> {
             OrientationArg::Portrait => Orientation::Portrait,
             OrientationArg::Landscape => Orientation::Landscape,
         },
-        web: WebClient::new(&args.common.web_url),
-        data_date: None,
+        kinds: kind_codes(&args.kinds)?,
+        coverage: args.coverage()?,
     };
-    let layer = if args.coverage {
-        let params = args.coverage_params();
-        let request = params
-            .parse(&regions)
-            .map_err(|error| match error {
-                // Name the option as typed here, not the API's parameter.
-                renkei_http::ApiError::BadParameter { field, en, .. } => {
-                    anyhow::anyhow!("--{}: {en}", field.replace('_', "-"))
-                }
-                other => anyhow::anyhow!("{other}"),
-            })
-            .context("coverage options")?;
-        let inputs = CoverageInputs::load(store.as_ref(), &regions)
-            .await
-            .context("cannot read the coverage inputs from the database")?;
-        Some(renkei_http::print::coverage_layer(
-            &index,
-            &regions,
-            &inputs,
-            &params,
-            &request,
-            &options.web,
-        ))
-    } else {
-        None
-    };
-    let shown: Vec<&PublicFacility> = facilities.iter().collect();
-    let map = render_map_with_coverage(&fonts, &area, &shown, &options, layer.as_ref())?;
-    info!(facilities = facilities.len(), pages = map.pages, "map");
+    let job = query
+        .prepare(snapshot, WebClient::new(&args.common.web_url))
+        .await
+        .map_err(option_error)
+        .with_context(|| format!("cannot print the map of {}", args.region))?;
+    let map = job.print(&fonts)?;
+    info!(facilities = map.entries.len(), pages = map.pages, "map");
     write(&args.common.output, &map.pdf, "地図")
 }
 
 async fn leaflet(args: LeafletArgs) -> Result<()> {
     let fonts = fonts(&args.common)?;
-    let (_, index, regions) = load(&args.common.db).await?;
-    let facilities = region_facilities(&index, &args.region)
+    let query = LeafletQuery {
+        region: parse_region("region", &args.region).map_err(option_error)?,
+    };
+    let snapshot = load(&args.common.db).await?;
+    let pdf = query
+        .print(&snapshot, &fonts, WebClient::new(&args.common.web_url))
         .with_context(|| format!("cannot print the leaflet of {}", args.region))?;
-    let leaflet = region_leaflet(
-        &regions.catalog,
-        &facilities,
-        &args.region,
-        WebClient::new(&args.common.web_url),
-    )
-    .with_context(|| format!("cannot print the leaflet of {}", args.region))?;
-    let pdf = render_leaflet(&fonts, &leaflet)?;
     write(&args.common.output, &pdf, "リーフレット")
 }
 
 async fn referral(args: ReferralArgs) -> Result<()> {
-    if !(1..=MAX_LIMIT).contains(&args.limit) {
-        bail!("--limit must be from 1 to {MAX_LIMIT}, not {}", args.limit);
-    }
-    let profile = NeedProfile {
-        kinds: args
-            .kinds
-            .iter()
-            .map(|k| KindCode::new(k.trim()))
-            .collect::<Result<_, _>>()
-            .context("--kinds")?,
-        needs: args
-            .needs
-            .iter()
-            .map(|c| CapabilityCode::new(c.trim()))
-            .collect::<Result<_, _>>()
-            .context("--needs")?,
-        age_years: args.age,
-        accepting_only: args.accepting,
+    let place = match (&args.near, args.lon, args.lat) {
+        (_, Some(lon), Some(lat)) => SearchPlace::Point(
+            LonLat::new(lon, lat).context("--lon/--lat is not a valid WGS 84 position")?,
+        ),
+        (Some(near), _, _) => SearchPlace::Near(near.clone()),
+        _ => anyhow::bail!("give --near TEXT, or --lon and --lat"),
+    };
+    let query = ReferralQuery {
+        search: SearchRequest {
+            place: Some(place),
+            reach: Some(Reach::Metres(args.radius_m)),
+            profile: NeedProfile {
+                kinds: kind_codes(&args.kinds)?,
+                needs: capability_codes(&args.needs)?,
+                age_years: args.age,
+                accepting_only: args.accepting,
+            },
+            limit: args.limit,
+            ..SearchRequest::default()
+        },
     };
     let fonts = fonts(&args.common)?;
-    let (store, index, regions) = load(&args.common.db).await?;
-    let (origin, place_label) = match (&args.near, args.lon, args.lat) {
-        (_, Some(lon), Some(lat)) => (
-            LonLat::new(lon, lat).context("--lon/--lat is not a valid WGS 84 position")?,
-            format!("経度 {lon}, 緯度 {lat}"),
-        ),
-        (Some(near), _, _) => {
-            let geocoder = load_geocoder(store.as_ref(), &regions)
-                .await
-                .context("cannot load the town points for the geocoder")?;
-            let found = geocoder.resolve(near).with_context(|| {
-                format!(
-                    "cannot place {near:?}; start with the municipality name (場所がわかりません)"
-                )
-            })?;
-            (found.position, found.matched)
-        }
-        _ => bail!("give --near TEXT, or --lon and --lat"),
-    };
-    let found = index
-        .search(&SearchQuery {
-            origin: Some(origin),
-            radius_m: args.radius_m,
-            profile: profile.clone(),
-            include_unknown: true,
-            limit: args.limit,
-            ..SearchQuery::default()
-        })
-        .into_public();
-    let search_url = WebClient::new(&args.common.web_url).search_view(
-        args.near.as_deref(),
-        Some(origin),
-        &profile,
-        args.radius_m,
-    );
-    let referral = Referral {
-        place_label,
-        origin: Some(origin),
-        radius_m: args.radius_m,
-        profile,
-        confirmed: found.confirmed,
-        unknown: found.unknown,
-        search_url,
-        created_on: tokyo_today(),
-        data_date: None,
-    };
-    let pdf = render_referral(&fonts, &referral)?;
+    let snapshot = load(&args.common.db).await?;
+    let job = query
+        .prepare(snapshot, &WebClient::new(&args.common.web_url))
+        .map_err(option_error)?;
+    let pdf = job.print(&fonts)?;
     write(&args.common.output, &pdf, "紹介先候補シート")
 }

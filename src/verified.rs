@@ -1,28 +1,9 @@
-//! Desk-verified facts: `renkei import verified FILE…` stores what a
-//! consultation desk confirmed; `renkei check conflicts` lists the imports
-//! that said otherwise (the verified answers were kept).
+//! `renkei check conflicts`: the imports that said otherwise than a fact a
+//! desk verified (`renkei import verified`); the verified answers were kept.
 
 use anyhow::{Context, Result};
 use clap::Args;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use std::path::PathBuf;
-
-/// `renkei import verified FILE…`.
-#[derive(Debug, Args)]
-pub struct VerifiedArgs {
-    /// Sheets (CSV: UTF-8, UTF-8 with BOM or Shift_JIS) with the columns 施設ID (or
-    /// 出典 and 出典ID), サービス, 項目, 回答, 確認日, 確認機関 and optionally 備考
-    /// (staff-only). See data/examples/verified-facts.csv.
-    #[arg(required = true)]
-    files: Vec<PathBuf>,
-    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
-    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
-    db: String,
-    /// Where to write the CSV report of rejected rows. Default:
-    /// verified-errors-<time>.csv in the working folder, only when rows were rejected.
-    #[arg(long)]
-    error_report: Option<PathBuf>,
-}
 
 /// `renkei check conflicts`.
 #[derive(Debug, Args)]
@@ -33,29 +14,6 @@ pub struct ConflictsArgs {
     /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
     #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
     db: String,
-}
-
-/// Imports each sheet in its own transaction and reports rejected rows.
-pub async fn import(args: VerifiedArgs) -> Result<()> {
-    let store = crate::open_store(&args.db).await?;
-    let mut rejected = Vec::new();
-    for path in &args.files {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
-        let report =
-            renkei_ingest::run::import_verified(store.as_ref(), &name, &bytes, chrono::Utc::now())
-                .await
-                .with_context(|| format!("{name} was not imported; the database is unchanged"))?;
-        println!(
-            "{name}: {} rows read, {} verified facts stored, {} rows rejected",
-            report.rows_read,
-            report.stored,
-            report.rejected.len()
-        );
-        rejected.extend(report.rejected);
-    }
-    crate::import::write_error_report(&rejected, args.error_report, "verified-errors")?;
-    Ok(())
 }
 
 /// Lists the newest import conflicts with the facility's name.

@@ -3,7 +3,11 @@
 
 mod copy_store;
 mod coverage;
+mod database;
+mod fetch;
 mod import;
+mod import_outcome;
+mod kill_sweep;
 mod print;
 mod regions;
 mod replicas;

@@ -38,11 +38,12 @@ pub struct DirectoryQuery {
     pub accreditation: Option<AccreditationCode>,
 }
 
-/// One page of a query result.
+/// One page of a query result; for public outputs made public with
+/// [`DirectoryPage::into_public`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct DirectoryPage {
+pub struct DirectoryPage<F = Facility> {
     /// The facilities on the page, in index order, decoded.
-    pub items: Vec<Facility>,
+    pub items: Vec<F>,
     /// How many facilities match the query over all pages.
     pub total: usize,
 }

@@ -22,6 +22,7 @@ pub mod position;
 pub mod public;
 pub mod region;
 pub mod search;
+pub mod source_text;
 pub mod taxonomy;
 
 pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};

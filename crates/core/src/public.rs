@@ -8,6 +8,7 @@
 //! phones; a staff-only record (a provider that asked not to be published)
 //! gives none. Staff views keep using [`Facility`].
 
+use crate::directory_index::DirectoryPage;
 use crate::search::{Hit, SearchPage};
 use crate::{Facility, Visibility};
 use std::ops::Deref;
@@ -78,6 +79,21 @@ impl SearchPage {
             total_confirmed: self.total_confirmed,
             total_unknown: self.total_unknown,
             next_offset: self.next_offset,
+        }
+    }
+}
+
+impl DirectoryPage {
+    /// The page with its facilities made public; a staff-only record leaves
+    /// it (the total is the index's).
+    pub fn into_public(self) -> DirectoryPage<PublicFacility> {
+        DirectoryPage {
+            items: self
+                .items
+                .into_iter()
+                .filter_map(PublicFacility::new)
+                .collect(),
+            total: self.total,
         }
     }
 }

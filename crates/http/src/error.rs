@@ -8,6 +8,8 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use renkei_app::AppError;
+use renkei_print::PrintError;
 use renkei_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -237,6 +239,33 @@ impl From<StoreError> for ApiError {
             StoreError::Unavailable { .. } => Self::Unavailable(error),
             other => Self::internal(other),
         }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Invalid { field, ja, en } => Self::bad_parameter(field, ja, en),
+            AppError::NotFound { entity, id } => Self::NotFound { entity, id },
+            AppError::OutsideRegions { lon, lat } => Self::OutsideRegions { lon, lat },
+            AppError::Store(error) => error.into(),
+            AppError::Print { field, error } => print_error(field, error),
+            other @ AppError::Csv(_) => Self::internal(other),
+        }
+    }
+}
+
+/// Print errors: bad or unknown area codes are the client's, the rest are logged 500s.
+fn print_error(field: &'static str, error: PrintError) -> ApiError {
+    match error {
+        PrintError::BadAreaCode { code } => renkei_app::regions::not_an_area(field, &code).into(),
+        PrintError::UnknownArea { code } | PrintError::NoGeometry { area: code } => {
+            ApiError::NotFound {
+                entity: "area",
+                id: code,
+            }
+        }
+        other => ApiError::internal(other),
     }
 }
 

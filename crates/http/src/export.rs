@@ -7,6 +7,7 @@ use crate::dto::{municipality_code, AnswerDto};
 use crate::error::{ApiError, ApiResult};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use renkei_app::table::csv_bytes as csv_table_bytes;
 use renkei_core::{PublicFacility, Taxonomy};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -213,24 +214,6 @@ pub fn csv_table_response(
         .into_response())
 }
 
-/// Any table as CSV bytes: UTF-8 with BOM, `header` then `rows`, text cells
-/// defused for spreadsheets (see [`spreadsheet_safe`]).
-pub fn csv_table_bytes(
-    header: &[String],
-    rows: impl Iterator<Item = Vec<String>>,
-) -> ApiResult<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(header).map_err(ApiError::internal)?;
-    for row in rows {
-        writer
-            .write_record(row.into_iter().map(spreadsheet_safe))
-            .map_err(ApiError::internal)?;
-    }
-    writer
-        .into_inner()
-        .map_err(|e| ApiError::internal(e.to_string()))
-}
-
 /// A CSV column: Japanese label, field code, and how to read it from a row.
 type Column = (&'static str, &'static str, fn(&FlatFacility) -> String);
 
@@ -326,17 +309,6 @@ fn csv_row(row: &FlatFacility) -> Vec<String> {
         .collect()
 }
 
-/// Text that a spreadsheet would take as a formula (`=`, `+`, `-`, `@`, tab,
-/// CR) gets a leading apostrophe, so opening the CSV never runs anything.
-/// Plain numbers (`-12.5`) are left alone.
-fn spreadsheet_safe(value: String) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,16 +319,5 @@ mod tests {
             LEADING_COLUMNS.len() + Taxonomy::builtin().capabilities.len() + TRAILING_COLUMNS.len();
         assert_eq!(csv_header().len(), width);
         assert!(csv_header()[4].starts_with("名称"));
-    }
-
-    #[test]
-    fn formula_like_text_is_defused() {
-        assert_eq!(
-            spreadsheet_safe("=HYPERLINK(\"x\")".into()),
-            "'=HYPERLINK(\"x\")"
-        );
-        assert_eq!(spreadsheet_safe("-1+1".into()), "'-1+1");
-        assert_eq!(spreadsheet_safe("-12.5".into()), "-12.5");
-        assert_eq!(spreadsheet_safe("架空病院".into()), "架空病院");
     }
 }

@@ -1,5 +1,5 @@
 //! `/api/v1/facilities`: the directory as JSON, GeoJSON or CSV, served from
-//! the in-memory index.
+//! the read model's snapshot ([`renkei_app::facilities`]).
 //!
 //! Paging: JSON lists default to 50 and allow up to 1,000 per page. The CSV and
 //! GeoJSON exports are for downloading whole areas, so they default to and allow
@@ -10,21 +10,24 @@ use crate::dto::{FacilityDto, FacilityList};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::export::{csv_response, geojson_response, Feature, FeatureCollection};
 use crate::extract::{AppJson, AppPath, AppQuery};
+use crate::params::{parse_number, present};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use renkei_app::facilities::{facility, FacilityListQuery, MAX_PER_PAGE};
+use renkei_app::Snapshot;
 use renkei_core::directory_index::DirectoryQuery;
-use renkei_core::{AccreditationCode, FacilityId, KindCode, MunicipalityCode, PublicFacility};
+use renkei_core::{AccreditationCode, FacilityId, KindCode, MunicipalityCode};
 use renkei_store::PageRequest;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// Largest page of the CSV and GeoJSON exports, and their default page size.
-pub const EXPORT_MAX_PER_PAGE: u32 = 10_000;
+pub const EXPORT_MAX_PER_PAGE: u32 = MAX_PER_PAGE;
 
 /// Header with the number of matching facilities over all pages.
 pub const TOTAL_COUNT_HEADER: HeaderName = HeaderName::from_static("x-total-count");
@@ -105,14 +108,19 @@ pub async fn list_facilities(
     headers: HeaderMap,
     AppQuery(params): AppQuery<ListParams>,
 ) -> ApiResult<Response> {
-    list_response(&state, &headers, &params, DirectoryQuery::default())
+    list_response(
+        &state.index.snapshot(),
+        &headers,
+        &params,
+        DirectoryQuery::default(),
+    )
 }
 
 /// A page of the facilities matching `params` inside `scope` (a region or
 /// municipality the path names; its filters win over the query's), in the
 /// negotiated format, with the total in `X-Total-Count`.
 pub(crate) fn list_response(
-    state: &AppState,
+    snapshot: &Snapshot,
     headers: &HeaderMap,
     params: &ListParams,
     scope: DirectoryQuery,
@@ -127,14 +135,7 @@ pub(crate) fn list_response(
             None => present(params.municipality.as_deref())
                 .map(parse_municipality)
                 .transpose()?
-                .map(|code| {
-                    state
-                        .index
-                        .regions()
-                        .catalog
-                        .designated_cities()
-                        .area(&code)
-                }),
+                .map(|code| snapshot.regions().municipality_area(&code)),
         },
         include_closed: false,
         region: scope.region,
@@ -158,14 +159,14 @@ pub(crate) fn list_response(
     let per_page = parse_number("per_page", params.per_page.as_deref(), 1, max_per_page)?
         .unwrap_or(default_per_page);
 
-    let index = state.index.load();
-    let found = index.page(&query, page, per_page);
+    let found = FacilityListQuery {
+        filter: query,
+        page,
+        per_page,
+    }
+    .run(snapshot)?;
     let total = found.total as u64;
-    let items: Vec<PublicFacility> = found
-        .items
-        .into_iter()
-        .filter_map(PublicFacility::new)
-        .collect();
+    let items = found.items;
     let mut response = match format {
         Format::Json => AppJson(FacilityList {
             items: items.into_iter().map(FacilityDto::from).collect(),
@@ -219,14 +220,7 @@ pub async fn get_facility(
             format!("{id:?} is not a facility id (UUID)"),
         )
     })?;
-    let index = state.index.load();
-    let facility = index
-        .get(FacilityId(id))
-        .and_then(PublicFacility::new)
-        .ok_or_else(|| ApiError::NotFound {
-            entity: "facility",
-            id: id.to_string(),
-        })?;
+    let facility = facility(&state.index.snapshot(), FacilityId(id))?;
     let mut response = match format {
         Format::Json => AppJson(FacilityDto::from(facility)).into_response(),
         Format::Geojson => geojson_response(&Feature::from(&facility))?,
@@ -268,10 +262,6 @@ fn negotiate(format: Option<&str>, headers: &HeaderMap) -> ApiResult<Format> {
     })
 }
 
-pub(crate) fn present(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
-}
-
 fn parse_kind(text: &str) -> ApiResult<KindCode> {
     KindCode::new(text).map_err(|error| {
         ApiError::bad_parameter(
@@ -292,48 +282,9 @@ fn parse_municipality(text: &str) -> ApiResult<MunicipalityCode> {
     })
 }
 
-/// An optional whole number in `min..=max`; anything else is a 400 naming `field`.
-pub(crate) fn parse_number(
-    field: &str,
-    text: Option<&str>,
-    min: u32,
-    max: u32,
-) -> ApiResult<Option<u32>> {
-    let Some(text) = present(text) else {
-        return Ok(None);
-    };
-    match text.parse::<u32>() {
-        Ok(value) if (min..=max).contains(&value) => Ok(Some(value)),
-        _ if max == u32::MAX => Err(ApiError::bad_parameter(
-            field,
-            format!("{text:?} ではなく {min} 以上の整数を指定してください"),
-            format!("give a whole number of {min} or more, not {text:?}"),
-        )),
-        _ => Err(ApiError::bad_parameter(
-            field,
-            format!("{text:?} ではなく {min}〜{max} の整数を指定してください"),
-            format!("give a whole number from {min} to {max}, not {text:?}"),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_outside_the_range_name_the_field() {
-        assert_eq!(parse_number("page", Some("3"), 1, 10).unwrap(), Some(3));
-        assert_eq!(parse_number("page", Some(""), 1, 10).unwrap(), None);
-        for bad in ["0", "11", "-1", "x", "1e3", "99999999999"] {
-            let error = parse_number("per_page", Some(bad), 1, 10).unwrap_err();
-            assert_eq!(
-                error.body().error.field.as_deref(),
-                Some("per_page"),
-                "{bad}"
-            );
-        }
-    }
 
     #[test]
     fn format_parameter_wins_over_accept() {

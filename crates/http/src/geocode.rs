@@ -4,21 +4,17 @@
 //! 町丁目. Offline: municipality boundaries and town points in memory, no
 //! network calls.
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{AppJson, AppQuery};
-use crate::facilities::{parse_number, present};
-use crate::regions::parse_degrees;
+use crate::params::{parse_number, parse_point};
 use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
-use renkei_core::geocode::{Suggestion, DEFAULT_SUGGESTIONS};
-use renkei_core::LonLat;
+use renkei_app::geocode::{Place, Suggest, MAX_SUGGESTIONS};
+use renkei_core::geocode::Suggestion;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-/// Most suggestions one request may ask for.
-pub const MAX_SUGGESTIONS: u32 = 50;
 
 /// Routes of this area, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -96,19 +92,11 @@ pub async fn geocode(
     State(state): State<AppState>,
     AppQuery(params): AppQuery<GeocodeParams>,
 ) -> ApiResult<AppJson<GeocodeList>> {
-    let text = present(params.q.as_deref()).ok_or_else(|| {
-        ApiError::bad_parameter(
-            "q",
-            "住所や地名を q に指定してください (例: 茅ヶ崎市東海岸北)",
-            "give an address or place name in q (e.g. 茅ヶ崎市東海岸北)",
-        )
-    })?;
-    let limit = parse_number("limit", params.limit.as_deref(), 1, MAX_SUGGESTIONS)?
-        .map_or(DEFAULT_SUGGESTIONS, |n| n as usize);
-    let results = state
-        .index
-        .geocoder()
-        .suggest(text, limit)
+    let text = params.q.as_deref().unwrap_or_default();
+    let limit = parse_number("limit", params.limit.as_deref(), 1, MAX_SUGGESTIONS)?;
+    let query = Suggest::new(text, limit.map(|n| n as usize))?;
+    let results = query
+        .run(&state.index.snapshot())
         .into_iter()
         .map(GeocodeResult::from)
         .collect();
@@ -178,74 +166,22 @@ pub async fn reverse_geocode(
     AppQuery(params): AppQuery<ReverseParams>,
 ) -> ApiResult<AppJson<ReverseResult>> {
     let point = parse_point(params.lon.as_deref(), params.lat.as_deref())?;
-    let (lon, lat) = (point.lon(), point.lat());
-    let place = Place::of(&state, point).ok_or(ApiError::OutsideRegions { lon, lat })?;
-    Ok(AppJson(place.into_result()))
+    let place = Place::find(&state.index.snapshot(), point)?;
+    Ok(AppJson(ReverseResult::from(place)))
 }
 
-/// A required `lon`/`lat` pair in WGS 84 degrees; a missing, malformed or
-/// out-of-range one is a 400 naming it.
-pub(crate) fn parse_point(lon: Option<&str>, lat: Option<&str>) -> ApiResult<LonLat> {
-    let lon = parse_degrees("lon", lon, 180.0)?;
-    let lat = parse_degrees("lat", lat, 90.0)?;
-    LonLat::new(lon, lat).map_err(|error| {
-        ApiError::bad_parameter(
-            "lon",
-            format!("位置が不正です ({error})"),
-            error.to_string(),
-        )
-    })
-}
-
-/// The municipality, region and nearest town of a point.
-pub(crate) struct Place {
-    /// The municipality found by point in polygon, with its name.
-    pub municipality: (renkei_core::MunicipalityCode, String),
-    /// Its 二次医療圏 code and name.
-    pub region: Option<(String, String)>,
-    /// The nearest town point of the municipality.
-    pub town: Option<renkei_core::geocode::NearbyTown>,
-}
-
-impl Place {
-    /// Where `point` is; `None` when it is outside every loaded municipality.
-    pub(crate) fn of(state: &AppState, point: LonLat) -> Option<Self> {
-        let regions = state.index.regions();
-        let catalog = &regions.catalog;
-        let code = catalog.boundaries()?.assign(point)?.municipality?;
-        let name = catalog.municipality(&code).map_or_else(
-            || code.to_string(),
-            renkei_core::region::Municipality::full_name,
-        );
-        let region = catalog
-            .region_of(&code)
-            .and_then(|region| catalog.region(region))
-            .map(|(_, region)| (region.code.to_string(), region.name_ja.clone()));
-        let town = state.index.geocoder().nearest_town(point, Some(&code));
-        Some(Self {
-            municipality: (code, name),
-            region,
-            town,
-        })
-    }
-
-    /// 茅ヶ崎市東海岸北一丁目, or only the municipality when no town is known.
-    pub(crate) fn label(&self) -> String {
-        let town = self
-            .town
-            .as_ref()
-            .map(|t| t.name.as_str())
-            .unwrap_or_default();
-        format!("{}{town}", self.municipality.1)
-    }
-
-    fn into_result(self) -> ReverseResult {
-        ReverseResult {
-            municipality_code: self.municipality.0.to_string(),
-            municipality_name: self.municipality.1,
-            region_code: self.region.as_ref().map(|(code, _)| code.clone()),
-            region_name: self.region.map(|(_, name)| name),
-            town: self.town.map(|town| TownDto {
+impl From<Place> for ReverseResult {
+    fn from(place: Place) -> Self {
+        let (region_code, region_name) = place
+            .region
+            .map(|(code, name)| (code.to_string(), name))
+            .unzip();
+        Self {
+            municipality_code: place.municipality.to_string(),
+            municipality_name: place.municipality_name,
+            region_code,
+            region_name,
+            town: place.town.map(|town| TownDto {
                 name: town.name,
                 lon: town.position.lon(),
                 lat: town.position.lat(),

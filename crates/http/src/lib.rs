@@ -3,8 +3,10 @@
 //! and the web client's static files at `/`.
 //!
 //! [`router`] builds the whole service; the binary and the tests call the same
-//! function. Reads are served from the in-memory [`index`], which a background
-//! task keeps in step with the store.
+//! function. The routes are adapters over renkei-app: each parses its request
+//! ([`params`]), builds one of the app's typed queries, runs it on the read
+//! model's snapshot ([`renkei_app::ReadModel`], which a background task keeps
+//! in step with the store) and maps the answer to its response.
 
 pub mod coverage;
 pub mod docs;
@@ -16,23 +18,23 @@ pub mod facilities;
 pub mod geocode;
 pub mod health;
 pub mod imports;
-pub mod index;
 pub mod openapi;
+pub mod params;
 pub mod print;
 pub mod regions;
 pub mod search;
+pub mod summaries;
 pub mod tiles;
 pub mod web;
 
 pub use error::{ApiError, ApiResult};
-pub use index::{load_geocoder, load_index, spawn_refresher, IndexHandle, Refresher};
-pub use regions::Regions;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use renkei_app::ReadModel;
 use renkei_store::SharedStore;
 use std::any::Any;
 use std::path::PathBuf;
@@ -85,15 +87,15 @@ impl Default for HttpConfig {
 pub struct AppState {
     /// The database.
     pub store: SharedStore,
-    /// The in-memory directory index that serves reads.
-    pub index: IndexHandle,
+    /// The read model: the current snapshot of directory index, regions and geocoder.
+    pub index: ReadModel,
     /// Settings.
     pub config: Arc<HttpConfig>,
 }
 
 impl AppState {
-    /// State serving `index` from `store` with `config`.
-    pub fn new(store: SharedStore, index: IndexHandle, config: HttpConfig) -> Self {
+    /// State serving the read model `index` of `store` with `config`.
+    pub fn new(store: SharedStore, index: ReadModel, config: HttpConfig) -> Self {
         Self {
             store,
             index,

@@ -1,18 +1,15 @@
 //! `/api/v1/print/…`: printed matter as PDF — the regional resource map, the
-//! family leaflet and the referral sheet ([`renkei_print`]). Documents are
-//! made from the in-memory index and regions on a blocking thread, returned,
-//! and kept nowhere.
+//! family leaflet and the referral sheet. The query string becomes one of
+//! renkei-app's print queries ([`renkei_app::print`]), checked on the request's
+//! thread; the document is made from the read model's snapshot on a blocking
+//! thread, returned, and kept nowhere.
 //!
 //! The QR codes point at the web client on the host the request came to
 //! (`X-Forwarded-Proto` / `X-Forwarded-Host` honoured behind a proxy).
 
-use crate::coverage::dto::{BAND_COLOURS, BAND_LABELS};
-use crate::coverage::inputs::{inputs_for, CoverageInputs};
-use crate::coverage::{population_note, Analysis, CoverageParams, CoverageRequest};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::AppQuery;
-use crate::facilities::present;
-use crate::regions::Regions;
+use crate::params::{age, choice, codes, flag, parse_number, reach, required};
 use crate::search::SearchParams;
 use crate::AppState;
 use axum::extract::State;
@@ -20,13 +17,12 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use renkei_core::directory_index::DirectoryIndex;
-use renkei_core::{KindCode, PublicFacility};
-use renkei_print::{
-    area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
-    render_map_with_coverage, render_referral, tokyo_today, CoverageBand, CoverageCell,
-    CoverageLayer, Fonts, MapOptions, Orientation, Paper, PrintError, Referral, WebClient,
-};
+use renkei_app::coverage::{MAX_K, MAX_WITHIN_M, MAX_WITHIN_MINUTES};
+use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
+use renkei_app::regions::{parse_area, parse_region};
+use renkei_app::Regions;
+use renkei_core::{CapabilityCode, KindCode};
+use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use serde::Deserialize;
 use std::sync::OnceLock;
 use utoipa::IntoParams;
@@ -84,103 +80,43 @@ pub struct MapParams {
 }
 
 impl MapParams {
-    /// The coverage parameters for the map of `code`, or `None` without `coverage=true`.
-    fn coverage_params(&self, code: &str) -> ApiResult<Option<CoverageParams>> {
-        if !crate::search::params::flag("coverage", self.coverage.as_deref())? {
-            return Ok(None);
-        }
-        Ok(Some(CoverageParams {
-            kinds: self.kinds.clone(),
-            needs: self.needs.clone(),
-            age: self.age.clone(),
-            accepting: self.accepting.clone(),
-            include_unknown: self.include_unknown.clone(),
-            region: Some(code.to_owned()),
-            within_m: self.within_m.clone(),
-            within_minutes: self.within_minutes.clone(),
-            k: self.k.clone(),
-            ..CoverageParams::default()
-        }))
-    }
-}
-
-/// The coverage layer of a printed map: `request` (checked from `params` by
-/// [`CoverageParams::parse`], its area the map's) analysed as
-/// /api/v1/coverage analyses it, as banded 3rd-mesh cells with the legend
-/// text and the web client's coverage view for the QR code.
-pub fn coverage_layer(
-    index: &DirectoryIndex,
-    regions: &Regions,
-    inputs: &CoverageInputs,
-    params: &CoverageParams,
-    request: &CoverageRequest,
-    web: &WebClient,
-) -> CoverageLayer {
-    let analysis = Analysis::run(index, regions, inputs, request);
-    let within_m = request.options.within_m;
-    let within_minutes =
-        present(params.within_minutes.as_deref()).map(|_| request.travel.minutes(within_m).round());
-    let within = within_minutes.map_or_else(
-        || format!("{}km", within_m / 1000.0),
-        |minutes| format!("{minutes}min"),
-    );
-    let japanese = |text: &str| {
-        text.rsplit_once(" / ")
-            .map_or(text, |(ja, _)| ja)
-            .to_owned()
-    };
-    let population = population_note(request.sites, inputs);
-    let mut population_note = format!(
-        "子どもの数: {}",
-        population
-            .notes
-            .first()
-            .map_or_else(String::new, |n| japanese(n))
-    );
-    if let Some(source) = &population.source {
-        population_note.push('（');
-        population_note.push_str(source);
-        population_note.push('）');
-    }
-    CoverageLayer {
-        cells: analysis
-            .cell_bands()
-            .into_iter()
-            .map(|(cell, band)| CoverageCell {
-                cell,
-                band: usize::from(band),
+    /// The typed map query, an area code read with the designated cities of
+    /// `regions`; a malformed value is a 400 naming its parameter.
+    fn query(&self, regions: &Regions) -> ApiResult<MapQuery> {
+        let code = required("code", self.code.as_deref())?;
+        let paper = [Paper::A4, Paper::A3][choice("paper", self.paper.as_deref(), &["a4", "a3"])?];
+        let orientation = [Orientation::Portrait, Orientation::Landscape][choice(
+            "orientation",
+            self.orientation.as_deref(),
+            &["portrait", "landscape"],
+        )?];
+        let kinds = codes("kinds", self.kinds.as_deref(), KindCode::new)?;
+        let area = parse_area("code", code, regions)?;
+        let coverage = if flag("coverage", self.coverage.as_deref())? {
+            Some(MapCoverage {
+                needs: codes("needs", self.needs.as_deref(), CapabilityCode::new)?,
+                age_years: age(self.age.as_deref())?,
+                accepting_only: flag("accepting", self.accepting.as_deref())?,
+                include_unknown: flag("include_unknown", self.include_unknown.as_deref())?,
+                within: reach(
+                    ("within_m", self.within_m.as_deref()),
+                    ("within_minutes", self.within_minutes.as_deref()),
+                    MAX_WITHIN_M,
+                    MAX_WITHIN_MINUTES,
+                )?,
+                k: parse_number("k", self.k.as_deref(), 1, MAX_K)?.map_or(1, |k| k as usize),
             })
-            .collect(),
-        bands: BAND_LABELS
-            .iter()
-            .zip(BAND_COLOURS)
-            .map(|(label, colour)| CoverageBand {
-                label: japanese(label),
-                colour: hex_colour(colour),
-            })
-            .collect(),
-        profile: request.profile.clone(),
-        include_unknown: request.include_unknown,
-        within_m,
-        within_minutes,
-        population_note,
-        url: web.coverage_view(
-            &request.profile,
-            &within,
-            request.include_unknown,
-            present(params.region.as_deref()).unwrap_or_default(),
-        ),
+        } else {
+            None
+        };
+        Ok(MapQuery {
+            area,
+            paper,
+            orientation,
+            kinds,
+            coverage,
+        })
     }
-}
-
-/// `#rrggbb` as bytes (grey when malformed, which the constants are not).
-fn hex_colour(text: &str) -> [u8; 3] {
-    let byte = |i: usize| {
-        text.get(1 + 2 * i..3 + 2 * i)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .unwrap_or(0x80)
-    };
-    [byte(0), byte(1), byte(2)]
 }
 
 /// Query parameters of the leaflet.
@@ -209,69 +145,10 @@ pub async fn print_map(
     headers: HeaderMap,
     AppQuery(params): AppQuery<MapParams>,
 ) -> ApiResult<Response> {
-    let code = required("code", params.code.as_deref())?.to_owned();
-    let paper = match present(params.paper.as_deref()) {
-        None => Paper::A4,
-        Some(text) => Paper::parse(text).ok_or_else(|| choice("paper", text, "a4, a3"))?,
-    };
-    let orientation = match present(params.orientation.as_deref()) {
-        None => Orientation::Portrait,
-        Some(text) => Orientation::parse(text)
-            .ok_or_else(|| choice("orientation", text, "portrait, landscape"))?,
-    };
-    let kinds = present(params.kinds.as_deref())
-        .map(|text| {
-            text.split(',')
-                .map(|code| KindCode::new(code.trim()))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|error| {
-                    ApiError::bad_parameter(
-                        "kinds",
-                        format!("施設の種類コードが不正です: {error}"),
-                        error.to_string(),
-                    )
-                })
-        })
-        .transpose()?
-        .unwrap_or_default();
-    let options = MapOptions {
-        paper,
-        orientation,
-        web: web_client(&headers),
-        data_date: None,
-    };
-    let (index, regions) = (state.index.load(), state.index.regions());
-    let coverage = match params.coverage_params(&code)? {
-        Some(coverage) => {
-            // The code first, so that a bad one is reported as `code`.
-            let area = map_area(&regions.catalog, &code).map_err(|e| print_error("code", e))?;
-            let request = coverage.parse(&regions)?;
-            let inputs = inputs_for(state.store.as_ref(), &regions).await?;
-            Some((area, coverage, request, inputs))
-        }
-        None => None,
-    };
-    let pdf = blocking(move || {
-        let fonts = fonts()?;
-        let (area, layer) = match coverage {
-            Some((area, params, request, inputs)) => {
-                let layer =
-                    coverage_layer(&index, &regions, &inputs, &params, &request, &options.web);
-                (area, Some(layer))
-            }
-            None => (
-                map_area(&regions.catalog, &code).map_err(|e| print_error("code", e))?,
-                None,
-            ),
-        };
-        let mut facilities = area_facilities(&index, &regions.catalog, &area);
-        facilities.retain(|f| kinds.is_empty() || kinds.contains(&f.kind));
-        let facilities: Vec<&PublicFacility> = facilities.iter().collect();
-        render_map_with_coverage(fonts, &area, &facilities, &options, layer.as_ref())
-            .map(|map| map.pdf)
-            .map_err(|e| print_error("code", e))
-    })
-    .await?;
+    let snapshot = state.index.snapshot();
+    let query = params.query(snapshot.regions())?;
+    let job = query.prepare(snapshot, web_client(&headers)).await?;
+    let pdf = blocking(move || Ok(job.print(fonts()?)?.pdf)).await?;
     Ok(pdf_response(pdf, "renkei-map.pdf"))
 }
 
@@ -292,17 +169,12 @@ pub async fn print_leaflet(
     headers: HeaderMap,
     AppQuery(params): AppQuery<LeafletParams>,
 ) -> ApiResult<Response> {
-    let code = required("region", params.region.as_deref())?.to_owned();
+    let query = LeafletQuery {
+        region: parse_region("region", required("region", params.region.as_deref())?)?,
+    };
     let web = web_client(&headers);
-    let (index, regions) = (state.index.load(), state.index.regions());
-    let pdf = blocking(move || {
-        let fonts = fonts()?;
-        let facilities = region_facilities(&index, &code).map_err(|e| print_error("region", e))?;
-        let leaflet = region_leaflet(&regions.catalog, &facilities, &code, web)
-            .map_err(|e| print_error("region", e))?;
-        render_leaflet(fonts, &leaflet).map_err(|e| print_error("region", e))
-    })
-    .await?;
+    let snapshot = state.index.snapshot();
+    let pdf = blocking(move || Ok(query.print(&snapshot, fonts()?, web)?)).await?;
     Ok(pdf_response(pdf, "renkei-leaflet.pdf"))
 }
 
@@ -323,38 +195,10 @@ pub async fn print_referral(
     headers: HeaderMap,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
-    let mut request = params.parse(&state)?;
-    request.query.include_unknown = true;
-    let origin = request.query.origin;
-    let web = web_client(&headers);
-    let search_url = web.search_view(
-        present(params.near.as_deref()),
-        origin,
-        &request.query.profile,
-        request.query.radius_m,
-    );
-    let place_label = present(params.near.as_deref())
-        .or(present(params.region.as_deref()))
-        .unwrap_or("指定した地点")
-        .to_owned();
-    let index = state.index.load();
-    let pdf = blocking(move || {
-        let fonts = fonts()?;
-        let found = index.search(&request.query).into_public();
-        let referral = Referral {
-            place_label,
-            origin: request.query.origin,
-            radius_m: request.query.radius_m,
-            profile: request.query.profile.clone(),
-            confirmed: found.confirmed,
-            unknown: found.unknown,
-            search_url,
-            created_on: tokyo_today(),
-            data_date: None,
-        };
-        render_referral(fonts, &referral).map_err(|e| print_error("lon", e))
-    })
-    .await?;
+    let snapshot = state.index.snapshot();
+    let (search, _) = params.request(snapshot.regions())?;
+    let job = ReferralQuery { search }.prepare(snapshot, &web_client(&headers))?;
+    let pdf = blocking(move || Ok(job.print(fonts()?)?)).await?;
     Ok(pdf_response(pdf, "renkei-referral.pdf"))
 }
 
@@ -374,40 +218,6 @@ async fn blocking(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(ApiError::internal)?
-}
-
-/// Print errors as API errors: bad or unknown codes are the client's, the rest are logged 500s.
-fn print_error(field: &str, error: PrintError) -> ApiError {
-    match error {
-        PrintError::BadAreaCode { code } => ApiError::bad_parameter(
-            field,
-            format!("{code:?} は二次医療圏コード (4桁, 例: 1407) でも市区町村コード (5桁, 例: 14207) でもありません"),
-            format!("{code:?} is neither a region code (4 digits, e.g. 1407) nor a municipality code (5 digits, e.g. 14207)"),
-        ),
-        PrintError::UnknownArea { code } | PrintError::NoGeometry { area: code } => ApiError::NotFound {
-            entity: "area",
-            id: code,
-        },
-        other => ApiError::internal(other),
-    }
-}
-
-fn required<'a>(field: &str, text: Option<&'a str>) -> ApiResult<&'a str> {
-    present(text).ok_or_else(|| {
-        ApiError::bad_parameter(
-            field,
-            format!("{field} を指定してください"),
-            format!("{field} is required"),
-        )
-    })
-}
-
-fn choice(field: &str, text: &str, allowed: &str) -> ApiError {
-    ApiError::bad_parameter(
-        field,
-        format!("{text:?} ではなく {allowed} のどれかを指定してください"),
-        format!("give one of {allowed}, not {text:?}"),
-    )
 }
 
 /// The web client on the host this request came to.

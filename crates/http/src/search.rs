@@ -1,36 +1,192 @@
 //! `/api/v1/search`: referral search — the services near a place (or in an
 //! area, or matching a text) that can handle a child's care, nearest first,
 //! with confirmed results and the 要確認 (unknown) tier in separate lists.
-//! Answered from the in-memory index ([`renkei_core::search`]).
-
-pub(crate) mod params;
-pub mod summaries;
+//! The query string becomes a [`SearchRequest`] that renkei-app runs on the
+//! read model's snapshot.
 
 use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::export::{geojson_response, Feature, FlatFacility, Point};
 use crate::extract::{AppJson, AppQuery};
+use crate::params::{choice, flag, parse_number, parse_point, present, profile, reach};
+use crate::summaries::SummaryCache;
 use crate::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
 use axum::Router;
-pub use params::SearchParams;
-use params::{Origin, SearchFormat};
+use renkei_app::regions::parse_area;
+use renkei_app::search::{max_search_minutes, Origin, SearchPlace, SearchRequest, MAX_OFFSET};
+use renkei_app::Regions;
 use renkei_core::need::{Tier, TravelModel};
+use renkei_core::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
 use renkei_core::PublicHit;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::sync::Arc;
-use summaries::SummaryCache;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// Routes of this area, relative to `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/search", get(search))
         .layer(Extension(Arc::new(SummaryCache::default())))
+}
+
+/// Query parameters of the search. Empty values count as absent.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Longitude of the place, WGS 84 degrees (with `lat`).
+    #[param(value_type = Option<f64>, example = 139.4037)]
+    pub lon: Option<String>,
+    /// Latitude of the place, WGS 84 degrees (with `lon`).
+    #[param(value_type = Option<f64>, example = 35.3334)]
+    pub lat: Option<String>,
+    /// The place as text instead of `lon`/`lat`: an address, 町丁目 or
+    /// municipality, placed by the offline geocoder (see /api/v1/geocode).
+    #[param(value_type = Option<String>, example = "茅ヶ崎市東海岸北1-1")]
+    pub near: Option<String>,
+    /// Search radius in metres, up to 300000 (default 30000).
+    #[param(value_type = Option<f64>, minimum = 1, maximum = 300_000, example = 30_000)]
+    pub radius_m: Option<String>,
+    /// Instead of `radius_m`: the estimated travel time in minutes (by car,
+    /// straight line × 1.3 at 30 km/h; see `travel_model` in the response).
+    #[param(value_type = Option<f64>, minimum = 1, example = 30)]
+    pub max_minutes: Option<String>,
+    /// Facility kinds, comma-separated taxonomy codes (e.g. `visiting_nurse,hospital`); any of them.
+    #[param(value_type = Option<String>, example = "visiting_nurse,hospital")]
+    pub kinds: Option<String>,
+    /// 医療的ケア needs, comma-separated capability codes (e.g. `ventilator,suctioning`);
+    /// one service must meet all of them.
+    #[param(value_type = Option<String>, example = "ventilator,suctioning")]
+    pub needs: Option<String>,
+    /// The child's age in years, 0–120; services whose stated range excludes it are left out.
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 120, example = 6)]
+    pub age: Option<String>,
+    /// `true`: only services accepting new clients (unstated is 要確認).
+    #[param(value_type = Option<bool>)]
+    pub accepting: Option<String>,
+    /// Only this area: a 二次医療圏 code (4 digits, e.g. 1407) or a municipality /
+    /// ward code (5 digits; a designated-city code includes its wards).
+    #[param(value_type = Option<String>, example = "1407")]
+    pub region: Option<String>,
+    /// Text over names, readings (kana) and addresses; every word must match.
+    /// Width, kana, ケ/ヶ/が, old kanji forms and 丁目 forms do not matter.
+    #[param(value_type = Option<String>, example = "訪問看護")]
+    pub q: Option<String>,
+    /// `true`: also list facilities where some need is not stated (要確認) in `unknown`.
+    #[param(value_type = Option<bool>)]
+    pub include_unknown: Option<String>,
+    /// Hits per list and page, 1–100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    #[param(value_type = Option<String>)]
+    pub cursor: Option<String>,
+    /// `json` (default) or `geojson` (both lists as one FeatureCollection, tier in properties).
+    #[param(value_type = Option<String>, example = "json")]
+    pub format: Option<String>,
+}
+
+/// Response formats of the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SearchFormat {
+    Json,
+    Geojson,
+}
+
+impl SearchParams {
+    /// The typed search and the response format, an area code read with the
+    /// designated cities of `regions`; a malformed value is a 400 naming its
+    /// parameter (renkei-app then checks what needs the data).
+    pub(crate) fn request(&self, regions: &Regions) -> ApiResult<(SearchRequest, SearchFormat)> {
+        let format = [SearchFormat::Json, SearchFormat::Geojson]
+            [choice("format", self.format.as_deref(), &["json", "geojson"])?];
+        let area = present(self.region.as_deref())
+            .map(|text| parse_area("region", text, regions))
+            .transpose()?;
+        let place = self.place()?;
+        let profile = profile(
+            self.kinds.as_deref(),
+            self.needs.as_deref(),
+            self.age.as_deref(),
+            self.accepting.as_deref(),
+        )?;
+        let limit = parse_number(
+            "limit",
+            self.limit.as_deref(),
+            1,
+            u32::try_from(MAX_LIMIT).expect("MAX_LIMIT is 100"),
+        )?
+        .map_or(DEFAULT_LIMIT, |n| n as usize);
+        let reach = reach(
+            ("radius_m", self.radius_m.as_deref()),
+            ("max_minutes", self.max_minutes.as_deref()),
+            MAX_RADIUS_M,
+            max_search_minutes(),
+        )?;
+        let request = SearchRequest {
+            place,
+            reach,
+            profile,
+            area,
+            text: present(self.q.as_deref()).map(str::to_owned),
+            include_unknown: flag("include_unknown", self.include_unknown.as_deref())?,
+            limit,
+            offset: self.offset()?,
+        };
+        Ok((request, format))
+    }
+
+    /// `lon` and `lat`, or `near`, not both.
+    fn place(&self) -> ApiResult<Option<SearchPlace>> {
+        let (lon, lat) = (present(self.lon.as_deref()), present(self.lat.as_deref()));
+        let near = present(self.near.as_deref());
+        if lon.is_none() && lat.is_none() {
+            return Ok(near.map(|text| SearchPlace::Near(text.to_owned())));
+        }
+        if near.is_some() {
+            return Err(ApiError::bad_parameter(
+                "near",
+                "lon/lat と near は同時に指定できません。どちらか一方にしてください",
+                "give either lon/lat or near, not both",
+            ));
+        }
+        Ok(Some(SearchPlace::Point(parse_point(lon, lat)?)))
+    }
+
+    /// The offset a `cursor` carries (0 without one).
+    fn offset(&self) -> ApiResult<usize> {
+        let Some(text) = present(self.cursor.as_deref()) else {
+            return Ok(0);
+        };
+        text.strip_prefix('p')
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&n| n <= MAX_OFFSET)
+            .ok_or_else(|| {
+                ApiError::bad_parameter(
+                    "cursor",
+                    format!("{text:?} は前のページの next_cursor ではありません"),
+                    format!("{text:?} is not a next_cursor of a previous page"),
+                )
+            })
+    }
+}
+
+/// The opaque cursor of the page starting at `offset`.
+fn cursor(offset: usize) -> String {
+    format!("p{offset}")
+}
+
+fn origin_dto(origin: &Origin) -> OriginDto {
+    OriginDto {
+        lon: origin.point.lon(),
+        lat: origin.point.lat(),
+        label: origin.label.clone(),
+        precision: origin.precision,
+    }
 }
 
 /// The answer to a search.
@@ -143,10 +299,11 @@ pub async fn search(
     Extension(summaries): Extension<Arc<SummaryCache>>,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
-    let request = params.parse(&state)?;
-    let index = state.index.load();
-    let found = index.search(&request.query).into_public();
-    let generation = summaries.generation(&index);
+    let snapshot = state.index.snapshot();
+    let (request, format) = params.request(snapshot.regions())?;
+    let outcome = request.run(&snapshot)?;
+    let (search, found) = (outcome.search, outcome.page);
+    let generation = summaries.generation(snapshot.directory());
     let model = TravelModel::DEFAULT;
     // Hits own their decoded facilities: their strings move into the response.
     let hit = |hit: PublicHit| HitDto {
@@ -163,7 +320,7 @@ pub async fn search(
             })
             .collect(),
     };
-    if request.format == SearchFormat::Geojson {
+    if format == SearchFormat::Geojson {
         let features = found
             .confirmed
             .iter()
@@ -175,15 +332,15 @@ pub async fn search(
             features,
         });
     }
-    let origin = request.origin.as_ref().map(Origin::dto);
+    let origin = search.origin.as_ref().map(origin_dto);
     Ok(AppJson(SearchResponse {
-        radius_m: origin.as_ref().map(|_| request.query.radius_m),
+        radius_m: origin.as_ref().map(|_| search.query.radius_m),
         origin,
         travel_model: TravelModelDto {
             detour_factor: model.detour_factor,
             speed_kmh: model.speed_kmh,
         },
-        needs: request
+        needs: search
             .query
             .profile
             .needs
@@ -194,7 +351,7 @@ pub async fn search(
         unknown: found.unknown.into_iter().map(hit).collect(),
         total_confirmed: found.total_confirmed.unwrap_or_default() as u64,
         total_unknown: found.total_unknown.unwrap_or_default() as u64,
-        next_cursor: found.next_offset.map(params::cursor),
+        next_cursor: found.next_offset.map(cursor),
     })
     .into_response())
 }
@@ -279,6 +436,25 @@ impl From<Tier> for TierDto {
         match tier {
             Tier::Confirmed => Self::Confirmed,
             Tier::Unknown => Self::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_carry_the_offset_and_bad_ones_name_the_field() {
+        assert_eq!(cursor(40), "p40");
+        let params = |cursor: &str| SearchParams {
+            cursor: Some(cursor.to_owned()),
+            ..SearchParams::default()
+        };
+        assert_eq!(params("p40").offset().unwrap(), 40);
+        for bad in ["zz", "p-1", "p100001"] {
+            let error = params(bad).offset().unwrap_err();
+            assert_eq!(error.body().error.field.as_deref(), Some("cursor"), "{bad}");
         }
     }
 }

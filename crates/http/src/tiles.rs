@@ -5,8 +5,8 @@
 //!
 //! Tiles are made from the in-memory index and region geometry, never from
 //! the database, and cached until the data changes: the cache is keyed by a
-//! generation that moves whenever [`IndexHandle::load`](crate::IndexHandle::load)
-//! or [`IndexHandle::regions`](crate::IndexHandle::regions) hand out a new snapshot.
+//! generation that moves whenever [`ReadModel::load`](renkei_app::ReadModel::load)
+//! or [`ReadModel::regions`](renkei_app::ReadModel::regions) hand out a new snapshot.
 
 mod encode;
 
@@ -14,8 +14,7 @@ pub use encode::{encode_tile, EncodeError, TileId, TileLayer, EXTENT, MAX_ZOOM};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AppJson, AppPath};
-use crate::facilities::parse_number;
-use crate::regions::Regions;
+use crate::params::parse_number;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -24,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use geo::BoundingRect;
+use renkei_app::Regions;
 use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery, Listed};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -149,15 +149,19 @@ pub async fn tile(
         .ok()
         .and_then(|z| TileId::new(z, x, y))
         .ok_or_else(|| ApiError::internal("tile address checked above"))?;
-    let directory = state.index.load();
-    let regions = state.index.regions();
-    let key = (cache.generation(&directory, &regions), layer, id);
+    // One snapshot: the directory and the regions of a tile are of one version.
+    let snapshot = state.index.snapshot();
+    let key = (
+        cache.generation(snapshot.directory(), snapshot.regions()),
+        layer,
+        id,
+    );
     let body = if let Some(body) = cache.tiles.get(&key) {
         body
     } else {
         // Clipping polygons can take milliseconds: keep it off the async workers.
         let encoded = tokio::task::spawn_blocking(move || {
-            encode_tile(layer, id, &directory, &regions.catalog)
+            encode_tile(layer, id, snapshot.directory(), &snapshot.regions().catalog)
         })
         .await
         .map_err(ApiError::internal)?
@@ -268,15 +272,15 @@ pub async fn tilejson(
             id: file.clone(),
         })?;
     let layer = parse_layer(name)?;
-    let directory = state.index.load();
-    let regions = state.index.regions();
-    let bounds = data_bounds(&directory, &regions);
+    let snapshot = state.index.snapshot();
+    let (directory, regions) = (snapshot.directory(), snapshot.regions());
+    let bounds = data_bounds(directory, regions);
     let center = [
         f64::midpoint(bounds[0], bounds[2]),
         f64::midpoint(bounds[1], bounds[3]),
         8.0,
     ];
-    let attribution = attribution(layer, &directory);
+    let attribution = attribution(layer, directory);
     let document = TileJson {
         tilejson: "3.0.0",
         name: layer.name(),

@@ -34,48 +34,30 @@ pub struct AssignSummary {
 /// Loads the stored boundaries and region tables and places every location.
 /// Does nothing (returns a zero summary) when no boundaries are stored.
 pub async fn assign_locations(store: &dyn Store) -> StoreResult<AssignSummary> {
-    Ok(assign_locations_keeping_directory(store).await?.0)
-}
-
-/// The whole directory as a placement run read it.
-#[derive(Debug)]
-pub struct PlacedDirectory {
-    /// The store's data version, read just before the facilities.
-    pub data_version: i64,
-    /// Every facility, placed.
-    pub facilities: Vec<Facility>,
-}
-
-/// As [`assign_locations`], and hands back the directory it read when placing
-/// it changed nothing stored, so that a caller about to read it all again (the
-/// start of `renkei serve`, which builds its index next) can use it instead.
-/// `None` when placements changed (what was read is then older than the
-/// store) or no boundaries are stored.
-pub async fn assign_locations_keeping_directory(
-    store: &dyn Store,
-) -> StoreResult<(AssignSummary, Option<PlacedDirectory>)> {
     let units = store.municipalities().await?;
     if units.is_empty() {
-        return Ok((AssignSummary::default(), None));
+        return Ok(AssignSummary::default());
     }
     let tables = store.region_tables().await?;
-    let (summary, directory) = place_and_store(store, &BoundaryIndex::new(units, &tables)).await?;
-    Ok((summary, (summary.changed == 0).then_some(directory)))
+    assign_with(store, &BoundaryIndex::new(units, &tables)).await
 }
 
 /// Places every location of `store` against `index` and stores what changed.
 pub async fn assign_with(store: &dyn Store, index: &BoundaryIndex) -> StoreResult<AssignSummary> {
-    Ok(place_and_store(store, index).await?.0)
+    let mut facilities = store.all_facilities().await?;
+    place_and_store(store, index, &mut facilities).await
 }
 
-/// [`assign_with`], returning the directory it read and placed as well.
-async fn place_and_store(
+/// Places `facilities` (as read from `store`) against `index`, stores the
+/// placements that changed and logs the counts; `facilities` are left
+/// placed. For a caller that has read the directory already (the start of
+/// `renkei serve` reads it with the rest of its snapshot).
+pub async fn place_and_store(
     store: &dyn Store,
     index: &BoundaryIndex,
-) -> StoreResult<(AssignSummary, PlacedDirectory)> {
-    let data_version = store.data_version().await?;
-    let mut facilities = store.all_facilities().await?;
-    let (mut summary, assignments) = place_facilities(index, &mut facilities);
+    facilities: &mut [Facility],
+) -> StoreResult<AssignSummary> {
+    let (mut summary, assignments) = place_facilities(index, facilities);
     summary.changed = store.set_location_assignments(&assignments).await?;
     tracing::info!(
         boundaries = summary.boundaries,
@@ -85,13 +67,7 @@ async fn place_and_store(
         changed = summary.changed,
         "locations placed in municipalities and 二次医療圏"
     );
-    Ok((
-        summary,
-        PlacedDirectory {
-            data_version,
-            facilities,
-        },
-    ))
+    Ok(summary)
 }
 
 /// Places `facilities` against `index` in memory: each one with a position
@@ -146,73 +122,5 @@ impl std::ops::AddAssign for AssignSummary {
         self.suspect += other.suspect;
         self.without_position += other.without_position;
         self.changed += other.changed;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use renkei_core::fixtures::{fictional_facility, fictional_municipality, square};
-    use renkei_core::LonLat;
-    use renkei_store::{DatabaseUrl, OpenOptions, SourceInfo};
-
-    #[tokio::test]
-    async fn a_placement_that_changes_nothing_hands_back_the_directory_it_read() {
-        let store =
-            renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
-                .await
-                .unwrap();
-        let source = SourceInfo {
-            key: "test".into(),
-            name: "架空データ".into(),
-            publisher: "架空県".into(),
-            licence: "CC0".into(),
-            attribution: String::new(),
-            url: None,
-            demo: true,
-        };
-        let inside = LonLat::new(139.05, 35.05).unwrap();
-        let facilities = [
-            fictional_facility("1", "clinic", "架空診療所", Some(inside)),
-            fictional_facility("2", "clinic", "架空医院", None),
-        ];
-        store.upsert_facilities(&source, &facilities).await.unwrap();
-        assert!(assign_locations_keeping_directory(store.as_ref())
-            .await
-            .unwrap()
-            .1
-            .is_none());
-        store
-            .replace_boundaries(
-                "架空境界.json",
-                &[fictional_municipality("14207", square(139.0, 35.0, 0.1))],
-            )
-            .await
-            .unwrap();
-        let (first, read) = assign_locations_keeping_directory(store.as_ref())
-            .await
-            .unwrap();
-        assert_eq!(first.changed, 1);
-        assert!(read.is_none(), "placements changed: what was read is stale");
-        let (again, read) = assign_locations_keeping_directory(store.as_ref())
-            .await
-            .unwrap();
-        assert_eq!(again.changed, 0);
-        let read = read.expect("nothing changed: the directory comes back");
-        assert_eq!(read.data_version, store.data_version().await.unwrap());
-        assert_eq!(read.facilities, store.all_facilities().await.unwrap());
-        let placed = read
-            .facilities
-            .iter()
-            .find(|f| f.provenance.source_record_id == "1")
-            .unwrap();
-        assert_eq!(
-            placed
-                .location
-                .municipality
-                .as_ref()
-                .map(renkei_core::MunicipalityCode::as_str),
-            Some("14207")
-        );
     }
 }

@@ -8,7 +8,7 @@ use crate::run::{sha256_hex, tokyo_date, FileReport};
 use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
 use renkei_core::PrefectureCode;
-use renkei_store::{ImportRun, Listing, Store};
+use renkei_store::{Listing, RunLog, Store};
 
 /// What closing one source's missing records did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,36 +59,26 @@ pub async fn close_missing(
         file: format!("closing records of {source_key}"),
         source,
     };
+    let files: Vec<&str> = of_source
+        .iter()
+        .map(|r| r.checksum_sha256.as_str())
+        .collect();
+    // Logged in the closing's own transaction, when it closed anything.
+    let log = RunLog {
+        file_name: format!(
+            "(closing records not in {} file(s); prefectures {})",
+            of_source.len(),
+            prefectures.join(" ")
+        ),
+        checksum_sha256: sha256_hex(files.join(",").as_bytes()),
+        started_at: now,
+        rows_read: 0,
+        rejected: 0,
+    };
     let closed = store
-        .close_missing(source_key, &listing, tokyo_date(now))
+        .close_missing(source_key, &listing, tokyo_date(now), Some(&log))
         .await
         .map_err(store_error)?;
-    if closed > 0 {
-        let files: Vec<&str> = of_source
-            .iter()
-            .map(|r| r.checksum_sha256.as_str())
-            .collect();
-        store
-            .record_import_run(&ImportRun {
-                source_key: source_key.to_owned(),
-                file_name: format!(
-                    "(closing records not in {} file(s); prefectures {})",
-                    of_source.len(),
-                    prefectures.join(" ")
-                ),
-                checksum_sha256: sha256_hex(files.join(",").as_bytes()),
-                started_at: now,
-                finished_at: Utc::now(),
-                rows_read: 0,
-                inserted: 0,
-                updated: 0,
-                unchanged: 0,
-                rejected: 0,
-                closed,
-            })
-            .await
-            .map_err(store_error)?;
-    }
     Ok(ClosingReport {
         source: source_key.to_owned(),
         closed,

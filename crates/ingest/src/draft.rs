@@ -3,6 +3,7 @@
 //! so ids, provenance and defaults are made the same way for every source.
 
 use chrono::{DateTime, Utc};
+use renkei_core::source_text::{clean_address, clean_name};
 use renkei_core::{
     AgeRange, Answer, Facility, FacilityId, FacilityStatus, KindCode, Location, LonLat,
     MunicipalityCode, Organization, Phone, Provenance, Schedule, Service, ServiceTypeCode,
@@ -60,19 +61,21 @@ pub struct FacilityDraft {
 
 impl FacilityDraft {
     /// The facility record, with id and provenance from `source`. Care
-    /// capabilities start unknown: no official source states them.
+    /// capabilities start unknown: no official source states them. Names and
+    /// the address are cleaned for display ([`renkei_core::source_text`]:
+    /// 外字 to standard characters, a repeated building or municipality once).
     pub fn into_facility(self, source: &SourceInfo, imported_at: DateTime<Utc>) -> Facility {
         Facility {
             id: FacilityId::from_source(&source.key, &self.record_id),
             kind: self.kind,
             organization: Organization {
-                name: self.organization.unwrap_or_else(|| self.name.clone()),
+                name: clean_name(self.organization.as_deref().unwrap_or(&self.name)),
                 url: self.organization_url,
             },
-            name: self.name,
-            name_kana: self.name_kana,
+            name: clean_name(&self.name),
+            name_kana: self.name_kana.as_deref().map(clean_name),
             location: Location {
-                address: without_repeated_building(self.address),
+                address: clean_address(&self.address),
                 postal_code: self.postal_code,
                 position: self.position,
                 stated_municipality: self.municipality,
@@ -119,47 +122,6 @@ impl FacilityDraft {
                 attribution: source.attribution.clone(),
                 demo: source.demo,
             },
-        }
-    }
-}
-
-/// `address` without a building name repeated after a space: some
-/// 介護サービス情報公表システム extracts join 住所 and 方書 when 住所 already ends
-/// with the building (「…1-2-45架空マンションA206 架空マンションA206」), which a
-/// printed list or a map label would show twice.
-fn without_repeated_building(address: String) -> String {
-    let trimmed = address.trim_end();
-    if let Some((head, tail)) = trimmed.rsplit_once([' ', '\u{3000}']) {
-        let head = head.trim_end();
-        if !tail.is_empty() && head.ends_with(tail) {
-            return head.to_owned();
-        }
-    }
-    address
-}
-
-#[cfg(test)]
-mod address_tests {
-    use super::without_repeated_building;
-
-    #[test]
-    fn a_building_repeated_after_a_space_is_kept_once() {
-        let clean = |a: &str| without_repeated_building(a.to_owned());
-        assert_eq!(
-            clean("神奈川県架空市中海岸1-2-45架空マンションA206 架空マンションA206"),
-            "神奈川県架空市中海岸1-2-45架空マンションA206"
-        );
-        assert_eq!(
-            clean("神奈川県架空市本町1-1　架空ビル2階　架空ビル2階"),
-            "神奈川県架空市本町1-1　架空ビル2階"
-        );
-        // A different building, or none, stays as written.
-        for kept in [
-            "神奈川県架空市本町1-1 架空ビル2階",
-            "神奈川県架空市本町1-1架空ビル 別館",
-            "神奈川県架空市本町1-1",
-        ] {
-            assert_eq!(clean(kept), kept);
         }
     }
 }

@@ -1,23 +1,14 @@
-//! `renkei fetch`: download every source of a prefecture from its publisher
-//! (or take already-downloaded files from a folder), record checksums, and
-//! import them in order — boundaries, population, facility lists. The
-//! prefecture's built-in 二次医療圏 table is stored first, so every facility is
-//! placed in its municipality and 二次医療圏 in the same write that stores it.
+//! What `renkei fetch` needs from the outside world: the plans (which files
+//! of a prefecture to fetch, in import order, from `data/fetch/*.toml`) and the
+//! download itself — from the publisher, or from a folder of files already
+//! downloaded — with retries, stall timeouts, truncation checks and a SHA-256
+//! per file.
 //!
 //! A download that fails, stalls or arrives truncated is an error for that file
-//! alone: nothing from it is imported, the other files still are, and running
-//! the fetch again retries it (imports are idempotent). The lists are the
-//! publishers' complete ones, so once every file of a source is imported, that
-//! source's records in the prefecture which the files no longer list are
-//! marked closed ([`crate::closing`]); a source with a failed file closes
-//! nothing.
+//! alone. Importing what was obtained, in plan order, is the application's
+//! job (`renkei_app::import::fetch`).
 
-use crate::closing::{close_missing, ClosingReport};
-use crate::import::{Format, Importer};
-use crate::mapping::Mapping;
-use crate::run::{FileReport, ImportSession};
-use crate::{assign, n03, population, IngestError, IngestResult};
-use renkei_core::PrefectureCode;
+use crate::{IngestError, IngestResult};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,12 +17,6 @@ use std::time::Duration;
 /// Plans compiled in from `data/fetch/*.toml`, by prefecture code.
 const BUILTIN_PLANS: &[(&str, &str)] =
     &[("14", include_str!("../../../data/fetch/14_kanagawa.toml"))];
-
-/// Mappings compiled in from `data/mappings/`, by name.
-const BUILTIN_MAPPINGS: &[(&str, &str)] = &[(
-    "p29-special-needs-schools",
-    include_str!("../../../data/mappings/p29-special-needs-schools.toml"),
-)];
 
 /// The files to fetch for one prefecture, in import order.
 #[derive(Debug, Clone, Deserialize)]
@@ -49,8 +34,9 @@ pub struct FetchPlan {
 pub struct PlannedFile {
     /// Short name, used by `--url KEY=URL`.
     pub key: String,
-    /// Which importer reads it: `n03`, `population`, `town-points`, an official list
-    /// (`mhlw-facilities`, `kaigo`, `wamnet`) or `mapping:<name>`.
+    /// Which importer reads it, by the name of its `renkei import` kind: `n03`,
+    /// `population`, `town-points`, an official list (`mhlw-facilities`,
+    /// `kaigo`, `wamnet`, …) or `mapping:<name>` for a built-in mapping.
     pub importer: String,
     /// What it is, for messages.
     pub description: String,
@@ -63,65 +49,22 @@ pub struct PlannedFile {
 impl FetchPlan {
     /// The compiled-in plan for `prefecture` (two digits).
     pub fn builtin(prefecture: &str) -> IngestResult<Self> {
-        let (_, text) = BUILTIN_PLANS
-            .iter()
-            .find(|(code, _)| *code == prefecture)
-            .ok_or_else(|| IngestError::Format {
-                file: "data/fetch".into(),
-                reason: format!(
-                    "no fetch plan for prefecture {prefecture}; plans exist for: {}",
-                    BUILTIN_PLANS
-                        .iter()
-                        .map(|(c, _)| *c)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })?;
+        let (_, text) = crate::builtin::find(
+            BUILTIN_PLANS,
+            prefecture,
+            "fetch plan for prefecture",
+            "data/fetch",
+        )?;
         Self::parse(&format!("data/fetch/{prefecture}"), text)
     }
 
-    /// Parses a plan file and checks every importer name.
+    /// Parses a plan file. Which importer reads each file is checked by
+    /// whoever imports the files (`renkei_app::import::ImportKind::from_name`).
     pub fn parse(file: &str, text: &str) -> IngestResult<Self> {
-        let plan: Self = toml::from_str(text).map_err(|e| IngestError::Format {
+        toml::from_str(text).map_err(|e| IngestError::Format {
             file: file.into(),
             reason: e.to_string(),
-        })?;
-        for planned in &plan.files {
-            planned_reader(planned).map_err(|reason| IngestError::Format {
-                file: file.into(),
-                reason,
-            })?;
-        }
-        Ok(plan)
-    }
-}
-
-/// How a planned file is read.
-enum Reader {
-    Boundaries,
-    Population,
-    TownPoints,
-    Facilities(Format),
-}
-
-fn planned_reader(planned: &PlannedFile) -> Result<Reader, String> {
-    match planned.importer.as_str() {
-        "n03" => Ok(Reader::Boundaries),
-        "population" => Ok(Reader::Population),
-        "town-points" => Ok(Reader::TownPoints),
-        name => {
-            if let Some(mapping) = name.strip_prefix("mapping:") {
-                let (_, text) = BUILTIN_MAPPINGS
-                    .iter()
-                    .find(|(n, _)| *n == mapping)
-                    .ok_or_else(|| format!("{}: unknown mapping {mapping}", planned.key))?;
-                let mapping = Mapping::parse(mapping, text).map_err(|e| e.to_string())?;
-                return Ok(Reader::Facilities(Format::Mapped(Box::new(mapping))));
-            }
-            Importer::from_name(name)
-                .map(|i| Reader::Facilities(Format::Official(i)))
-                .ok_or_else(|| format!("{}: unknown importer {name}", planned.key))
-        }
+        })
     }
 }
 
@@ -153,307 +96,56 @@ impl Default for FetchOptions {
     }
 }
 
-/// What happened to one planned file.
+/// A file as obtained: where it came from, its bytes and their SHA-256.
+#[derive(Debug, Clone)]
+pub struct Obtained {
+    /// The path it was read from or saved to after downloading.
+    pub origin: String,
+    /// The whole file.
+    pub bytes: Vec<u8>,
+    /// SHA-256 of `bytes`, 64 lower-case hex digits.
+    pub checksum_sha256: String,
+}
+
+/// Obtains the files of a plan: from the source folder when it has them,
+/// else downloaded (and kept in the download folder).
 #[derive(Debug)]
-pub enum FileOutcome {
-    /// Facility lists: the usual import report(s).
-    Facilities(Vec<FileReport>),
-    /// Boundaries: units stored.
-    Boundaries {
-        /// N03 units stored.
-        units: usize,
-    },
-    /// Town points: 町丁目 points stored.
-    TownPoints {
-        /// Points stored.
-        points: u64,
-    },
-    /// Population: municipalities stored.
-    Population {
-        /// Rows stored.
-        rows: u64,
-    },
-    /// The file could not be fetched or imported; nothing from it was stored.
-    Failed(String),
+pub struct Downloader {
+    client: reqwest::Client,
+    options: FetchOptions,
 }
 
-/// What happened to the prefecture's built-in 二次医療圏 table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RegionTableOutcome {
-    /// Stored from `data/regions/` (number of regions).
-    Loaded(usize),
-    /// The database already had a table for the prefecture (built-in or a
-    /// desk's own, from `renkei import regions FILE`); kept as it is.
-    Kept(usize),
-    /// renkei has no built-in table for the prefecture: facilities are placed
-    /// in their municipality only.
-    NoneBuiltIn,
-}
-
-/// What closing one source's missing records did after the fetch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClosingOutcome {
-    /// Every file of the source was imported; records it no longer lists in
-    /// the prefecture were closed.
-    Done(ClosingReport),
-    /// A file of the source could not be fetched or imported, so its list is
-    /// incomplete and nothing was closed.
-    Skipped {
-        /// Source key.
-        source: String,
-        /// Why, in plain words.
-        reason: String,
-    },
-}
-
-/// The outcome of a whole fetch.
-#[derive(Debug)]
-pub struct FetchReport {
-    /// Per planned file, in plan order: key, where it came from, SHA-256, outcome.
-    pub files: Vec<(String, String, Option<String>, FileOutcome)>,
-    /// The prefecture's 二次医療圏 table, stored before any facility.
-    pub regions: RegionTableOutcome,
-    /// Facilities placed in their municipality and 二次医療圏 as they were
-    /// imported, summed over the facility files.
-    pub placement: assign::AssignSummary,
-    /// Per facility source, in plan order: records closed or why none were.
-    pub closing: Vec<ClosingOutcome>,
-    /// Every stored location placed again afterwards, for records no fetched
-    /// file wrote (other sources, failed files) when boundaries changed; its
-    /// `changed` is what the imports left to do (0 on a fresh database).
-    pub assignment: Option<assign::AssignSummary>,
-}
-
-impl FetchReport {
-    /// True when every planned file was imported.
-    pub fn complete(&self) -> bool {
-        !self
-            .files
-            .iter()
-            .any(|(_, _, _, outcome)| matches!(outcome, FileOutcome::Failed(_)))
-    }
-}
-
-/// Fetches and imports every file of `plan` into `store`; `progress` hears
-/// about each file as it starts.
-pub async fn fetch_and_import(
-    store: &dyn renkei_store::Store,
-    plan: &FetchPlan,
-    options: &FetchOptions,
-    mut progress: impl FnMut(&PlannedFile),
-) -> IngestResult<FetchReport> {
-    let client = reqwest::Client::builder()
-        .connect_timeout(options.stall_timeout)
-        .read_timeout(options.stall_timeout)
-        .user_agent(concat!(
-            "renkei/",
-            env!("CARGO_PKG_VERSION"),
-            " (open-data importer)"
-        ))
-        .build()
-        .map_err(|e| IngestError::Format {
-            file: "HTTP client".into(),
-            reason: e.to_string(),
-        })?;
-    std::fs::create_dir_all(&options.download_dir).map_err(|source| IngestError::Io {
-        file: options.download_dir.display().to_string(),
-        source,
-    })?;
-    let prefecture =
-        PrefectureCode::new(plan.prefecture.as_str()).map_err(|e| IngestError::Format {
-            file: "fetch plan".into(),
-            reason: e.to_string(),
-        })?;
-    let regions = load_region_table(store, &prefecture).await?;
-    let started = chrono::Utc::now();
-    // Opened at the first facility file, after boundaries and town points are
-    // stored, and again after any of those is replaced.
-    let mut session: Option<ImportSession<'_>> = None;
-    let mut files = Vec::with_capacity(plan.files.len());
-    for planned in &plan.files {
-        progress(planned);
-        let (origin, bytes) = match obtain(&client, planned, options).await {
-            Ok(found) => found,
-            Err(reason) => {
-                files.push((
-                    planned.key.clone(),
-                    String::new(),
-                    None,
-                    FileOutcome::Failed(reason),
-                ));
-                continue;
-            }
-        };
-        let checksum = crate::run::sha256_hex(&bytes);
-        let outcome = import_one(store, &mut session, planned, &origin, &bytes)
-            .await
-            .unwrap_or_else(|e| FileOutcome::Failed(e.to_string()));
-        files.push((planned.key.clone(), origin, Some(checksum), outcome));
-    }
-    drop(session);
-    let mut placement = assign::AssignSummary::default();
-    for (_, _, _, outcome) in &files {
-        if let FileOutcome::Facilities(reports) = outcome {
-            for report in reports {
-                placement += report.placement;
-            }
-        }
-    }
-    let closing = close_unlisted(store, plan, &files, &prefecture, started).await;
-    let assignment =
-        assign::assign_locations(store)
-            .await
-            .map_err(|source| IngestError::Store {
-                file: "location assignment".into(),
-                source,
-            })?;
-    Ok(FetchReport {
-        files,
-        regions,
-        placement,
-        closing,
-        assignment: Some(assignment),
-    })
-}
-
-/// Stores the built-in 二次医療圏 table of `prefecture` unless the database
-/// already has one for it (which may be a desk's own and is kept).
-async fn load_region_table(
-    store: &dyn renkei_store::Store,
-    prefecture: &PrefectureCode,
-) -> IngestResult<RegionTableOutcome> {
-    let store_error = |source| IngestError::Store {
-        file: "二次医療圏 table".into(),
-        source,
-    };
-    let stored = store.region_tables().await.map_err(store_error)?;
-    if let Some(table) = stored.iter().find(|t| t.prefecture().code == *prefecture) {
-        return Ok(RegionTableOutcome::Kept(table.regions().len()));
-    }
-    let Some(table) = crate::regions::builtin_region_tables()?
-        .into_iter()
-        .find(|t| t.prefecture().code == *prefecture)
-    else {
-        return Ok(RegionTableOutcome::NoneBuiltIn);
-    };
-    store
-        .upsert_region_table(&table)
-        .await
-        .map_err(store_error)?;
-    Ok(RegionTableOutcome::Loaded(table.regions().len()))
-}
-
-/// For each facility source of `plan`, in plan order: closes what its files no
-/// longer list in `prefecture` when every one of them was imported.
-async fn close_unlisted(
-    store: &dyn renkei_store::Store,
-    plan: &FetchPlan,
-    files: &[(String, String, Option<String>, FileOutcome)],
-    prefecture: &PrefectureCode,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<ClosingOutcome> {
-    // Several files may share a source (WAM NET publishes one per service):
-    // a source is complete only when all of its files were imported.
-    let mut sources: Vec<(String, Option<String>)> = Vec::new();
-    let mut reports: Vec<FileReport> = Vec::new();
-    for (planned, (_, _, _, outcome)) in plan.files.iter().zip(files) {
-        let Ok(Reader::Facilities(format)) = planned_reader(planned) else {
-            continue;
-        };
-        let key = format.source().key;
-        let failure = match outcome {
-            FileOutcome::Facilities(imported) => {
-                reports.extend(imported.iter().cloned());
-                None
-            }
-            _ => Some(format!(
-                "{} was not imported, so the list is incomplete and nothing was closed",
-                planned.key
-            )),
-        };
-        match sources.iter_mut().find(|(source, _)| *source == key) {
-            Some((_, first_failure)) => {
-                if first_failure.is_none() {
-                    *first_failure = failure;
-                }
-            }
-            None => sources.push((key, failure)),
-        }
-    }
-    let mut outcomes = Vec::with_capacity(sources.len());
-    for (source, failure) in sources {
-        let outcome = match failure {
-            Some(reason) => ClosingOutcome::Skipped { source, reason },
-            None => match close_missing(store, &source, &reports, Some(prefecture), now).await {
-                Ok(report) => ClosingOutcome::Done(report),
-                Err(error) => ClosingOutcome::Skipped {
-                    source,
-                    reason: format!("closing failed, nothing was closed: {error}"),
-                },
-            },
-        };
-        outcomes.push(outcome);
-    }
-    outcomes
-}
-
-/// Imports one planned file. Facility lists go through the fetch's `session`
-/// (opened on first use); storing boundaries or town points closes it, so the
-/// next list is placed and geocoded against what was just stored.
-async fn import_one<'a>(
-    store: &'a dyn renkei_store::Store,
-    session: &mut Option<ImportSession<'a>>,
-    planned: &PlannedFile,
-    origin: &str,
-    bytes: &[u8],
-) -> IngestResult<FileOutcome> {
-    let store_error = |source| IngestError::Store {
-        file: origin.to_owned(),
-        source,
-    };
-    let reader = planned_reader(planned).map_err(|reason| IngestError::Format {
-        file: origin.into(),
-        reason,
-    })?;
-    if !matches!(reader, Reader::Facilities(_)) {
-        *session = None;
-    }
-    match reader {
-        Reader::Boundaries => {
-            let parsed = n03::parse_n03(origin, bytes)?;
-            store
-                .replace_boundaries(origin, &parsed.municipalities)
-                .await
-                .map_err(store_error)?;
-            Ok(FileOutcome::Boundaries {
-                units: parsed.municipalities.len(),
-            })
-        }
-        Reader::Population => {
-            let (text, _) = crate::text::decode(origin, bytes)?;
-            let rows = population::parse_ssdse_a(origin, &text, population::SSDSE_A_CENSUS_YEAR)?;
-            let written = store.set_population(&rows).await.map_err(store_error)?;
-            Ok(FileOutcome::Population { rows: written })
-        }
-        Reader::TownPoints => {
-            let (text, _) = crate::text::decode(origin, bytes)?;
-            let (points, _without_coordinates) =
-                crate::town_points::parse(&crate::table::Table::parse(origin, &text)?)?;
-            let stored = store
-                .replace_town_points(origin, &points)
-                .await
-                .map_err(store_error)?;
-            Ok(FileOutcome::TownPoints { points: stored })
-        }
-        Reader::Facilities(format) => {
-            let session = match session {
-                Some(open) => open,
-                None => session.insert(ImportSession::new(store)),
-            };
-            Ok(FileOutcome::Facilities(
-                session.import_bytes(&format, origin, bytes).await?,
+impl Downloader {
+    /// A downloader with `options`; creates the download folder.
+    pub fn new(options: FetchOptions) -> IngestResult<Self> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(options.stall_timeout)
+            .read_timeout(options.stall_timeout)
+            .user_agent(concat!(
+                "renkei/",
+                env!("CARGO_PKG_VERSION"),
+                " (open-data importer)"
             ))
-        }
+            .build()
+            .map_err(|e| IngestError::Format {
+                file: "HTTP client".into(),
+                reason: e.to_string(),
+            })?;
+        std::fs::create_dir_all(&options.download_dir).map_err(|source| IngestError::Io {
+            file: options.download_dir.display().to_string(),
+            source,
+        })?;
+        Ok(Self { client, options })
+    }
+
+    /// The bytes of `planned`, or why they could not be had, in plain words.
+    pub async fn obtain(&self, planned: &PlannedFile) -> Result<Obtained, String> {
+        let (origin, bytes) = obtain(&self.client, planned, &self.options).await?;
+        Ok(Obtained {
+            origin,
+            checksum_sha256: crate::run::sha256_hex(&bytes),
+            bytes,
+        })
     }
 }
 

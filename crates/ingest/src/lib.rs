@@ -6,6 +6,7 @@
 //! store's job.
 
 pub mod assign;
+mod builtin;
 pub mod closing;
 pub mod demo;
 pub mod draft;

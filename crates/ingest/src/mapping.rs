@@ -11,6 +11,13 @@ use renkei_core::{KindCode, MunicipalityCode};
 use renkei_store::SourceInfo;
 use serde::Deserialize;
 
+/// Mappings compiled in from `data/mappings/`, by name (a fetch plan's
+/// `mapping:<name>` importer).
+const BUILTIN_MAPPINGS: &[(&str, &str)] = &[(
+    "p29-special-needs-schools",
+    include_str!("../../../data/mappings/p29-special-needs-schools.toml"),
+)];
+
 /// A parsed and checked mapping file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,6 +106,14 @@ impl Mapping {
             });
         }
         Ok(mapping)
+    }
+
+    /// The mapping compiled in as `name` (a file of `data/mappings/`, without
+    /// `.toml`); the error names the ones there are.
+    pub fn builtin(name: &str) -> IngestResult<Self> {
+        let (file, text) =
+            crate::builtin::find(BUILTIN_MAPPINGS, name, "built-in mapping", "data/mappings")?;
+        Self::parse(file, text)
     }
 
     /// The source the mapped records come from.

@@ -78,11 +78,17 @@ pub fn read_n03_file(path: &Path) -> IngestResult<N03Import> {
         file: file.clone(),
         source,
     })?;
-    if bytes.starts_with(b"PK\x03\x04") {
-        let (member, text) = geojson_from_zip(&file, &bytes)?;
+    read_n03(&file, &bytes)
+}
+
+/// As [`read_n03_file`], for the bytes of `file` already in memory (a
+/// download): `GeoJSON`, or the official zip.
+pub fn read_n03(file: &str, bytes: &[u8]) -> IngestResult<N03Import> {
+    if crate::text::is_zip(bytes) {
+        let (member, text) = geojson_from_zip(file, bytes)?;
         parse_n03(&format!("{file}!{member}"), &text)
     } else {
-        parse_n03(&file, &bytes)
+        parse_n03(file, bytes)
     }
 }
 

@@ -30,7 +30,8 @@ pub fn read_region_table(path: &Path) -> IngestResult<RegionTable> {
     parse_region_table(&file, &text)
 }
 
-fn parse_region_table(file: &str, text: &str) -> IngestResult<RegionTable> {
+/// Parses and checks the text of one region table; `file` names it in errors.
+pub fn parse_region_table(file: &str, text: &str) -> IngestResult<RegionTable> {
     RegionTable::from_toml(text).map_err(|error| IngestError::Format {
         file: file.to_owned(),
         reason: error.to_string(),

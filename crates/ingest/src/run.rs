@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use renkei_core::geocode::Geocoder;
 use renkei_core::region::{BoundaryIndex, Municipality};
 use renkei_core::FacilityId;
-use renkei_store::{ImportRun, Listing, Store, WriteSummary};
+use renkei_store::{FileImport, Listing, RunLog, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -53,6 +53,17 @@ pub struct FileReport {
     pub started_at: DateTime<Utc>,
     /// When the write committed (UTC).
     pub finished_at: DateTime<Utc>,
+}
+
+/// Why [`ImportSession::import_paths`] stopped before the last file.
+#[derive(Debug)]
+pub struct ImportStopped {
+    /// Reports of the files imported before the failure; they stay imported.
+    pub imported: Vec<FileReport>,
+    /// The file that failed.
+    pub file: PathBuf,
+    /// Why it failed.
+    pub error: IngestError,
 }
 
 /// Imports the file at `path` in `format` into `store`. Each file (each zip
@@ -156,13 +167,13 @@ impl<'a> ImportSession<'a> {
     /// each one starts. The next file is read and parsed on another thread while
     /// the current one is written: writing keeps the database's thread busy
     /// and parsing is the other half of the work. Stops at the first file
-    /// that fails, returning it with the error; the files before it stay
-    /// imported.
+    /// that fails, returning it with the error and the reports of the files
+    /// before it, which stay imported.
     pub async fn import_paths(
         &mut self,
         files: &[(Format, PathBuf)],
         mut on_file: impl FnMut(&Path),
-    ) -> Result<Vec<FileReport>, (PathBuf, IngestError)> {
+    ) -> Result<Vec<FileReport>, ImportStopped> {
         let read_in_background = |(format, path): &(Format, PathBuf)| {
             let (format, path) = (format.clone(), path.clone());
             tokio::task::spawn_blocking(move || read_input(&format, &path))
@@ -173,7 +184,11 @@ impl<'a> ImportSession<'a> {
         // Started before the boundaries load, so that the two overlap.
         let mut reading = read_in_background(first);
         if let Err(error) = self.load_boundaries().await {
-            return Err((first.1.clone(), error));
+            return Err(ImportStopped {
+                imported: Vec::new(),
+                file: first.1.clone(),
+                error,
+            });
         }
         let mut reports = Vec::new();
         for (index, (format, path)) in files.iter().enumerate() {
@@ -190,7 +205,13 @@ impl<'a> ImportSession<'a> {
             };
             match written {
                 Ok(more) => reports.extend(more),
-                Err(error) => return Err((path.clone(), error)),
+                Err(error) => {
+                    return Err(ImportStopped {
+                        imported: reports,
+                        file: path.clone(),
+                        error,
+                    })
+                }
             }
         }
         Ok(reports)
@@ -274,35 +295,29 @@ impl<'a> ImportSession<'a> {
             &base_name(&file.file),
             started_at,
         );
-        // The records and how each was placed (inside, nearest, suspect) are
-        // written together: one transaction, and no second pass over the rows.
-        let (written, changed) = store
-            .upsert_placed_facilities(&file.source, &file.facilities, &assignments)
-            .await
-            .map_err(store_error)?;
-        placement.changed = changed;
-        store
-            .record_import_conflicts(&conflicts)
-            .await
-            .map_err(store_error)?;
-        if !geocodes.is_empty() {
-            store.set_geocodes(&geocodes).await.map_err(store_error)?;
-        }
-        let finished_at = Utc::now();
-        let run = ImportRun {
-            source_key: file.source.key.clone(),
+        // The records and how each was placed (inside, nearest, suspect), the
+        // conflicts, the geocodes and the run log: one transaction, so the
+        // file is imported or it is not, and its log says so.
+        let import = FileImport {
+            source: &file.source,
+            facilities: &file.facilities,
+            placements: &assignments,
+            conflicts: &conflicts,
+            geocodes: &geocodes,
+        };
+        let log = RunLog {
             file_name: base_name(&file.file),
             checksum_sha256: checksum_sha256.to_owned(),
             started_at,
-            finished_at,
             rows_read: file.rows_read as u64,
-            inserted: written.inserted,
-            updated: written.updated,
-            unchanged: written.unchanged,
             rejected: file.rejected.len() as u64,
-            closed: 0,
         };
-        store.record_import_run(&run).await.map_err(store_error)?;
+        let applied = store
+            .apply_import(import, &log)
+            .await
+            .map_err(store_error)?;
+        placement.changed = applied.placements_changed;
+        let (written, finished_at) = (applied.written, applied.run.finished_at);
         Ok(FileReport {
             linked: linked_ids.len(),
             geocoded: geocodes.len(),

@@ -204,24 +204,15 @@ pub async fn import_list(
             institution_number: row.institution_number,
         })
         .collect();
+    let log = renkei_store::RunLog {
+        file_name: crate::run::base_name(file),
+        checksum_sha256: crate::run::sha256_hex(bytes),
+        started_at,
+        rows_read: read as u64,
+        rejected: unmatched.len() as u64,
+    };
     let stored = store
-        .replace_accreditations(SOURCE_KEY, &records)
-        .await
-        .map_err(store_error)?;
-    store
-        .record_import_run(&renkei_store::ImportRun {
-            source_key: SOURCE_KEY.to_owned(),
-            file_name: crate::run::base_name(file),
-            checksum_sha256: crate::run::sha256_hex(bytes),
-            started_at,
-            finished_at: chrono::Utc::now(),
-            rows_read: read as u64,
-            inserted: stored,
-            updated: 0,
-            unchanged: 0,
-            rejected: unmatched.len() as u64,
-            closed: 0,
-        })
+        .replace_accreditations(SOURCE_KEY, &records, Some(&log))
         .await
         .map_err(store_error)?;
     Ok(ShisetsuReport {

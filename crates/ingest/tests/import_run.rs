@@ -134,21 +134,38 @@ async fn import_paths_imports_in_order_and_stops_at_the_first_bad_file() {
         "second file written after the first"
     );
 
-    let (failed, error) = session
+    let stopped = session
         .import_paths(
-            &[(format.clone(), wrong.clone()), (format.clone(), never)],
+            &[
+                (format.clone(), first.clone()),
+                (format.clone(), wrong.clone()),
+                (format.clone(), never),
+            ],
             |_| {},
         )
         .await
         .unwrap_err();
-    assert_eq!(failed, wrong);
-    assert!(error.to_string().contains("事業所番号"), "{error}");
+    assert_eq!(stopped.file, wrong);
+    assert!(
+        stopped.error.to_string().contains("事業所番号"),
+        "{}",
+        stopped.error
+    );
+    assert_eq!(
+        stopped
+            .imported
+            .iter()
+            .map(|r| r.file.as_str())
+            .collect::<Vec<_>>(),
+        [first.display().to_string()],
+        "the file before the failure is reported as imported"
+    );
     assert_eq!(
         store.count_facilities().await.unwrap(),
         3,
         "never.csv was not imported"
     );
-    assert_eq!(store.import_runs(10).await.unwrap().len(), 2);
+    assert_eq!(store.import_runs(10).await.unwrap().len(), 3);
 }
 
 /// A 保険医療機関一覧 row that is linked to a hospital from 医療情報ネット is

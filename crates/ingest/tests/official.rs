@@ -164,3 +164,102 @@ fn special_needs_schools_through_the_example_mapping() {
         "14207"
     );
 }
+
+/// Every facility file of ../shared/data with the format it is imported in.
+fn every_facility_file() -> Vec<(Format, &'static str)> {
+    let schools = Mapping::parse(
+        "p29-special-needs-schools.toml",
+        include_str!("../../../data/mappings/p29-special-needs-schools.toml"),
+    )
+    .unwrap();
+    vec![
+        (
+            Format::Official(Importer::MhlwFacilities),
+            "facilities/kanagawa_hospitals_mhlw.csv",
+        ),
+        (
+            Format::Official(Importer::Kaigo),
+            "facilities/kanagawa_visiting_nursing.csv",
+        ),
+        (
+            Format::Official(Importer::Kaigo),
+            "national/visiting_nursing_national.csv",
+        ),
+        (
+            Format::Official(Importer::Wamnet),
+            "disability/kanagawa_wamnet_disability_services.csv",
+        ),
+        (
+            Format::Official(Importer::Wamnet),
+            "disability/kanagawa_wamnet_short_stay.csv",
+        ),
+        (
+            Format::Official(Importer::Wamnet),
+            "national/wamnet_short_stay_national_202403.csv",
+        ),
+        (
+            Format::Official(Importer::HokenIryokikan),
+            "facilities/kanagawa_medical_institutions_kouseikyoku.csv",
+        ),
+        (
+            Format::Mapped(Box::new(schools)),
+            "schools/kanagawa_special_needs_schools.csv",
+        ),
+    ]
+}
+
+#[test]
+fn issue_19_no_private_use_character_or_repeated_name_in_any_imported_name_or_address() {
+    use renkei_core::source_text::{clean_address, is_private_use, private_use_entry};
+    let mut checked = 0;
+    let mut replaced = 0;
+    for (format, relative) in every_facility_file() {
+        let Some(path) = shared_file(relative) else {
+            return;
+        };
+        let (raw, _) =
+            renkei_ingest::text::decode(relative, &std::fs::read(path).unwrap()).unwrap();
+        for c in raw.chars().filter(|c| is_private_use(*c)) {
+            assert!(
+                private_use_entry(c).is_some(),
+                "{relative}: U+{:04X} is not in data/text/pua.toml",
+                u32::from(c)
+            );
+            replaced += 1;
+        }
+        let Some(file) = parse_as(&format, relative) else {
+            return;
+        };
+        for facility in &file.facilities {
+            let address = &facility.location.address;
+            for text in [&facility.name, &facility.organization.name, address] {
+                assert!(
+                    !text.chars().any(is_private_use),
+                    "{relative}: {text:?} keeps a private-use character"
+                );
+            }
+            assert_eq!(
+                &clean_address(address),
+                address,
+                "{relative}: the address is not clean"
+            );
+            checked += 1;
+        }
+    }
+    println!("{checked} facilities checked, {replaced} private-use characters in the sources");
+    assert!(replaced >= 15, "the bureau list has 15 外字 in 14 rows");
+    let Some(hoken) = parse(
+        Importer::HokenIryokikan,
+        "facilities/kanagawa_medical_institutions_kouseikyoku.csv",
+    ) else {
+        return;
+    };
+    let names: Vec<&str> = hoken.facilities.iter().map(|f| f.name.as_str()).collect();
+    for expected in [
+        "辻堂いなほクリニック",
+        "医療法人 鴎友会 白鴎医院",
+        "ファミリークリニック“悠久”",
+    ] {
+        assert!(names.contains(&expected), "{expected} missing");
+    }
+}

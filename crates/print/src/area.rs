@@ -9,7 +9,7 @@ use crate::map::{AreaLevel, MapArea, MapUnit};
 use crate::{PrintError, PrintResult};
 use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
 use renkei_core::region::{dissolve, Municipality, RegionCatalog};
-use renkei_core::{Facility, MunicipalityCode, PublicFacility, RegionCode};
+use renkei_core::{MunicipalityCode, PublicFacility, RegionCode};
 
 /// The area of `code`: a 二次医療圏 (4 digits, e.g. `1407`) with its
 /// municipalities, or a municipality / ward (5 digits, e.g. `14207`; a
@@ -96,15 +96,7 @@ pub fn area_facilities(
             ..DirectoryQuery::default()
         },
     };
-    public(index.page(&query, 1, u32::MAX).items)
-}
-
-/// What a document may show of `facilities`: see [`PublicFacility`].
-fn public(facilities: Vec<Facility>) -> Vec<PublicFacility> {
-    facilities
-        .into_iter()
-        .filter_map(PublicFacility::new)
-        .collect()
+    index.page(&query, 1, u32::MAX).into_public().items
 }
 
 /// The active public facilities of 二次医療圏 `code` in `index`, decoded, for
@@ -114,7 +106,7 @@ pub fn region_facilities(index: &DirectoryIndex, code: &str) -> PrintResult<Vec<
         region: Some(region_code(code)?),
         ..DirectoryQuery::default()
     };
-    Ok(public(index.page(&query, 1, u32::MAX).items))
+    Ok(index.page(&query, 1, u32::MAX).into_public().items)
 }
 
 fn region_code(code: &str) -> PrintResult<RegionCode> {

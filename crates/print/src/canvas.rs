@@ -3,6 +3,7 @@
 
 use crate::fonts::Fonts;
 use crate::geometry::PtRect;
+use crate::typeset::paper_text;
 use krilla::color::rgb;
 use krilla::geom::{Path, PathBuilder, Point};
 use krilla::num::NormalizedF32;
@@ -212,6 +213,7 @@ impl<'s, 'p> Canvas<'s, 'p> {
         if text.is_empty() {
             return 0.0;
         }
+        let text = &*paper_text(text);
         let width = self.fonts.width(text, size);
         let start = match align {
             Align::Left => x,
@@ -234,6 +236,21 @@ impl<'s, 'p> Canvas<'s, 'p> {
         );
         self.surface.set_stroke(None);
         width
+    }
+
+    /// A framed block's outline and its title in the top-left corner (the
+    /// legends), at type scale `s`.
+    pub fn titled_box(&mut self, rect: PtRect, title: &str, s: f32) {
+        self.stroke_rect(rect, Rgb::RULE, 0.5);
+        self.text(
+            rect.x0 + 5.0 * s,
+            rect.y0 + 10.0 * s,
+            8.5 * s,
+            Rgb::ACCENT,
+            Align::Left,
+            true,
+            title,
+        );
     }
 
     /// Wrapped text in a box `width` points wide whose first line's top is at

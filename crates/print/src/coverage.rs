@@ -18,8 +18,9 @@ use renkei_core::need::{NeedProfile, TravelModel};
 pub struct CoverageBand {
     /// Label, e.g. `2–5 km`.
     pub label: String,
-    /// The band's suggested colour (sRGB); printed as a light tint so
-    /// markers and labels stay readable.
+    /// The band's suggested colour (sRGB). Printed with its hue but at the
+    /// band's grey level (nearest lightest), so the bands stay apart on a
+    /// black-and-white copy.
     pub colour: [u8; 3],
 }
 
@@ -37,7 +38,8 @@ pub struct CoverageCell {
 pub struct CoverageLayer {
     /// The area's land cells with their bands.
     pub cells: Vec<CoverageCell>,
-    /// The bands, nearest first.
+    /// The bands, nearest first; the last is the one beyond every threshold
+    /// (「なし」), printed hatched.
     pub bands: Vec<CoverageBand>,
     /// The need profile analysed.
     pub profile: NeedProfile,
@@ -53,15 +55,92 @@ pub struct CoverageLayer {
     pub url: String,
 }
 
-/// Fill of a band: its colour mixed with 60 % white.
-fn tint(colour: [u8; 3]) -> Rgb {
+/// Grey level (luma, 0 black – 255 white) of the nearest band: nearly white,
+/// so markers and labels on it stay readable.
+const LIGHTEST_LUMA: f32 = 242.0;
+
+/// Grey level of the farthest distance band.
+const DARKEST_LUMA: f32 = 165.0;
+
+/// Grey level under the hatching of the last band (「なし」).
+const NONE_LUMA: f32 = 222.0;
+
+/// Luma of an sRGB colour as a black-and-white copy sees it (ITU-R BT.601).
+fn luma(colour: Rgb) -> f32 {
+    0.299 * f32::from(colour.0) + 0.587 * f32::from(colour.1) + 0.114 * f32::from(colour.2)
+}
+
+/// `colour` mixed with white or black until its luma is `target`.
+fn at_luma(colour: [u8; 3], target: f32) -> Rgb {
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
         reason = "a mix of two bytes is a byte"
     )]
-    let mix = |c: u8| (f32::from(c) * 0.4 + 255.0 * 0.6).round() as u8;
-    Rgb(mix(colour[0]), mix(colour[1]), mix(colour[2]))
+    let mix = |toward: f32, t: f32| {
+        let channel = |c: u8| (f32::from(c) + (toward - f32::from(c)) * t).round() as u8;
+        Rgb(channel(colour[0]), channel(colour[1]), channel(colour[2]))
+    };
+    let base = Rgb(colour[0], colour[1], colour[2]);
+    let toward = if luma(base) < target { 255.0 } else { 0.0 };
+    let (mut low, mut high) = (0.0_f32, 1.0_f32);
+    for _ in 0..24 {
+        let t = f32::midpoint(low, high);
+        let moved_past = if toward > 0.0 {
+            luma(mix(toward, t)) > target
+        } else {
+            luma(mix(toward, t)) < target
+        };
+        if moved_past {
+            high = t;
+        } else {
+            low = t;
+        }
+    }
+    mix(toward, f32::midpoint(low, high))
+}
+
+/// Whether band `index` of `count` is the last one, beyond every threshold
+/// (「なし」): hatched, so that it differs from every distance band in
+/// black and white, however the colours print.
+pub(crate) fn is_hatched(index: usize, count: usize) -> bool {
+    count > 1 && index + 1 == count
+}
+
+/// Fill of band `index` of `count`: its hue at a grey level that steps from
+/// nearly white (nearest) to mid grey (farthest distance band); the last band
+/// is light under its hatching.
+pub(crate) fn band_fill(index: usize, count: usize, colour: [u8; 3]) -> Rgb {
+    if is_hatched(index, count) {
+        return at_luma(colour, NONE_LUMA);
+    }
+    let steps = count.saturating_sub(2).max(1) as f32;
+    let t = (index as f32 / steps).min(1.0);
+    at_luma(colour, LIGHTEST_LUMA + (DARKEST_LUMA - LIGHTEST_LUMA) * t)
+}
+
+/// Hatches whatever `path` covers with dark diagonal lines across `area`.
+fn hatch(
+    canvas: &mut Canvas<'_, '_>,
+    path: Option<krilla::geom::Path>,
+    area: PtRect,
+    spacing: f32,
+) {
+    if !canvas.push_clip_path(path) {
+        return;
+    }
+    let span = area.width() + area.height();
+    let mut offset = 0.0;
+    while offset < span {
+        canvas.line(
+            (area.x0 + offset, area.y0),
+            (area.x0 + offset - area.height(), area.y1),
+            Rgb(0x42, 0x42, 0x42),
+            0.45,
+        );
+        offset += spacing;
+    }
+    canvas.pop();
 }
 
 impl CoverageLayer {
@@ -180,16 +259,7 @@ impl CoverageLegend {
         layer: &CoverageLayer,
         s: f32,
     ) {
-        canvas.stroke_rect(rect, Rgb::RULE, 0.5);
-        canvas.text(
-            rect.x0 + 5.0 * s,
-            rect.y0 + 10.0 * s,
-            8.5 * s,
-            Rgb::ACCENT,
-            Align::Left,
-            true,
-            "カバー状況（事業所までの距離）",
-        );
+        canvas.titled_box(rect, "カバー状況（事業所までの距離）", s);
         let size = 6.8 * s;
         let column_width = (rect.width() - 10.0 * s) / self.columns as f32;
         let top = rect.y0 + Self::title_height(s);
@@ -197,7 +267,11 @@ impl CoverageLegend {
             let x = rect.x0 + 5.0 * s + (i % self.columns) as f32 * column_width;
             let y = top + (i / self.columns) as f32 * Self::row_height(s);
             let swatch = PtRect::new(x, y + 1.5 * s, 12.0 * s, Self::row_height(s) - 3.0 * s);
-            canvas.fill_rect(swatch, tint(band.colour));
+            let count = layer.bands.len();
+            canvas.fill_rect(swatch, band_fill(i, count, band.colour));
+            if is_hatched(i, count) {
+                hatch(canvas, crate::canvas::rect_path(swatch), swatch, 2.5 * s);
+            }
             canvas.stroke_rect(swatch, Rgb(0x9e, 0x9e, 0x9e), 0.3);
             canvas.text(
                 swatch.x1 + 3.0 * s,
@@ -227,13 +301,16 @@ impl CoverageLegend {
     }
 }
 
-/// Fills the cells of `layer`, one path per band; clipped by the caller.
+/// Fills the cells of `layer`, one path per band, the last band hatched;
+/// clipped by the caller to the area, inside `frame`.
 pub(crate) fn draw_cells(
     canvas: &mut Canvas<'_, '_>,
     layer: &CoverageLayer,
     projection: &Projection,
+    frame: PtRect,
 ) {
-    for (index, band) in layer.bands.iter().enumerate() {
+    let count = layer.bands.len();
+    let path = |index: usize| {
         let mut builder = PathBuilder::new();
         let mut any = false;
         for cell in layer.cells.iter().filter(|c| c.band == index) {
@@ -250,7 +327,15 @@ pub(crate) fn draw_cells(
             }
         }
         if any {
-            canvas.fill(builder.finish(), tint(band.colour));
+            builder.finish()
+        } else {
+            None
+        }
+    };
+    for (index, band) in layer.bands.iter().enumerate() {
+        canvas.fill(path(index), band_fill(index, count, band.colour));
+        if is_hatched(index, count) {
+            hatch(canvas, path(index), frame, 3.0);
         }
     }
 }
@@ -260,9 +345,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tints_are_light_and_keep_the_order_of_darkness() {
-        let green = tint([0x1a, 0x98, 0x50]);
-        assert!(green.0 > 0x90 && green.1 > 0xc0 && green.2 > 0x90);
-        assert_eq!(tint([255, 255, 255]), Rgb::WHITE);
+    fn issue_19_bands_step_in_grey_from_nearly_white_and_the_last_is_hatched() {
+        // Whatever hues the bands come in (here all the same), their grey
+        // levels step apart.
+        let colours = [[0x1a, 0x98, 0x50]; 6];
+        let lumas: Vec<f32> = colours
+            .iter()
+            .enumerate()
+            .map(|(i, c)| luma(band_fill(i, colours.len(), *c)))
+            .collect();
+        // Distance bands: each visibly darker than the one before on a grey copy.
+        for pair in lumas[..5].windows(2) {
+            assert!(pair[0] - pair[1] > 18.0, "{lumas:?}");
+        }
+        assert!(lumas[0] > 235.0, "{lumas:?}");
+        // The best band and 「なし」: apart in grey, and 「なし」 also hatched.
+        assert!((lumas[0] - lumas[5]).abs() > 15.0, "{lumas:?}");
+        assert!(is_hatched(5, 6) && !is_hatched(0, 6) && !is_hatched(0, 1));
+        // The hue survives: the nearest band is still greenish.
+        let green = band_fill(0, 6, colours[0]);
+        assert!(green.1 > green.0 && green.1 > green.2, "{green:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! The Japanese font every printed page uses: found on the system, measured
 //! with skrifa, embedded (subset to the glyphs used) by krilla.
 
+use crate::typeset::paper_text;
 use crate::{PrintError, PrintResult};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use skrifa::instance::{LocationRef, Size};
@@ -128,9 +129,13 @@ impl Fonts {
             .map_or(self.notdef_advance, |(_, advance)| *advance)
     }
 
-    /// Width of `text` set at `size` points, in points.
+    /// Width of `text` set at `size` points, in points (as printed: [`paper_text`]).
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        text.chars().map(|ch| self.advance(ch)).sum::<f32>() * size
+        paper_text(text)
+            .chars()
+            .map(|ch| self.advance(ch))
+            .sum::<f32>()
+            * size
     }
 
     /// One glyph per character (CJK needs no shaping beyond the character map).
@@ -157,8 +162,10 @@ impl Fonts {
 
     /// Breaks `text` into lines no wider than `max_width` points at `size`:
     /// between any two characters (Japanese has no spaces), never before a
-    /// closing mark or small kana, and at explicit newlines.
+    /// closing mark or small kana, and at explicit newlines. The lines are
+    /// in printed form ([`paper_text`]).
     pub fn wrap(&self, text: &str, size: f32, max_width: f32) -> Vec<String> {
+        let text = paper_text(text);
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
@@ -179,8 +186,9 @@ impl Fonts {
 
     /// `text` cut to fit `max_width` points at `size`, ending in `…` when cut.
     pub fn truncate(&self, text: &str, size: f32, max_width: f32) -> String {
-        if self.width(text, size) <= max_width {
-            return text.to_owned();
+        let text = paper_text(text);
+        if self.width(&text, size) <= max_width {
+            return text.into_owned();
         }
         let ellipsis = self.advance('…') * size;
         let mut out = String::new();

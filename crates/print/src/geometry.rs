@@ -154,6 +154,25 @@ impl Projection {
         )
     }
 
+    /// The lon/lat (degrees) at page position (`x`, `y`) points: the inverse of
+    /// [`Projection::project`].
+    pub fn unproject(&self, x: f32, y: f32) -> (f64, f64) {
+        let mx = self.origin_x + (f64::from(x) - self.frame_x) / self.scale;
+        let my = self.origin_y - (f64::from(y) - self.frame_y) / self.scale;
+        let lat = 2.0 * my.exp().atan() - std::f64::consts::FRAC_PI_2;
+        (mx.to_degrees(), lat.to_degrees())
+    }
+
+    /// The lon/lat rectangle `rect` (page points) shows.
+    pub fn visible(&self, rect: PtRect) -> geo::Rect<f64> {
+        let (west, north) = self.unproject(rect.x0, rect.y0);
+        let (east, south) = self.unproject(rect.x1, rect.y1);
+        geo::Rect::new(
+            geo::coord! { x: west, y: south },
+            geo::coord! { x: east, y: north },
+        )
+    }
+
     /// Ground metres per page point at the area's middle latitude.
     pub fn metres_per_point(&self) -> f64 {
         MEAN_EARTH_RADIUS_M * self.middle_lat_deg.to_radians().cos() / self.scale
@@ -185,6 +204,8 @@ mod tests {
         for (x, y) in [(wx, ny), (ex, sy)] {
             assert!(frame.inflate(-9.9).contains_point(x, y), "{x},{y}");
         }
+        let (lon, lat) = projection.unproject(ex, sy);
+        assert!((lon - 139.45).abs() < 1e-6 && (lat - 35.30).abs() < 1e-6);
         // 0.09° of longitude at 35.33° N is about 8.17 km.
         let ground = f64::from(ex - wx) * projection.metres_per_point();
         assert!((ground - 8_170.0).abs() < 60.0, "{ground}");

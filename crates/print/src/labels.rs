@@ -155,6 +155,37 @@ pub fn place_labels(
     requests: &[LabelRequest],
     reserved: &[PtRect],
 ) -> Vec<Option<PlacedLabel>> {
+    place(frame, requests, reserved, |_| NEAR_RINGS, true)
+}
+
+/// Like [`place_labels`], but a label goes no further than `reach` points
+/// (about, from its marker's edge to the label's near side) and is `None`
+/// when no free spot is that near: the test of whether a map is legible at
+/// its scale, where a far label with a long leader would not be.
+pub fn place_labels_within(
+    frame: PtRect,
+    requests: &[LabelRequest],
+    reserved: &[PtRect],
+    reach: f32,
+) -> Vec<Option<PlacedLabel>> {
+    place(
+        frame,
+        requests,
+        reserved,
+        |request| (reach / request.height.max(4.0)).floor(),
+        false,
+    )
+}
+
+/// Greedy placement: a first pass with `first_rings(request)` rings for every
+/// label, then (when `unlimited`) the rest as far as it takes.
+fn place(
+    frame: PtRect,
+    requests: &[LabelRequest],
+    reserved: &[PtRect],
+    first_rings: impl Fn(&LabelRequest) -> f32,
+    unlimited: bool,
+) -> Vec<Option<PlacedLabel>> {
     let typical = requests
         .iter()
         .map(|r| r.width.max(r.height))
@@ -179,13 +210,19 @@ pub fn place_labels(
         .map(|r| r.height)
         .fold(f32::INFINITY, f32::min);
     let directions = Directions::new(frame.width().max(frame.height()) / smallest.max(4.0));
-    for max_rings in [NEAR_RINGS, f32::INFINITY] {
+    let passes: &[bool] = if unlimited { &[false, true] } else { &[false] };
+    for &far in passes {
         for &i in &order {
             if placed[i].is_some() {
                 continue;
             }
             let request = &requests[i];
-            let found = candidates(request, max_rings.min(frame_rings(request)), &directions)
+            let rings = if far {
+                f32::INFINITY
+            } else {
+                first_rings(request)
+            };
+            let found = candidates(request, rings.min(frame_rings(request)), &directions)
                 .find(|(rect, _)| frame.contains(rect) && !grid.collides(&rect.inflate(GAP)));
             if let Some((rect, leader)) = found {
                 grid.insert(rect);

@@ -1,6 +1,8 @@
 //! Printed matter of renkei (連携) as PDF: regional resource maps (地域資源マップ),
-//! optionally with a coverage layer ([`coverage`]), family leaflets
-//! (三つ折りリーフレット) and referral sheets (紹介先候補シート).
+//! one page or, when too dense for [`MIN_LABEL_PT`] numbers, an atlas of an
+//! overview and detail pages ([`map`]), optionally with a coverage layer
+//! ([`coverage`]), family leaflets (三つ折りリーフレット) and referral sheets
+//! (紹介先候補シート). Text is printed as [`paper_text`] makes it.
 //!
 //! Inputs are plain core types — facilities, region geometry as WGS 84
 //! lon/lat multipolygons, names, a data date, the web client's address — so
@@ -27,6 +29,7 @@ mod page;
 pub mod referral;
 mod style;
 mod table;
+mod typeset;
 
 pub use area::{area_facilities, map_area, region_facilities, region_leaflet};
 pub use coverage::{CoverageBand, CoverageCell, CoverageLayer};
@@ -34,14 +37,15 @@ pub use fonts::{Fonts, FONT_CANDIDATES};
 pub use leaflet::{render_leaflet, Leaflet, LeafletEntry};
 pub use links::WebClient;
 pub use map::{
-    render_map, render_map_with_coverage, AreaLevel, MapArea, MapEntry, MapOptions, MapUnit,
-    PrintedMap,
+    render_map, render_map_filtered, render_map_with_coverage, render_one_page_map, AreaLevel,
+    MapArea, MapEntry, MapFilters, MapOptions, MapUnit, PrintedMap, MAX_LEADER_PT, MIN_LABEL_PT,
 };
 pub use page::{
     capability_summary, data_date, page_size, public_phone, source_credits, tokyo_today,
     Orientation, Paper, BOUNDARY_CREDIT,
 };
 pub use referral::{render_referral, Referral, ReferralCandidate};
+pub use typeset::paper_text;
 
 use std::path::PathBuf;
 

@@ -1,17 +1,23 @@
 //! The index table of a map: numbered rows with wrapped cells, grouped by
-//! kind, flowing through boxes (the rest of the first page, then columns of
+//! kind, flowing through boxes (the rest of a map page, then columns of
 //! following pages) with the column titles repeated at the top of each box.
+//! Cells wrap to as many lines as they need: an address is never cut.
 
 use crate::canvas::{Align, Canvas, Rgb};
 use crate::fonts::Fonts;
 use crate::geometry::PtRect;
 use crate::style::{draw_marker, Shape};
 
-/// Column titles of the index table.
-const TITLES: [&str; 5] = ["番号", "名称", "住所", "電話", "医療的ケア"];
+/// Column titles of the index table; 地図 is where on the map (「C3」, or
+/// 「p.5 C3」 in an atlas).
+const INDEX_TITLES: [&str; 6] = ["番号", "名称", "住所", "電話", "医療的ケア", "地図"];
 
-/// Lines a cell may take before it is cut with `…`.
-const MAX_LINES: usize = 3;
+/// Column titles of an atlas's list of sheets.
+const SHEET_TITLES: [&str; 4] = ["ページ", "詳細図", "件数", "番号"];
+
+/// Lines a row is expected to need at most, for deciding whether a box is
+/// page-sized (a row taller than that is placed anyway).
+const TYPICAL_LINES: usize = 3;
 
 /// One table row.
 #[derive(Debug, Clone)]
@@ -25,17 +31,25 @@ pub(crate) enum Row {
         /// The kind's colour.
         color: Rgb,
     },
-    /// A facility: number, name, address, phone, capabilities.
+    /// A facility (number, name, address, phone, capabilities, map
+    /// reference) or a sheet (page, name, count, numbers).
     Entry {
-        /// The number shown on the map.
+        /// The number shown on the map (or the sheet's page).
         number: String,
-        /// The kind's marker.
-        shape: Shape,
-        /// The kind's colour.
-        color: Rgb,
-        /// Name, address, phone, capabilities.
-        cells: [String; 4],
+        /// The kind's marker (`None` for a sheet).
+        marker: Option<(Shape, Rgb)>,
+        /// The other columns, one per title after the first.
+        cells: Vec<String>,
     },
+}
+
+/// Which table a box holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TableKind {
+    /// The facilities of a map.
+    Index,
+    /// The sheets of an atlas.
+    Sheets,
 }
 
 /// Type size and column widths of a table box.
@@ -43,6 +57,8 @@ pub(crate) enum Row {
 pub(crate) struct TableStyle {
     /// Body type size, points.
     pub size: f32,
+    /// Which columns.
+    pub kind: TableKind,
 }
 
 impl TableStyle {
@@ -58,18 +74,46 @@ impl TableStyle {
         self.line() + 2.0 * self.pad()
     }
 
-    /// Left edge and width of the five columns in a box `width` points wide.
-    fn columns(self, x: f32, width: f32) -> [(f32, f32); 5] {
-        let number = self.size * 4.6;
-        let phone = self.size * 8.6;
-        let rest = (width - number - phone).max(30.0);
-        let widths = [number, rest * 0.32, rest * 0.4, phone, rest * 0.28];
+    fn titles(self) -> &'static [&'static str] {
+        match self.kind {
+            TableKind::Index => &INDEX_TITLES,
+            TableKind::Sheets => &SHEET_TITLES,
+        }
+    }
+
+    /// Left edge and width of each column in a box `width` points wide.
+    fn columns(self, x: f32, width: f32) -> Vec<(f32, f32)> {
+        let number = self.size * 4.0;
+        let widths = match self.kind {
+            TableKind::Index => {
+                let phone = self.size * 8.2;
+                let reference = self.size * 5.4;
+                let rest = (width - number - phone - reference).max(30.0);
+                vec![
+                    number,
+                    rest * 0.38,
+                    rest * 0.38,
+                    phone,
+                    rest * 0.24,
+                    reference,
+                ]
+            }
+            TableKind::Sheets => {
+                let count = self.size * 5.0;
+                let numbers = self.size * 8.0;
+                let rest = (width - number - count - numbers).max(30.0);
+                vec![number, rest, count, numbers]
+            }
+        };
         let mut left = x;
-        widths.map(|w| {
-            let column = (left, w);
-            left += w;
-            column
-        })
+        widths
+            .into_iter()
+            .map(|w| {
+                let column = (left, w);
+                left += w;
+                column
+            })
+            .collect()
     }
 
     /// Height of `row` in a box `width` points wide.
@@ -81,12 +125,7 @@ impl TableStyle {
                 let lines = cells
                     .iter()
                     .zip(&columns[1..])
-                    .map(|(text, (_, w))| {
-                        fonts
-                            .wrap(text, self.size, w - 2.0 * self.pad())
-                            .len()
-                            .min(MAX_LINES)
-                    })
+                    .map(|(text, (_, w))| fonts.wrap(text, self.size, w - 2.0 * self.pad()).len())
                     .max()
                     .unwrap_or(1);
                 self.line() * lines as f32 + 2.0 * self.pad()
@@ -149,7 +188,7 @@ pub(crate) fn flow(
 }
 
 fn page_sized(style: TableStyle) -> f32 {
-    style.header_height() + style.line() * (MAX_LINES as f32 + 2.0)
+    style.header_height() + style.line() * (TYPICAL_LINES as f32 + 2.0)
 }
 
 /// Draws the column titles and `rows` into `rect`.
@@ -163,7 +202,7 @@ pub(crate) fn draw(canvas: &mut Canvas<'_, '_>, style: TableStyle, rect: PtRect,
     let line = style.line();
     let header = PtRect::new(rect.x0, rect.y0, rect.width(), style.header_height());
     canvas.fill_rect(header, Rgb::ACCENT);
-    for (title, (x, _)) in TITLES.iter().zip(columns) {
+    for (title, (x, _)) in style.titles().iter().zip(&columns) {
         canvas.text(
             x + pad,
             rect.y0 + pad + style.size,
@@ -206,8 +245,7 @@ pub(crate) fn draw(canvas: &mut Canvas<'_, '_>, style: TableStyle, rect: PtRect,
             }
             Row::Entry {
                 number,
-                shape,
-                color,
+                marker,
                 cells,
             } => {
                 if i % 2 == 1 {
@@ -217,14 +255,16 @@ pub(crate) fn draw(canvas: &mut Canvas<'_, '_>, style: TableStyle, rect: PtRect,
                     );
                 }
                 let (x0, w0) = columns[0];
-                draw_marker(
-                    canvas,
-                    *shape,
-                    *color,
-                    x0 + pad + style.size * 0.45,
-                    y + pad + line * 0.45,
-                    style.size * 0.4,
-                );
+                if let Some((shape, color)) = marker {
+                    draw_marker(
+                        canvas,
+                        *shape,
+                        *color,
+                        x0 + pad + style.size * 0.45,
+                        y + pad + line * 0.45,
+                        style.size * 0.4,
+                    );
+                }
                 canvas.text(
                     x0 + w0 - pad,
                     y + pad + style.size,
@@ -248,7 +288,7 @@ pub(crate) fn draw(canvas: &mut Canvas<'_, '_>, style: TableStyle, rect: PtRect,
                         1.28,
                         color,
                         false,
-                        MAX_LINES,
+                        usize::MAX,
                         text,
                     );
                 }

@@ -17,16 +17,22 @@ use renkei_core::{
     Service, Visibility,
 };
 use renkei_print::geometry::PtRect;
+use renkei_print::{paper_text, MIN_LABEL_PT};
 use renkei_print::{
-    render_leaflet, render_map, render_map_with_coverage, render_referral, AreaLevel, CoverageBand,
-    CoverageCell, CoverageLayer, Fonts, Leaflet, MapArea, MapOptions, MapUnit, Orientation, Paper,
-    PrintedMap, Referral, WebClient,
+    render_leaflet, render_map, render_map_filtered, render_map_with_coverage, render_referral,
+    AreaLevel, CoverageBand, CoverageCell, CoverageLayer, Fonts, Leaflet, MapArea, MapFilters,
+    MapOptions, MapUnit, Orientation, Paper, PrintedMap, Referral, WebClient,
 };
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "support/atlas.rs"]
+mod atlas;
 #[path = "print/issue_15_kind_markers.rs"]
 mod issue_15_kind_markers;
+#[path = "support/kanagawa.rs"]
+mod kanagawa;
 
 /// The font, or `None` after printing why the test is skipped.
 fn fonts() -> Option<Fonts> {
@@ -184,6 +190,17 @@ fn facilities(count: usize, spread: f64) -> Vec<Facility> {
         .collect()
 }
 
+/// `list` on a map of [`area`] printed with [`options`].
+fn map_of(
+    fonts: &Fonts,
+    list: &[PublicFacility],
+    paper: Paper,
+    orientation: Orientation,
+) -> PrintedMap {
+    let refs: Vec<&PublicFacility> = list.iter().collect();
+    render_map(fonts, &area(), &refs, &options(paper, orientation)).unwrap()
+}
+
 fn options(paper: Paper, orientation: Orientation) -> MapOptions {
     MapOptions {
         paper,
@@ -205,14 +222,7 @@ fn map_has_japanese_text_subset_fonts_and_numbers_that_match_the_table() {
         None,
     ));
     let list = public(list);
-    let refs: Vec<&PublicFacility> = list.iter().collect();
-    let map = render_map(
-        &fonts,
-        &area(),
-        &refs,
-        &options(Paper::A4, Orientation::Portrait),
-    )
-    .unwrap();
+    let map = map_of(&fonts, &list, Paper::A4, Orientation::Portrait);
     let path = save(dir.path(), "map_a4_portrait.pdf", &map.pdf);
 
     assert_eq!(pages(&path), map.pages);
@@ -227,7 +237,8 @@ fn map_has_japanese_text_subset_fonts_and_numbers_that_match_the_table() {
         "架空西市",
         "「国土数値情報（行政区域データ）」（国土交通省）を加工して作成",
         "データ基準日 2026-04-01",
-        "架空位置不明診療所（地図に表示なし）",
+        // The name cell wraps: 「…（地図に表示」「なし）」.
+        "架空位置不明診療所（地図に表示",
         "要確認",
         "出典: test（CC0）",
     ] {
@@ -239,7 +250,8 @@ fn map_has_japanese_text_subset_fonts_and_numbers_that_match_the_table() {
     );
 
     assert_eq!(map.entries.len(), 25);
-    assert_numbers_match_the_table(&map, &text, &path);
+    assert!(!map.is_atlas(), "25 facilities fit on one page");
+    assert_map_matches_its_index(&map, &list, &path);
     let missing = map
         .entries
         .iter()
@@ -278,7 +290,14 @@ fn words_on_page(pdf: &Path, page: usize) -> Vec<Word> {
                     .and_then(|start| line[start..].split('"').next()?.parse().ok())
                     .unwrap_or(f32::NAN)
             };
-            let text = line.split('>').nth(1)?.split('<').next()?.to_owned();
+            let text = line.split('>').nth(1)?.split('<').next()?;
+            // pdftotext writes the words as XHTML.
+            let text = text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
             Some(Word {
                 x0: attr("xMin"),
                 y0: attr("yMin"),
@@ -290,46 +309,139 @@ fn words_on_page(pdf: &Path, page: usize) -> Vec<Word> {
         .collect()
 }
 
-/// Every label box of the map, checked to overlap no other.
-fn assert_labels_apart(map: &PrintedMap) -> Vec<PtRect> {
-    let labels: Vec<PtRect> = map
-        .entries
-        .iter()
-        .map(|e| e.label.expect("every marker got a label"))
-        .collect();
-    for (i, a) in labels.iter().enumerate() {
-        for b in &labels[i + 1..] {
-            assert!(!a.overlaps(b), "labels overlap: {a:?} {b:?}");
-        }
-    }
-    labels
+/// The numbers a label text stands for: `12-15・40` → 12, 13, 14, 15, 40.
+fn label_numbers(text: &str) -> Vec<usize> {
+    text.split('・')
+        .flat_map(|part| match part.split_once('-') {
+            Some((a, b)) => match (a.parse::<usize>(), b.parse::<usize>()) {
+                (Ok(a), Ok(b)) if a <= b => (a..=b).collect(),
+                _ => Vec::new(),
+            },
+            None => part.parse().map_or_else(|_| Vec::new(), |n| vec![n]),
+        })
+        .collect()
 }
 
-/// Every number in the table (`text`, pdftotext -layout) sits just before
-/// its facility's name, and on the map the same number is printed inside the
-/// label box of that facility's marker (positions from pdftotext -bbox, in points).
-fn assert_numbers_match_the_table(map: &PrintedMap, text: &str, path: &Path) {
+/// The name's first characters up to a space (they never wrap in the table).
+fn name_start(name: &str) -> String {
+    paper_text(name)
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .take(4)
+        .collect()
+}
+
+/// Checks a printed map against its PDF; returns how many labels it read.
+/// Every facility has a number; every facility with a position is on a map
+/// page, its number printed inside its label (labels apart, type at least
+/// [`MIN_LABEL_PT`]); the index lists every entry with its page and grid
+/// reference. Returns how many labels were read.
+fn assert_map_matches_its_index(
+    map: &PrintedMap,
+    facilities: &[PublicFacility],
+    path: &Path,
+) -> usize {
+    let what = path.display();
+    assert_eq!(
+        map.entries.len(),
+        facilities.len(),
+        "{what}: an entry per facility"
+    );
+    let numbers: HashSet<usize> = map.entries.iter().map(|e| e.number).collect();
+    assert_eq!(
+        numbers,
+        (1..=facilities.len()).collect(),
+        "{what}: numbers 1..n"
+    );
+    assert!(map.label_size_pt >= MIN_LABEL_PT);
+    let positioned: HashSet<_> = facilities
+        .iter()
+        .filter(|f| f.location.position.is_some())
+        .map(|f| f.id)
+        .collect();
+    let mut by_page: BTreeMap<usize, Vec<&renkei_print::MapEntry>> = BTreeMap::new();
     for entry in &map.entries {
-        let line = text
-            .lines()
-            .find(|line| line.contains(&entry.name))
-            .unwrap_or_else(|| panic!("{} not in the table", entry.name));
-        // The word just before the name: map labels may share the line.
-        let before = &line[..line.find(&entry.name).unwrap_or_default()];
-        let number = before.split_whitespace().last();
-        assert_eq!(number, Some(entry.number.to_string().as_str()), "{line}");
+        if positioned.contains(&entry.facility) {
+            let page = entry
+                .page
+                .unwrap_or_else(|| panic!("{what}: {} has no page", entry.number));
+            assert!(
+                map.map_pages.contains(&page),
+                "{what}: page {page} is no map page"
+            );
+            assert!(
+                entry.label.is_some() && entry.grid.is_some(),
+                "{what}: {} unlabelled",
+                entry.number
+            );
+            by_page.entry(page).or_default().push(entry);
+        }
     }
-    let words = words_on_page(path, 1);
-    for entry in map.entries.iter().filter(|e| e.marker.is_some()) {
-        let label = entry.label.expect("every marker has a label");
-        let number = entry.number.to_string();
-        assert!(
-            words
+    let mut read = 0;
+    for (page, entries) in &by_page {
+        let words = words_on_page(path, *page);
+        let mut labels: Vec<PtRect> = entries.iter().filter_map(|e| e.label).collect();
+        labels.sort_by(|a, b| (a.x0, a.y0).partial_cmp(&(b.x0, b.y0)).unwrap());
+        labels.dedup();
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                assert!(
+                    !a.overlaps(b),
+                    "{what} p.{page}: labels overlap {a:?} {b:?}"
+                );
+            }
+        }
+        for entry in entries {
+            let label = entry.label.unwrap();
+            let inside: Vec<&Word> = words
                 .iter()
-                .any(|w| w.text == number && label.inflate(0.5).contains_point(w.cx(), w.cy())),
-            "number {number} not printed in its label {label:?}"
+                .filter(|w| label.inflate(0.5).contains_point(w.cx(), w.cy()))
+                .collect();
+            let text: String = inside.iter().map(|w| w.text.as_str()).collect();
+            assert!(
+                label_numbers(&text).contains(&entry.number),
+                "{what} p.{page}: number {} not printed in its label {label:?} (read {text:?})",
+                entry.number
+            );
+            for word in inside {
+                assert!(
+                    word.y1 - word.y0 >= MIN_LABEL_PT * 0.95,
+                    "{what} p.{page}: {} set smaller than {MIN_LABEL_PT} pt",
+                    word.text
+                );
+            }
+            read += 1;
+        }
+    }
+    // The index lists every entry: its number, the start of its name and,
+    // for a facility on a map, its page and grid reference, on one line
+    // (cells are top-aligned, so their first lines share the number's).
+    let pages: Vec<Vec<Word>> = (1..=map.pages).map(|p| words_on_page(path, p)).collect();
+    let squeeze = |text: &str| -> String { text.chars().filter(|c| !c.is_whitespace()).collect() };
+    for entry in &map.entries {
+        let number = entry.number.to_string();
+        let start = squeeze(&name_start(&entry.name));
+        let reference = squeeze(&match (&entry.page, &entry.grid) {
+            (Some(page), Some(grid)) if map.is_atlas() => format!("p.{page} {grid}"),
+            (_, Some(grid)) => grid.clone(),
+            _ => "—".to_owned(),
+        });
+        let listed = pages.iter().any(|words| {
+            words.iter().filter(|w| w.text == number).any(|n| {
+                let line: String = words
+                    .iter()
+                    .filter(|w| (w.cy() - n.cy()).abs() < 1.0 && w.x0 > n.x1 - 0.5)
+                    .map(|w| w.text.as_str())
+                    .collect();
+                line.contains(&start) && line.contains(&reference)
+            })
+        });
+        assert!(
+            listed,
+            "{what}: {number} {start} {reference} not in the index"
         );
     }
+    read
 }
 
 #[test]
@@ -339,35 +451,26 @@ fn issue_8_no_two_marker_labels_overlap_on_a_dense_map() {
     // 160 facilities within about 400 m: far more than fit beside their markers.
     let list = facilities(160, 0.004);
     let list = public(list);
-    let refs: Vec<&PublicFacility> = list.iter().collect();
-    let map = render_map(
-        &fonts,
-        &area(),
-        &refs,
-        &options(Paper::A4, Orientation::Landscape),
-    )
-    .unwrap();
+    let map = map_of(&fonts, &list, Paper::A4, Orientation::Landscape);
     let path = save(dir.path(), "map_dense_a4_landscape.pdf", &map.pdf);
 
-    let labels = assert_labels_apart(&map);
-    assert_eq!(labels.len(), 160);
-    // The same holds for the numbers as printed: no two number words on the
+    assert_eq!(assert_map_matches_its_index(&map, &list, &path), 160);
+    // The same holds for the numbers as printed: no two number words on a
     // map page overlap.
-    let numbers: Vec<Word> = words_on_page(&path, 1)
-        .into_iter()
-        .filter(|w| {
-            w.text
-                .parse::<usize>()
-                .is_ok_and(|n| (1..=160).contains(&n))
-        })
-        .filter(|w| labels.iter().any(|l| l.contains_point(w.cx(), w.cy())))
-        .collect();
-    assert_eq!(numbers.len(), 160);
-    for (i, a) in numbers.iter().enumerate() {
-        for b in &numbers[i + 1..] {
-            let overlap =
-                a.x0 < b.x1 - 0.1 && b.x0 < a.x1 - 0.1 && a.y0 < b.y1 - 0.1 && b.y0 < a.y1 - 0.1;
-            assert!(!overlap, "{} and {} overlap", a.text, b.text);
+    for &page in &map.map_pages {
+        let numbers: Vec<Word> = words_on_page(&path, page)
+            .into_iter()
+            .filter(|w| w.text.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .filter(|w| w.y1 - w.y0 < 9.0)
+            .collect();
+        for (i, a) in numbers.iter().enumerate() {
+            for b in &numbers[i + 1..] {
+                let overlap = a.x0 < b.x1 - 0.1
+                    && b.x0 < a.x1 - 0.1
+                    && a.y0 < b.y1 - 0.1
+                    && b.y0 < a.y1 - 0.1;
+                assert!(!overlap, "p.{page}: {} and {} overlap", a.text, b.text);
+            }
         }
     }
 }
@@ -469,17 +572,53 @@ fn issue_9_map_with_coverage_has_its_legend_and_keeps_labels_markers_and_table()
             "訪問看護ステーション",
             "要確認の事業所も含めて",
             "均等に配分した推計",
+            // The profile is the title's filter, and nothing confirms it.
+            "架空湘南 医療的ケア児 地域資源マップ（訪問看護ステーション／医療的ケア: 人工呼吸器）",
+            "人工呼吸器に「対応可」と確認された事業所がまだありません（0件）",
+            "色分けは「要確認」の事業所までの距離です",
             "架空西市",
         ] {
             assert!(raw.contains(expected), "{expected} missing:\n{raw}");
         }
-        // On top of the cells, every marker still has its own label and
-        // the numbers match the table.
-        assert_labels_apart(&map);
+        // On top of the cells, every marker still has its label and the
+        // numbers match the table.
         assert!(map.entries.iter().all(|e| e.marker.is_some()));
-        let text = run("pdftotext", &["-layout"], &path);
-        assert_numbers_match_the_table(&map, &text, &path);
+        assert_map_matches_its_index(&map, &list, &path);
     }
+}
+
+#[test]
+fn issue_19_the_title_states_the_filters_and_a_confirmed_need_lifts_the_banner() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let nurse = KindCode::new("visiting_nurse").unwrap();
+    let mut list: Vec<Facility> = facilities(20, 0.02)
+        .into_iter()
+        .filter(|f| f.kind == nurse)
+        .collect();
+    list[0] = capable(list.remove(0), &[("ventilator", Answer::Yes)]);
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
+    let filters = MapFilters {
+        kinds: vec![nurse],
+        needs: Vec::new(),
+    };
+    let options = options(Paper::A4, Orientation::Landscape);
+    let map = render_map_filtered(&fonts, &area(), &refs, &options, None, &filters).unwrap();
+    let path = save(dir.path(), "map_filtered.pdf", &map.pdf);
+    let raw = run("pdftotext", &[], &path).replace('\n', "");
+    assert!(
+        raw.contains("架空湘南 医療的ケア児 地域資源マップ（訪問看護ステーション）"),
+        "{raw}"
+    );
+    assert!(!raw.contains("すべての種類"));
+    // One station confirms 人工呼吸器: the colours are coverage, no banner.
+    let layer = coverage_layer();
+    let map = render_map_with_coverage(&fonts, &area(), &refs, &options, Some(&layer)).unwrap();
+    let path = save(dir.path(), "map_coverage_confirmed.pdf", &map.pdf);
+    let raw = run("pdftotext", &[], &path).replace('\n', "");
+    assert!(raw.contains("（訪問看護ステーション／医療的ケア: 人工呼吸器）"));
+    assert!(!raw.contains("確認された事業所がまだありません"), "{raw}");
 }
 
 #[test]
@@ -488,14 +627,7 @@ fn map_table_continues_on_following_pages_and_a3_landscape_has_its_size() {
     let dir = tempfile::tempdir().unwrap();
     let list = facilities(300, 0.035);
     let list = public(list);
-    let refs: Vec<&PublicFacility> = list.iter().collect();
-    let map = render_map(
-        &fonts,
-        &area(),
-        &refs,
-        &options(Paper::A3, Orientation::Landscape),
-    )
-    .unwrap();
+    let map = map_of(&fonts, &list, Paper::A3, Orientation::Landscape);
     let path = save(dir.path(), "map_a3_landscape.pdf", &map.pdf);
     assert!(poppler("pdfinfo", &path).contains("1190.55 x 841.89 pts (A3)"));
     assert!(map.pages >= 2, "300 rows need more than the first page");

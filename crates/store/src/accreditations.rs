@@ -1,6 +1,8 @@
-//! Writing hospital accreditations: each list replaces its own rows.
-//! The SQL is the same on both backends; [`accreditations_for!`] expands it.
+//! Hospital accreditations: each list replaces its own rows.
 
+use crate::dialect::Dialect;
+use crate::params::StoredId;
+use crate::StoreResult;
 use chrono::NaiveDate;
 use renkei_core::{AccreditationCode, FacilityId};
 
@@ -24,42 +26,24 @@ pub(crate) const INSERT: &str = "INSERT INTO hospital_accreditations \
      (location_id, accreditation, since, source_key, institution_number) VALUES ($1, $2, $3, $4, $5) \
      ON CONFLICT (location_id, accreditation) DO NOTHING";
 
-/// Expands `replace_accreditations` for a backend: `$pool` pool type, `$id`
-/// turns a [`FacilityId`] into the value bound for a location id.
-macro_rules! accreditations_for {
-    ($pool:ty, $id:expr) => {
-        use crate::accreditations::{AccreditationRecord, DELETE_SOURCE, INSERT};
-
-        /// Replaces the rows of `source_key` with `records` in one transaction;
-        /// returns how many were stored and the new data version.
-        pub(crate) async fn replace_accreditations(
-            pool: &$pool,
-            source_key: &str,
-            records: &[AccreditationRecord],
-        ) -> crate::StoreResult<(u64, i64)> {
-            let to_id = $id;
-            let mut tx = pool.begin().await?;
-            sqlx::query(DELETE_SOURCE)
-                .bind(source_key)
-                .execute(&mut *tx)
-                .await?;
-            let mut stored = 0;
-            for record in records {
-                stored += sqlx::query(INSERT)
-                    .bind(to_id(record.facility))
-                    .bind(record.code.as_str())
-                    .bind(record.since)
-                    .bind(source_key)
-                    .bind(&record.institution_number)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            }
-            let version = super::bump_data_version(&mut tx).await?;
-            tx.commit().await?;
-            Ok((stored, version))
-        }
-    };
+/// Replaces the rows of `source_key` with `records` inside the transaction
+/// `conn`; returns how many were stored.
+pub(crate) async fn replace<D: Dialect>(
+    conn: &mut D::Connection,
+    source_key: &str,
+    records: &[AccreditationRecord],
+) -> StoreResult<u64> {
+    D::execute(conn, DELETE_SOURCE, &[&source_key]).await?;
+    let mut stored = 0;
+    for record in records {
+        let args: [&dyn crate::params::Param; 5] = [
+            &StoredId(record.facility.0),
+            &record.code.as_str(),
+            &record.since,
+            &source_key,
+            &record.institution_number,
+        ];
+        stored += D::execute(conn, INSERT, &args).await?;
+    }
+    Ok(stored)
 }
-
-pub(crate) use accreditations_for;

@@ -9,6 +9,10 @@
 //! one therefore closes nothing outside Kanagawa, and a 短期入所 file closes no
 //! 児童発達支援 office of the same source.
 
+use crate::dialect::Dialect;
+use crate::params::{StoredId, StoredIds};
+use crate::StoreResult;
+use chrono::NaiveDate;
 use renkei_core::{Facility, FacilityId, MunicipalityCode, PrefectureCode, ServiceTypeCode};
 use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
@@ -161,110 +165,94 @@ fn prefecture_of_address(address: &str) -> Option<&'static str> {
         .map(PrefectureCode::as_str)
 }
 
-/// Closes the active locations of source `$1` that a [`Listing`] covers but
-/// does not list, as of date `$2`. The content hash is cleared so that a
+/// The active locations of source `$1`, one row per service (a location
+/// without services once), with what tells their list parts.
+const SELECT_CANDIDATES: &str =
+    "SELECT l.id, l.kind, l.stated_municipality_code, l.municipality_code, l.address, s.service_type \
+     FROM locations l LEFT JOIN services s ON s.location_id = l.id \
+     WHERE l.source_key = $1 AND l.status = 'active'";
+
+/// Closes the active locations in the id list bound as `$1` (followed by the
+/// dialect's `IN` test), as of date `$2`. The content hash is cleared so that a
 /// record which comes back in a later file counts as updated and is opened
 /// again.
-macro_rules! closing_for {
-    ($pool:ty, $in_list:literal, $ids:expr) => {
-        use super::read::{get, get_uuid};
-        use crate::closing::{record_parts, Listing};
-        use crate::StoreResult;
-        use chrono::NaiveDate;
-        use renkei_core::FacilityId;
-        use std::collections::BTreeMap;
+const CLOSE_HEAD: &str =
+    "UPDATE locations SET status = 'closed', closed_on = $2, content_hash = '' \
+     WHERE status = 'active' AND id ";
 
-        /// One active location of the source with what tells its list parts.
-        struct Candidate {
-            kind: String,
-            stated: Option<String>,
-            placed: Option<String>,
-            address: String,
-            service_types: Vec<Option<String>>,
+/// A row of [`SELECT_CANDIDATES`]: id, kind, stated municipality, placed
+/// municipality, address, service type.
+type CandidateRow = (
+    StoredId,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+/// The ids among `rows` (of [`SELECT_CANDIDATES`]) that `listing` covers but
+/// does not list, ordered.
+fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
+    /// One location with what tells its list parts.
+    struct Candidate {
+        kind: String,
+        stated: Option<String>,
+        placed: Option<String>,
+        address: String,
+        service_types: Vec<Option<String>>,
+    }
+    let mut candidates: std::collections::BTreeMap<uuid::Uuid, Candidate> =
+        std::collections::BTreeMap::new();
+    for (StoredId(id), kind, stated, placed, address, service_type) in rows {
+        if listing.lists(FacilityId(id)) {
+            continue;
         }
-
-        /// Closes what `listing` covers and does not list; returns how many
-        /// were closed and, when any were, the new data version.
-        pub(crate) async fn close_missing(
-            pool: &$pool,
-            source_key: &str,
-            listing: &Listing,
-            on: NaiveDate,
-        ) -> StoreResult<(u64, Option<i64>)> {
-            const E: &str = "location";
-            let to_ids = $ids;
-            let mut tx = pool.begin().await?;
-            // Read and update in one transaction, so an import committing in
-            // between cannot have a record it just wrote closed.
-            let rows = sqlx::query(
-                "SELECT l.id, l.kind, l.stated_municipality_code, l.municipality_code, \
-                        l.address, s.service_type \
-                 FROM locations l LEFT JOIN services s ON s.location_id = l.id \
-                 WHERE l.source_key = $1 AND l.status = 'active'",
-            )
-            .bind(source_key)
-            .fetch_all(&mut *tx)
-            .await?;
-            let mut candidates: BTreeMap<uuid::Uuid, Candidate> = BTreeMap::new();
-            for row in &rows {
-                let id = get_uuid(row, "id", E)?;
-                if listing.lists(FacilityId(id)) {
-                    continue;
-                }
-                let service_type: Option<String> = get(row, "service_type", "service")?;
-                if let Some(candidate) = candidates.get_mut(&id) {
-                    candidate.service_types.push(service_type);
-                    continue;
-                }
-                candidates.insert(
-                    id,
-                    Candidate {
-                        kind: get(row, "kind", E)?,
-                        stated: get(row, "stated_municipality_code", E)?,
-                        placed: get(row, "municipality_code", E)?,
-                        address: get(row, "address", E)?,
-                        service_types: vec![service_type],
-                    },
-                );
-            }
-            let to_close: Vec<FacilityId> = candidates
-                .into_iter()
-                .filter(|(_, c)| {
-                    listing.covers(&record_parts(
-                        &c.kind,
-                        c.stated.as_deref(),
-                        c.placed.as_deref(),
-                        &c.address,
-                        c.service_types.iter().map(Option::as_deref),
-                    ))
-                })
-                .map(|(id, _)| FacilityId(id))
-                .collect();
-            if to_close.is_empty() {
-                return Ok((0, None));
-            }
-            let closed = sqlx::query(concat!(
-                "UPDATE locations SET status = 'closed', closed_on = $2, content_hash = '' \
-                 WHERE status = 'active' AND ",
-                $in_list
+        candidates
+            .entry(id)
+            .or_insert_with(|| Candidate {
+                kind,
+                stated,
+                placed,
+                address,
+                service_types: Vec::new(),
+            })
+            .service_types
+            .push(service_type);
+    }
+    candidates
+        .into_iter()
+        .filter(|(_, c)| {
+            listing.covers(&record_parts(
+                &c.kind,
+                c.stated.as_deref(),
+                c.placed.as_deref(),
+                &c.address,
+                c.service_types.iter().map(Option::as_deref),
             ))
-            .bind(to_ids(&to_close))
-            .bind(on)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            let version = if closed > 0 {
-                Some(super::bump_data_version(&mut tx).await?)
-            } else {
-                None
-            };
-            tx.commit().await?;
-            Ok((closed, version))
-        }
-    };
+        })
+        .map(|(id, _)| id)
+        .collect()
 }
 
-pub(crate) use closing_for;
+/// Closes, as of `on`, what `listing` covers of `source_key` and does not
+/// list, inside the transaction `conn`; returns how many were closed. Read
+/// and update happen in the caller's one transaction, so an import committing
+/// in between cannot have a record it just wrote closed.
+pub(crate) async fn close<D: Dialect>(
+    conn: &mut D::Connection,
+    source_key: &str,
+    listing: &Listing,
+    on: NaiveDate,
+) -> StoreResult<u64> {
+    let rows: Vec<CandidateRow> = D::fetch(conn, SELECT_CANDIDATES, &[&source_key]).await?;
+    let to_close = to_close(rows, listing);
+    if to_close.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!("{CLOSE_HEAD}{}", D::IN_IDS.trim_start());
+    D::execute(conn, &sql, &[&StoredIds(to_close), &on]).await
+}
 
 #[cfg(test)]
 mod tests {

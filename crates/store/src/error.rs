@@ -91,6 +91,12 @@ impl From<sqlx::Error> for StoreError {
                 message: "the store has been closed".to_owned(),
                 source: Some(error),
             },
+            // A stored value the column's Rust type rejects (e.g. an id that is no UUID).
+            sqlx::Error::ColumnDecode { index, source } => StoreError::Corrupt {
+                entity: "column",
+                key: index.clone(),
+                reason: source.to_string(),
+            },
             sqlx::Error::Io(_) | sqlx::Error::Tls(_) => StoreError::Unavailable {
                 message: format!("cannot talk to the database ({error})"),
                 source: Some(error),

@@ -1,7 +1,10 @@
 //! Town points for the offline geocoder, and how geocoded locations were placed.
-//! The SQL is the same on both backends; [`geocoding_for!`] expands it for one.
 
+use crate::dialect::Dialect;
+use crate::params::{Param, StoredId};
+use crate::StoreResult;
 use renkei_core::geocode::Precision;
+use renkei_core::geocode::TownPoint;
 use renkei_core::FacilityId;
 
 /// How one location's position was found from its address.
@@ -25,12 +28,14 @@ pub(crate) const INSERT_TOWN: &str =
 /// Every town point.
 pub(crate) const SELECT_TOWNS: &str =
     "SELECT municipality_code, town, lon, lat FROM town_points ORDER BY municipality_code, town";
-/// Records one geocoded location.
+/// Records one geocoded location; a row stored the same way is not touched,
+/// so the affected rows are the changed ones.
 pub(crate) const UPSERT_GEOCODE: &str = "INSERT INTO location_geocodes (location_id, precision, matched) VALUES ($1, $2, $3) \
-     ON CONFLICT (location_id) DO UPDATE SET precision = excluded.precision, matched = excluded.matched";
+     ON CONFLICT (location_id) DO UPDATE SET precision = excluded.precision, matched = excluded.matched \
+     WHERE location_geocodes.precision <> excluded.precision OR location_geocodes.matched <> excluded.matched";
 
 /// Builds a town point from a stored row.
-pub(crate) fn town_from_row(
+fn town_from_row(
     (code, town, lon, lat): (String, String, f64, f64),
 ) -> crate::StoreResult<renkei_core::geocode::TownPoint> {
     let corrupt = |reason: String| crate::StoreError::Corrupt {
@@ -46,78 +51,55 @@ pub(crate) fn town_from_row(
     })
 }
 
-/// Expands the backend functions: `$pool` pool type, `$id` turns a
-/// [`FacilityId`] into the value bound for a location id.
-macro_rules! geocoding_for {
-    ($pool:ty, $id:expr) => {
-        use crate::geocoding::{
-            town_from_row, GeocodeRecord, DELETE_TOWNS, INSERT_TOWN, SELECT_TOWNS, UPSERT_GEOCODE,
-        };
-        use crate::StoreResult;
-        use renkei_core::geocode::TownPoint;
-
-        /// Replaces the town points of every prefecture in `points`; returns how
-        /// many were written and the new data version.
-        pub(crate) async fn replace_town_points(
-            pool: &$pool,
-            source_file: &str,
-            points: &[TownPoint],
-        ) -> StoreResult<(u64, i64)> {
-            let mut prefectures: Vec<String> = points
-                .iter()
-                .map(|p| p.municipality.prefecture().to_string())
-                .collect();
-            prefectures.sort();
-            prefectures.dedup();
-            let mut tx = pool.begin().await?;
-            for prefecture in &prefectures {
-                sqlx::query(DELETE_TOWNS)
-                    .bind(prefecture)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for point in points {
-                sqlx::query(INSERT_TOWN)
-                    .bind(point.municipality.as_str())
-                    .bind(&point.town)
-                    .bind(point.position.lon())
-                    .bind(point.position.lat())
-                    .bind(source_file)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let version = super::bump_data_version(&mut tx).await?;
-            tx.commit().await?;
-            Ok((points.len() as u64, version))
-        }
-
-        /// Every stored town point.
-        pub(crate) async fn town_points(pool: &$pool) -> StoreResult<Vec<TownPoint>> {
-            let rows: Vec<(String, String, f64, f64)> =
-                sqlx::query_as(SELECT_TOWNS).fetch_all(pool).await?;
-            rows.into_iter().map(town_from_row).collect()
-        }
-
-        /// Records how `records` were placed; returns the new data version.
-        pub(crate) async fn set_geocodes(
-            pool: &$pool,
-            records: &[GeocodeRecord],
-        ) -> StoreResult<i64> {
-            let to_id = $id;
-            let mut tx = pool.begin().await?;
-            for record in records {
-                sqlx::query(UPSERT_GEOCODE)
-                    .bind(to_id(record.facility))
-                    .bind(record.precision.as_str())
-                    .bind(&record.matched)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let version = super::bump_data_version(&mut tx).await?;
-            tx.commit().await?;
-            Ok(version)
-        }
-    };
+/// Replaces the town points of every prefecture in `points` inside the
+/// transaction `conn`; returns how many were written.
+pub(crate) async fn replace_towns<D: Dialect>(
+    conn: &mut D::Connection,
+    source_file: &str,
+    points: &[TownPoint],
+) -> StoreResult<u64> {
+    let mut prefectures: Vec<String> = points
+        .iter()
+        .map(|p| p.municipality.prefecture().to_string())
+        .collect();
+    prefectures.sort();
+    prefectures.dedup();
+    for prefecture in &prefectures {
+        D::execute(conn, DELETE_TOWNS, &[prefecture]).await?;
+    }
+    for point in points {
+        let args: [&dyn Param; 5] = [
+            &point.municipality.as_str(),
+            &point.town,
+            &point.position.lon(),
+            &point.position.lat(),
+            &source_file,
+        ];
+        D::execute(conn, INSERT_TOWN, &args).await?;
+    }
+    Ok(points.len() as u64)
 }
 
-pub(crate) use geocoding_for;
+/// Every stored town point.
+pub(crate) async fn towns<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Vec<TownPoint>> {
+    let rows: Vec<(String, String, f64, f64)> = D::fetch(conn, SELECT_TOWNS, &[]).await?;
+    rows.into_iter().map(town_from_row).collect()
+}
+
+/// Records how `records` were placed inside the transaction `conn`; returns
+/// how many changed.
+pub(crate) async fn upsert_geocodes<D: Dialect>(
+    conn: &mut D::Connection,
+    records: &[GeocodeRecord],
+) -> StoreResult<u64> {
+    let mut changed = 0;
+    for record in records {
+        let args: [&dyn Param; 3] = [
+            &StoredId(record.facility.0),
+            &record.precision.as_str(),
+            &record.matched,
+        ];
+        changed += D::execute(conn, UPSERT_GEOCODE, &args).await?;
+    }
+    Ok(changed)
+}

@@ -1,24 +1,32 @@
 //! Storage for renkei: one [`Store`] trait with two backends, SQLite (the
 //! embedded default, no set-up) and PostgreSQL + PostGIS (several replicas,
-//! QGIS users). Migrations are embedded from `migrations/{sqlite,postgres}/`,
-//! which hold the same file names.
+//! QGIS users). Both are one implementation, [`SqlStore`], over the small
+//! dialect of each database. Migrations are embedded from
+//! `migrations/{sqlite,postgres}/`, which hold the same file names.
 //!
-//! Writes happen in transactions; readers of the in-memory index learn of
-//! committed writes through [`Store::data_version`].
+//! Writes happen in transactions, one per call: an imported file's records,
+//! conflicts, geocodes and run-log row included ([`Store::apply_import`]).
+//! Readers of the in-memory index learn of committed writes through
+//! [`Store::data_version`] and read everything they need in one snapshot
+//! ([`Store::snapshot`]).
 
 mod accreditations;
 mod changes;
 mod closing;
 mod copy;
 mod coverage_inputs;
+mod dialect;
+mod directory;
 mod error;
 mod geocoding;
 mod imports;
 mod open;
+mod params;
 pub mod postgres;
 mod regions;
 mod row_readers;
 mod rows;
+mod sql_store;
 pub mod sqlite;
 mod url;
 mod verified;
@@ -28,19 +36,21 @@ pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
 pub use closing::{record_parts, ListPart, Listing};
 pub use copy::{copy_store, CopySummary};
 pub use coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
+pub use directory::DirectorySnapshot;
 pub use error::{StoreError, StoreResult};
 pub use geocoding::GeocodeRecord;
-pub use imports::ImportRun;
+pub use imports::{AppliedImport, FileImport, ImportRun, RunLog};
 pub use open::{open, OpenOptions};
 pub use postgres::PostgresStore;
-pub use regions::{BoundarySummary, LocationAssignment, PopulationRecord, StoredRegion};
+pub use regions::{BoundarySummary, LocationAssignment, PopulationRecord};
+pub use sql_store::SqlStore;
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
 pub use verified::{ImportConflict, VerifiedFact, VerifiedField};
 
 use async_trait::async_trait;
 use renkei_core::region::{Municipality, RegionTable};
-use renkei_core::{Facility, FacilityId, KindCode, MunicipalityCode, RegionCode};
+use renkei_core::{Facility, FacilityId, KindCode, MunicipalityCode};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -158,8 +168,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// One facility by id, [`StoreError::NotFound`] when there is none.
     async fn facility(&self, id: FacilityId) -> StoreResult<Facility>;
 
-    /// Every facility (active and closed), for building the in-memory index.
+    /// Every facility (active and closed), ordered by id, read in one snapshot.
     async fn all_facilities(&self) -> StoreResult<Vec<Facility>>;
+
+    /// Everything the in-memory read model is built from (facilities, region
+    /// tables, boundaries, populations, town points, mesh populations,
+    /// service areas) with the data version they show, read in one read
+    /// transaction: PostgreSQL REPEATABLE READ; SQLite one deferred
+    /// transaction on one connection, whose first read fixes what WAL shows it.
+    /// SQLite reads the directory's tables as JSON (see the README).
+    async fn snapshot(&self) -> StoreResult<DirectorySnapshot>;
 
     /// Inserts or updates `facilities` from `source` in one transaction, keyed by
     /// (source, source record id). Either all are written or none is.
@@ -168,6 +186,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         source: &SourceInfo,
         facilities: &[Facility],
     ) -> StoreResult<WriteSummary>;
+
+    /// Writes one imported file in one transaction: its records (as
+    /// [`Store::upsert_facilities`]) with their placements (as
+    /// [`Store::set_location_assignments`]), the conflicts with verified
+    /// facts it found, how its records without coordinates were geocoded,
+    /// and `log` completed with the counts as its import-run row. The data
+    /// version is bumped at most once, when anything the read model shows
+    /// changed. A failure at any step leaves the database as it was.
+    async fn apply_import(
+        &self,
+        import: FileImport<'_>,
+        log: &RunLog,
+    ) -> StoreResult<AppliedImport>;
 
     /// A number that grows with every committed write; replicas compare it to
     /// notice changes they missed. One single-row read, cheap enough to poll.
@@ -185,7 +216,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// and then as a safety net.
     async fn subscribe_changes(&self) -> StoreResult<ChangeFeed>;
 
-    /// Appends one imported file's outcome to the import-run log.
+    /// Appends a run to the import-run log on its own (a write logs its own
+    /// run in its transaction: see [`Store::apply_import`]).
     async fn record_import_run(&self, run: &ImportRun) -> StoreResult<()>;
 
     /// The newest `limit` import runs, newest first.
@@ -210,33 +242,6 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Every stored 二次医療圏 table, ordered by prefecture code.
     async fn region_tables(&self) -> StoreResult<Vec<RegionTable>>;
 
-    /// Every stored 二次医療圏 with its dissolved boundary (the union of its
-    /// stored municipalities), prefecture by prefecture in table order.
-    async fn regions(&self) -> StoreResult<Vec<StoredRegion>> {
-        let tables = self.region_tables().await?;
-        let units = self.municipalities().await?;
-        Ok(regions::stored_regions(&tables, &units))
-    }
-
-    /// One 二次医療圏 with its boundary; [`StoreError::NotFound`] when no stored
-    /// table lists `code`.
-    async fn region(&self, code: &RegionCode) -> StoreResult<StoredRegion> {
-        let tables: Vec<RegionTable> = self
-            .region_tables()
-            .await?
-            .into_iter()
-            .filter(|table| table.region(code).is_some())
-            .collect();
-        let units = self.municipalities().await?;
-        regions::stored_regions(&tables, &units)
-            .into_iter()
-            .find(|stored| stored.region.code == *code)
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "region",
-                key: code.to_string(),
-            })
-    }
-
     /// Inserts or replaces municipal population rows by code; returns how many were written.
     async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64>;
 
@@ -252,21 +257,6 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         assignments: &[LocationAssignment],
     ) -> StoreResult<u64>;
 
-    /// [`Store::upsert_facilities`] then [`Store::set_location_assignments`]
-    /// with the same guarantees and counts. A backend may do both in one
-    /// transaction, writing a new record's placement with the record (SQLite
-    /// does). Returns the write summary and how many placements changed.
-    async fn upsert_placed_facilities(
-        &self,
-        source: &SourceInfo,
-        facilities: &[Facility],
-        assignments: &[LocationAssignment],
-    ) -> StoreResult<(WriteSummary, u64)> {
-        let written = self.upsert_facilities(source, facilities).await?;
-        let changed = self.set_location_assignments(assignments).await?;
-        Ok((written, changed))
-    }
-
     /// Replaces the 町丁目 representative points of every prefecture in
     /// `points` (one file's worth); returns how many were stored.
     async fn replace_town_points(
@@ -278,19 +268,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Every stored 町丁目 point, for the offline geocoder.
     async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>>;
 
-    /// Records how locations without source coordinates were placed from their
-    /// address (shown with each facility as `geocoded`).
-    async fn set_geocodes(&self, records: &[GeocodeRecord]) -> StoreResult<()>;
-
     /// Marks closed, as of `on`, every active facility of `source_key` that
     /// `listing` (newer, complete files of that source) covers but does not
     /// list — never one outside the prefectures and kinds of list the files
-    /// cover; returns how many were closed. Closed records are kept.
+    /// cover; returns how many were closed. Closed records are kept. With
+    /// `log`, when any were closed, the step's import-run row (`closed` set)
+    /// is written in the same transaction.
     async fn close_missing(
         &self,
         source_key: &str,
         listing: &Listing,
         on: chrono::NaiveDate,
+        log: Option<&RunLog>,
     ) -> StoreResult<u64>;
 
     /// Stores facts a consultation desk has confirmed, replacing earlier
@@ -301,19 +290,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Every verified fact.
     async fn verified_facts(&self) -> StoreResult<Vec<VerifiedFact>>;
 
-    /// Logs imports that stated something else than a verified fact.
-    async fn record_import_conflicts(&self, conflicts: &[ImportConflict]) -> StoreResult<()>;
-
     /// The `limit` most recent import conflicts, newest first.
     async fn import_conflicts(&self, limit: u32) -> StoreResult<Vec<ImportConflict>>;
 
     /// Replaces every hospital accreditation that came from `source_key` with
     /// `records` (one list's worth, already matched to hospitals); returns how
-    /// many were stored. Facility imports never touch these rows.
+    /// many were stored. Facility imports never touch these rows. With `log`,
+    /// the list's import-run row (`inserted` = stored) is written in the same
+    /// transaction.
     async fn replace_accreditations(
         &self,
         source_key: &str,
         records: &[AccreditationRecord],
+        log: Option<&RunLog>,
     ) -> StoreResult<u64>;
 
     /// Replaces, in one transaction, the mesh population of every 1st mesh

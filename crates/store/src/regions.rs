@@ -1,23 +1,20 @@
 //! Regions in the store: the 二次医療圏 tables, N03 boundaries, municipal
 //! population and the placement of locations (issue 4).
 //!
-//! The SQL that is the same on both backends lives here once, generic over the
-//! sqlx database ([`RegionSql`]); each backend adds only what differs — how a
-//! boundary is written and read (SQLite: `GeoJSON` text; PostgreSQL:
-//! `geometry(MultiPolygon, 4326)`), the batch update of locations, and the data
-//! version bump (plus NOTIFY on PostgreSQL).
+//! Written once for both backends; how a boundary is written
+//! and read is the dialect's (SQLite: `GeoJSON` text; PostgreSQL:
+//! `geometry(MultiPolygon, 4326)`), as is the batch update of placements.
 
+use crate::dialect::Dialect;
+use crate::params::Param;
 use crate::{StoreError, StoreResult};
-use chrono::{DateTime, Utc};
-use geo::MultiPolygon;
+use chrono::Utc;
 use renkei_core::region::{
-    dissolve, AssignmentMethod, DesignatedCity, GeoJsonMultiPolygon, MunicipalPopulation,
-    Municipality, Prefecture, RegionTable, SecondaryMedicalRegion,
+    AssignmentMethod, DesignatedCity, GeoJsonMultiPolygon, MunicipalPopulation, Municipality,
+    Prefecture, RegionTable, SecondaryMedicalRegion,
 };
 use renkei_core::{FacilityId, MunicipalityCode, PrefectureCode, RegionCode};
-use sqlx::{Database, Decode, Encode, Executor, FromRow, IntoArguments, Type};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::marker::PhantomData;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What [`crate::Store::replace_boundaries`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,18 +25,6 @@ pub struct BoundarySummary {
     pub removed: u64,
     /// Units written.
     pub written: u64,
-}
-
-/// A 二次医療圏 as stored, with its prefecture and dissolved boundary.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredRegion {
-    /// The prefecture it is in.
-    pub prefecture: Prefecture,
-    /// The region as authored (code, names, municipalities, core hospitals).
-    pub region: SecondaryMedicalRegion,
-    /// Union of the boundaries of its stored municipalities (WGS 84, lon/lat);
-    /// `None` when none of them has a boundary yet.
-    pub geometry: Option<MultiPolygon<f64>>,
 }
 
 /// One municipality's population with where it comes from.
@@ -82,29 +67,6 @@ impl LocationAssignment {
     }
 }
 
-/// Dissolves each region's stored municipalities into its boundary.
-pub(crate) fn stored_regions(tables: &[RegionTable], units: &[Municipality]) -> Vec<StoredRegion> {
-    let by_code: HashMap<&MunicipalityCode, &MultiPolygon<f64>> =
-        units.iter().map(|u| (&u.code, &u.geometry)).collect();
-    tables
-        .iter()
-        .flat_map(|table| {
-            table.regions().iter().map(|region| {
-                let parts: Vec<_> = region
-                    .municipalities
-                    .iter()
-                    .filter_map(|code| by_code.get(code).copied())
-                    .collect();
-                StoredRegion {
-                    prefecture: table.prefecture().clone(),
-                    region: region.clone(),
-                    geometry: (!parts.is_empty()).then(|| dissolve(parts)),
-                }
-            })
-        })
-        .collect()
-}
-
 fn corrupt(entity: &'static str, key: &str, reason: &impl ToString) -> StoreError {
     StoreError::Corrupt {
         entity,
@@ -125,7 +87,7 @@ fn position(index: usize) -> i32 {
 }
 
 /// A stored boundary row: code, prefecture name, 支庁, 郡・政令市, name, `GeoJSON`.
-pub(crate) type MunicipalityRow = (
+type MunicipalityRow = (
     String,
     String,
     Option<String>,
@@ -137,300 +99,279 @@ pub(crate) type MunicipalityRow = (
 /// A population row: code, name, total, under 15, year, source.
 type PopulationRow = (String, String, i64, i64, i32, String);
 
-/// Region SQL that is the same on both backends, for database `DB`.
-pub(crate) struct RegionSql<DB>(PhantomData<DB>);
-
-impl<DB> RegionSql<DB>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
-    for<'q> i32: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-    for<'q> bool: Encode<'q, DB> + Type<DB>,
-    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
-    for<'r> String: Decode<'r, DB>,
-    for<'r> (String, String, Option<String>): FromRow<'r, DB::Row>,
-    for<'r> (String, String, String, Option<String>, bool): FromRow<'r, DB::Row>,
-    for<'r> (String, String): FromRow<'r, DB::Row>,
-    for<'r> (String, String, String): FromRow<'r, DB::Row>,
-    for<'r> MunicipalityRow: FromRow<'r, DB::Row>,
-    for<'r> PopulationRow: FromRow<'r, DB::Row>,
-    for<'r> (i64,): FromRow<'r, DB::Row>,
-{
-    /// Replaces the rows of `table`'s prefecture (deleting it cascades to its
-    /// regions, memberships and designated cities) with `table`.
-    pub(crate) async fn write_table(
-        conn: &mut DB::Connection,
-        table: &RegionTable,
-    ) -> StoreResult<()> {
-        let prefecture = table.prefecture();
-        let pref = prefecture.code.as_str().to_owned();
-        sqlx::query::<DB>("DELETE FROM prefectures WHERE code = $1")
-            .bind(pref.clone())
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query::<DB>(include_str!("sql/regions/insert_prefecture.sql"))
-            .bind(pref.clone())
-            .bind(prefecture.name_ja.clone())
-            .bind(prefecture.name_en.clone())
-            .execute(&mut *conn)
-            .await?;
-        for (i, region) in table.regions().iter().enumerate() {
-            let code = region.code.as_str().to_owned();
-            sqlx::query::<DB>(include_str!("sql/regions/insert_region.sql"))
-                .bind(code.clone())
-                .bind(pref.clone())
-                .bind(position(i))
-                .bind(region.name_ja.clone())
-                .bind(region.name_en.clone())
-                .bind(region.code_verified)
-                .execute(&mut *conn)
-                .await?;
-            for (j, name) in region.core_hospitals.iter().enumerate() {
-                sqlx::query::<DB>(include_str!("sql/regions/insert_core_hospital.sql"))
-                    .bind(code.clone())
-                    .bind(position(j))
-                    .bind(name.clone())
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            for (j, unit) in region.municipalities.iter().enumerate() {
-                sqlx::query::<DB>(include_str!("sql/regions/insert_membership.sql"))
-                    .bind(unit.as_str().to_owned())
-                    .bind(code.clone())
-                    .bind(position(j))
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-        for (i, city) in table.designated_cities().iter().enumerate() {
-            let code = city.code.as_str().to_owned();
-            sqlx::query::<DB>(include_str!("sql/regions/insert_designated_city.sql"))
-                .bind(code.clone())
-                .bind(pref.clone())
-                .bind(position(i))
-                .bind(city.name_ja.clone())
-                .execute(&mut *conn)
-                .await?;
-            for (j, ward) in city.wards.iter().enumerate() {
-                sqlx::query::<DB>(include_str!("sql/regions/insert_ward.sql"))
-                    .bind(ward.as_str().to_owned())
-                    .bind(code.clone())
-                    .bind(position(j))
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Every stored region table, ordered by prefecture code.
-    pub(crate) async fn read_tables(conn: &mut DB::Connection) -> StoreResult<Vec<RegionTable>> {
-        let prefectures: Vec<(String, String, Option<String>)> =
-            sqlx::query_as("SELECT code, name_ja, name_en FROM prefectures ORDER BY code")
-                .fetch_all(&mut *conn)
-                .await?;
-        let regions: Vec<(String, String, String, Option<String>, bool)> = sqlx::query_as(
-            "SELECT code, prefecture_code, name_ja, name_en, code_verified \
-             FROM secondary_medical_regions ORDER BY prefecture_code, position, code",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let hospitals = Self::grouped(
-            conn,
-            "SELECT region_code, name FROM region_core_hospitals ORDER BY region_code, position",
-        )
-        .await?;
-        let members = Self::grouped(
-            conn,
-            "SELECT region_code, municipality_code FROM region_municipalities \
-             ORDER BY region_code, position, municipality_code",
-        )
-        .await?;
-        let wards = Self::grouped(
-            conn,
-            "SELECT city_code, ward_code FROM designated_city_wards ORDER BY city_code, position, ward_code",
-        )
-        .await?;
-        let cities: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT code, prefecture_code, name_ja FROM designated_cities ORDER BY prefecture_code, position, code",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let codes = |entity: &'static str, list: Option<&Vec<String>>| {
-            list.into_iter()
-                .flatten()
-                .map(|c| code::<MunicipalityCode>(entity, c))
-                .collect::<StoreResult<Vec<_>>>()
-        };
-        let mut tables = Vec::with_capacity(prefectures.len());
-        for (pref, name_ja, name_en) in prefectures {
-            let prefecture = Prefecture {
-                code: code("prefecture", &pref)?,
-                name_ja,
-                name_en,
-            };
-            let designated = cities
-                .iter()
-                .filter(|(_, p, _)| *p == pref)
-                .map(|(city, _, name_ja)| {
-                    Ok(DesignatedCity {
-                        code: code("designated_city", city)?,
-                        name_ja: name_ja.clone(),
-                        wards: codes("designated_city_ward", wards.get(city))?,
-                    })
-                })
-                .collect::<StoreResult<Vec<_>>>()?;
-            let own = regions
-                .iter()
-                .filter(|(_, p, ..)| *p == pref)
-                .map(|(region, _, name_ja, name_en, verified)| {
-                    Ok(SecondaryMedicalRegion {
-                        code: code("secondary_medical_region", region)?,
-                        name_ja: name_ja.clone(),
-                        name_en: name_en.clone(),
-                        code_verified: *verified,
-                        municipalities: codes("region_municipality", members.get(region))?,
-                        core_hospitals: hospitals.get(region).cloned().unwrap_or_default(),
-                    })
-                })
-                .collect::<StoreResult<Vec<_>>>()?;
-            let table = RegionTable::new(prefecture, designated, own)
-                .map_err(|e| corrupt("prefecture", &pref, &e))?;
-            tables.push(table);
-        }
-        Ok(tables)
-    }
-
-    /// `(key, value)` rows grouped by key, values in row order.
-    async fn grouped(
-        conn: &mut DB::Connection,
-        sql: &'static str,
-    ) -> StoreResult<BTreeMap<String, Vec<String>>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(&mut *conn).await?;
-        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (key, value) in rows {
-            map.entry(key).or_default().push(value);
-        }
-        Ok(map)
-    }
-
-    /// Deletes the stored units of every prefecture in `units` and writes
-    /// `units`; `insert_sql` binds code, prefecture code, prefecture name,
-    /// 支庁, 郡・政令市, name, `GeoJSON` geometry, source file, import time.
-    pub(crate) async fn write_boundaries(
-        conn: &mut DB::Connection,
-        insert_sql: &'static str,
-        source_file: &str,
-        units: &[Municipality],
-    ) -> StoreResult<BoundarySummary> {
-        let prefectures: BTreeSet<PrefectureCode> =
-            units.iter().map(|u| u.code.prefecture()).collect();
-        let mut summary = BoundarySummary::default();
-        for prefecture in &prefectures {
-            let (stored,): (i64,) =
-                sqlx::query_as("SELECT count(*) FROM municipalities WHERE prefecture_code = $1")
-                    .bind(prefecture.as_str().to_owned())
-                    .fetch_one(&mut *conn)
-                    .await?;
-            sqlx::query::<DB>("DELETE FROM municipalities WHERE prefecture_code = $1")
-                .bind(prefecture.as_str().to_owned())
-                .execute(&mut *conn)
-                .await?;
-            summary.removed += u64::try_from(stored).unwrap_or(0);
-        }
-        let now = Utc::now();
-        for unit in units {
-            sqlx::query::<DB>(insert_sql)
-                .bind(unit.code.as_str().to_owned())
-                .bind(unit.code.prefecture().as_str().to_owned())
-                .bind(unit.prefecture_name.clone())
-                .bind(unit.subprefecture_name.clone())
-                .bind(unit.county_or_city.clone())
-                .bind(unit.name.clone())
-                .bind(GeoJsonMultiPolygon::from(&unit.geometry).to_json())
-                .bind(source_file.to_owned())
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-            summary.written += 1;
-        }
-        summary.prefectures = prefectures.into_iter().collect();
-        Ok(summary)
-    }
-
-    /// Every stored unit, ordered by code; `select_sql` returns [`MunicipalityRow`]s.
-    pub(crate) async fn read_boundaries(
-        conn: &mut DB::Connection,
-        select_sql: &'static str,
-    ) -> StoreResult<Vec<Municipality>> {
-        let rows: Vec<MunicipalityRow> = sqlx::query_as(select_sql).fetch_all(&mut *conn).await?;
-        rows.into_iter()
-            .map(
-                |(code_text, prefecture_name, subprefecture_name, county_or_city, name, json)| {
-                    Ok(Municipality {
-                        geometry: GeoJsonMultiPolygon::parse(&json)
-                            .map_err(|e| corrupt("municipality", &code_text, &e))?,
-                        code: code("municipality", &code_text)?,
-                        prefecture_name,
-                        subprefecture_name,
-                        county_or_city,
-                        name,
-                    })
-                },
+/// Replaces the rows of `table`'s prefecture (deleting it cascades to its
+/// regions, memberships and designated cities) with `table`, inside the
+/// transaction `conn`.
+pub(crate) async fn write_table<D: Dialect>(
+    conn: &mut D::Connection,
+    table: &RegionTable,
+) -> StoreResult<()> {
+    let prefecture = table.prefecture();
+    let pref = prefecture.code.as_str();
+    D::execute(conn, "DELETE FROM prefectures WHERE code = $1", &[&pref]).await?;
+    let args: [&dyn Param; 3] = [&pref, &prefecture.name_ja, &prefecture.name_en];
+    D::execute(
+        conn,
+        include_str!("sql/regions/insert_prefecture.sql"),
+        &args,
+    )
+    .await?;
+    for (i, region) in table.regions().iter().enumerate() {
+        let code = region.code.as_str();
+        let args: [&dyn Param; 6] = [
+            &code,
+            &pref,
+            &position(i),
+            &region.name_ja,
+            &region.name_en,
+            &region.code_verified,
+        ];
+        D::execute(conn, include_str!("sql/regions/insert_region.sql"), &args).await?;
+        for (j, name) in region.core_hospitals.iter().enumerate() {
+            let args: [&dyn Param; 3] = [&code, &position(j), name];
+            D::execute(
+                conn,
+                include_str!("sql/regions/insert_core_hospital.sql"),
+                &args,
             )
-            .collect()
-    }
-
-    /// Inserts or replaces population rows by code.
-    pub(crate) async fn write_populations(
-        conn: &mut DB::Connection,
-        rows: &[PopulationRecord],
-    ) -> StoreResult<u64> {
-        for row in rows {
-            let p = &row.population;
-            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-            sqlx::query::<DB>(include_str!("sql/regions/upsert_population.sql"))
-                .bind(p.code.as_str().to_owned())
-                .bind(p.name.clone())
-                .bind(count(p.total))
-                .bind(count(p.under_15))
-                .bind(row.year)
-                .bind(row.source.clone())
-                .execute(&mut *conn)
-                .await?;
+            .await?;
         }
-        Ok(rows.len() as u64)
+        for (j, unit) in region.municipalities.iter().enumerate() {
+            let args: [&dyn Param; 3] = [&unit.as_str(), &code, &position(j)];
+            D::execute(
+                conn,
+                include_str!("sql/regions/insert_membership.sql"),
+                &args,
+            )
+            .await?;
+        }
     }
-
-    /// Every stored population row, ordered by code.
-    pub(crate) async fn read_populations(
-        conn: &mut DB::Connection,
-    ) -> StoreResult<Vec<PopulationRecord>> {
-        let rows: Vec<PopulationRow> = sqlx::query_as(
-            "SELECT code, name, total, under_15, year, source FROM municipal_populations ORDER BY code",
+    for (i, city) in table.designated_cities().iter().enumerate() {
+        let code = city.code.as_str();
+        let args: [&dyn Param; 4] = [&code, &pref, &position(i), &city.name_ja];
+        D::execute(
+            conn,
+            include_str!("sql/regions/insert_designated_city.sql"),
+            &args,
         )
-        .fetch_all(&mut *conn)
         .await?;
-        rows.into_iter()
-            .map(|(code_text, name, total, under_15, year, source)| {
-                let count = |n: i64| {
-                    u64::try_from(n).map_err(|e| corrupt("municipal_population", &code_text, &e))
-                };
-                Ok(PopulationRecord {
-                    population: MunicipalPopulation {
-                        code: code("municipal_population", &code_text)?,
-                        name,
-                        total: count(total)?,
-                        under_15: count(under_15)?,
-                    },
-                    year,
-                    source,
+        for (j, ward) in city.wards.iter().enumerate() {
+            let args: [&dyn Param; 3] = [&ward.as_str(), &code, &position(j)];
+            D::execute(conn, include_str!("sql/regions/insert_ward.sql"), &args).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Every stored region table, ordered by prefecture code.
+pub(crate) async fn read_tables<D: Dialect>(
+    conn: &mut D::Connection,
+) -> StoreResult<Vec<RegionTable>> {
+    let prefectures: Vec<(String, String, Option<String>)> = D::fetch(
+        conn,
+        "SELECT code, name_ja, name_en FROM prefectures ORDER BY code",
+        &[],
+    )
+    .await?;
+    let regions: Vec<(String, String, String, Option<String>, bool)> = D::fetch(
+        conn,
+        "SELECT code, prefecture_code, name_ja, name_en, code_verified \
+         FROM secondary_medical_regions ORDER BY prefecture_code, position, code",
+        &[],
+    )
+    .await?;
+    let hospitals = grouped::<D>(
+        conn,
+        "SELECT region_code, name FROM region_core_hospitals ORDER BY region_code, position",
+    )
+    .await?;
+    let members = grouped::<D>(
+        conn,
+        "SELECT region_code, municipality_code FROM region_municipalities \
+         ORDER BY region_code, position, municipality_code",
+    )
+    .await?;
+    let wards = grouped::<D>(
+        conn,
+        "SELECT city_code, ward_code FROM designated_city_wards ORDER BY city_code, position, ward_code",
+    )
+    .await?;
+    let cities: Vec<(String, String, String)> = D::fetch(
+        conn,
+        "SELECT code, prefecture_code, name_ja FROM designated_cities ORDER BY prefecture_code, position, code",
+        &[],
+    )
+    .await?;
+    let codes = |entity: &'static str, list: Option<&Vec<String>>| {
+        list.into_iter()
+            .flatten()
+            .map(|c| code::<MunicipalityCode>(entity, c))
+            .collect::<StoreResult<Vec<_>>>()
+    };
+    let mut tables = Vec::with_capacity(prefectures.len());
+    for (pref, name_ja, name_en) in prefectures {
+        let prefecture = Prefecture {
+            code: code("prefecture", &pref)?,
+            name_ja,
+            name_en,
+        };
+        let designated = cities
+            .iter()
+            .filter(|(_, p, _)| *p == pref)
+            .map(|(city, _, name_ja)| {
+                Ok(DesignatedCity {
+                    code: code("designated_city", city)?,
+                    name_ja: name_ja.clone(),
+                    wards: codes("designated_city_ward", wards.get(city))?,
                 })
             })
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        let own = regions
+            .iter()
+            .filter(|(_, p, ..)| *p == pref)
+            .map(|(region, _, name_ja, name_en, verified)| {
+                Ok(SecondaryMedicalRegion {
+                    code: code("secondary_medical_region", region)?,
+                    name_ja: name_ja.clone(),
+                    name_en: name_en.clone(),
+                    code_verified: *verified,
+                    municipalities: codes("region_municipality", members.get(region))?,
+                    core_hospitals: hospitals.get(region).cloned().unwrap_or_default(),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let table = RegionTable::new(prefecture, designated, own)
+            .map_err(|e| corrupt("prefecture", &pref, &e))?;
+        tables.push(table);
     }
+    Ok(tables)
+}
+
+/// `(key, value)` rows grouped by key, values in row order.
+async fn grouped<D: Dialect>(
+    conn: &mut D::Connection,
+    sql: &'static str,
+) -> StoreResult<BTreeMap<String, Vec<String>>> {
+    let rows: Vec<(String, String)> = D::fetch(conn, sql, &[]).await?;
+    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (key, value) in rows {
+        map.entry(key).or_default().push(value);
+    }
+    Ok(map)
+}
+
+/// Deletes the stored units of every prefecture in `units` and writes
+/// `units`, inside the transaction `conn`.
+pub(crate) async fn write_boundaries<D: Dialect>(
+    conn: &mut D::Connection,
+    source_file: &str,
+    units: &[Municipality],
+) -> StoreResult<BoundarySummary> {
+    let prefectures: BTreeSet<PrefectureCode> = units.iter().map(|u| u.code.prefecture()).collect();
+    let mut summary = BoundarySummary::default();
+    for prefecture in &prefectures {
+        let pref = prefecture.as_str();
+        summary.removed += D::execute(
+            conn,
+            "DELETE FROM municipalities WHERE prefecture_code = $1",
+            &[&pref],
+        )
+        .await?;
+    }
+    let now = Utc::now();
+    for unit in units {
+        let prefecture = unit.code.prefecture();
+        let args: [&dyn Param; 9] = [
+            &unit.code.as_str(),
+            &prefecture.as_str(),
+            &unit.prefecture_name,
+            &unit.subprefecture_name,
+            &unit.county_or_city,
+            &unit.name,
+            &GeoJsonMultiPolygon::from(&unit.geometry).to_json(),
+            &source_file,
+            &now,
+        ];
+        D::execute(conn, D::INSERT_MUNICIPALITY_SQL, &args).await?;
+        summary.written += 1;
+    }
+    summary.prefectures = prefectures.into_iter().collect();
+    Ok(summary)
+}
+
+/// Every stored unit, ordered by code.
+pub(crate) async fn read_boundaries<D: Dialect>(
+    conn: &mut D::Connection,
+) -> StoreResult<Vec<Municipality>> {
+    let rows: Vec<MunicipalityRow> = D::fetch(conn, D::SELECT_MUNICIPALITIES_SQL, &[]).await?;
+    rows.into_iter()
+        .map(
+            |(code_text, prefecture_name, subprefecture_name, county_or_city, name, json)| {
+                Ok(Municipality {
+                    geometry: GeoJsonMultiPolygon::parse(&json)
+                        .map_err(|e| corrupt("municipality", &code_text, &e))?,
+                    code: code("municipality", &code_text)?,
+                    prefecture_name,
+                    subprefecture_name,
+                    county_or_city,
+                    name,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Inserts or replaces population rows by code, inside the transaction `conn`.
+pub(crate) async fn write_populations<D: Dialect>(
+    conn: &mut D::Connection,
+    rows: &[PopulationRecord],
+) -> StoreResult<u64> {
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    for row in rows {
+        let p = &row.population;
+        let args: [&dyn Param; 6] = [
+            &p.code.as_str(),
+            &p.name,
+            &count(p.total),
+            &count(p.under_15),
+            &row.year,
+            &row.source,
+        ];
+        D::execute(
+            conn,
+            include_str!("sql/regions/upsert_population.sql"),
+            &args,
+        )
+        .await?;
+    }
+    Ok(rows.len() as u64)
+}
+
+/// Every stored population row, ordered by code.
+pub(crate) async fn read_populations<D: Dialect>(
+    conn: &mut D::Connection,
+) -> StoreResult<Vec<PopulationRecord>> {
+    let rows: Vec<PopulationRow> = D::fetch(
+        conn,
+        "SELECT code, name, total, under_15, year, source FROM municipal_populations ORDER BY code",
+        &[],
+    )
+    .await?;
+    rows.into_iter()
+        .map(|(code_text, name, total, under_15, year, source)| {
+            let count = |n: i64| {
+                u64::try_from(n).map_err(|e| corrupt("municipal_population", &code_text, &e))
+            };
+            Ok(PopulationRecord {
+                population: MunicipalPopulation {
+                    code: code("municipal_population", &code_text)?,
+                    name,
+                    total: count(total)?,
+                    under_15: count(under_15)?,
+                },
+                year,
+                source,
+            })
+        })
+        .collect()
 }

@@ -3,9 +3,12 @@
 //! Verified facts live in their own table and are laid over the imported
 //! service facts when facilities are read ([`crate::rows::assemble`]), so an
 //! import cannot overwrite them; an import that states something else is
-//! logged as an [`ImportConflict`]. The SQL is the same on both backends;
-//! [`verified_for!`] expands it.
+//! logged as an [`ImportConflict`].
 
+use crate::dialect::Dialect;
+use crate::params::{Param, StoredId};
+use crate::rows::VerifiedRow;
+use crate::StoreResult;
 use chrono::{DateTime, NaiveDate, Utc};
 use renkei_core::{Answer, CapabilityCode, FacilityId, Verification};
 
@@ -78,27 +81,87 @@ pub struct ImportConflict {
 }
 
 /// Inserts or replaces one verified fact.
-pub(crate) const UPSERT_FACT: &str = "INSERT INTO verified_facts \
+const UPSERT_FACT: &str = "INSERT INTO verified_facts \
     (location_id, service_key, field, answer, verified_on, verified_by, staff_note) \
     VALUES ($1, $2, $3, $4, $5, $6, $7) \
     ON CONFLICT (location_id, service_key, field) DO UPDATE SET answer = excluded.answer, \
     verified_on = excluded.verified_on, verified_by = excluded.verified_by, staff_note = excluded.staff_note";
 /// Every verified fact, in a stable order.
-pub(crate) const SELECT_FACTS: &str =
-    "SELECT location_id, service_key, field, answer, verified_on, \
-    verified_by, staff_note FROM verified_facts ORDER BY location_id, service_key, field";
+const SELECT_FACTS: &str = concat!(
+    include_str!("sql/select_verified_facts.sql"),
+    " ORDER BY location_id, service_key, field"
+);
 /// Logs one conflict.
-pub(crate) const INSERT_CONFLICT: &str = "INSERT INTO import_conflicts \
+const INSERT_CONFLICT: &str = "INSERT INTO import_conflicts \
     (location_id, service_key, field, imported_answer, verified_answer, verified_on, source_key, file_name, detected_at) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 /// The newest conflicts first.
-pub(crate) const SELECT_CONFLICTS: &str =
-    "SELECT location_id, service_key, field, imported_answer, \
+const SELECT_CONFLICTS: &str = "SELECT location_id, service_key, field, imported_answer, \
     verified_answer, verified_on, source_key, file_name, detected_at FROM import_conflicts \
     ORDER BY detected_at DESC, id DESC LIMIT $1";
 
+/// A row of [`SELECT_CONFLICTS`]: location id, service key, field, imported
+/// answer, verified answer, verified on, source key, file name, detected at.
+type ConflictRow = (
+    StoredId,
+    String,
+    String,
+    String,
+    String,
+    NaiveDate,
+    String,
+    String,
+    DateTime<Utc>,
+);
+
+/// A verified fact from its stored row.
+fn fact_from_row(row: VerifiedRow) -> crate::StoreResult<VerifiedFact> {
+    const E: &str = "verified_fact";
+    let key = row.location_id.to_string();
+    Ok(VerifiedFact {
+        facility: FacilityId(row.location_id),
+        field: field(&row.field, E, &key)?,
+        answer: answer(&row.answer, E, &key)?,
+        service_key: row.service_key,
+        verified: Verification {
+            on: row.verified_on,
+            by_organization: row.verified_by,
+        },
+        staff_note: row.staff_note,
+    })
+}
+
+/// An import conflict from its stored row.
+fn conflict_from_row(row: ConflictRow) -> crate::StoreResult<ImportConflict> {
+    const E: &str = "import_conflict";
+    let (
+        id,
+        service_key,
+        field_text,
+        imported,
+        verified,
+        verified_on,
+        source_key,
+        file_name,
+        detected_at,
+    ) = row;
+    let facility = FacilityId(id.0);
+    let key = facility.to_string();
+    Ok(ImportConflict {
+        facility,
+        service_key,
+        field: field(&field_text, E, &key)?,
+        imported: answer(&imported, E, &key)?,
+        verified: answer(&verified, E, &key)?,
+        verified_on,
+        source_key,
+        file_name,
+        detected_at,
+    })
+}
+
 /// Parses a stored answer.
-pub(crate) fn answer(text: &str, entity: &'static str, key: &str) -> crate::StoreResult<Answer> {
+fn answer(text: &str, entity: &'static str, key: &str) -> crate::StoreResult<Answer> {
     Answer::parse(text).ok_or_else(|| crate::StoreError::Corrupt {
         entity,
         key: key.to_owned(),
@@ -107,11 +170,7 @@ pub(crate) fn answer(text: &str, entity: &'static str, key: &str) -> crate::Stor
 }
 
 /// Parses a stored field.
-pub(crate) fn field(
-    text: &str,
-    entity: &'static str,
-    key: &str,
-) -> crate::StoreResult<VerifiedField> {
+fn field(text: &str, entity: &'static str, key: &str) -> crate::StoreResult<VerifiedField> {
     VerifiedField::parse(text).ok_or_else(|| crate::StoreError::Corrupt {
         entity,
         key: key.to_owned(),
@@ -119,129 +178,61 @@ pub(crate) fn field(
     })
 }
 
-/// Expands the verified-fact functions for a backend: `$pool` pool type,
-/// `$row` row type, `$id` turns a [`FacilityId`] into the value bound for a
-/// location id; `get` and `get_uuid` for `$row` must be in scope.
-macro_rules! verified_for {
-    ($pool:ty, $row:ty, $id:expr) => {
-        use crate::verified::{
-            ImportConflict, VerifiedFact, INSERT_CONFLICT, SELECT_CONFLICTS, SELECT_FACTS,
-            UPSERT_FACT,
-        };
-        use renkei_core::{FacilityId, Verification};
-
-        /// Stores `facts` (replacing earlier answers for the same service and
-        /// field) in one transaction; returns how many and the new data version.
-        pub(crate) async fn set_verified_facts(
-            pool: &$pool,
-            facts: &[VerifiedFact],
-        ) -> crate::StoreResult<(u64, i64)> {
-            let to_id = $id;
-            let mut tx = pool.begin().await?;
-            let mut stored = 0;
-            for fact in facts {
-                stored += sqlx::query(UPSERT_FACT)
-                    .bind(to_id(fact.facility))
-                    .bind(&fact.service_key)
-                    .bind(fact.field.as_str())
-                    .bind(fact.answer.as_str())
-                    .bind(fact.verified.on)
-                    .bind(&fact.verified.by_organization)
-                    .bind(&fact.staff_note)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-            }
-            let version = super::bump_data_version(&mut tx).await?;
-            tx.commit().await?;
-            Ok((stored, version))
-        }
-
-        /// Every verified fact.
-        pub(crate) async fn verified_facts(pool: &$pool) -> crate::StoreResult<Vec<VerifiedFact>> {
-            const E: &str = "verified_fact";
-            let rows = sqlx::query(SELECT_FACTS).fetch_all(pool).await?;
-            rows.iter()
-                .map(|row: &$row| {
-                    let id = get_uuid(row, "location_id", E)?;
-                    let key = id.to_string();
-                    let answer: String = get(row, "answer", E)?;
-                    let field: String = get(row, "field", E)?;
-                    Ok(VerifiedFact {
-                        facility: FacilityId(id),
-                        service_key: get(row, "service_key", E)?,
-                        field: crate::verified::field(&field, E, &key)?,
-                        answer: crate::verified::answer(&answer, E, &key)?,
-                        verified: Verification {
-                            on: get(row, "verified_on", E)?,
-                            by_organization: get(row, "verified_by", E)?,
-                        },
-                        staff_note: get(row, "staff_note", E)?,
-                    })
-                })
-                .collect()
-        }
-
-        /// Logs `conflicts` in one transaction.
-        pub(crate) async fn record_import_conflicts(
-            pool: &$pool,
-            conflicts: &[ImportConflict],
-        ) -> crate::StoreResult<()> {
-            if conflicts.is_empty() {
-                return Ok(());
-            }
-            let to_id = $id;
-            let mut tx = pool.begin().await?;
-            for conflict in conflicts {
-                sqlx::query(INSERT_CONFLICT)
-                    .bind(to_id(conflict.facility))
-                    .bind(&conflict.service_key)
-                    .bind(conflict.field.as_str())
-                    .bind(conflict.imported.as_str())
-                    .bind(conflict.verified.as_str())
-                    .bind(conflict.verified_on)
-                    .bind(&conflict.source_key)
-                    .bind(&conflict.file_name)
-                    .bind(conflict.detected_at)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            Ok(())
-        }
-
-        /// The `limit` newest conflicts.
-        pub(crate) async fn import_conflicts(
-            pool: &$pool,
-            limit: u32,
-        ) -> crate::StoreResult<Vec<ImportConflict>> {
-            const E: &str = "import_conflict";
-            let rows = sqlx::query(SELECT_CONFLICTS)
-                .bind(i64::from(limit))
-                .fetch_all(pool)
-                .await?;
-            rows.iter()
-                .map(|row: &$row| {
-                    let id = get_uuid(row, "location_id", E)?;
-                    let key = id.to_string();
-                    let field: String = get(row, "field", E)?;
-                    let imported: String = get(row, "imported_answer", E)?;
-                    let verified: String = get(row, "verified_answer", E)?;
-                    Ok(ImportConflict {
-                        facility: FacilityId(id),
-                        service_key: get(row, "service_key", E)?,
-                        field: crate::verified::field(&field, E, &key)?,
-                        imported: crate::verified::answer(&imported, E, &key)?,
-                        verified: crate::verified::answer(&verified, E, &key)?,
-                        verified_on: get(row, "verified_on", E)?,
-                        source_key: get(row, "source_key", E)?,
-                        file_name: get(row, "file_name", E)?,
-                        detected_at: get(row, "detected_at", E)?,
-                    })
-                })
-                .collect()
-        }
-    };
+/// Stores `facts` inside the transaction `conn`, replacing earlier answers
+/// for the same service and field; returns how many were stored.
+pub(crate) async fn upsert_facts<D: Dialect>(
+    conn: &mut D::Connection,
+    facts: &[VerifiedFact],
+) -> StoreResult<u64> {
+    let mut stored = 0;
+    for fact in facts {
+        let args: [&dyn Param; 7] = [
+            &StoredId(fact.facility.0),
+            &fact.service_key,
+            &fact.field.as_str(),
+            &fact.answer.as_str(),
+            &fact.verified.on,
+            &fact.verified.by_organization,
+            &fact.staff_note,
+        ];
+        stored += D::execute(conn, UPSERT_FACT, &args).await?;
+    }
+    Ok(stored)
 }
 
-pub(crate) use verified_for;
+/// Every verified fact.
+pub(crate) async fn facts<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Vec<VerifiedFact>> {
+    let rows: Vec<VerifiedRow> = D::select(conn, SELECT_FACTS, &[]).await?;
+    rows.into_iter().map(fact_from_row).collect()
+}
+
+/// Logs `conflicts` inside the transaction `conn`.
+pub(crate) async fn log_conflicts<D: Dialect>(
+    conn: &mut D::Connection,
+    conflicts: &[ImportConflict],
+) -> StoreResult<()> {
+    for conflict in conflicts {
+        let args: [&dyn Param; 9] = [
+            &StoredId(conflict.facility.0),
+            &conflict.service_key,
+            &conflict.field.as_str(),
+            &conflict.imported.as_str(),
+            &conflict.verified.as_str(),
+            &conflict.verified_on,
+            &conflict.source_key,
+            &conflict.file_name,
+            &conflict.detected_at,
+        ];
+        D::execute(conn, INSERT_CONFLICT, &args).await?;
+    }
+    Ok(())
+}
+
+/// The `limit` newest import conflicts.
+pub(crate) async fn conflicts<D: Dialect>(
+    conn: &mut D::Connection,
+    limit: u32,
+) -> StoreResult<Vec<ImportConflict>> {
+    let rows: Vec<ConflictRow> = D::fetch(conn, SELECT_CONFLICTS, &[&i64::from(limit)]).await?;
+    rows.into_iter().map(conflict_from_row).collect()
+}

@@ -24,6 +24,22 @@ async fn copy_sqlite_to_postgres_and_back() {
     db.drop_schema().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_sqlite_snapshot_is_consistent_under_a_concurrent_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = sqlite_file(&dir).await;
+    crate::contract::issue_15_snapshot_is_consistent_under_a_concurrent_writer(&store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_15_postgres_snapshot_is_consistent_under_a_concurrent_writer() {
+    let Some(db) = support::postgres().await else {
+        return;
+    };
+    crate::contract::issue_15_snapshot_is_consistent_under_a_concurrent_writer(&db.store).await;
+    db.drop_schema().await;
+}
+
 #[tokio::test]
 async fn sqlite_file_is_created_migrated_and_reopened() {
     let dir = tempfile::tempdir().unwrap();
@@ -126,13 +142,19 @@ async fn issue_5_bulk_writes_leave_no_orphans_and_foreign_keys_checked() {
     assert_eq!(count("SELECT count(*) FROM service_capabilities").await, 4);
     pool.close().await;
 
-    // The connection the import used checks foreign keys again: a geocode
-    // for a facility that does not exist is refused.
+    // The connection the import used checks foreign keys again: a verified
+    // fact about a facility that does not exist is refused.
     let orphan = store
-        .set_geocodes(&[renkei_store::GeocodeRecord {
+        .set_verified_facts(&[renkei_store::VerifiedFact {
             facility: renkei_core::FacilityId::from_source(&src.key, "架空-no-such-record"),
-            precision: renkei_core::geocode::Precision::Town,
-            matched: "架空市架空町".into(),
+            service_key: "main".into(),
+            field: renkei_store::VerifiedField::AcceptingNewClients,
+            answer: renkei_core::Answer::Yes,
+            verified: renkei_core::Verification {
+                on: chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+                by_organization: "架空保健福祉事務所".into(),
+            },
+            staff_note: None,
         }])
         .await;
     assert!(

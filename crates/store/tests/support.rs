@@ -6,7 +6,7 @@ use renkei_core::{
     KindCode, Location, LonLat, MunicipalityCode, Organization, Phone, Provenance, RegionCode,
     Schedule, Service, Verification, Visibility,
 };
-use renkei_store::{DatabaseUrl, OpenOptions, PostgresStore, SourceInfo, SqliteStore};
+use renkei_store::{DatabaseUrl, OpenOptions, PostgresStore, RunLog, SourceInfo, SqliteStore};
 use renkei_testdata::postgres::{fresh_schema, TestSchema};
 
 /// A fresh in-memory SQLite store.
@@ -58,6 +58,20 @@ pub fn source(key: &str) -> SourceInfo {
         attribution: "架空県 テスト用オープンデータ".to_owned(),
         url: Some("https://example.invalid/data".to_owned()),
         demo: true,
+    }
+}
+
+/// The run-log row of a fictional file `file_name` of `rows_read` rows.
+pub fn run_log(file_name: &str, rows_read: u64) -> RunLog {
+    RunLog {
+        file_name: file_name.to_owned(),
+        checksum_sha256: "ab".repeat(32),
+        started_at: Utc
+            .with_ymd_and_hms(2026, 4, 1, 9, 0, 0)
+            .single()
+            .expect("time"),
+        rows_read,
+        rejected: 0,
     }
 }
 

@@ -2,8 +2,9 @@
 
 use crate::support::{config, fixtures, get, store_with};
 use axum::http::StatusCode;
+use renkei_app::ReadModel as IndexHandle;
 use renkei_core::AccreditationCode;
-use renkei_http::{router, AppState, IndexHandle};
+use renkei_http::{router, AppState};
 use renkei_store::AccreditationRecord;
 
 async fn accreditation_filter_and_field() {
@@ -22,10 +23,11 @@ async fn accreditation_filter_and_field() {
                 since: None,
                 institution_number: "9999991".into(),
             }],
+            None,
         )
         .await
         .unwrap();
-    let index = IndexHandle::new(renkei_http::load_index(store.as_ref()).await.unwrap());
+    let index = IndexHandle::new(renkei_app::load_index(store.as_ref()).await.unwrap());
     let app = router(AppState::new(store, index, config()));
     let body = get(app.clone(), "/api/v1/facilities?accreditation=picu")
         .await

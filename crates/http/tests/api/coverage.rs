@@ -18,10 +18,11 @@
 use crate::support::{config, get, store_with};
 use axum::http::StatusCode;
 use geo::{polygon, MultiPolygon};
+use renkei_app::ReadModel as IndexHandle;
 use renkei_core::fixtures::{fictional_facility, fictional_municipality, fictional_service};
 use renkei_core::region::{MunicipalPopulation, Municipality, RegionTable};
 use renkei_core::{Answer, Facility, LonLat, MunicipalityCode};
-use renkei_http::{load_index, router, AppState, IndexHandle, Regions};
+use renkei_http::{router, AppState};
 use renkei_store::{
     LocationAssignment, MeshPopulationRecord, PopulationRecord, ServiceAreaRecord, SharedStore,
     SourceInfo,
@@ -138,8 +139,7 @@ pub(crate) async fn layout() -> SharedStore {
 }
 
 pub(crate) async fn app_for(store: SharedStore) -> axum::Router {
-    let handle = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
-    handle.store_regions(Regions::load(store.as_ref()).await.unwrap());
+    let handle = IndexHandle::from_snapshot(renkei_app::load(store.as_ref()).await.unwrap());
     router(AppState::new(store, handle, config()))
 }
 

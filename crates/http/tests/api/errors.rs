@@ -3,8 +3,9 @@ use async_trait::async_trait;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get as get_route;
+use renkei_app::ReadModel as IndexHandle;
 use renkei_core::{Facility, FacilityId};
-use renkei_http::{routes, with_layers, ApiError, AppState, HttpConfig, IndexHandle};
+use renkei_http::{routes, with_layers, ApiError, AppState, HttpConfig};
 use renkei_store::{
     Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store, StoreError,
     StoreResult, WriteSummary,
@@ -179,6 +180,16 @@ impl Store for UnreachableStore {
     async fn all_facilities(&self) -> StoreResult<Vec<Facility>> {
         down()
     }
+    async fn snapshot(&self) -> StoreResult<renkei_store::DirectorySnapshot> {
+        down()
+    }
+    async fn apply_import(
+        &self,
+        _: renkei_store::FileImport<'_>,
+        _: &renkei_store::RunLog,
+    ) -> StoreResult<renkei_store::AppliedImport> {
+        down()
+    }
     async fn upsert_facilities(&self, _: &SourceInfo, _: &[Facility]) -> StoreResult<WriteSummary> {
         down()
     }
@@ -210,14 +221,12 @@ impl Store for UnreachableStore {
     async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>> {
         down()
     }
-    async fn set_geocodes(&self, _: &[renkei_store::GeocodeRecord]) -> StoreResult<()> {
-        down()
-    }
     async fn close_missing(
         &self,
         _: &str,
         _: &renkei_store::Listing,
         _: chrono::NaiveDate,
+        _: Option<&renkei_store::RunLog>,
     ) -> StoreResult<u64> {
         down()
     }
@@ -227,9 +236,6 @@ impl Store for UnreachableStore {
     async fn verified_facts(&self) -> StoreResult<Vec<renkei_store::VerifiedFact>> {
         down()
     }
-    async fn record_import_conflicts(&self, _: &[renkei_store::ImportConflict]) -> StoreResult<()> {
-        down()
-    }
     async fn import_conflicts(&self, _: u32) -> StoreResult<Vec<renkei_store::ImportConflict>> {
         down()
     }
@@ -237,6 +243,7 @@ impl Store for UnreachableStore {
         &self,
         _: &str,
         _: &[renkei_store::AccreditationRecord],
+        _: Option<&renkei_store::RunLog>,
     ) -> StoreResult<u64> {
         down()
     }
@@ -305,7 +312,7 @@ async fn health_is_503_degraded_json_while_reads_keep_working_from_the_index() {
 
 async fn empty_store_serves_an_empty_list() {
     let store = store_with(&[]).await;
-    let index = IndexHandle::new(renkei_http::load_index(store.as_ref()).await.unwrap());
+    let index = IndexHandle::new(renkei_app::load_index(store.as_ref()).await.unwrap());
     let app = renkei_http::router(AppState::new(store, index, config()));
     let body = get(app, "/api/v1/facilities").await.json();
     assert_eq!(body["total"], 0);

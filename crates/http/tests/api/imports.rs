@@ -3,7 +3,8 @@
 use crate::support::{config, get, store_with};
 use axum::http::StatusCode;
 use chrono::Utc;
-use renkei_http::{router, AppState, IndexHandle};
+use renkei_app::ReadModel as IndexHandle;
+use renkei_http::{router, AppState};
 use renkei_store::ImportRun;
 
 async fn import_runs_are_listed_newest_first_and_limit_is_checked() {
@@ -27,7 +28,7 @@ async fn import_runs_are_listed_newest_first_and_limit_is_checked() {
             .await
             .unwrap();
     }
-    let index = IndexHandle::new(renkei_http::load_index(store.as_ref()).await.unwrap());
+    let index = IndexHandle::new(renkei_app::load_index(store.as_ref()).await.unwrap());
     let app = router(AppState::new(store, index, config()));
     let body = get(app.clone(), "/api/v1/imports").await.json();
     let items = body["items"].as_array().unwrap();

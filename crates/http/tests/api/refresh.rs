@@ -1,7 +1,8 @@
 //! The in-memory index follows writes to the store.
 
 use crate::support::{config, fixtures, get, source, store_with};
-use renkei_http::{load_index, router, spawn_refresher, AppState, IndexHandle};
+use renkei_app::{load_index, spawn_refresher, ReadModel as IndexHandle};
+use renkei_http::{router, AppState};
 use std::time::{Duration, Instant};
 
 async fn a_write_reaches_the_served_index_within_a_second() {

@@ -5,8 +5,9 @@
 use crate::support::{config, fixtures, get, id, store_with};
 use axum::http::StatusCode;
 use axum::Router;
+use renkei_app::ReadModel as IndexHandle;
 use renkei_core::region::{BoundaryIndex, MunicipalPopulation, Municipality, RegionTable};
-use renkei_http::{load_index, router, AppState, IndexHandle, Regions};
+use renkei_http::{router, AppState};
 use renkei_store::PopulationRecord;
 
 /// A 0.1° square with south-west corner (`west`, `south`), longitude first.
@@ -68,8 +69,7 @@ pub(crate) async fn regions_app() -> Router {
         .await
         .unwrap();
     assert_eq!(placed.changed, 3);
-    let handle = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
-    handle.store_regions(Regions::load(store.as_ref()).await.unwrap());
+    let handle = IndexHandle::from_snapshot(renkei_app::load(store.as_ref()).await.unwrap());
     router(AppState::new(store, handle, config()))
 }
 

@@ -5,6 +5,7 @@
 use crate::support::{config, fixtures, get, id, store_with, STAFF_ONLY_TEXTS};
 use axum::http::StatusCode;
 use axum::Router;
+use renkei_app::ReadModel as IndexHandle;
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::geocode::TownPoint;
 use renkei_core::need::TravelModel;
@@ -12,7 +13,7 @@ use renkei_core::region::{BoundaryIndex, Municipality, RegionTable};
 use renkei_core::{
     AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityStatus, LonLat, Service,
 };
-use renkei_http::{load_geocoder, load_index, router, AppState, IndexHandle, Regions};
+use renkei_http::{router, AppState};
 use serde_json::Value;
 
 /// A 0.1° square with south-west corner (`west`, `south`), longitude first.
@@ -169,10 +170,7 @@ pub async fn search_app() -> Router {
     renkei_ingest::assign::assign_with(store.as_ref(), &boundaries)
         .await
         .unwrap();
-    let handle = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
-    let regions = Regions::load(store.as_ref()).await.unwrap();
-    handle.store_geocoder(load_geocoder(store.as_ref(), &regions).await.unwrap());
-    handle.store_regions(regions);
+    let handle = IndexHandle::from_snapshot(renkei_app::load(store.as_ref()).await.unwrap());
     router(AppState::new(store, handle, config()))
 }
 

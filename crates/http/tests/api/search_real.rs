@@ -7,9 +7,10 @@
 use crate::search::{call, ok};
 use axum::http::StatusCode;
 use axum::Router;
+use renkei_app::ReadModel as IndexHandle;
 use renkei_core::normalize::fold;
 use renkei_core::LonLat;
-use renkei_http::{load_geocoder, load_index, router, AppState, IndexHandle, Regions};
+use renkei_http::{router, AppState};
 use renkei_ingest::import::{Format, Importer};
 use renkei_ingest::run::ImportSession;
 use renkei_store::{DatabaseUrl, OpenOptions};
@@ -52,10 +53,7 @@ async fn kanagawa_app() -> Option<Router> {
             .await
             .unwrap();
     }
-    let handle = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
-    let regions = Regions::load(store.as_ref()).await.unwrap();
-    handle.store_geocoder(load_geocoder(store.as_ref(), &regions).await.unwrap());
-    handle.store_regions(regions);
+    let handle = IndexHandle::from_snapshot(renkei_app::load(store.as_ref()).await.unwrap());
     Some(router(AppState::new(
         store,
         handle,

@@ -7,13 +7,14 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use chrono::{NaiveDate, TimeZone, Utc};
 use http_body_util::BodyExt;
+use renkei_app::{load, load_index, ReadModel as IndexHandle};
 use renkei_core::region::RegionTable;
 use renkei_core::{
     AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityId, FacilityStatus,
     KindCode, Location, LonLat, MunicipalityCode, Organization, Phone, Provenance, Service,
     Verification, Visibility,
 };
-use renkei_http::{load_index, router, AppState, HttpConfig, IndexHandle, Regions};
+use renkei_http::{router, AppState, HttpConfig};
 use renkei_store::{Backend, DatabaseUrl, OpenOptions, SharedStore, SourceInfo};
 use renkei_testdata::postgres::{database_url, fresh_schema, TestSchema};
 use std::future::Future;
@@ -253,8 +254,7 @@ pub async fn app_with_kanagawa() -> Router {
     let table =
         RegionTable::from_toml(include_str!("../../../../data/regions/14_kanagawa.toml")).unwrap();
     store.upsert_region_table(&table).await.unwrap();
-    let index = IndexHandle::new(load_index(store.as_ref()).await.unwrap());
-    index.store_regions(Regions::load(store.as_ref()).await.unwrap());
+    let index = IndexHandle::from_snapshot(load(store.as_ref()).await.unwrap());
     router(AppState::new(store, index, config()))
 }
 

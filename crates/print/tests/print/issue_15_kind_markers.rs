@@ -1,11 +1,11 @@
 //! Issue 15: every facility kind is drawn in the colour and shape that
 //! data/taxonomy.toml gives it, on the printed map and in its legend.
 
-use super::{area, at, fonts, options, public, save};
+use super::{at, fonts, map_of, public, save};
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::taxonomy::{Colour, MarkerShape};
-use renkei_core::{Facility, PublicFacility, Taxonomy};
-use renkei_print::{render_map, Orientation, Paper};
+use renkei_core::{Facility, Taxonomy};
+use renkei_print::{Orientation, Paper};
 use std::io::Read;
 
 /// The decoded content streams of `pdf` (FlateDecode or plain), concatenated.
@@ -129,14 +129,7 @@ fn every_kind() -> Vec<Facility> {
 fn issue_15_printed_map_and_legend_draw_every_kind_as_the_taxonomy_says() {
     let Some(fonts) = fonts() else { return };
     let list = public(every_kind());
-    let refs: Vec<&PublicFacility> = list.iter().collect();
-    let map = render_map(
-        &fonts,
-        &area(),
-        &refs,
-        &options(Paper::A4, Orientation::Portrait),
-    )
-    .unwrap();
+    let map = map_of(&fonts, &list, Paper::A4, Orientation::Portrait);
     let dir = tempfile::tempdir().unwrap();
     save(dir.path(), "issue_15_every_kind.pdf", &map.pdf);
     let content = content_streams(&map.pdf);

@@ -10,21 +10,3 @@ SELECT * FROM UNNEST(
     $13::text[], $14::text[], $15::date[], $16::text[], $17::text[], $18::text[],
     $19::timestamptz[], $20::text[]
 )
-ON CONFLICT (id) DO UPDATE SET
-    organization_id = excluded.organization_id,
-    kind = excluded.kind,
-    name = excluded.name,
-    name_kana = excluded.name_kana,
-    address = excluded.address,
-    postal_code = excluded.postal_code,
-    lon = excluded.lon,
-    lat = excluded.lat,
-    stated_municipality_code = excluded.stated_municipality_code,
-    municipality_code = excluded.municipality_code,
-    region_code = excluded.region_code,
-    url = excluded.url,
-    status = excluded.status,
-    closed_on = excluded.closed_on,
-    staff_note = excluded.staff_note,
-    imported_at = excluded.imported_at,
-    content_hash = excluded.content_hash

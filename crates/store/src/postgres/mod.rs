@@ -4,28 +4,23 @@
 //! [`OpenOptions::startup_timeout`]); writes send `NOTIFY renkei_changes`
 //! inside their transaction, so listeners hear of committed writes only.
 
-mod accreditations;
-mod closing;
-mod coverage_inputs;
-mod geocoding;
 mod listen;
-mod read;
-mod regions;
-mod verified;
 mod write;
 
+use crate::dialect::{ChangeSource, Dialect};
+use crate::params::{postgres_arguments, Param, Tuple};
+use crate::row_readers::{Column, Columns, FromColumns};
+use crate::rows::Prepared;
+use crate::sql_store::sync_kinds;
 use crate::{
-    Backend, ChangeFeed, DatabaseUrl, FacilityFilter, FacilityPage, OpenOptions, PageRequest,
-    SourceInfo, Store, StoreError, StoreResult, WriteSummary,
+    Backend, ChangeFeed, DatabaseUrl, LocationAssignment, OpenOptions, SourceInfo, SqlStore,
+    StoreError, StoreResult, WriteSummary, CHANGES_CHANNEL,
 };
-use crate::{BoundarySummary, LocationAssignment, PopulationRecord, CHANGES_CHANNEL};
 use async_trait::async_trait;
-use renkei_core::region::{Municipality, RegionTable};
-use renkei_core::{Facility, FacilityId, MunicipalityCode, Taxonomy};
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, Connection, PgPool};
-use std::collections::BTreeMap;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{ConnectOptions, Connection, PgConnection, Postgres, Row};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -40,11 +35,7 @@ const FIRST_RETRY_DELAY: Duration = Duration::from_millis(250);
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 
 /// The PostgreSQL store. Clones share the pool and the change listener.
-#[derive(Debug, Clone)]
-pub struct PostgresStore {
-    pool: PgPool,
-    feed: Arc<listen::Feed>,
-}
+pub type PostgresStore = SqlStore<Postgres>;
 
 impl PostgresStore {
     /// Connects (retrying while PostgreSQL is unreachable, up to
@@ -79,27 +70,11 @@ impl PostgresStore {
                 .await?;
         }
         MIGRATOR.run(&pool).await?;
-        let mut tx = pool.begin().await?;
-        for kind in &Taxonomy::builtin().kinds {
-            sqlx::query(include_str!("../sql/upsert_kind.sql"))
-                .bind(&kind.code)
-                .bind(&kind.ja)
-                .bind(&kind.en)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
+        let feed = Arc::new(listen::Feed::new(pool.clone()));
+        sync_kinds::<Postgres>(&pool).await?;
+        let store = Self::new(pool, feed);
         tracing::info!(url = %url, schema = options.schema.as_deref().unwrap_or("(default)"), "opened PostgreSQL store");
-        Ok(Self {
-            pool: pool.clone(),
-            feed: Arc::new(listen::Feed::new(pool)),
-        })
-    }
-
-    /// Stops the change listener and closes every connection.
-    pub async fn close(&self) {
-        self.feed.stop();
-        self.pool.close().await;
+        Ok(store)
     }
 }
 
@@ -175,270 +150,113 @@ async fn wait_until_reachable(
     unreachable!("the attempt counter does not run out")
 }
 
-/// Bumps the data version inside the write transaction `conn` and queues a
-/// NOTIFY on [`CHANGES_CHANNEL`] (delivered on commit only); returns the new version.
-async fn bump_data_version(conn: &mut sqlx::PgConnection) -> StoreResult<i64> {
-    let version: i64 = sqlx::query_scalar(include_str!("../sql/bump_data_version.sql"))
-        .fetch_one(&mut *conn)
-        .await?;
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANGES_CHANNEL)
-        .bind(version.to_string())
-        .execute(&mut *conn)
-        .await?;
-    Ok(version)
-}
-
-fn to_u64(count: i64) -> u64 {
-    u64::try_from(count).unwrap_or(0)
-}
-
 #[async_trait]
-impl Store for PostgresStore {
-    fn backend(&self) -> Backend {
-        Backend::Postgres
+impl ChangeSource for listen::Feed {
+    fn announce(&self, _: i64) {
+        // Announced by NOTIFY inside the write transaction (see `Dialect::notify`).
     }
 
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+    async fn subscribe(&self) -> StoreResult<ChangeFeed> {
+        listen::Feed::subscribe(self).await
     }
 
-    async fn count_facilities(&self) -> StoreResult<u64> {
-        let count: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM locations WHERE status = 'active'")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(to_u64(count))
+    fn stop(&self) {
+        listen::Feed::stop(self);
     }
+}
 
-    async fn list_facilities(
-        &self,
-        filter: &FacilityFilter,
-        page: PageRequest,
-    ) -> StoreResult<FacilityPage> {
-        let kind = filter.kind.as_ref().map(|k| k.as_str().to_owned());
-        let municipality = filter.municipality.as_ref().map(MunicipalityCode::as_str);
-        let per_page = page.per_page.clamp(1, PageRequest::MAX_PER_PAGE);
-        let offset = i64::try_from(
-            PageRequest {
-                page: page.page,
-                per_page,
-            }
-            .offset(),
-        )
-        .unwrap_or(i64::MAX);
-        let mut conn = self.pool.acquire().await?;
-        let total: i64 = sqlx::query_scalar(include_str!("count.sql"))
-            .bind(&kind)
-            .bind(municipality)
-            .bind(filter.include_closed)
-            .fetch_one(&mut *conn)
-            .await?;
-        let ids: Vec<Uuid> = sqlx::query_scalar(include_str!("list_ids.sql"))
-            .bind(&kind)
-            .bind(municipality)
-            .bind(filter.include_closed)
-            .bind(i64::from(per_page))
-            .bind(offset)
-            .fetch_all(&mut *conn)
-            .await?;
-        let items = read::load(&mut conn, Some(&ids)).await?;
-        Ok(FacilityPage {
-            items,
-            total: to_u64(total),
+impl Columns for PgRow {
+    fn get<T: Column>(&self, column: &'static str, entity: &'static str) -> StoreResult<T> {
+        self.try_get(column).map_err(|e| StoreError::Corrupt {
+            entity,
+            key: format!("column {column}"),
+            reason: e.to_string(),
         })
     }
 
-    async fn facility(&self, id: FacilityId) -> StoreResult<Facility> {
-        let mut conn = self.pool.acquire().await?;
-        read::load(&mut conn, Some(&[id.0]))
+    fn uuid(&self, column: &'static str, entity: &'static str) -> StoreResult<Uuid> {
+        self.try_get(column).map_err(|e| StoreError::Corrupt {
+            entity,
+            key: format!("column {column}"),
+            reason: e.to_string(),
+        })
+    }
+}
+
+impl Dialect for Postgres {
+    const BACKEND: Backend = Backend::Postgres;
+    const COUNT_SQL: &'static str = include_str!("count.sql");
+    const LIST_IDS_SQL: &'static str = include_str!("list_ids.sql");
+    const INSERT_MUNICIPALITY_SQL: &'static str = include_str!("insert_municipality.sql");
+    const SELECT_MUNICIPALITIES_SQL: &'static str = include_str!("select_municipalities.sql");
+    const IN_IDS: &'static str = " = ANY($1)";
+
+    async fn execute(conn: &mut PgConnection, sql: &str, args: &[&dyn Param]) -> StoreResult<u64> {
+        Ok(sqlx::query_with(sql, postgres_arguments(args)?)
+            .execute(conn)
             .await?
-            .pop()
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "facility",
-                key: id.to_string(),
-            })
+            .rows_affected())
     }
 
-    async fn all_facilities(&self) -> StoreResult<Vec<Facility>> {
-        // One snapshot for the five queries, so children match their parents.
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
+    async fn fetch<'a, T: Tuple + 'a>(
+        conn: &'a mut PgConnection,
+        sql: &'a str,
+        args: &'a [&'a dyn Param],
+    ) -> StoreResult<Vec<T>> {
+        Ok(sqlx::query_as_with(sql, postgres_arguments(args)?)
+            .fetch_all(conn)
+            .await?)
+    }
+
+    async fn select<'a, T: FromColumns + Send + 'a>(
+        conn: &'a mut PgConnection,
+        sql: &'a str,
+        args: &'a [&'a dyn Param],
+    ) -> StoreResult<Vec<T>> {
+        sqlx::query_with(sql, postgres_arguments(args)?)
+            .fetch_all(conn)
+            .await?
+            .iter()
+            .map(T::read)
+            .collect()
+    }
+
+    async fn notify(conn: &mut PgConnection, data_version: i64) -> StoreResult<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANGES_CHANNEL)
+            .bind(data_version.to_string())
+            .execute(&mut *conn)
             .await?;
-        let facilities = read::load(&mut tx, None).await?;
-        tx.commit().await?;
-        Ok(facilities)
-    }
-
-    async fn upsert_facilities(
-        &self,
-        source: &SourceInfo,
-        facilities: &[Facility],
-    ) -> StoreResult<WriteSummary> {
-        write::upsert(&self.pool, source, facilities).await
-    }
-
-    async fn data_version(&self) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT data_version FROM store_state WHERE id = 1")
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
-    async fn replace_town_points(
-        &self,
-        source_file: &str,
-        points: &[renkei_core::geocode::TownPoint],
-    ) -> StoreResult<u64> {
-        // PostgreSQL announces through NOTIFY inside the transaction.
-        let (written, _version) =
-            geocoding::replace_town_points(&self.pool, source_file, points).await?;
-        Ok(written)
-    }
-
-    async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>> {
-        geocoding::town_points(&self.pool).await
-    }
-
-    async fn set_geocodes(&self, records: &[crate::GeocodeRecord]) -> StoreResult<()> {
-        geocoding::set_geocodes(&self.pool, records).await?;
         Ok(())
     }
 
-    async fn close_missing(
-        &self,
-        source_key: &str,
-        listing: &crate::Listing,
-        on: chrono::NaiveDate,
-    ) -> StoreResult<u64> {
-        let (closed, _version) =
-            closing::close_missing(&self.pool, source_key, listing, on).await?;
-        Ok(closed)
+    async fn begin_snapshot(conn: &mut PgConnection) -> StoreResult<()> {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
     }
 
-    async fn set_verified_facts(&self, facts: &[crate::VerifiedFact]) -> StoreResult<u64> {
-        // PostgreSQL announces through NOTIFY inside the transaction.
-        let (stored, _version) = verified::set_verified_facts(&self.pool, facts).await?;
-        Ok(stored)
+    async fn before_bulk_write(_: &mut PoolConnection<Postgres>) -> StoreResult<()> {
+        Ok(())
     }
 
-    async fn verified_facts(&self) -> StoreResult<Vec<crate::VerifiedFact>> {
-        verified::verified_facts(&self.pool).await
+    async fn after_bulk_write(_: &mut PoolConnection<Postgres>) {}
+
+    fn write_facilities<'a>(
+        conn: &'a mut PgConnection,
+        source: &'a SourceInfo,
+        prepared: Vec<Prepared<'a>>,
+        placements: &'a [LocationAssignment],
+    ) -> impl std::future::Future<Output = StoreResult<(WriteSummary, u64)>> + Send + 'a {
+        write::write_facilities(conn, source, prepared, placements)
     }
 
-    async fn record_import_conflicts(
-        &self,
-        conflicts: &[crate::ImportConflict],
-    ) -> StoreResult<()> {
-        verified::record_import_conflicts(&self.pool, conflicts).await
-    }
-
-    async fn import_conflicts(&self, limit: u32) -> StoreResult<Vec<crate::ImportConflict>> {
-        verified::import_conflicts(&self.pool, limit).await
-    }
-
-    async fn replace_accreditations(
-        &self,
-        source_key: &str,
-        records: &[crate::AccreditationRecord],
-    ) -> StoreResult<u64> {
-        let (stored, _version) =
-            accreditations::replace_accreditations(&self.pool, source_key, records).await?;
-        Ok(stored)
-    }
-
-    async fn replace_mesh_population(
-        &self,
-        source_file: &str,
-        rows: &[crate::MeshPopulationRecord],
-    ) -> StoreResult<u64> {
-        // PostgreSQL announces through NOTIFY inside the transaction.
-        let (stored, _version) =
-            coverage_inputs::replace_mesh_population(&self.pool, source_file, rows).await?;
-        Ok(stored)
-    }
-
-    async fn mesh_populations(&self) -> StoreResult<Vec<crate::MeshPopulationRecord>> {
-        coverage_inputs::mesh_populations(&self.pool).await
-    }
-
-    async fn replace_service_areas(
-        &self,
-        source_file: &str,
-        records: &[crate::ServiceAreaRecord],
-    ) -> StoreResult<u64> {
-        let (stored, _version) =
-            coverage_inputs::replace_service_areas(&self.pool, source_file, records).await?;
-        Ok(stored)
-    }
-
-    async fn service_areas(&self) -> StoreResult<Vec<crate::ServiceAreaRecord>> {
-        coverage_inputs::service_areas(&self.pool).await
-    }
-
-    async fn record_import_run(&self, run: &crate::ImportRun) -> StoreResult<()> {
-        crate::imports::record_postgres(&self.pool, run).await
-    }
-
-    async fn import_runs(&self, limit: u32) -> StoreResult<Vec<crate::ImportRun>> {
-        crate::imports::list_postgres(&self.pool, limit).await
-    }
-
-    async fn sources(&self) -> StoreResult<Vec<SourceInfo>> {
-        read::sources(&self.pool).await
-    }
-
-    async fn count_facilities_by_source(&self) -> StoreResult<BTreeMap<String, u64>> {
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT source_key, count(*) FROM locations GROUP BY source_key")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(key, count)| (key, to_u64(count)))
-            .collect())
-    }
-
-    async fn subscribe_changes(&self) -> StoreResult<ChangeFeed> {
-        self.feed.subscribe().await
-    }
-
-    async fn replace_boundaries(
-        &self,
-        source_file: &str,
-        units: &[Municipality],
-    ) -> StoreResult<BoundarySummary> {
-        regions::replace_boundaries(&self.pool, source_file, units).await
-    }
-
-    async fn municipalities(&self) -> StoreResult<Vec<Municipality>> {
-        regions::municipalities(&self.pool).await
-    }
-
-    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
-        regions::upsert_region_table(&self.pool, table).await
-    }
-
-    async fn region_tables(&self) -> StoreResult<Vec<RegionTable>> {
-        regions::region_tables(&self.pool).await
-    }
-
-    async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64> {
-        regions::set_population(&self.pool, rows).await
-    }
-
-    async fn populations(&self) -> StoreResult<Vec<PopulationRecord>> {
-        regions::populations(&self.pool).await
-    }
-
-    async fn set_location_assignments(
-        &self,
-        assignments: &[LocationAssignment],
-    ) -> StoreResult<u64> {
-        regions::set_location_assignments(&self.pool, assignments).await
+    fn update_assignments<'a>(
+        conn: &'a mut PgConnection,
+        assignments: &'a [LocationAssignment],
+    ) -> impl std::future::Future<Output = StoreResult<u64>> + Send + 'a {
+        write::update_assignments(conn, assignments)
     }
 }
 

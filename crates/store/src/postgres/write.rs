@@ -1,46 +1,55 @@
-//! Writing facilities to PostgreSQL: one transaction per batch; each table is
-//! written with one `INSERT … SELECT FROM UNNEST(arrays)` per chunk, so the
-//! number of round trips does not grow with the number of rows in a chunk.
+//! Writing facilities to PostgreSQL: each table is written with one
+//! `INSERT … SELECT FROM UNNEST(arrays)` per chunk, so the number of round
+//! trips does not grow with the number of rows in a chunk.
 
-use crate::rows::{prepare, Batch, CapabilityRow, PhoneRow, Prepared, ScheduleRow, ServiceRow};
-use crate::{SourceInfo, StoreResult, WriteSummary};
-use renkei_core::Facility;
-use sqlx::{PgConnection, PgPool};
+use crate::rows::{Batch, CapabilityRow, PhoneRow, Prepared, ScheduleRow, ServiceRow};
+use crate::{LocationAssignment, SourceInfo, StoreResult, WriteSummary};
+use sqlx::PgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Records classified and written per round.
 const CHUNK: usize = 10_000;
 
-/// Writes a batch and, when anything changed, bumps the data version and
-/// notifies listeners (delivered on commit only).
-pub(super) async fn upsert(
-    pool: &PgPool,
+/// Writes a batch inside the transaction `conn`, then the placements in
+/// `assignments`; returns what happened to the records and how many
+/// placements changed.
+pub(super) async fn write_facilities(
+    conn: &mut PgConnection,
     source: &SourceInfo,
-    facilities: &[Facility],
-) -> StoreResult<WriteSummary> {
-    let prepared = prepare(source, facilities)?;
-    let mut tx = pool.begin().await?;
-    let source_changed = sqlx::query(include_str!("upsert_source.sql"))
-        .bind(&source.key)
-        .bind(&source.name)
-        .bind(&source.publisher)
-        .bind(&source.licence)
-        .bind(&source.attribution)
-        .bind(&source.url)
-        .bind(source.demo)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some();
+    prepared: Vec<Prepared<'_>>,
+    assignments: &[LocationAssignment],
+) -> StoreResult<(WriteSummary, u64)> {
     let mut summary = WriteSummary::default();
     for chunk in prepared.chunks(CHUNK) {
-        write_chunk(&mut tx, source, chunk, &mut summary).await?;
+        write_chunk(conn, source, chunk, &mut summary).await?;
     }
-    if source_changed || summary.inserted + summary.updated > 0 {
-        super::bump_data_version(&mut tx).await?;
+    let placed = update_assignments(conn, assignments).await?;
+    Ok((summary, placed))
+}
+
+/// Writes, in one statement, the placements that differ from the stored ones
+/// inside the transaction `conn`; returns how many changed.
+pub(super) async fn update_assignments(
+    conn: &mut PgConnection,
+    assignments: &[LocationAssignment],
+) -> StoreResult<u64> {
+    if assignments.is_empty() {
+        return Ok(0);
     }
-    tx.commit().await?;
-    Ok(summary)
+    let rows: Vec<_> = assignments
+        .iter()
+        .map(LocationAssignment::columns)
+        .collect();
+    Ok(sqlx::query(include_str!("update_assignments.sql"))
+        .bind(column(assignments, |a| a.id.0))
+        .bind(column(&rows, |r| r.0.as_deref()))
+        .bind(column(&rows, |r| r.1.as_deref()))
+        .bind(column(&rows, |r| r.2.as_deref()))
+        .bind(column(&rows, |r| r.3))
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
 }
 
 async fn write_chunk(
@@ -113,29 +122,32 @@ async fn write_locations(conn: &mut PgConnection, batch: &Batch) -> StoreResult<
         .execute(&mut *conn)
         .await?;
     let rows = &batch.locations;
-    sqlx::query(include_str!("insert_locations.sql"))
-        .bind(column(rows, |r| r.id))
-        .bind(column(rows, |r| r.organization_id))
-        .bind(column(rows, |r| r.kind.as_str()))
-        .bind(column(rows, |r| r.name.as_str()))
-        .bind(column(rows, |r| r.name_kana.as_deref()))
-        .bind(column(rows, |r| r.address.as_str()))
-        .bind(column(rows, |r| r.postal_code.as_deref()))
-        .bind(column(rows, |r| r.lon))
-        .bind(column(rows, |r| r.lat))
-        .bind(column(rows, |r| r.stated_municipality_code.as_deref()))
-        .bind(column(rows, |r| r.municipality_code.as_deref()))
-        .bind(column(rows, |r| r.region_code.as_deref()))
-        .bind(column(rows, |r| r.url.as_deref()))
-        .bind(column(rows, |r| r.status.as_str()))
-        .bind(column(rows, |r| r.closed_on))
-        .bind(column(rows, |r| r.staff_note.as_deref()))
-        .bind(column(rows, |r| r.source_key.as_str()))
-        .bind(column(rows, |r| r.source_record_id.as_str()))
-        .bind(column(rows, |r| r.imported_at))
-        .bind(column(rows, |r| r.content_hash.as_str()))
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(concat!(
+        include_str!("insert_locations.sql"),
+        include_str!("../sql/upsert_locations_tail.sql")
+    ))
+    .bind(column(rows, |r| r.id))
+    .bind(column(rows, |r| r.organization_id))
+    .bind(column(rows, |r| r.kind.as_str()))
+    .bind(column(rows, |r| r.name.as_str()))
+    .bind(column(rows, |r| r.name_kana.as_deref()))
+    .bind(column(rows, |r| r.address.as_str()))
+    .bind(column(rows, |r| r.postal_code.as_deref()))
+    .bind(column(rows, |r| r.lon))
+    .bind(column(rows, |r| r.lat))
+    .bind(column(rows, |r| r.stated_municipality_code.as_deref()))
+    .bind(column(rows, |r| r.municipality_code.as_deref()))
+    .bind(column(rows, |r| r.region_code.as_deref()))
+    .bind(column(rows, |r| r.url.as_deref()))
+    .bind(column(rows, |r| r.status.as_str()))
+    .bind(column(rows, |r| r.closed_on))
+    .bind(column(rows, |r| r.staff_note.as_deref()))
+    .bind(column(rows, |r| r.source_key.as_str()))
+    .bind(column(rows, |r| r.source_record_id.as_str()))
+    .bind(column(rows, |r| r.imported_at))
+    .bind(column(rows, |r| r.content_hash.as_str()))
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

@@ -10,20 +10,18 @@
 //! write_rates`). The rows are decoded here with the row readers both
 //! backends share ([`crate::row_readers`]).
 
-use super::read::parse_uuid;
-use crate::rows::{
-    AccreditationRow, CapabilityRow, LocationRow, OrganizationRow, PhoneRow, ScheduleRow,
-    ServiceRow, StoredLocation, VerifiedRow,
-};
-use crate::{SourceInfo, StoreError, StoreResult};
+use super::parse_uuid;
+use crate::params::{sqlite_arguments, Param};
+use crate::row_readers::{Column, Columns, FromColumns};
+use crate::{StoreError, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::value::RawValue;
-use sqlx::{Column, SqliteConnection, Statement};
+use sqlx::{Column as _, SqliteConnection, Statement};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 /// One row of a table read as JSON: its values in the order of `columns`.
-pub(super) struct JsonRow<'a> {
+struct JsonRow<'a> {
     columns: &'a HashMap<String, usize>,
     values: Vec<&'a RawValue>,
 }
@@ -42,7 +40,7 @@ impl<'a> JsonRow<'a> {
 }
 
 /// A Rust value read from one column of a [`JsonRow`].
-pub(super) trait FromJsonColumn: Sized {
+pub(crate) trait FromJsonColumn: Sized {
     /// Reads the value from its JSON text; the error is a short reason.
     fn from_json(raw: &RawValue) -> Result<Self, String>;
 }
@@ -53,17 +51,20 @@ fn parse<'a, T: serde::Deserialize<'a>>(raw: &'a RawValue) -> Result<T, String> 
 
 /// Columns whose JSON form is their serde form: numbers, and text (dates as
 /// ISO 8601, times as RFC 3339).
-macro_rules! from_serde {
-    ($($type:ty),*) => {
-        $(impl FromJsonColumn for $type {
-            fn from_json(raw: &RawValue) -> Result<Self, String> {
-                parse(raw)
-            }
-        })*
-    };
-}
+trait SerdeColumn: serde::de::DeserializeOwned {}
 
-from_serde!(String, i16, i32, i64, NaiveDate, DateTime<Utc>);
+impl SerdeColumn for String {}
+impl SerdeColumn for i16 {}
+impl SerdeColumn for i32 {}
+impl SerdeColumn for i64 {}
+impl SerdeColumn for NaiveDate {}
+impl SerdeColumn for DateTime<Utc> {}
+
+impl<T: SerdeColumn> FromJsonColumn for T {
+    fn from_json(raw: &RawValue) -> Result<Self, String> {
+        parse(raw)
+    }
+}
 
 impl FromJsonColumn for bool {
     /// SQLite has no boolean type: flags are stored as 0 and 1.
@@ -98,51 +99,26 @@ impl<T: FromJsonColumn> FromJsonColumn for Option<T> {
     }
 }
 
-fn get<T: FromJsonColumn>(
-    row: &JsonRow<'_>,
-    column: &'static str,
-    entity: &'static str,
-) -> StoreResult<T> {
-    T::from_json(row.value(column, entity)?).map_err(|reason| StoreError::Corrupt {
-        entity,
-        key: format!("column {column}"),
-        reason,
-    })
+impl Columns for JsonRow<'_> {
+    fn get<T: Column>(&self, column: &'static str, entity: &'static str) -> StoreResult<T> {
+        T::from_json(self.value(column, entity)?).map_err(|reason| StoreError::Corrupt {
+            entity,
+            key: format!("column {column}"),
+            reason,
+        })
+    }
+
+    fn uuid(&self, column: &'static str, entity: &'static str) -> StoreResult<Uuid> {
+        parse_uuid(&self.get::<String>(column, entity)?, entity)
+    }
 }
 
-fn get_uuid(row: &JsonRow<'_>, column: &'static str, entity: &'static str) -> StoreResult<Uuid> {
-    parse_uuid(&get::<String>(row, column, entity)?, entity)
-}
-
-crate::row_readers::row_readers!(JsonRow<'_>);
-
-/// The reader of each table, for [`select_json`].
-pub(super) type Reader<T> = fn(&JsonRow<'_>) -> StoreResult<T>;
-
-/// Readers of the directory's tables, for [`select_json`].
-pub(super) const LOCATION: Reader<StoredLocation> = location_row;
-/// See [`LOCATION`].
-pub(super) const SERVICE: Reader<ServiceRow> = service_row;
-/// See [`LOCATION`].
-pub(super) const PHONE: Reader<PhoneRow> = phone_row;
-/// See [`LOCATION`].
-pub(super) const SCHEDULE: Reader<ScheduleRow> = schedule_row;
-/// See [`LOCATION`].
-pub(super) const CAPABILITY: Reader<CapabilityRow> = capability_row;
-/// See [`LOCATION`].
-pub(super) const ACCREDITATION: Reader<AccreditationRow> = accreditation_row;
-/// See [`LOCATION`].
-pub(super) const VERIFIED: Reader<VerifiedRow> = verified_row;
-/// See [`LOCATION`].
-pub(super) const SOURCE: Reader<SourceInfo> = source_row;
-
-/// The rows of `query` (with `ids`, a JSON array of hyphenated UUIDs, bound to
-/// its `$1` when given), read by `read`, in the query's order.
-pub(super) async fn select_json<T>(
+/// The rows of `query` (with `args` bound to its `$1…`), read as `T`, in the
+/// query's order.
+pub(super) async fn select_json<T: FromColumns>(
     conn: &mut SqliteConnection,
     query: &str,
-    ids: Option<&str>,
-    read: Reader<T>,
+    args: &[&dyn Param],
 ) -> StoreResult<Vec<T>> {
     // The column names, from the prepared statement (cached by sqlx).
     let names: Vec<String> = sqlx::Executor::prepare(&mut *conn, query)
@@ -161,12 +137,9 @@ pub(super) async fn select_json<T>(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!("SELECT json_group_array(json_array({values})) FROM ({query})");
-    let aggregate = sqlx::query_scalar::<_, String>(&sql);
-    let aggregate = match ids {
-        Some(ids) => aggregate.bind(ids),
-        None => aggregate,
-    };
-    let text = aggregate.fetch_one(&mut *conn).await?;
+    let text: String = sqlx::query_scalar_with(&sql, sqlite_arguments(args)?)
+        .fetch_one(&mut *conn)
+        .await?;
     let rows: Vec<Vec<&RawValue>> =
         serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
             entity: "table",
@@ -180,7 +153,7 @@ pub(super) async fn select_json<T>(
         .collect();
     rows.into_iter()
         .map(|values| {
-            read(&JsonRow {
+            T::read(&JsonRow {
                 columns: &columns,
                 values,
             })

@@ -1,14 +1,14 @@
-//! Writing facilities to SQLite: one transaction per batch, multi-row INSERTs
-//! built on this thread while SQLite executes the previous one on its own.
+//! Writing facilities to SQLite: multi-row INSERTs built on this thread while
+//! SQLite executes the previous one on its own.
 
+use crate::params::StoredIds;
 use crate::rows::{
-    prepare, Batch, CapabilityRow, LocationRow, OrganizationRow, PhoneRow, Prepared, ScheduleRow,
-    ServiceRow,
+    Batch, CapabilityRow, LocationRow, OrganizationRow, PhoneRow, Prepared, ScheduleRow, ServiceRow,
 };
 use crate::{LocationAssignment, SourceInfo, StoreError, StoreResult, WriteSummary};
-use renkei_core::{Facility, MunicipalityCode, RegionCode};
+use renkei_core::{MunicipalityCode, RegionCode};
 use sqlx::query_builder::Separated;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::HashMap;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -24,86 +24,40 @@ const CHUNK: usize = 5_000;
 /// takes.
 const ROWS_PER_STATEMENT: usize = 500;
 
-fn json_ids<'a>(ids: impl Iterator<Item = &'a Uuid>) -> String {
-    serde_json::Value::from(ids.map(Uuid::to_string).collect::<Vec<_>>()).to_string()
-}
-
 /// Stored placement columns (`municipality_code`, `region_code`,
 /// `assignment_method`, `assignment_distance_m`) of a new record.
 type PlacementColumns = (Option<String>, Option<String>, Option<String>, Option<f64>);
 
-/// Writes a batch and, in the same transaction, the placements in
-/// `assignments` (as [`super::regions::set_location_assignments`] would);
-/// returns what happened, how many placements changed and the new data
-/// version when anything changed.
-pub(super) async fn upsert(
-    pool: &SqlitePool,
+/// Placements per statement: keeps each JSON parameter to a few megabytes.
+const ASSIGNMENTS_PER_STATEMENT: usize = 20_000;
+
+/// Writes a batch inside the transaction `conn` (on a connection with
+/// foreign-key checks off, see [`super::Dialect::before_bulk_write`]) and the
+/// placements in `assignments`; returns what happened to the records and how
+/// many placements changed.
+pub(super) async fn write_facilities(
+    conn: &mut SqliteConnection,
     source: &SourceInfo,
-    facilities: &[Facility],
+    mut prepared: Vec<Prepared<'_>>,
     assignments: &[LocationAssignment],
-) -> StoreResult<(WriteSummary, u64, Option<i64>)> {
-    let mut prepared = prepare(source, facilities)?;
+) -> StoreResult<(WriteSummary, u64)> {
     // In id order, new rows append to the primary-key index instead of
     // splitting pages all over it.
     prepared.sort_unstable_by_key(|p| p.facility.id);
-    let placements: HashMap<Uuid, &LocationAssignment> =
+    let mut placements: HashMap<Uuid, &LocationAssignment> =
         assignments.iter().map(|a| (a.id.0, a)).collect();
-    let mut conn = pool.acquire().await?;
-    // Every row written here is built from checked records with its parents
-    // in the same batch (organisation, location, service) and children of a
-    // changed record are deleted explicitly, so SQLite's per-row
-    // foreign-key lookups only repeated what is true by construction. They
-    // were a third of SQLite's time copying the national rows with INSERT …
-    // SELECT; without them the national import ran 13 % faster (issue 5).
-    // The pragma cannot change inside a transaction, hence around it.
-    sqlx::query("PRAGMA foreign_keys = OFF")
-        .execute(&mut *conn)
-        .await?;
-    let written = write_batch(&mut conn, source, &prepared, placements).await;
-    // Read back: the pragma is silently ignored while a transaction is open.
-    let restored = sqlx::query_scalar::<_, bool>("PRAGMA foreign_keys = ON; PRAGMA foreign_keys")
-        .fetch_one(&mut *conn)
-        .await;
-    if !matches!(restored, Ok(true)) {
-        // Never hand a connection without foreign-key checks back to the
-        // pool; the write itself stands or fails on its own.
-        conn.close_on_drop();
-    }
-    written
-}
-
-/// The transaction of [`upsert`], on a connection with foreign-key checks off.
-async fn write_batch(
-    conn: &mut SqliteConnection,
-    source: &SourceInfo,
-    prepared: &[Prepared<'_>],
-    mut placements: HashMap<Uuid, &LocationAssignment>,
-) -> StoreResult<(WriteSummary, u64, Option<i64>)> {
-    let mut tx = sqlx::Connection::begin(conn).await?;
-    // A write first, so the transaction takes the write lock (and waits for it) at once.
-    let source_changed = sqlx::query(include_str!("upsert_source.sql"))
-        .bind(&source.key)
-        .bind(&source.name)
-        .bind(&source.publisher)
-        .bind(&source.licence)
-        .bind(&source.attribution)
-        .bind(&source.url)
-        .bind(source.demo)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some();
     // Ids are derived from the source key, so a source without stored
     // records (a first import) has nothing to compare against.
     let first_import = !sqlx::query_scalar::<_, bool>(
         "SELECT EXISTS (SELECT 1 FROM locations WHERE source_key = $1)",
     )
     .bind(&source.key)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     let stored = if first_import {
         HashMap::new()
     } else {
-        stored_hashes(&mut tx, prepared).await?
+        stored_hashes(conn, &prepared).await?
     };
     let mut summary = WriteSummary::default();
     let mut placed = 0;
@@ -118,17 +72,44 @@ async fn write_batch(
         )
         .into_statements()
     });
-    execute_pipelined(&mut tx, statements).await?;
+    execute_pipelined(conn, statements).await?;
     // New records were written with their placement; the others (and ids
     // outside this batch) are updated where it differs.
-    placed += super::regions::update_assignments(&mut tx, placements.into_values()).await?;
-    let version = if source_changed || summary.inserted + summary.updated > 0 || placed > 0 {
-        Some(super::bump_data_version(&mut tx).await?)
-    } else {
-        None
-    };
-    tx.commit().await?;
-    Ok((summary, placed, version))
+    let rest: Vec<&LocationAssignment> = placements.into_values().collect();
+    placed += update_assignments(conn, rest).await?;
+    Ok((summary, placed))
+}
+
+/// Writes placements that differ from the stored ones inside the transaction
+/// `conn`, many per statement; returns how many changed.
+pub(super) async fn update_assignments<'a>(
+    conn: &mut SqliteConnection,
+    assignments: impl IntoIterator<Item = &'a LocationAssignment>,
+) -> StoreResult<u64> {
+    let mut changed = 0;
+    let mut assignments = assignments.into_iter().peekable();
+    while assignments.peek().is_some() {
+        let rows: Vec<serde_json::Value> = assignments
+            .by_ref()
+            .take(ASSIGNMENTS_PER_STATEMENT)
+            .map(|assignment| {
+                let (municipality, region, method, distance_m) = assignment.columns();
+                serde_json::json!([
+                    assignment.id.0.hyphenated().to_string(),
+                    municipality,
+                    region,
+                    method,
+                    distance_m
+                ])
+            })
+            .collect();
+        changed += sqlx::query(include_str!("update_assignments.sql"))
+            .bind(serde_json::Value::Array(rows).to_string())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(changed)
 }
 
 /// Content hashes of the stored records among `prepared`, by id (hyphenated
@@ -142,7 +123,9 @@ async fn stored_hashes(
         "SELECT json_group_object(id, content_hash) FROM locations \
          WHERE id IN (SELECT value FROM json_each($1))",
     )
-    .bind(json_ids(prepared.iter().map(|p| &p.facility.id.0)))
+    .bind(StoredIds(
+        prepared.iter().map(|p| p.facility.id.0).collect(),
+    ))
     .fetch_one(&mut *conn)
     .await?;
     serde_json::from_str(&hashes).map_err(|e| StoreError::Corrupt {
@@ -267,7 +250,7 @@ fn inserts<T: 'static>(
 /// A statement with one bound parameter, `head ? tail`.
 fn with_json_ids(head: &str, ids: &[Uuid], tail: &'static str) -> QueryBuilder<'static, Sqlite> {
     let mut builder = QueryBuilder::new(head);
-    builder.push_bind(json_ids(ids.iter())).push(tail);
+    builder.push_bind(StoredIds::json(ids)).push(tail);
     builder
 }
 
@@ -361,7 +344,7 @@ fn locations(
 ) -> impl Iterator<Item = QueryBuilder<'static, Sqlite>> {
     inserts(
         include_str!("insert_locations_head.sql"),
-        include_str!("insert_locations_tail.sql"),
+        include_str!("../sql/upsert_locations_tail.sql"),
         rows,
         22,
         move |args, row| {

@@ -22,7 +22,7 @@ pub async fn accreditations_round_trip_and_survive_reimport(store: &dyn Store) {
     };
     assert_eq!(
         store
-            .replace_accreditations("list", &[record("picu"), record("nicu_1")])
+            .replace_accreditations("list", &[record("picu"), record("nicu_1")], None)
             .await
             .unwrap(),
         2
@@ -52,7 +52,7 @@ pub async fn accreditations_round_trip_and_survive_reimport(store: &dyn Store) {
 
     assert_eq!(
         store
-            .replace_accreditations("list", &[record("gcu")])
+            .replace_accreditations("list", &[record("gcu")], None)
             .await
             .unwrap(),
         1

@@ -31,7 +31,13 @@ pub async fn missing_records_are_closed_and_reopen(store: &dyn Store) {
     let on = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
     let newer = listing_of(&[&kept]);
 
-    assert_eq!(store.close_missing("test-a", &newer, on).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .close_missing("test-a", &newer, on, None)
+            .await
+            .unwrap(),
+        1
+    );
     let closed = store.facility(gone.id).await.unwrap();
     assert_eq!(
         (closed.status, closed.closed_on),
@@ -47,7 +53,10 @@ pub async fn missing_records_are_closed_and_reopen(store: &dyn Store) {
         "other sources are untouched"
     );
     assert_eq!(
-        store.close_missing("test-a", &newer, on).await.unwrap(),
+        store
+            .close_missing("test-a", &newer, on, None)
+            .await
+            .unwrap(),
         0,
         "closing twice changes nothing"
     );
@@ -102,7 +111,13 @@ pub async fn issue_5_closing_is_scoped_to_what_the_files_cover(store: &dyn Store
     });
     newer.extend(&short_stays);
     assert_eq!(newer.prefectures(), ["14"]);
-    assert_eq!(store.close_missing("test-a", &newer, on).await.unwrap(), 2);
+    assert_eq!(
+        store
+            .close_missing("test-a", &newer, on, None)
+            .await
+            .unwrap(),
+        2
+    );
 
     let status = |f: Facility| f.status;
     for (record, expected, why) in [
@@ -140,7 +155,7 @@ pub async fn issue_5_closing_is_scoped_to_what_the_files_cover(store: &dyn Store
     assert!(tokyo_only.covers_nothing());
     assert_eq!(
         store
-            .close_missing("test-a", &tokyo_only, on)
+            .close_missing("test-a", &tokyo_only, on, None)
             .await
             .unwrap(),
         0

@@ -1,9 +1,9 @@
 //! Town points and geocoded placements.
 
-use crate::support::{facility, source};
+use crate::support::{facility, run_log, source};
 use renkei_core::geocode::{Precision, TownPoint};
 use renkei_core::{LonLat, MunicipalityCode};
-use renkei_store::{GeocodeRecord, Store};
+use renkei_store::{FileImport, GeocodeRecord, Store};
 
 fn town(code: &str, name: &str, lon: f64) -> TownPoint {
     TownPoint {
@@ -50,12 +50,17 @@ pub async fn town_points_and_geocodes_round_trip(store: &dyn Store) {
         .await
         .unwrap();
     let version = store.data_version().await.unwrap();
+    let geocodes = [GeocodeRecord {
+        facility: placed.id,
+        precision: Precision::Town,
+        matched: "架空市架空町二丁目".into(),
+    }];
+    let import = FileImport {
+        geocodes: &geocodes,
+        ..FileImport::records(&src, std::slice::from_ref(&placed))
+    };
     store
-        .set_geocodes(&[GeocodeRecord {
-            facility: placed.id,
-            precision: Precision::Town,
-            matched: "架空市架空町二丁目".into(),
-        }])
+        .apply_import(import, &run_log("架空.csv", 1))
         .await
         .unwrap();
     assert!(store.data_version().await.unwrap() > version);

@@ -1,11 +1,13 @@
 //! Regions (issue 4): boundaries, 二次医療圏 tables, population and location
 //! placement, with small authored polygons of a fictional prefecture (47 架空県).
 
-use crate::support::{facility, source};
+use crate::support::{facility, run_log, source};
 use geo::{polygon, MultiPolygon};
 use renkei_core::region::{AssignmentMethod, MunicipalPopulation, Municipality, RegionTable};
-use renkei_core::{MunicipalityCode, RegionCode};
-use renkei_store::{LocationAssignment, PopulationRecord, Store, StoreError};
+use renkei_core::{Facility, MunicipalityCode};
+use renkei_store::{
+    FileImport, LocationAssignment, PopulationRecord, SourceInfo, Store, WriteSummary,
+};
 
 /// A 0.1° square whose south-west corner is (`west`, `south`), longitude first.
 fn square(west: f64, south: f64) -> MultiPolygon<f64> {
@@ -109,59 +111,22 @@ pub async fn boundaries_replace_per_prefecture(store: &dyn Store) {
     assert!(store.data_version().await.unwrap() > version);
 }
 
-/// A region table reads back equal; regions carry the union of their units.
-pub async fn region_table_round_trips_with_dissolved_geometry(store: &dyn Store) {
+/// A region table reads back equal, and an import of its prefecture replaces it.
+pub async fn region_table_round_trips(store: &dyn Store) {
     assert!(store.region_tables().await.unwrap().is_empty());
     let authored = table(&["47101", "47201"]);
     store.upsert_region_table(&authored).await.unwrap();
     assert_eq!(store.region_tables().await.unwrap(), vec![authored.clone()]);
-    let north: RegionCode = "4701".parse().unwrap();
-    assert!(
-        store.region(&north).await.unwrap().geometry.is_none(),
-        "no boundaries yet"
-    );
-
-    store
-        .replace_boundaries(
-            "fixture",
-            &[
-                unit("47101", "架空区", 127.0),
-                unit("47201", "架空町", 127.1),
-            ],
-        )
-        .await
-        .unwrap();
-    let region = store.region(&north).await.unwrap();
-    assert_eq!(
-        region.region.core_hospitals,
-        ["架空中央病院", "架空こども病院"]
-    );
-    assert!(!region.region.code_verified);
-    assert_eq!(region.prefecture.name_en.as_deref(), Some("Fictional"));
-    assert_eq!(
-        region.geometry.unwrap().0.len(),
-        1,
-        "two squares dissolve into one"
-    );
-    let all = store.regions().await.unwrap();
-    assert_eq!(all.len(), 2);
-    assert!(all[1].geometry.is_none(), "47301 has no boundary");
+    let stored = &store.region_tables().await.unwrap()[0];
+    let north = stored.region(&"4701".parse().unwrap()).unwrap();
+    assert_eq!(north.core_hospitals, ["架空中央病院", "架空こども病院"]);
+    assert!(!north.code_verified);
+    assert_eq!(stored.prefecture().name_en.as_deref(), Some("Fictional"));
 
     // Re-importing with other membership replaces the old rows.
     let changed = table(&["47101"]);
     store.upsert_region_table(&changed).await.unwrap();
     assert_eq!(store.region_tables().await.unwrap(), vec![changed]);
-    let missing = store.region(&"4709".parse().unwrap()).await.unwrap_err();
-    assert!(
-        matches!(
-            missing,
-            StoreError::NotFound {
-                entity: "region",
-                ..
-            }
-        ),
-        "{missing:?}"
-    );
 }
 
 /// Population rows are replaced by code and read back.
@@ -247,6 +212,25 @@ pub async fn location_assignments_are_stored(store: &dyn Store) {
     assert_eq!(again.location.municipality, None);
 }
 
+/// Imports `facilities` with `assignments` as one file; returns what happened
+/// to the records and how many placements changed.
+async fn import_placed(
+    store: &dyn Store,
+    src: &SourceInfo,
+    facilities: &[Facility],
+    assignments: &[LocationAssignment],
+) -> (WriteSummary, u64) {
+    let import = FileImport {
+        placements: assignments,
+        ..FileImport::records(src, facilities)
+    };
+    let applied = store
+        .apply_import(import, &run_log("架空.csv", facilities.len() as u64))
+        .await
+        .unwrap();
+    (applied.written, applied.placements_changed)
+}
+
 /// Writing records with their placements in one call stores and counts exactly
 /// what the two separate steps do: a later `set_location_assignments` with the
 /// same placements (distances included) finds nothing to change, a re-import
@@ -283,10 +267,7 @@ pub async fn placed_upsert_matches_separate_steps(store: &dyn Store) {
             }),
         },
     ];
-    let (written, changed) = store
-        .upsert_placed_facilities(&src, &facilities, &assignments)
-        .await
-        .unwrap();
+    let (written, changed) = import_placed(store, &src, &facilities, &assignments).await;
     assert_eq!((written.inserted, changed), (3, 2));
     let version = store.data_version().await.unwrap();
     assert_eq!(
@@ -305,10 +286,7 @@ pub async fn placed_upsert_matches_separate_steps(store: &dyn Store) {
     let unplaced = store.facility(facilities[2].id).await.unwrap();
     assert_eq!(unplaced.location.municipality, code("47201"));
 
-    let (again, changed) = store
-        .upsert_placed_facilities(&src, &facilities, &assignments)
-        .await
-        .unwrap();
+    let (again, changed) = import_placed(store, &src, &facilities, &assignments).await;
     assert_eq!(
         (again.unchanged, again.inserted, again.updated, changed),
         (3, 0, 0, 0)
@@ -322,10 +300,7 @@ pub async fn placed_upsert_matches_separate_steps(store: &dyn Store) {
         region: Some("4701".parse().unwrap()),
         method: Some(AssignmentMethod::Inside),
     });
-    let (moved, changed) = store
-        .upsert_placed_facilities(&src, &facilities, &assignments)
-        .await
-        .unwrap();
+    let (moved, changed) = import_placed(store, &src, &facilities, &assignments).await;
     assert_eq!((moved.updated, moved.unchanged, changed), (1, 2, 1));
     assert!(store.data_version().await.unwrap() > version);
     let moved = store.facility(facilities[2].id).await.unwrap();

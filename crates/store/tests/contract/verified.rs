@@ -1,10 +1,10 @@
 //! Desk-verified facts: laid over imported facts on read, kept when the
 //! facility is imported again, and conflicts logged.
 
-use crate::support::{facility, source};
+use crate::support::{facility, run_log, source};
 use chrono::{NaiveDate, TimeZone, Utc};
-use renkei_core::{Answer, CapabilityCode, Verification};
-use renkei_store::{ImportConflict, Store, VerifiedFact, VerifiedField};
+use renkei_core::{Answer, CapabilityCode, Facility, Verification};
+use renkei_store::{FileImport, ImportConflict, SourceInfo, Store, VerifiedFact, VerifiedField};
 
 /// Regression for issue 5: a changed re-import rewrites the imported service
 /// facts, but what a desk verified stays, with its date and organisation.
@@ -106,9 +106,23 @@ pub async fn issue_5_verified_facts_survive_reimport(store: &dyn Store) {
         file_name: "架空リスト.csv".into(),
         detected_at: Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap(),
     };
+    import_with_conflict(store, &src, &station, &conflict).await;
+    assert_eq!(store.import_conflicts(10).await.unwrap(), [conflict]);
+}
+
+/// Imports `station` again as a file that found `conflict`.
+async fn import_with_conflict(
+    store: &dyn Store,
+    src: &SourceInfo,
+    station: &Facility,
+    conflict: &ImportConflict,
+) {
+    let import = FileImport {
+        conflicts: std::slice::from_ref(conflict),
+        ..FileImport::records(src, std::slice::from_ref(station))
+    };
     store
-        .record_import_conflicts(std::slice::from_ref(&conflict))
+        .apply_import(import, &run_log("架空リスト.csv", 1))
         .await
         .unwrap();
-    assert_eq!(store.import_conflicts(10).await.unwrap(), [conflict]);
 }

@@ -1,0 +1,267 @@
+//! `renkei fetch`: every file of a prefecture's plan obtained
+//! (`renkei_ingest::fetch::Downloader`: the publisher, or a folder of files
+//! already downloaded) and imported in plan order through the same
+//! [`Importer`] as `renkei import`. The prefecture's built-in 二次医療圏 table
+//! is stored first, so every facility is placed in its municipality and
+//! 二次医療圏 in the same write that stores it.
+//!
+//! A file that cannot be fetched or imported is an error for that file alone:
+//! nothing from it is stored, the other files still are, and running the
+//! fetch again retries it (imports are idempotent). The lists are the
+//! publishers' complete ones, so once every file of a source is imported, that
+//! source's records in the prefecture which the files no longer list are
+//! closed; a source with a failed file closes nothing.
+
+use super::closing::{close_sources, ClosingOutcome};
+use super::{FileOutcome, ImportError, ImportKind, ImportResult, Importer, Progress};
+use renkei_core::PrefectureCode;
+use renkei_ingest::assign::{assign_locations, AssignSummary};
+use renkei_ingest::fetch::{Downloader, FetchOptions, FetchPlan};
+use renkei_ingest::IngestError;
+use renkei_store::{Store, StoreError};
+
+/// What happened to the prefecture's built-in 二次医療圏 table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionTableOutcome {
+    /// Stored from `data/regions/` (number of regions).
+    Loaded(usize),
+    /// The database already had a table for the prefecture (built-in or a
+    /// desk's own, from `renkei import regions FILE`); kept as it is.
+    Kept(usize),
+    /// renkei has no built-in table for the prefecture: facilities are placed
+    /// in their municipality only.
+    NoneBuiltIn,
+}
+
+/// Why a planned file was not imported.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchFailure {
+    /// It could not be fetched; nothing from it was imported.
+    #[error("not fetched, so nothing from it was imported: {0}")]
+    Download(String),
+    /// It was fetched but not imported.
+    #[error("{}: {error}", if *part_stored {
+        "not imported completely (what it wrote before the error stays stored)"
+    } else {
+        "not imported; nothing from it was written"
+    })]
+    Import {
+        /// Why.
+        error: IngestError,
+        /// Whether part of it may be stored (see [`ImportKind`]).
+        part_stored: bool,
+    },
+}
+
+/// One planned file: where it came from and what importing it did.
+#[derive(Debug)]
+pub struct FetchedFile {
+    /// The plan's key (`hospitals`, `n03`, …).
+    pub key: String,
+    /// The path it was read from or downloaded to; empty when not obtained.
+    pub origin: String,
+    /// SHA-256 of the file, when obtained.
+    pub checksum_sha256: Option<String>,
+    /// What importing it did, or why it was not imported.
+    pub result: Result<FileOutcome, FetchFailure>,
+}
+
+/// The outcome of a whole fetch.
+#[derive(Debug)]
+pub struct FetchReport {
+    /// Per planned file, in plan order.
+    pub files: Vec<FetchedFile>,
+    /// The prefecture's 二次医療圏 table, stored before any facility.
+    pub regions: RegionTableOutcome,
+    /// Facilities placed in their municipality and 二次医療圏 as they were
+    /// imported, summed over the facility files.
+    pub placement: AssignSummary,
+    /// Per facility source, in plan order: records closed or why none were.
+    pub closing: Vec<ClosingOutcome>,
+    /// Every stored location placed again afterwards, for records no fetched
+    /// file wrote (other sources, failed files) when boundaries changed; its
+    /// `changed` is what the imports left to do (0 on a fresh database).
+    /// `Err` holds why that failed.
+    pub assignment: Result<AssignSummary, String>,
+}
+
+impl FetchReport {
+    /// True when every planned file was imported.
+    pub fn complete(&self) -> bool {
+        self.files.iter().all(|f| f.result.is_ok())
+    }
+
+    /// What went wrong, in words true of the whole fetch; `None` when nothing did.
+    pub fn failure_message(&self) -> Option<String> {
+        let failed: Vec<&FetchedFile> = self.files.iter().filter(|f| f.result.is_err()).collect();
+        let mut problems = Vec::new();
+        if !failed.is_empty() {
+            let part_stored = failed.iter().any(|f| {
+                matches!(
+                    f.result,
+                    Err(FetchFailure::Import {
+                        part_stored: true,
+                        ..
+                    })
+                )
+            });
+            problems.push(format!(
+                "{} of {} files were not imported ({}; see NOT IMPORTED above){}; the other files were imported and stay so",
+                failed.len(),
+                self.files.len(),
+                failed.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join(", "),
+                if part_stored { "" } else { " and nothing from them was written" }
+            ));
+        }
+        for closing in &self.closing {
+            if let ClosingOutcome::Failed { source, .. } = closing {
+                problems.push(format!(
+                    "closing the unlisted records of {source} failed (see above)"
+                ));
+            }
+        }
+        if let Err(error) = &self.assignment {
+            problems.push(format!(
+                "placing every stored location again failed: {error}"
+            ));
+        }
+        (!problems.is_empty()).then(|| problems.join("; "))
+    }
+}
+
+/// Fetches and imports every file of `plan` into `store`; `progress` hears
+/// about each file as it starts. An `Err` means the fetch stopped before
+/// importing anything (an unknown importer in the plan, a download folder
+/// that cannot be made, the region table not stored); failures of single
+/// files are in the report.
+pub async fn fetch(
+    store: &dyn Store,
+    plan: &FetchPlan,
+    options: FetchOptions,
+    progress: &mut dyn Progress,
+) -> ImportResult<FetchReport> {
+    let kinds = plan
+        .files
+        .iter()
+        .map(|planned| ImportKind::from_name(&planned.importer))
+        .collect::<ImportResult<Vec<_>>>()?;
+    let downloader = Downloader::new(options)?;
+    let prefecture =
+        PrefectureCode::new(plan.prefecture.as_str()).map_err(|e| IngestError::Format {
+            file: "fetch plan".into(),
+            reason: e.to_string(),
+        })?;
+    let regions = load_region_table(store, &prefecture).await?;
+    let started = chrono::Utc::now();
+    let mut importer = Importer::new(store);
+    let mut files = Vec::with_capacity(plan.files.len());
+    for (planned, kind) in plan.files.iter().zip(&kinds) {
+        progress.file_started(&format!("{} ({})", planned.description, planned.key));
+        files.push(match downloader.obtain(planned).await {
+            Ok(obtained) => FetchedFile {
+                key: planned.key.clone(),
+                result: importer
+                    .import_bytes(kind, &obtained.origin, &obtained.bytes)
+                    .await
+                    .map_err(|error| FetchFailure::Import {
+                        part_stored: matches!(error, IngestError::Store { .. })
+                            && kind.may_store_part(renkei_ingest::text::is_zip(&obtained.bytes)),
+                        error,
+                    }),
+                origin: obtained.origin,
+                checksum_sha256: Some(obtained.checksum_sha256),
+            },
+            Err(reason) => FetchedFile {
+                key: planned.key.clone(),
+                origin: String::new(),
+                checksum_sha256: None,
+                result: Err(FetchFailure::Download(reason)),
+            },
+        });
+    }
+    drop(importer);
+    let reports: Vec<_> = files
+        .iter()
+        .filter_map(|f| match &f.result {
+            Ok(FileOutcome::Facilities(reports)) => Some(reports.iter().cloned()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let mut placement = AssignSummary::default();
+    for report in &reports {
+        placement += report.placement;
+    }
+    let (closing, _) = close_sources(
+        store,
+        plan_sources(&kinds, &files),
+        &reports,
+        Some(&prefecture),
+        started,
+    )
+    .await;
+    let assignment = assign_locations(store).await.map_err(|e| e.to_string());
+    Ok(FetchReport {
+        files,
+        regions,
+        placement,
+        closing,
+        assignment,
+    })
+}
+
+/// The facility sources of a plan in plan order, each with why its list is
+/// incomplete when a file of it was not imported. Several files may share a
+/// source (WAM NET publishes one per service): a source is complete only
+/// when all of its files were imported.
+fn plan_sources(kinds: &[ImportKind], files: &[FetchedFile]) -> Vec<(String, Option<String>)> {
+    let mut sources: Vec<(String, Option<String>)> = Vec::new();
+    for (kind, file) in kinds.iter().zip(files) {
+        let ImportKind::Facilities(format) = kind else {
+            continue;
+        };
+        let key = format.source().key;
+        let failure = file.result.is_err().then(|| {
+            format!(
+                "{} was not imported, so the list is incomplete and nothing was closed",
+                file.key
+            )
+        });
+        match sources.iter_mut().find(|(source, _)| *source == key) {
+            Some((_, first_failure)) => {
+                if first_failure.is_none() {
+                    *first_failure = failure;
+                }
+            }
+            None => sources.push((key, failure)),
+        }
+    }
+    sources
+}
+
+/// Stores the built-in 二次医療圏 table of `prefecture` unless the database
+/// already has one for it (which may be a desk's own and is kept).
+async fn load_region_table(
+    store: &dyn Store,
+    prefecture: &PrefectureCode,
+) -> ImportResult<RegionTableOutcome> {
+    let store_error = |source: StoreError| ImportError::Store {
+        step: "the 二次医療圏 table".into(),
+        source,
+    };
+    let stored = store.region_tables().await.map_err(store_error)?;
+    if let Some(table) = stored.iter().find(|t| t.prefecture().code == *prefecture) {
+        return Ok(RegionTableOutcome::Kept(table.regions().len()));
+    }
+    let Some(table) = renkei_ingest::regions::builtin_region_tables()?
+        .into_iter()
+        .find(|t| t.prefecture().code == *prefecture)
+    else {
+        return Ok(RegionTableOutcome::NoneBuiltIn);
+    };
+    store
+        .upsert_region_table(&table)
+        .await
+        .map_err(store_error)?;
+    Ok(RegionTableOutcome::Loaded(table.regions().len()))
+}

@@ -1,0 +1,356 @@
+//! Every kind of file renkei imports, described once: what it reads, the
+//! ingest function that parses it and the store write that applies it
+//! ([`Importer::import_bytes`]).
+
+use super::ImportError;
+use renkei_core::region::RegionTable;
+use renkei_ingest::import::{Format, Importer as OfficialList};
+use renkei_ingest::mapping::Mapping;
+use renkei_ingest::n03::{N03Import, UncodedFeature};
+use renkei_ingest::run::{FileReport, ImportSession, VerifiedReport};
+use renkei_ingest::service_areas::ServiceAreaReport;
+use renkei_ingest::shisetsu::ShisetsuReport;
+use renkei_ingest::{FeatureProblem, IngestError, IngestResult};
+use renkei_store::{BoundarySummary, Store};
+
+/// Census year of e-Stat mesh population files when none is given: the 2020 国勢調査.
+pub const DEFAULT_MESH_CENSUS_YEAR: i32 = 2020;
+
+/// What a file holds, and so how it is imported. The names are those of
+/// `renkei import KIND` and of the `importer` of a fetch plan
+/// ([`ImportKind::from_name`]).
+#[derive(Debug, Clone)]
+pub enum ImportKind {
+    /// A facility list: an official one (`mhlw-facilities`, `kaigo`, `wamnet`,
+    /// `hoken-iryokikan`) or any CSV read through a column mapping (`csv
+    /// --mapping`, `mapping:<name>` in a plan). Parsed by
+    /// `renkei_ingest::import::parse_file`; an `ImportSession` places and
+    /// geocodes the records and writes them with their conflicts and import
+    /// log, one transaction per file (per zip member).
+    Facilities(Format),
+    /// `town-points`: 町丁目 representative points (Geolonia CSV) for the
+    /// offline geocoder. `town_points::parse` → `Store::replace_town_points`.
+    TownPoints,
+    /// `shisetsu-kijun`: 施設基準の届出受理医療機関名簿. `shisetsu::import_list`
+    /// matches the rows to stored hospitals → `Store::replace_accreditations`,
+    /// then its import log (a second transaction).
+    Accreditations,
+    /// `verified`: facts a desk confirmed. `run::import_verified` parses the
+    /// sheet against the stored facilities → `Store::set_verified_facts`.
+    Verified,
+    /// `n03`: 行政区域 boundaries (GeoJSON or the official zip). `n03::read_n03`
+    /// → `Store::replace_boundaries`; every location is placed again after the run.
+    Boundaries,
+    /// `regions`: a 二次医療圏 table (TOML). `regions::parse_region_table` →
+    /// `Store::upsert_region_table`; every location is placed again after the run.
+    RegionTable,
+    /// `population`: SSDSE-A municipal population. `population::parse_ssdse_a`
+    /// → `Store::set_population`.
+    Population {
+        /// Census year of the counts.
+        year: i32,
+    },
+    /// `mesh-population`: e-Stat 地域メッシュ統計, one file per 1st mesh.
+    /// `mesh_population::read_mesh_population` → `Store::replace_mesh_population`.
+    MeshPopulation {
+        /// Census year of the counts.
+        year: i32,
+    },
+    /// `service-areas`: municipalities each provider serves (CSV).
+    /// `service_areas::import_service_areas` → `Store::replace_service_areas`.
+    ServiceAreas,
+}
+
+impl ImportKind {
+    /// The kind called `name` (see the variants), with the default census year
+    /// for population files; `mapping:<name>` takes a built-in mapping.
+    pub fn from_name(name: &str) -> Result<Self, ImportError> {
+        if let Some(mapping) = name.strip_prefix("mapping:") {
+            return Ok(Self::Facilities(Format::Mapped(Box::new(
+                Mapping::builtin(mapping)?,
+            ))));
+        }
+        if let Some(list) = OfficialList::from_name(name) {
+            return Ok(Self::Facilities(Format::Official(list)));
+        }
+        Ok(match name {
+            "town-points" => Self::TownPoints,
+            "shisetsu-kijun" => Self::Accreditations,
+            "verified" => Self::Verified,
+            "n03" => Self::Boundaries,
+            "regions" => Self::RegionTable,
+            "population" => Self::Population {
+                year: renkei_ingest::population::SSDSE_A_CENSUS_YEAR,
+            },
+            "mesh-population" => Self::MeshPopulation {
+                year: DEFAULT_MESH_CENSUS_YEAR,
+            },
+            "service-areas" => Self::ServiceAreas,
+            _ => return Err(ImportError::UnknownKind(name.to_owned())),
+        })
+    }
+
+    /// Whether every location is placed again after a run of this kind
+    /// (the boundaries or 二次医療圏 changed).
+    pub(crate) fn places_again(&self) -> bool {
+        matches!(self, Self::Boundaries | Self::RegionTable)
+    }
+
+    /// Whether a failed write of this kind may have stored part of a file:
+    /// each member of a zip of facility lists is its own transaction.
+    pub(crate) fn may_store_part(&self, zip: bool) -> bool {
+        matches!(self, Self::Facilities(_)) && zip
+    }
+}
+
+/// What importing one file did, by kind.
+#[derive(Debug)]
+pub enum FileOutcome {
+    /// A facility list: one report per file (per zip member).
+    Facilities(Vec<FileReport>),
+    /// 町丁目 points.
+    TownPoints {
+        /// Points stored.
+        stored: u64,
+        /// Rows without coordinates, skipped.
+        without_coordinates: usize,
+    },
+    /// Accreditations.
+    Accreditations(ShisetsuReport),
+    /// Verified facts.
+    Verified(VerifiedReport),
+    /// N03 boundaries.
+    Boundaries(BoundariesReport),
+    /// A 二次医療圏 table.
+    RegionTable {
+        /// The prefecture's name (Japanese) and code.
+        prefecture: String,
+        /// 二次医療圏 in the table.
+        regions: usize,
+        /// Municipalities they group.
+        municipalities: usize,
+    },
+    /// Municipal population.
+    Population {
+        /// Municipalities stored.
+        stored: u64,
+        /// The dataset, e.g. `SSDSE-A-2026 (国勢調査 2020)`.
+        source: String,
+    },
+    /// Mesh population.
+    MeshPopulation {
+        /// Mesh cells stored.
+        cells: u64,
+        /// Children aged 0–14 in them (persons).
+        children: u64,
+    },
+    /// Service areas.
+    ServiceAreas(ServiceAreaReport),
+}
+
+/// What storing one N03 file did (its geometry is not kept here).
+#[derive(Debug)]
+pub struct BoundariesReport {
+    /// Features in the file.
+    pub features: usize,
+    /// Units stored (features with one code merged).
+    pub units: usize,
+    /// Features whose geometry was repaired.
+    pub repairs: Vec<FeatureProblem>,
+    /// Features without a code, not imported.
+    pub without_code: Vec<UncodedFeature>,
+    /// What the store replaced.
+    pub written: BoundarySummary,
+}
+
+impl FileOutcome {
+    /// One line saying what the file did, for tables.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Facilities(reports) => reports
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} read, {} new, {} updated, {} unchanged, {} rejected",
+                        r.rows_read,
+                        r.written.inserted,
+                        r.written.updated,
+                        r.written.unchanged,
+                        r.rejected.len()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            Self::TownPoints {
+                stored,
+                without_coordinates,
+            } => format!("{stored} town points stored; {without_coordinates} rows without coordinates skipped"),
+            Self::Accreditations(r) => format!(
+                "{} accreditations read, {} stored on hospitals, {} rows match no hospital in the directory",
+                r.read,
+                r.stored,
+                r.unmatched.len()
+            ),
+            Self::Verified(r) => format!(
+                "{} rows read, {} verified facts stored, {} rows rejected",
+                r.rows_read,
+                r.stored,
+                r.rejected.len()
+            ),
+            Self::Boundaries(r) => format!("{} municipalities / wards", r.units),
+            Self::RegionTable {
+                prefecture,
+                regions,
+                municipalities,
+            } => format!(
+                "{prefecture}: 二次医療圏 {regions} 件, 市区町村 {municipalities} 件 / {regions} regions, {municipalities} municipalities"
+            ),
+            Self::Population { stored, source } => format!(
+                "人口 {stored} 件 / the population of {stored} municipalities ({source})"
+            ),
+            Self::MeshPopulation { cells, children } => {
+                format!("{cells} mesh cells stored, {children} children aged 0–14")
+            }
+            Self::ServiceAreas(r) => format!(
+                "{} service areas of {} providers stored; {} rows rejected",
+                r.stored,
+                r.providers,
+                r.rejected.len()
+            ),
+        }
+    }
+}
+
+/// Imports files one after another on one store. Facility lists share one
+/// `ImportSession` (boundaries and geocoder loaded once); a file that
+/// changes what the session placed against (boundaries, 二次医療圏, town
+/// points) closes it, so the next list is placed against what was stored.
+#[derive(Debug)]
+pub struct Importer<'a> {
+    store: &'a dyn Store,
+    session: Option<ImportSession<'a>>,
+}
+
+impl<'a> Importer<'a> {
+    /// An importer writing to `store`.
+    pub fn new(store: &'a dyn Store) -> Self {
+        Self {
+            store,
+            session: None,
+        }
+    }
+
+    /// The session for facility lists, opened on first use.
+    pub(crate) fn session(&mut self) -> &mut ImportSession<'a> {
+        let store = self.store;
+        self.session
+            .get_or_insert_with(|| ImportSession::new(store))
+    }
+
+    /// Imports the bytes of `file` as `kind`. On error nothing from the file
+    /// was written, except as [`ImportKind`] says for accreditations and zips.
+    pub async fn import_bytes(
+        &mut self,
+        kind: &ImportKind,
+        file: &str,
+        bytes: &[u8],
+    ) -> IngestResult<FileOutcome> {
+        let store = self.store;
+        let stored = |source| IngestError::Store {
+            file: file.to_owned(),
+            source,
+        };
+        let outcome = match kind {
+            ImportKind::Facilities(format) => {
+                FileOutcome::Facilities(self.session().import_bytes(format, file, bytes).await?)
+            }
+            ImportKind::TownPoints => {
+                let (text, _) = renkei_ingest::text::decode(file, bytes)?;
+                let table = renkei_ingest::table::Table::parse(file, &text)?;
+                let (points, without) = renkei_ingest::town_points::parse(&table)?;
+                FileOutcome::TownPoints {
+                    stored: store
+                        .replace_town_points(file, &points)
+                        .await
+                        .map_err(stored)?,
+                    without_coordinates: without.len(),
+                }
+            }
+            ImportKind::Accreditations => FileOutcome::Accreditations(
+                renkei_ingest::shisetsu::import_list(store, file, bytes).await?,
+            ),
+            ImportKind::Verified => FileOutcome::Verified(
+                renkei_ingest::run::import_verified(store, file, bytes, chrono::Utc::now()).await?,
+            ),
+            ImportKind::Boundaries => {
+                let N03Import {
+                    municipalities,
+                    features,
+                    without_code,
+                    repairs,
+                } = renkei_ingest::n03::read_n03(file, bytes)?;
+                let written = store
+                    .replace_boundaries(file, &municipalities)
+                    .await
+                    .map_err(stored)?;
+                FileOutcome::Boundaries(BoundariesReport {
+                    features,
+                    units: municipalities.len(),
+                    repairs,
+                    without_code,
+                    written,
+                })
+            }
+            ImportKind::RegionTable => {
+                let text = std::str::from_utf8(bytes).map_err(|e| IngestError::Format {
+                    file: file.to_owned(),
+                    reason: format!("not UTF-8 text: {e}"),
+                })?;
+                let table = renkei_ingest::regions::parse_region_table(file, text)?;
+                store.upsert_region_table(&table).await.map_err(stored)?;
+                region_table_outcome(&table)
+            }
+            ImportKind::Population { year } => {
+                let (text, _) = renkei_ingest::text::decode(file, bytes)?;
+                let rows = renkei_ingest::population::parse_ssdse_a(file, &text, *year)?;
+                FileOutcome::Population {
+                    stored: store.set_population(&rows).await.map_err(stored)?,
+                    source: rows.first().map(|r| r.source.clone()).unwrap_or_default(),
+                }
+            }
+            ImportKind::MeshPopulation { year } => {
+                let rows =
+                    renkei_ingest::mesh_population::read_mesh_population(file, bytes, *year)?;
+                FileOutcome::MeshPopulation {
+                    cells: store
+                        .replace_mesh_population(file, &rows)
+                        .await
+                        .map_err(stored)?,
+                    children: rows.iter().map(|r| r.under_15).sum(),
+                }
+            }
+            ImportKind::ServiceAreas => FileOutcome::ServiceAreas(
+                renkei_ingest::service_areas::import_service_areas(store, file, bytes).await?,
+            ),
+        };
+        if matches!(
+            kind,
+            ImportKind::Boundaries | ImportKind::RegionTable | ImportKind::TownPoints
+        ) {
+            self.session = None;
+        }
+        Ok(outcome)
+    }
+}
+
+fn region_table_outcome(table: &RegionTable) -> FileOutcome {
+    FileOutcome::RegionTable {
+        prefecture: format!(
+            "{} ({})",
+            table.prefecture().name_ja,
+            table.prefecture().code
+        ),
+        regions: table.regions().len(),
+        municipalities: table.regions().iter().map(|r| r.municipalities.len()).sum(),
+    }
+}

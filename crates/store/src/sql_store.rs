@@ -1,0 +1,353 @@
+//! The one implementation of [`Store`], generic over the database's
+//! [`Dialect`]: every method is one transaction (or one read) made of the
+//! steps each topic module writes once for both backends.
+
+use crate::accreditations::{self, AccreditationRecord};
+use crate::closing::{self, Listing};
+use crate::coverage_inputs::{self, MeshPopulationRecord, ServiceAreaRecord};
+use crate::dialect::{fetch_one, ChangeSource, Dialect};
+use crate::directory::{self, DirectorySnapshot};
+use crate::imports::{self, AppliedImport, FileImport, ImportRun, RunLog};
+use crate::regions::{self, BoundarySummary, LocationAssignment, PopulationRecord};
+use crate::verified::{self, ImportConflict, VerifiedFact};
+use crate::{
+    geocoding, Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store,
+    StoreError, StoreResult, WriteSummary,
+};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use renkei_core::geocode::TownPoint;
+use renkei_core::region::{Municipality, RegionTable};
+use renkei_core::{Facility, FacilityId, Taxonomy};
+use sqlx::{Database, Pool, Transaction};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A store on database `D`: [`crate::SqliteStore`] or
+/// [`crate::PostgresStore`]. Clones share the pool and the change feed.
+pub struct SqlStore<D: Database> {
+    pool: Pool<D>,
+    changes: Arc<dyn ChangeSource>,
+}
+
+impl<D: Database> SqlStore<D> {
+    /// A store on `pool` whose change events come from `changes`.
+    pub(crate) fn new(pool: Pool<D>, changes: Arc<dyn ChangeSource>) -> Self {
+        Self { pool, changes }
+    }
+
+    /// Stops the change feed and closes every connection; later calls fail
+    /// with [`StoreError::Unavailable`].
+    pub async fn close(&self) {
+        self.changes.stop();
+        self.pool.close().await;
+    }
+}
+
+impl<D: Database> Clone for SqlStore<D> {
+    fn clone(&self) -> Self {
+        Self {
+            pool: self.pool.clone(),
+            changes: Arc::clone(&self.changes),
+        }
+    }
+}
+
+impl<D: Database> std::fmt::Debug for SqlStore<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("pool", &self.pool)
+            .field("changes", &self.changes)
+            .finish()
+    }
+}
+
+/// Copies the facility kinds of the built-in taxonomy into `facility_kinds`.
+pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
+    let mut tx = pool.begin().await?;
+    for kind in &Taxonomy::builtin().kinds {
+        let sql = include_str!("sql/upsert_kind.sql");
+        D::execute(&mut tx, sql, &[&kind.code, &kind.ja, &kind.en]).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Commits `tx`, bumping the data version in it first when `changed` (and
+/// telling other processes, see [`Dialect::notify`]); once committed, tells
+/// `listeners` (this process's subscribers). Returns the new data version
+/// when it was bumped.
+pub(crate) async fn commit<D: Dialect>(
+    mut tx: Transaction<'_, D>,
+    changed: bool,
+    listeners: &dyn ChangeSource,
+) -> StoreResult<Option<i64>> {
+    let version = if changed {
+        let sql = include_str!("sql/bump_data_version.sql");
+        let (version,) = fetch_one::<D, (i64,)>(&mut tx, sql, &[]).await?;
+        D::notify(&mut tx, version).await?;
+        Some(version)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    if let Some(version) = version {
+        listeners.announce(version);
+    }
+    Ok(version)
+}
+
+#[async_trait]
+impl<D: Dialect> Store for SqlStore<D> {
+    fn backend(&self) -> Backend {
+        D::BACKEND
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        directory::data_version::<D>(&mut *self.pool.acquire().await?).await?;
+        Ok(())
+    }
+
+    async fn count_facilities(&self) -> StoreResult<u64> {
+        directory::count_active::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn list_facilities(
+        &self,
+        filter: &FacilityFilter,
+        page: PageRequest,
+    ) -> StoreResult<FacilityPage> {
+        directory::page::<D>(&mut *self.pool.acquire().await?, filter, page).await
+    }
+
+    async fn facility(&self, id: FacilityId) -> StoreResult<Facility> {
+        directory::facilities::<D>(&mut *self.pool.acquire().await?, Some(&[id.0]))
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "facility",
+                key: id.to_string(),
+            })
+    }
+
+    async fn all_facilities(&self) -> StoreResult<Vec<Facility>> {
+        // One snapshot for the queries of every table, so children match their parents.
+        let mut tx = self.pool.begin().await?;
+        D::begin_snapshot(&mut tx).await?;
+        let facilities = directory::facilities::<D>(&mut tx, None).await?;
+        tx.commit().await?;
+        Ok(facilities)
+    }
+
+    async fn snapshot(&self) -> StoreResult<DirectorySnapshot> {
+        let mut tx = self.pool.begin().await?;
+        D::begin_snapshot(&mut tx).await?;
+        let snapshot = directory::snapshot::<D>(&mut tx).await?;
+        tx.commit().await?;
+        Ok(snapshot)
+    }
+
+    async fn upsert_facilities(
+        &self,
+        source: &SourceInfo,
+        facilities: &[Facility],
+    ) -> StoreResult<WriteSummary> {
+        let import = FileImport::records(source, facilities);
+        let (written, ..) =
+            imports::write_file::<D>(&self.pool, &*self.changes, import, None).await?;
+        Ok(written)
+    }
+
+    async fn apply_import(
+        &self,
+        import: FileImport<'_>,
+        log: &RunLog,
+    ) -> StoreResult<AppliedImport> {
+        let (written, placements_changed, run, data_version) =
+            imports::write_file::<D>(&self.pool, &*self.changes, import, Some(log)).await?;
+        Ok(AppliedImport {
+            written,
+            placements_changed,
+            run: run.expect("a run is logged when a log is given"),
+            data_version,
+        })
+    }
+
+    async fn data_version(&self) -> StoreResult<i64> {
+        directory::data_version::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn sources(&self) -> StoreResult<Vec<SourceInfo>> {
+        directory::sources::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn count_facilities_by_source(&self) -> StoreResult<BTreeMap<String, u64>> {
+        directory::count_by_source::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn subscribe_changes(&self) -> StoreResult<ChangeFeed> {
+        self.changes.subscribe().await
+    }
+
+    async fn record_import_run(&self, run: &ImportRun) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        imports::log_run::<D>(&mut tx, run).await?;
+        commit(tx, false, &*self.changes).await?;
+        Ok(())
+    }
+
+    async fn import_runs(&self, limit: u32) -> StoreResult<Vec<ImportRun>> {
+        imports::runs::<D>(&mut *self.pool.acquire().await?, limit).await
+    }
+
+    async fn replace_boundaries(
+        &self,
+        source_file: &str,
+        units: &[Municipality],
+    ) -> StoreResult<BoundarySummary> {
+        let mut tx = self.pool.begin().await?;
+        let summary = regions::write_boundaries::<D>(&mut tx, source_file, units).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(summary)
+    }
+
+    async fn municipalities(&self) -> StoreResult<Vec<Municipality>> {
+        regions::read_boundaries::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        regions::write_table::<D>(&mut tx, table).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(())
+    }
+
+    async fn region_tables(&self) -> StoreResult<Vec<RegionTable>> {
+        // One snapshot for the queries of every table, so regions match their prefectures.
+        let mut tx = self.pool.begin().await?;
+        D::begin_snapshot(&mut tx).await?;
+        let tables = regions::read_tables::<D>(&mut tx).await?;
+        tx.commit().await?;
+        Ok(tables)
+    }
+
+    async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let written = regions::write_populations::<D>(&mut tx, rows).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(written)
+    }
+
+    async fn populations(&self) -> StoreResult<Vec<PopulationRecord>> {
+        regions::read_populations::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn set_location_assignments(
+        &self,
+        assignments: &[LocationAssignment],
+    ) -> StoreResult<u64> {
+        if assignments.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let changed = D::update_assignments(&mut tx, assignments).await?;
+        commit(tx, changed > 0, &*self.changes).await?;
+        Ok(changed)
+    }
+
+    async fn replace_town_points(
+        &self,
+        source_file: &str,
+        points: &[TownPoint],
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let written = geocoding::replace_towns::<D>(&mut tx, source_file, points).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(written)
+    }
+
+    async fn town_points(&self) -> StoreResult<Vec<TownPoint>> {
+        geocoding::towns::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn close_missing(
+        &self,
+        source_key: &str,
+        listing: &Listing,
+        on: NaiveDate,
+        log: Option<&RunLog>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let closed = closing::close::<D>(&mut tx, source_key, listing, on).await?;
+        if let (Some(log), true) = (log, closed > 0) {
+            let run = log.run(source_key, WriteSummary::default(), closed);
+            imports::log_run::<D>(&mut tx, &run).await?;
+        }
+        commit(tx, closed > 0, &*self.changes).await?;
+        Ok(closed)
+    }
+
+    async fn set_verified_facts(&self, facts: &[VerifiedFact]) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let stored = verified::upsert_facts::<D>(&mut tx, facts).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn verified_facts(&self) -> StoreResult<Vec<VerifiedFact>> {
+        verified::facts::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn import_conflicts(&self, limit: u32) -> StoreResult<Vec<ImportConflict>> {
+        verified::conflicts::<D>(&mut *self.pool.acquire().await?, limit).await
+    }
+
+    async fn replace_accreditations(
+        &self,
+        source_key: &str,
+        records: &[AccreditationRecord],
+        log: Option<&RunLog>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let stored = accreditations::replace::<D>(&mut tx, source_key, records).await?;
+        if let Some(log) = log {
+            let written = WriteSummary {
+                inserted: stored,
+                ..WriteSummary::default()
+            };
+            imports::log_run::<D>(&mut tx, &log.run(source_key, written, 0)).await?;
+        }
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn replace_mesh_population(
+        &self,
+        source_file: &str,
+        rows: &[MeshPopulationRecord],
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let stored = coverage_inputs::replace_mesh::<D>(&mut tx, source_file, rows).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn mesh_populations(&self) -> StoreResult<Vec<MeshPopulationRecord>> {
+        coverage_inputs::mesh::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn replace_service_areas(
+        &self,
+        source_file: &str,
+        records: &[ServiceAreaRecord],
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let stored = coverage_inputs::replace_areas::<D>(&mut tx, source_file, records).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>> {
+        coverage_inputs::areas::<D>(&mut *self.pool.acquire().await?).await
+    }
+}
