@@ -19,6 +19,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::need::NeedProfile;
+use renkei_core::position::MEAN_EARTH_RADIUS_M;
 use renkei_core::search::SearchQuery;
 use renkei_core::{Facility, KindCode, LonLat};
 use renkei_store::{DatabaseUrl, OpenOptions, SourceInfo, Store};
@@ -36,9 +37,6 @@ const K: usize = 20;
 const SEARCH_BUDGET: Duration = Duration::from_secs(20);
 /// Search queries prepared (each backend runs as many as its budget allows).
 const QUERIES: usize = 20_000;
-
-/// Mean earth radius of [`LonLat::distance_m`], metres.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Kind codes of the two files: 訪問看護 stations and 短期入所 (a disability-welfare service).
 const KINDS: [&str; 2] = ["visiting_nurse", "welfare_provider"];
@@ -302,7 +300,7 @@ async fn search_sqlite(path: &Path, queries: &[Query], expected: &[Vec<f64>]) ->
                 // and west ones lie on meridians asin(sin(h)·cos(lat)) away.
                 let h = f64::to_radians(half_deg);
                 let edge =
-                    EARTH_RADIUS_M * h.min((h.sin() * point.lat().to_radians().cos()).asin());
+                    MEAN_EARTH_RADIUS_M * h.min((h.sin() * point.lat().to_radians().cos()).asin());
                 let complete = found.len() == K && found[K - 1].0 <= edge;
                 if complete || half_deg > 40.0 {
                     return found.into_iter().map(|(_, p)| p).collect();

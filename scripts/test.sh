@@ -20,8 +20,9 @@ step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "web client build"
+step "web client build and unit tests"
 scripts/build-web.sh
+npm --prefix web run --silent test
 
 step "Rust tests (SQLite and PostgreSQL + PostGIS)"
 scripts/with-postgres.sh cargo test --workspace --locked

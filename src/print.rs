@@ -237,8 +237,9 @@ fn capability_codes(needs: &[String]) -> Result<Vec<CapabilityCode>> {
 
 async fn map(args: MapArgs) -> Result<()> {
     let fonts = fonts(&args.common)?;
+    let snapshot = load(&args.common.db).await?;
     let query = MapQuery {
-        area: parse_area("region", &args.region).map_err(option_error)?,
+        area: parse_area("region", &args.region, snapshot.regions()).map_err(option_error)?,
         paper: match args.paper {
             PaperArg::A4 => Paper::A4,
             PaperArg::A3 => Paper::A3,
@@ -250,7 +251,6 @@ async fn map(args: MapArgs) -> Result<()> {
         kinds: kind_codes(&args.kinds)?,
         coverage: args.coverage()?,
     };
-    let snapshot = load(&args.common.db).await?;
     let job = query
         .prepare(snapshot, WebClient::new(&args.common.web_url))
         .await

@@ -9,6 +9,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use renkei_core::{
     Facility, FacilityId, FacilityStatus, KindCode, Location, LonLat, Organization, Provenance,
+    Visibility,
 };
 use std::path::Path;
 
@@ -121,6 +122,7 @@ pub fn generate_lazily<'a>(
             status: FacilityStatus::Active,
             closed_on: None,
             staff_note: None,
+            visibility: Visibility::Public,
             accreditations: Vec::new(),
             provenance: Provenance {
                 source: SOURCE.to_owned(),

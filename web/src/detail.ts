@@ -4,7 +4,7 @@
 
 import type { Answer, Capability, Facility, Schedule, Service } from "./api";
 import { h } from "./dom";
-import { kindColour } from "./filter";
+import { kindSymbol } from "./markers";
 import { label, t, type Lang } from "./i18n";
 
 export interface DetailActions {
@@ -113,7 +113,7 @@ export function renderDetail(lang: Lang, f: Facility, actions: DetailActions, tr
     h(
       "p",
       { class: "badges" },
-      h("span", { class: "kind-badge" }, h("span", { class: "swatch", style: `background:${kindColour(f.kind.code)}`, "aria-hidden": "true" }), label(lang, f.kind)),
+      h("span", { class: "kind-badge" }, kindSymbol(f.kind.code), label(lang, f.kind)),
       f.provenance.demo ? h("span", { class: "badge badge-demo", title: d.demoNote }, d.demoBadge) : null,
       f.status === "closed" ? h("span", { class: "badge badge-closed" }, d.closedBadge) : null,
     ),

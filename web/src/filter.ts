@@ -3,6 +3,7 @@
 
 import { municipalityName, type Facility, type Term } from "./api";
 import type { AppState } from "./state";
+import { kindRank } from "./taxonomy";
 
 /**
  * Folds Japanese text for matching: NFKC (全角→半角), lower case, hiragana →
@@ -57,7 +58,7 @@ export function kindFacets(all: Facility[]): Facet<Term>[] {
     facet.count++;
     byCode.set(f.kind.code, facet);
   }
-  return [...byCode.values()].sort((a, b) => KIND_ORDER.indexOf(a.value.code) - KIND_ORDER.indexOf(b.value.code));
+  return [...byCode.values()].sort((a, b) => kindRank(a.value.code) - kindRank(b.value.code));
 }
 
 export interface Municipality {
@@ -80,23 +81,3 @@ export function municipalityFacets(all: Facility[]): Facet<Municipality>[] {
   return [...byCode.values()].sort((a, b) => a.value.code.localeCompare(b.value.code));
 }
 
-/** Display order of kinds and their map colours (presentation only; codes from data/taxonomy.toml). */
-export const KIND_COLOURS: Record<string, string> = {
-  core_hospital: "#c0392b",
-  hospital: "#e0457b",
-  clinic: "#d35400",
-  visiting_nurse: "#1e8449",
-  special_needs_school: "#7d3c98",
-  welfare_provider: "#b9770e",
-  municipal_desk: "#1f618d",
-  public_health_office: "#117a8b",
-  specialist_body: "#5b2c6f",
-  consultation_desk: "#0b5345",
-  professional_body: "#6e2c00",
-};
-export const FALLBACK_COLOUR = "#566573";
-const KIND_ORDER = Object.keys(KIND_COLOURS);
-
-export function kindColour(code: string): string {
-  return KIND_COLOURS[code] ?? FALLBACK_COLOUR;
-}

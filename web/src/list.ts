@@ -3,7 +3,7 @@
 
 import type { Facility } from "./api";
 import { h } from "./dom";
-import { kindColour } from "./filter";
+import { kindSymbol } from "./markers";
 import { label, type Lang } from "./i18n";
 
 type Child = Parameters<typeof h>[2];
@@ -47,7 +47,7 @@ export function facilityItem(lang: Lang, f: Facility, selectedId: string, action
       h(
         "span",
         { class: "facility-meta" },
-        h("span", { class: "kind-badge" }, h("span", { class: "swatch", style: `background:${kindColour(f.kind.code)}`, "aria-hidden": "true" }), label(lang, f.kind)),
+        h("span", { class: "kind-badge" }, kindSymbol(f.kind.code), label(lang, f.kind)),
         parts.meta,
       ),
       parts.more,

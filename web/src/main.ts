@@ -27,7 +27,8 @@ import {
 import { renderCoverageForm, renderCoverageReport, syncCoverageForm } from "./coverage";
 import { renderDetail } from "./detail";
 import { byId, h, replace } from "./dom";
-import { applyFilters, kindColour, kindFacets, municipalityFacets } from "./filter";
+import { kindSymbol } from "./markers";
+import { applyFilters, kindFacets, municipalityFacets } from "./filter";
 import { label, t } from "./i18n";
 import type { FacilityMap } from "./map";
 import { indicatorOf, regionColours, renderRegionList, renderRegionPage } from "./regions";
@@ -383,7 +384,7 @@ function renderDynamic(): void {
             update({ kinds: on ? state.kinds.filter((k) => k !== value.code) : [...state.kinds, value.code] });
           },
         },
-        h("span", { class: "swatch", style: `background:${kindColour(value.code)}`, "aria-hidden": "true" }),
+        kindSymbol(value.code),
         label(state.lang, value),
         h("span", { class: "count" }, ` ${count}`),
       ),
@@ -417,7 +418,7 @@ function renderLegend(): void {
     h(
       "ul",
       {},
-      kinds.map(({ value }) => h("li", {}, h("span", { class: "swatch", style: `background:${kindColour(value.code)}`, "aria-hidden": "true" }), label(state.lang, value))),
+      kinds.map(({ value }) => h("li", {}, kindSymbol(value.code), label(state.lang, value))),
       isSearch(state)
         ? [
             h("li", {}, h("span", { class: "swatch swatch-origin", "aria-hidden": "true" }), searchResult?.origin?.label || d.origin("")),

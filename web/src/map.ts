@@ -1,4 +1,4 @@
-// The MapLibre map: facilities as circles coloured by kind (GeoJSON, clustered
+// The MapLibre map: facilities as kind icons (GeoJSON, clustered
 // when zoomed out; the whole of a large directory from our vector tiles),
 // search tiers (要確認 hollow), the search origin, and region and municipality
 // boundaries with the region view's colours from our vector tiles. Loaded
@@ -10,12 +10,12 @@ import maplibregl, {
   type GeoJSONSource,
   type LngLatBoundsLike,
   type MapGeoJSONFeature,
-  type StyleSpecification,
 } from "maplibre-gl";
 import "maplibre-gl/dist/maplibre-gl.css";
 import { tileJsonUrl, type CoverageCollection, type Facility, type Origin, type Tier } from "./api";
-import { FALLBACK_COLOUR, KIND_COLOURS } from "./filter";
 import { t, type Lang } from "./i18n";
+import { drawIcon, iconSizePx } from "./markers";
+import { mapStyle } from "./mapStyle";
 import type { BaseMap } from "./state";
 
 export interface MapCallbacks {
@@ -74,12 +74,6 @@ export interface FacilityMap {
   project(id: string): { x: number; y: number } | null;
 }
 
-/** 地理院タイル 淡色地図: needs internet; off by default. */
-export const GSI_PALE = {
-  tiles: ["https://cyberjapandata.gsi.go.jp/xyz/pale/{z}/{x}/{y}.png"],
-  attribution: '<a href="https://maps.gsi.go.jp/development/ichiran.html" target="_blank" rel="noopener">地理院タイル</a>',
-};
-
 /** Kanagawa, for an empty directory. */
 const DEFAULT_BOUNDS: LngLatBoundsLike = [
   [138.9, 35.1],
@@ -106,141 +100,6 @@ function toCollection(list: Facility[], tiers?: Map<string, Tier>): Collection {
 
 const EMPTY: Collection = { type: "FeatureCollection", features: [] };
 
-function kindColourExpression(): maplibregl.ExpressionSpecification {
-  const pairs = Object.entries(KIND_COLOURS).flat();
-  return ["match", ["get", "kind"], ...pairs, FALLBACK_COLOUR] as unknown as maplibregl.ExpressionSpecification;
-}
-
-function style(baseMap: BaseMap): StyleSpecification {
-  const sources: StyleSpecification["sources"] = {
-    facilities: { type: "geojson", data: EMPTY, cluster: true, clusterRadius: 42, clusterMaxZoom: 12 },
-    hovered: { type: "geojson", data: EMPTY },
-    selected: { type: "geojson", data: EMPTY },
-    origin: { type: "geojson", data: EMPTY },
-    coverage: { type: "geojson", data: EMPTY, promoteId: "place" },
-    // Our own vector tiles (GET /tiles/…): boundaries and the whole directory, no internet needed.
-    regions: { type: "vector", url: tileJsonUrl("regions") },
-    municipalities: { type: "vector", url: tileJsonUrl("municipalities") },
-    directory: { type: "vector", url: tileJsonUrl("facilities") },
-  };
-  const layers: StyleSpecification["layers"] = [{ id: "background", type: "background", paint: { "background-color": "#e9eef0" } }];
-  if (baseMap === "gsi") {
-    sources.gsi = { type: "raster", tiles: GSI_PALE.tiles, tileSize: 256, minzoom: 2, maxzoom: 18, attribution: GSI_PALE.attribution };
-    layers.push({ id: "gsi", type: "raster", source: "gsi" });
-  }
-  const colour = kindColourExpression();
-  const unknown: maplibregl.ExpressionSpecification = ["==", ["get", "tier"], "unknown"];
-  layers.push(
-    {
-      id: "region-fill",
-      type: "fill",
-      source: "regions",
-      "source-layer": "regions",
-      layout: { visibility: "none" },
-      paint: { "fill-color": "#cccccc", "fill-opacity": 0.75 },
-    },
-    {
-      id: "coverage-fill",
-      type: "fill",
-      source: "coverage",
-      paint: { "fill-color": ["get", "band_colour"], "fill-opacity": 0.7, "fill-outline-color": "rgba(255,255,255,0.35)" },
-    },
-    {
-      id: "coverage-selected",
-      type: "line",
-      source: "coverage",
-      filter: ["==", ["get", "place"], ""],
-      paint: { "line-color": "#1a1a1a", "line-width": 3 },
-    },
-    {
-      id: "municipality-line",
-      type: "line",
-      source: "municipalities",
-      "source-layer": "municipalities",
-      paint: { "line-color": "#7b8a93", "line-width": 0.6, "line-opacity": 0.7 },
-    },
-    {
-      id: "region-line",
-      type: "line",
-      source: "regions",
-      "source-layer": "regions",
-      paint: { "line-color": "#34495e", "line-width": 1.6 },
-    },
-    {
-      id: "region-selected",
-      type: "line",
-      source: "regions",
-      "source-layer": "regions",
-      filter: ["==", ["get", "code"], ""],
-      paint: { "line-color": "#1a1a1a", "line-width": 4 },
-    },
-    {
-      id: "directory-points",
-      type: "circle",
-      source: "directory",
-      "source-layer": "facilities",
-      layout: { visibility: "none" },
-      paint: {
-        "circle-color": colour,
-        "circle-radius": ["interpolate", ["linear"], ["zoom"], 7, 2.5, 12, 5, 15, 8],
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 7, 0.5, 12, 1.5],
-      },
-    },
-    {
-      id: "clusters",
-      type: "circle",
-      source: "facilities",
-      filter: ["has", "point_count"],
-      paint: {
-        "circle-color": "#1b3a57",
-        "circle-opacity": 0.88,
-        "circle-radius": ["step", ["get", "point_count"], 15, 10, 19, 50, 24],
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 2,
-      },
-    },
-    {
-      id: "facility-points",
-      type: "circle",
-      source: "facilities",
-      filter: ["!", ["has", "point_count"]],
-      paint: {
-        // 要確認 (search tier unknown) is hollow: never drawn like a confirmed match.
-        "circle-color": ["case", unknown, "#ffffff", colour],
-        "circle-radius": ["interpolate", ["linear"], ["zoom"], 8, 6, 14, 9],
-        "circle-stroke-color": ["case", unknown, colour, "#ffffff"],
-        "circle-stroke-width": ["case", unknown, 3, 2],
-      },
-    },
-    {
-      id: "hovered",
-      type: "circle",
-      source: "hovered",
-      paint: { "circle-color": "rgba(0,0,0,0)", "circle-radius": 14, "circle-stroke-color": "#1a1a1a", "circle-stroke-width": 2 },
-    },
-    {
-      id: "selected-halo",
-      type: "circle",
-      source: "selected",
-      paint: { "circle-color": "#ffd400", "circle-opacity": 0.55, "circle-radius": 20, "circle-stroke-color": "#1a1a1a", "circle-stroke-width": 3 },
-    },
-    {
-      id: "selected",
-      type: "circle",
-      source: "selected",
-      paint: { "circle-color": colour, "circle-radius": 10, "circle-stroke-color": "#ffffff", "circle-stroke-width": 3 },
-    },
-    {
-      id: "origin",
-      type: "circle",
-      source: "origin",
-      paint: { "circle-color": "#1a5fb4", "circle-radius": 8, "circle-stroke-color": "#ffffff", "circle-stroke-width": 3 },
-    },
-  );
-  return { version: 8, sources, layers };
-}
-
 export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, callbacks: MapCallbacks): FacilityMap {
   let currentLang = lang;
   let currentBase = baseMap;
@@ -261,7 +120,7 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
 
   const map = new maplibregl.Map({
     container,
-    style: style(baseMap),
+    style: mapStyle(baseMap, tileJsonUrl),
     bounds: DEFAULT_BOUNDS,
     fitBoundsOptions: { padding: 40 },
     attributionControl: { compact: true },
@@ -275,6 +134,18 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
   map.touchZoomRotate.disableRotation();
   map.keyboard.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+
+  // Kind icons are drawn from the taxonomy when a layer first needs one (and
+  // again after a base-map change, which replaces the style and its images).
+  map.on("styleimagemissing", (e: { id: string }) => {
+    const ratio = Math.max(1, Math.ceil(window.devicePixelRatio || 1));
+    const size = iconSizePx() * ratio;
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = size;
+    const pen = canvas.getContext("2d");
+    if (!pen || !drawIcon(pen, e.id, ratio) || map.hasImage(e.id)) return;
+    map.addImage(e.id, pen.getImageData(0, 0, size, size), { pixelRatio: ratio });
+  });
 
   const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 14, className: "facility-popup" });
 
@@ -511,7 +382,7 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
       if (next === currentBase) return;
       currentBase = next;
       clearClusterMarkers();
-      map.setStyle(style(next), { diff: false });
+      map.setStyle(mapStyle(next, tileJsonUrl), { diff: false });
       map.once("style.load", syncSources);
     },
     setLang(next) {

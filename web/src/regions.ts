@@ -5,7 +5,7 @@
 
 import type { Facility, RegionSummary } from "./api";
 import { h } from "./dom";
-import { kindColour } from "./filter";
+import { kindSymbol } from "./markers";
 import { label, t, type Dict, type Lang } from "./i18n";
 import { KINDS } from "./taxonomy";
 
@@ -202,7 +202,7 @@ export function renderRegionPage(lang: Lang, r: RegionSummary, desks: Facility[]
           h(
             "tr",
             { "data-kind": k.code },
-            h("th", { scope: "row" }, h("span", { class: "swatch", style: `background:${kindColour(k.code)}`, "aria-hidden": "true" }), label(lang, k)),
+            h("th", { scope: "row" }, kindSymbol(k.code), label(lang, k)),
             h("td", { class: "num" }, number(r.facilities.byKind[k.code])),
           ),
         ),

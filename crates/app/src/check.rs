@@ -5,7 +5,7 @@
 
 use crate::snapshot::Snapshot;
 use renkei_core::directory_index::DirectoryQuery;
-use renkei_core::region::{AssignmentMethod, BoundaryIndex, RegionTable};
+use renkei_core::region::{AssignmentMethod, BoundaryIndex, DesignatedCities};
 use renkei_core::{Facility, MunicipalityCode};
 
 /// A location whose position and stated municipality disagree, or whose position is suspect.
@@ -66,7 +66,7 @@ pub fn check_placements(snapshot: &Snapshot) -> Option<PlacementReport> {
     };
     let mut report = PlacementReport::default();
     for facility in snapshot.directory().page(&all, 1, u32::MAX).items {
-        check_one(&facility, index, catalog.tables(), &mut report);
+        check_one(&facility, index, catalog.designated_cities(), &mut report);
     }
     Some(report)
 }
@@ -74,7 +74,7 @@ pub fn check_placements(snapshot: &Snapshot) -> Option<PlacementReport> {
 fn check_one(
     facility: &Facility,
     index: &BoundaryIndex,
-    tables: &[RegionTable],
+    cities: &DesignatedCities,
     report: &mut PlacementReport,
 ) {
     let Some(position) = facility.location.position else {
@@ -89,7 +89,7 @@ fn check_one(
         placed
             .municipality
             .as_ref()
-            .is_some_and(|assigned| assigned != stated && !is_ward_of(stated, assigned, tables))
+            .is_some_and(|assigned| !cities.contains(stated, assigned))
     });
     if stated.is_some() {
         report.checked += 1;
@@ -125,17 +125,4 @@ fn check_one(
         method: placed.method,
         to_stated_m: stated.and_then(|stated| index.distance_to_unit_m(position, stated)),
     });
-}
-
-/// True when `stated` is a designated city (政令市) and `assigned` one of its
-/// wards: sources often state the city code for a ward.
-fn is_ward_of(
-    stated: &MunicipalityCode,
-    assigned: &MunicipalityCode,
-    tables: &[RegionTable],
-) -> bool {
-    tables
-        .iter()
-        .find_map(|table| table.city_of_ward(assigned))
-        .is_some_and(|city| city.code == *stated)
 }

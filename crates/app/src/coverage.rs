@@ -90,7 +90,7 @@ impl CoverageArea {
 /// A coverage analysis as a front door asks it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoverageQuery {
-    /// Who the providers must serve (age 0–120).
+    /// Who the providers must serve (age 0–[`MAX_AGE_YEARS`](renkei_core::need::MAX_AGE_YEARS)).
     pub profile: NeedProfile,
     /// The gap list and map count the 要確認 tier too (the table always shows both).
     pub include_unknown: bool,

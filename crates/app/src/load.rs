@@ -55,7 +55,8 @@ pub async fn load_index(store: &dyn Store) -> StoreResult<DirectoryIndex> {
     Ok(DirectoryIndex::build(facilities, data_version))
 }
 
-/// The offline geocoder over the boundaries in `regions` and `towns`.
+/// The offline geocoder over the boundaries in `regions` and `towns`, with
+/// the designated cities of `regions`' tables.
 fn geocoder(regions: &Regions, towns: Vec<TownPoint>) -> Geocoder {
     let units = regions
         .catalog
@@ -63,6 +64,7 @@ fn geocoder(regions: &Regions, towns: Vec<TownPoint>) -> Geocoder {
         .map(renkei_core::region::BoundaryIndex::municipalities)
         .unwrap_or_default();
     Geocoder::from_boundaries(units, towns)
+        .with_designated_cities(regions.catalog.designated_cities())
 }
 
 /// What the coverage analysis reads besides the directory, as stored at the

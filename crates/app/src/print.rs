@@ -15,12 +15,12 @@ use crate::snapshot::Snapshot;
 use renkei_core::coverage::{Basis, CoverageOptions};
 use renkei_core::need::NeedProfile;
 use renkei_core::search::Area;
-use renkei_core::{CapabilityCode, Facility, KindCode, RegionCode};
+use renkei_core::{CapabilityCode, KindCode, PublicFacility, RegionCode};
 use renkei_print::{
     area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
-    render_map_with_coverage, render_referral, tokyo_today, CoverageBand, CoverageCell,
-    CoverageLayer, Fonts, MapArea, MapOptions, Orientation, Paper, PrintError, PrintedMap,
-    Referral, WebClient,
+    render_map_filtered, render_referral, tokyo_today, CoverageBand, CoverageCell, CoverageLayer,
+    Fonts, MapArea, MapFilters, MapOptions, Orientation, Paper, PrintError, PrintedMap, Referral,
+    WebClient,
 };
 use std::sync::Arc;
 
@@ -30,7 +30,7 @@ use std::sync::Arc;
 pub struct MapCoverage {
     /// 医療的ケア needs one service must meet.
     pub needs: Vec<CapabilityCode>,
-    /// The child's age, years (0–120).
+    /// The child's age, years (0–[`MAX_AGE_YEARS`](renkei_core::need::MAX_AGE_YEARS)).
     pub age_years: Option<u8>,
     /// Only services accepting new clients.
     pub accepting_only: bool,
@@ -94,7 +94,7 @@ impl MapQuery {
             include_unknown: layer.include_unknown,
             area: match &self.area {
                 Area::Region(code) => CoverageArea::Region(code.clone()),
-                Area::Municipality(code) => CoverageArea::Municipality(code.clone()),
+                Area::Municipality(area) => CoverageArea::Municipality(area.code().clone()),
             },
             within: layer.within,
             k: layer.k,
@@ -138,21 +138,40 @@ impl MapQuery {
 }
 
 impl MapJob {
-    /// Analyses the coverage layer, when asked, and writes the map.
+    /// Analyses the coverage layer, when asked, and writes the map; its
+    /// title states the kinds (and the layer's needs) the map was made for.
     pub fn print(&self, fonts: &Fonts) -> AppResult<PrintedMap> {
         let layer = self.coverage.as_ref().map(|(query, options, inputs)| {
             let analysis = Analysis::run(query, *options, &self.snapshot, Arc::clone(inputs));
             coverage_layer(&analysis, query, options, &self.options.web)
         });
-        let mut facilities = area_facilities(self.snapshot.directory(), &self.area);
+        let mut facilities = area_facilities(
+            self.snapshot.directory(),
+            &self.snapshot.regions().catalog,
+            &self.area,
+        );
         facilities.retain(|f| self.kinds.is_empty() || self.kinds.contains(&f.kind));
-        let shown: Vec<&Facility> = facilities.iter().collect();
-        render_map_with_coverage(fonts, &self.area, &shown, &self.options, layer.as_ref()).map_err(
-            |error| AppError::Print {
-                field: "code",
-                error,
-            },
+        let shown: Vec<&PublicFacility> = facilities.iter().collect();
+        let filters = MapFilters {
+            kinds: self.kinds.clone(),
+            needs: self
+                .coverage
+                .as_ref()
+                .map(|(query, _, _)| query.profile.needs.clone())
+                .unwrap_or_default(),
+        };
+        render_map_filtered(
+            fonts,
+            &self.area,
+            &shown,
+            &self.options,
+            layer.as_ref(),
+            &filters,
         )
+        .map_err(|error| AppError::Print {
+            field: "code",
+            error,
+        })
     }
 }
 
@@ -160,7 +179,7 @@ impl MapJob {
 fn area_code(area: &Area) -> String {
     match area {
         Area::Region(code) => code.to_string(),
-        Area::Municipality(code) => code.to_string(),
+        Area::Municipality(area) => area.code().to_string(),
     }
 }
 
@@ -321,7 +340,7 @@ impl ReferralJob {
     /// Runs the search and writes the sheet.
     pub fn print(&self, fonts: &Fonts) -> AppResult<Vec<u8>> {
         let query = &self.search.query;
-        let found = self.snapshot.directory().search(query);
+        let found = self.snapshot.directory().search(query).into_public();
         let referral = Referral {
             place_label: self.place_label.clone(),
             origin: query.origin,

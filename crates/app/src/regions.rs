@@ -7,8 +7,8 @@ use crate::error::{AppError, AppResult};
 use crate::snapshot::Snapshot;
 use geo::MultiPolygon;
 use renkei_core::region::{
-    simplify, AssignmentMethod, Municipality, Prefecture, RegionCatalog, RegionTable,
-    SecondaryMedicalRegion,
+    simplify, AssignmentMethod, Municipality, MunicipalityArea, Prefecture, RegionCatalog,
+    RegionTable, SecondaryMedicalRegion,
 };
 use renkei_core::search::Area;
 use renkei_core::{KindCode, LonLat, MunicipalityCode, RegionCode};
@@ -60,6 +60,12 @@ impl Regions {
         })
     }
 
+    /// The area municipality `code` names: itself, and for a designated city
+    /// its wards, as the region tables list them.
+    pub fn municipality_area(&self, code: &MunicipalityCode) -> MunicipalityArea {
+        self.catalog.designated_cities().area(code)
+    }
+
     /// A municipality's code with its full name, when its boundary is loaded.
     pub fn municipality_ref(&self, code: &MunicipalityCode) -> MunicipalityRef {
         MunicipalityRef {
@@ -93,14 +99,15 @@ impl Regions {
 }
 
 /// An area code as a query field gives it: a 二次医療圏 (4 digits, e.g.
-/// `1407`) or a municipality / ward (5 digits, e.g. `14207`); anything else
-/// is an invalid `field`.
-pub fn parse_area(field: &'static str, text: &str) -> AppResult<Area> {
+/// `1407`) or a municipality / ward (5 digits, e.g. `14207`; a designated
+/// city includes the wards `regions` give it); anything else is an invalid
+/// `field`.
+pub fn parse_area(field: &'static str, text: &str, regions: &Regions) -> AppResult<Area> {
     let bad = || not_an_area(field, text);
     match text.len() {
         4 => RegionCode::new(text).map(Area::Region).map_err(|_| bad()),
         5 => MunicipalityCode::new(text)
-            .map(Area::Municipality)
+            .map(|code| Area::Municipality(regions.municipality_area(&code)))
             .map_err(|_| bad()),
         _ => Err(bad()),
     }
@@ -275,7 +282,8 @@ impl AreaQuery {
                     simplify_deg: self.simplify_deg,
                 }
             }
-            Area::Municipality(code) => {
+            Area::Municipality(area) => {
+                let code = area.code();
                 let unit = catalog
                     .municipality(code)
                     .ok_or_else(|| AppError::NotFound {
@@ -356,15 +364,19 @@ mod tests {
 
     #[test]
     fn area_codes_and_tolerances_are_checked_and_name_the_field() {
-        assert!(matches!(parse_area("code", "1407"), Ok(Area::Region(_))));
+        let regions = Regions::default();
         assert!(matches!(
-            parse_area("code", "14207"),
+            parse_area("code", "1407", &regions),
+            Ok(Area::Region(_))
+        ));
+        assert!(matches!(
+            parse_area("code", "14207", &regions),
             Ok(Area::Municipality(_))
         ));
         for bad in ["abc", "140", "1407x", ""] {
             assert!(
                 matches!(
-                    parse_area("code", bad),
+                    parse_area("code", bad, &regions),
                     Err(AppError::Invalid { field: "code", .. })
                 ),
                 "{bad}"

@@ -7,15 +7,13 @@
 use crate::error::{positive_up_to, whole_in_range, AppError, AppResult};
 use crate::geocode::Place;
 use crate::snapshot::Snapshot;
-use renkei_core::need::{NeedProfile, TravelModel};
+use renkei_core::need::{NeedProfile, TravelModel, MAX_AGE_YEARS};
 use renkei_core::search::{
     Area, SearchPage, SearchQuery, TextQuery, DEFAULT_LIMIT, DEFAULT_RADIUS_M, MAX_LIMIT,
     MAX_RADIUS_M,
 };
-use renkei_core::LonLat;
+use renkei_core::{LonLat, PublicFacility};
 
-/// Oldest age accepted, years (search and coverage).
-pub const MAX_AGE_YEARS: u32 = 120;
 /// Largest offset a page may start at (deeper pages are not useful to anyone).
 pub const MAX_OFFSET: usize = 100_000;
 
@@ -113,8 +111,8 @@ pub struct PreparedSearch {
 pub struct SearchOutcome {
     /// The checked search.
     pub search: PreparedSearch,
-    /// Both lists of this page, with totals and the next offset.
-    pub page: SearchPage,
+    /// Both lists of this page as the public sees them, with totals and the next offset.
+    pub page: SearchPage<PublicFacility>,
 }
 
 impl SearchRequest {
@@ -184,7 +182,7 @@ impl SearchRequest {
     /// Checks the search ([`SearchRequest::prepare`]) and runs it on `snapshot`.
     pub fn run(&self, snapshot: &Snapshot) -> AppResult<SearchOutcome> {
         let search = self.prepare(snapshot)?;
-        let page = snapshot.directory().search(&search.query);
+        let page = snapshot.directory().search(&search.query).into_public();
         Ok(SearchOutcome { search, page })
     }
 }
@@ -192,7 +190,7 @@ impl SearchRequest {
 /// A need profile's age within 0–[`MAX_AGE_YEARS`] (field `age`).
 pub(crate) fn check_profile(profile: &NeedProfile) -> AppResult<()> {
     if let Some(age) = profile.age_years {
-        whole_in_range("age", age, 0, MAX_AGE_YEARS)?;
+        whole_in_range("age", age, 0, u32::from(MAX_AGE_YEARS))?;
     }
     Ok(())
 }

@@ -25,7 +25,9 @@ use renkei_core::coverage::{
 use renkei_core::fixtures::{fictional_facility, fictional_service};
 use renkei_core::mesh::MeshLevel;
 use renkei_core::need::NeedProfile;
-use renkei_core::region::{GeoJsonMultiPolygon, MunicipalPopulation, Municipality};
+use renkei_core::region::{
+    DesignatedCities, GeoJsonMultiPolygon, MunicipalPopulation, Municipality,
+};
 use renkei_core::{Answer, CapabilityCode, Facility, KindCode, LonLat, MunicipalityCode};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -83,7 +85,8 @@ fn kanagawa(units: &[Municipality]) -> bool {
             under_15: 1_000,
         })
         .collect();
-    let sites = spread_population(candidates, &rows).sites;
+    // One row per N03 unit: no city-level rows to share over wards.
+    let sites = spread_population(candidates, &rows, &DesignatedCities::default()).sites;
     let mut rng = StdRng::seed_from_u64(9);
     let facilities: Vec<Facility> = (0..KANAGAWA_FACILITIES)
         .map(|i| fictional(&mut rng, i, &sites))

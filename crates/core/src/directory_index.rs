@@ -9,6 +9,7 @@
 //! store uses — so a page from the index and a page from the store agree.
 
 use crate::need::{NeedProfile, Tier};
+use crate::region::MunicipalityArea;
 use crate::{
     AccreditationCode, Facility, FacilityId, KindCode, LonLat, MunicipalityCode, RegionCode,
 };
@@ -25,10 +26,10 @@ pub(crate) use records::{BuildExtras, NeedBits, Records};
 pub struct DirectoryQuery {
     /// Only this kind.
     pub kind: Option<KindCode>,
-    /// Only facilities assigned to, or stated to be in, this municipality.
-    /// A designated-city code (政令指定都市, e.g. `14100` 横浜市) matches all of
-    /// its wards (`14101`…`14118`), see [`municipality_matches`].
-    pub municipality: Option<MunicipalityCode>,
+    /// Only facilities assigned to, or stated to be in, this area: a
+    /// municipality or ward, or a designated city with its wards (e.g. `14100`
+    /// 横浜市 and `14101`…`14118`), as [`crate::region::DesignatedCities::area`] gives it.
+    pub municipality: Option<MunicipalityArea>,
     /// Include facilities marked closed (default: only active ones).
     pub include_closed: bool,
     /// Only facilities placed (point in polygon) in this 二次医療圏.
@@ -37,11 +38,12 @@ pub struct DirectoryQuery {
     pub accreditation: Option<AccreditationCode>,
 }
 
-/// One page of a query result.
+/// One page of a query result; for public outputs made public with
+/// [`DirectoryPage::into_public`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct DirectoryPage {
+pub struct DirectoryPage<F = Facility> {
     /// The facilities on the page, in index order, decoded.
-    pub items: Vec<Facility>,
+    pub items: Vec<F>,
     /// How many facilities match the query over all pages.
     pub total: usize,
 }
@@ -82,6 +84,12 @@ impl<'a> Listed<'a> {
     /// True unless the facility is closed.
     pub fn is_active(&self) -> bool {
         self.records.is_active(self.i)
+    }
+
+    /// False for a staff-only record: no public output (tiles included) may
+    /// show it; see [`crate::PublicFacility`] for whole records.
+    pub fn is_public(&self) -> bool {
+        self.records.is_public(self.i)
     }
 
     /// WGS 84 position (lon, lat), when known.
@@ -345,90 +353,9 @@ fn narrowed_chord(radius_m: f64) -> f64 {
 /// The straight-line distance through the unit sphere between two points
 /// `radius_m` metres apart on the ground.
 fn chord(radius_m: f64) -> f64 {
-    // Mean earth radius of `LonLat::distance_m`.
-    const EARTH_RADIUS_M: f64 = 6_371_008.8;
-    2.0 * (radius_m / (2.0 * EARTH_RADIUS_M))
+    2.0 * (radius_m / (2.0 * crate::position::MEAN_EARTH_RADIUS_M))
         .min(std::f64::consts::FRAC_PI_2)
         .sin()
-}
-
-/// The 20 designated cities (政令指定都市) with their last ward code. Ward
-/// codes follow the city code but are not a fixed prefix of it (横浜市 14100
-/// has 14101–14118, 浜松市 22130 has 22131–22140 since its 2024 reorganisation).
-const DESIGNATED_CITIES: [(&str, &str); 20] = [
-    ("01100", "01110"), // 札幌市
-    ("04100", "04105"), // 仙台市
-    ("11100", "11110"), // さいたま市
-    ("12100", "12106"), // 千葉市
-    ("14100", "14118"), // 横浜市
-    ("14130", "14137"), // 川崎市
-    ("14150", "14153"), // 相模原市
-    ("15100", "15108"), // 新潟市
-    ("22100", "22103"), // 静岡市
-    ("22130", "22140"), // 浜松市
-    ("23100", "23116"), // 名古屋市
-    ("26100", "26111"), // 京都市
-    ("27100", "27128"), // 大阪市
-    ("27140", "27147"), // 堺市
-    ("28100", "28111"), // 神戸市
-    ("33100", "33104"), // 岡山市
-    ("34100", "34108"), // 広島市
-    ("40100", "40109"), // 北九州市
-    ("40130", "40137"), // 福岡市
-    ("43100", "43105"), // 熊本市
-];
-
-/// Inclusive range of municipality codes (as text; equal-length digit strings
-/// compare like numbers) that a filter for `code` covers: the code itself, and
-/// for a designated city also all of its wards. A store can use it in a
-/// `BETWEEN` clause.
-///
-/// ```
-/// use renkei_core::{directory_index::municipality_span, MunicipalityCode};
-/// let yokohama = MunicipalityCode::new("14100").unwrap();
-/// assert_eq!(municipality_span(&yokohama), ("14100", "14118")); // 横浜市 and its 18 wards
-/// let chigasaki = MunicipalityCode::new("14207").unwrap();
-/// assert_eq!(municipality_span(&chigasaki), ("14207", "14207"));
-/// ```
-pub fn municipality_span(code: &MunicipalityCode) -> (&str, &str) {
-    let text = code.as_str();
-    DESIGNATED_CITIES
-        .iter()
-        .find(|(city, _)| *city == text)
-        .map_or((text, text), |&(city, last)| (city, last))
-}
-
-/// The designated city (政令指定都市) whose ward `code` is, as its code.
-///
-/// ```
-/// use renkei_core::{directory_index::designated_city_of, MunicipalityCode};
-/// assert_eq!(designated_city_of(&MunicipalityCode::new("14110").unwrap()), Some("14100"));
-/// assert_eq!(designated_city_of(&MunicipalityCode::new("14100").unwrap()), None);
-/// assert_eq!(designated_city_of(&MunicipalityCode::new("14207").unwrap()), None);
-/// ```
-pub fn designated_city_of(code: &MunicipalityCode) -> Option<&'static str> {
-    let text = code.as_str();
-    DESIGNATED_CITIES
-        .iter()
-        .find(|(city, last)| *city < text && text <= *last)
-        .map(|&(city, _)| city)
-}
-
-/// True when a facility in municipality `code` is inside the area `filter`
-/// names: the same code, or a ward of the designated city `filter`.
-///
-/// ```
-/// use renkei_core::{directory_index::municipality_matches, MunicipalityCode};
-/// let code = |c: &str| MunicipalityCode::new(c).unwrap();
-/// assert!(municipality_matches(&code("14100"), &code("14110"))); // 横浜市 ⊃ 戸塚区
-/// assert!(!municipality_matches(&code("14100"), &code("14131"))); // 川崎区 is in 川崎市
-/// assert!(municipality_matches(&code("14130"), &code("14131")));
-/// assert!(!municipality_matches(&code("14110"), &code("14100"))); // a ward does not contain its city
-/// assert!(municipality_matches(&code("14207"), &code("14207")));
-/// ```
-pub fn municipality_matches(filter: &MunicipalityCode, code: &MunicipalityCode) -> bool {
-    let (first, last) = municipality_span(filter);
-    (first..=last).contains(&code.as_str())
 }
 
 #[cfg(test)]
@@ -467,7 +394,7 @@ mod tests {
             let found = [&location.municipality, &location.stated_municipality]
                 .into_iter()
                 .flatten()
-                .any(|code| municipality_matches(wanted, code));
+                .any(|code| wanted.contains(code));
             if !found {
                 return false;
             }
@@ -523,9 +450,14 @@ mod tests {
     #[test]
     fn filters_by_kind_municipality_and_designated_city() {
         let index = sample();
+        let table = crate::region::RegionTable::from_toml(include_str!(
+            "../../../data/regions/14_kanagawa.toml"
+        ))
+        .unwrap();
+        let kanagawa = crate::region::DesignatedCities::from_tables([&table]);
         let query = |kind: Option<&str>, municipality: Option<&str>| DirectoryQuery {
             kind: kind.map(|k| KindCode::new(k).unwrap()),
-            municipality: municipality.map(|m| MunicipalityCode::new(m).unwrap()),
+            municipality: municipality.map(|m| kanagawa.area(&MunicipalityCode::new(m).unwrap())),
             include_closed: false,
             region: None,
             accreditation: None,
@@ -674,6 +606,7 @@ mod tests {
         full.status = FacilityStatus::Closed;
         full.closed_on = Some(day(2));
         full.staff_note = Some("架空の施設メモ".into());
+        full.visibility = Visibility::StaffOnly;
         full.accreditations = vec![crate::Accreditation {
             code: AccreditationCode::new("nicu_1").unwrap(),
             since: Some(day(3)),

@@ -6,8 +6,9 @@
 //! same [`FacilityId`], so imports are idempotent and ids survive a copy
 //! between databases.
 //!
-//! Staff-only fields ([`Visibility::StaffOnly`] phones, `staff_note`s) live in
-//! this model; public responses are built from types that do not have them.
+//! Staff-only fields ([`Visibility::StaffOnly`] phones, `staff_note`s) and
+//! staff-only records live in this model; every public output is built from a
+//! [`crate::PublicFacility`], which has neither.
 
 use crate::{CapabilityCode, KindCode, LonLat, MunicipalityCode, RegionCode, ServiceTypeCode};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -319,6 +320,10 @@ pub struct Facility {
     pub closed_on: Option<NaiveDate>,
     /// Staff-only remark. Never public.
     pub staff_note: Option<String>,
+    /// Public, or staff-only for the whole record (a provider that asked not to
+    /// be published): such a record is never in a public output.
+    #[serde(default)]
+    pub visibility: Visibility,
     /// Hospital accreditations (NICU, PICU, 小児入院医療管理料 …), from their own
     /// list; imports of the facility itself never change them.
     #[serde(default)]

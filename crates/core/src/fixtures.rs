@@ -5,6 +5,7 @@
 
 use crate::{
     Facility, FacilityId, FacilityStatus, KindCode, Location, LonLat, Organization, Provenance,
+    Visibility,
 };
 use chrono::{TimeZone, Utc};
 
@@ -43,6 +44,7 @@ pub fn fictional_facility(
         status: FacilityStatus::Active,
         closed_on: None,
         staff_note: None,
+        visibility: Visibility::Public,
         accreditations: Vec::new(),
         provenance: Provenance {
             source: "test".into(),

@@ -19,6 +19,7 @@ pub mod mesh;
 pub mod need;
 pub mod normalize;
 pub mod position;
+pub mod public;
 pub mod region;
 pub mod search;
 pub mod source_text;
@@ -30,6 +31,7 @@ pub use facility::{
     Location, Organization, Phone, Provenance, Schedule, Service, Verification, Visibility,
 };
 pub use position::{LonLat, PositionError};
+pub use public::{PublicFacility, PublicHit};
 pub use taxonomy::{
     AccreditationCode, CapabilityCode, KindCode, ServiceTypeCode, Taxonomy, TaxonomyError,
 };

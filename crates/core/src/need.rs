@@ -14,6 +14,9 @@
 use crate::{AgeRange, Answer, CapabilityCode, Facility, FacilityStatus, KindCode, Service};
 use serde::{Deserialize, Serialize};
 
+/// Oldest age a query may give, years: what the API and the CLI accept.
+pub const MAX_AGE_YEARS: u8 = 120;
+
 /// The facts a family or a desk searches by. Every field that is set must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NeedProfile {
@@ -21,8 +24,8 @@ pub struct NeedProfile {
     pub kinds: Vec<KindCode>,
     /// 医療的ケア items the child needs; all must be met by one service.
     pub needs: Vec<CapabilityCode>,
-    /// The child's age in whole years; a service whose stated range excludes it
-    /// does not count. An unstated bound does not exclude.
+    /// The child's age in whole years, 0…[`MAX_AGE_YEARS`]; a service whose
+    /// stated range excludes it does not count. An unstated bound does not exclude.
     pub age_years: Option<u8>,
     /// Only services accepting new clients: stated yes is confirmed, unstated
     /// is 要確認, stated no excludes.

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Mean earth radius (IUGG), metres: the sphere of every great-circle
+/// distance and map scale in renkei.
+pub const MEAN_EARTH_RADIUS_M: f64 = 6_371_008.8;
+
 /// A point in WGS 84 degrees, **longitude first** (as GeoJSON, RFC 7946).
 ///
 /// Construct with [`LonLat::new`], which rejects values outside the valid
@@ -63,13 +67,12 @@ impl LonLat {
     /// assert!((a.distance_m(b) - 111_195.0).abs() < 10.0);
     /// ```
     pub fn distance_m(self, other: LonLat) -> f64 {
-        const EARTH_RADIUS_M: f64 = 6_371_008.8;
         let (phi1, phi2) = (self.lat.to_radians(), other.lat.to_radians());
         let d_phi = phi2 - phi1;
         let d_lambda = (other.lon - self.lon).to_radians();
         let h =
             (d_phi / 2.0).sin().powi(2) + phi1.cos() * phi2.cos() * (d_lambda / 2.0).sin().powi(2);
-        2.0 * EARTH_RADIUS_M * h.sqrt().asin()
+        2.0 * MEAN_EARTH_RADIUS_M * h.sqrt().asin()
     }
 }
 

@@ -4,6 +4,7 @@
 //! - [`RegionTable`] is the authored table of one prefecture's 二次医療圏 and
 //!   the N03 municipality / ward codes each contains (`data/regions/*.toml`).
 //! - [`Municipality`] is one N03 unit with its boundary (WGS 84, lon/lat degrees).
+//! - [`DesignatedCities`] are the 政令指定都市 and their wards, from those tables.
 //! - [`dissolve`] builds a region's geometry as the union of its municipalities.
 //! - [`BoundaryIndex`] assigns points to municipalities (and through the table,
 //!   to regions): inside a polygon, else the nearest polygon within
@@ -14,6 +15,7 @@
 
 mod assign;
 mod catalog;
+mod designated;
 mod geojson;
 mod geometry;
 mod population;
@@ -21,6 +23,7 @@ mod table;
 
 pub use assign::{Assignment, AssignmentMethod, BoundaryIndex, Placement, NEAREST_LIMIT_M};
 pub use catalog::RegionCatalog;
+pub use designated::{DesignatedCities, MunicipalityArea};
 pub use geojson::{GeoJsonError, GeoJsonMultiPolygon};
 pub use geometry::{area_m2, dissolve, make_valid, simplify};
 pub use population::{region_populations, MunicipalPopulation, RegionPopulation};

@@ -1,5 +1,9 @@
 //! The taxonomy: facility kinds, welfare service types and care capabilities,
 //! authored in `data/taxonomy.toml` and compiled in.
+//!
+//! It is also the one home of how each kind is drawn: its order, labels,
+//! colour and marker shape ([`KindCode::marker`], [`KindCode::rank`]), which
+//! the printed maps read from here and the web client from the same file.
 
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -13,6 +17,17 @@ pub enum TaxonomyError {
     /// A code appears twice in one list.
     #[error("taxonomy code {0:?} appears twice")]
     Duplicate(String),
+    /// A facility kind without a valid `colour` (`#rrggbb`) or with a `shape`
+    /// that is not one of the `marker_shapes`.
+    #[error(
+        "kind {code:?} needs colour = \"#rrggbb\" and a shape from [[marker_shapes]] ({problem})"
+    )]
+    Presentation {
+        /// The kind.
+        code: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// A code that the taxonomy does not define.
     #[error("unknown {list} code {code:?}; known codes: {known}")]
     Unknown {
@@ -43,10 +58,70 @@ pub struct Term {
     /// Item number on the 医療的ケア判定スコア sheet (capabilities only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score_item: Option<u8>,
+    /// Marker colour as `#rrggbb` sRGB (kinds only; see [`KindCode::marker`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<String>,
+    /// Code of the kind's marker shape in [`Taxonomy::marker_shapes`] (kinds only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<String>,
+}
+
+/// A marker outline: a polygon the maps fill with a kind's colour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarkerShape {
+    /// Name, e.g. `star`.
+    pub code: String,
+    /// Corners in units of the marker's radius, x to the right and y
+    /// downwards, around the point the marker stands for.
+    pub points: Vec<[f32; 2]>,
+}
+
+/// An sRGB colour, 8 bits per channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Colour {
+    /// Red.
+    pub r: u8,
+    /// Green.
+    pub g: u8,
+    /// Blue.
+    pub b: u8,
+}
+
+impl Colour {
+    /// Parses `#rrggbb` (either case).
+    ///
+    /// ```
+    /// use renkei_core::taxonomy::Colour;
+    /// assert_eq!(Colour::from_hex("#006cd1"), Some(Colour { r: 0x00, g: 0x6c, b: 0xd1 }));
+    /// assert_eq!(Colour::from_hex("006cd1"), None);
+    /// ```
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let hex = text.strip_prefix('#').filter(|h| h.len() == 6)?;
+        let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+        Some(Self {
+            r: channel(0)?,
+            g: channel(2)?,
+            b: channel(4)?,
+        })
+    }
+
+    /// `#rrggbb`, lower case.
+    pub fn to_hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.r, self.g, self.b)
+    }
+}
+
+/// How the maps draw one facility kind: its colour and its marker shape.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marker<'a> {
+    /// Fill colour.
+    pub colour: Colour,
+    /// Outline.
+    pub shape: &'a MarkerShape,
 }
 
 /// All kinds, service types and capabilities, in authored order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Taxonomy {
     /// Facility kinds (病院, 訪問看護ステーション, …).
     pub kinds: Vec<Term>,
@@ -57,6 +132,9 @@ pub struct Taxonomy {
     /// Hospital accreditations (施設基準の届出: NICU, GCU, PICU, 小児入院医療管理料 …).
     #[serde(default)]
     pub accreditations: Vec<Term>,
+    /// Marker outlines the kinds' `shape`s name.
+    #[serde(default)]
+    pub marker_shapes: Vec<MarkerShape>,
 }
 
 const BUILTIN: &str = include_str!("../../../data/taxonomy.toml");
@@ -114,6 +192,24 @@ taxonomy_code!(
     /// A facility kind code from the taxonomy (e.g. `visiting_nurse`).
     KindCode, kinds, "kind"
 );
+impl KindCode {
+    /// Colour and shape of this kind's markers on every map and legend.
+    pub fn marker(&self) -> Marker<'static> {
+        Taxonomy::builtin()
+            .marker(self.term())
+            .expect("the built-in taxonomy gives every kind a valid marker")
+    }
+
+    /// Position of this kind in the taxonomy: the order of legends and lists.
+    pub fn rank(&self) -> usize {
+        Taxonomy::builtin()
+            .kinds
+            .iter()
+            .position(|term| term.code == self.0)
+            .expect("codes are only built from the built-in taxonomy")
+    }
+}
+
 taxonomy_code!(
     /// A care-capability code from the taxonomy (e.g. `ventilator`).
     CapabilityCode, capabilities, "capability"
@@ -144,7 +240,34 @@ impl Taxonomy {
                 }
             }
         }
+        for kind in &taxonomy.kinds {
+            taxonomy.marker(kind)?;
+        }
         Ok(taxonomy)
+    }
+
+    /// The marker of `kind`, a term of [`Taxonomy::kinds`].
+    fn marker<'a>(&'a self, kind: &Term) -> Result<Marker<'a>, TaxonomyError> {
+        let problem = |problem: &str| TaxonomyError::Presentation {
+            code: kind.code.clone(),
+            problem: problem.to_owned(),
+        };
+        let colour = kind
+            .colour
+            .as_deref()
+            .and_then(Colour::from_hex)
+            .ok_or_else(|| problem("colour is missing or not #rrggbb"))?;
+        let shape_code = kind
+            .shape
+            .as_deref()
+            .ok_or_else(|| problem("shape is missing"))?;
+        let shape = self
+            .marker_shapes
+            .iter()
+            .find(|shape| shape.code == shape_code)
+            .filter(|shape| shape.points.len() >= 3)
+            .ok_or_else(|| problem("no marker shape of that name with 3 or more points"))?;
+        Ok(Marker { colour, shape })
     }
 
     /// The taxonomy compiled in from `data/taxonomy.toml`.
@@ -254,5 +377,49 @@ mod tests {
             Taxonomy::parse(text),
             Err(TaxonomyError::Duplicate("a".into()))
         );
+    }
+
+    #[test]
+    fn every_kind_has_its_own_colour_and_shape() {
+        let taxonomy = Taxonomy::builtin();
+        let mut colours = std::collections::HashSet::new();
+        let mut shapes = std::collections::HashSet::new();
+        for term in &taxonomy.kinds {
+            let kind = KindCode::new(&term.code).unwrap();
+            let marker = kind.marker();
+            assert_eq!(Some(marker.colour.to_hex()), term.colour, "{}", term.code);
+            assert!(
+                colours.insert(marker.colour),
+                "{} repeats a colour",
+                term.code
+            );
+            assert!(
+                shapes.insert(&marker.shape.code),
+                "{} repeats a shape",
+                term.code
+            );
+            assert_eq!(taxonomy.kinds[kind.rank()].code, term.code);
+        }
+    }
+
+    #[test]
+    fn kinds_without_a_valid_marker_are_rejected() {
+        let shapes = "[[marker_shapes]]\ncode='dot'\npoints=[[0.0,-1.0],[1.0,1.0],[-1.0,1.0]]";
+        let kind = |fields: &str| {
+            format!("service_types=[]\ncapabilities=[]\n[[kinds]]\ncode='a'\nja='a'\nen='a'\n{fields}\n{shapes}")
+        };
+        assert!(Taxonomy::parse(&kind("colour='#0072b2'\nshape='dot'")).is_ok());
+        for fields in [
+            "shape='dot'",
+            "colour='blue'\nshape='dot'",
+            "colour='#0072b2'",
+            "colour='#0072b2'\nshape='star'",
+        ] {
+            let err = Taxonomy::parse(&kind(fields)).unwrap_err();
+            assert!(
+                matches!(err, TaxonomyError::Presentation { .. }),
+                "{fields}: {err}"
+            );
+        }
     }
 }

@@ -1,11 +1,12 @@
-//! Public response types. They are built from [`renkei_core::Facility`] and
-//! have **no staff-only fields at all** — no `staff_note`, only public phones —
-//! so no handler can leak staff-only data by forgetting to hide it.
+//! Public response types. They are built only from a [`PublicFacility`], which
+//! core makes without staff-only fields and records, and have **no
+//! staff-only fields at all** (no `staff_note`), so no handler can leak
+//! staff-only data by forgetting to hide it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use renkei_core::taxonomy::Term;
 use renkei_core::{
-    Answer, Facility, FacilityStatus, Phone, Schedule, Service, Taxonomy, Verification, Visibility,
+    Answer, Facility, FacilityStatus, PublicFacility, Schedule, Service, Taxonomy, Verification,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -295,82 +296,77 @@ pub fn tel_link(number: &str) -> String {
     format!("tel:{digits}")
 }
 
-/// The public phones of a list, staff-only ones removed.
-pub fn public_phones(phones: &[Phone]) -> impl Iterator<Item = &Phone> {
-    phones.iter().filter(|phone| is_public(phone))
-}
-
-/// True for a phone anyone may see; staff-only numbers never leave the server.
-fn is_public(phone: &Phone) -> bool {
-    phone.visibility == Visibility::Public
-}
-
-impl From<Facility> for FacilityDto {
-    fn from(mut f: Facility) -> Self {
+impl From<PublicFacility> for FacilityDto {
+    fn from(f: PublicFacility) -> Self {
+        let mut f = f.into_facility();
         let services = std::mem::take(&mut f.services);
         Self {
-            summary: FacilitySummaryDto::from(f),
+            summary: summary(f),
             services: services.iter().map(ServiceDto::from).collect(),
         }
     }
 }
 
-impl From<Facility> for FacilitySummaryDto {
-    /// Moves the strings of `f` (decoded for this response) instead of copying them.
-    fn from(f: Facility) -> Self {
-        let position = f.location.position;
-        let municipality_code = municipality_code(&f);
-        Self {
-            id: f.id.0,
-            kind: f.kind.term().into(),
-            name: f.name,
-            name_kana: f.name_kana,
-            organization: OrganizationDto {
-                name: f.organization.name,
-                url: f.organization.url,
-            },
-            location: LocationDto {
-                address: f.location.address,
-                postal_code: f.location.postal_code,
-                lon: position.map(renkei_core::LonLat::lon),
-                lat: position.map(renkei_core::LonLat::lat),
-                municipality_code,
-                region_code: f.location.region.map(String::from),
-                geocoded: f
-                    .location
-                    .geocoded
-                    .map(renkei_core::geocode::Precision::as_str),
-            },
-            phones: f
-                .phones
-                .into_iter()
-                .filter(is_public)
-                .map(|p| PhoneDto {
-                    tel: tel_link(&p.number),
-                    number: p.number,
-                    label: p.label,
-                })
-                .collect(),
-            url: f.url,
-            status: f.status.into(),
-            closed_on: f.closed_on,
-            accreditations: f
-                .accreditations
-                .iter()
-                .map(|a| AccreditationDto {
-                    term: a.code.term().into(),
-                    since: a.since,
-                })
-                .collect(),
-            provenance: ProvenanceDto {
-                source: f.provenance.source,
-                source_record_id: f.provenance.source_record_id,
-                imported_at: f.provenance.imported_at,
-                licence: f.provenance.licence,
-                attribution: f.provenance.attribution,
-                demo: f.provenance.demo,
-            },
-        }
+impl From<PublicFacility> for FacilitySummaryDto {
+    fn from(f: PublicFacility) -> Self {
+        summary(f.into_facility())
+    }
+}
+
+/// The summary of a facility that was a [`PublicFacility`]; moves the strings
+/// of `f` (decoded for this response) instead of copying them.
+fn summary(f: Facility) -> FacilitySummaryDto {
+    let position = f.location.position;
+    let municipality_code = municipality_code(&f);
+    FacilitySummaryDto {
+        id: f.id.0,
+        kind: f.kind.term().into(),
+        name: f.name,
+        name_kana: f.name_kana,
+        organization: OrganizationDto {
+            name: f.organization.name,
+            url: f.organization.url,
+        },
+        location: LocationDto {
+            address: f.location.address,
+            postal_code: f.location.postal_code,
+            lon: position.map(renkei_core::LonLat::lon),
+            lat: position.map(renkei_core::LonLat::lat),
+            municipality_code,
+            region_code: f.location.region.map(String::from),
+            geocoded: f
+                .location
+                .geocoded
+                .map(renkei_core::geocode::Precision::as_str),
+        },
+        phones: f
+            .phones
+            .into_iter()
+            .map(|p| PhoneDto {
+                tel: tel_link(&p.number),
+                number: p.number,
+                label: p.label,
+            })
+            .collect(),
+        url: f.url,
+        status: f.status.into(),
+        closed_on: f.closed_on,
+        accreditations: f
+            .accreditations
+            .iter()
+            .map(|a| AccreditationDto {
+                term: a.code.term().into(),
+                since: a.since,
+            })
+            .collect(),
+        provenance: ProvenanceDto {
+            source: f.provenance.source,
+            source_record_id: f.provenance.source_record_id,
+            imported_at: f.provenance.imported_at,
+            licence: f.provenance.licence,
+            attribution: f.provenance.attribution,
+            demo: f.provenance.demo,
+        },
     }
 }
 

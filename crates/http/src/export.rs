@@ -1,13 +1,14 @@
 //! Exports of a facility list: GeoJSON (RFC 7946) and CSV (UTF-8 with BOM, so
 //! Excel opens it without garbling). Both are built from one flat public row,
-//! [`FlatFacility`], so the two formats always carry the same fields.
+//! [`FlatFacility`], so the two formats always carry the same fields. Rows are
+//! made only from a [`PublicFacility`], so they hold nothing staff-only.
 
-use crate::dto::{municipality_code, public_phones, AnswerDto};
+use crate::dto::{municipality_code, AnswerDto};
 use crate::error::{ApiError, ApiResult};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use renkei_app::table::csv_bytes as csv_table_bytes;
-use renkei_core::{Facility, Taxonomy};
+use renkei_core::{PublicFacility, Taxonomy};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -113,8 +114,8 @@ pub struct FlatFacility {
     pub demo: bool,
 }
 
-impl From<&Facility> for FlatFacility {
-    fn from(f: &Facility) -> Self {
+impl From<&PublicFacility> for FlatFacility {
+    fn from(f: &PublicFacility) -> Self {
         let term = f.kind.term();
         let capabilities = Taxonomy::builtin()
             .capability_codes()
@@ -146,7 +147,9 @@ impl From<&Facility> for FlatFacility {
                 .map(|a| a.code.as_str())
                 .collect::<Vec<_>>()
                 .join(" / "),
-            phones: public_phones(&f.phones)
+            phones: f
+                .phones
+                .iter()
                 .map(|p| p.number.as_str())
                 .collect::<Vec<_>>()
                 .join(" / "),
@@ -163,8 +166,8 @@ impl From<&Facility> for FlatFacility {
     }
 }
 
-impl From<&Facility> for Feature {
-    fn from(f: &Facility) -> Self {
+impl From<&PublicFacility> for Feature {
+    fn from(f: &PublicFacility) -> Self {
         Self {
             kind: "Feature",
             id: f.id.to_string(),
@@ -186,7 +189,7 @@ pub fn geojson_response(body: &impl Serialize) -> ApiResult<Response> {
 /// The CSV export of `facilities`: UTF-8 with BOM, a header row of
 /// `日本語 (code)` names, one row per facility, downloaded as `filename`.
 pub fn csv_response<'a>(
-    facilities: impl Iterator<Item = &'a Facility>,
+    facilities: impl Iterator<Item = &'a PublicFacility>,
     filename: &str,
 ) -> ApiResult<Response> {
     let rows = facilities.map(|facility| csv_row(&FlatFacility::from(facility)));

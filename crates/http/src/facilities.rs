@@ -131,10 +131,11 @@ pub(crate) fn list_response(
             .map(parse_kind)
             .transpose()?,
         municipality: match scope.municipality {
-            Some(code) => Some(code),
+            Some(area) => Some(area),
             None => present(params.municipality.as_deref())
                 .map(parse_municipality)
-                .transpose()?,
+                .transpose()?
+                .map(|code| snapshot.regions().municipality_area(&code)),
         },
         include_closed: false,
         region: scope.region,
@@ -165,9 +166,10 @@ pub(crate) fn list_response(
     }
     .run(snapshot)?;
     let total = found.total as u64;
+    let items = found.items;
     let mut response = match format {
         Format::Json => AppJson(FacilityList {
-            items: found.items.into_iter().map(FacilityDto::from).collect(),
+            items: items.into_iter().map(FacilityDto::from).collect(),
             total,
             page,
             per_page,
@@ -175,9 +177,9 @@ pub(crate) fn list_response(
         .into_response(),
         Format::Geojson => geojson_response(&FeatureCollection {
             kind: "FeatureCollection",
-            features: found.items.iter().map(Feature::from).collect(),
+            features: items.iter().map(Feature::from).collect(),
         })?,
-        Format::Csv => csv_response(found.items.iter(), "renkei-facilities.csv")?,
+        Format::Csv => csv_response(items.iter(), "renkei-facilities.csv")?,
     };
     response
         .headers_mut()

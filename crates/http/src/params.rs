@@ -5,8 +5,8 @@
 
 use crate::error::{ApiError, ApiResult};
 use renkei_app::error::wording;
-use renkei_app::search::{Reach, MAX_AGE_YEARS};
-use renkei_core::need::NeedProfile;
+use renkei_app::search::Reach;
+use renkei_core::need::{NeedProfile, MAX_AGE_YEARS};
 use renkei_core::{CapabilityCode, KindCode, LonLat};
 
 /// The trimmed value, `None` when absent or blank.
@@ -110,7 +110,13 @@ pub(crate) fn codes<T, E: std::fmt::Display>(
         .collect()
 }
 
-/// The need profile of `kinds`, `needs`, `age` (0–120) and `accepting`.
+/// A child's age in whole years, 0–[`MAX_AGE_YEARS`] (parameter `age`).
+pub(crate) fn age(text: Option<&str>) -> ApiResult<Option<u8>> {
+    Ok(parse_number("age", text, 0, u32::from(MAX_AGE_YEARS))?
+        .map(|age| u8::try_from(age).expect("age is at most MAX_AGE_YEARS")))
+}
+
+/// The need profile of `kinds`, `needs`, `age` (0–[`MAX_AGE_YEARS`]) and `accepting`.
 pub(crate) fn profile(
     kinds: Option<&str>,
     needs: Option<&str>,
@@ -120,8 +126,7 @@ pub(crate) fn profile(
     Ok(NeedProfile {
         kinds: codes("kinds", kinds, KindCode::new)?,
         needs: codes("needs", needs, CapabilityCode::new)?,
-        age_years: parse_number("age", age, 0, MAX_AGE_YEARS)?
-            .map(|age| u8::try_from(age).expect("age is at most 120")),
+        age_years: self::age(age)?,
         accepting_only: flag("accepting", accepting)?,
     })
 }

@@ -9,7 +9,7 @@
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::AppQuery;
-use crate::params::{choice, codes, flag, parse_number, reach, required};
+use crate::params::{age, choice, codes, flag, parse_number, reach, required};
 use crate::search::SearchParams;
 use crate::AppState;
 use axum::extract::State;
@@ -20,7 +20,7 @@ use axum::Router;
 use renkei_app::coverage::{MAX_K, MAX_WITHIN_M, MAX_WITHIN_MINUTES};
 use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
 use renkei_app::regions::{parse_area, parse_region};
-use renkei_app::search::MAX_AGE_YEARS;
+use renkei_app::Regions;
 use renkei_core::{CapabilityCode, KindCode};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use serde::Deserialize;
@@ -80,8 +80,9 @@ pub struct MapParams {
 }
 
 impl MapParams {
-    /// The typed map query; a malformed value is a 400 naming its parameter.
-    fn query(&self) -> ApiResult<MapQuery> {
+    /// The typed map query, an area code read with the designated cities of
+    /// `regions`; a malformed value is a 400 naming its parameter.
+    fn query(&self, regions: &Regions) -> ApiResult<MapQuery> {
         let code = required("code", self.code.as_deref())?;
         let paper = [Paper::A4, Paper::A3][choice("paper", self.paper.as_deref(), &["a4", "a3"])?];
         let orientation = [Orientation::Portrait, Orientation::Landscape][choice(
@@ -90,12 +91,11 @@ impl MapParams {
             &["portrait", "landscape"],
         )?];
         let kinds = codes("kinds", self.kinds.as_deref(), KindCode::new)?;
-        let area = parse_area("code", code)?;
+        let area = parse_area("code", code, regions)?;
         let coverage = if flag("coverage", self.coverage.as_deref())? {
             Some(MapCoverage {
                 needs: codes("needs", self.needs.as_deref(), CapabilityCode::new)?,
-                age_years: parse_number("age", self.age.as_deref(), 0, MAX_AGE_YEARS)?
-                    .map(|age| u8::try_from(age).expect("age is at most 120")),
+                age_years: age(self.age.as_deref())?,
                 accepting_only: flag("accepting", self.accepting.as_deref())?,
                 include_unknown: flag("include_unknown", self.include_unknown.as_deref())?,
                 within: reach(
@@ -145,10 +145,9 @@ pub async fn print_map(
     headers: HeaderMap,
     AppQuery(params): AppQuery<MapParams>,
 ) -> ApiResult<Response> {
-    let query = params.query()?;
-    let job = query
-        .prepare(state.index.snapshot(), web_client(&headers))
-        .await?;
+    let snapshot = state.index.snapshot();
+    let query = params.query(snapshot.regions())?;
+    let job = query.prepare(snapshot, web_client(&headers)).await?;
     let pdf = blocking(move || Ok(job.print(fonts()?)?.pdf)).await?;
     Ok(pdf_response(pdf, "renkei-map.pdf"))
 }
@@ -196,8 +195,9 @@ pub async fn print_referral(
     headers: HeaderMap,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
-    let (search, _) = params.request()?;
-    let job = ReferralQuery { search }.prepare(state.index.snapshot(), &web_client(&headers))?;
+    let snapshot = state.index.snapshot();
+    let (search, _) = params.request(snapshot.regions())?;
+    let job = ReferralQuery { search }.prepare(snapshot, &web_client(&headers))?;
     let pdf = blocking(move || Ok(job.print(fonts()?)?)).await?;
     Ok(pdf_response(pdf, "renkei-referral.pdf"))
 }

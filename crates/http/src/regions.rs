@@ -131,8 +131,9 @@ pub async fn get_area(
         None => 0.0,
         Some(text) => text.parse::<f64>().map_err(|_| not_a_tolerance(text))?,
     };
-    let query = AreaQuery::new(parse_area("code", &code)?, tolerance)?;
-    let outline = query.run(&state.index.snapshot())?;
+    let snapshot = state.index.snapshot();
+    let query = AreaQuery::new(parse_area("code", &code, snapshot.regions())?, tolerance)?;
+    let outline = query.run(&snapshot)?;
     let municipality = outline.level == AreaLevel::Municipality;
     geojson_response(&AreaFeature {
         kind: "Feature",
@@ -187,7 +188,7 @@ pub async fn list_area_facilities(
     AppQuery(params): AppQuery<ListParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let scope = match parse_area("code", &code)? {
+    let scope = match parse_area("code", &code, snapshot.regions())? {
         Area::Region(code) => {
             // An unknown region is a 404 before any parameter is read.
             snapshot.regions().find_region(&code)?;
@@ -196,8 +197,8 @@ pub async fn list_area_facilities(
                 ..DirectoryQuery::default()
             }
         }
-        Area::Municipality(code) => DirectoryQuery {
-            municipality: Some(code),
+        Area::Municipality(area) => DirectoryQuery {
+            municipality: Some(area),
             ..DirectoryQuery::default()
         },
     };

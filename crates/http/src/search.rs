@@ -18,8 +18,10 @@ use axum::Extension;
 use axum::Router;
 use renkei_app::regions::parse_area;
 use renkei_app::search::{max_search_minutes, Origin, SearchPlace, SearchRequest, MAX_OFFSET};
+use renkei_app::Regions;
 use renkei_core::need::{Tier, TravelModel};
-use renkei_core::search::{Hit, DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
+use renkei_core::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
+use renkei_core::PublicHit;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::sync::Arc;
@@ -96,13 +98,14 @@ pub(crate) enum SearchFormat {
 }
 
 impl SearchParams {
-    /// The typed search and the response format; a malformed value is a 400
-    /// naming its parameter (renkei-app then checks what needs the data).
-    pub(crate) fn request(&self) -> ApiResult<(SearchRequest, SearchFormat)> {
+    /// The typed search and the response format, an area code read with the
+    /// designated cities of `regions`; a malformed value is a 400 naming its
+    /// parameter (renkei-app then checks what needs the data).
+    pub(crate) fn request(&self, regions: &Regions) -> ApiResult<(SearchRequest, SearchFormat)> {
         let format = [SearchFormat::Json, SearchFormat::Geojson]
             [choice("format", self.format.as_deref(), &["json", "geojson"])?];
         let area = present(self.region.as_deref())
-            .map(|text| parse_area("region", text))
+            .map(|text| parse_area("region", text, regions))
             .transpose()?;
         let place = self.place()?;
         let profile = profile(
@@ -296,14 +299,14 @@ pub async fn search(
     Extension(summaries): Extension<Arc<SummaryCache>>,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
-    let (request, format) = params.request()?;
     let snapshot = state.index.snapshot();
+    let (request, format) = params.request(snapshot.regions())?;
     let outcome = request.run(&snapshot)?;
     let (search, found) = (outcome.search, outcome.page);
     let generation = summaries.generation(snapshot.directory());
     let model = TravelModel::DEFAULT;
     // Hits own their decoded facilities: their strings move into the response.
-    let hit = |hit: Hit| HitDto {
+    let hit = |hit: PublicHit| HitDto {
         tier: hit.tier.into(),
         distance_m: hit.distance_m.map(round1),
         travel_minutes: hit.distance_m.map(|d| round1(model.minutes(d))),
@@ -402,7 +405,7 @@ pub struct SearchProperties {
 }
 
 impl SearchFeature {
-    fn new(hit: &Hit, model: TravelModel) -> Self {
+    fn new(hit: &PublicHit, model: TravelModel) -> Self {
         let Feature {
             id,
             geometry,

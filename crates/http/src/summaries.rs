@@ -4,7 +4,7 @@
 
 use crate::dto::FacilitySummaryDto;
 use renkei_core::directory_index::DirectoryIndex;
-use renkei_core::{Facility, FacilityId};
+use renkei_core::{FacilityId, PublicFacility};
 use serde_json::value::RawValue;
 use std::sync::{Arc, Mutex, Weak};
 
@@ -61,7 +61,7 @@ impl SummaryCache {
 
     /// `facility` (from the snapshot of `generation`) as a
     /// [`FacilitySummaryDto`] in JSON, written once per generation.
-    pub fn summary(&self, generation: u64, facility: Facility) -> Box<RawValue> {
+    pub fn summary(&self, generation: u64, facility: PublicFacility) -> Box<RawValue> {
         let key = (generation, facility.id);
         if let Some(json) = self.json.get(&key) {
             return json;

@@ -24,7 +24,7 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use geo::BoundingRect;
 use renkei_app::Regions;
-use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
+use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery, Listed};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -149,15 +149,19 @@ pub async fn tile(
         .ok()
         .and_then(|z| TileId::new(z, x, y))
         .ok_or_else(|| ApiError::internal("tile address checked above"))?;
-    let directory = state.index.load();
-    let regions = state.index.regions();
-    let key = (cache.generation(&directory, &regions), layer, id);
+    // One snapshot: the directory and the regions of a tile are of one version.
+    let snapshot = state.index.snapshot();
+    let key = (
+        cache.generation(snapshot.directory(), snapshot.regions()),
+        layer,
+        id,
+    );
     let body = if let Some(body) = cache.tiles.get(&key) {
         body
     } else {
         // Clipping polygons can take milliseconds: keep it off the async workers.
         let encoded = tokio::task::spawn_blocking(move || {
-            encode_tile(layer, id, &directory, &regions.catalog)
+            encode_tile(layer, id, snapshot.directory(), &snapshot.regions().catalog)
         })
         .await
         .map_err(ApiError::internal)?
@@ -268,15 +272,15 @@ pub async fn tilejson(
             id: file.clone(),
         })?;
     let layer = parse_layer(name)?;
-    let directory = state.index.load();
-    let regions = state.index.regions();
-    let bounds = data_bounds(&directory, &regions);
+    let snapshot = state.index.snapshot();
+    let (directory, regions) = (snapshot.directory(), snapshot.regions());
+    let bounds = data_bounds(directory, regions);
     let center = [
         f64::midpoint(bounds[0], bounds[2]),
         f64::midpoint(bounds[1], bounds[3]),
         8.0,
     ];
-    let attribution = attribution(layer, &directory);
+    let attribution = attribution(layer, directory);
     let document = TileJson {
         tilejson: "3.0.0",
         name: layer.name(),
@@ -338,6 +342,7 @@ fn data_bounds(directory: &DirectoryIndex, regions: &Regions) -> [f64; 4] {
     let active = DirectoryQuery::default();
     let from_facilities = directory
         .listed(&active)
+        .filter(Listed::is_public)
         .filter_map(|f| f.position())
         .map(|p| [p.lon(), p.lat(), p.lon(), p.lat()]);
     let union = |boxes: &mut dyn Iterator<Item = [f64; 4]>| {

@@ -111,6 +111,8 @@ impl FacilityDraft {
             status: FacilityStatus::Active,
             closed_on: None,
             staff_note: None,
+            // Open data is published; staff-only records are entered by staff.
+            visibility: Visibility::Public,
             accreditations: Vec::new(),
             provenance: Provenance {
                 source: source.key.clone(),

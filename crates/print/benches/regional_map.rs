@@ -20,7 +20,7 @@ use renkei_core::directory_index::DirectoryQuery;
 use renkei_core::mesh::MeshLevel;
 use renkei_core::need::NeedProfile;
 use renkei_core::region::RegionCatalog;
-use renkei_core::{CapabilityCode, Facility, KindCode};
+use renkei_core::{CapabilityCode, KindCode, PublicFacility};
 use renkei_print::{
     area_facilities, map_area, render_map_with_coverage, render_one_page_map, CoverageBand,
     CoverageCell, CoverageLayer, Fonts, MapFilters, PrintedMap, WebClient,
@@ -84,8 +84,8 @@ fn main() {
         }
     };
     let area = map_area(&catalog, REGION).expect("region area");
-    let in_area = area_facilities(&index, &area);
-    let shown: Vec<&Facility> = in_area.iter().collect();
+    let in_area = area_facilities(&index, &catalog, &area);
+    let shown: Vec<&PublicFacility> = in_area.iter().collect();
     println!(
         "{} ({REGION}), all kinds: {} facilities",
         area.name_ja,

@@ -7,9 +7,9 @@ use crate::leaflet::Leaflet;
 use crate::links::WebClient;
 use crate::map::{AreaLevel, MapArea, MapUnit};
 use crate::{PrintError, PrintResult};
-use renkei_core::directory_index::{municipality_matches, DirectoryIndex, DirectoryQuery};
+use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
 use renkei_core::region::{dissolve, Municipality, RegionCatalog};
-use renkei_core::{Facility, MunicipalityCode, RegionCode};
+use renkei_core::{MunicipalityCode, PublicFacility, RegionCode};
 
 /// The area of `code`: a 二次医療圏 (4 digits, e.g. `1407`) with its
 /// municipalities, or a municipality / ward (5 digits, e.g. `14207`; a
@@ -51,7 +51,7 @@ pub fn map_area(catalog: &RegionCatalog, code: &str) -> PrintResult<MapArea> {
                 .ok_or_else(no_geometry)?
                 .municipalities()
                 .iter()
-                .filter(|m| municipality_matches(&wanted, &m.code))
+                .filter(|m| catalog.designated_cities().contains(&wanted, &m.code))
                 .collect();
             let first = units.first().ok_or_else(unknown)?;
             let name_ja = if units.len() == 1 {
@@ -76,30 +76,37 @@ pub fn map_area(catalog: &RegionCatalog, code: &str) -> PrintResult<MapArea> {
     }
 }
 
-/// The active facilities of `area`: placed in the 二次医療圏, or in the
-/// municipality (by position or as stated, wards included).
-pub fn area_facilities(index: &DirectoryIndex, area: &MapArea) -> Vec<Facility> {
+/// The active public facilities of `area`: placed in the 二次医療圏, or in
+/// the municipality (by position or as stated, with the wards `catalog` gives
+/// a designated city).
+pub fn area_facilities(
+    index: &DirectoryIndex,
+    catalog: &RegionCatalog,
+    area: &MapArea,
+) -> Vec<PublicFacility> {
     let query = match area.level {
         AreaLevel::SecondaryMedicalRegion => DirectoryQuery {
             region: RegionCode::new(&area.code).ok(),
             ..DirectoryQuery::default()
         },
         AreaLevel::Municipality => DirectoryQuery {
-            municipality: MunicipalityCode::new(&area.code).ok(),
+            municipality: MunicipalityCode::new(&area.code)
+                .ok()
+                .map(|code| catalog.designated_cities().area(&code)),
             ..DirectoryQuery::default()
         },
     };
-    index.page(&query, 1, u32::MAX).items
+    index.page(&query, 1, u32::MAX).into_public().items
 }
 
-/// The active facilities of 二次医療圏 `code` in `index`, decoded, for
+/// The active public facilities of 二次医療圏 `code` in `index`, decoded, for
 /// [`region_leaflet`].
-pub fn region_facilities(index: &DirectoryIndex, code: &str) -> PrintResult<Vec<Facility>> {
+pub fn region_facilities(index: &DirectoryIndex, code: &str) -> PrintResult<Vec<PublicFacility>> {
     let query = DirectoryQuery {
         region: Some(region_code(code)?),
         ..DirectoryQuery::default()
     };
-    Ok(index.page(&query, 1, u32::MAX).items)
+    Ok(index.page(&query, 1, u32::MAX).into_public().items)
 }
 
 fn region_code(code: &str) -> PrintResult<RegionCode> {
@@ -112,7 +119,7 @@ fn region_code(code: &str) -> PrintResult<RegionCode> {
 /// `facilities`, those of the region ([`region_facilities`]).
 pub fn region_leaflet<'a>(
     catalog: &RegionCatalog,
-    facilities: &'a [Facility],
+    facilities: &'a [PublicFacility],
     code: &str,
     web: WebClient,
 ) -> PrintResult<Leaflet<'a>> {
@@ -122,7 +129,7 @@ pub fn region_leaflet<'a>(
             .ok_or_else(|| PrintError::UnknownArea {
                 code: code.to_owned(),
             })?;
-    let facilities: Vec<&Facility> = facilities.iter().collect();
+    let facilities: Vec<&PublicFacility> = facilities.iter().collect();
     Ok(Leaflet::for_region(
         code,
         &region.name_ja,

@@ -2,6 +2,7 @@
 //! (lon, lat) to the page.
 
 use geo::{BoundingRect, MultiPolygon};
+use renkei_core::position::MEAN_EARTH_RADIUS_M;
 use renkei_core::LonLat;
 
 /// An axis-aligned rectangle on a page, in points (1/72 inch) from the page's
@@ -85,9 +86,6 @@ fn mercator(point: LonLat) -> (f64, f64) {
         (std::f64::consts::FRAC_PI_4 + lat / 2.0).tan().ln(),
     )
 }
-
-/// Mean earth radius used for the scale bar, in metres.
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Web Mercator scaled and shifted so an area fits a frame on the page,
 /// north up. Maps drawn with it keep shapes true and distances true to scale
@@ -177,7 +175,7 @@ impl Projection {
 
     /// Ground metres per page point at the area's middle latitude.
     pub fn metres_per_point(&self) -> f64 {
-        EARTH_RADIUS_M * self.middle_lat_deg.to_radians().cos() / self.scale
+        MEAN_EARTH_RADIUS_M * self.middle_lat_deg.to_radians().cos() / self.scale
     }
 
     /// Degrees of longitude per page point: the tolerance for simplifying

@@ -10,11 +10,11 @@ use crate::geometry::PtRect;
 use crate::links::{draw_qr, WebClient};
 use crate::map::AreaLevel;
 use crate::page::{data_date, mm, page_size, public_phone, source_credits, Orientation, Paper};
-use crate::style::{draw_marker, kind_rank, kind_style};
+use crate::style::{draw_marker, kind_style};
 use crate::PrintResult;
 use chrono::NaiveDate;
 use renkei_core::normalize::fold;
-use renkei_core::{Facility, KindCode};
+use renkei_core::{KindCode, PublicFacility};
 
 /// Kinds listed as places to ask (相談先): desks, public-health offices and
 /// specialist bodies.
@@ -32,7 +32,7 @@ pub struct LeafletEntry<'a> {
     /// Name as the region table gives it.
     pub name: String,
     /// The matching facility, for address and phone.
-    pub facility: Option<&'a Facility>,
+    pub facility: Option<&'a PublicFacility>,
 }
 
 /// What a leaflet shows.
@@ -47,7 +47,7 @@ pub struct Leaflet<'a> {
     /// The region's core hospitals (中核病院).
     pub core_hospitals: Vec<LeafletEntry<'a>>,
     /// Desks, offices and specialist bodies, in the order printed.
-    pub desks: Vec<&'a Facility>,
+    pub desks: Vec<&'a PublicFacility>,
     /// Date printed as the data date; `None`: the latest import of what is shown.
     pub data_date: Option<NaiveDate>,
     /// The web client the QR code opens.
@@ -63,15 +63,15 @@ impl<'a> Leaflet<'a> {
         region_name_ja: &str,
         prefecture_ja: &str,
         core_hospital_names: &[String],
-        facilities: &[&'a Facility],
+        facilities: &[&'a PublicFacility],
         web: WebClient,
     ) -> Self {
-        let mut desks: Vec<&Facility> = facilities
+        let mut desks: Vec<&PublicFacility> = facilities
             .iter()
             .copied()
             .filter(|f| DESK_KINDS.contains(&f.kind.as_str()))
             .collect();
-        desks.sort_by(|a, b| (kind_rank(&a.kind), &a.name).cmp(&(kind_rank(&b.kind), &b.name)));
+        desks.sort_by(|a, b| (a.kind.rank(), &a.name).cmp(&(b.kind.rank(), &b.name)));
         let mut core_hospitals: Vec<LeafletEntry<'a>> = core_hospital_names
             .iter()
             .map(|name| LeafletEntry {
@@ -130,7 +130,7 @@ pub fn render_leaflet(fonts: &Fonts, leaflet: &Leaflet<'_>) -> PrintResult<Vec<u
     let url = leaflet
         .web
         .area_view(&AreaLevel::SecondaryMedicalRegion, &leaflet.region_code);
-    let shown: Vec<&Facility> = leaflet
+    let shown: Vec<&PublicFacility> = leaflet
         .desks
         .iter()
         .copied()
@@ -368,7 +368,7 @@ fn card(
     y: f32,
     kind: Option<&KindCode>,
     name: &str,
-    facility: Option<&Facility>,
+    facility: Option<&PublicFacility>,
 ) -> f32 {
     let indent = 14.0;
     if let Some(kind) = kind {
@@ -418,7 +418,7 @@ fn card(
     y + 9.0
 }
 
-fn card_height(fonts: &Fonts, width: f32, name: &str, facility: Option<&Facility>) -> f32 {
+fn card_height(fonts: &Fonts, width: f32, name: &str, facility: Option<&PublicFacility>) -> f32 {
     let inner = width - 14.0;
     let mut height = crate::canvas::paragraph_height(fonts, name, inner, 12.0, 1.35, 3);
     if let Some(facility) = facility {
@@ -447,7 +447,7 @@ fn inside(canvas: &mut Canvas<'_, '_>, panels: [PtRect; 3], leaflet: &Leaflet<'_
     ];
     for ((title, kinds, none), rect) in groups.into_iter().zip(panels) {
         let mut y = heading(canvas, rect, rect.y0, title);
-        let desks: Vec<&Facility> = leaflet
+        let desks: Vec<&PublicFacility> = leaflet
             .desks
             .iter()
             .copied()

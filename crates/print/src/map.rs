@@ -31,11 +31,10 @@ use crate::links::WebClient;
 use crate::page::{
     data_date, source_credits, Orientation, Paper, BOUNDARY_CREDIT, CAPABILITY_NOTE,
 };
-use crate::style::kind_rank;
 use crate::PrintResult;
 use chrono::NaiveDate;
 use geo::MultiPolygon;
-use renkei_core::{Answer, CapabilityCode, Facility, FacilityId, KindCode};
+use renkei_core::{Answer, CapabilityCode, Facility, FacilityId, KindCode, PublicFacility};
 
 /// The smallest type size of a number on a map, points. A map whose numbers
 /// would need smaller type becomes an atlas of larger-scale pages instead.
@@ -120,7 +119,7 @@ impl MapFilters {
         let mut parts = Vec::new();
         if !self.kinds.is_empty() {
             let mut kinds = self.kinds.clone();
-            kinds.sort_by_key(kind_rank);
+            kinds.sort_by_key(KindCode::rank);
             parts.push(
                 kinds
                     .iter()
@@ -198,7 +197,7 @@ impl PrintedMap {
 pub fn render_map(
     fonts: &Fonts,
     area: &MapArea,
-    facilities: &[&Facility],
+    facilities: &[&PublicFacility],
     options: &MapOptions,
 ) -> PrintResult<PrintedMap> {
     render_map_filtered(
@@ -218,7 +217,7 @@ pub fn render_map(
 pub fn render_map_with_coverage(
     fonts: &Fonts,
     area: &MapArea,
-    facilities: &[&Facility],
+    facilities: &[&PublicFacility],
     options: &MapOptions,
     coverage: Option<&CoverageLayer>,
 ) -> PrintResult<PrintedMap> {
@@ -238,7 +237,7 @@ pub fn render_map_with_coverage(
 pub fn render_map_filtered(
     fonts: &Fonts,
     area: &MapArea,
-    facilities: &[&Facility],
+    facilities: &[&PublicFacility],
     options: &MapOptions,
     coverage: Option<&CoverageLayer>,
     filters: &MapFilters,
@@ -258,7 +257,7 @@ pub fn render_map_filtered(
 pub fn render_one_page_map(
     fonts: &Fonts,
     area: &MapArea,
-    facilities: &[&Facility],
+    facilities: &[&PublicFacility],
     options: &MapOptions,
     coverage: Option<&CoverageLayer>,
     filters: &MapFilters,
@@ -275,7 +274,7 @@ pub(crate) struct Setup<'a> {
     pub area: &'a MapArea,
     pub coverage: Option<&'a CoverageLayer>,
     /// The facilities, by kind, name and id.
-    pub facilities: Vec<&'a Facility>,
+    pub facilities: Vec<&'a PublicFacility>,
     pub metrics: layout::Metrics,
     pub geometry: layout::PageGeometry,
     pub credits: Vec<String>,
@@ -296,16 +295,14 @@ impl<'a> Setup<'a> {
     fn new(
         fonts: &'a Fonts,
         area: &'a MapArea,
-        facilities: &[&'a Facility],
+        facilities: &[&'a PublicFacility],
         options: &MapOptions,
         coverage: Option<&'a CoverageLayer>,
         filters: &MapFilters,
     ) -> Self {
         let metrics = layout::Metrics::new(options.paper);
-        let mut ordered: Vec<&Facility> = facilities.to_vec();
-        ordered.sort_by(|a, b| {
-            (kind_rank(&a.kind), &a.name, a.id).cmp(&(kind_rank(&b.kind), &b.name, b.id))
-        });
+        let mut ordered: Vec<&PublicFacility> = facilities.to_vec();
+        ordered.sort_by(|a, b| (a.kind.rank(), &a.name, a.id).cmp(&(b.kind.rank(), &b.name, b.id)));
         let date = options
             .data_date
             .or_else(|| data_date(ordered.iter().copied()));
@@ -392,7 +389,7 @@ impl<'a> Setup<'a> {
 /// The banner of a coverage map whose needs no facility of its kinds has
 /// confirmed (e.g. 人工呼吸器, all 要確認): its colours then show the
 /// distance to 要確認 providers (or nothing), which must not read as coverage.
-fn nothing_confirmed(layer: &CoverageLayer, facilities: &[&Facility]) -> Option<String> {
+fn nothing_confirmed(layer: &CoverageLayer, facilities: &[&PublicFacility]) -> Option<String> {
     if layer.profile.needs.is_empty() {
         return None;
     }
@@ -429,7 +426,7 @@ fn nothing_confirmed(layer: &CoverageLayer, facilities: &[&Facility]) -> Option<
 
 /// Kinds among `facilities` with their counts, in taxonomy order.
 pub(crate) fn kinds_present<'f>(
-    facilities: impl IntoIterator<Item = &'f Facility>,
+    facilities: impl IntoIterator<Item = &'f PublicFacility>,
 ) -> Vec<(KindCode, usize)> {
     let mut kinds: Vec<(KindCode, usize)> = Vec::new();
     for facility in facilities {
@@ -438,6 +435,6 @@ pub(crate) fn kinds_present<'f>(
             None => kinds.push((facility.kind.clone(), 1)),
         }
     }
-    kinds.sort_by_key(|(kind, _)| kind_rank(kind));
+    kinds.sort_by_key(|(kind, _)| kind.rank());
     kinds
 }

@@ -5,7 +5,7 @@ use crate::canvas::{Align, Canvas, Rgb};
 use crate::fonts::Fonts;
 use crate::geometry::PtRect;
 use chrono::{FixedOffset, NaiveDate};
-use renkei_core::{Answer, Facility, Taxonomy, Visibility};
+use renkei_core::{Answer, Facility, PublicFacility, Taxonomy};
 use std::collections::BTreeSet;
 
 /// Millimetres to points.
@@ -88,7 +88,7 @@ pub const CAPABILITY_NOTE: &str = "医療的ケアは、施設が対応できる
 
 /// The sources of `facilities` as credit lines: 「出典: attribution（licence）」
 /// for each distinct source, plus a warning when demo records are included.
-pub fn source_credits<'a>(facilities: impl IntoIterator<Item = &'a Facility>) -> Vec<String> {
+pub fn source_credits<'a>(facilities: impl IntoIterator<Item = &'a PublicFacility>) -> Vec<String> {
     let mut credits = BTreeSet::new();
     let mut demo = false;
     for facility in facilities {
@@ -111,7 +111,9 @@ pub fn source_credits<'a>(facilities: impl IntoIterator<Item = &'a Facility>) ->
 
 /// The data date of a document: the latest import time of `facilities` as a
 /// calendar date in Asia/Tokyo, `None` for an empty list.
-pub fn data_date<'a>(facilities: impl IntoIterator<Item = &'a Facility>) -> Option<NaiveDate> {
+pub fn data_date<'a>(
+    facilities: impl IntoIterator<Item = &'a PublicFacility>,
+) -> Option<NaiveDate> {
     let tokyo = FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
     facilities
         .into_iter()
@@ -126,13 +128,9 @@ pub fn tokyo_today() -> NaiveDate {
     chrono::Utc::now().with_timezone(&tokyo).date_naive()
 }
 
-/// The first public phone number, never a staff-only one.
-pub fn public_phone(facility: &Facility) -> Option<&str> {
-    facility
-        .phones
-        .iter()
-        .find(|phone| phone.visibility == Visibility::Public)
-        .map(|phone| phone.number.as_str())
+/// The first phone number (a [`PublicFacility`] has only public ones).
+pub fn public_phone(facility: &PublicFacility) -> Option<&str> {
+    facility.phones.first().map(|phone| phone.number.as_str())
 }
 
 /// The 医療的ケア a facility states it can handle, as 「対応可: …」, with the
@@ -206,7 +204,7 @@ pub(crate) fn content_area(page: (f32, f32), margin: f32, bottom: f32) -> PtRect
 mod tests {
     use super::*;
     use renkei_core::fixtures::fictional_facility;
-    use renkei_core::{CapabilityCode, CapabilityFact, Phone, Service};
+    use renkei_core::{CapabilityCode, CapabilityFact, Phone, Service, Visibility};
 
     #[test]
     fn capabilities_show_only_confirmed_yes_and_phones_only_public_ones() {
@@ -244,7 +242,8 @@ mod tests {
                 visibility: Visibility::Public,
             },
         ];
-        assert_eq!(public_phone(&facility), Some("0000-00-0002"));
+        let public = PublicFacility::new(facility).unwrap();
+        assert_eq!(public_phone(&public), Some("0000-00-0002"));
         assert_eq!(paper_and_orientation(), (mm(420.0), mm(297.0)));
     }
 

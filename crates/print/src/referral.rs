@@ -17,11 +17,11 @@ use crate::style::{draw_marker, kind_style};
 use crate::PrintResult;
 use chrono::NaiveDate;
 use renkei_core::need::{NeedProfile, TravelModel};
-use renkei_core::search::Hit;
-use renkei_core::{Answer, LonLat};
+use renkei_core::{Answer, LonLat, PublicFacility, PublicHit};
 
-/// A search result on the sheet: a hit of `renkei_core::search`.
-pub type ReferralCandidate = Hit;
+/// A search result on the sheet: a hit of `renkei_core::search` made public
+/// ([`renkei_core::search::Hit::into_public`]).
+pub type ReferralCandidate = PublicHit;
 
 /// What a referral sheet shows.
 #[derive(Debug, Clone)]
@@ -133,7 +133,7 @@ fn card_height(fonts: &Fonts, width: f32, hit: &ReferralCandidate) -> f32 {
 pub fn render_referral(fonts: &Fonts, referral: &Referral) -> PrintResult<Vec<u8>> {
     let page = page_size(Paper::A4, Orientation::Portrait);
     let margin = mm(12.0);
-    let listed: Vec<&renkei_core::Facility> = referral
+    let listed: Vec<&PublicFacility> = referral
         .confirmed
         .iter()
         .chain(&referral.unknown)

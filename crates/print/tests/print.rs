@@ -13,7 +13,8 @@ use renkei_core::mesh::{MeshCell, MeshLevel};
 use renkei_core::need::NeedProfile;
 use renkei_core::search::SearchQuery;
 use renkei_core::{
-    Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Phone, Service, Visibility,
+    Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Phone, PublicFacility,
+    Service, Visibility,
 };
 use renkei_print::geometry::PtRect;
 use renkei_print::{paper_text, MIN_LABEL_PT};
@@ -28,6 +29,8 @@ use std::process::Command;
 
 #[path = "support/atlas.rs"]
 mod atlas;
+#[path = "print/issue_15_kind_markers.rs"]
+mod issue_15_kind_markers;
 #[path = "support/kanagawa.rs"]
 mod kanagawa;
 
@@ -46,6 +49,14 @@ fn fonts() -> Option<Fonts> {
             None
         }
     }
+}
+
+/// What a document may show of `facilities`, as the CLI and the API gather them.
+fn public(facilities: impl IntoIterator<Item = Facility>) -> Vec<PublicFacility> {
+    facilities
+        .into_iter()
+        .filter_map(PublicFacility::new)
+        .collect()
 }
 
 /// Writes `pdf` into a temporary folder (and the artefacts folder when set).
@@ -179,6 +190,17 @@ fn facilities(count: usize, spread: f64) -> Vec<Facility> {
         .collect()
 }
 
+/// `list` on a map of [`area`] printed with [`options`].
+fn map_of(
+    fonts: &Fonts,
+    list: &[PublicFacility],
+    paper: Paper,
+    orientation: Orientation,
+) -> PrintedMap {
+    let refs: Vec<&PublicFacility> = list.iter().collect();
+    render_map(fonts, &area(), &refs, &options(paper, orientation)).unwrap()
+}
+
 fn options(paper: Paper, orientation: Orientation) -> MapOptions {
     MapOptions {
         paper,
@@ -199,14 +221,8 @@ fn map_has_japanese_text_subset_fonts_and_numbers_that_match_the_table() {
         "架空位置不明診療所",
         None,
     ));
-    let refs: Vec<&Facility> = list.iter().collect();
-    let map = render_map(
-        &fonts,
-        &area(),
-        &refs,
-        &options(Paper::A4, Orientation::Portrait),
-    )
-    .unwrap();
+    let list = public(list);
+    let map = map_of(&fonts, &list, Paper::A4, Orientation::Portrait);
     let path = save(dir.path(), "map_a4_portrait.pdf", &map.pdf);
 
     assert_eq!(pages(&path), map.pages);
@@ -320,7 +336,11 @@ fn name_start(name: &str) -> String {
 /// page, its number printed inside its label (labels apart, type at least
 /// [`MIN_LABEL_PT`]); the index lists every entry with its page and grid
 /// reference. Returns how many labels were read.
-fn assert_map_matches_its_index(map: &PrintedMap, facilities: &[Facility], path: &Path) -> usize {
+fn assert_map_matches_its_index(
+    map: &PrintedMap,
+    facilities: &[PublicFacility],
+    path: &Path,
+) -> usize {
     let what = path.display();
     assert_eq!(
         map.entries.len(),
@@ -430,14 +450,8 @@ fn issue_8_no_two_marker_labels_overlap_on_a_dense_map() {
     let dir = tempfile::tempdir().unwrap();
     // 160 facilities within about 400 m: far more than fit beside their markers.
     let list = facilities(160, 0.004);
-    let refs: Vec<&Facility> = list.iter().collect();
-    let map = render_map(
-        &fonts,
-        &area(),
-        &refs,
-        &options(Paper::A4, Orientation::Landscape),
-    )
-    .unwrap();
+    let list = public(list);
+    let map = map_of(&fonts, &list, Paper::A4, Orientation::Landscape);
     let path = save(dir.path(), "map_dense_a4_landscape.pdf", &map.pdf);
 
     assert_eq!(assert_map_matches_its_index(&map, &list, &path), 160);
@@ -520,7 +534,8 @@ fn issue_9_map_with_coverage_has_its_legend_and_keeps_labels_markers_and_table()
     let Some(fonts) = fonts() else { return };
     let dir = tempfile::tempdir().unwrap();
     let list = facilities(60, 0.02);
-    let refs: Vec<&Facility> = list.iter().collect();
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
     let layer = coverage_layer();
     for (paper, orientation) in [
         (Paper::A4, Orientation::Portrait),
@@ -582,7 +597,8 @@ fn issue_19_the_title_states_the_filters_and_a_confirmed_need_lifts_the_banner()
         .filter(|f| f.kind == nurse)
         .collect();
     list[0] = capable(list.remove(0), &[("ventilator", Answer::Yes)]);
-    let refs: Vec<&Facility> = list.iter().collect();
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
     let filters = MapFilters {
         kinds: vec![nurse],
         needs: Vec::new(),
@@ -610,14 +626,8 @@ fn map_table_continues_on_following_pages_and_a3_landscape_has_its_size() {
     let Some(fonts) = fonts() else { return };
     let dir = tempfile::tempdir().unwrap();
     let list = facilities(300, 0.035);
-    let refs: Vec<&Facility> = list.iter().collect();
-    let map = render_map(
-        &fonts,
-        &area(),
-        &refs,
-        &options(Paper::A3, Orientation::Landscape),
-    )
-    .unwrap();
+    let list = public(list);
+    let map = map_of(&fonts, &list, Paper::A3, Orientation::Landscape);
     let path = save(dir.path(), "map_a3_landscape.pdf", &map.pdf);
     assert!(poppler("pdfinfo", &path).contains("1190.55 x 841.89 pts (A3)"));
     assert!(map.pages >= 2, "300 rows need more than the first page");
@@ -677,7 +687,8 @@ fn leaflet_is_two_a4_landscape_pages_with_desks_and_the_core_hospital() {
         ),
         hospital,
     ];
-    let refs: Vec<&Facility> = list.iter().collect();
+    let list = public(list);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
     let leaflet = Leaflet::for_region(
         "1407",
         "架空湘南",
@@ -806,13 +817,15 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         accepting_only: false,
     };
     let origin = LonLat::new(139.4037, 35.3334).unwrap();
-    let found = index.search(&SearchQuery {
-        origin: Some(origin),
-        radius_m: 10_000.0,
-        profile: profile.clone(),
-        include_unknown: true,
-        ..SearchQuery::default()
-    });
+    let found = index
+        .search(&SearchQuery {
+            origin: Some(origin),
+            radius_m: 10_000.0,
+            profile: profile.clone(),
+            include_unknown: true,
+            ..SearchQuery::default()
+        })
+        .into_public();
     let referral = Referral {
         place_label: "架空市役所".into(),
         origin: Some(origin),

@@ -38,11 +38,12 @@ pub(crate) async fn fetch_one<D: Dialect, T: Tuple>(
 pub(crate) trait Dialect: Database + Sized {
     /// Which backend this is.
     const BACKEND: Backend;
-    /// Number of locations matching a filter (`count.sql`): `$1` kind, `$2`/`$3`
-    /// municipality code range, `$4` include closed.
+    /// Number of locations matching a filter (`count.sql`): `$1` kind, `$2`
+    /// municipality code (a designated city includes its wards, as the stored
+    /// region tables list them), `$3` include closed.
     const COUNT_SQL: &'static str;
     /// One page of location ids matching a filter (`list_ids.sql`): as
-    /// [`Dialect::COUNT_SQL`], then `$5` limit and `$6` offset.
+    /// [`Dialect::COUNT_SQL`], then `$4` limit and `$5` offset.
     const LIST_IDS_SQL: &'static str;
     /// Inserts one N03 unit; `$7` is its boundary as `GeoJSON`.
     const INSERT_MUNICIPALITY_SQL: &'static str;

@@ -14,10 +14,9 @@ use crate::rows::{
     ScheduleRow, ServiceRow, StoredLocation, VerifiedRow,
 };
 use crate::{FacilityFilter, FacilityPage, PageRequest, SourceInfo, StoreResult, WriteSummary};
-use renkei_core::directory_index::municipality_span;
 use renkei_core::geocode::TownPoint;
 use renkei_core::region::{Municipality, RegionTable};
-use renkei_core::{Facility, KindCode};
+use renkei_core::{Facility, KindCode, MunicipalityCode};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -225,7 +224,7 @@ pub(crate) async fn page<D: Dialect>(
     page: PageRequest,
 ) -> StoreResult<FacilityPage> {
     let kind = filter.kind.as_ref().map(KindCode::as_str);
-    let (low, high) = filter.municipality.as_ref().map(municipality_span).unzip();
+    let municipality = filter.municipality.as_ref().map(MunicipalityCode::as_str);
     let per_page = page.per_page.clamp(1, PageRequest::MAX_PER_PAGE);
     let offset = i64::try_from(
         PageRequest {
@@ -235,10 +234,16 @@ pub(crate) async fn page<D: Dialect>(
         .offset(),
     )
     .unwrap_or(i64::MAX);
-    let filters: [&dyn Param; 4] = [&kind, &low, &high, &filter.include_closed];
+    let filters: [&dyn Param; 3] = [&kind, &municipality, &filter.include_closed];
     let (total,) = fetch_one::<D, (i64,)>(conn, D::COUNT_SQL, &filters).await?;
     let limit = i64::from(per_page);
-    let args: [&dyn Param; 6] = [&kind, &low, &high, &filter.include_closed, &limit, &offset];
+    let args: [&dyn Param; 5] = [
+        &kind,
+        &municipality,
+        &filter.include_closed,
+        &limit,
+        &offset,
+    ];
     let ids: Vec<(StoredId,)> = D::fetch(conn, D::LIST_IDS_SQL, &args).await?;
     let ids: Vec<Uuid> = ids.into_iter().map(|(id,)| id.0).collect();
     Ok(FacilityPage {

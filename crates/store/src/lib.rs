@@ -98,7 +98,8 @@ pub struct FacilityFilter {
     /// Only this kind.
     pub kind: Option<KindCode>,
     /// Only facilities assigned to, or stated to be in, this municipality.
-    /// A designated-city code (e.g. `14100`) matches all of its wards.
+    /// A designated-city code (e.g. `14100`) matches all of its wards, as the
+    /// stored region tables list them.
     pub municipality: Option<MunicipalityCode>,
     /// Include facilities marked closed (default: only active ones).
     pub include_closed: bool,

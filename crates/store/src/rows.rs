@@ -555,6 +555,8 @@ pub(crate) fn assemble(stored: StoredLocation, children: &mut Children) -> Store
             .ok_or_else(|| corrupt("location", format!("status {:?}", row.status)))?,
         closed_on: row.closed_on,
         staff_note: row.staff_note,
+        // No stored record is staff-only yet: the store has no column for it (issue 16).
+        visibility: Visibility::Public,
         accreditations,
         provenance: Provenance {
             source: row.source_key,

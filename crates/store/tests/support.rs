@@ -157,6 +157,7 @@ pub fn facility(
         status: FacilityStatus::Active,
         closed_on: None,
         staff_note: Some("担当者への連絡は午後が確実（職員のみ）".to_owned()),
+        visibility: Visibility::Public,
         accreditations: Vec::new(),
         provenance: Provenance {
             source: source.key.clone(),

@@ -13,7 +13,6 @@ use renkei_core::coverage::{
     analyse, gaps, index_providers, summarise, AreaIndicators, Basis, CoverageOptions, Provider,
     ProviderIndex, Site, SiteCoverage,
 };
-use renkei_core::directory_index::municipality_matches;
 use renkei_core::need::Tier;
 use renkei_core::region::{Municipality, RegionCatalog};
 use renkei_core::{MunicipalityCode, RegionCode};
@@ -279,7 +278,10 @@ fn in_area(area: &CoverageArea, regions: &Regions, municipality: &MunicipalityCo
         CoverageArea::All => true,
         CoverageArea::Prefecture(code) => municipality.prefecture() == *code,
         CoverageArea::Region(code) => regions.catalog.region_of(municipality) == Some(code),
-        CoverageArea::Municipality(code) => municipality_matches(code, municipality),
+        CoverageArea::Municipality(code) => regions
+            .catalog
+            .designated_cities()
+            .contains(code, municipality),
     }
 }
 
@@ -291,8 +293,8 @@ impl Analysis<'_> {
             .municipal_population
             .as_ref()
             .map(|(source, year)| format!("{source} ({year})"));
-        let spread_note = "市区町村の15歳未満人口を各市区町村の場所に均等に配分した推計です。政令市 (横浜・川崎・相模原) は市全体の人口を各区の場所に配分しています / \
-        Municipal counts of children under 15 shared equally over each municipality's places (an estimate); designated cities (Yokohama, Kawasaki, Sagamihara) publish city-level counts only, shared over the places of all their wards"
+        let spread_note = "市区町村の15歳未満人口を各市区町村の場所に均等に配分した推計です。政令指定都市は市全体の人口を各区の場所に配分しています / \
+        Municipal counts of children under 15 shared equally over each municipality's places (an estimate); designated cities publish city-level counts only, shared over the places of all their wards"
         .to_owned();
         let none_note = "人口データが取り込まれていません (renkei import population / mesh-population) / no population has been imported".to_owned();
         let unplaced = |list: &[(MunicipalityCode, u64)]| list.iter().map(|(_, n)| n).sum();

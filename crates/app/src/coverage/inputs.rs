@@ -15,6 +15,7 @@ use renkei_core::coverage::{
 };
 use renkei_core::geocode::TownPoint;
 use renkei_core::mesh::{MeshCell, MeshLevel};
+use renkei_core::region::MunicipalityArea;
 use renkei_core::{FacilityId, MunicipalityCode};
 use renkei_store::{MeshPopulationRecord, PopulationRecord, ServiceAreaRecord};
 use std::collections::HashMap;
@@ -51,7 +52,7 @@ pub struct CoverageInputs {
     /// Mesh children in cells outside every loaded boundary, persons.
     pub mesh_outside: u64,
     /// Declared service areas by provider.
-    pub service_areas: HashMap<FacilityId, Vec<MunicipalityCode>>,
+    pub service_areas: HashMap<FacilityId, Vec<MunicipalityArea>>,
 }
 
 impl CoverageInputs {
@@ -67,12 +68,13 @@ impl CoverageInputs {
     ) -> Self {
         let municipal_population = populations.first().map(|p| (p.source.clone(), p.year));
         let rows: Vec<_> = populations.into_iter().map(|p| p.population).collect();
-        let mut declared: HashMap<FacilityId, Vec<MunicipalityCode>> = HashMap::new();
+        let cities = regions.catalog.designated_cities();
+        let mut declared: HashMap<FacilityId, Vec<MunicipalityArea>> = HashMap::new();
         for record in service_areas {
             declared
                 .entry(record.facility)
                 .or_default()
-                .push(record.municipality);
+                .push(cities.area(&record.municipality));
         }
         let units = regions
             .catalog
@@ -99,7 +101,7 @@ impl CoverageInputs {
             let outside = outside.iter().map(|(_, n)| n).sum();
             (sites, Vec::new(), outside, Some(population))
         } else {
-            let Spread { sites, unplaced } = spread_population(cell_candidates, &rows);
+            let Spread { sites, unplaced } = spread_population(cell_candidates, &rows, cities);
             let population = (!rows.is_empty()).then_some(CellPopulation::Spread);
             (sites, unplaced, 0, population)
         };
@@ -114,7 +116,7 @@ impl CoverageInputs {
         let Spread {
             sites: towns,
             unplaced: unplaced_towns,
-        } = spread_population(town_candidates, &rows);
+        } = spread_population(town_candidates, &rows, cities);
         Self {
             cells,
             towns,

@@ -27,9 +27,10 @@ pub use land::{land_cells, LandCell};
 pub use population::{mesh_population, spread_population, Candidate, Spread};
 
 use crate::directory_index::unit_vector;
-use crate::directory_index::{municipality_matches, DirectoryIndex};
+use crate::directory_index::DirectoryIndex;
 use crate::mesh::MeshCell;
 use crate::need::{NeedProfile, Tier};
+use crate::region::MunicipalityArea;
 use crate::{Facility, FacilityId, LonLat, MunicipalityCode, RegionCode};
 use rstar::primitives::GeomWithData;
 use rstar::RTree;
@@ -74,9 +75,9 @@ pub struct Provider {
     pub municipality: Option<MunicipalityCode>,
     /// The 二次医療圏 it is in.
     pub region: Option<RegionCode>,
-    /// Municipalities it declares it serves (HSDS service_area); a designated
-    /// city's code covers its wards.
-    pub serves: Vec<MunicipalityCode>,
+    /// Areas it declares it serves (HSDS service_area); a designated city's
+    /// area includes its wards.
+    pub serves: Vec<MunicipalityArea>,
 }
 
 /// The facilities of `facilities` that meet `profile`: confirmed only, or with
@@ -86,7 +87,7 @@ pub fn providers<'a, S: BuildHasher>(
     profile: &NeedProfile,
     facilities: impl IntoIterator<Item = &'a Facility>,
     include_unknown: bool,
-    service_areas: &HashMap<FacilityId, Vec<MunicipalityCode>, S>,
+    service_areas: &HashMap<FacilityId, Vec<MunicipalityArea>, S>,
 ) -> Vec<Provider> {
     facilities
         .into_iter()
@@ -117,7 +118,7 @@ pub fn index_providers<S: BuildHasher>(
     profile: &NeedProfile,
     index: &DirectoryIndex,
     include_unknown: bool,
-    service_areas: &HashMap<FacilityId, Vec<MunicipalityCode>, S>,
+    service_areas: &HashMap<FacilityId, Vec<MunicipalityArea>, S>,
 ) -> Vec<Provider> {
     index
         .assessed(profile)
@@ -141,7 +142,7 @@ fn provider<S: BuildHasher>(
     tier: Tier,
     municipality: Option<&MunicipalityCode>,
     region: Option<&RegionCode>,
-    service_areas: &HashMap<FacilityId, Vec<MunicipalityCode>, S>,
+    service_areas: &HashMap<FacilityId, Vec<MunicipalityArea>, S>,
 ) -> Provider {
     Provider {
         id,
@@ -304,7 +305,7 @@ fn serving_counts(sites: &[Site], providers: &[Provider]) -> HashMap<Municipalit
             .filter(|p| {
                 p.serves
                     .iter()
-                    .any(|area| municipality_matches(area, &site.municipality))
+                    .any(|area| area.contains(&site.municipality))
             })
             .count();
         counts.insert(site.municipality.clone(), n);
@@ -439,8 +440,20 @@ mod tests {
             tier: Tier::Confirmed,
             municipality: Some(municipality.parse().unwrap()),
             region: None,
-            serves: serves.iter().map(|c| c.parse().unwrap()).collect(),
+            serves: serves
+                .iter()
+                .map(|c| kanagawa().area(&c.parse().unwrap()))
+                .collect(),
         }
+    }
+
+    /// The designated cities of the Kanagawa region file.
+    fn kanagawa() -> crate::region::DesignatedCities {
+        let table = crate::region::RegionTable::from_toml(include_str!(
+            "../../../../data/regions/14_kanagawa.toml"
+        ))
+        .unwrap();
+        crate::region::DesignatedCities::from_tables([&table])
     }
 
     /// Sites on one meridian (lon 139.0) at 0.01° steps of latitude: 0.01° is

@@ -6,14 +6,13 @@
 //! points). This ignores that some cells are forest and some are dense
 //! housing; it is honest about totals (they equal the municipal counts
 //! exactly) but not about where inside a municipality the children live.
-//! Designated cities (政令指定都市: 横浜, 川崎, 相模原) publish city-level
-//! counts only, so a city's children are shared over the places of all of its
-//! wards, and per-ward figures are estimates too.
+//! Designated cities (政令指定都市, as the region data lists them) publish
+//! city-level counts only, so a city's children are shared over the places of
+//! all of its wards, and per-ward figures are estimates too.
 
 use super::{Place, Site};
-use crate::directory_index::municipality_span;
 use crate::mesh::MeshCell;
-use crate::region::MunicipalPopulation;
+use crate::region::{DesignatedCities, MunicipalPopulation};
 use crate::{LonLat, MunicipalityCode};
 use std::collections::{BTreeMap, HashMap};
 
@@ -41,12 +40,12 @@ pub struct Spread {
 /// Shares each municipality's `under_15` equally over its `candidates` (see
 /// the module docs), so that the sites of a municipality sum to its count
 /// exactly: every site gets ⌊n / k⌋ and the first n mod k one more. A
-/// designated city's row covers its wards' candidates unless a ward has a
-/// row of its own.
+/// designated city's row (one of `cities`) covers its wards' candidates
+/// unless a ward has a row of its own.
 ///
 /// ```
 /// use renkei_core::coverage::{spread_population, Candidate, Place};
-/// use renkei_core::region::MunicipalPopulation;
+/// use renkei_core::region::{DesignatedCities, MunicipalPopulation};
 /// use renkei_core::LonLat;
 /// let candidate = |town: &str| Candidate {
 ///     place: Place::Town(town.into()),
@@ -54,11 +53,15 @@ pub struct Spread {
 ///     municipality: "47201".parse().unwrap(),
 /// };
 /// let rows = [MunicipalPopulation { code: "47201".parse().unwrap(), name: "架空市".into(), total: 100, under_15: 10 }];
-/// let spread = spread_population(vec![candidate("一丁目"), candidate("二丁目"), candidate("三丁目")], &rows);
+/// let spread = spread_population(vec![candidate("一丁目"), candidate("二丁目"), candidate("三丁目")], &rows, &DesignatedCities::default());
 /// let children: Vec<u64> = spread.sites.iter().map(|s| s.children).collect();
 /// assert_eq!(children, [4, 3, 3]);
 /// ```
-pub fn spread_population(candidates: Vec<Candidate>, rows: &[MunicipalPopulation]) -> Spread {
+pub fn spread_population(
+    candidates: Vec<Candidate>,
+    rows: &[MunicipalPopulation],
+    cities: &DesignatedCities,
+) -> Spread {
     let mut by_code: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, candidate) in candidates.iter().enumerate() {
         by_code
@@ -71,11 +74,12 @@ pub fn spread_population(candidates: Vec<Candidate>, rows: &[MunicipalPopulation
     let mut children = vec![0_u64; candidates.len()];
     let mut unplaced = Vec::new();
     for row in rows {
-        let (first, last) = municipality_span(&row.code);
-        let members: Vec<usize> = by_code
-            .range(first..=last)
-            .filter(|(code, _)| **code == row.code.as_str() || !own_rows.contains_key(*code))
-            .flat_map(|(_, indices)| indices.iter().copied())
+        let members: Vec<usize> = cities
+            .area(&row.code)
+            .codes()
+            .filter(|code| **code == row.code || !own_rows.contains_key(code.as_str()))
+            .filter_map(|code| by_code.get(code.as_str()))
+            .flat_map(|indices| indices.iter().copied())
             .collect();
         if members.is_empty() {
             if row.under_15 > 0 {
@@ -138,6 +142,7 @@ pub fn mesh_population(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::region::RegionTable;
 
     fn candidate(code: &str, n: usize) -> Candidate {
         Candidate {
@@ -171,7 +176,10 @@ mod tests {
             candidates.push(candidate("14207", i));
         }
         let rows = [row("14100", 50_003), row("14207", 29_999), row("14150", 80)];
-        let spread = spread_population(candidates, &rows);
+        let table =
+            RegionTable::from_toml(include_str!("../../../../data/regions/14_kanagawa.toml"))
+                .unwrap();
+        let spread = spread_population(candidates, &rows, &DesignatedCities::from_tables([&table]));
         let sum = |prefix: &str| -> u64 {
             spread
                 .sites

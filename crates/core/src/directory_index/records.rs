@@ -49,6 +49,8 @@ pub(crate) struct Hot {
     /// Position in the taxonomy's kinds.
     kind: u8,
     active: bool,
+    /// False for a staff-only record, which no public output shows.
+    public: bool,
 }
 
 /// What the tier rule reads of one service: ages, accepting, and the stated
@@ -265,6 +267,11 @@ impl Records {
         self.hot[i].active
     }
 
+    /// False when facility `i` is a staff-only record.
+    pub(crate) fn is_public(&self, i: usize) -> bool {
+        self.hot[i].public
+    }
+
     /// WGS 84 position of facility `i`.
     pub(crate) fn position(&self, i: usize) -> Option<LonLat> {
         let hot = &self.hot[i];
@@ -411,6 +418,7 @@ impl Records {
             },
             closed_on: cold.closed_on,
             staff_note: cold.staff_note,
+            visibility: cold.visibility,
             accreditations: cold.accreditations,
             provenance: Provenance {
                 source: shared.source.clone(),

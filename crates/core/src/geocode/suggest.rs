@@ -2,8 +2,8 @@
 //! into a search box: 「茅ヶ崎市東海」 → 茅ヶ崎市東海岸北一丁目 …, 「ちがさき」 → 茅ヶ崎市.
 
 use super::{Geocoder, MunicipalityName, Precision};
-use crate::directory_index::designated_city_of;
 use crate::normalize::fold_address;
+use crate::region::DesignatedCities;
 use crate::{LonLat, MunicipalityCode};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -76,12 +76,6 @@ pub(super) fn keys(names: &[MunicipalityName]) -> Vec<(String, usize)> {
         }
         if let Some(own) = reading(&m.code) {
             push(own);
-            let city = designated_city_of(&m.code).and_then(|city| {
-                reading(&MunicipalityCode::new(city).expect("designated-city codes are valid"))
-            });
-            if let Some(city) = city {
-                push(&format!("{city}{own}"));
-            }
         }
     }
     keys.retain(|(key, _)| !key.is_empty());
@@ -89,6 +83,20 @@ pub(super) fn keys(names: &[MunicipalityName]) -> Vec<(String, usize)> {
 }
 
 impl Geocoder {
+    /// Also suggests a ward for the reading of its city and its own (よこはましつるみく
+    /// for 横浜市鶴見区), the wards and cities being the region data's `cities`.
+    #[must_use]
+    pub fn with_designated_cities(mut self, cities: &DesignatedCities) -> Self {
+        for (index, place) in self.places.iter().enumerate() {
+            let city = cities.city_of(&place.code).and_then(reading);
+            if let (Some(city), Some(own)) = (city, reading(&place.code)) {
+                self.suggest_keys
+                    .push((fold_address(&format!("{city}{own}")), index));
+            }
+        }
+        self
+    }
+
     /// Up to `limit` candidate places for partial input, best first: the full
     /// address when it geocodes, then towns after a recognised municipality
     /// whose name starts with the rest, then municipalities whose name or

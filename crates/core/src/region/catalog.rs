@@ -3,8 +3,8 @@
 //! dissolved boundary and its population.
 
 use super::{
-    dissolve, region_populations, BoundaryIndex, MunicipalPopulation, Municipality, Prefecture,
-    RegionPopulation, RegionTable, SecondaryMedicalRegion,
+    dissolve, region_populations, BoundaryIndex, DesignatedCities, MunicipalPopulation,
+    Municipality, Prefecture, RegionPopulation, RegionTable, SecondaryMedicalRegion,
 };
 use crate::{MunicipalityCode, RegionCode};
 use geo::MultiPolygon;
@@ -43,6 +43,7 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub struct RegionCatalog {
     tables: Vec<RegionTable>,
+    designated: DesignatedCities,
     boundaries: Option<BoundaryIndex>,
     geometry: HashMap<RegionCode, MultiPolygon<f64>>,
     populations: HashMap<RegionCode, RegionPopulation>,
@@ -83,6 +84,7 @@ impl RegionCatalog {
         };
         let boundaries = (!units.is_empty()).then(|| BoundaryIndex::new(units, &tables));
         Self {
+            designated: DesignatedCities::from_tables(&tables),
             tables,
             boundaries,
             geometry,
@@ -93,6 +95,11 @@ impl RegionCatalog {
     /// The 二次医療圏 tables, one per prefecture.
     pub fn tables(&self) -> &[RegionTable] {
         &self.tables
+    }
+
+    /// The designated cities (政令指定都市) of the tables, with their wards.
+    pub fn designated_cities(&self) -> &DesignatedCities {
+        &self.designated
     }
 
     /// Every region with its prefecture, prefecture by prefecture in table order.

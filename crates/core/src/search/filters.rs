@@ -4,11 +4,10 @@
 //! bitset each at national scale).
 
 use super::{Area, SearchQuery};
-use crate::directory_index::{municipality_span, BuildExtras, DirectoryQuery, Records};
+use crate::directory_index::{BuildExtras, DirectoryQuery, Records};
 use crate::{AccreditationCode, CapabilityCode, KindCode, RegionCode};
 use fixedbitset::FixedBitSet;
-use std::collections::{BTreeMap, HashMap};
-use std::ops::Bound;
+use std::collections::HashMap;
 
 /// The sets a query's filters are intersected from.
 #[derive(Debug, Clone, Default)]
@@ -22,8 +21,8 @@ pub(crate) struct Filters {
     /// Facilities where some service states it accepts new clients.
     accepting_yes: FixedBitSet,
     regions: HashMap<RegionCode, Vec<u32>>,
-    /// Keyed by five-digit code text, so a designated city's span is a range.
-    municipalities: BTreeMap<String, Vec<u32>>,
+    /// Keyed by five-digit code.
+    municipalities: HashMap<String, Vec<u32>>,
     /// Hospitals per accreditation (few facilities have any).
     accreditations: HashMap<AccreditationCode, Vec<u32>>,
 }
@@ -132,14 +131,11 @@ impl Filters {
         let mut inside = FixedBitSet::with_capacity(self.len);
         let slots: Box<dyn Iterator<Item = &u32>> = match area {
             Area::Region(code) => Box::new(self.regions.get(code).into_iter().flatten()),
-            Area::Municipality(code) => {
-                let (first, last) = municipality_span(code);
-                Box::new(
-                    self.municipalities
-                        .range::<str, _>((Bound::Included(first), Bound::Included(last)))
-                        .flat_map(|(_, slots)| slots),
-                )
-            }
+            Area::Municipality(area) => Box::new(
+                area.codes()
+                    .filter_map(|code| self.municipalities.get(code.as_str()))
+                    .flatten(),
+            ),
         };
         for &slot in slots {
             inside.insert(slot as usize);

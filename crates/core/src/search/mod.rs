@@ -19,7 +19,7 @@ pub use text::{TextQuery, TextRank};
 
 use crate::directory_index::{BuildExtras, DirectoryIndex, NeedBits, Records};
 use crate::need::{NeedProfile, NeedStatus, Tier};
-use crate::{Facility, LonLat, MunicipalityCode, RegionCode};
+use crate::{Facility, LonLat, RegionCode};
 use std::sync::OnceLock;
 
 /// Radius searched when none is given: 30,000 m.
@@ -37,8 +37,8 @@ pub enum Area {
     /// Facilities placed (point in polygon) in this 二次医療圏.
     Region(RegionCode),
     /// Facilities in this municipality or ward, by position or as stated; a
-    /// designated-city code includes its wards.
-    Municipality(MunicipalityCode),
+    /// designated city with its wards (see [`crate::region::DesignatedCities::area`]).
+    Municipality(crate::region::MunicipalityArea),
 }
 
 /// What to search for. Every filter that is set must match.
@@ -81,11 +81,12 @@ impl Default for SearchQuery {
     }
 }
 
-/// One facility found.
+/// One facility found: the whole [`Facility`], or for public outputs a
+/// [`crate::PublicFacility`] ([`Hit::into_public`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
+pub struct Hit<F = Facility> {
     /// The facility, decoded from the index.
-    pub facility: Facility,
+    pub facility: F,
     /// Confirmed or 要確認.
     pub tier: Tier,
     /// Per need asked for, in the query's order: yes, no or unknown.
@@ -94,19 +95,32 @@ pub struct Hit {
     pub distance_m: Option<f64>,
 }
 
-/// One page of each list with the totals.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchPage {
+/// One page of each list with the totals; for public outputs made public
+/// with [`SearchPage::into_public`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchPage<F = Facility> {
     /// Confirmed hits, nearest (or best match) first.
-    pub confirmed: Vec<Hit>,
+    pub confirmed: Vec<Hit<F>>,
     /// 要確認 hits, only when asked for.
-    pub unknown: Vec<Hit>,
+    pub unknown: Vec<Hit<F>>,
     /// Confirmed matches over all pages (`None` when not counted).
     pub total_confirmed: Option<usize>,
     /// 要確認 matches over all pages (0 when not asked for; `None` when not counted).
     pub total_unknown: Option<usize>,
     /// Offset of the next page when either list has more.
     pub next_offset: Option<usize>,
+}
+
+impl<F> Default for SearchPage<F> {
+    fn default() -> Self {
+        Self {
+            confirmed: Vec::new(),
+            unknown: Vec::new(),
+            total_confirmed: None,
+            total_unknown: None,
+            next_offset: None,
+        }
+    }
 }
 
 /// The search structures built with a directory index.

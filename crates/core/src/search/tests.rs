@@ -2,9 +2,9 @@
 //! written out plainly) on random datasets and random queries.
 
 use super::*;
-use crate::directory_index::municipality_matches;
 use crate::fixtures::fictional_facility;
 use crate::normalize::{fold_address, fold_search};
+use crate::region::{DesignatedCities, RegionTable};
 use crate::{AgeRange, Answer, CapabilityCode, CapabilityFact, FacilityStatus, KindCode, Service};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -104,11 +104,13 @@ fn random_query(rng: &mut StdRng) -> (SearchQuery, Option<String>) {
     let area = match rng.gen_range(0..4) {
         0 => Some(Area::Region(REGIONS.choose(rng).unwrap().parse().unwrap())),
         1 => Some(Area::Municipality(
-            ["14100", "14130", "14207"]
-                .choose(rng)
-                .unwrap()
-                .parse()
-                .unwrap(),
+            kanagawa().area(
+                &["14100", "14130", "14207"]
+                    .choose(rng)
+                    .unwrap()
+                    .parse()
+                    .unwrap(),
+            ),
         )),
         _ => None,
     };
@@ -143,15 +145,26 @@ fn random_query(rng: &mut StdRng) -> (SearchQuery, Option<String>) {
     (query, text)
 }
 
+/// The designated cities of the Kanagawa region file.
+fn kanagawa() -> &'static DesignatedCities {
+    static CITIES: std::sync::OnceLock<DesignatedCities> = std::sync::OnceLock::new();
+    CITIES.get_or_init(|| {
+        let table =
+            RegionTable::from_toml(include_str!("../../../../data/regions/14_kanagawa.toml"))
+                .unwrap();
+        DesignatedCities::from_tables([&table])
+    })
+}
+
 /// The plain reading of every filter, written without the index.
 fn brute_matches(query: &SearchQuery, text: Option<&str>, f: &Facility) -> Option<TextRank> {
     if let Some(area) = &query.area {
         let inside = match area {
             Area::Region(code) => f.location.region.as_ref() == Some(code),
-            Area::Municipality(code) => [&f.location.municipality, &f.location.stated_municipality]
+            Area::Municipality(area) => [&f.location.municipality, &f.location.stated_municipality]
                 .into_iter()
                 .flatten()
-                .any(|m| municipality_matches(code, m)),
+                .any(|m| kanagawa().contains(area.code(), m)),
         };
         if !inside {
             return None;

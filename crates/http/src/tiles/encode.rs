@@ -9,7 +9,7 @@ use geo::{
 use geozero::mvt::tile::{Feature, Layer};
 use geozero::mvt::{Message, TagsBuilder, Tile, TileValue};
 use geozero::ToMvt;
-use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery};
+use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery, Listed};
 use renkei_core::region::{simplify, RegionCatalog};
 use renkei_core::RegionCode;
 use std::f64::consts::PI;
@@ -245,7 +245,11 @@ pub fn encode_tile(
     match layer {
         TileLayer::Facilities => {
             // Read from the index's compact entries: a tile never decodes records.
-            for facility in directory.listed(&DirectoryQuery::default()) {
+            // Staff-only records are never in a tile.
+            for facility in directory
+                .listed(&DirectoryQuery::default())
+                .filter(Listed::is_public)
+            {
                 let Some(position) = facility.position() else {
                     continue;
                 };

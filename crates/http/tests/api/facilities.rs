@@ -1,4 +1,4 @@
-use crate::support::{app, get, id};
+use crate::support::{app, app_with_kanagawa, get, id};
 use axum::http::StatusCode;
 
 async fn health_reports_ok_backend_and_active_count() {
@@ -50,20 +50,29 @@ async fn filters_by_kind_and_municipality_with_designated_city_wards() {
         .await
         .json();
     assert_eq!(by_kind["total"], 1);
-    let chigasaki = get(app().await, "/api/v1/facilities?municipality=14207")
-        .await
-        .json();
+    let chigasaki = get(
+        app_with_kanagawa().await,
+        "/api/v1/facilities?municipality=14207",
+    )
+    .await
+    .json();
     assert_eq!(chigasaki["total"], 2, "active facilities in 茅ヶ崎市");
-    let yokohama = get(app().await, "/api/v1/facilities?municipality=14100")
-        .await
-        .json();
+    let yokohama = get(
+        app_with_kanagawa().await,
+        "/api/v1/facilities?municipality=14100",
+    )
+    .await
+    .json();
     assert_eq!(
         yokohama["items"][0]["name"], "架空こども病院",
         "14100 横浜市 includes ward 14110"
     );
-    let kawasaki = get(app().await, "/api/v1/facilities?municipality=14130")
-        .await
-        .json();
+    let kawasaki = get(
+        app_with_kanagawa().await,
+        "/api/v1/facilities?municipality=14130",
+    )
+    .await
+    .json();
     assert_eq!(kawasaki["total"], 0);
     let empty_values = get(
         app().await,

@@ -110,6 +110,7 @@ async fn issue_8_municipality_map_links_to_the_web_client_on_the_requested_host(
         "{text}"
     );
     assert!(text.contains("(A4)"));
+    assert!(text.contains("（すべての種類）"), "{text}");
     let hospitals = get(
         regions_app().await,
         "/api/v1/print/map?code=14207&kinds=hospital",
@@ -120,6 +121,9 @@ async fn issue_8_municipality_map_links_to_the_web_client_on_the_requested_host(
         text.contains("掲載 0 件") && !text.contains("架空訪問看護ステーション"),
         "{text}"
     );
+    // Issue 15: the title states the kinds filter, so a map of one kind
+    // is not read as the whole directory.
+    assert!(text.contains("地域資源マップ（病院）"), "{text}");
 }
 
 #[tokio::test]

@@ -32,6 +32,10 @@ const TABLE: &str = r#"
     [prefecture]
     code = "14"
     name_ja = "神奈川県"
+    [[designated_cities]]
+    code = "14100"
+    name_ja = "横浜市"
+    wards = ["14110"]
     [[regions]]
     code = "1407"
     name_ja = "湘南東部"

@@ -7,7 +7,8 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use chrono::{NaiveDate, TimeZone, Utc};
 use http_body_util::BodyExt;
-use renkei_app::{load_index, ReadModel as IndexHandle};
+use renkei_app::{load, load_index, ReadModel as IndexHandle};
+use renkei_core::region::RegionTable;
 use renkei_core::{
     AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityId, FacilityStatus,
     KindCode, Location, LonLat, MunicipalityCode, Organization, Phone, Provenance, Service,
@@ -82,6 +83,7 @@ fn facility(
         status: FacilityStatus::Active,
         closed_on: None,
         staff_note: None,
+        visibility: Visibility::Public,
         accreditations: Vec::new(),
         provenance: Provenance {
             source: SOURCE.into(),
@@ -243,6 +245,17 @@ pub async fn state() -> AppState {
 /// The router over a fresh store with the fixtures.
 pub async fn app() -> Router {
     router(state().await)
+}
+
+/// The router over the fixtures with the built-in Kanagawa region table
+/// (its designated cities and wards), as `renkei serve` loads it.
+pub async fn app_with_kanagawa() -> Router {
+    let store = store_with(&fixtures()).await;
+    let table =
+        RegionTable::from_toml(include_str!("../../../../data/regions/14_kanagawa.toml")).unwrap();
+    store.upsert_region_table(&table).await.unwrap();
+    let index = IndexHandle::from_snapshot(load(store.as_ref()).await.unwrap());
+    router(AppState::new(store, index, config()))
 }
 
 /// A response, read whole.

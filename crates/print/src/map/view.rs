@@ -12,9 +12,8 @@ use crate::fonts::Fonts;
 use crate::geometry::{Projection, PtRect};
 use crate::labels::{place_labels, place_labels_within, LabelRequest, PlacedLabel};
 use crate::page::mm;
-use crate::style::kind_rank;
 use geo::Rect;
-use renkei_core::{Facility, KindCode, LonLat};
+use renkei_core::{Facility, KindCode, LonLat, PublicFacility};
 use std::collections::HashMap;
 
 /// Which part of the area a view is about; the rest of its frame is shown
@@ -203,7 +202,7 @@ pub(crate) const MARKER_STEP: f32 = 1.9;
 /// bottom, left to right).
 pub(crate) fn clusters(
     view: &View,
-    facilities: &[&Facility],
+    facilities: &[&PublicFacility],
     members: &[(usize, (f32, f32))],
     tolerance: f32,
 ) -> Vec<Cluster> {
@@ -249,7 +248,7 @@ pub(crate) fn clusters(
             .iter()
             .map(|&i| facilities[i].kind.clone())
             .collect();
-        kinds.sort_by_key(kind_rank);
+        kinds.sort_by_key(KindCode::rank);
         kinds.dedup();
         cluster.kinds = kinds;
     }
@@ -274,7 +273,7 @@ pub(crate) fn clusters(
 /// order.
 pub(crate) fn number(
     clusters: &mut [Cluster],
-    facilities: &[&Facility],
+    facilities: &[&PublicFacility],
     unplaced: &[usize],
     first: usize,
 ) -> Vec<usize> {
@@ -286,7 +285,7 @@ pub(crate) fn number(
         .collect();
     order.sort_by(|&(ca, a), &(cb, b)| {
         let (fa, fb) = (facilities[a], facilities[b]);
-        (kind_rank(&fa.kind), ca, &fa.name, fa.id).cmp(&(kind_rank(&fb.kind), cb, &fb.name, fb.id))
+        (fa.kind.rank(), ca, &fa.name, fa.id).cmp(&(fb.kind.rank(), cb, &fb.name, fb.id))
     });
     let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
     let numbers: HashMap<usize, usize> = order
@@ -389,7 +388,7 @@ pub(crate) fn legible(
     view: &View,
     fonts: &Fonts,
     metrics: &Metrics,
-    facilities: &[&Facility],
+    facilities: &[&PublicFacility],
     members: &[(usize, (f32, f32))],
     reserved: &[PtRect],
     digits: usize,

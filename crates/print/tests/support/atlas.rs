@@ -5,7 +5,7 @@
 //! and grid reference.
 
 use super::{assert_map_matches_its_index, fonts, kanagawa, save};
-use renkei_core::Facility;
+use renkei_core::PublicFacility;
 use renkei_print::{area_facilities, map_area, render_map, WebClient};
 
 #[test]
@@ -24,8 +24,8 @@ fn issue_19_every_number_of_every_kanagawa_region_is_on_a_map_page_at_the_minimu
     assert_eq!(regions.len(), 9, "Kanagawa's 二次医療圏");
     for code in &regions {
         let area = map_area(&catalog, code).unwrap();
-        let facilities = area_facilities(&index, &area);
-        let refs: Vec<&Facility> = facilities.iter().collect();
+        let facilities = area_facilities(&index, &catalog, &area);
+        let refs: Vec<&PublicFacility> = facilities.iter().collect();
         for options in kanagawa::papers(&WebClient::new("https://renkei.example.jp/")) {
             let (paper, orientation) = (options.paper, options.orientation);
             let map = render_map(&fonts, &area, &refs, &options).unwrap();

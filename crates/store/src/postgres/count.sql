@@ -3,6 +3,9 @@ SELECT count(*)
 FROM locations
 WHERE ($1::text IS NULL OR kind = $1)
   AND ($2::text IS NULL
-       OR municipality_code BETWEEN $2 AND $3
-       OR stated_municipality_code BETWEEN $2 AND $3)
-  AND ($4::boolean OR status = 'active')
+       OR municipality_code = $2
+       OR stated_municipality_code = $2
+       -- a designated city: its wards, as the stored region tables list them
+       OR municipality_code IN (SELECT ward_code FROM designated_city_wards WHERE city_code = $2)
+       OR stated_municipality_code IN (SELECT ward_code FROM designated_city_wards WHERE city_code = $2))
+  AND ($3::boolean OR status = 'active')

@@ -117,8 +117,14 @@ pub async fn filters_and_paging(store: &dyn Store) {
     assert_eq!(page.items[0], batch[2]);
 }
 
-/// A designated-city code matches its wards; a ward or ordinary city matches itself.
+/// A designated-city code matches its wards (as the stored region table lists
+/// them); a ward or ordinary city matches itself.
 pub async fn designated_city_matches_its_wards(store: &dyn Store) {
+    let kanagawa = renkei_core::region::RegionTable::from_toml(include_str!(
+        "../../../../data/regions/14_kanagawa.toml"
+    ))
+    .unwrap();
+    store.upsert_region_table(&kanagawa).await.unwrap();
     let src = source("test-a");
     let mut stated_only = facility(&src, "2", "clinic", "架空クリニック鶴見", "14118");
     stated_only.location.municipality = None;

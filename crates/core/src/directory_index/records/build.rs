@@ -2,7 +2,9 @@
 
 use super::cold::{Cold, ColdService, SharedProvenance};
 use super::{BuildExtras, Hot, Records, ServiceSummary, NONE};
-use crate::{Facility, FacilityStatus, KindCode, LonLat, MunicipalityCode, RegionCode, Taxonomy};
+use crate::{
+    Facility, FacilityStatus, KindCode, LonLat, MunicipalityCode, RegionCode, Taxonomy, Visibility,
+};
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
 
@@ -97,6 +99,7 @@ impl Builder {
             status,
             closed_on,
             staff_note,
+            visibility,
             accreditations,
             provenance,
         } = facility;
@@ -128,6 +131,7 @@ impl Builder {
             demo: provenance.demo,
         });
         let active = status == FacilityStatus::Active;
+        let public = visibility == Visibility::Public;
         if active {
             self.active_provenances.insert(provenance_number);
         }
@@ -146,6 +150,7 @@ impl Builder {
             services: services.into_iter().map(ColdService::from).collect(),
             closed_on,
             staff_note,
+            visibility,
             accreditations,
             source_record_id: provenance.source_record_id,
             provenance: provenance_number,
@@ -169,6 +174,7 @@ impl Builder {
             region: self.regions.small(location.region),
             kind: u8::try_from(kind).expect("fewer than 256 kinds"),
             active,
+            public,
         });
     }
 }

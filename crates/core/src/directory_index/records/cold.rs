@@ -5,7 +5,7 @@ use super::capability_index;
 use crate::geocode::Precision;
 use crate::{
     Accreditation, AgeRange, Answer, CapabilityCode, CapabilityFact, Phone, Schedule, Service,
-    ServiceTypeCode, Verification,
+    ServiceTypeCode, Verification, Visibility,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,7 @@ pub(super) struct Cold {
     pub(super) services: Vec<ColdService>,
     pub(super) closed_on: Option<NaiveDate>,
     pub(super) staff_note: Option<String>,
+    pub(super) visibility: Visibility,
     pub(super) accreditations: Vec<Accreditation>,
     pub(super) source_record_id: String,
     /// In [`Records::provenances`].
