@@ -157,32 +157,6 @@ impl ReadModel {
             )
         });
     }
-
-    /// Publishes the current snapshot with `regions` in place of its own.
-    pub fn store_regions(&self, regions: Regions) {
-        let regions = Arc::new(regions);
-        self.current.rcu(|current| {
-            Snapshot::of(
-                Arc::clone(&current.directory),
-                Arc::clone(&regions),
-                Arc::clone(&current.geocoder),
-                Arc::clone(&current.coverage_sources),
-            )
-        });
-    }
-
-    /// Publishes the current snapshot with `geocoder` in place of its own.
-    pub fn store_geocoder(&self, geocoder: Geocoder) {
-        let geocoder = Arc::new(geocoder);
-        self.current.rcu(|current| {
-            Snapshot::of(
-                Arc::clone(&current.directory),
-                Arc::clone(&current.regions),
-                Arc::clone(&geocoder),
-                Arc::clone(&current.coverage_sources),
-            )
-        });
-    }
 }
 
 /// For unit tests: a snapshot with one fictional region (4701 架空南部 of
