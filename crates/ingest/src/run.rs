@@ -10,8 +10,8 @@ use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
 use renkei_core::geocode::Geocoder;
 use renkei_core::region::{BoundaryIndex, Municipality};
-use renkei_core::FacilityId;
-use renkei_store::{FileImport, Listing, RunLog, Store, WriteSummary};
+use renkei_core::{FacilityId, PrefectureCode};
+use renkei_store::{facility_prefecture, FileImport, Listing, RunLog, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -104,6 +104,8 @@ pub struct ImportSession<'a> {
     geocoder_loaded: bool,
     /// Whether `municipalities` and `boundaries` have been read from the store.
     boundaries_loaded: bool,
+    /// Only records of this prefecture are written ([`Self::restrict_to`]).
+    within: Option<PrefectureCode>,
 }
 
 impl std::fmt::Debug for ImportSession<'_> {
@@ -128,7 +130,17 @@ impl<'a> ImportSession<'a> {
             geocoder: None,
             geocoder_loaded: false,
             boundaries_loaded: false,
+            within: None,
         }
+    }
+
+    /// Writes only the records of `prefecture` from now on (the prefecture
+    /// each record's source states, its address starts with, or its
+    /// position lies in: [`renkei_store::facility_prefecture`]), so a
+    /// publisher's national file imports as the prefecture's. The others
+    /// count as rows read and skipped; rejected rows are reported as they are.
+    pub fn restrict_to(&mut self, prefecture: PrefectureCode) {
+        self.within = Some(prefecture);
     }
 
     /// Reads the stored boundaries and region tables, the first time only.
@@ -236,7 +248,12 @@ impl<'a> ImportSession<'a> {
     ) -> IngestResult<Vec<FileReport>> {
         self.load_boundaries().await?;
         let mut reports = Vec::with_capacity(input.files.len());
-        for file in input.files {
+        for mut file in input.files {
+            if let Some(prefecture) = &self.within {
+                let boundaries = self.boundaries.as_ref();
+                file.facilities
+                    .retain(|f| lies_in(f, prefecture, boundaries));
+            }
             reports.push(
                 self.write_file(format, file, &input.checksum_sha256, input.started_at)
                     .await?,
@@ -383,6 +400,23 @@ fn parse_input(format: &Format, name: &str, bytes: &[u8]) -> IngestResult<Parsed
         files: parse_file(format, name, bytes, started_at)?,
         started_at,
     })
+}
+
+/// Whether `facility` belongs to `prefecture`: by what its source states
+/// ([`facility_prefecture`]), else by where its position lies.
+fn lies_in(
+    facility: &renkei_core::Facility,
+    prefecture: &PrefectureCode,
+    boundaries: Option<&BoundaryIndex>,
+) -> bool {
+    match facility_prefecture(facility) {
+        Some(stated) => stated == *prefecture,
+        None => facility
+            .location
+            .position
+            .and_then(|position| boundaries?.assign(position)?.municipality)
+            .is_some_and(|placed| placed.prefecture() == *prefecture),
+    }
 }
 
 /// What importing a verified-facts sheet did.
