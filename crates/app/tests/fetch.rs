@@ -122,7 +122,7 @@ fn options_for(plan: &FetchPlan, base: &str, download_dir: &std::path::Path) -> 
             .map(|f| {
                 (
                     f.key.clone(),
-                    format!("{base}/{}", f.local.as_deref().unwrap()),
+                    format!("{base}/{}", f.local.first().unwrap()),
                 )
             })
             .collect(),
@@ -312,7 +312,7 @@ async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_dow
     let plan = hospitals_only(&FetchPlan::builtin("14").unwrap());
     let mirror = tempfile::tempdir().unwrap();
     let downloads = tempfile::tempdir().unwrap();
-    let local = mirror.path().join(plan.files[0].local.as_deref().unwrap());
+    let local = mirror.path().join(plan.files[0].local.first().unwrap());
     std::fs::create_dir_all(local.parent().unwrap()).unwrap();
     let options = FetchOptions {
         source_dir: Some(mirror.path().to_owned()),

@@ -286,20 +286,23 @@ impl<'a> ImportSession<'a> {
                 .map(|(record, _)| FacilityId::from_source(&file.source.key, record))
                 .collect();
         }
-        let geocodes = if file
-            .facilities
-            .iter()
-            .any(|f| f.location.position.is_none())
-        {
-            match self.geocoder().await.map_err(store_error)? {
-                Some(geocoder) => place::place(&mut file.facilities, geocoder),
-                None => Vec::new(),
-            }
-        } else {
-            Vec::new()
+        // The geocoder places rows without coordinates and, with boundaries,
+        // rows whose coordinates are wrong for their address.
+        if self.boundaries.is_some() || file.facilities.iter().any(|f| f.location.position.is_none()) {
+            self.load_geocoder().await.map_err(store_error)?;
+        }
+        let geocoder = self.geocoder.as_ref();
+        let mut geocodes = match geocoder {
+            Some(geocoder) => place::place(&mut file.facilities, geocoder),
+            None => Vec::new(),
         };
         let (mut placement, assignments) = match &self.boundaries {
-            Some(index) => assign::place_facilities(index, &mut file.facilities),
+            Some(index) => {
+                let (placement, assignments, corrected) =
+                    assign::place_correcting(index, &mut file.facilities, geocoder);
+                geocodes.extend(corrected);
+                (placement, assignments)
+            }
             None => (AssignSummary::default(), Vec::new()),
         };
         // Verified facts are never overwritten (reads lay them over whatever
@@ -361,7 +364,8 @@ impl<'a> ImportSession<'a> {
         })
     }
 
-    async fn geocoder(&mut self) -> Result<Option<&Geocoder>, renkei_store::StoreError> {
+    /// Builds the geocoder from the stored boundaries and town points, the first time only.
+    async fn load_geocoder(&mut self) -> Result<(), renkei_store::StoreError> {
         if !self.geocoder_loaded {
             if !self.municipalities.is_empty() {
                 let towns = self.store.town_points().await?;
@@ -369,7 +373,7 @@ impl<'a> ImportSession<'a> {
             }
             self.geocoder_loaded = true;
         }
-        Ok(self.geocoder.as_ref())
+        Ok(())
     }
 }
 
