@@ -169,3 +169,95 @@ async fn issue_22_fetch_hokkaido_places_every_national_station_and_finds_them_ne
     assert!(prefectures.iter().all(|p| p == "01"), "{prefectures:?}");
     assert_eq!(origin, "札幌市 (municipality)");
 }
+
+/// `renkei fetch --all --source-dir ../shared/data --offline`: the 47 region
+/// tables, the national boundaries and lists whole. Then the point-in-region
+/// check over the national N03: the share of the national visiting-nurse
+/// stations whose published position lies in the municipality their address
+/// states. Misses are the stations the check finds elsewhere and those whose
+/// position the import had to replace by their address (outside Japan's
+/// boundaries or in another prefecture); each is printed.
+#[tokio::test]
+async fn issue_22_fetch_all_and_the_national_point_in_region_check() {
+    let Some((nurses, _)) = national_counts("13") else {
+        return;
+    };
+    assert!(nurses > 0);
+    let store = renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
+        .await
+        .unwrap();
+    let downloads = tempfile::tempdir().unwrap();
+    let options = FetchOptions {
+        source_dir: Some(shared_data_dir()),
+        download_dir: downloads.path().to_owned(),
+        offline: true,
+        ..FetchOptions::default()
+    };
+    let plan = FetchPlan::national(Some(&shared_data_dir())).unwrap();
+    assert_eq!(plan.files.iter().filter(|f| f.importer == "n03").count(), 1);
+    let report = fetch(store.as_ref(), &plan, options, &mut |_: &str| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        report.regions,
+        RegionTableOutcome::National { loaded: 47, kept: 0 }
+    );
+    assert_eq!(report.failure_message(), None);
+    let stored = store.all_facilities().await.unwrap();
+    let stations: Vec<&Facility> = stored
+        .iter()
+        .filter(|f| f.provenance.source == "mhlw-kaigo-kouhyou")
+        .collect();
+    let replaced: Vec<&&Facility> = stations
+        .iter()
+        .filter(|f| f.location.geocoded.is_some())
+        .collect();
+    let snapshot = renkei_app::startup::prepare(store.as_ref()).await.unwrap();
+    let check = renkei_app::check::check_placements(&snapshot).unwrap();
+    let elsewhere: Vec<_> = check
+        .problems
+        .iter()
+        .filter(|p| p.source.starts_with("mhlw-kaigo-kouhyou "))
+        .collect();
+    for facility in &replaced {
+        eprintln!(
+            "placed by address (published position wrong): {} {} {}",
+            facility.provenance.source_record_id, facility.name, facility.location.address
+        );
+    }
+    for problem in &elsewhere {
+        eprintln!(
+            "elsewhere: {} {} stated {:?}, lies in {} ({} {:.0} m), {:?} m from the stated unit",
+            problem.source,
+            problem.facility,
+            problem.stated,
+            problem.assigned,
+            problem.method.as_str(),
+            problem.method.distance_m(),
+            problem.to_stated_m.map(f64::round)
+        );
+    }
+    let far: Vec<_> = elsewhere
+        .iter()
+        .filter(|p| p.to_stated_m.is_none_or(|m| m > renkei_app::check::BOUNDARY_RESOLUTION_M))
+        .collect();
+    let n = stations.len() as f64;
+    let strict = 1.0 - (replaced.len() + elsewhere.len()) as f64 / n;
+    let published = 1.0 - (replaced.len() + far.len()) as f64 / n;
+    let placed = 1.0 - far.len() as f64 / n;
+    eprintln!(
+        "point in region over the national N03, {} national visiting-nurse stations: published positions in the municipality their address states {:.2} % (strictly), {:.2} % within {:.0} m of it; {} published positions replaced by the address (outside every municipality or in another prefecture); renkei's placements {:.2} % within {:.0} m ({} misses); check regions: {:.2} % consistent",
+        stations.len(),
+        100.0 * strict,
+        100.0 * published,
+        renkei_app::check::BOUNDARY_RESOLUTION_M,
+        replaced.len(),
+        100.0 * placed,
+        renkei_app::check::BOUNDARY_RESOLUTION_M,
+        far.len(),
+        check.consistent_percent(),
+    );
+    assert!(stations.len() > 17_000, "{}", stations.len());
+    assert!(placed >= 0.995, "{placed}");
+    assert!(published >= 0.99, "{published}");
+}
