@@ -78,7 +78,9 @@ fn one_municipality(geocoder: &Geocoder, name: &str) -> Option<LonLat> {
         several => {
             let prefecture = |s: &Suggestion| s.label.strip_suffix(&s.matched).map(str::to_owned);
             let one_city = several.iter().all(|s| is_ward_of(&s.matched, name))
-                && several.iter().all(|s| prefecture(s) == prefecture(&several[0]));
+                && several
+                    .iter()
+                    .all(|s| prefecture(s) == prefecture(&several[0]));
             one_city.then(|| mean(several.iter().map(|s| s.position)))?
         }
     }

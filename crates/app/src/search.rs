@@ -8,12 +8,12 @@ use crate::error::{positive_up_to, whole_in_range, AppError, AppResult};
 use crate::geocode::Place;
 use crate::landmark::municipality_of_landmark;
 use crate::snapshot::Snapshot;
+use renkei_core::geocode::Precision;
 use renkei_core::need::{NeedProfile, TravelModel};
 use renkei_core::search::{
     Area, SearchPage, SearchQuery, TextQuery, DEFAULT_LIMIT, DEFAULT_RADIUS_M, MAX_LIMIT,
     MAX_RADIUS_M,
 };
-use renkei_core::geocode::Precision;
 use renkei_core::LonLat;
 
 /// Oldest age accepted, years (search and coverage).

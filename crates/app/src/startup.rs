@@ -2,15 +2,15 @@
 //! empty database, the built-in 二次医療圏 tables when none is stored, every
 //! location placed in its municipality and region, and the first snapshot.
 
+use crate::import::region_tables::{loaded_prefectures, store_builtin_tables};
 use crate::load::build;
 use crate::snapshot::Snapshot;
 use renkei_core::region::BoundaryIndex;
-use renkei_ingest::assign::place_and_store;
-use crate::import::region_tables::{loaded_prefectures, store_builtin_tables};
 use renkei_core::PrefectureCode;
-use std::collections::BTreeSet;
+use renkei_ingest::assign::place_and_store;
 use renkei_ingest::IngestError;
 use renkei_store::{Store, StoreError};
+use std::collections::BTreeSet;
 use tracing::info;
 
 /// Result of start-up.

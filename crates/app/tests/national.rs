@@ -104,7 +104,10 @@ async fn places_every_station_of(code: &str) -> Option<SharedStore> {
     for facility in stations.iter().chain(&short_stay) {
         let location = &facility.location;
         let (Some(municipality), Some(region)) = (&location.municipality, &location.region) else {
-            panic!("{} {} is not placed: {location:?}", facility.name, facility.provenance.source_record_id);
+            panic!(
+                "{} {} is not placed: {location:?}",
+                facility.name, facility.provenance.source_record_id
+            );
         };
         assert_eq!(municipality.prefecture(), prefecture, "{}", facility.name);
         assert_eq!(
@@ -139,9 +142,21 @@ async fn stations_near(store: &SharedStore, place: &str) -> (Vec<String>, String
     assert_eq!(hits.len(), 20, "{place}");
     (
         hits.iter()
-            .map(|hit| hit.facility.location.municipality.as_ref().unwrap().prefecture().to_string())
+            .map(|hit| {
+                hit.facility
+                    .location
+                    .municipality
+                    .as_ref()
+                    .unwrap()
+                    .prefecture()
+                    .to_string()
+            })
             .collect(),
-        format!("{} ({})", origin.label.unwrap_or_default(), origin.precision),
+        format!(
+            "{} ({})",
+            origin.label.unwrap_or_default(),
+            origin.precision
+        ),
     )
 }
 
@@ -161,7 +176,8 @@ async fn issue_22_fetch_osaka_places_every_national_station_and_finds_them_near_
 }
 
 #[tokio::test]
-async fn issue_22_fetch_hokkaido_places_every_national_station_and_finds_them_near_sapporo_station() {
+async fn issue_22_fetch_hokkaido_places_every_national_station_and_finds_them_near_sapporo_station()
+{
     let Some(store) = places_every_station_of("01").await else {
         return;
     };
@@ -200,7 +216,10 @@ async fn issue_22_fetch_all_and_the_national_point_in_region_check() {
         .unwrap();
     assert_eq!(
         report.regions,
-        RegionTableOutcome::National { loaded: 47, kept: 0 }
+        RegionTableOutcome::National {
+            loaded: 47,
+            kept: 0
+        }
     );
     assert_eq!(report.failure_message(), None);
     let stored = store.all_facilities().await.unwrap();
@@ -239,7 +258,10 @@ async fn issue_22_fetch_all_and_the_national_point_in_region_check() {
     }
     let far: Vec<_> = elsewhere
         .iter()
-        .filter(|p| p.to_stated_m.is_none_or(|m| m > renkei_app::check::BOUNDARY_RESOLUTION_M))
+        .filter(|p| {
+            p.to_stated_m
+                .is_none_or(|m| m > renkei_app::check::BOUNDARY_RESOLUTION_M)
+        })
         .collect();
     let n = stations.len() as f64;
     let strict = 1.0 - (replaced.len() + elsewhere.len()) as f64 / n;

@@ -392,16 +392,28 @@ mod tests {
             name: "府中市".into(),
             representative: Some(LonLat::new(139.4, 35.6).unwrap()),
         };
-        let g = Geocoder::new(vec![place("13206", "東京都"), place("34208", "広島県")], Vec::new());
+        let g = Geocoder::new(
+            vec![place("13206", "東京都"), place("34208", "広島県")],
+            Vec::new(),
+        );
         assert_eq!(
-            g.geocode("広島県府中市架空町1").unwrap().municipality.as_str(),
+            g.geocode("広島県府中市架空町1")
+                .unwrap()
+                .municipality
+                .as_str(),
             "34208"
         );
         assert_eq!(
-            g.geocode("東京都府中市架空町1").unwrap().municipality.as_str(),
+            g.geocode("東京都府中市架空町1")
+                .unwrap()
+                .municipality
+                .as_str(),
             "13206"
         );
-        assert!(g.geocode("府中市架空町1").is_none(), "no prefecture: ambiguous");
+        assert!(
+            g.geocode("府中市架空町1").is_none(),
+            "no prefecture: ambiguous"
+        );
     }
 
     #[test]

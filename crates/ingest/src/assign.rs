@@ -79,18 +79,19 @@ pub fn place_facilities(
     index: &BoundaryIndex,
     facilities: &mut [Facility],
 ) -> (AssignSummary, Vec<LocationAssignment>) {
-    let (summary, assignments, _) = place_correcting(index, facilities, None);
+    let (summary, assignments, _) = place_correcting(index, facilities, &|| None);
     (summary, assignments)
 }
 
-/// As [`place_facilities`], and with a geocoder, a record whose position the
-/// publisher got wrong (suspect, or in another prefecture than it states) is
-/// placed by its address instead ([`crate::place::correct_by_address`]);
-/// returns how those were geocoded too.
-pub fn place_correcting(
+/// As [`place_facilities`], and a record whose position the publisher got
+/// wrong (suspect, or in another prefecture than it states) is placed by its
+/// address instead ([`crate::place::correct_by_address`]) when `geocoder`
+/// gives one (asked only when such a record is met); returns how those were
+/// geocoded too.
+pub fn place_correcting<'g>(
     index: &BoundaryIndex,
     facilities: &mut [Facility],
-    geocoder: Option<&Geocoder>,
+    geocoder: &dyn Fn() -> Option<&'g Geocoder>,
 ) -> (AssignSummary, Vec<LocationAssignment>, Vec<GeocodeRecord>) {
     let mut summary = AssignSummary {
         boundaries: index.municipalities().len(),
@@ -106,8 +107,10 @@ pub fn place_correcting(
         let Some(mut placed) = index.assign(position) else {
             continue;
         };
-        if let Some(geocoded) =
-            geocoder.and_then(|g| crate::place::correct_by_address(facility, &placed, g))
+        if let Some(geocoded) = crate::place::misplaced(facility, &placed)
+            .then(geocoder)
+            .flatten()
+            .and_then(|g| crate::place::correct_by_address(facility, &placed, g))
         {
             if let Some(again) = facility.location.position.and_then(|p| index.assign(p)) {
                 placed = again;

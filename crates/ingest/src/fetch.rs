@@ -130,9 +130,8 @@ async fn obtain(
             .map(|local| dir.join(local))
             .find(|path| path.is_file())
         {
-            let bytes = std::fs::read(&path).map_err(|e| {
-                ObtainError::Failed(format!("cannot read {}: {e}", path.display()))
-            })?;
+            let bytes = std::fs::read(&path)
+                .map_err(|e| ObtainError::Failed(format!("cannot read {}: {e}", path.display())))?;
             return Ok((path.display().to_string(), bytes));
         }
     }
@@ -149,7 +148,9 @@ async fn obtain(
                     planned.key
                 )));
             };
-            let html = download(client, page, attempts).await.map_err(ObtainError::Failed)?;
+            let html = download(client, page, attempts)
+                .await
+                .map_err(ObtainError::Failed)?;
             newest_listed(page, &String::from_utf8_lossy(&html), pattern)
                 .map_err(ObtainError::Failed)?
         }
@@ -164,7 +165,10 @@ async fn obtain(
         .unwrap_or(&planned.key);
     let path = options.download_dir.join(sanitize(name));
     std::fs::write(&path, &bytes).map_err(|e| {
-        ObtainError::Failed(format!("cannot save the download to {}: {e}", path.display()))
+        ObtainError::Failed(format!(
+            "cannot save the download to {}: {e}",
+            path.display()
+        ))
     })?;
     Ok((path.display().to_string(), bytes))
 }

@@ -44,23 +44,11 @@ pub fn correct_by_address(
     placed: &Assignment,
     geocoder: &Geocoder,
 ) -> Option<GeocodeRecord> {
-    let location = &facility.location;
-    let stated = record_prefecture(
-        location
-            .stated_municipality
-            .as_ref()
-            .map(MunicipalityCode::as_str),
-        None,
-        &location.address,
-    )?;
-    let suspect = matches!(placed.method, AssignmentMethod::Suspect { .. });
-    let elsewhere = placed
-        .municipality
-        .as_ref()
-        .is_some_and(|m| m.prefecture().as_str() != stated);
-    if !(suspect || elsewhere) {
+    if !misplaced(facility, placed) {
         return None;
     }
+    let location = &facility.location;
+    let stated = stated_prefecture(facility)?;
     let found = geocoder
         .geocode(&location.address)
         .filter(|found| found.municipality.prefecture().as_str() == stated)?;
@@ -71,4 +59,32 @@ pub fn correct_by_address(
         precision: found.precision,
         matched: found.matched,
     })
+}
+
+/// Whether `facility`, placed as `placed`, lies where its publisher cannot
+/// have meant: more than 500 m outside every municipality, or in another
+/// prefecture than its source states or its address starts with.
+pub fn misplaced(facility: &Facility, placed: &Assignment) -> bool {
+    let Some(stated) = stated_prefecture(facility) else {
+        return false;
+    };
+    matches!(placed.method, AssignmentMethod::Suspect { .. })
+        || placed
+            .municipality
+            .as_ref()
+            .is_some_and(|m| m.prefecture().as_str() != stated)
+}
+
+/// The prefecture a record's source states: its municipality code's, else
+/// the one its address starts with.
+fn stated_prefecture(facility: &Facility) -> Option<&str> {
+    let location = &facility.location;
+    record_prefecture(
+        location
+            .stated_municipality
+            .as_ref()
+            .map(MunicipalityCode::as_str),
+        None,
+        &location.address,
+    )
 }

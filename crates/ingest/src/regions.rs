@@ -123,7 +123,10 @@ pub fn parse_region_file(file: &str, bytes: &[u8]) -> IngestResult<Vec<RegionTab
         file: file.to_owned(),
         reason: format!("neither a region table (UTF-8 TOML) nor an A38 file: {e}"),
     })?;
-    Ok(vec![parse_region_table(file, text.trim_start_matches('\u{feff}'))?])
+    Ok(vec![parse_region_table(
+        file,
+        text.trim_start_matches('\u{feff}'),
+    )?])
 }
 
 #[cfg(test)]

@@ -8,12 +8,13 @@ use crate::text::SourceEncoding;
 use crate::{hoken, place};
 use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
-use renkei_core::geocode::Geocoder;
+use renkei_core::geocode::{Geocoder, TownPoint};
 use renkei_core::region::{BoundaryIndex, Municipality};
 use renkei_core::{FacilityId, PrefectureCode};
 use renkei_store::{facility_prefecture, FileImport, Listing, RunLog, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// What importing one file (or one member of a zip) did.
 #[derive(Debug, Clone)]
@@ -98,10 +99,11 @@ pub struct ImportSession<'a> {
     store: &'a dyn Store,
     municipalities: Vec<Municipality>,
     boundaries: Option<BoundaryIndex>,
-    /// Loaded when a file first has records without coordinates; `None` when
-    /// not loaded yet or nothing to geocode against.
-    geocoder: Option<Geocoder>,
-    geocoder_loaded: bool,
+    /// The stored 町丁目 points, read with the boundaries.
+    towns: Vec<TownPoint>,
+    /// Built the first time a record needs it (no coordinates, or wrong
+    /// ones); holds `None` when there is nothing to geocode against.
+    geocoder: OnceLock<Option<Geocoder>>,
     /// Whether `municipalities` and `boundaries` have been read from the store.
     boundaries_loaded: bool,
     /// Only records of this prefecture are written ([`Self::restrict_to`]).
@@ -113,7 +115,7 @@ impl std::fmt::Debug for ImportSession<'_> {
         f.debug_struct("ImportSession")
             .field("municipalities", &self.municipalities.len())
             .field("boundaries_loaded", &self.boundaries_loaded)
-            .field("geocoder_loaded", &self.geocoder_loaded)
+            .field("geocoder_built", &self.geocoder.get().is_some())
             .finish_non_exhaustive()
     }
 }
@@ -127,8 +129,8 @@ impl<'a> ImportSession<'a> {
             store,
             municipalities: Vec::new(),
             boundaries: None,
-            geocoder: None,
-            geocoder_loaded: false,
+            towns: Vec::new(),
+            geocoder: OnceLock::new(),
             boundaries_loaded: false,
             within: None,
         }
@@ -154,6 +156,7 @@ impl<'a> ImportSession<'a> {
         };
         self.municipalities = self.store.municipalities().await.map_err(store_error)?;
         if !self.municipalities.is_empty() {
+            self.towns = self.store.town_points().await.map_err(store_error)?;
             let tables = self.store.region_tables().await.map_err(store_error)?;
             self.boundaries = Some(BoundaryIndex::new(
                 self.municipalities.iter().cloned(),
@@ -287,19 +290,30 @@ impl<'a> ImportSession<'a> {
                 .collect();
         }
         // The geocoder places rows without coordinates and, with boundaries,
-        // rows whose coordinates are wrong for their address.
-        if self.boundaries.is_some() || file.facilities.iter().any(|f| f.location.position.is_none()) {
-            self.load_geocoder().await.map_err(store_error)?;
-        }
-        let geocoder = self.geocoder.as_ref();
-        let mut geocodes = match geocoder {
-            Some(geocoder) => place::place(&mut file.facilities, geocoder),
-            None => Vec::new(),
+        // rows whose coordinates are wrong for their address; it is built
+        // from the boundaries and town points when the first one needs it.
+        let geocoder = || {
+            self.geocoder
+                .get_or_init(|| {
+                    (!self.municipalities.is_empty()).then(|| {
+                        Geocoder::from_boundaries(&self.municipalities, self.towns.clone())
+                    })
+                })
+                .as_ref()
+        };
+        let mut geocodes = if file
+            .facilities
+            .iter()
+            .any(|f| f.location.position.is_none())
+        {
+            geocoder().map_or_else(Vec::new, |g| place::place(&mut file.facilities, g))
+        } else {
+            Vec::new()
         };
         let (mut placement, assignments) = match &self.boundaries {
             Some(index) => {
                 let (placement, assignments, corrected) =
-                    assign::place_correcting(index, &mut file.facilities, geocoder);
+                    assign::place_correcting(index, &mut file.facilities, &geocoder);
                 geocodes.extend(corrected);
                 (placement, assignments)
             }
@@ -362,18 +376,6 @@ impl<'a> ImportSession<'a> {
             started_at,
             finished_at,
         })
-    }
-
-    /// Builds the geocoder from the stored boundaries and town points, the first time only.
-    async fn load_geocoder(&mut self) -> Result<(), renkei_store::StoreError> {
-        if !self.geocoder_loaded {
-            if !self.municipalities.is_empty() {
-                let towns = self.store.town_points().await?;
-                self.geocoder = Some(Geocoder::from_boundaries(&self.municipalities, towns));
-            }
-            self.geocoder_loaded = true;
-        }
-        Ok(())
     }
 }
 

@@ -454,7 +454,10 @@ fn issue_22_every_municipality_resolves_to_its_region() {
     assert_eq!(cities.len(), 20);
     assert_eq!(catalog.region_of(&"14130".parse().unwrap()), None);
     assert_eq!(
-        catalog.region_of(&"27100".parse().unwrap()).unwrap().as_str(),
+        catalog
+            .region_of(&"27100".parse().unwrap())
+            .unwrap()
+            .as_str(),
         "2708",
         "大阪市 is one 二次医療圏"
     );
@@ -472,7 +475,11 @@ fn issue_22_every_national_n03_unit_is_in_a_region() {
     let tables = renkei_ingest::regions::builtin_region_tables().unwrap();
     let missing: Vec<_> = tables
         .iter()
-        .flat_map(|table| table.coverage(units.iter().map(|u| &u.code)).units_without_region)
+        .flat_map(|table| {
+            table
+                .coverage(units.iter().map(|u| &u.code))
+                .units_without_region
+        })
         .collect();
     let northern_territories: Vec<renkei_core::MunicipalityCode> = (1695..=1700)
         .map(|code| format!("{code:05}").parse().unwrap())

@@ -163,7 +163,10 @@ pub fn record_prefecture<'a>(
 pub fn facility_prefecture(facility: &Facility) -> Option<PrefectureCode> {
     let location = &facility.location;
     record_prefecture(
-        location.stated_municipality.as_ref().map(MunicipalityCode::as_str),
+        location
+            .stated_municipality
+            .as_ref()
+            .map(MunicipalityCode::as_str),
         location.municipality.as_ref().map(MunicipalityCode::as_str),
         &location.address,
     )

@@ -14,8 +14,8 @@
 //! closed; a source with a failed file closes nothing.
 
 use super::closing::{close_sources, ClosingOutcome};
-use super::{FileOutcome, ImportError, ImportKind, ImportResult, Importer, Progress};
 use super::region_tables;
+use super::{FileOutcome, ImportError, ImportKind, ImportResult, Importer, Progress};
 use renkei_core::PrefectureCode;
 use renkei_ingest::assign::{assign_locations, AssignSummary};
 use renkei_ingest::fetch::{Downloader, FetchOptions, FetchPlan, ObtainError};

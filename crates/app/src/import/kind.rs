@@ -4,6 +4,7 @@
 
 use super::ImportError;
 use renkei_core::region::RegionTable;
+use renkei_core::{MunicipalityCode, PrefectureCode};
 use renkei_ingest::import::{Format, Importer as OfficialList};
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::n03::{N03Import, UncodedFeature};
@@ -11,7 +12,6 @@ use renkei_ingest::run::{FileReport, ImportSession, VerifiedReport};
 use renkei_ingest::service_areas::ServiceAreaReport;
 use renkei_ingest::shisetsu::ShisetsuReport;
 use renkei_ingest::{FeatureProblem, IngestError, IngestResult};
-use renkei_core::{MunicipalityCode, PrefectureCode};
 use renkei_store::{BoundarySummary, Store};
 
 /// Census year of e-Stat mesh population files when none is given: the 2020 国勢調査.

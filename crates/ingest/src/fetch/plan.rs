@@ -11,8 +11,10 @@ use serde::Deserialize;
 use std::path::Path;
 
 /// Plans of single prefectures compiled in from `data/fetch/NN_*.toml`, by code.
-const PREFECTURE_PLANS: &[(&str, &str)] =
-    &[("14", include_str!("../../../../data/fetch/14_kanagawa.toml"))];
+const PREFECTURE_PLANS: &[(&str, &str)] = &[(
+    "14",
+    include_str!("../../../../data/fetch/14_kanagawa.toml"),
+)];
 
 /// The national plan, `data/fetch/national.toml`.
 const NATIONAL_PLAN: &str = include_str!("../../../../data/fetch/national.toml");
@@ -177,9 +179,11 @@ impl FetchPlan {
             file: file.into(),
             reason: e.to_string(),
         })?;
-        if let Some(planned) = plan.files.iter().find(|f| {
-            f.url.is_none() && (f.listing.is_none() || f.pattern.is_none())
-        }) {
+        if let Some(planned) = plan
+            .files
+            .iter()
+            .find(|f| f.url.is_none() && (f.listing.is_none() || f.pattern.is_none()))
+        {
             return Err(IngestError::Format {
                 file: file.into(),
                 reason: format!(
@@ -217,7 +221,10 @@ mod tests {
         );
         assert_eq!(
             tokyo.files[0].local,
-            ["boundaries/N03-21_13_210101.json", "national/N03-21_210101.json"]
+            [
+                "boundaries/N03-21_13_210101.json",
+                "national/N03-21_210101.json"
+            ]
         );
         let hospitals = tokyo.files.iter().find(|f| f.key == "hospitals").unwrap();
         assert!(hospitals.url.is_none() && hospitals.listing.is_some());
@@ -229,11 +236,7 @@ mod tests {
     fn all_of_japan_fetches_per_prefecture_files_47_times_without_a_national_copy() {
         let plan = FetchPlan::national(None).unwrap();
         assert_eq!(plan.prefecture, None);
-        let n03: Vec<&PlannedFile> = plan
-            .files
-            .iter()
-            .filter(|f| f.importer == "n03")
-            .collect();
+        let n03: Vec<&PlannedFile> = plan.files.iter().filter(|f| f.importer == "n03").collect();
         assert_eq!(n03.len(), 47);
         assert_eq!(n03[12].key, "n03-13");
         assert_eq!(n03[12].local, ["boundaries/N03-21_13_210101.json"]);

@@ -101,7 +101,8 @@ fn membership(
     });
     let Some(layer) = layer else {
         return Err(bad(
-            "no feature has A38a_001 or A38b_001: not a layer of 国土数値情報 医療圏データ A38".into(),
+            "no feature has A38a_001 or A38b_001: not a layer of 国土数値情報 医療圏データ A38"
+                .into(),
         ));
     };
     let (codes_key, region_key, name_key) = match layer {
@@ -158,8 +159,10 @@ fn tables(
     membership: BTreeMap<MunicipalityCode, (RegionCode, String)>,
 ) -> IngestResult<Vec<RegionTable>> {
     let builtin = super::builtin_region_tables()?;
-    let mut by_prefecture: BTreeMap<PrefectureCode, BTreeMap<RegionCode, (String, Vec<MunicipalityCode>)>> =
-        BTreeMap::new();
+    let mut by_prefecture: BTreeMap<
+        PrefectureCode,
+        BTreeMap<RegionCode, (String, Vec<MunicipalityCode>)>,
+    > = BTreeMap::new();
     for (municipality, (region, name)) in membership {
         by_prefecture
             .entry(region.prefecture())
@@ -239,7 +242,10 @@ mod tests {
         for (name, body) in [
             ("A38-20_47_GML/A38-20_47_1.geojson", primary),
             ("A38-20_47_GML/A38-20_47_2.geojson", secondary),
-            ("A38-20_47_GML/A38-20_47_3.geojson", r#"{"type":"FeatureCollection","features":[]}"#),
+            (
+                "A38-20_47_GML/A38-20_47_3.geojson",
+                r#"{"type":"FeatureCollection","features":[]}"#,
+            ),
             ("A38-20_47_GML/KS-META-A38-20_47.xml", "<meta/>"),
         ] {
             zip.start_file(name, stored).unwrap();
@@ -273,8 +279,11 @@ mod tests {
 
     #[test]
     fn issue_22_the_official_a38_file_imports_as_a_region_table() {
-        let tables = super::super::parse_region_file("A38-20_47_GML.zip", &a38_zip(&primary(), &secondary()))
-            .unwrap();
+        let tables = super::super::parse_region_file(
+            "A38-20_47_GML.zip",
+            &a38_zip(&primary(), &secondary()),
+        )
+        .unwrap();
         assert_eq!(tables.len(), 1);
         let table = &tables[0];
         assert_eq!(table.prefecture().name_ja, "沖縄県");
@@ -290,14 +299,17 @@ mod tests {
 
     #[test]
     fn the_secondary_layer_alone_and_errors_that_name_the_feature() {
-        let tables = super::super::parse_region_file("A38-20_47_2.geojson", secondary().as_bytes())
-            .unwrap();
+        let tables =
+            super::super::parse_region_file("A38-20_47_2.geojson", secondary().as_bytes()).unwrap();
         assert_eq!(tables[0].regions()[0].municipalities.len(), 2);
         let bad = primary().replace("\"4702\"", "\"47x2\"");
         let error = super::super::parse_region_file("A38-20_47_1.geojson", bad.as_bytes())
             .unwrap_err()
             .to_string();
-        assert!(error.contains("feature 3") && error.contains("A38a_003"), "{error}");
+        assert!(
+            error.contains("feature 3") && error.contains("A38a_003"),
+            "{error}"
+        );
         let toml = "[prefecture]\ncode = \"47\"\nname_ja = \"沖縄県\"\n[[regions]]\ncode = \"4701\"\nname_ja = \"架空\"\nmunicipalities = [\"47201\"]\n";
         assert_eq!(
             super::super::parse_region_file("47.toml", toml.as_bytes()).unwrap()[0]
@@ -305,9 +317,12 @@ mod tests {
                 .len(),
             1
         );
-        let other = super::super::parse_region_file("x.geojson", br#"{"type":"FeatureCollection","features":[{"properties":{"N03_007":"47201"}}]}"#)
-            .unwrap_err()
-            .to_string();
+        let other = super::super::parse_region_file(
+            "x.geojson",
+            br#"{"type":"FeatureCollection","features":[{"properties":{"N03_007":"47201"}}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(other.contains("A38"), "{other}");
     }
 }

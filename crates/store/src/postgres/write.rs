@@ -1,7 +1,10 @@
-//! Writing facilities to PostgreSQL: each table is written with one
-//! `INSERT … SELECT FROM UNNEST(arrays)` per chunk, so the number of round
-//! trips does not grow with the number of rows in a chunk.
+//! Writing facilities to PostgreSQL. New records are bulk loaded through
+//! `COPY … FROM STDIN`, table by table ([`super::copy`]), with their
+//! placements; records already stored are upserted with one `INSERT … SELECT
+//! FROM UNNEST(arrays)` per table and chunk, so the number of round trips
+//! does not grow with the number of rows.
 
+use super::copy::CopyRows;
 use crate::rows::{Batch, CapabilityRow, PhoneRow, Prepared, ScheduleRow, ServiceRow};
 use crate::{LocationAssignment, SourceInfo, StoreResult, WriteSummary};
 use sqlx::PgConnection;
@@ -21,11 +24,175 @@ pub(super) async fn write_facilities(
     assignments: &[LocationAssignment],
 ) -> StoreResult<(WriteSummary, u64)> {
     let mut summary = WriteSummary::default();
+    let mut placements: HashMap<Uuid, &LocationAssignment> =
+        assignments.iter().map(|a| (a.id.0, a)).collect();
+    let mut placed = 0;
     for chunk in prepared.chunks(CHUNK) {
-        write_chunk(conn, source, chunk, &mut summary).await?;
+        let new = write_chunk(conn, source, chunk, &mut summary).await?;
+        placed += copy_new(conn, &new, &mut placements).await?;
     }
-    let placed = update_assignments(conn, assignments).await?;
+    // New records were loaded with their placement; the others (and ids
+    // outside this batch) are updated where it differs.
+    let rest: Vec<LocationAssignment> = placements.into_values().cloned().collect();
+    placed += update_assignments(conn, &rest).await?;
     Ok((summary, placed))
+}
+
+/// Loads the rows of new records with `COPY`, each location with its
+/// placement (taken out of `placements`); returns how many placements that
+/// set, counted as the update would count them against rows stored without one.
+async fn copy_new(
+    conn: &mut PgConnection,
+    batch: &Batch,
+    placements: &mut HashMap<Uuid, &LocationAssignment>,
+) -> StoreResult<u64> {
+    let mut placed = 0;
+    let mut organizations = CopyRows::new();
+    for row in &batch.organizations {
+        organizations
+            .field(&row.id)
+            .field(&row.name)
+            .field(&row.url);
+        organizations.end_row();
+    }
+    let mut locations = CopyRows::new();
+    for row in &batch.locations {
+        let (municipality, region, method, distance_m) = match placements.remove(&row.id) {
+            Some(assignment) => {
+                let columns = assignment.columns();
+                if columns.0 != row.municipality_code
+                    || columns.1 != row.region_code
+                    || columns.2.is_some()
+                {
+                    placed += 1;
+                }
+                columns
+            }
+            None => (
+                row.municipality_code.clone(),
+                row.region_code.clone(),
+                None,
+                None,
+            ),
+        };
+        locations
+            .field(&row.id)
+            .field(&row.organization_id)
+            .field(&row.kind)
+            .field(&row.name)
+            .field(&row.name_kana)
+            .field(&row.address)
+            .field(&row.postal_code)
+            .field(&row.lon)
+            .field(&row.lat)
+            .field(&row.stated_municipality_code)
+            .field(&municipality)
+            .field(&region)
+            .field(&row.url)
+            .field(&row.status)
+            .field(&row.closed_on)
+            .field(&row.staff_note)
+            .field(&row.source_key)
+            .field(&row.source_record_id)
+            .field(&row.imported_at)
+            .field(&row.content_hash)
+            .field(&method)
+            .field(&distance_m);
+        locations.end_row();
+    }
+    let mut services = CopyRows::new();
+    let mut links = CopyRows::new();
+    for row in &batch.services {
+        services
+            .field(&row.id)
+            .field(&row.organization_id)
+            .field(&row.location_id)
+            .field(&row.position)
+            .field(&row.key)
+            .field(&row.name)
+            .field(&row.service_type)
+            .field(&row.age_min_years)
+            .field(&row.age_max_years)
+            .field(&row.accepting_new_clients)
+            .field(&row.respite_beds)
+            .field(&row.verified_on)
+            .field(&row.verified_by);
+        services.end_row();
+        links.field(&row.id).field(&row.location_id);
+        links.end_row();
+    }
+    let mut phones = CopyRows::new();
+    for row in &batch.phones {
+        phones
+            .field(&row.location_id)
+            .field(&row.position)
+            .field(&row.number)
+            .field(&row.label)
+            .field(&row.visibility);
+        phones.end_row();
+    }
+    let mut schedules = CopyRows::new();
+    for row in &batch.schedules {
+        schedules
+            .field(&row.service_id)
+            .field(&row.position)
+            .field(&row.byday)
+            .field(&row.opens_at)
+            .field(&row.closes_at)
+            .field(&row.description);
+        schedules.end_row();
+    }
+    let mut capabilities = CopyRows::new();
+    for row in &batch.capabilities {
+        capabilities
+            .field(&row.service_id)
+            .field(&row.position)
+            .field(&row.capability)
+            .field(&row.answer)
+            .field(&row.verified_on)
+            .field(&row.verified_by)
+            .field(&row.staff_note);
+        capabilities.end_row();
+    }
+    organizations
+        .send(conn, "COPY organizations (id, name, url) FROM STDIN")
+        .await?;
+    locations
+        .send(conn, include_str!("copy_locations.sql"))
+        .await?;
+    services
+        .send(
+            conn,
+            "COPY services (id, organization_id, location_id, position, key, name, service_type, \
+             age_min_years, age_max_years, accepting_new_clients, respite_beds, verified_on, verified_by) FROM STDIN",
+        )
+        .await?;
+    links
+        .send(
+            conn,
+            "COPY service_at_location (service_id, location_id) FROM STDIN",
+        )
+        .await?;
+    phones
+        .send(
+            conn,
+            "COPY phones (location_id, position, number, label, visibility) FROM STDIN",
+        )
+        .await?;
+    schedules
+        .send(
+            conn,
+            "COPY schedules (service_id, position, byday, opens_at, closes_at, description) FROM STDIN",
+        )
+        .await?;
+    capabilities
+        .send(
+            conn,
+            "COPY service_capabilities (service_id, position, capability, answer, verified_on, \
+             verified_by, staff_note) FROM STDIN",
+        )
+        .await?;
+    Ok(placed)
 }
 
 /// Writes, in one statement, the placements that differ from the stored ones
@@ -52,12 +219,14 @@ pub(super) async fn update_assignments(
         .rows_affected())
 }
 
+/// Sorts the records of `chunk` into new, changed and unchanged (counted in
+/// `summary`) and upserts the changed ones; returns the rows of the new ones.
 async fn write_chunk(
     conn: &mut PgConnection,
     source: &SourceInfo,
     chunk: &[Prepared<'_>],
     summary: &mut WriteSummary,
-) -> StoreResult<()> {
+) -> StoreResult<Batch> {
     let ids: Vec<Uuid> = chunk.iter().map(|p| p.facility.id.0).collect();
     let stored: HashMap<Uuid, String> =
         sqlx::query_as("SELECT id, content_hash FROM locations WHERE id = ANY($1)")
@@ -66,11 +235,16 @@ async fn write_chunk(
             .await?
             .into_iter()
             .collect();
+    let mut new = Batch::default();
     let mut batch = Batch::default();
     let mut changed = Vec::new();
     for prepared in chunk {
         match stored.get(&prepared.facility.id.0) {
-            None => summary.inserted += 1,
+            None => {
+                summary.inserted += 1;
+                new.push(source, prepared);
+                continue;
+            }
             Some(hash) if *hash == prepared.content_hash => {
                 summary.unchanged += 1;
                 continue;
@@ -94,7 +268,8 @@ async fn write_chunk(
             .execute(&mut *conn)
             .await?;
     }
-    write_batch(conn, &batch).await
+    write_batch(conn, &batch).await?;
+    Ok(new)
 }
 
 /// One column of `rows` as an array parameter.
