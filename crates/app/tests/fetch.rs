@@ -174,9 +174,17 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
     assert_eq!(report.regions, RegionTableOutcome::Loaded(9));
     let placement = report.placement;
     assert!(placement.inside > 2000, "{placement:?}");
+    assert_eq!(placement.suspect, 0, "{placement:?}");
+    let by_address = store
+        .all_facilities()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.provenance.source == "mhlw-kaigo-kouhyou" && f.location.geocoded.is_some())
+        .count();
     assert!(
-        placement.suspect >= 6,
-        "the stations geocoded outside Kanagawa are flagged: {placement:?}"
+        by_address >= 6,
+        "the stations the publisher geocoded outside Kanagawa are placed by their address: {by_address}"
     );
     let again = report.assignment.unwrap();
     assert_eq!(
@@ -327,18 +335,36 @@ async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_dow
             .unwrap()
     };
 
+    // A Tokyo hospital of the same source, imported from a national list before.
+    let tokyo = ("9913000001", "架空とうきょう病院", "13", "101", "35.68");
+    renkei_ingest::run::import_bytes(
+        store.as_ref(),
+        &renkei_ingest::import::Format::Official(renkei_ingest::import::Importer::MhlwFacilities),
+        "national.csv",
+        hospital_file(&[tokyo]).as_bytes(),
+    )
+    .await
+    .unwrap();
     std::fs::write(
         &local,
         hospital_file(&[
             ("9914000001", "架空こども病院", "14", "207", "35.33"),
             ("9914000002", "架空みなと病院", "14", "207", "35.33"),
             ("9914000003", "架空やま病院", "14", "207", "35.33"),
-            ("9913000001", "架空とうきょう病院", "13", "101", "35.68"),
+            tokyo,
         ]),
     )
     .unwrap();
     let first = fetch_and_import(store.as_ref(), &plan, &options).await;
     assert!(first.complete(), "{:?}", first.files);
+    let Ok(FileOutcome::Facilities(reports)) = &first.files[0].result else {
+        panic!("{:?}", first.files[0])
+    };
+    assert_eq!(
+        (reports[0].rows_read, reports[0].written.inserted),
+        (4, 3),
+        "fetch --prefecture 14 leaves the Tokyo row of the file out"
+    );
     assert_eq!(store.count_facilities().await.unwrap(), 4);
 
     // The newer list drops みなと and the Tokyo row, and やま's row is broken.
