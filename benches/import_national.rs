@@ -197,28 +197,7 @@ async fn run(inputs: &[(Format, PathBuf)], n03: &std::path::Path) {
     // what one row per facility (children folded into it) could save.
     let parents_secs = median_floor_secs(&dir, &imported_db, &DIRECTORY_TABLES[..3]).await;
 
-    // Baseline: one transaction and one placement update per record.
-    let baseline_store = fresh_store(&dir, "baseline.db", n03).await;
-    let (name, bytes, format) = &contents[0];
-    let file = parse_file(format, name, bytes, Utc::now())
-        .expect("parses")
-        .remove(0);
-    let municipalities = baseline_store.municipalities().await.expect("boundaries");
-    let index = renkei_core::region::BoundaryIndex::new(municipalities, &[]);
-    let mut records: Vec<_> = file.facilities.into_iter().take(BASELINE_ROWS).collect();
-    let started = Instant::now();
-    for record in &mut records {
-        let (_, assignments) = assign::place_facilities(&index, std::slice::from_mut(record));
-        baseline_store
-            .upsert_facilities(&file.source, std::slice::from_ref(record))
-            .await
-            .expect("write");
-        baseline_store
-            .set_location_assignments(&assignments)
-            .await
-            .expect("place");
-    }
-    let baseline_rate = records.len() as f64 / started.elapsed().as_secs_f64();
+    let (baseline_rate, baseline_records) = row_at_a_time(&dir, n03, &contents[0]).await;
 
     println!("import_national: {rows} rows from {} national files ({inserted} inserted, {placed} placed in municipalities)", contents.len());
     println!("parse only:       {parse_rate:>9.0} rows/s");
@@ -235,8 +214,7 @@ async fn run(inputs: &[(Format, PathBuf)], n03: &std::path::Path) {
         100.0 * parents_secs / floor_secs
     );
     println!(
-        "row at a time:    {baseline_rate:>9.0} rows/s (baseline, first {} records)",
-        records.len()
+        "row at a time:    {baseline_rate:>9.0} rows/s (baseline, first {baseline_records} records)"
     );
     println!(
         "ratio import/row-at-a-time: {:.1}x",
@@ -256,27 +234,68 @@ async fn run(inputs: &[(Format, PathBuf)], n03: &std::path::Path) {
         import_rate / TARGET_ROWS_PER_S
     );
 
-    // PostgreSQL: the same import into a fresh database (COPY for new records).
-    if let Some(db) = renkei_testdata::postgres::fresh_database().await {
-        let store = renkei_store::open(&DatabaseUrl::new(db.url()), OpenOptions::default())
+    postgres(inputs, n03, (rows, inserted), import_rate).await;
+}
+
+/// The same import into a fresh PostgreSQL database (COPY for new records),
+/// when `DATABASE_URL` names a server; prints its rate and its ratio to
+/// SQLite's (`sqlite_rate`), after checking it read and inserted `expected`.
+async fn postgres(
+    inputs: &[(Format, PathBuf)],
+    n03: &Path,
+    expected: (usize, u64),
+    sqlite_rate: f64,
+) {
+    let Some(db) = renkei_testdata::postgres::fresh_database().await else {
+        return;
+    };
+    let store = renkei_store::open(&DatabaseUrl::new(db.url()), OpenOptions::default())
+        .await
+        .expect("open PostgreSQL");
+    store_boundaries(&store, n03).await;
+    let (rows, inserted, secs) = import_all(&store, inputs).await;
+    assert_eq!((rows, inserted), expected, "both backends import the same");
+    let rate = rows as f64 / secs;
+    println!("import postgres:  {rate:>9.0} rows/s ({secs:.2} s end to end, COPY)");
+    println!(
+        "ratio import postgres/sqlite: {:.2}x (target 1x)",
+        rate / sqlite_rate
+    );
+    drop(store);
+    db.drop_now().await;
+}
+
+/// The baseline: the first [`BASELINE_ROWS`] records of one parsed file
+/// written one transaction and one placement update per record into a fresh
+/// store; returns records per second and how many were written.
+async fn row_at_a_time(
+    dir: &tempfile::TempDir,
+    n03: &Path,
+    (name, bytes, format): &(String, Vec<u8>, &Format),
+) -> (f64, usize) {
+    let baseline_store = fresh_store(dir, "baseline.db", n03).await;
+    let file = parse_file(format, name, bytes, Utc::now())
+        .expect("parses")
+        .remove(0);
+    let municipalities = baseline_store.municipalities().await.expect("boundaries");
+    let index = renkei_core::region::BoundaryIndex::new(municipalities, &[]);
+    let mut records: Vec<_> = file.facilities.into_iter().take(BASELINE_ROWS).collect();
+    let started = Instant::now();
+    for record in &mut records {
+        let (_, assignments) = assign::place_facilities(&index, std::slice::from_mut(record));
+        baseline_store
+            .upsert_facilities(&file.source, std::slice::from_ref(record))
             .await
-            .expect("open PostgreSQL");
-        store_boundaries(&store, n03).await;
-        let (pg_rows, pg_inserted, secs) = import_all(&store, inputs).await;
-        assert_eq!(
-            (pg_rows, pg_inserted),
-            (rows, inserted),
-            "both backends import the same"
-        );
-        let pg_rate = pg_rows as f64 / secs;
-        println!("import postgres:  {pg_rate:>9.0} rows/s ({secs:.2} s end to end, COPY)");
-        println!(
-            "ratio import postgres/sqlite: {:.2}x (target 1x)",
-            pg_rate / import_rate
-        );
-        drop(store);
-        db.drop_now().await;
+            .expect("write");
+        baseline_store
+            .set_location_assignments(&assignments)
+            .await
+            .expect("place");
     }
+    (
+        records.len() as f64 / started.elapsed().as_secs_f64(),
+        records.len(),
+    )
 }
 
 /// The median of [`FLOOR_RUNS`] timings of [`sqlite_floor`] of `tables`,

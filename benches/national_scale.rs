@@ -70,7 +70,7 @@ fn main() {
 }
 
 /// Loads the national files and every region table; returns how many facilities were stored.
-async fn load(db: &std::path::Path) -> usize {
+async fn load(db: &std::path::Path) -> u64 {
     let store = renkei_store::open(
         &DatabaseUrl::new(db.to_str().expect("UTF-8 path")),
         OpenOptions::default(),
@@ -103,7 +103,7 @@ async fn load(db: &std::path::Path) -> usize {
         }
     }
     let rate = rows as f64 / import_s;
-    let facilities = store.count_facilities().await.expect("count") as usize;
+    let facilities = store.count_facilities().await.expect("count");
     println!(
         "national_scale: {rows} facility rows from the national files, 47 region tables ({} 二次医療圏), national N03 ({} imported files)",
         store

@@ -98,7 +98,7 @@ pub fn place_correcting<'g>(
         ..AssignSummary::default()
     };
     let mut assignments = Vec::with_capacity(facilities.len());
-    let mut geocodes = Vec::new();
+    let mut by_address = Vec::new();
     for facility in facilities {
         let Some(position) = facility.location.position else {
             summary.without_position += 1;
@@ -115,7 +115,7 @@ pub fn place_correcting<'g>(
             if let Some(again) = facility.location.position.and_then(|p| index.assign(p)) {
                 placed = again;
             }
-            geocodes.push(geocoded);
+            by_address.push(geocoded);
         }
         summary.positioned += 1;
         match placed.method {
@@ -135,7 +135,7 @@ pub fn place_correcting<'g>(
             method: Some(placed.method),
         });
     }
-    (summary, assignments, geocodes)
+    (summary, assignments, by_address)
 }
 
 impl std::ops::AddAssign for AssignSummary {

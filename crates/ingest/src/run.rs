@@ -292,7 +292,7 @@ impl<'a> ImportSession<'a> {
         // The geocoder places rows without coordinates and, with boundaries,
         // rows whose coordinates are wrong for their address; it is built
         // from the boundaries and town points when the first one needs it.
-        let geocoder = || {
+        let lazy_geocoder = || {
             self.geocoder
                 .get_or_init(|| {
                     (!self.municipalities.is_empty()).then(|| {
@@ -306,14 +306,14 @@ impl<'a> ImportSession<'a> {
             .iter()
             .any(|f| f.location.position.is_none())
         {
-            geocoder().map_or_else(Vec::new, |g| place::place(&mut file.facilities, g))
+            lazy_geocoder().map_or_else(Vec::new, |g| place::place(&mut file.facilities, g))
         } else {
             Vec::new()
         };
         let (mut placement, assignments) = match &self.boundaries {
             Some(index) => {
                 let (placement, assignments, corrected) =
-                    assign::place_correcting(index, &mut file.facilities, &geocoder);
+                    assign::place_correcting(index, &mut file.facilities, &lazy_geocoder);
                 geocodes.extend(corrected);
                 (placement, assignments)
             }

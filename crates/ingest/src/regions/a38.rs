@@ -128,8 +128,8 @@ fn membership(
             .map(str::trim)
             .filter(|c| !c.is_empty())
         {
-            let five = pad(code_text, 5);
-            let code = MunicipalityCode::new(five.get(..5).unwrap_or(&five))
+            let padded = pad(code_text, 5);
+            let code = MunicipalityCode::new(padded.get(..5).unwrap_or(&padded))
                 .map_err(|e| at(codes_key, code_text, &e.to_string()))?;
             membership.insert(code, (region.clone(), region_name.clone()));
         }
@@ -179,7 +179,7 @@ fn tables(
             let listed: Vec<&MunicipalityCode> =
                 regions.values().flat_map(|(_, units)| units).collect();
             let designated = own
-                .map(|t| t.designated_cities())
+                .map(RegionTable::designated_cities)
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|city| {

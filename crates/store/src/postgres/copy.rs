@@ -3,9 +3,11 @@
 //! instead of bound as arrays, so the server parses plain text rather than
 //! unpacking parameters.
 
-use crate::StoreResult;
+use crate::rows::{Batch, CapabilityRow, LocationRow, ServiceRow};
+use crate::{LocationAssignment, StoreResult};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use uuid::Uuid;
 
@@ -70,6 +72,185 @@ impl CopyRows {
         stream.finish().await?;
         Ok(())
     }
+}
+
+/// Loads the rows of new records (`batch`) with `COPY`, each location with
+/// its placement (taken out of `placements`); returns how many placements
+/// that set, counted as the update would count them against rows stored
+/// without one.
+pub(super) async fn copy_new(
+    conn: &mut PgConnection,
+    batch: &Batch,
+    placements: &mut HashMap<Uuid, &LocationAssignment>,
+) -> StoreResult<u64> {
+    let mut organizations = CopyRows::new();
+    for row in &batch.organizations {
+        organizations
+            .field(&row.id)
+            .field(&row.name)
+            .field(&row.url);
+        organizations.end_row();
+    }
+    organizations
+        .send(conn, "COPY organizations (id, name, url) FROM STDIN")
+        .await?;
+    let (locations, placed) = location_rows(&batch.locations, placements);
+    locations
+        .send(conn, include_str!("copy_locations.sql"))
+        .await?;
+    let (services, links) = service_rows(&batch.services);
+    services
+        .send(
+            conn,
+            "COPY services (id, organization_id, location_id, position, key, name, service_type, \
+             age_min_years, age_max_years, accepting_new_clients, respite_beds, verified_on, verified_by) FROM STDIN",
+        )
+        .await?;
+    links
+        .send(
+            conn,
+            "COPY service_at_location (service_id, location_id) FROM STDIN",
+        )
+        .await?;
+    let mut phones = CopyRows::new();
+    for row in &batch.phones {
+        phones
+            .field(&row.location_id)
+            .field(&row.position)
+            .field(&row.number)
+            .field(&row.label)
+            .field(&row.visibility);
+        phones.end_row();
+    }
+    phones
+        .send(
+            conn,
+            "COPY phones (location_id, position, number, label, visibility) FROM STDIN",
+        )
+        .await?;
+    let mut schedules = CopyRows::new();
+    for row in &batch.schedules {
+        schedules
+            .field(&row.service_id)
+            .field(&row.position)
+            .field(&row.byday)
+            .field(&row.opens_at)
+            .field(&row.closes_at)
+            .field(&row.description);
+        schedules.end_row();
+    }
+    schedules
+        .send(
+            conn,
+            "COPY schedules (service_id, position, byday, opens_at, closes_at, description) FROM STDIN",
+        )
+        .await?;
+    capability_rows(&batch.capabilities)
+        .send(
+            conn,
+            "COPY service_capabilities (service_id, position, capability, answer, verified_on, \
+             verified_by, staff_note) FROM STDIN",
+        )
+        .await?;
+    Ok(placed)
+}
+
+/// The `locations` rows, each with its placement from `placements` (taken
+/// out), and how many placements they set.
+fn location_rows(
+    rows: &[LocationRow],
+    placements: &mut HashMap<Uuid, &LocationAssignment>,
+) -> (CopyRows, u64) {
+    let mut placed = 0;
+    let mut locations = CopyRows::new();
+    for row in rows {
+        let (municipality, region, method, distance_m) = match placements.remove(&row.id) {
+            Some(assignment) => {
+                let columns = assignment.columns();
+                if columns.0 != row.municipality_code
+                    || columns.1 != row.region_code
+                    || columns.2.is_some()
+                {
+                    placed += 1;
+                }
+                columns
+            }
+            None => (
+                row.municipality_code.clone(),
+                row.region_code.clone(),
+                None,
+                None,
+            ),
+        };
+        locations
+            .field(&row.id)
+            .field(&row.organization_id)
+            .field(&row.kind)
+            .field(&row.name)
+            .field(&row.name_kana)
+            .field(&row.address)
+            .field(&row.postal_code)
+            .field(&row.lon)
+            .field(&row.lat)
+            .field(&row.stated_municipality_code)
+            .field(&municipality)
+            .field(&region)
+            .field(&row.url)
+            .field(&row.status)
+            .field(&row.closed_on)
+            .field(&row.staff_note)
+            .field(&row.source_key)
+            .field(&row.source_record_id)
+            .field(&row.imported_at)
+            .field(&row.content_hash)
+            .field(&method)
+            .field(&distance_m);
+        locations.end_row();
+    }
+    (locations, placed)
+}
+
+/// The `services` rows and their `service_at_location` links.
+fn service_rows(rows: &[ServiceRow]) -> (CopyRows, CopyRows) {
+    let mut services = CopyRows::new();
+    let mut links = CopyRows::new();
+    for row in rows {
+        services
+            .field(&row.id)
+            .field(&row.organization_id)
+            .field(&row.location_id)
+            .field(&row.position)
+            .field(&row.key)
+            .field(&row.name)
+            .field(&row.service_type)
+            .field(&row.age_min_years)
+            .field(&row.age_max_years)
+            .field(&row.accepting_new_clients)
+            .field(&row.respite_beds)
+            .field(&row.verified_on)
+            .field(&row.verified_by);
+        services.end_row();
+        links.field(&row.id).field(&row.location_id);
+        links.end_row();
+    }
+    (services, links)
+}
+
+/// The `service_capabilities` rows.
+fn capability_rows(rows: &[CapabilityRow]) -> CopyRows {
+    let mut capabilities = CopyRows::new();
+    for row in rows {
+        capabilities
+            .field(&row.service_id)
+            .field(&row.position)
+            .field(&row.capability)
+            .field(&row.answer)
+            .field(&row.verified_on)
+            .field(&row.verified_by)
+            .field(&row.staff_note);
+        capabilities.end_row();
+    }
+    capabilities
 }
 
 /// NULL.
