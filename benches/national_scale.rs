@@ -16,6 +16,9 @@
 //! Run: `cargo bench --bench national_scale` (also in `scripts/bench.sh`).
 //! Skips with a message when the files are missing.
 
+#[path = "support/memory.rs"]
+mod memory;
+
 use renkei_app::import::{fetch, FileOutcome};
 use renkei_app::search::{SearchPlace, SearchRequest};
 use renkei_core::need::NeedProfile;
@@ -159,7 +162,7 @@ fn serve(db: &std::path::Path) -> (f64, f64) {
     });
     let ready = serving.recv_timeout(SERVE_PATIENCE).is_ok();
     let start_s = started.elapsed().as_secs_f64();
-    let rss_mb = rss_mb(child.id());
+    let rss_mb = memory::rss_mb(&child.id().to_string());
     let _ = child.kill();
     let _ = child.wait();
     assert!(
@@ -220,16 +223,4 @@ async fn search(db: &std::path::Path) {
         at(99).as_secs_f64() * 1e3,
         times.len()
     );
-}
-
-/// Resident set size of process `pid`, MB (Linux `/proc/PID/status`; 0 elsewhere).
-fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-            let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(kb / 1024.0)
-        })
-        .unwrap_or(0.0)
 }

@@ -167,15 +167,22 @@ async fn issue_15_complete_lists_close_what_they_no_longer_list() {
     );
 }
 
-#[tokio::test]
-async fn issue_15_built_in_region_tables_load_without_files_and_place_again() {
-    let store = fresh_store().await;
+/// `renkei import regions` without a file.
+async fn import_builtin_regions(
+    store: &dyn renkei_store::Store,
+) -> renkei_app::import::ImportOutcome {
     let request = ImportRequest {
         kind: ImportKind::RegionTable,
         files: Vec::new(),
         close_missing: false,
     };
-    let outcome = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
+    import_files(store, &request, &mut |_: &str| {}).await
+}
+
+#[tokio::test]
+async fn issue_15_built_in_region_tables_load_without_files_and_place_again() {
+    let store = fresh_store().await;
+    let outcome = import_builtin_regions(store.as_ref()).await;
     assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
     // A database holding no data gets every prefecture's table (issue 22).
     assert!(
@@ -206,12 +213,7 @@ async fn issue_22_built_in_region_tables_of_the_prefectures_with_data() {
         close_missing: false,
     };
     import_files(store.as_ref(), &boundaries, &mut |_: &str| {}).await;
-    let request = ImportRequest {
-        kind: ImportKind::RegionTable,
-        files: Vec::new(),
-        close_missing: false,
-    };
-    let outcome = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
+    let outcome = import_builtin_regions(store.as_ref()).await;
     assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
     let tables = store.region_tables().await.unwrap();
     assert_eq!(

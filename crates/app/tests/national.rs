@@ -49,6 +49,11 @@ fn national_counts(code: &str) -> Option<(usize, usize)> {
 
 /// `renkei fetch --prefecture code --source-dir ../shared/data --offline` into a fresh database.
 async fn fetch_prefecture(code: &str) -> (SharedStore, FetchReport) {
+    fetch_offline(&FetchPlan::builtin(code).unwrap()).await
+}
+
+/// Fetches `plan` with `--source-dir ../shared/data --offline` into a fresh database.
+async fn fetch_offline(plan: &FetchPlan) -> (SharedStore, FetchReport) {
     let store = renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
         .await
         .unwrap();
@@ -59,8 +64,7 @@ async fn fetch_prefecture(code: &str) -> (SharedStore, FetchReport) {
         offline: true,
         ..FetchOptions::default()
     };
-    let plan = FetchPlan::builtin(code).unwrap();
-    let report = fetch(store.as_ref(), &plan, options, &mut |_: &str| {})
+    let report = fetch(store.as_ref(), plan, options, &mut |_: &str| {})
         .await
         .unwrap();
     (store, report)
@@ -199,21 +203,9 @@ async fn issue_22_fetch_all_and_the_national_point_in_region_check() {
         return;
     };
     assert!(nurses > 0);
-    let store = renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
-        .await
-        .unwrap();
-    let downloads = tempfile::tempdir().unwrap();
-    let options = FetchOptions {
-        source_dir: Some(shared_data_dir()),
-        download_dir: downloads.path().to_owned(),
-        offline: true,
-        ..FetchOptions::default()
-    };
     let plan = FetchPlan::national(Some(&shared_data_dir())).unwrap();
     assert_eq!(plan.files.iter().filter(|f| f.importer == "n03").count(), 1);
-    let report = fetch(store.as_ref(), &plan, options, &mut |_: &str| {})
-        .await
-        .unwrap();
+    let (store, report) = fetch_offline(&plan).await;
     assert_eq!(
         report.regions,
         RegionTableOutcome::National {

@@ -5,8 +5,8 @@
 
 use renkei_core::geocode::Geocoder;
 use renkei_core::region::{Assignment, AssignmentMethod};
-use renkei_core::{Facility, MunicipalityCode};
-use renkei_store::{record_prefecture, GeocodeRecord};
+use renkei_core::Facility;
+use renkei_store::{stated_prefecture, GeocodeRecord};
 
 /// Places facilities that have no position from their address; returns how
 /// each was placed. Those the geocoder cannot place keep no position.
@@ -73,18 +73,4 @@ pub fn misplaced(facility: &Facility, placed: &Assignment) -> bool {
             .municipality
             .as_ref()
             .is_some_and(|m| m.prefecture().as_str() != stated)
-}
-
-/// The prefecture a record's source states: its municipality code's, else
-/// the one its address starts with.
-fn stated_prefecture(facility: &Facility) -> Option<&str> {
-    let location = &facility.location;
-    record_prefecture(
-        location
-            .stated_municipality
-            .as_ref()
-            .map(MunicipalityCode::as_str),
-        None,
-        &location.address,
-    )
 }

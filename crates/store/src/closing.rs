@@ -161,16 +161,27 @@ pub fn record_prefecture<'a>(
 
 /// [`record_prefecture`] of a facility record.
 pub fn facility_prefecture(facility: &Facility) -> Option<PrefectureCode> {
+    stated_prefecture(facility)
+        .or_else(|| {
+            let placed = facility.location.municipality.as_ref()?;
+            placed.as_str().get(..2)
+        })
+        .and_then(|code| PrefectureCode::new(code).ok())
+}
+
+/// The prefecture a facility record's source states: that of its
+/// municipality code, else the one its address starts with (its position
+/// left out).
+pub fn stated_prefecture(facility: &Facility) -> Option<&str> {
     let location = &facility.location;
     record_prefecture(
         location
             .stated_municipality
             .as_ref()
             .map(MunicipalityCode::as_str),
-        location.municipality.as_ref().map(MunicipalityCode::as_str),
+        None,
         &location.address,
     )
-    .and_then(|code| PrefectureCode::new(code).ok())
 }
 
 /// The code of the prefecture `address` starts with (e.g. `14` for

@@ -33,7 +33,9 @@ mod verified;
 
 pub use accreditations::AccreditationRecord;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
-pub use closing::{facility_prefecture, record_parts, record_prefecture, ListPart, Listing};
+pub use closing::{
+    facility_prefecture, record_parts, record_prefecture, stated_prefecture, ListPart, Listing,
+};
 pub use copy::{copy_store, CopySummary};
 pub use coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
 pub use directory::DirectorySnapshot;
