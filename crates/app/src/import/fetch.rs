@@ -48,7 +48,7 @@ pub enum RegionTableOutcome {
 #[derive(Debug, thiserror::Error)]
 pub enum FetchFailure {
     /// `--offline`, and the source folder does not have it: left out by request.
-    #[error("skipped: not in the source folder (--offline)")]
+    #[error("not in the source folder (--offline)")]
     Skipped,
     /// It could not be fetched; nothing from it was imported.
     #[error("not fetched, so nothing from it was imported: {0}")]
