@@ -156,3 +156,50 @@ async fn issue_15_fetch_a_list_whose_import_log_fails_writes_nothing_of_it() {
     );
     assert!(logged_files(&db).await.is_empty());
 }
+
+/// `renkei fetch --prefecture 47 --source-dir ../shared/data --offline`: the
+/// national plan cut to 沖縄県, the files the folder has imported and the
+/// others skipped without a download, and the command succeeds.
+#[test]
+fn issue_22_fetch_any_prefecture_from_the_shared_national_files_offline() {
+    if renkei_testdata::shared_file("national/visiting_nursing_national.csv").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shared = renkei_testdata::shared_data_dir();
+    let output = run(
+        dir.path(),
+        &[
+            "fetch",
+            "--prefecture",
+            "47",
+            "--source-dir",
+            shared.to_str().unwrap(),
+            "--offline",
+            "--db",
+            "okinawa.db",
+        ],
+    );
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{table}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        row(&table, "regions").contains("二次医療圏 5 件を登録"),
+        "{table}"
+    );
+    assert!(
+        row(&table, "visiting-nurse").contains(" 0 rejected"),
+        "{table}"
+    );
+    assert!(row(&table, "hospitals").contains("SKIPPED"), "{table}");
+    assert!(table.contains("0 placement(s) changed"), "{table}");
+    assert!(!dir
+        .path()
+        .join("downloads")
+        .read_dir()
+        .unwrap()
+        .any(|_| true));
+}

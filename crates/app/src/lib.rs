@@ -20,6 +20,7 @@ pub mod error;
 pub mod facilities;
 pub mod geocode;
 pub mod import;
+pub mod landmark;
 pub mod load;
 pub mod print;
 pub mod refresh;

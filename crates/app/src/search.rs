@@ -6,7 +6,9 @@
 
 use crate::error::{positive_up_to, whole_in_range, AppError, AppResult};
 use crate::geocode::Place;
+use crate::landmark::municipality_of_landmark;
 use crate::snapshot::Snapshot;
+use renkei_core::geocode::Precision;
 use renkei_core::need::{NeedProfile, TravelModel, MAX_AGE_YEARS};
 use renkei_core::search::{
     Area, SearchPage, SearchQuery, TextQuery, DEFAULT_LIMIT, DEFAULT_RADIUS_M, MAX_LIMIT,
@@ -217,7 +219,9 @@ fn check_search_area(snapshot: &Snapshot, area: &Area) -> AppResult<()> {
     ))
 }
 
-/// Places `text` with the geocoder, or an invalid `near` naming the text and its candidates.
+/// Places `text` with the geocoder (or, naming a municipality's office or
+/// station, at that municipality: [`municipality_of_landmark`]), or an
+/// invalid `near` naming the text and its candidates.
 fn resolve(snapshot: &Snapshot, text: &str) -> AppResult<Origin> {
     let geocoder = snapshot.geocoder();
     if let Some(found) = geocoder.resolve(text) {
@@ -225,6 +229,13 @@ fn resolve(snapshot: &Snapshot, text: &str) -> AppResult<Origin> {
             point: found.position,
             label: Some(found.matched),
             precision: found.precision.as_str(),
+        });
+    }
+    if let Some((point, municipality)) = municipality_of_landmark(geocoder, text) {
+        return Ok(Origin {
+            point,
+            label: Some(municipality),
+            precision: Precision::Municipality.as_str(),
         });
     }
     let candidates: Vec<String> = geocoder

@@ -122,7 +122,7 @@ fn options_for(plan: &FetchPlan, base: &str, download_dir: &std::path::Path) -> 
             .map(|f| {
                 (
                     f.key.clone(),
-                    format!("{base}/{}", f.local.as_deref().unwrap()),
+                    format!("{base}/{}", f.local.first().unwrap()),
                 )
             })
             .collect(),
@@ -174,9 +174,17 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
     assert_eq!(report.regions, RegionTableOutcome::Loaded(9));
     let placement = report.placement;
     assert!(placement.inside > 2000, "{placement:?}");
+    assert_eq!(placement.suspect, 0, "{placement:?}");
+    let by_address = store
+        .all_facilities()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.provenance.source == "mhlw-kaigo-kouhyou" && f.location.geocoded.is_some())
+        .count();
     assert!(
-        placement.suspect >= 6,
-        "the stations geocoded outside Kanagawa are flagged: {placement:?}"
+        by_address >= 6,
+        "the stations the publisher geocoded outside Kanagawa are placed by their address: {by_address}"
     );
     let again = report.assignment.unwrap();
     assert_eq!(
@@ -306,13 +314,29 @@ fn hospital_file(rows: &[(&str, &str, &str, &str, &str)]) -> String {
     text
 }
 
+/// Imports hospital `rows` as a 医療情報ネット list with `renkei import`.
+async fn import_hospitals(
+    store: &dyn renkei_store::Store,
+    rows: &[(&str, &str, &str, &str, &str)],
+) {
+    use renkei_ingest::import::{Format, Importer};
+    renkei_ingest::run::import_bytes(
+        store,
+        &Format::Official(Importer::MhlwFacilities),
+        "national.csv",
+        hospital_file(rows).as_bytes(),
+    )
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_download() {
     let store = fresh_store().await;
     let plan = hospitals_only(&FetchPlan::builtin("14").unwrap());
     let mirror = tempfile::tempdir().unwrap();
     let downloads = tempfile::tempdir().unwrap();
-    let local = mirror.path().join(plan.files[0].local.as_deref().unwrap());
+    let local = mirror.path().join(plan.files[0].local.first().unwrap());
     std::fs::create_dir_all(local.parent().unwrap()).unwrap();
     let options = FetchOptions {
         source_dir: Some(mirror.path().to_owned()),
@@ -327,18 +351,26 @@ async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_dow
             .unwrap()
     };
 
+    // A Tokyo hospital of the same source, imported from a national list before.
+    let tokyo = ("9913000001", "架空とうきょう病院", "13", "101", "35.68");
+    import_hospitals(store.as_ref(), &[tokyo]).await;
     std::fs::write(
         &local,
         hospital_file(&[
             ("9914000001", "架空こども病院", "14", "207", "35.33"),
             ("9914000002", "架空みなと病院", "14", "207", "35.33"),
             ("9914000003", "架空やま病院", "14", "207", "35.33"),
-            ("9913000001", "架空とうきょう病院", "13", "101", "35.68"),
+            tokyo,
         ]),
     )
     .unwrap();
     let first = fetch_and_import(store.as_ref(), &plan, &options).await;
     assert!(first.complete(), "{:?}", first.files);
+    let outcome = first.files[0].result.as_ref().unwrap().summary();
+    assert!(
+        outcome.starts_with("4 read, 3 new"),
+        "the Tokyo row is left out: {outcome}"
+    );
     assert_eq!(store.count_facilities().await.unwrap(), 4);
 
     // The newer list drops みなと and the Tokyo row, and やま's row is broken.

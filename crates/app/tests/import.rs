@@ -167,20 +167,28 @@ async fn issue_15_complete_lists_close_what_they_no_longer_list() {
     );
 }
 
-#[tokio::test]
-async fn issue_15_built_in_region_tables_load_without_files_and_place_again() {
-    let store = fresh_store().await;
+/// `renkei import regions` without a file.
+async fn import_builtin_regions(
+    store: &dyn renkei_store::Store,
+) -> renkei_app::import::ImportOutcome {
     let request = ImportRequest {
         kind: ImportKind::RegionTable,
         files: Vec::new(),
         close_missing: false,
     };
-    let outcome = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
+    import_files(store, &request, &mut |_: &str| {}).await
+}
+
+#[tokio::test]
+async fn issue_15_built_in_region_tables_load_without_files_and_place_again() {
+    let store = fresh_store().await;
+    let outcome = import_builtin_regions(store.as_ref()).await;
     assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+    // A database holding no data gets every prefecture's table (issue 22).
     assert!(
         matches!(
             &outcome.files[0].outcome,
-            FileOutcome::RegionTable { regions: 9, .. }
+            FileOutcome::RegionTable { regions: 330, .. }
         ),
         "{:?}",
         outcome.files
@@ -190,7 +198,33 @@ async fn issue_15_built_in_region_tables_load_without_files_and_place_again() {
         Some(0),
         "placed again, against no boundaries yet"
     );
-    assert_eq!(store.region_tables().await.unwrap().len(), 1);
+    assert_eq!(store.region_tables().await.unwrap().len(), 47);
+}
+
+#[tokio::test]
+async fn issue_22_built_in_region_tables_of_the_prefectures_with_data() {
+    let Some(n03) = renkei_testdata::shared_file("boundaries/N03-21_14_210101.json") else {
+        return;
+    };
+    let store = fresh_store().await;
+    let boundaries = ImportRequest {
+        kind: ImportKind::Boundaries,
+        files: vec![n03],
+        close_missing: false,
+    };
+    import_files(store.as_ref(), &boundaries, &mut |_: &str| {}).await;
+    let outcome = import_builtin_regions(store.as_ref()).await;
+    assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+    let tables = store.region_tables().await.unwrap();
+    assert_eq!(
+        tables
+            .iter()
+            .map(|t| t.prefecture().code.as_str())
+            .collect::<Vec<_>>(),
+        ["14"],
+        "Kanagawa's boundaries: Kanagawa's table only"
+    );
+    assert_eq!(outcome.placement.map(|p| p.boundaries), Some(58));
 }
 
 #[tokio::test]

@@ -84,6 +84,9 @@ struct Town {
 struct Place {
     code: MunicipalityCode,
     prefecture: String,
+    /// `prefecture` folded, to tell apart places of the same name (府中市 in
+    /// 東京都 and 広島県) when an address names its prefecture.
+    prefecture_key: String,
     display: String,
     representative: Option<LonLat>,
 }
@@ -134,7 +137,7 @@ impl Geocoder {
         for (index, m) in municipalities.into_iter().enumerate() {
             let prefecture_key = fold_address(&m.prefecture);
             if !prefecture_keys.contains(&prefecture_key) {
-                prefecture_keys.push(prefecture_key);
+                prefecture_keys.push(prefecture_key.clone());
             }
             let full = format!(
                 "{}{}",
@@ -153,6 +156,7 @@ impl Geocoder {
             }
             places.push(Place {
                 code: m.code,
+                prefecture_key,
                 prefecture: m.prefecture,
                 display: full,
                 representative: m.representative,
@@ -230,15 +234,25 @@ impl Geocoder {
     /// ```
     pub fn geocode(&self, address: &str) -> Option<GeocodeMatch> {
         let key = fold_address(address);
-        let rest = self
+        let prefecture = self
             .prefecture_keys
             .iter()
-            .find_map(|p| key.strip_prefix(p.as_str()))
-            .unwrap_or(&key);
-        let (municipality_key, candidates) = self
-            .municipality_keys
-            .iter()
-            .find(|(k, _)| rest.starts_with(k.as_str()))?;
+            .find(|p| key.starts_with(p.as_str()));
+        let rest = prefecture.map_or(key.as_str(), |p| &key[p.len()..]);
+        // The longest name the address starts with, among the places of the
+        // prefecture it names (the same name exists in several prefectures).
+        let (municipality_key, candidates) =
+            self.municipality_keys.iter().find_map(|(k, places)| {
+                if !rest.starts_with(k.as_str()) {
+                    return None;
+                }
+                let places: Vec<usize> = places
+                    .iter()
+                    .copied()
+                    .filter(|&i| prefecture.is_none_or(|p| self.places[i].prefecture_key == *p))
+                    .collect();
+                (!places.is_empty()).then_some((k, places))
+            })?;
         let after_municipality = &rest[municipality_key.len()..];
         let best_town = candidates
             .iter()
@@ -366,6 +380,39 @@ mod tests {
                 .municipality
                 .as_str(),
             "14102"
+        );
+    }
+
+    #[test]
+    fn issue_22_the_prefecture_an_address_names_tells_namesakes_apart() {
+        let place = |code: &str, prefecture: &str| MunicipalityName {
+            code: MunicipalityCode::new(code).unwrap(),
+            prefecture: prefecture.into(),
+            county_or_city: None,
+            name: "府中市".into(),
+            representative: Some(LonLat::new(139.4, 35.6).unwrap()),
+        };
+        let g = Geocoder::new(
+            vec![place("13206", "東京都"), place("34208", "広島県")],
+            Vec::new(),
+        );
+        assert_eq!(
+            g.geocode("広島県府中市架空町1")
+                .unwrap()
+                .municipality
+                .as_str(),
+            "34208"
+        );
+        assert_eq!(
+            g.geocode("東京都府中市架空町1")
+                .unwrap()
+                .municipality
+                .as_str(),
+            "13206"
+        );
+        assert!(
+            g.geocode("府中市架空町1").is_none(),
+            "no prefecture: ambiguous"
         );
     }
 

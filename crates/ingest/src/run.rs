@@ -8,12 +8,13 @@ use crate::text::SourceEncoding;
 use crate::{hoken, place};
 use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
-use renkei_core::geocode::Geocoder;
+use renkei_core::geocode::{Geocoder, TownPoint};
 use renkei_core::region::{BoundaryIndex, Municipality};
-use renkei_core::FacilityId;
-use renkei_store::{FileImport, Listing, RunLog, Store, WriteSummary};
+use renkei_core::{FacilityId, PrefectureCode};
+use renkei_store::{facility_prefecture, FileImport, Listing, RunLog, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// What importing one file (or one member of a zip) did.
 #[derive(Debug, Clone)]
@@ -98,12 +99,15 @@ pub struct ImportSession<'a> {
     store: &'a dyn Store,
     municipalities: Vec<Municipality>,
     boundaries: Option<BoundaryIndex>,
-    /// Loaded when a file first has records without coordinates; `None` when
-    /// not loaded yet or nothing to geocode against.
-    geocoder: Option<Geocoder>,
-    geocoder_loaded: bool,
+    /// The stored 町丁目 points, read with the boundaries.
+    towns: Vec<TownPoint>,
+    /// Built the first time a record needs it (no coordinates, or wrong
+    /// ones); holds `None` when there is nothing to geocode against.
+    geocoder: OnceLock<Option<Geocoder>>,
     /// Whether `municipalities` and `boundaries` have been read from the store.
     boundaries_loaded: bool,
+    /// Only records of this prefecture are written ([`Self::restrict_to`]).
+    within: Option<PrefectureCode>,
 }
 
 impl std::fmt::Debug for ImportSession<'_> {
@@ -111,7 +115,7 @@ impl std::fmt::Debug for ImportSession<'_> {
         f.debug_struct("ImportSession")
             .field("municipalities", &self.municipalities.len())
             .field("boundaries_loaded", &self.boundaries_loaded)
-            .field("geocoder_loaded", &self.geocoder_loaded)
+            .field("geocoder_built", &self.geocoder.get().is_some())
             .finish_non_exhaustive()
     }
 }
@@ -125,10 +129,20 @@ impl<'a> ImportSession<'a> {
             store,
             municipalities: Vec::new(),
             boundaries: None,
-            geocoder: None,
-            geocoder_loaded: false,
+            towns: Vec::new(),
+            geocoder: OnceLock::new(),
             boundaries_loaded: false,
+            within: None,
         }
+    }
+
+    /// Writes only the records of `prefecture` from now on (the prefecture
+    /// each record's source states, its address starts with, or its
+    /// position lies in: [`renkei_store::facility_prefecture`]), so a
+    /// publisher's national file imports as the prefecture's. The others
+    /// count as rows read and skipped; rejected rows are reported as they are.
+    pub fn restrict_to(&mut self, prefecture: PrefectureCode) {
+        self.within = Some(prefecture);
     }
 
     /// Reads the stored boundaries and region tables, the first time only.
@@ -142,6 +156,7 @@ impl<'a> ImportSession<'a> {
         };
         self.municipalities = self.store.municipalities().await.map_err(store_error)?;
         if !self.municipalities.is_empty() {
+            self.towns = self.store.town_points().await.map_err(store_error)?;
             let tables = self.store.region_tables().await.map_err(store_error)?;
             self.boundaries = Some(BoundaryIndex::new(
                 self.municipalities.iter().cloned(),
@@ -236,7 +251,12 @@ impl<'a> ImportSession<'a> {
     ) -> IngestResult<Vec<FileReport>> {
         self.load_boundaries().await?;
         let mut reports = Vec::with_capacity(input.files.len());
-        for file in input.files {
+        for mut file in input.files {
+            if let Some(prefecture) = &self.within {
+                let boundaries = self.boundaries.as_ref();
+                file.facilities
+                    .retain(|f| lies_in(f, prefecture, boundaries));
+            }
             reports.push(
                 self.write_file(format, file, &input.checksum_sha256, input.started_at)
                     .await?,
@@ -269,20 +289,34 @@ impl<'a> ImportSession<'a> {
                 .map(|(record, _)| FacilityId::from_source(&file.source.key, record))
                 .collect();
         }
-        let geocodes = if file
+        // The geocoder places rows without coordinates and, with boundaries,
+        // rows whose coordinates are wrong for their address; it is built
+        // from the boundaries and town points when the first one needs it.
+        let lazy_geocoder = || {
+            self.geocoder
+                .get_or_init(|| {
+                    (!self.municipalities.is_empty()).then(|| {
+                        Geocoder::from_boundaries(&self.municipalities, self.towns.clone())
+                    })
+                })
+                .as_ref()
+        };
+        let mut geocodes = if file
             .facilities
             .iter()
             .any(|f| f.location.position.is_none())
         {
-            match self.geocoder().await.map_err(store_error)? {
-                Some(geocoder) => place::place(&mut file.facilities, geocoder),
-                None => Vec::new(),
-            }
+            lazy_geocoder().map_or_else(Vec::new, |g| place::place(&mut file.facilities, g))
         } else {
             Vec::new()
         };
         let (mut placement, assignments) = match &self.boundaries {
-            Some(index) => assign::place_facilities(index, &mut file.facilities),
+            Some(index) => {
+                let (placement, assignments, corrected) =
+                    assign::place_correcting(index, &mut file.facilities, &lazy_geocoder);
+                geocodes.extend(corrected);
+                (placement, assignments)
+            }
             None => (AssignSummary::default(), Vec::new()),
         };
         // Verified facts are never overwritten (reads lay them over whatever
@@ -343,17 +377,6 @@ impl<'a> ImportSession<'a> {
             finished_at,
         })
     }
-
-    async fn geocoder(&mut self) -> Result<Option<&Geocoder>, renkei_store::StoreError> {
-        if !self.geocoder_loaded {
-            if !self.municipalities.is_empty() {
-                let towns = self.store.town_points().await?;
-                self.geocoder = Some(Geocoder::from_boundaries(&self.municipalities, towns));
-            }
-            self.geocoder_loaded = true;
-        }
-        Ok(self.geocoder.as_ref())
-    }
 }
 
 /// A file read and parsed, not yet written: the part of an import that
@@ -383,6 +406,23 @@ fn parse_input(format: &Format, name: &str, bytes: &[u8]) -> IngestResult<Parsed
         files: parse_file(format, name, bytes, started_at)?,
         started_at,
     })
+}
+
+/// Whether `facility` belongs to `prefecture`: by what its source states
+/// ([`facility_prefecture`]), else by where its position lies.
+fn lies_in(
+    facility: &renkei_core::Facility,
+    prefecture: &PrefectureCode,
+    boundaries: Option<&BoundaryIndex>,
+) -> bool {
+    match facility_prefecture(facility) {
+        Some(stated) => stated == *prefecture,
+        None => facility
+            .location
+            .position
+            .and_then(|position| boundaries?.assign(position)?.municipality)
+            .is_some_and(|placed| placed.prefecture() == *prefecture),
+    }
 }
 
 /// What importing a verified-facts sheet did.

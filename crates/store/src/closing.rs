@@ -127,10 +127,7 @@ pub fn record_parts<'a>(
     address: &str,
     service_types: impl IntoIterator<Item = Option<&'a str>>,
 ) -> Vec<ListPart> {
-    let Some(prefecture) = stated_municipality
-        .and_then(|m| m.get(..2))
-        .or_else(|| prefecture_of_address(address))
-        .or_else(|| placed_municipality.and_then(|m| m.get(..2)))
+    let Some(prefecture) = record_prefecture(stated_municipality, placed_municipality, address)
     else {
         return Vec::new();
     };
@@ -146,6 +143,45 @@ pub fn record_parts<'a>(
     parts.sort();
     parts.dedup();
     parts
+}
+
+/// The prefecture a record belongs to: that of the municipality code its
+/// source states, else the prefecture its address starts with, else that of
+/// the municipality its position was placed in. `None` when none tells.
+pub fn record_prefecture<'a>(
+    stated_municipality: Option<&'a str>,
+    placed_municipality: Option<&'a str>,
+    address: &str,
+) -> Option<&'a str> {
+    stated_municipality
+        .and_then(|m| m.get(..2))
+        .or_else(|| prefecture_of_address(address))
+        .or_else(|| placed_municipality.and_then(|m| m.get(..2)))
+}
+
+/// [`record_prefecture`] of a facility record.
+pub fn facility_prefecture(facility: &Facility) -> Option<PrefectureCode> {
+    stated_prefecture(facility)
+        .or_else(|| {
+            let placed = facility.location.municipality.as_ref()?;
+            placed.as_str().get(..2)
+        })
+        .and_then(|code| PrefectureCode::new(code).ok())
+}
+
+/// The prefecture a facility record's source states: that of its
+/// municipality code, else the one its address starts with (its position
+/// left out).
+pub fn stated_prefecture(facility: &Facility) -> Option<&str> {
+    let location = &facility.location;
+    record_prefecture(
+        location
+            .stated_municipality
+            .as_ref()
+            .map(MunicipalityCode::as_str),
+        None,
+        &location.address,
+    )
 }
 
 /// The code of the prefecture `address` starts with (e.g. `14` for

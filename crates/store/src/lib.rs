@@ -33,7 +33,9 @@ mod verified;
 
 pub use accreditations::AccreditationRecord;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
-pub use closing::{record_parts, ListPart, Listing};
+pub use closing::{
+    facility_prefecture, record_parts, record_prefecture, stated_prefecture, ListPart, Listing,
+};
 pub use copy::{copy_store, CopySummary};
 pub use coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
 pub use directory::DirectorySnapshot;
@@ -237,7 +239,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn municipalities(&self) -> StoreResult<Vec<Municipality>>;
 
     /// Replaces the stored 二次医療圏 table of `table`'s prefecture with `table`.
-    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()>;
+    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
+        self.upsert_region_tables(std::slice::from_ref(table)).await
+    }
+
+    /// Replaces the stored 二次医療圏 tables of the prefectures of `tables`
+    /// with `tables`, in one transaction (a national A38 file holds 47).
+    async fn upsert_region_tables(&self, tables: &[RegionTable]) -> StoreResult<()>;
 
     /// Every stored 二次医療圏 table, ordered by prefecture code.
     async fn region_tables(&self) -> StoreResult<Vec<RegionTable>>;

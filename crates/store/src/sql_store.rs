@@ -215,9 +215,11 @@ impl<D: Dialect> Store for SqlStore<D> {
         regions::read_boundaries::<D>(&mut *self.pool.acquire().await?).await
     }
 
-    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
+    async fn upsert_region_tables(&self, tables: &[RegionTable]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        regions::write_table::<D>(&mut tx, table).await?;
+        for table in tables {
+            regions::write_table::<D>(&mut tx, table).await?;
+        }
         commit(tx, true, &*self.changes).await?;
         Ok(())
     }

@@ -3,6 +3,8 @@
 //! no longer list), with a message that is true of the whole run.
 
 use super::closing::{close_sources, complete_sources, ClosingOutcome};
+use super::kind::region_table_outcome;
+use super::region_tables::{self, BUILTIN_TABLES_NAME};
 use super::{FileOutcome, ImportError, ImportFailed, ImportKind, Importer, Progress};
 use renkei_ingest::assign::{assign_locations, AssignSummary};
 use renkei_ingest::import::Format;
@@ -18,7 +20,9 @@ pub struct ImportRequest {
     /// What the files hold.
     pub kind: ImportKind,
     /// The files, imported in this order, each in its own transaction. For
-    /// [`ImportKind::RegionTable`], none means the tables built into renkei.
+    /// [`ImportKind::RegionTable`], none means the tables built into renkei
+    /// for the prefectures the database holds data for (all 47 when it holds
+    /// none), in one transaction.
     pub files: Vec<PathBuf>,
     /// Facility lists only: the files are the complete, current lists of
     /// their sources, so once every file is imported, the records of those
@@ -88,17 +92,21 @@ pub async fn import_files(
             .await
         }
         ImportKind::RegionTable if request.files.is_empty() => {
-            let builtin = renkei_ingest::regions::BUILTIN_REGION_FILES
-                .iter()
-                .map(|(name, text)| ((*name).to_owned(), Ok(text.as_bytes().to_vec())));
-            import_each(
-                &mut importer,
-                &request.kind,
-                builtin,
-                progress,
-                &mut outcome.files,
-            )
-            .await
+            progress.file_started(BUILTIN_TABLES_NAME);
+            match region_tables::import_loaded(store).await {
+                Ok(tables) => {
+                    outcome.files.push(ImportedFile {
+                        file: BUILTIN_TABLES_NAME.to_owned(),
+                        outcome: region_table_outcome(&tables),
+                    });
+                    None
+                }
+                Err(error) => Some(Stopped {
+                    file: BUILTIN_TABLES_NAME.to_owned(),
+                    error,
+                    part_stored: false,
+                }),
+            }
         }
         kind => {
             let read = request.files.iter().map(|path| {

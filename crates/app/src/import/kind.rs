@@ -4,6 +4,7 @@
 
 use super::ImportError;
 use renkei_core::region::RegionTable;
+use renkei_core::{MunicipalityCode, PrefectureCode};
 use renkei_ingest::import::{Format, Importer as OfficialList};
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::n03::{N03Import, UncodedFeature};
@@ -41,8 +42,9 @@ pub enum ImportKind {
     /// `n03`: 行政区域 boundaries (GeoJSON or the official zip). `n03::read_n03`
     /// → `Store::replace_boundaries`; every location is placed again after the run.
     Boundaries,
-    /// `regions`: a 二次医療圏 table (TOML). `regions::parse_region_table` →
-    /// `Store::upsert_region_table`; every location is placed again after the run.
+    /// `regions`: 二次医療圏 tables, authored (TOML) or 国土数値情報 A38.
+    /// `regions::parse_region_file` → `Store::upsert_region_tables`; every
+    /// location is placed again after the run.
     RegionTable,
     /// `population`: SSDSE-A municipal population. `population::parse_ssdse_a`
     /// → `Store::set_population`.
@@ -121,9 +123,9 @@ pub enum FileOutcome {
     Verified(VerifiedReport),
     /// N03 boundaries.
     Boundaries(BoundariesReport),
-    /// A 二次医療圏 table.
+    /// 二次医療圏 tables.
     RegionTable {
-        /// The prefecture's name (Japanese) and code.
+        /// The prefecture's name (Japanese) and code, or how many prefectures.
         prefecture: String,
         /// 二次医療圏 in the table.
         regions: usize,
@@ -229,6 +231,7 @@ impl FileOutcome {
 pub struct Importer<'a> {
     store: &'a dyn Store,
     session: Option<ImportSession<'a>>,
+    within: Option<PrefectureCode>,
 }
 
 impl<'a> Importer<'a> {
@@ -237,14 +240,38 @@ impl<'a> Importer<'a> {
         Self {
             store,
             session: None,
+            within: None,
+        }
+    }
+
+    /// An importer writing only what lies in `prefecture` (a publisher's
+    /// national file imported for one prefecture): facility records of the
+    /// prefecture (`ImportSession::restrict_to`), and the N03 units,
+    /// population rows and town points whose code is in it.
+    pub fn within(store: &'a dyn Store, prefecture: PrefectureCode) -> Self {
+        Self {
+            within: Some(prefecture),
+            ..Self::new(store)
         }
     }
 
     /// The session for facility lists, opened on first use.
     pub(crate) fn session(&mut self) -> &mut ImportSession<'a> {
-        let store = self.store;
-        self.session
-            .get_or_insert_with(|| ImportSession::new(store))
+        let (store, within) = (self.store, &self.within);
+        self.session.get_or_insert_with(|| {
+            let mut session = ImportSession::new(store);
+            if let Some(prefecture) = within {
+                session.restrict_to(prefecture.clone());
+            }
+            session
+        })
+    }
+
+    /// Whether a row coded `code` is kept ([`Self::within`]).
+    fn keeps(&self, code: &MunicipalityCode) -> bool {
+        self.within
+            .as_ref()
+            .is_none_or(|prefecture| code.prefecture() == *prefecture)
     }
 
     /// Imports the bytes of `file` as `kind`. On error nothing from the file
@@ -267,7 +294,8 @@ impl<'a> Importer<'a> {
             ImportKind::TownPoints => {
                 let (text, _) = renkei_ingest::text::decode(file, bytes)?;
                 let table = renkei_ingest::table::Table::parse(file, &text)?;
-                let (points, without) = renkei_ingest::town_points::parse(&table)?;
+                let (mut points, without) = renkei_ingest::town_points::parse(&table)?;
+                points.retain(|point| self.keeps(&point.municipality));
                 FileOutcome::TownPoints {
                     stored: store
                         .replace_town_points(file, &points)
@@ -284,11 +312,12 @@ impl<'a> Importer<'a> {
             ),
             ImportKind::Boundaries => {
                 let N03Import {
-                    municipalities,
+                    mut municipalities,
                     features,
                     without_code,
                     repairs,
                 } = renkei_ingest::n03::read_n03(file, bytes)?;
+                municipalities.retain(|unit| self.keeps(&unit.code));
                 let written = store
                     .replace_boundaries(file, &municipalities)
                     .await
@@ -302,17 +331,14 @@ impl<'a> Importer<'a> {
                 })
             }
             ImportKind::RegionTable => {
-                let text = std::str::from_utf8(bytes).map_err(|e| IngestError::Format {
-                    file: file.to_owned(),
-                    reason: format!("not UTF-8 text: {e}"),
-                })?;
-                let table = renkei_ingest::regions::parse_region_table(file, text)?;
-                store.upsert_region_table(&table).await.map_err(stored)?;
-                region_table_outcome(&table)
+                let tables = renkei_ingest::regions::parse_region_file(file, bytes)?;
+                store.upsert_region_tables(&tables).await.map_err(stored)?;
+                region_table_outcome(&tables)
             }
             ImportKind::Population { year } => {
                 let (text, _) = renkei_ingest::text::decode(file, bytes)?;
-                let rows = renkei_ingest::population::parse_ssdse_a(file, &text, *year)?;
+                let mut rows = renkei_ingest::population::parse_ssdse_a(file, &text, *year)?;
+                rows.retain(|row| self.keeps(&row.population.code));
                 FileOutcome::Population {
                     stored: store.set_population(&rows).await.map_err(stored)?,
                     source: rows.first().map(|r| r.source.clone()).unwrap_or_default(),
@@ -343,14 +369,22 @@ impl<'a> Importer<'a> {
     }
 }
 
-fn region_table_outcome(table: &RegionTable) -> FileOutcome {
-    FileOutcome::RegionTable {
-        prefecture: format!(
+pub(super) fn region_table_outcome(tables: &[RegionTable]) -> FileOutcome {
+    let prefecture = match tables {
+        [table] => format!(
             "{} ({})",
             table.prefecture().name_ja,
             table.prefecture().code
         ),
-        regions: table.regions().len(),
-        municipalities: table.regions().iter().map(|r| r.municipalities.len()).sum(),
+        _ => format!("{} 都道府県 / prefectures", tables.len()),
+    };
+    FileOutcome::RegionTable {
+        prefecture,
+        regions: tables.iter().map(|t| t.regions().len()).sum(),
+        municipalities: tables
+            .iter()
+            .flat_map(RegionTable::regions)
+            .map(|r| r.municipalities.len())
+            .sum(),
     }
 }

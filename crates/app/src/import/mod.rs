@@ -11,6 +11,7 @@ mod closing;
 mod fetch;
 mod files;
 mod kind;
+pub mod region_tables;
 
 pub use closing::ClosingOutcome;
 pub use fetch::{fetch, FetchFailure, FetchReport, FetchedFile, RegionTableOutcome};

@@ -277,7 +277,10 @@ impl Store for UnreachableStore {
     async fn municipalities(&self) -> StoreResult<Vec<renkei_core::region::Municipality>> {
         down()
     }
-    async fn upsert_region_table(&self, _: &renkei_core::region::RegionTable) -> StoreResult<()> {
+    async fn upsert_region_tables(
+        &self,
+        _: &[renkei_core::region::RegionTable],
+    ) -> StoreResult<()> {
         down()
     }
     async fn region_tables(&self) -> StoreResult<Vec<renkei_core::region::RegionTable>> {

@@ -4,6 +4,7 @@
 //! [`OpenOptions::startup_timeout`]); writes send `NOTIFY renkei_changes`
 //! inside their transaction, so listeners hear of committed writes only.
 
+mod copy;
 mod listen;
 mod write;
 
