@@ -32,9 +32,11 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
 
 fn kaigo(files: Vec<PathBuf>, close_missing: bool) -> ImportRequest {
     ImportRequest {
-        kind: ImportKind::Facilities(Format::Official(OfficialList::Kaigo)),
-        files,
         close_missing,
+        ..ImportRequest::new(
+            ImportKind::Facilities(Format::Official(OfficialList::Kaigo)),
+            files,
+        )
     }
 }
 
@@ -170,11 +172,7 @@ async fn issue_15_complete_lists_close_what_they_no_longer_list() {
 #[tokio::test]
 async fn issue_15_built_in_region_tables_load_without_files_and_place_again() {
     let store = fresh_store().await;
-    let request = ImportRequest {
-        kind: ImportKind::RegionTable,
-        files: Vec::new(),
-        close_missing: false,
-    };
+    let request = ImportRequest::new(ImportKind::RegionTable, Vec::new());
     let outcome = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
     assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
     assert!(

@@ -22,6 +22,7 @@ pub mod position;
 pub mod region;
 pub mod search;
 pub mod source_text;
+pub mod spreadsheet;
 pub mod taxonomy;
 
 pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};

@@ -33,7 +33,7 @@ mod verified;
 
 pub use accreditations::AccreditationRecord;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
-pub use closing::{record_parts, ListPart, Listing};
+pub use closing::{record_parts, Closing, ListPart, Listing};
 pub use copy::{copy_store, CopySummary};
 pub use coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
 pub use directory::DirectorySnapshot;
@@ -279,7 +279,25 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         listing: &Listing,
         on: chrono::NaiveDate,
         log: Option<&RunLog>,
-    ) -> StoreResult<u64>;
+    ) -> StoreResult<u64> {
+        self.close_missing_within(source_key, listing, on, log, None)
+            .await
+            .map(|closing| closing.closed)
+    }
+
+    /// As [`Store::close_missing`], but when the records to close are more
+    /// than `max_share` (0–1) of the source's active records in the parts
+    /// the listing covers, closes nothing and says how many it would have
+    /// ([`Closing::refused`]): a guard against a broken or truncated list
+    /// emptying a source. The count and the update are one transaction.
+    async fn close_missing_within(
+        &self,
+        source_key: &str,
+        listing: &Listing,
+        on: chrono::NaiveDate,
+        log: Option<&RunLog>,
+        max_share: Option<f64>,
+    ) -> StoreResult<Closing>;
 
     /// Stores facts a consultation desk has confirmed, replacing earlier
     /// answers for the same service and field; returns how many were stored.

@@ -3,7 +3,7 @@
 //! steps each topic module writes once for both backends.
 
 use crate::accreditations::{self, AccreditationRecord};
-use crate::closing::{self, Listing};
+use crate::closing::{self, Closing, Listing};
 use crate::coverage_inputs::{self, MeshPopulationRecord, ServiceAreaRecord};
 use crate::dialect::{fetch_one, ChangeSource, Dialect};
 use crate::directory::{self, DirectorySnapshot};
@@ -270,21 +270,23 @@ impl<D: Dialect> Store for SqlStore<D> {
         geocoding::towns::<D>(&mut *self.pool.acquire().await?).await
     }
 
-    async fn close_missing(
+    async fn close_missing_within(
         &self,
         source_key: &str,
         listing: &Listing,
         on: NaiveDate,
         log: Option<&RunLog>,
-    ) -> StoreResult<u64> {
+        max_share: Option<f64>,
+    ) -> StoreResult<Closing> {
         let mut tx = self.pool.begin().await?;
-        let closed = closing::close::<D>(&mut tx, source_key, listing, on).await?;
+        let closing = closing::close::<D>(&mut tx, source_key, listing, on, max_share).await?;
+        let closed = closing.closed;
         if let (Some(log), true) = (log, closed > 0) {
             let run = log.run(source_key, WriteSummary::default(), closed);
             imports::log_run::<D>(&mut tx, &run).await?;
         }
         commit(tx, closed > 0, &*self.changes).await?;
-        Ok(closed)
+        Ok(closing)
     }
 
     async fn set_verified_facts(&self, facts: &[VerifiedFact]) -> StoreResult<u64> {

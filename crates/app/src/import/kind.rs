@@ -5,11 +5,13 @@
 use super::ImportError;
 use renkei_core::region::RegionTable;
 use renkei_ingest::import::{Format, Importer as OfficialList};
+use renkei_ingest::limits::Limits;
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::n03::{N03Import, UncodedFeature};
 use renkei_ingest::run::{FileReport, ImportSession, VerifiedReport};
 use renkei_ingest::service_areas::ServiceAreaReport;
 use renkei_ingest::shisetsu::ShisetsuReport;
+use renkei_ingest::table::{read_tables, RowError};
 use renkei_ingest::{FeatureProblem, IngestError, IngestResult};
 use renkei_store::{BoundarySummary, Store};
 
@@ -114,6 +116,8 @@ pub enum FileOutcome {
         stored: u64,
         /// Rows without coordinates, skipped.
         without_coordinates: usize,
+        /// Rows refused (wrong number of fields, control characters).
+        rejected: Vec<RowError>,
     },
     /// Accreditations.
     Accreditations(ShisetsuReport),
@@ -184,12 +188,14 @@ impl FileOutcome {
             Self::TownPoints {
                 stored,
                 without_coordinates,
-            } => format!("{stored} town points stored; {without_coordinates} rows without coordinates skipped"),
+                rejected,
+            } => format!("{stored} town points stored; {without_coordinates} rows without coordinates skipped; {} rows rejected", rejected.len()),
             Self::Accreditations(r) => format!(
-                "{} accreditations read, {} stored on hospitals, {} rows match no hospital in the directory",
+                "{} accreditations read, {} stored on hospitals, {} rows match no hospital in the directory, {} rows rejected",
                 r.read,
                 r.stored,
-                r.unmatched.len()
+                r.unmatched.len(),
+                r.rejected.len()
             ),
             Self::Verified(r) => format!(
                 "{} rows read, {} verified facts stored, {} rows rejected",
@@ -229,6 +235,7 @@ impl FileOutcome {
 pub struct Importer<'a> {
     store: &'a dyn Store,
     session: Option<ImportSession<'a>>,
+    limits: Limits,
 }
 
 impl<'a> Importer<'a> {
@@ -237,14 +244,27 @@ impl<'a> Importer<'a> {
         Self {
             store,
             session: None,
+            limits: Limits::default(),
         }
+    }
+
+    /// The same importer reading each file within `limits`.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits each file is read within.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The session for facility lists, opened on first use.
     pub(crate) fn session(&mut self) -> &mut ImportSession<'a> {
-        let store = self.store;
+        let (store, limits) = (self.store, self.limits);
         self.session
-            .get_or_insert_with(|| ImportSession::new(store))
+            .get_or_insert_with(|| ImportSession::new(store).with_limits(limits))
     }
 
     /// Imports the bytes of `file` as `kind`. On error nothing from the file
@@ -260,27 +280,42 @@ impl<'a> Importer<'a> {
             file: file.to_owned(),
             source,
         };
+        if bytes.len() as u64 > self.limits.max_file_bytes {
+            return Err(too_large(file, bytes.len() as u64, &self.limits));
+        }
         let outcome = match kind {
             ImportKind::Facilities(format) => {
                 FileOutcome::Facilities(self.session().import_bytes(format, file, bytes).await?)
             }
             ImportKind::TownPoints => {
-                let (text, _) = renkei_ingest::text::decode(file, bytes)?;
-                let table = renkei_ingest::table::Table::parse(file, &text)?;
-                let (points, without) = renkei_ingest::town_points::parse(&table)?;
+                let (mut points, mut without, mut rejected) = (Vec::new(), 0, Vec::new());
+                for table in read_tables(file, bytes, &[".csv"], &self.limits)? {
+                    let (more, skipped) = renkei_ingest::town_points::parse(&table)?;
+                    points.extend(more);
+                    without += skipped.len();
+                    rejected.extend(table.refused().cloned());
+                }
                 FileOutcome::TownPoints {
                     stored: store
                         .replace_town_points(file, &points)
                         .await
                         .map_err(stored)?,
-                    without_coordinates: without.len(),
+                    without_coordinates: without,
+                    rejected,
                 }
             }
             ImportKind::Accreditations => FileOutcome::Accreditations(
                 renkei_ingest::shisetsu::import_list(store, file, bytes).await?,
             ),
             ImportKind::Verified => FileOutcome::Verified(
-                renkei_ingest::run::import_verified(store, file, bytes, chrono::Utc::now()).await?,
+                renkei_ingest::run::import_verified_with(
+                    store,
+                    file,
+                    bytes,
+                    chrono::Utc::now(),
+                    &self.limits,
+                )
+                .await?,
             ),
             ImportKind::Boundaries => {
                 let N03Import {
@@ -340,6 +375,17 @@ impl<'a> Importer<'a> {
             self.session = None;
         }
         Ok(outcome)
+    }
+}
+
+/// The refusal of a file of `size` bytes over [`Limits::max_file_bytes`].
+pub(crate) fn too_large(file: &str, size: u64, limits: &Limits) -> IngestError {
+    IngestError::Format {
+        file: file.to_owned(),
+        reason: format!(
+            "the file has {size} bytes, more than the {} an import reads; if it is right, raise the limit with --max-file-mb",
+            limits.max_file_bytes
+        ),
     }
 }
 
