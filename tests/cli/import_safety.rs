@@ -153,17 +153,45 @@ async fn issue_17_a_zip_bomb_is_refused_quickly_within_a_memory_limit_by_every_i
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let mapping = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/mappings/p29-special-needs-schools.toml");
+    let mapping =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mappings/p29-special-needs-schools.toml");
     let mapping = mapping.to_str().unwrap();
     let cases: [(&[&str], &str, &str); 7] = [
-        (&["kaigo"], "事業所番号,事業所名,住所,緯度,経度\n", "1400000001,架空,神奈川県架空市1,35.1,139.1\n"),
-        (&["wamnet"], "事業所番号,事業所の名称\n", "1400000001,架空\n"),
-        (&["csv", "--mapping", mapping], "P29_004,P29_005\n", "架空,架空\n"),
-        (&["shisetsu-kijun"], "受理届出名称,医療機関番号,医療機関名称\n", "架空,1,架空\n"),
-        (&["verified"], "施設ID,項目,回答,確認日,確認機関\n", "x,人工呼吸器,対応可,2026-01-01,架空\n"),
-        (&["town-points"], "pref,city,city_code,town,lat,lng\n", "神奈川県,架空市,14999,架空,35.1,139.1\n"),
-        (&["service-areas"], "facility_id,municipality_codes\n", "x,14207\n"),
+        (
+            &["kaigo"],
+            "事業所番号,事業所名,住所,緯度,経度\n",
+            "1400000001,架空,神奈川県架空市1,35.1,139.1\n",
+        ),
+        (
+            &["wamnet"],
+            "事業所番号,事業所の名称\n",
+            "1400000001,架空\n",
+        ),
+        (
+            &["csv", "--mapping", mapping],
+            "P29_004,P29_005\n",
+            "架空,架空\n",
+        ),
+        (
+            &["shisetsu-kijun"],
+            "受理届出名称,医療機関番号,医療機関名称\n",
+            "架空,1,架空\n",
+        ),
+        (
+            &["verified"],
+            "施設ID,項目,回答,確認日,確認機関\n",
+            "x,人工呼吸器,対応可,2026-01-01,架空\n",
+        ),
+        (
+            &["town-points"],
+            "pref,city,city_code,town,lat,lng\n",
+            "神奈川県,架空市,14999,架空,35.1,139.1\n",
+        ),
+        (
+            &["service-areas"],
+            "facility_id,municipality_codes\n",
+            "x,14207\n",
+        ),
     ];
     for (kind, header, row) in cases {
         let bomb = dir.path().join(format!("{}.zip", kind[0]));
@@ -176,7 +204,11 @@ async fn issue_17_a_zip_bomb_is_refused_quickly_within_a_memory_limit_by_every_i
         let output = run_limited(dir.path(), &args);
         let took = started.elapsed();
         let said = text(&output);
-        assert_eq!(output.status.code(), Some(1), "{kind:?} must fail cleanly: {said}");
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{kind:?} must fail cleanly: {said}"
+        );
         assert!(
             said.contains("zip bomb") || said.contains("an import reads"),
             "{kind:?}: {said}"

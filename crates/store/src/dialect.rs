@@ -35,7 +35,7 @@ pub(crate) async fn fetch_one<D: Dialect, T: Tuple>(
 /// [`sqlx::Postgres`]. Shared code runs its SQL through
 /// [`Dialect::execute`], [`Dialect::fetch`] and [`Dialect::select`], with
 /// parameters as [`Param`]s.
-pub(crate) trait Dialect: Database + Sized {
+pub(crate) trait Dialect: Database + crate::copy::CopyDialect + Sized {
     /// Which backend this is.
     const BACKEND: Backend;
     /// Number of locations matching a filter (`count.sql`): `$1` kind, `$2`/`$3`

@@ -34,7 +34,10 @@ mod verified;
 pub use accreditations::AccreditationRecord;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
 pub use closing::{record_parts, Closing, ListPart, Listing};
-pub use copy::{copy_store, CopySummary};
+pub use copy::{
+    checksum, copy_store, plan, ColumnKind, ColumnShape, CopySummary, TableChecksum, TableCopy,
+    TableShape, TableSide, Value, NOT_COPIED,
+};
 pub use coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
 pub use directory::DirectorySnapshot;
 pub use error::{StoreError, StoreResult};
@@ -346,6 +349,28 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Every declared service area, ordered by facility id and municipality.
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>>;
+
+    /// Every table a copy carries (all but [`NOT_COPIED`]), as the
+    /// database's catalogue describes it ([`copy_store`]).
+    async fn copy_tables(&self) -> StoreResult<Vec<TableShape>>;
+
+    /// `limit` rows of one table from `offset`, in its key's order, each
+    /// column read as `kinds` says ([`copy_store`]).
+    async fn read_copy_rows(
+        &self,
+        side: &TableSide,
+        kinds: &[ColumnKind],
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<Vec<Vec<Value>>>;
+
+    /// Empties the tables of `copies` and fills them with what `from` holds,
+    /// in one transaction that bumps the data version ([`copy_store`]).
+    async fn replace_copied_tables(
+        &self,
+        copies: &[TableCopy],
+        from: &dyn Store,
+    ) -> StoreResult<()>;
 }
 
 /// Shared handle to a store.

@@ -4,6 +4,7 @@
 
 use crate::accreditations::{self, AccreditationRecord};
 use crate::closing::{self, Closing, Listing};
+use crate::copy::{self, ColumnKind, TableCopy, TableShape, TableSide, Value};
 use crate::coverage_inputs::{self, MeshPopulationRecord, ServiceAreaRecord};
 use crate::dialect::{fetch_one, ChangeSource, Dialect};
 use crate::directory::{self, DirectorySnapshot};
@@ -351,5 +352,30 @@ impl<D: Dialect> Store for SqlStore<D> {
 
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>> {
         coverage_inputs::areas::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn copy_tables(&self) -> StoreResult<Vec<TableShape>> {
+        D::tables(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn read_copy_rows(
+        &self,
+        side: &TableSide,
+        kinds: &[ColumnKind],
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<Vec<Vec<Value>>> {
+        D::read_rows(&mut *self.pool.acquire().await?, side, kinds, offset, limit).await
+    }
+
+    async fn replace_copied_tables(
+        &self,
+        copies: &[TableCopy],
+        from: &dyn Store,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        copy::replace::<D>(&mut tx, copies, from).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(())
     }
 }
