@@ -2,7 +2,7 @@
 //! logical kind of its column, and the order-independent checksum of a table.
 
 use crate::params::Param;
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, SubsecRound, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::error::BoxDynError;
 use sqlx::postgres::PgArguments;
@@ -82,7 +82,11 @@ impl Value {
             // Rust prints the shortest text that reads back as the same f64.
             Value::Real(x) => Some(x.to_string()),
             Value::Text(text) => Some(text.clone()),
-            Value::Timestamp(time) => Some(time.to_rfc3339_opts(SecondsFormat::AutoSi, false)),
+            // PostgreSQL keeps microseconds (and would round a finer time).
+            Value::Timestamp(time) => Some(
+                time.trunc_subsecs(6)
+                    .to_rfc3339_opts(SecondsFormat::AutoSi, false),
+            ),
             Value::Bytes(bytes) => Some(format!(
                 "\\x{}",
                 bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
