@@ -37,6 +37,19 @@ impl<D: Database> SqlStore<D> {
         Self { pool, changes }
     }
 
+    /// A write transaction, holding the database's write lock from its
+    /// start ([`Dialect::lock_writes`]), so writers from several processes
+    /// (replicas starting together, an import beside them) take turns
+    /// instead of failing on each other's rows.
+    async fn begin_write(&self) -> StoreResult<Transaction<'_, D>>
+    where
+        D: Dialect,
+    {
+        let mut tx = self.pool.begin().await?;
+        D::lock_writes(&mut tx).await?;
+        Ok(tx)
+    }
+
     /// Stops the change feed and closes every connection; later calls fail
     /// with [`StoreError::Unavailable`].
     pub async fn close(&self) {
@@ -66,6 +79,7 @@ impl<D: Database> std::fmt::Debug for SqlStore<D> {
 /// Copies the facility kinds of the built-in taxonomy into `facility_kinds`.
 pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
+    D::lock_writes(&mut tx).await?;
     for kind in &Taxonomy::builtin().kinds {
         let sql = include_str!("sql/upsert_kind.sql");
         D::execute(&mut tx, sql, &[&kind.code, &kind.ja, &kind.en]).await?;
@@ -191,7 +205,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn record_import_run(&self, run: &ImportRun) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         imports::log_run::<D>(&mut tx, run).await?;
         commit(tx, false, &*self.changes).await?;
         Ok(())
@@ -206,7 +220,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         units: &[Municipality],
     ) -> StoreResult<BoundarySummary> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let summary = regions::write_boundaries::<D>(&mut tx, source_file, units).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(summary)
@@ -217,7 +231,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         regions::write_table::<D>(&mut tx, table).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(())
@@ -233,7 +247,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let written = regions::write_populations::<D>(&mut tx, rows).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(written)
@@ -250,7 +264,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         if assignments.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let changed = D::update_assignments(&mut tx, assignments).await?;
         commit(tx, changed > 0, &*self.changes).await?;
         Ok(changed)
@@ -261,7 +275,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         points: &[TownPoint],
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let written = geocoding::replace_towns::<D>(&mut tx, source_file, points).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(written)
@@ -279,7 +293,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         log: Option<&RunLog>,
         max_share: Option<f64>,
     ) -> StoreResult<Closing> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let closing = closing::close::<D>(&mut tx, source_key, listing, on, max_share).await?;
         let closed = closing.closed;
         if let (Some(log), true) = (log, closed > 0) {
@@ -291,7 +305,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn set_verified_facts(&self, facts: &[VerifiedFact]) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = verified::upsert_facts::<D>(&mut tx, facts).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
@@ -311,7 +325,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         records: &[AccreditationRecord],
         log: Option<&RunLog>,
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = accreditations::replace::<D>(&mut tx, source_key, records).await?;
         if let Some(log) = log {
             let written = WriteSummary {
@@ -329,7 +343,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         rows: &[MeshPopulationRecord],
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = coverage_inputs::replace_mesh::<D>(&mut tx, source_file, rows).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
@@ -344,7 +358,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         records: &[ServiceAreaRecord],
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = coverage_inputs::replace_areas::<D>(&mut tx, source_file, records).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
@@ -373,7 +387,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         copies: &[TableCopy],
         from: &dyn Store,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         copy::replace::<D>(&mut tx, copies, from).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(())
