@@ -154,7 +154,22 @@ async fn issue_15_complete_lists_close_what_they_no_longer_list() {
     let all = write(dir.path(), "all.csv", &format!("{HEADER}{SAKURA}{MOMIJI}"));
     import_files(store.as_ref(), &kaigo(vec![all], false), &mut |_: &str| {}).await;
     let newer = write(dir.path(), "newer.csv", &format!("{HEADER}{SAKURA}"));
-    let outcome = import_files(store.as_ref(), &kaigo(vec![newer], true), &mut |_: &str| {}).await;
+    let mut request = kaigo(vec![newer], true);
+    let refused = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
+    assert!(
+        refused.closing[0]
+            .summary()
+            .contains("no longer list 1 of the 2"),
+        "{:?}",
+        refused.closing
+    );
+    assert!(
+        refused.failure.is_some(),
+        "closing half a source is refused"
+    );
+    // One of two is half the source: past the guard only when allowed.
+    request.closing_guard.allow_mass_close = true;
+    let outcome = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
     assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
     let [ClosingOutcome::Done(done)] = outcome.closing.as_slice() else {
         panic!("{:?}", outcome.closing)
