@@ -304,4 +304,53 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("事業所番号"), "{err}");
     }
+
+    #[test]
+    fn issue_17_the_error_report_defuses_formulas() {
+        let error = RowError {
+            file: "x.csv".into(),
+            line: 2,
+            field: "事業所名".into(),
+            value: "=cmd|' /C calc'!A0".into(),
+            reason: "+bad".into(),
+        };
+        let report = String::from_utf8(error_report_csv(&[error])).unwrap();
+        assert!(report.contains("'=cmd|"), "{report}");
+        assert!(report.contains("'+bad"), "{report}");
+    }
+
+    #[test]
+    fn issue_17_a_shift_jis_zip_with_a_control_character_row_keeps_its_record_listed() {
+        let mut rows = String::from("事業所番号,事業所名,住所,緯度,経度\n");
+        for n in 0..150 {
+            rows.push_str(&format!(
+                "14000{n:05},架空ステーション{n},神奈川県架空市{n},35.1,139.1\n"
+            ));
+        }
+        rows.push_str("1400099999,架空\u{1b}ステーション,神奈川県架空市,35.1,139.1\n");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&rows);
+        let mut zipped = Vec::new();
+        {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut zipped));
+            zip.start_file("jigyosho_130.csv", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut zip, &sjis).unwrap();
+            zip.finish().unwrap();
+        }
+        let files = parse_file(
+            &Format::Official(Importer::Kaigo),
+            "k.zip",
+            &zipped,
+            Utc::now(),
+        )
+        .unwrap();
+        assert_eq!(files[0].encoding, SourceEncoding::ShiftJis);
+        assert_eq!((files[0].facilities.len(), files[0].rows_read), (150, 151));
+        assert!(files[0].rejected[0].reason.contains("U+001B"));
+        assert_eq!(
+            files[0].rejected_ids.len(),
+            1,
+            "still listed, so never closed"
+        );
+    }
 }
