@@ -156,7 +156,13 @@ async fn issue_17_a_zip_bomb_is_refused_quickly_within_a_memory_limit_by_every_i
     let mapping =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("data/mappings/p29-special-needs-schools.toml");
     let mapping = mapping.to_str().unwrap();
-    let cases: [(&[&str], &str, &str); 7] = [
+    let cases: [(&[&str], &str, &str); 9] = [
+        (
+            &["n03"],
+            "{\"type\":\"FeatureCollection\",\"features\":[",
+            "{\"type\":\"Feature\"},",
+        ),
+        (&["mesh-population"], "KEY_CODE,HTKSYORI\n", "53390302,0\n"),
         (
             &["kaigo"],
             "事業所番号,事業所名,住所,緯度,経度\n",
@@ -195,7 +201,12 @@ async fn issue_17_a_zip_bomb_is_refused_quickly_within_a_memory_limit_by_every_i
     ];
     for (kind, header, row) in cases {
         let bomb = dir.path().join(format!("{}.zip", kind[0]));
-        zip_bomb(&bomb, "list.csv", header, row);
+        let member = if kind[0] == "n03" {
+            "N03.geojson"
+        } else {
+            "list.csv"
+        };
+        zip_bomb(&bomb, member, header, row);
         assert!(std::fs::metadata(&bomb).unwrap().len() < 2 * 1024 * 1024);
         let mut args = vec!["import"];
         args.extend_from_slice(kind);
