@@ -110,6 +110,7 @@ pub struct CommonArgs {
 
 /// Limits a file must keep within, for the rare list that is right and larger.
 #[derive(Debug, Args)]
+#[expect(clippy::struct_field_names, reason = "the fields are the --max-… flags")]
 pub struct LimitArgs {
     /// Largest file (or all members of a zip together, uncompressed) an import reads, in MB.
     #[arg(long, env = "RENKEI_IMPORT_MAX_FILE_MB", default_value_t = DEFAULT_MAX_FILE_BYTES / MB)]

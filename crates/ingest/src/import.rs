@@ -321,11 +321,13 @@ mod tests {
 
     #[test]
     fn issue_17_a_shift_jis_zip_with_a_control_character_row_keeps_its_record_listed() {
+        use std::fmt::Write as _;
         let mut rows = String::from("事業所番号,事業所名,住所,緯度,経度\n");
         for n in 0..150 {
-            rows.push_str(&format!(
-                "14000{n:05},架空ステーション{n},神奈川県架空市{n},35.1,139.1\n"
-            ));
+            let _ = writeln!(
+                rows,
+                "14000{n:05},架空ステーション{n},神奈川県架空市{n},35.1,139.1"
+            );
         }
         rows.push_str("1400099999,架空\u{1b}ステーション,神奈川県架空市,35.1,139.1\n");
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&rows);

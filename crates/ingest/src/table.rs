@@ -115,20 +115,8 @@ impl Table {
                     limits.max_rows
                 )));
             }
-            if let Some((column, chars)) = record.iter().enumerate().find_map(|(i, field)| {
-                let limit = limits_of.get(i).copied().unwrap_or(limits.max_field_chars);
-                let chars = field.chars().count();
-                (chars > limit).then_some((i, chars))
-            }) {
-                let limit = limits_of
-                    .get(column)
-                    .copied()
-                    .unwrap_or(limits.max_field_chars);
-                return Err(broken(format!(
-                    "line {line}: column {} holds {chars} characters, more than the {limit} such a cell may hold; the file is broken (an unclosed quote?) or not this kind of list{}",
-                    table.header_name(column),
-                    if limit == limits.max_field_chars { " (raise the limit with --max-field-chars if the file is right)" } else { "" }
-                )));
+            if let Some(reason) = table.oversized(line, &record, &limits_of, limits) {
+                return Err(broken(reason));
             }
             if record.len() != table.headers.len() {
                 misshapen += 1;
@@ -172,6 +160,31 @@ impl Table {
         }
         table.encoding = guard.inner.encoding();
         Ok(table)
+    }
+
+    /// Why a record with a cell over its limit (`limits_of` per column) breaks the file.
+    fn oversized(
+        &self,
+        line: u64,
+        record: &csv::StringRecord,
+        limits_of: &[usize],
+        limits: &Limits,
+    ) -> Option<String> {
+        let cap = |i: usize| limits_of.get(i).copied().unwrap_or(limits.max_field_chars);
+        let (column, chars) = record.iter().enumerate().find_map(|(i, field)| {
+            let chars = field.chars().count();
+            (chars > cap(i)).then_some((i, chars))
+        })?;
+        let limit = cap(column);
+        Some(format!(
+            "line {line}: column {} holds {chars} characters, more than the {limit} such a cell may hold; the file is broken (an unclosed quote?) or not this kind of list{}",
+            self.header_name(column),
+            if limit == limits.max_field_chars {
+                " (raise the limit with --max-field-chars if the file is right)"
+            } else {
+                ""
+            }
+        ))
     }
 
     /// The refusal of a row with a control character (NUL, ESC …) in a
@@ -237,6 +250,7 @@ impl Table {
     /// The refused rows whose fields line up with the header, as a table of
     /// their own (same header), so that an importer can read what it can of
     /// them (their record ids: the publisher still lists those records).
+    #[must_use]
     pub fn refused_table(&self) -> Self {
         Self {
             file: self.file.clone(),
@@ -524,11 +538,14 @@ mod tests {
 
     /// `rows` data rows of two fields, one of them `odd` when given.
     fn csv_with(rows: usize, odd: Option<(usize, &str)>) -> String {
+        use std::fmt::Write as _;
         let mut text = String::from("id,name\n");
         for n in 0..rows {
             match odd {
                 Some((at, row)) if at == n => text.push_str(row),
-                _ => text.push_str(&format!("{n},架空{n}")),
+                _ => {
+                    let _ = write!(text, "{n},架空{n}");
+                }
             }
             text.push('\n');
         }

@@ -165,21 +165,8 @@ pub async fn import_files(
         )
         .await;
         outcome.closing = closing;
-        let refused: Vec<&str> = outcome
-            .closing
-            .iter()
-            .filter(|c| c.refused())
-            .map(ClosingOutcome::source)
-            .collect();
-        if !refused.is_empty() && error.is_none() {
-            outcome.failure = Some(ImportFailed {
-                message: format!(
-                    "{}; closing was refused for {} (see above): nothing was closed",
-                    imported_files(&outcome.files),
-                    refused.join(", ")
-                ),
-                source: ImportError::MassClose(refused.join(", ")),
-            });
+        if error.is_none() {
+            outcome.failure = refused_closing(&outcome);
         }
         if let Some(error) = error {
             outcome.failure = Some(ImportFailed {
@@ -192,6 +179,25 @@ pub async fn import_files(
         }
     }
     outcome
+}
+
+/// The failure of a run whose closing was refused for some source
+/// ([`ClosingGuard`]); `None` when none was.
+fn refused_closing(outcome: &ImportOutcome) -> Option<ImportFailed> {
+    let refused: Vec<&str> = outcome
+        .closing
+        .iter()
+        .filter(|c| c.refused())
+        .map(ClosingOutcome::source)
+        .collect();
+    (!refused.is_empty()).then(|| ImportFailed {
+        message: format!(
+            "{}; closing was refused for {} (see above): nothing was closed",
+            imported_files(&outcome.files),
+            refused.join(", ")
+        ),
+        source: ImportError::MassClose(refused.join(", ")),
+    })
 }
 
 /// Facility lists from files, through the session's `import_paths`: the

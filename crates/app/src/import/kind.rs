@@ -287,23 +287,7 @@ impl<'a> Importer<'a> {
             ImportKind::Facilities(format) => {
                 FileOutcome::Facilities(self.session().import_bytes(format, file, bytes).await?)
             }
-            ImportKind::TownPoints => {
-                let (mut points, mut without, mut rejected) = (Vec::new(), 0, Vec::new());
-                for table in read_tables(file, bytes, &[".csv"], &self.limits)? {
-                    let (more, skipped) = renkei_ingest::town_points::parse(&table)?;
-                    points.extend(more);
-                    without += skipped.len();
-                    rejected.extend(table.refused().cloned());
-                }
-                FileOutcome::TownPoints {
-                    stored: store
-                        .replace_town_points(file, &points)
-                        .await
-                        .map_err(stored)?,
-                    without_coordinates: without,
-                    rejected,
-                }
-            }
+            ImportKind::TownPoints => self.town_points(file, bytes).await?,
             ImportKind::Accreditations => FileOutcome::Accreditations(
                 renkei_ingest::shisetsu::import_list(store, file, bytes).await?,
             ),
@@ -386,6 +370,33 @@ pub(crate) fn too_large(file: &str, size: u64, limits: &Limits) -> IngestError {
             "the file has {size} bytes, more than the {} an import reads; if it is right, raise the limit with --max-file-mb",
             limits.max_file_bytes
         ),
+    }
+}
+
+impl Importer<'_> {
+    /// A 町丁目 points file (or zip): its points replace those of the
+    /// prefectures it holds.
+    async fn town_points(&self, file: &str, bytes: &[u8]) -> IngestResult<FileOutcome> {
+        let (mut points, mut without, mut rejected) = (Vec::new(), 0, Vec::new());
+        for table in read_tables(file, bytes, &[".csv"], &self.limits)? {
+            let (more, skipped) = renkei_ingest::town_points::parse(&table)?;
+            points.extend(more);
+            without += skipped.len();
+            rejected.extend(table.refused().cloned());
+        }
+        let stored = self
+            .store
+            .replace_town_points(file, &points)
+            .await
+            .map_err(|source| IngestError::Store {
+                file: file.to_owned(),
+                source,
+            })?;
+        Ok(FileOutcome::TownPoints {
+            stored,
+            without_coordinates: without,
+            rejected,
+        })
     }
 }
 

@@ -123,7 +123,7 @@ impl CopyDialect for Postgres {
             let mut cells = Vec::with_capacity(kinds.len());
             for (index, kind) in kinds.iter().enumerate() {
                 let text: Option<String> = row.try_get(index)?;
-                cells.push(text.map_or(Value::Null, |t| Value::Text(t).as_kind(*kind)));
+                cells.push(text.map_or(Value::Null, |t| Value::Text(t).into_kind(*kind)));
             }
             values.push(cells);
         }

@@ -92,7 +92,7 @@ impl CopyDialect for Sqlite {
                         _ => Value::Text(row.try_get(column.ordinal())?),
                     }
                 };
-                cells.push(value.as_kind(*kind));
+                cells.push(value.into_kind(*kind));
             }
             values.push(cells);
         }

@@ -55,7 +55,7 @@ impl Value {
     /// `self` read as a cell of a `kind` column: text times become
     /// timestamps, whole numbers in a real column become reals, PostgreSQL's
     /// boolean text becomes 0 / 1.
-    pub(crate) fn as_kind(self, kind: ColumnKind) -> Self {
+    pub(crate) fn into_kind(self, kind: ColumnKind) -> Self {
         match (kind, self) {
             (ColumnKind::Timestamp, Value::Text(text)) => match parse_time(&text) {
                 Some(time) => Value::Timestamp(time),
@@ -87,10 +87,11 @@ impl Value {
                 time.trunc_subsecs(6)
                     .to_rfc3339_opts(SecondsFormat::AutoSi, false),
             ),
-            Value::Bytes(bytes) => Some(format!(
-                "\\x{}",
-                bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            )),
+            Value::Bytes(bytes) => Some(bytes.iter().fold(String::from("\\x"), |mut hex, b| {
+                use std::fmt::Write as _;
+                let _ = write!(hex, "{b:02x}");
+                hex
+            })),
         }
     }
 
@@ -246,7 +247,7 @@ mod tests {
             row.iter()
                 .cloned()
                 .zip(kinds)
-                .map(|(v, k)| v.as_kind(k))
+                .map(|(v, k)| v.into_kind(k))
                 .collect()
         };
         a.add(&convert(&sqlite), &kinds);

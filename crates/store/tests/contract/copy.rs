@@ -96,6 +96,16 @@ async fn fill_every_table(store: &dyn Store) {
         .upsert_facilities(&source("test-empty"), &[])
         .await
         .unwrap();
+    fill_region_and_coverage_tables(store, &hospital, &station).await;
+}
+
+/// Regions, boundaries, population, town points, accreditations and the
+/// coverage inputs, naming `hospital` and `station`.
+async fn fill_region_and_coverage_tables(
+    store: &dyn Store,
+    hospital: &renkei_core::Facility,
+    station: &renkei_core::Facility,
+) {
     store
         .upsert_region_table(&table(&["47101", "47201"]))
         .await
@@ -167,12 +177,12 @@ pub async fn issue_17_copy_store_copies_every_table_both_ways(
 ) {
     fill_every_table(from).await;
     let copies = plan(from, to).await.unwrap();
-    let mut copied: Vec<String> = copies.iter().map(|c| c.to.table.clone()).collect();
-    copied.extend(NOT_COPIED.iter().map(|t| (*t).to_owned()));
-    copied.retain(|t| t != "_sqlx_migrations");
-    copied.sort();
+    let mut carried: Vec<String> = copies.iter().map(|c| c.to.table.clone()).collect();
+    carried.extend(NOT_COPIED.iter().map(|t| (*t).to_owned()));
+    carried.retain(|t| t != "_sqlx_migrations");
+    carried.sort();
     assert_eq!(
-        copied,
+        carried,
         migration_tables(),
         "every table of the migrations is copied or named in NOT_COPIED"
     );
