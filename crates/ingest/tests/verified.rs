@@ -27,8 +27,8 @@ const SHEET: &str = "出典,出典ID,項目,回答,確認日,確認機関,備考
     mhlw-kaigo-kouhyou,1499999992,吸引,対応可,2099-01-01,架空市保健福祉事務所,\n\
     mhlw-kaigo-kouhyou,1499999992,吸引,対応可,2026-11-20,,\n";
 
-#[tokio::test]
-async fn issue_5_verified_sheet_survives_official_reimport() {
+/// A fresh store holding the two fictional stations.
+async fn store_with_stations() -> SharedStore {
     let store = fresh_store().await;
     let kaigo = Format::Official(Importer::Kaigo);
     import_bytes(
@@ -39,6 +39,13 @@ async fn issue_5_verified_sheet_survives_official_reimport() {
     )
     .await
     .unwrap();
+    store
+}
+
+#[tokio::test]
+async fn issue_5_verified_sheet_survives_official_reimport() {
+    let store = store_with_stations().await;
+    let kaigo = Format::Official(Importer::Kaigo);
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap();
     let report = import_verified(store.as_ref(), "確認済み.csv", SHEET.as_bytes(), now)
         .await
