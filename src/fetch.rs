@@ -6,7 +6,7 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-use renkei_app::import::{fetch, FetchFailure, RegionTableOutcome};
+use renkei_app::import::{fetch_guarded, ClosingGuard, FetchFailure, RegionTableOutcome};
 use renkei_ingest::fetch::{parse_url_overrides, FetchOptions, FetchPlan};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -48,6 +48,11 @@ pub struct FetchArgs {
     /// Seconds to wait for a connection or for more data before a download attempt fails. Default: 30.
     #[arg(long, default_value_t = DEFAULT_STALL_TIMEOUT_S)]
     stall_timeout_s: u64,
+    /// Close however many records a source's files no longer list. Without it, a
+    /// source whose files have more than 10 % fewer rows than its last good run, or
+    /// that would close more than 10 % of its open records, closes nothing.
+    #[arg(long)]
+    allow_mass_close: bool,
     /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
     #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
     db: String,
@@ -80,7 +85,11 @@ pub async fn run(args: FetchArgs) -> Result<()> {
     };
     let store = crate::open_store(&args.db).await?;
     let mut spinner = crate::import::Spinner::new("fetching");
-    let report = fetch(store.as_ref(), &plan, options, &mut spinner)
+    let guard = ClosingGuard {
+        allow_mass_close: args.allow_mass_close,
+        ..ClosingGuard::default()
+    };
+    let report = fetch_guarded(store.as_ref(), &plan, options, guard, &mut spinner)
         .await
         .context("the fetch stopped before importing any file; the database is unchanged")?;
     drop(spinner);

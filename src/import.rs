@@ -12,6 +12,9 @@ use renkei_app::import::{
     import_files, ImportKind as Kind, ImportRequest, DEFAULT_MESH_CENSUS_YEAR,
 };
 use renkei_ingest::import::{Format, Importer};
+use renkei_ingest::limits::{
+    Limits, DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_ROWS,
+};
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::population::SSDSE_A_CENSUS_YEAR;
 use std::path::PathBuf;
@@ -96,6 +99,45 @@ pub struct CommonArgs {
     /// closed. Closed records are kept, and open again if a later file lists them.
     #[arg(long)]
     close_missing: bool,
+    /// With --close-missing: close however many records the files no longer
+    /// list. Without it, a run that would close more than 10 % of a source's
+    /// open records (in what the files cover) closes nothing and says how many.
+    #[arg(long, requires = "close_missing")]
+    allow_mass_close: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Limits a file must keep within, for the rare list that is right and larger.
+#[derive(Debug, Args)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "the fields are the --max-… flags"
+)]
+pub struct LimitArgs {
+    /// Largest file (or all members of a zip together, uncompressed) an import reads, in MB.
+    #[arg(long, env = "RENKEI_IMPORT_MAX_FILE_MB", default_value_t = DEFAULT_MAX_FILE_BYTES / MB)]
+    max_file_mb: u64,
+    /// Most data rows in one file.
+    #[arg(long, env = "RENKEI_IMPORT_MAX_ROWS", default_value_t = DEFAULT_MAX_ROWS)]
+    max_rows: usize,
+    /// Most characters in one cell (names and addresses have tighter fixed limits).
+    #[arg(long, env = "RENKEI_IMPORT_MAX_FIELD_CHARS", default_value_t = DEFAULT_MAX_FIELD_CHARS)]
+    max_field_chars: usize,
+}
+
+/// Bytes in the MB of `--max-file-mb`.
+const MB: u64 = 1024 * 1024;
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_mb.saturating_mul(MB),
+            max_rows: self.max_rows,
+            max_field_chars: self.max_field_chars,
+            ..Limits::default()
+        }
+    }
 }
 
 /// `renkei import verified FILE…`.
@@ -113,6 +155,8 @@ pub struct VerifiedArgs {
     /// verified-errors-<time>.csv in the working folder, only when rows were rejected.
     #[arg(long)]
     error_report: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// `renkei import n03 FILE…`.
@@ -175,11 +219,7 @@ struct Invocation {
 impl Invocation {
     fn new(kind: Kind, files: Vec<PathBuf>, db: String) -> Self {
         Self {
-            request: ImportRequest {
-                kind,
-                files,
-                close_missing: false,
-            },
+            request: ImportRequest::new(kind, files),
             db,
             error_report: None,
         }
@@ -188,6 +228,8 @@ impl Invocation {
     fn with_common(kind: Kind, files: Vec<PathBuf>, common: CommonArgs) -> Self {
         let mut invocation = Self::new(kind, files, common.db);
         invocation.request.close_missing = common.close_missing;
+        invocation.request.closing_guard.allow_mass_close = common.allow_mass_close;
+        invocation.request.limits = common.limits.limits();
         invocation.error_report = common.error_report;
         invocation
     }
@@ -223,10 +265,14 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         ImportKind::ServiceAreas(a) => {
             Invocation::with_common(Kind::ServiceAreas, a.files, a.common)
         }
-        ImportKind::Verified(a) => Invocation {
-            error_report: a.error_report,
-            ..Invocation::new(Kind::Verified, a.files, a.db)
-        },
+        ImportKind::Verified(a) => {
+            let mut invocation = Invocation {
+                error_report: a.error_report,
+                ..Invocation::new(Kind::Verified, a.files, a.db)
+            };
+            invocation.request.limits = a.limits.limits();
+            invocation
+        }
         ImportKind::N03(a) => Invocation::new(Kind::Boundaries, a.files, a.db),
         ImportKind::Regions(a) => Invocation::new(Kind::RegionTable, a.files, a.db),
         ImportKind::Population(a) => {

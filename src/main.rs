@@ -102,7 +102,9 @@ struct CopyStoreArgs {
     /// Database to read from (file path, sqlite:PATH or postgres://…).
     #[arg(long)]
     from: String,
-    /// Database to write to; created and migrated when needed. Existing records are updated.
+    /// Database to write to; created and migrated when needed. Every table of it
+    /// (boundaries, population, town points, run logs, verified facts …) is
+    /// replaced by the origin's in one transaction, then compared table by table.
     #[arg(long)]
     to: String,
 }
@@ -259,15 +261,18 @@ async fn copy_store(args: CopyStoreArgs) -> Result<()> {
                 DatabaseUrl::new(&args.to)
             )
         })?;
+    let rows: u64 = summary.tables.iter().map(|(_, rows)| rows).sum();
+    for (table, count) in &summary.tables {
+        println!("  {table}: {count}");
+    }
     println!(
-        "{} 件の施設 ({} 出典) をコピーしました / copied {} facilities from {} sources: {} inserted, {} updated, {} unchanged",
+        "{} 件の施設 ({} 出典) を含む {} 表 {rows} 行をコピーし、表ごとに件数とチェックサムを照合しました / copied {} facilities from {} sources, {} tables with {rows} rows in all; every table's row count and checksum match",
         summary.facilities,
         summary.sources,
+        summary.tables.len(),
         summary.facilities,
         summary.sources,
-        summary.written.inserted,
-        summary.written.updated,
-        summary.written.unchanged,
+        summary.tables.len(),
     );
     Ok(())
 }

@@ -7,6 +7,7 @@ mod database;
 mod fetch;
 mod import;
 mod import_outcome;
+mod import_safety;
 mod kill_sweep;
 mod print;
 mod regions;

@@ -32,9 +32,11 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
 
 fn kaigo(files: Vec<PathBuf>, close_missing: bool) -> ImportRequest {
     ImportRequest {
-        kind: ImportKind::Facilities(Format::Official(OfficialList::Kaigo)),
-        files,
         close_missing,
+        ..ImportRequest::new(
+            ImportKind::Facilities(Format::Official(OfficialList::Kaigo)),
+            files,
+        )
     }
 }
 
@@ -152,7 +154,22 @@ async fn issue_15_complete_lists_close_what_they_no_longer_list() {
     let all = write(dir.path(), "all.csv", &format!("{HEADER}{SAKURA}{MOMIJI}"));
     import_files(store.as_ref(), &kaigo(vec![all], false), &mut |_: &str| {}).await;
     let newer = write(dir.path(), "newer.csv", &format!("{HEADER}{SAKURA}"));
-    let outcome = import_files(store.as_ref(), &kaigo(vec![newer], true), &mut |_: &str| {}).await;
+    let mut request = kaigo(vec![newer], true);
+    let refused = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
+    assert!(
+        refused.closing[0]
+            .summary()
+            .contains("no longer list 1 of the 2"),
+        "{:?}",
+        refused.closing
+    );
+    assert!(
+        refused.failure.is_some(),
+        "closing half a source is refused"
+    );
+    // One of two is half the source: past the guard only when allowed.
+    request.closing_guard.allow_mass_close = true;
+    let outcome = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
     assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
     let [ClosingOutcome::Done(done)] = outcome.closing.as_slice() else {
         panic!("{:?}", outcome.closing)
@@ -171,11 +188,7 @@ async fn issue_15_complete_lists_close_what_they_no_longer_list() {
 async fn import_builtin_regions(
     store: &dyn renkei_store::Store,
 ) -> renkei_app::import::ImportOutcome {
-    let request = ImportRequest {
-        kind: ImportKind::RegionTable,
-        files: Vec::new(),
-        close_missing: false,
-    };
+    let request = ImportRequest::new(ImportKind::RegionTable, Vec::new());
     import_files(store, &request, &mut |_: &str| {}).await
 }
 
@@ -207,11 +220,7 @@ async fn issue_22_built_in_region_tables_of_the_prefectures_with_data() {
         return;
     };
     let store = fresh_store().await;
-    let boundaries = ImportRequest {
-        kind: ImportKind::Boundaries,
-        files: vec![n03],
-        close_missing: false,
-    };
+    let boundaries = ImportRequest::new(ImportKind::Boundaries, vec![n03]);
     import_files(store.as_ref(), &boundaries, &mut |_: &str| {}).await;
     let outcome = import_builtin_regions(store.as_ref()).await;
     assert!(outcome.failure.is_none(), "{:?}", outcome.failure);

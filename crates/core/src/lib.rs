@@ -23,6 +23,7 @@ pub mod public;
 pub mod region;
 pub mod search;
 pub mod source_text;
+pub mod spreadsheet;
 pub mod taxonomy;
 
 pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};

@@ -16,6 +16,7 @@ pub mod fetch;
 pub mod hoken;
 pub mod import;
 pub mod kaigo;
+pub mod limits;
 pub mod mapping;
 pub mod mesh_population;
 pub mod mhlw;

@@ -24,7 +24,6 @@ use renkei_core::MunicipalityCode;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 /// The boundaries read from one N03 file.
@@ -98,7 +97,7 @@ fn geojson_from_zip(file: &str, bytes: &[u8]) -> IngestResult<(String, Vec<u8>)>
         file: file.to_owned(),
         reason,
     };
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format(format!("not a readable zip: {e}")))?;
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
     let pick = |ext: &str| {
@@ -113,15 +112,24 @@ fn geojson_from_zip(file: &str, bytes: &[u8]) -> IngestResult<(String, Vec<u8>)>
             names.join(", ")
         ))
     })?;
+    drop(archive);
+    // Read through the shared zip reader, within the import limits (size and
+    // expansion ratio), so a zip bomb is refused as in every importer.
     let mut text = Vec::new();
-    archive
-        .by_name(&member)
-        .map_err(|e| format(format!("cannot open {member}: {e}")))?
-        .read_to_end(&mut text)
-        .map_err(|source| IngestError::Io {
-            file: format!("{file}!{member}"),
-            source,
-        })?;
+    crate::text::for_each_member(
+        file,
+        std::io::Cursor::new(bytes),
+        &[member.to_lowercase().as_str()],
+        &crate::limits::Limits::default(),
+        |name, reader| {
+            if name.ends_with(&format!("!{member}")) && text.is_empty() {
+                reader
+                    .read_to_end(&mut text)
+                    .map_err(|e| crate::text::read_error(&name, e))?;
+            }
+            Ok(())
+        },
+    )?;
     Ok((member, text))
 }
 

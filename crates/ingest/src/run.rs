@@ -2,7 +2,8 @@
 //! in one transaction, and report what happened, row errors included.
 
 use crate::assign::{self, AssignSummary};
-use crate::import::{parse_file, Format, Importer, ParsedFile};
+use crate::import::{parse_input, Format, Importer, ParsedFile};
+use crate::limits::Limits;
 use crate::table::RowError;
 use crate::text::SourceEncoding;
 use crate::{hoken, place};
@@ -97,6 +98,7 @@ pub async fn import_bytes(
 /// the offline geocoder.
 pub struct ImportSession<'a> {
     store: &'a dyn Store,
+    limits: Limits,
     municipalities: Vec<Municipality>,
     boundaries: Option<BoundaryIndex>,
     /// The stored 町丁目 points, read with the boundaries.
@@ -127,6 +129,7 @@ impl<'a> ImportSession<'a> {
     pub fn new(store: &'a dyn Store) -> Self {
         Self {
             store,
+            limits: Limits::default(),
             municipalities: Vec::new(),
             boundaries: None,
             towns: Vec::new(),
@@ -143,6 +146,13 @@ impl<'a> ImportSession<'a> {
     /// count as rows read and skipped; rejected rows are reported as they are.
     pub fn restrict_to(&mut self, prefecture: PrefectureCode) {
         self.within = Some(prefecture);
+    }
+
+    /// The same session reading each file within `limits`.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Reads the stored boundaries and region tables, the first time only.
@@ -173,7 +183,7 @@ impl<'a> ImportSession<'a> {
         format: &Format,
         path: &Path,
     ) -> IngestResult<Vec<FileReport>> {
-        let input = read_input(format, path)?;
+        let input = read_input(format, path, &self.limits)?;
         self.write_input(format, input).await
     }
 
@@ -189,9 +199,10 @@ impl<'a> ImportSession<'a> {
         files: &[(Format, PathBuf)],
         mut on_file: impl FnMut(&Path),
     ) -> Result<Vec<FileReport>, ImportStopped> {
+        let limits = self.limits;
         let read_in_background = |(format, path): &(Format, PathBuf)| {
             let (format, path) = (format.clone(), path.clone());
-            tokio::task::spawn_blocking(move || read_input(&format, &path))
+            tokio::task::spawn_blocking(move || read_input(&format, &path, &limits))
         };
         let Some(first) = files.first() else {
             return Ok(Vec::new());
@@ -239,7 +250,12 @@ impl<'a> ImportSession<'a> {
         name: &str,
         bytes: &[u8],
     ) -> IngestResult<Vec<FileReport>> {
-        let input = parse_input(format, name, bytes)?;
+        let input = ParsedInput {
+            checksum_sha256: sha256_hex(bytes),
+            started_at: Utc::now(),
+            files: Vec::new(),
+        }
+        .parse(format, name, std::io::Cursor::new(bytes), &self.limits)?;
         self.write_input(format, input).await
     }
 
@@ -388,24 +404,45 @@ struct ParsedInput {
     started_at: DateTime<Utc>,
 }
 
-/// Reads the file at `path` and parses it in `format`.
-fn read_input(format: &Format, path: &Path) -> IngestResult<ParsedInput> {
+/// Reads the file at `path` and parses it in `format` within `limits`, as
+/// it streams from disk: one pass for the checksum, one to parse, neither
+/// holding the whole file.
+fn read_input(format: &Format, path: &Path, limits: &Limits) -> IngestResult<ParsedInput> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-        file: name.clone(),
-        source,
+    let open = || {
+        std::fs::File::open(path).map_err(|source| IngestError::Io {
+            file: name.clone(),
+            source,
+        })
+    };
+    let started_at = Utc::now();
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::io::BufReader::new(open()?), &mut hasher).map_err(|source| {
+        IngestError::Io {
+            file: name.clone(),
+            source,
+        }
     })?;
-    parse_input(format, &name, &bytes)
+    ParsedInput {
+        checksum_sha256: format!("{:x}", hasher.finalize()),
+        started_at,
+        files: Vec::new(),
+    }
+    .parse(format, &name, std::io::BufReader::new(open()?), limits)
 }
 
-/// Checksums and parses `bytes` read from `name`.
-fn parse_input(format: &Format, name: &str, bytes: &[u8]) -> IngestResult<ParsedInput> {
-    let started_at = Utc::now();
-    Ok(ParsedInput {
-        checksum_sha256: sha256_hex(bytes),
-        files: parse_file(format, name, bytes, started_at)?,
-        started_at,
-    })
+impl ParsedInput {
+    /// The members of `input`, read from `name`, parsed in `format`.
+    fn parse(
+        mut self,
+        format: &Format,
+        name: &str,
+        input: impl std::io::Read + std::io::Seek,
+        limits: &Limits,
+    ) -> IngestResult<Self> {
+        self.files = parse_input(format, name, input, self.started_at, limits)?;
+        Ok(self)
+    }
 }
 
 /// Whether `facility` belongs to `prefecture`: by what its source states
@@ -446,28 +483,45 @@ pub async fn import_verified(
     bytes: &[u8],
     now: DateTime<Utc>,
 ) -> IngestResult<VerifiedReport> {
-    let (text, _) = crate::text::decode(name, bytes)?;
-    let table = crate::table::Table::parse(name, &text)?;
+    import_verified_with(store, name, bytes, now, &Limits::default()).await
+}
+
+/// As [`import_verified`], reading the sheet (or each sheet of a zip) within
+/// `limits`. Every sheet of the file is stored in one transaction.
+pub async fn import_verified_with(
+    store: &dyn Store,
+    name: &str,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+    limits: &Limits,
+) -> IngestResult<VerifiedReport> {
+    let tables = crate::table::read_tables(name, bytes, &[".csv"], limits)?;
     let store_error = |source| IngestError::Store {
         file: name.to_owned(),
         source,
     };
     let facilities = store.all_facilities().await.map_err(store_error)?;
-    let (facts, rejected) = crate::verified::parse(&table, &facilities, tokyo_date(now))?;
+    let (mut facts, mut rejected, mut rows_read) = (Vec::new(), Vec::new(), 0);
+    for table in &tables {
+        let (more, bad) = crate::verified::parse(table, &facilities, tokyo_date(now))?;
+        facts.extend(more);
+        rejected.extend(bad);
+        rows_read += table.rows_read();
+    }
     let stored = store
         .set_verified_facts(&facts)
         .await
         .map_err(store_error)?;
     Ok(VerifiedReport {
         file: name.to_owned(),
-        rows_read: table.len(),
+        rows_read,
         stored,
         rejected,
     })
 }
 
 /// The file's name without its folders (`/data/x.zip!a.csv` → `x.zip!a.csv`).
-pub(crate) fn base_name(file: &str) -> String {
+pub fn base_name(file: &str) -> String {
     let (path, member) = file
         .split_once('!')
         .map_or((file, None), |(p, m)| (p, Some(m)));

@@ -227,9 +227,28 @@ type CandidateRow = (
     Option<String>,
 );
 
+/// What [`crate::Store::close_missing_within`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Closing {
+    /// Records marked closed.
+    pub closed: u64,
+    /// Records the listing would close (equal to `closed` unless refused).
+    pub would_close: u64,
+    /// Active records of the source in the parts the listing covers: what
+    /// the share is taken of.
+    pub open: u64,
+}
+
+impl Closing {
+    /// True when nothing was closed because too large a share would have been.
+    pub fn refused(&self) -> bool {
+        self.would_close > self.closed
+    }
+}
+
 /// The ids among `rows` (of [`SELECT_CANDIDATES`]) that `listing` covers but
-/// does not list, ordered.
-fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
+/// does not list, ordered, and how many active records it covers in all.
+fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> (Vec<uuid::Uuid>, u64) {
     /// One location with what tells its list parts.
     struct Candidate {
         kind: String,
@@ -240,8 +259,12 @@ fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
     }
     let mut candidates: std::collections::BTreeMap<uuid::Uuid, Candidate> =
         std::collections::BTreeMap::new();
+    let mut listed = 0_u64;
+    let mut seen_listed = HashSet::new();
     for (StoredId(id), kind, stated, placed, address, service_type) in rows {
         if listing.lists(FacilityId(id)) {
+            // A listed record is covered: the file names it.
+            listed += u64::from(seen_listed.insert(id));
             continue;
         }
         candidates
@@ -256,7 +279,7 @@ fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
             .service_types
             .push(service_type);
     }
-    candidates
+    let ids: Vec<uuid::Uuid> = candidates
         .into_iter()
         .filter(|(_, c)| {
             listing.covers(&record_parts(
@@ -268,26 +291,39 @@ fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
             ))
         })
         .map(|(id, _)| id)
-        .collect()
+        .collect();
+    let open = listed + ids.len() as u64;
+    (ids, open)
 }
 
 /// Closes, as of `on`, what `listing` covers of `source_key` and does not
-/// list, inside the transaction `conn`; returns how many were closed. Read
-/// and update happen in the caller's one transaction, so an import committing
-/// in between cannot have a record it just wrote closed.
+/// list, inside the transaction `conn` — unless that is more than
+/// `max_share` (0–1) of the source's active records in the covered parts,
+/// when nothing is closed. Read and update happen in the caller's one
+/// transaction, so an import committing in between cannot have a record it
+/// just wrote closed, and the share is of what the closing would see.
 pub(crate) async fn close<D: Dialect>(
     conn: &mut D::Connection,
     source_key: &str,
     listing: &Listing,
     on: NaiveDate,
-) -> StoreResult<u64> {
+    max_share: Option<f64>,
+) -> StoreResult<Closing> {
     let rows: Vec<CandidateRow> = D::fetch(conn, SELECT_CANDIDATES, &[&source_key]).await?;
-    let to_close = to_close(rows, listing);
-    if to_close.is_empty() {
-        return Ok(0);
+    let (to_close, open) = to_close(rows, listing);
+    let would_close = to_close.len() as u64;
+    let mut closing = Closing {
+        closed: 0,
+        would_close,
+        open,
+    };
+    let too_many = max_share.is_some_and(|share| would_close as f64 > share * open as f64);
+    if to_close.is_empty() || too_many {
+        return Ok(closing);
     }
     let sql = format!("{CLOSE_HEAD}{}", D::IN_IDS.trim_start());
-    D::execute(conn, &sql, &[&StoredIds(to_close), &on]).await
+    closing.closed = D::execute(conn, &sql, &[&StoredIds(to_close), &on]).await?;
+    Ok(closing)
 }
 
 #[cfg(test)]

@@ -34,9 +34,13 @@ mod verified;
 pub use accreditations::AccreditationRecord;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
 pub use closing::{
-    facility_prefecture, record_parts, record_prefecture, stated_prefecture, ListPart, Listing,
+    facility_prefecture, record_parts, record_prefecture, stated_prefecture, Closing, ListPart,
+    Listing,
 };
-pub use copy::{copy_store, CopySummary};
+pub use copy::{
+    checksum, copy_store, plan, ColumnKind, ColumnShape, CopySummary, TableChecksum, TableCopy,
+    TableShape, TableSide, Value, NOT_COPIED,
+};
 pub use coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
 pub use directory::DirectorySnapshot;
 pub use error::{StoreError, StoreResult};
@@ -288,7 +292,25 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         listing: &Listing,
         on: chrono::NaiveDate,
         log: Option<&RunLog>,
-    ) -> StoreResult<u64>;
+    ) -> StoreResult<u64> {
+        self.close_missing_within(source_key, listing, on, log, None)
+            .await
+            .map(|closing| closing.closed)
+    }
+
+    /// As [`Store::close_missing`], but when the records to close are more
+    /// than `max_share` (0–1) of the source's active records in the parts
+    /// the listing covers, closes nothing and says how many it would have
+    /// ([`Closing::refused`]): a guard against a broken or truncated list
+    /// emptying a source. The count and the update are one transaction.
+    async fn close_missing_within(
+        &self,
+        source_key: &str,
+        listing: &Listing,
+        on: chrono::NaiveDate,
+        log: Option<&RunLog>,
+        max_share: Option<f64>,
+    ) -> StoreResult<Closing>;
 
     /// Stores facts a consultation desk has confirmed, replacing earlier
     /// answers for the same service and field; returns how many were stored.
@@ -337,6 +359,28 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Every declared service area, ordered by facility id and municipality.
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>>;
+
+    /// Every table a copy carries (all but [`NOT_COPIED`]), as the
+    /// database's catalogue describes it ([`copy_store`]).
+    async fn copy_tables(&self) -> StoreResult<Vec<TableShape>>;
+
+    /// `limit` rows of one table from `offset`, in its key's order, each
+    /// column read as `kinds` says ([`copy_store`]).
+    async fn read_copy_rows(
+        &self,
+        side: &TableSide,
+        kinds: &[ColumnKind],
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<Vec<Vec<Value>>>;
+
+    /// Empties the tables of `copies` and fills them with what `from` holds,
+    /// in one transaction that bumps the data version ([`copy_store`]).
+    async fn replace_copied_tables(
+        &self,
+        copies: &[TableCopy],
+        from: &dyn Store,
+    ) -> StoreResult<()>;
 }
 
 /// Shared handle to a store.

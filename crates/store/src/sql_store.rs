@@ -3,7 +3,8 @@
 //! steps each topic module writes once for both backends.
 
 use crate::accreditations::{self, AccreditationRecord};
-use crate::closing::{self, Listing};
+use crate::closing::{self, Closing, Listing};
+use crate::copy::{self, ColumnKind, TableCopy, TableShape, TableSide, Value};
 use crate::coverage_inputs::{self, MeshPopulationRecord, ServiceAreaRecord};
 use crate::dialect::{fetch_one, ChangeSource, Dialect};
 use crate::directory::{self, DirectorySnapshot};
@@ -36,6 +37,19 @@ impl<D: Database> SqlStore<D> {
         Self { pool, changes }
     }
 
+    /// A write transaction, holding the database's write lock from its
+    /// start ([`Dialect::lock_writes`]), so writers from several processes
+    /// (replicas starting together, an import beside them) take turns
+    /// instead of failing on each other's rows.
+    async fn begin_write(&self) -> StoreResult<Transaction<'_, D>>
+    where
+        D: Dialect,
+    {
+        let mut tx = self.pool.begin().await?;
+        D::lock_writes(&mut tx).await?;
+        Ok(tx)
+    }
+
     /// Stops the change feed and closes every connection; later calls fail
     /// with [`StoreError::Unavailable`].
     pub async fn close(&self) {
@@ -65,6 +79,7 @@ impl<D: Database> std::fmt::Debug for SqlStore<D> {
 /// Copies the facility kinds of the built-in taxonomy into `facility_kinds`.
 pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
+    D::lock_writes(&mut tx).await?;
     for kind in &Taxonomy::builtin().kinds {
         let sql = include_str!("sql/upsert_kind.sql");
         D::execute(&mut tx, sql, &[&kind.code, &kind.ja, &kind.en]).await?;
@@ -190,7 +205,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn record_import_run(&self, run: &ImportRun) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         imports::log_run::<D>(&mut tx, run).await?;
         commit(tx, false, &*self.changes).await?;
         Ok(())
@@ -205,7 +220,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         units: &[Municipality],
     ) -> StoreResult<BoundarySummary> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let summary = regions::write_boundaries::<D>(&mut tx, source_file, units).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(summary)
@@ -216,7 +231,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn upsert_region_tables(&self, tables: &[RegionTable]) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for table in tables {
             regions::write_table::<D>(&mut tx, table).await?;
         }
@@ -234,7 +249,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let written = regions::write_populations::<D>(&mut tx, rows).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(written)
@@ -251,7 +266,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         if assignments.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let changed = D::update_assignments(&mut tx, assignments).await?;
         commit(tx, changed > 0, &*self.changes).await?;
         Ok(changed)
@@ -262,7 +277,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         points: &[TownPoint],
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let written = geocoding::replace_towns::<D>(&mut tx, source_file, points).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(written)
@@ -272,25 +287,27 @@ impl<D: Dialect> Store for SqlStore<D> {
         geocoding::towns::<D>(&mut *self.pool.acquire().await?).await
     }
 
-    async fn close_missing(
+    async fn close_missing_within(
         &self,
         source_key: &str,
         listing: &Listing,
         on: NaiveDate,
         log: Option<&RunLog>,
-    ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
-        let closed = closing::close::<D>(&mut tx, source_key, listing, on).await?;
+        max_share: Option<f64>,
+    ) -> StoreResult<Closing> {
+        let mut tx = self.begin_write().await?;
+        let closing = closing::close::<D>(&mut tx, source_key, listing, on, max_share).await?;
+        let closed = closing.closed;
         if let (Some(log), true) = (log, closed > 0) {
             let run = log.run(source_key, WriteSummary::default(), closed);
             imports::log_run::<D>(&mut tx, &run).await?;
         }
         commit(tx, closed > 0, &*self.changes).await?;
-        Ok(closed)
+        Ok(closing)
     }
 
     async fn set_verified_facts(&self, facts: &[VerifiedFact]) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = verified::upsert_facts::<D>(&mut tx, facts).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
@@ -310,7 +327,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         records: &[AccreditationRecord],
         log: Option<&RunLog>,
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = accreditations::replace::<D>(&mut tx, source_key, records).await?;
         if let Some(log) = log {
             let written = WriteSummary {
@@ -328,7 +345,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         rows: &[MeshPopulationRecord],
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = coverage_inputs::replace_mesh::<D>(&mut tx, source_file, rows).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
@@ -343,7 +360,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         records: &[ServiceAreaRecord],
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = coverage_inputs::replace_areas::<D>(&mut tx, source_file, records).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
@@ -351,5 +368,30 @@ impl<D: Dialect> Store for SqlStore<D> {
 
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>> {
         coverage_inputs::areas::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn copy_tables(&self) -> StoreResult<Vec<TableShape>> {
+        D::tables(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn read_copy_rows(
+        &self,
+        side: &TableSide,
+        kinds: &[ColumnKind],
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<Vec<Vec<Value>>> {
+        D::read_rows(&mut *self.pool.acquire().await?, side, kinds, offset, limit).await
+    }
+
+    async fn replace_copied_tables(
+        &self,
+        copies: &[TableCopy],
+        from: &dyn Store,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        copy::replace::<D>(&mut tx, copies, from).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(())
     }
 }

@@ -13,7 +13,7 @@
 //! source's records in the prefecture which the files no longer list are
 //! closed; a source with a failed file closes nothing.
 
-use super::closing::{close_sources, ClosingOutcome};
+use super::closing::{close_sources, row_count_drops, ClosingGuard, ClosingOutcome};
 use super::region_tables;
 use super::{FileOutcome, ImportError, ImportKind, ImportResult, Importer, Progress};
 use renkei_core::PrefectureCode;
@@ -147,6 +147,12 @@ impl FetchReport {
                     "closing the unlisted records of {source} failed (see above)"
                 ));
             }
+            if closing.refused() {
+                problems.push(format!(
+                    "closing the unlisted records of {} was refused (see above)",
+                    closing.source()
+                ));
+            }
         }
         if let Err(error) = &self.assignment {
             problems.push(format!(
@@ -168,6 +174,19 @@ pub async fn fetch(
     store: &dyn Store,
     plan: &FetchPlan,
     options: FetchOptions,
+    progress: &mut dyn Progress,
+) -> ImportResult<FetchReport> {
+    fetch_guarded(store, plan, options, ClosingGuard::default(), progress).await
+}
+
+/// As [`fetch()`], closing within `guard`: a source whose files have far
+/// fewer rows than its last good run (import-run log), or that would close
+/// too large a share of its records, closes nothing unless the guard allows it.
+pub async fn fetch_guarded(
+    store: &dyn Store,
+    plan: &FetchPlan,
+    options: FetchOptions,
+    guard: ClosingGuard,
     progress: &mut dyn Progress,
 ) -> ImportResult<FetchReport> {
     let kinds = plan
@@ -232,12 +251,30 @@ pub async fn fetch(
     for report in &reports {
         placement += report.placement;
     }
+    let mut sources = plan_sources(&kinds, &files);
+    match row_count_drops(store, &reports, started, guard).await {
+        Ok(drops) => {
+            for (source, reason) in drops {
+                if let Some((_, why)) = sources.iter_mut().find(|(key, _)| *key == source) {
+                    why.get_or_insert(reason);
+                }
+            }
+        }
+        Err(error) => {
+            for (_, why) in &mut sources {
+                why.get_or_insert(format!(
+                    "the import-run log could not be read to compare row counts ({error}), so nothing was closed"
+                ));
+            }
+        }
+    }
     let (closing, _) = close_sources(
         store,
-        plan_sources(&kinds, &files),
+        sources,
         &reports,
         prefecture.as_ref(),
         started,
+        guard,
     )
     .await;
     let assignment = assign_locations(store).await.map_err(|e| e.to_string());

@@ -6,11 +6,13 @@ use super::ImportError;
 use renkei_core::region::RegionTable;
 use renkei_core::{MunicipalityCode, PrefectureCode};
 use renkei_ingest::import::{Format, Importer as OfficialList};
+use renkei_ingest::limits::Limits;
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::n03::{N03Import, UncodedFeature};
 use renkei_ingest::run::{FileReport, ImportSession, VerifiedReport};
 use renkei_ingest::service_areas::ServiceAreaReport;
 use renkei_ingest::shisetsu::ShisetsuReport;
+use renkei_ingest::table::{read_tables, RowError};
 use renkei_ingest::{FeatureProblem, IngestError, IngestResult};
 use renkei_store::{BoundarySummary, Store};
 
@@ -116,6 +118,8 @@ pub enum FileOutcome {
         stored: u64,
         /// Rows without coordinates, skipped.
         without_coordinates: usize,
+        /// Rows refused (wrong number of fields, control characters).
+        rejected: Vec<RowError>,
     },
     /// Accreditations.
     Accreditations(ShisetsuReport),
@@ -186,12 +190,14 @@ impl FileOutcome {
             Self::TownPoints {
                 stored,
                 without_coordinates,
-            } => format!("{stored} town points stored; {without_coordinates} rows without coordinates skipped"),
+                rejected,
+            } => format!("{stored} town points stored; {without_coordinates} rows without coordinates skipped; {} rows rejected", rejected.len()),
             Self::Accreditations(r) => format!(
-                "{} accreditations read, {} stored on hospitals, {} rows match no hospital in the directory",
+                "{} accreditations read, {} stored on hospitals, {} rows match no hospital in the directory, {} rows rejected",
                 r.read,
                 r.stored,
-                r.unmatched.len()
+                r.unmatched.len(),
+                r.rejected.len()
             ),
             Self::Verified(r) => format!(
                 "{} rows read, {} verified facts stored, {} rows rejected",
@@ -232,6 +238,7 @@ pub struct Importer<'a> {
     store: &'a dyn Store,
     session: Option<ImportSession<'a>>,
     within: Option<PrefectureCode>,
+    limits: Limits,
 }
 
 impl<'a> Importer<'a> {
@@ -241,6 +248,7 @@ impl<'a> Importer<'a> {
             store,
             session: None,
             within: None,
+            limits: Limits::default(),
         }
     }
 
@@ -255,11 +263,23 @@ impl<'a> Importer<'a> {
         }
     }
 
+    /// The same importer reading each file within `limits`.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits each file is read within.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// The session for facility lists, opened on first use.
     pub(crate) fn session(&mut self) -> &mut ImportSession<'a> {
-        let (store, within) = (self.store, &self.within);
+        let (store, within, limits) = (self.store, &self.within, self.limits);
         self.session.get_or_insert_with(|| {
-            let mut session = ImportSession::new(store);
+            let mut session = ImportSession::new(store).with_limits(limits);
             if let Some(prefecture) = within {
                 session.restrict_to(prefecture.clone());
             }
@@ -287,28 +307,26 @@ impl<'a> Importer<'a> {
             file: file.to_owned(),
             source,
         };
+        if bytes.len() as u64 > self.limits.max_file_bytes {
+            return Err(too_large(file, bytes.len() as u64, &self.limits));
+        }
         let outcome = match kind {
             ImportKind::Facilities(format) => {
                 FileOutcome::Facilities(self.session().import_bytes(format, file, bytes).await?)
             }
-            ImportKind::TownPoints => {
-                let (text, _) = renkei_ingest::text::decode(file, bytes)?;
-                let table = renkei_ingest::table::Table::parse(file, &text)?;
-                let (mut points, without) = renkei_ingest::town_points::parse(&table)?;
-                points.retain(|point| self.keeps(&point.municipality));
-                FileOutcome::TownPoints {
-                    stored: store
-                        .replace_town_points(file, &points)
-                        .await
-                        .map_err(stored)?,
-                    without_coordinates: without.len(),
-                }
-            }
+            ImportKind::TownPoints => self.town_points(file, bytes).await?,
             ImportKind::Accreditations => FileOutcome::Accreditations(
                 renkei_ingest::shisetsu::import_list(store, file, bytes).await?,
             ),
             ImportKind::Verified => FileOutcome::Verified(
-                renkei_ingest::run::import_verified(store, file, bytes, chrono::Utc::now()).await?,
+                renkei_ingest::run::import_verified_with(
+                    store,
+                    file,
+                    bytes,
+                    chrono::Utc::now(),
+                    &self.limits,
+                )
+                .await?,
             ),
             ImportKind::Boundaries => {
                 let N03Import {
@@ -366,6 +384,47 @@ impl<'a> Importer<'a> {
             self.session = None;
         }
         Ok(outcome)
+    }
+}
+
+/// The refusal of a file of `size` bytes over [`Limits::max_file_bytes`].
+pub(crate) fn too_large(file: &str, size: u64, limits: &Limits) -> IngestError {
+    IngestError::Format {
+        file: file.to_owned(),
+        reason: format!(
+            "the file has {size} bytes, more than the {} an import reads; if it is right, raise the limit with --max-file-mb",
+            limits.max_file_bytes
+        ),
+    }
+}
+
+impl Importer<'_> {
+    /// A 町丁目 points file (or zip): its points replace those of the
+    /// prefectures it holds.
+    async fn town_points(&self, file: &str, bytes: &[u8]) -> IngestResult<FileOutcome> {
+        let (mut points, mut without, mut rejected) = (Vec::new(), 0, Vec::new());
+        for table in read_tables(file, bytes, &[".csv"], &self.limits)? {
+            let (more, skipped) = renkei_ingest::town_points::parse(&table)?;
+            points.extend(
+                more.into_iter()
+                    .filter(|point| self.keeps(&point.municipality)),
+            );
+            without += skipped.len();
+            rejected.extend(table.refused().cloned());
+        }
+        let stored = self
+            .store
+            .replace_town_points(file, &points)
+            .await
+            .map_err(|source| IngestError::Store {
+                file: file.to_owned(),
+                source,
+            })?;
+        Ok(FileOutcome::TownPoints {
+            stored,
+            without_coordinates: without,
+            rejected,
+        })
     }
 }
 

@@ -221,13 +221,33 @@ impl Store for UnreachableStore {
     async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>> {
         down()
     }
-    async fn close_missing(
+    async fn close_missing_within(
         &self,
         _: &str,
         _: &renkei_store::Listing,
         _: chrono::NaiveDate,
         _: Option<&renkei_store::RunLog>,
-    ) -> StoreResult<u64> {
+        _: Option<f64>,
+    ) -> StoreResult<renkei_store::Closing> {
+        down()
+    }
+    async fn copy_tables(&self) -> StoreResult<Vec<renkei_store::TableShape>> {
+        down()
+    }
+    async fn read_copy_rows(
+        &self,
+        _: &renkei_store::TableSide,
+        _: &[renkei_store::ColumnKind],
+        _: u64,
+        _: u64,
+    ) -> StoreResult<Vec<Vec<renkei_store::Value>>> {
+        down()
+    }
+    async fn replace_copied_tables(
+        &self,
+        _: &[renkei_store::TableCopy],
+        _: &dyn Store,
+    ) -> StoreResult<()> {
         down()
     }
     async fn set_verified_facts(&self, _: &[renkei_store::VerifiedFact]) -> StoreResult<u64> {

@@ -231,6 +231,14 @@ impl Dialect for Postgres {
         Ok(())
     }
 
+    async fn lock_writes(conn: &mut PgConnection) -> StoreResult<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(crate::dialect::WRITE_LOCK)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
     async fn begin_snapshot(conn: &mut PgConnection) -> StoreResult<()> {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *conn)

@@ -2,6 +2,7 @@
 
 mod accreditations;
 mod closing;
+mod copy;
 mod coverage_inputs;
 mod feed;
 mod file_imports;
@@ -14,6 +15,7 @@ mod writes;
 
 pub use accreditations::*;
 pub use closing::*;
+pub use copy::*;
 pub use coverage_inputs::*;
 pub use feed::*;
 pub use file_imports::*;
