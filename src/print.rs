@@ -133,6 +133,10 @@ pub struct LeafletArgs {
     /// 二次医療圏 code (4 digits, e.g. 1407).
     #[arg(long)]
     region: String,
+    /// Who hands the leaflet out (配布元, e.g. "茅ヶ崎市 障がい福祉課"), at most
+    /// 60 characters; without it the issuer box is left blank for a stamp.
+    #[arg(long)]
+    issuer: Option<String>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -263,9 +267,11 @@ async fn map(args: MapArgs) -> Result<()> {
 
 async fn leaflet(args: LeafletArgs) -> Result<()> {
     let fonts = fonts(&args.common)?;
-    let query = LeafletQuery {
-        region: parse_region("region", &args.region).map_err(option_error)?,
-    };
+    let query = LeafletQuery::new(
+        parse_region("region", &args.region).map_err(option_error)?,
+        args.issuer.as_deref(),
+    )
+    .map_err(option_error)?;
     let snapshot = load(&args.common.db).await?;
     let pdf = query
         .print(&snapshot, &fonts, WebClient::new(&args.common.web_url))

@@ -264,6 +264,36 @@ fn hex_colour(text: &str) -> [u8; 3] {
 pub struct LeafletQuery {
     /// The region.
     pub region: RegionCode,
+    /// Who hands the leaflet out (配布元), at most [`MAX_ISSUER_CHARS`]
+    /// characters; `None` leaves the issuer box blank for a stamp.
+    pub issuer: Option<String>,
+}
+
+/// The longest issuer name a leaflet prints, in characters.
+pub const MAX_ISSUER_CHARS: usize = 60;
+
+impl LeafletQuery {
+    /// The leaflet of `region` handed out by `issuer`: an empty issuer is
+    /// none; a longer one than [`MAX_ISSUER_CHARS`] or one holding control
+    /// characters is the invalid field `issuer`.
+    pub fn new(region: RegionCode, issuer: Option<&str>) -> AppResult<Self> {
+        let issuer = issuer.map(str::trim).filter(|text| !text.is_empty());
+        if let Some(text) = issuer {
+            if text.chars().count() > MAX_ISSUER_CHARS || text.chars().any(char::is_control) {
+                return Err(AppError::Invalid {
+                    field: "issuer",
+                    ja: format!("配布元は改行などを含まない{MAX_ISSUER_CHARS}文字以内で入力してください"),
+                    en: format!(
+                        "the issuer is at most {MAX_ISSUER_CHARS} characters without line breaks or control characters"
+                    ),
+                });
+            }
+        }
+        Ok(Self {
+            region,
+            issuer: issuer.map(str::to_owned),
+        })
+    }
 }
 
 impl LeafletQuery {
@@ -276,8 +306,9 @@ impl LeafletQuery {
         };
         let code = self.region.to_string();
         let facilities = region_facilities(snapshot.directory(), &code).map_err(print_error)?;
-        let leaflet = region_leaflet(&snapshot.regions().catalog, &facilities, &code, web)
+        let mut leaflet = region_leaflet(&snapshot.regions().catalog, &facilities, &code, web)
             .map_err(print_error)?;
+        leaflet.issuer.clone_from(&self.issuer);
         render_leaflet(fonts, &leaflet).map_err(print_error)
     }
 }

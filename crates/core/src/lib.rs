@@ -10,6 +10,7 @@
 
 pub mod codes;
 pub mod coverage;
+pub mod desks;
 pub mod directory_index;
 pub mod facility;
 #[cfg(any(test, feature = "fixtures"))]

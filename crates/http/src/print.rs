@@ -126,6 +126,10 @@ pub struct LeafletParams {
     /// 二次医療圏 code (4 digits, e.g. 1407).
     #[param(value_type = String, example = "1407")]
     pub region: Option<String>,
+    /// Who hands the leaflet out (配布元), printed in the issuer box; empty or
+    /// absent leaves the box blank for a stamp.
+    #[param(max_length = 60, example = "茅ヶ崎市 障がい福祉課")]
+    pub issuer: Option<String>,
 }
 
 /// Regional resource map as PDF (地域資源マップ).
@@ -160,7 +164,7 @@ pub async fn print_map(
     params(LeafletParams),
     responses(
         (status = 200, description = "PDF: two A4 landscape pages to print on both sides and fold in three / リーフレット", content_type = "application/pdf", body = Vec<u8>),
-        (status = 400, description = "region is missing or malformed; `field` names it", body = ErrorBody),
+        (status = 400, description = "region is missing or malformed, or issuer is too long; `field` names it", body = ErrorBody),
         (status = 404, description = "No 二次医療圏 has this code", body = ErrorBody),
     )
 )]
@@ -169,9 +173,10 @@ pub async fn print_leaflet(
     headers: HeaderMap,
     AppQuery(params): AppQuery<LeafletParams>,
 ) -> ApiResult<Response> {
-    let query = LeafletQuery {
-        region: parse_region("region", required("region", params.region.as_deref())?)?,
-    };
+    let query = LeafletQuery::new(
+        parse_region("region", required("region", params.region.as_deref())?)?,
+        params.issuer.as_deref(),
+    )?;
     let web = web_client(&headers);
     let snapshot = state.index.snapshot();
     let pdf = blocking(move || Ok(query.print(&snapshot, fonts()?, web)?)).await?;

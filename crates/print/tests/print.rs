@@ -728,6 +728,64 @@ fn leaflet_is_two_a4_landscape_pages_with_desks_and_the_core_hospital() {
     );
 }
 
+#[test]
+fn issue_19_leaflet_names_the_prefectural_centre_emergency_numbers_and_its_issuer() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let list = public([desk(
+        "d1",
+        "consultation_desk",
+        "架空医療的ケア児地域相談窓口",
+        "0000-22-0002",
+    )]);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
+    let mut leaflet = Leaflet::for_region(
+        "1412",
+        "架空横浜",
+        "神奈川県",
+        &[],
+        &refs,
+        WebClient::new("https://renkei.example.jp"),
+    );
+    leaflet.centre =
+        renkei_core::desks::prefectural_centre(&renkei_core::PrefectureCode::new("14").unwrap());
+    leaflet.designated_cities_ja = vec!["架空市".into()];
+    leaflet.issuer = Some("架空市 障がい福祉課".into());
+    leaflet.printed_on = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    let path = save(
+        dir.path(),
+        "leaflet.pdf",
+        &render_leaflet(&fonts, &leaflet).unwrap(),
+    );
+    let text = run("pdftotext", &[], &path);
+    for expected in [
+        "架空市にお住まいの方は",
+        "架空医療的ケア児地域相談窓口",
+        "県の相談窓口",
+        "かながわ医療的ケア児支援センター",
+        "電話 045-227-1255",
+        "FAX 045-201-2051",
+        "#8000",
+        "こども医療電話相談",
+        "119",
+        "配布元",
+        "架空市 障がい福祉課",
+        "印刷日 2026年12月04日",
+        "短辺とじ",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    // Without an issuer the box stays, blank, for a stamp.
+    leaflet.issuer = None;
+    let path = save(
+        dir.path(),
+        "blank.pdf",
+        &render_leaflet(&fonts, &leaflet).unwrap(),
+    );
+    let text = run("pdftotext", &[], &path);
+    assert!(text.contains("配布元") && !text.contains("障がい福祉課"));
+}
+
 fn capable(mut facility: Facility, needs: &[(&str, Answer)]) -> Facility {
     facility.services.push(Service {
         key: "main".into(),

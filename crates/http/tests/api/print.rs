@@ -200,6 +200,37 @@ async fn issue_8_leaflet_names_the_core_hospital_of_the_region() {
 }
 
 #[tokio::test]
+async fn issue_19_leaflet_prints_its_issuer_and_refuses_an_overlong_one() {
+    if !tools_ready() {
+        return;
+    }
+    let app = regions_app().await;
+    let issuer = "架空市%20障がい福祉課";
+    let reply = get(
+        app.clone(),
+        &format!("/api/v1/print/leaflet?region=1407&issuer={issuer}"),
+    )
+    .await;
+    let (text, _) = read_pdf(&reply);
+    assert!(
+        text.contains("配布元") && text.contains("架空市 障がい福祉課"),
+        "{text}"
+    );
+    let long = "あ".repeat(61);
+    let body = get(
+        app.clone(),
+        &format!("/api/v1/print/leaflet?region=1407&issuer={long}"),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
+    assert_eq!(body["field"], "issuer");
+    let body = get(app, "/api/v1/print/leaflet?region=1407&issuer=a%0Ab")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
+    assert_eq!(body["field"], "issuer");
+}
+
+#[tokio::test]
 async fn issue_8_referral_sheet_lists_confirmed_results_apart_from_unknown_ones() {
     if !tools_ready() {
         return;
