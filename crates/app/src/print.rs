@@ -338,6 +338,13 @@ impl ReferralQuery {
             ..self.search.clone()
         };
         let search = request.prepare(&snapshot)?;
+        // Far outside every loaded boundary (e.g. at sea) nothing is near to
+        // refer to: say so instead of printing an empty sheet.
+        if let (Some(origin), Some(_)) =
+            (search.query.origin, snapshot.regions().catalog.boundaries())
+        {
+            crate::geocode::Place::find(&snapshot, origin)?;
+        }
         let near = match &request.place {
             Some(SearchPlace::Near(text)) => Some(text.as_str()),
             _ => None,

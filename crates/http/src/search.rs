@@ -16,8 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
 use axum::Router;
-use renkei_app::regions::parse_area;
+use renkei_app::regions::{not_an_area, parse_area};
 use renkei_app::search::{max_search_minutes, Origin, SearchPlace, SearchRequest, MAX_OFFSET};
+use renkei_app::AppError;
 use renkei_app::Regions;
 use renkei_core::need::{Tier, TravelModel};
 use renkei_core::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
@@ -104,8 +105,15 @@ impl SearchParams {
     pub(crate) fn request(&self, regions: &Regions) -> ApiResult<(SearchRequest, SearchFormat)> {
         let format = [SearchFormat::Json, SearchFormat::Geojson]
             [choice("format", self.format.as_deref(), &["json", "geojson"])?];
+        // A filter naming no loaded region is the caller's mistake (400, with
+        // the loaded regions listed by renkei-app), not a missing resource.
         let area = present(self.region.as_deref())
-            .map(|text| parse_area("region", text, regions))
+            .map(|text| {
+                parse_area("region", text, regions).map_err(|error| match error {
+                    AppError::NotFound { .. } => not_an_area("region", text),
+                    other => other,
+                })
+            })
             .transpose()?;
         let place = self.place()?;
         let profile = profile(

@@ -147,6 +147,19 @@ async fn issue_8_print_parameters_are_checked_and_named() {
             Some("orientation"),
         ),
         ("/api/v1/print/map?code=1499", StatusCode::NOT_FOUND, None),
+        // issue 19: well-formed codes no prefecture has are not found, not malformed.
+        ("/api/v1/print/map?code=9999", StatusCode::NOT_FOUND, None),
+        ("/api/v1/print/map?code=99999", StatusCode::NOT_FOUND, None),
+        (
+            "/api/v1/print/leaflet?region=9999",
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            "/api/v1/print/map?code=99x9",
+            StatusCode::BAD_REQUEST,
+            Some("code"),
+        ),
         (
             "/api/v1/print/map?code=1407&kinds=spaceport",
             StatusCode::BAD_REQUEST,
@@ -228,6 +241,20 @@ async fn issue_19_leaflet_prints_its_issuer_and_refuses_an_overlong_one() {
         .await
         .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
     assert_eq!(body["field"], "issuer");
+}
+
+#[tokio::test]
+async fn issue_19_a_referral_sheet_at_sea_says_the_point_is_outside_every_region() {
+    let body = get(
+        regions_app().await,
+        "/api/v1/print/referral?lon=150&lat=30&needs=ventilator",
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "outside_regions");
+    assert!(
+        body["message_ja"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
 }
 
 #[tokio::test]
