@@ -393,10 +393,19 @@ export interface RegionSummary {
   code: string;
   nameJa: string;
   nameEn?: string;
+  /** The prefecture the region belongs to. */
+  prefecture: { code: string; nameJa: string; nameEn?: string };
   municipalities: { code: string; name?: string }[];
   coreHospitals: string[];
   population: { total?: number; under15?: number; year?: number; source?: string; unknownReason?: string };
   facilities: { total: number; byKind: Record<string, number> };
+  /** Extent [west, south, east, north], WGS 84 degrees; absent while boundaries are not loaded. */
+  bbox?: [number, number, number, number];
+}
+
+function bboxOf(value: unknown): [number, number, number, number] | undefined {
+  const numbers = arr(value).filter((n): n is number => typeof n === "number" && Number.isFinite(n));
+  return numbers.length === 4 ? [numbers[0], numbers[1], numbers[2], numbers[3]] : undefined;
 }
 
 /** GET /regions: every 二次医療圏 with population and facility counts. */
@@ -406,16 +415,20 @@ export async function fetchRegions(): Promise<RegionSummary[]> {
     const o = obj(v);
     const pop = obj(o.population);
     const fac = obj(o.facilities);
+    const pref = obj(o.prefecture);
     const byKind: Record<string, number> = {};
     for (const [k, n] of Object.entries(obj(fac.by_kind))) if (typeof n === "number") byKind[k] = n;
     return {
       code: str(o.code) ?? "",
       nameJa: str(o.name_ja) ?? "",
       nameEn: str(o.name_en),
+      // Older servers did not say: the first two digits of a region code are its prefecture's.
+      prefecture: { code: str(pref.code) ?? (str(o.code) ?? "").slice(0, 2), nameJa: str(pref.name_ja) ?? "", nameEn: str(pref.name_en) },
       municipalities: arr(o.municipalities).map((m) => ({ code: str(obj(m).code) ?? "", name: str(obj(m).name) })),
       coreHospitals: arr(o.core_hospitals).filter((s): s is string => typeof s === "string"),
       population: { total: num(pop.total), under15: num(pop.under_15), year: num(pop.year), source: str(pop.source), unknownReason: str(pop.unknown_reason) },
       facilities: { total: num(fac.total) ?? 0, byKind },
+      bbox: bboxOf(o.bbox),
     };
   });
 }

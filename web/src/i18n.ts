@@ -161,7 +161,9 @@ const ja = {
     return m ? (m[2] === "km" ? `直線 ${m[1]} km 以内` : `車で約${m[1]}分以内`) : code;
   },
   coverageArea: "地域",
-  wholePrefecture: "神奈川県全域",
+  wholeArea: (prefecture: string) => (prefecture ? `${prefecture}全域` : "全域"),
+  allPrefectures: "読み込まれている全都道府県",
+  prefecture: "都道府県",
   includeUnknown: "地図と空白地域に「要確認」の施設も含める",
   includeUnknownHelp: "「要確認」は対応できるか分かっていない施設です。含めると「対応できるかもしれない施設まで」の距離になります。",
   coverageLoading: "カバー状況を計算しています…",
@@ -352,7 +354,9 @@ const en: Dict = {
     return m ? (m[2] === "km" ? `${m[1]} km straight line` : `about ${m[1]} min by car`) : code;
   },
   coverageArea: "Area",
-  wholePrefecture: "All of Kanagawa",
+  wholeArea: (prefecture: string) => (prefecture ? `All of ${prefecture}` : "Everywhere"),
+  allPrefectures: "All loaded prefectures",
+  prefecture: "Prefecture",
   includeUnknown: "Count “please check” providers on the map and gap list",
   includeUnknownHelp: "“Please check” providers may or may not handle the care; counting them gives the distance to support that might.",
   coverageLoading: "Computing coverage…",

@@ -31,6 +31,7 @@ import { kindSymbol } from "./markers";
 import { applyFilters, kindFacets, municipalityFacets } from "./filter";
 import { label, t } from "./i18n";
 import type { FacilityMap } from "./map";
+import { extentOf, prefectureSelect, prefecturesOf, regionsIn, shownPrefecture } from "./prefectures";
 import { indicatorOf, regionColours, renderRegionList, renderRegionPage } from "./regions";
 import { facilityItem } from "./list";
 import { kmText, renderHits } from "./results";
@@ -62,6 +63,8 @@ let searchError: ApiError | null = null;
 let picking = false;
 
 let regions: RegionSummary[] | null = null;
+/** The prefecture the map was last framed on in the region view, so a redraw does not move the map. */
+let framedPrefecture: string | null = null;
 let regionsFailed = false;
 const regionDesks = new Map<string, Facility[] | null>();
 
@@ -523,6 +526,7 @@ function renderRegionPane(): void {
   byId("browse").hidden = areaView();
   if (!regionView) {
     map?.setRegionView(null, "");
+    framedPrefecture = null;
     return;
   }
   const d = t(state.lang);
@@ -547,14 +551,23 @@ function renderRegionPane(): void {
     openFacility: (id: string) => select(id),
   };
   const region = regions.find((r) => r.code === state.region);
-  const key = `${state.lang}|${state.region}|${indicator.code}|${regionDesks.get(state.region)?.length ?? "-"}`;
+  const prefectures = prefecturesOf(regions);
+  const shown = regionsIn(regions, shownPrefecture(state.pref, prefectures));
+  const key = `${state.lang}|${state.region}|${indicator.code}|${state.pref}|${regionDesks.get(state.region)?.length ?? "-"}`;
   if (pane.dataset.key !== key) {
     const activeId = document.activeElement?.id;
     pane.dataset.key = key;
-    replace(pane, region ? renderRegionPage(state.lang, region, regionDesks.get(region.code) ?? null, actions) : renderRegionList(state.lang, regions, indicator, state.region, actions));
+    const picker = prefectureSelect(state.lang, prefectures, state.pref, (code) => update({ pref: code }, { push: true }));
+    replace(pane, region ? renderRegionPage(state.lang, region, regionDesks.get(region.code) ?? null, actions) : renderRegionList(state.lang, shown, indicator, state.region, actions, picker));
     if (activeId) document.getElementById(activeId)?.focus();
   }
-  map?.setRegionView(regionColours(regions, indicator), state.region);
+  // Classes are drawn from the prefecture shown, so its regions are compared with each other.
+  map?.setRegionView(regionColours(shown, indicator), state.region);
+  const extent = prefectures.length > 1 && state.pref !== framedPrefecture ? extentOf(shown) : null;
+  if (extent) {
+    framedPrefecture = state.pref;
+    map?.frame(extent);
+  }
 }
 
 /** A gap list place on the map: outlined and centred; on a phone the map (below the tables) scrolls into view. */
@@ -575,7 +588,7 @@ function renderCoveragePane(): void {
   }
   const d = t(state.lang);
   const host = byId("coverage-form-host");
-  const formKey = `${state.lang}|${regions?.length ?? 0}`;
+  const formKey = `${state.lang}|${regions?.length ?? 0}|${state.pref}`;
   if (host.dataset.key !== formKey) {
     host.dataset.key = formKey;
     replace(host, renderCoverageForm(state.lang, state, regions ?? [], { current: () => state, change: (change) => update(change, { push: true }) }));

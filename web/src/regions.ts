@@ -84,7 +84,8 @@ function regionName(lang: Lang, r: RegionSummary): string {
 }
 
 /** The indicator picker, legend and table of every region. */
-export function renderRegionList(lang: Lang, regions: RegionSummary[], indicator: Indicator, selected: string, actions: RegionActions): HTMLElement {
+/** `picker`: the prefecture selector, shown above the indicator when several prefectures are loaded. */
+export function renderRegionList(lang: Lang, regions: RegionSummary[], indicator: Indicator, selected: string, actions: RegionActions, picker: HTMLElement | null = null): HTMLElement {
   const d = t(lang);
   const values = regions.map((r) => indicator.value(r));
   const classes = classify(values.filter((v): v is number => v !== null));
@@ -94,6 +95,7 @@ export function renderRegionList(lang: Lang, regions: RegionSummary[], indicator
     "section",
     { id: "regions", class: "regions", "aria-labelledby": "regions-title" },
     h("h2", { id: "regions-title", tabindex: "-1" }, d.regionsTitle),
+    picker,
     h("label", { for: "indicator", class: "field-label" }, d.indicator),
     h(
       "select",

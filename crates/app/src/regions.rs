@@ -189,6 +189,9 @@ pub struct RegionSummary<'a> {
     pub population: PopulationSummary,
     /// Active facilities placed in it, by kind.
     pub facilities_by_kind: BTreeMap<KindCode, u64>,
+    /// Its extent `[west, south, east, north]`, WGS 84 degrees, when its
+    /// boundaries are loaded (a client frames a prefecture's regions with it).
+    pub bbox: Option<[f64; 4]>,
 }
 
 /// Every 二次医療圏 loaded, with how many municipal boundaries are loaded.
@@ -217,6 +220,10 @@ pub fn list_regions(snapshot: &Snapshot) -> RegionList<'_> {
                 .collect(),
             population: regions.population(&region.code),
             facilities_by_kind: counts.remove(&region.code).unwrap_or_default(),
+            bbox: catalog
+                .geometry(&region.code)
+                .and_then(geo::BoundingRect::bounding_rect)
+                .map(|rect| [rect.min().x, rect.min().y, rect.max().x, rect.max().y]),
         })
         .collect();
     RegionList {
