@@ -59,6 +59,10 @@ pub enum ApiError {
     /// 413: the request body is larger than the server accepts.
     #[error("request body too large")]
     PayloadTooLarge,
+    /// 414: the path and query are longer than the server reads
+    /// ([`crate::MAX_URI_BYTES`]).
+    #[error("request URI too long")]
+    UriTooLong,
     /// 503: the request took longer than the server's timeout.
     #[error("request timed out")]
     Timeout,
@@ -125,6 +129,7 @@ impl ApiError {
             }
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::Timeout | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -167,6 +172,17 @@ impl ApiError {
                 "payload_too_large",
                 "リクエスト本文が大きすぎます".into(),
                 "The request body is too large".into(),
+            ),
+            Self::UriTooLong => (
+                "uri_too_long",
+                format!(
+                    "URL が長すぎます ({} バイトまで)。住所や名前は短くして検索してください",
+                    crate::MAX_URI_BYTES
+                ),
+                format!(
+                    "The URL is too long (at most {} bytes); search with a shorter address or name",
+                    crate::MAX_URI_BYTES
+                ),
             ),
             Self::Timeout => (
                 "timeout",

@@ -149,6 +149,7 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
     router
         .layer(
             ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(reject_long_uri))
                 .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -164,6 +165,23 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
                 .layer(CatchPanicLayer::custom(panic_response))
                 .layer(CompressionLayer::new()),
         )
+}
+
+/// The longest path and query the service reads, bytes (percent-encoded, as
+/// sent). Every parameter fits in far less; a longer one is refused with the
+/// JSON error body before any handler parses it (hyper itself refuses request
+/// lines over 64 KiB, without a body).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+async fn reject_long_uri(request: Request, next: axum::middleware::Next) -> Response {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |path| path.as_str().len());
+    if length > MAX_URI_BYTES {
+        return ApiError::UriTooLong.into_response();
+    }
+    next.run(request).await
 }
 
 async fn route_not_found() -> ApiError {
