@@ -14,7 +14,7 @@ use crate::search::{PreparedSearch, Reach, SearchPlace, SearchRequest};
 use crate::snapshot::Snapshot;
 use renkei_core::coverage::{Basis, CoverageOptions};
 use renkei_core::need::NeedProfile;
-use renkei_core::search::Area;
+use renkei_core::search::{Area, SearchQuery};
 use renkei_core::{CapabilityCode, KindCode, PublicFacility, RegionCode};
 use renkei_print::{
     area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
@@ -176,6 +176,20 @@ impl MapJob {
 }
 
 /// The code of `area` as the print crate takes it.
+/// 「1407 湘南東部」 or 「14207 茅ヶ崎市」: the area's code with its name when loaded.
+fn area_label(snapshot: &Snapshot, area: &Area) -> String {
+    let regions = snapshot.regions();
+    let name = match area {
+        Area::Region(code) => regions
+            .catalog
+            .region(code)
+            .map(|(_, region)| region.name_ja.clone()),
+        Area::Municipality(area) => regions.municipality_ref(area.code()).name,
+    };
+    let code = area_code(area);
+    name.map_or_else(|| code.clone(), |name| format!("{code} {name}"))
+}
+
 fn area_code(area: &Area) -> String {
     match area {
         Area::Region(code) => code.to_string(),
@@ -327,6 +341,8 @@ pub struct ReferralJob {
     snapshot: Arc<Snapshot>,
     search: PreparedSearch,
     place_label: String,
+    /// The area and text filters, as printed among the conditions.
+    filters: Vec<(&'static str, String)>,
     search_url: String,
 }
 
@@ -365,10 +381,18 @@ impl ReferralQuery {
             },
             str::to_owned,
         );
+        let mut filters = Vec::new();
+        if let Some(area) = &request.area {
+            filters.push(("地域", area_label(&snapshot, area)));
+        }
+        if let Some(text) = request.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            filters.push(("名前・住所", text.to_owned()));
+        }
         Ok(ReferralJob {
             snapshot,
             search,
             place_label,
+            filters,
             search_url,
         })
     }
@@ -377,15 +401,22 @@ impl ReferralQuery {
 impl ReferralJob {
     /// Runs the search and writes the sheet.
     pub fn print(&self, fonts: &Fonts) -> AppResult<Vec<u8>> {
-        let query = &self.search.query;
-        let found = self.snapshot.directory().search(query).into_public();
+        // The sheet says how many it lists of how many match (「20件／全6,648件」).
+        let query = SearchQuery {
+            count_totals: true,
+            ..self.search.query.clone()
+        };
+        let found = self.snapshot.directory().search(&query).into_public();
         let referral = Referral {
             place_label: self.place_label.clone(),
             origin: query.origin,
             radius_m: query.radius_m,
             profile: query.profile.clone(),
+            filters: self.filters.clone(),
             confirmed: found.confirmed,
             unknown: found.unknown,
+            total_confirmed: found.total_confirmed,
+            total_unknown: found.total_unknown,
             search_url: self.search_url.clone(),
             created_on: tokyo_today(),
             data_date: None,

@@ -804,7 +804,12 @@ fn capable(mut facility: Facility, needs: &[(&str, Answer)]) -> Facility {
                 staff_note: Some("職員用メモ：架空".into()),
             })
             .collect(),
-        schedules: Vec::new(),
+        schedules: vec![renkei_core::Schedule {
+            weekdays: ["MO", "TU", "WE", "TH", "FR"].map(String::from).to_vec(),
+            opens_at: Some("9:00".into()),
+            closes_at: Some("17:00".into()),
+            description: Some("祝日を除く".into()),
+        }],
     });
     facility
 }
@@ -889,8 +894,11 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         origin: Some(origin),
         radius_m: 10_000.0,
         profile,
+        filters: vec![("名前・住所", "架空".into())],
         confirmed: found.confirmed,
         unknown: found.unknown,
+        total_confirmed: Some(1),
+        total_unknown: Some(40),
         search_url: "https://renkei.example.jp/?near=x&needs=ventilator,suctioning".into(),
         created_on: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
         data_date: None,
@@ -918,6 +926,12 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         "吸引: 要確認",
         "人工呼吸器: 対応可",
         "どこにも保存されていません",
+        // issue 19: how many of how many, every filter, hours, a memo column.
+        "（1件）",
+        "件／全40件）",
+        "名前・住所",
+        "受付 月火水木金 9:00〜17:00（祝日を除く）",
+        "メモ（電話で確認したこと）",
     ] {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
