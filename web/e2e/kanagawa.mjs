@@ -319,9 +319,63 @@ export function registerKanagawaTests({ browser, axe }) {
         assert.ok(total > 1000, `a large directory (${total})`);
         const ms = await page.evaluate(() => performance.getEntriesByName("renkei:first-list")[0]?.startTime);
         console.log(`# directory list without a search: ${total} facilities listed ${ms.toFixed(0)} ms from navigation start (all pages of /api/v1/facilities)`);
-        assert.equal(await page.$$eval("#results a.facility", (els) => els.length), total);
+        // Issue 18: the page holds one page of cards (the map draws them all), and "show more" adds the next.
+        const cards = () => page.$$eval("#results a.facility", (els) => els.length);
+        assert.equal(await cards(), 200);
+        assert.match(await page.textContent("#show-more"), new RegExp(`残り ${(total - 200).toLocaleString("ja-JP")}件`));
+        const nodes = await page.evaluate(() => document.getElementsByTagName("*").length);
+        console.log(`# directory landing: ${nodes} DOM nodes for ${total} facilities`);
+        assert.ok(nodes < 3000, `DOM nodes on landing: ${nodes}`);
+        await page.click("#show-more");
+        assert.equal(await cards(), 400);
+        assert.equal(await page.evaluate(() => document.activeElement?.closest("li") === document.querySelectorAll("#results li")[200]), true, "focus moves to the first new card");
         await page.waitForFunction(() => window.renkeiMap?.drawnFrom() === "tiles" && window.renkeiMap.renderedCount() > 100, null, { timeout: 30_000 });
         await page.screenshot({ path: screenshotPath("kanagawa-desktop-1280x800-directory-tiles.png") });
+      } finally {
+        await close();
+      }
+    });
+
+    test("print and download from the page: referral sheet and GeoJSON of a search, a region's map and leaflet, GIS links", async () => {
+      const { page, errors, close } = await open(DESKTOP, "?near=茅ヶ崎市東海岸北&needs=ventilator");
+      try {
+        await page.waitForSelector("#tier-unknown a.facility");
+        await page.click("#search-exports summary");
+        const fetched = async (selector, type) => {
+          const href = await page.getAttribute(selector, "href");
+          assert.ok(href.startsWith(server.origin), `${selector} stays on the server: ${href}`);
+          const r = await fetch(href);
+          assert.equal(r.status, 200, `${selector}: ${href}`);
+          assert.match(r.headers.get("content-type"), type, selector);
+          return r;
+        };
+        const sheet = await fetched("#export-referral", /application\/pdf/);
+        assert.ok((await sheet.arrayBuffer()).byteLength > 10_000);
+        assert.match(await page.getAttribute("#export-referral", "href"), /needs=ventilator/);
+        const geojson = await (await fetched("#export-search-geojson", /geo\+json|json/)).json();
+        assert.equal(geojson.type, "FeatureCollection");
+        assert.ok(geojson.features.length > 0);
+        // GIS staff: the documented addresses answer.
+        await fetched(".gis-links a[href$='tiles/facilities.json']", /json/);
+        await fetched(".gis-links a[href$='openapi.json']", /json/);
+        // A region page offers its map and leaflet.
+        await page.goto(new URL("?view=regions&region=1407", server.url).href);
+        await page.waitForSelector("#region-exports");
+        await fetched("#export-leaflet", /application\/pdf/);
+        assert.match(await page.getAttribute("#export-map-a3", "href"), /code=1407&paper=a3&orientation=landscape/);
+        // The directory list exports what the API can filter, and says when the screen is narrower.
+        await page.goto(new URL("?kind=visiting_nurse,hospital&muni=14207", server.url).href);
+        await page.waitForSelector("#directory-exports");
+        const csv = await (await fetched("#export-csv", /text\/csv/)).text();
+        assert.ok(csv.split("\n").length > 2);
+        assert.match(await page.textContent("#directory-exports"), /反映されません/);
+        // Issue 18: with no care item chosen nothing is claimed as confirmed.
+        await page.goto(new URL("?near=茅ヶ崎市東海岸北", server.url).href);
+        await page.waitForSelector("#tier-confirmed a.facility");
+        const heading = await page.textContent("#confirmed-heading");
+        assert.match(heading, /近い順の支援先/);
+        assert.doesNotMatch(heading + (await page.textContent("#result-count")), /確認/);
+        assert.deepEqual(errors, []);
       } finally {
         await close();
       }

@@ -21,11 +21,13 @@ import {
   type Facility,
   type Hit,
   type RegionSummary,
+  type SearchQuery,
   type SearchResult,
   type Tier,
 } from "./api";
 import { renderCoverageForm, renderCoverageReport, syncCoverageForm } from "./coverage";
 import { renderDetail } from "./detail";
+import { directoryExports, searchExports } from "./exports";
 import { byId, h, replace } from "./dom";
 import { kindSymbol } from "./markers";
 import { applyFilters, kindFacets, municipalityFacets } from "./filter";
@@ -194,25 +196,29 @@ async function loadCoverage(): Promise<void> {
   markReady();
 }
 
+/** The search of state `s`, as the API takes it (also for its PDF and GeoJSON). */
+function searchQueryOf(s: AppState): SearchQuery {
+  return {
+    lon: s.lon ?? undefined,
+    lat: s.lat ?? undefined,
+    near: s.near || undefined,
+    radiusM: s.km ? s.km * 1000 : undefined,
+    kinds: s.kinds,
+    needs: s.needs,
+    age: s.age ?? undefined,
+    accepting: s.accepting,
+    limit: SEARCH_LIMIT,
+  };
+}
+
 async function runSearch(key: string): Promise<void> {
   searchKey = key;
   searchFailed = false;
   searchError = null;
   searchResult = null;
   renderDynamic();
-  const s = state;
   try {
-    const result = await search({
-      lon: s.lon ?? undefined,
-      lat: s.lat ?? undefined,
-      near: s.near || undefined,
-      radiusM: s.km ? s.km * 1000 : undefined,
-      kinds: s.kinds,
-      needs: s.needs,
-      age: s.age ?? undefined,
-      accepting: s.accepting,
-      limit: SEARCH_LIMIT,
-    });
+    const result = await search(searchQueryOf(state));
     if (searchKey !== key) return; // a newer search started meanwhile
     searchResult = result;
   } catch (e) {
@@ -439,6 +445,12 @@ function facilityLink(f: Facility): string {
 
 const listActions = { href: facilityLink, select: (id: string) => select(id), hover: (id: string | null) => hoverInList(id) };
 
+/** Cards the directory list shows at first and adds per "show more" (the DOM stays small on a phone). */
+const LIST_PAGE = 200;
+let listLimit = LIST_PAGE;
+/** The filters `listLimit` was counted for: new filters start again from one page. */
+let listFilterKey = "";
+
 function renderList(): void {
   const d = t(state.lang);
   const list = byId("results");
@@ -457,6 +469,17 @@ function renderList(): void {
   const previous = shown;
   shown = applyFilters(all, state);
   count.textContent = d.resultCount(shown.length, Math.max(all.length, directoryTotal));
+  replace(byId("list-actions"), directoryExports(state.lang, state));
+  // The page holds at most `listLimit` cards (the map draws them all); the
+  // selected facility is always among them.
+  const filterKey = `${state.kinds.join()}|${state.municipality}|${state.q}`;
+  if (filterKey !== listFilterKey) {
+    listFilterKey = filterKey;
+    listLimit = LIST_PAGE;
+  }
+  const selected = shown.findIndex((f) => f.id === state.id);
+  const limit = Math.max(listLimit, selected + 1);
+  const rest = shown.length - limit;
   replace(
     list,
     h(
@@ -464,8 +487,25 @@ function renderList(): void {
       { class: "results" },
       shown.length === 0
         ? h("li", { class: "empty" }, d.noResults)
-        : shown.map((f) => facilityItem(state.lang, f, state.id, listActions, { meta: f.provenance.demo ? h("span", { class: "badge badge-demo" }, d.demoBadge) : null })),
+        : shown.slice(0, limit).map((f) => facilityItem(state.lang, f, state.id, listActions, { meta: f.provenance.demo ? h("span", { class: "badge badge-demo" }, d.demoBadge) : null })),
     ),
+    rest > 0
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "show-more",
+            id: "show-more",
+            onclick: () => {
+              const firstNew = limit;
+              listLimit = limit + LIST_PAGE;
+              renderList();
+              byId("results").querySelectorAll<HTMLAnchorElement>("a.facility")[firstNew]?.focus();
+            },
+          },
+          d.showMore(rest),
+        )
+      : null,
   );
   if (previous.length !== shown.length || previous.some((f, i) => shown[i] !== f)) drawOnMap(true);
 }
@@ -492,7 +532,11 @@ function renderSearchResults(): void {
     replace(list);
     return;
   }
-  count.textContent = d.searchSummary(searchResult.totalConfirmed, searchResult.totalUnknown);
+  // Without a care item nothing is "confirmed": the count is of places near, not of answers.
+  count.textContent = searchResult.needs.length
+    ? d.searchSummary(searchResult.totalConfirmed, searchResult.totalUnknown)
+    : d.nearestCount(searchResult.totalConfirmed + searchResult.totalUnknown);
+  replace(byId("list-actions"), searchExports(state.lang, searchQueryOf(state)));
   replace(list, renderHits(state.lang, searchResult, state.id, listActions));
   shown = searchHits().map((hit) => hit.facility);
   // A new answer may keep the same facilities in other tiers: redraw per answer.

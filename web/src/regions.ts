@@ -5,6 +5,7 @@
 
 import type { Facility, RegionSummary } from "./api";
 import { h } from "./dom";
+import { regionExports } from "./exports";
 import { kindSymbol } from "./markers";
 import { label, t, type Dict, type Lang } from "./i18n";
 import { KINDS } from "./taxonomy";
@@ -223,5 +224,6 @@ export function renderRegionPage(lang: Lang, r: RegionSummary, desks: Facility[]
     ),
     h("h3", {}, d.municipalities),
     h("ul", { class: "municipality-list", lang: "ja" }, r.municipalities.map((m) => h("li", {}, m.name ?? m.code))),
+    regionExports(lang, r.code),
   );
 }
