@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod position;
 pub mod public;
 pub mod region;
+pub mod relevance;
 pub mod search;
 pub mod source_text;
 pub mod taxonomy;
