@@ -69,6 +69,10 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits of each list to skip, at most [`MAX_OFFSET`].
     pub offset: usize,
+    /// With needs and no kinds: search only the kinds that can plausibly
+    /// provide the needs ([`renkei_core::relevance::default_kinds`]), as a
+    /// family search does. False searches every kind.
+    pub default_kinds: bool,
 }
 
 impl Default for SearchRequest {
@@ -82,6 +86,7 @@ impl Default for SearchRequest {
             include_unknown: false,
             limit: DEFAULT_LIMIT,
             offset: 0,
+            default_kinds: true,
         }
     }
 }
@@ -104,6 +109,32 @@ pub struct PreparedSearch {
     pub origin: Option<Origin>,
     /// What the index is asked.
     pub query: SearchQuery,
+    /// True when `query.profile.kinds` are the defaults for the needs, not
+    /// kinds the request named (a client shows them as removable chips).
+    pub kinds_defaulted: bool,
+}
+
+impl PreparedSearch {
+    /// What the `results` list means: with no need, age or accepting asked
+    /// for, every facility of the kinds is in it and nothing is confirmed.
+    pub fn listing(&self) -> Listing {
+        if self.query.profile.is_kind_only() {
+            Listing::Nearest
+        } else {
+            Listing::ConfirmedAndUnknown
+        }
+    }
+}
+
+/// What a search's lists mean, so a front door words its heading right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// No need was chosen: one list (`confirmed` holds every facility of the
+    /// kinds), nearest first (or by name), and no claim that anything is confirmed.
+    Nearest,
+    /// Needs were chosen: the confirmed list, and the 要確認 list ranked by
+    /// evidence then distance (from a place).
+    ConfirmedAndUnknown,
 }
 
 /// A search's answer.
@@ -163,11 +194,18 @@ impl SearchRequest {
                 format!("pages past offset {MAX_OFFSET} are not available"),
             ));
         }
+        let mut profile = self.profile.clone();
+        let kinds_defaulted =
+            self.default_kinds && profile.kinds.is_empty() && !profile.needs.is_empty();
+        if kinds_defaulted {
+            profile.kinds = renkei_core::relevance::default_kinds(&profile.needs);
+        }
         Ok(PreparedSearch {
+            kinds_defaulted,
             query: SearchQuery {
                 origin: origin.as_ref().map(|o| o.point),
                 radius_m,
-                profile: self.profile.clone(),
+                profile,
                 area: self.area.clone(),
                 text,
                 include_unknown: self.include_unknown,

@@ -60,6 +60,33 @@ impl Precision {
             Self::Municipality => "municipality",
         }
     }
+
+    /// What the point is, for people: 町丁目の代表点 or 市区町村の代表点.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Town => "町丁目の代表点",
+            Self::Municipality => "市区町村の代表点",
+        }
+    }
+}
+
+/// Below this distance, metres, a town point and a search origin are read
+/// as 「同じ町丁目」 rather than as a distance: a 町丁目 representative point
+/// says nothing finer, and many facilities share one.
+pub const SAME_TOWN_M: f64 = 100.0;
+
+/// True when a facility `distance_m` metres from the origin should read
+/// 「同じ町丁目」: it is that close and either point is only a town's
+/// representative point (`facility` placed at one, or `origin_is_town`).
+///
+/// ```
+/// use renkei_core::geocode::{reads_same_town, Precision};
+/// assert!(reads_same_town(0.0, Some(Precision::Town), false));
+/// assert!(!reads_same_town(0.0, None, false)); // both points are exact
+/// assert!(!reads_same_town(250.0, Some(Precision::Town), true));
+/// ```
+pub fn reads_same_town(distance_m: f64, facility: Option<Precision>, origin_is_town: bool) -> bool {
+    distance_m < SAME_TOWN_M && (facility == Some(Precision::Town) || origin_is_town)
 }
 
 /// Where an address was placed and on what evidence.

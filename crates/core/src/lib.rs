@@ -20,6 +20,7 @@ pub mod need;
 pub mod normalize;
 pub mod position;
 pub mod public;
+pub mod publisher;
 pub mod region;
 pub mod relevance;
 pub mod search;
