@@ -4,7 +4,7 @@
 //! snapshot's directory index ([`renkei_core::search`]); a place given as
 //! text is placed by the snapshot's geocoder.
 
-use crate::error::{positive_up_to, whole_in_range, AppError, AppResult};
+use crate::error::{positive_up_to, whole_in_range, AppError, AppResult, PlaceProblem};
 use crate::geocode::Place;
 use crate::snapshot::Snapshot;
 use renkei_core::need::{NeedProfile, TravelModel, MAX_AGE_YEARS};
@@ -255,7 +255,8 @@ fn check_search_area(snapshot: &Snapshot, area: &Area) -> AppResult<()> {
     ))
 }
 
-/// Places `text` with the geocoder, or an invalid `near` naming the text and its candidates.
+/// Places `text` with the geocoder, or a [`AppError::Place`] that says where
+/// places can be found (the loaded prefectures) and what `text` may have meant.
 fn resolve(snapshot: &Snapshot, text: &str) -> AppResult<Origin> {
     let geocoder = snapshot.geocoder();
     if let Some(found) = geocoder.resolve(text) {
@@ -265,24 +266,65 @@ fn resolve(snapshot: &Snapshot, text: &str) -> AppResult<Origin> {
             precision: found.precision.as_str(),
         });
     }
-    let candidates: Vec<String> = geocoder
+    let suggestions: Vec<String> = geocoder
         .suggest(text, 5)
         .into_iter()
         .map(|s| s.matched)
         .collect();
-    let (ja, en) = if candidates.is_empty() {
+    Err(place_error("near", text, geocoder, suggestions))
+}
+
+/// The error for a place `text` the geocoder did not resolve, with its
+/// `suggestions`: ambiguous when there are several, else not found, worded
+/// with the prefectures that are loaded.
+pub(crate) fn place_error(
+    field: &'static str,
+    text: &str,
+    geocoder: &renkei_core::geocode::Geocoder,
+    suggestions: Vec<String>,
+) -> AppError {
+    if suggestions.len() > 1 {
+        let list = suggestions.join(", ");
+        return AppError::Place {
+            field,
+            problem: PlaceProblem::Ambiguous,
+            ja: format!("{text:?} に当てはまる場所が複数あります: {list} など。続けて入力するか、候補から選んでください"),
+            en: format!("{text:?} matches several places: {list} …; type more or pick one"),
+            suggestions,
+        };
+    }
+    let loaded = geocoder.prefectures();
+    let (where_ja, where_en) = if loaded.is_empty() {
         (
-            format!("{text:?} の場所がわかりません。市区町村名から入力してください"),
-            format!("cannot place {text:?}; start with the municipality name"),
+            "住所のデータがまだ読み込まれていません".to_owned(),
+            "no address data is loaded yet".to_owned(),
         )
     } else {
-        let list = candidates.join(", ");
         (
-            format!("{text:?} に当てはまる場所が複数あります: {list} など"),
-            format!("{text:?} matches several places: {list} …"),
+            format!("{}内の住所・駅名・郵便番号でさがしてください", loaded.join("・")),
+            format!(
+                "search by an address, station name or postcode in {}",
+                loaded.join(", ")
+            ),
         )
     };
-    Err(AppError::invalid("near", ja, en))
+    let (ja, en) = match geocoder.unloaded_prefecture(text) {
+        Some(prefecture) => (
+            format!("{prefecture}の場所は読み込まれていません。{where_ja}"),
+            format!("places in {prefecture} are not loaded; {where_en}"),
+        ),
+        None => (
+            format!("{text:?} の場所が見つかりません。{where_ja}"),
+            format!("cannot find {text:?}; {where_en}"),
+        ),
+    };
+    AppError::Place {
+        field,
+        problem: PlaceProblem::NotFound,
+        ja,
+        en,
+        suggestions,
+    }
 }
 
 #[cfg(test)]
@@ -293,7 +335,7 @@ mod tests {
 
     fn field_of(request: &SearchRequest) -> &'static str {
         match request.prepare(&snapshot()) {
-            Err(AppError::Invalid { field, .. }) => field,
+            Err(AppError::Invalid { field, .. } | AppError::Place { field, .. }) => field,
             other => panic!("not an invalid field: {other:?}"),
         }
     }

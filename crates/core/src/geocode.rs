@@ -227,6 +227,32 @@ impl Geocoder {
         Self::new(names, towns)
     }
 
+    /// Names of the prefectures whose municipalities are loaded, in load order
+    /// (神奈川県 …): what a search can find places in.
+    pub fn prefectures(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for place in &self.places {
+            if !names.contains(&place.prefecture.as_str()) {
+                names.push(&place.prefecture);
+            }
+        }
+        names
+    }
+
+    /// The prefecture `text` starts with when it is one whose places are not
+    /// loaded (「東京都千代田区…」 in a Kanagawa directory).
+    pub fn unloaded_prefecture(&self, text: &str) -> Option<&'static str> {
+        let key = fold_address(text);
+        crate::codes::prefecture_names()
+            .find(|name| {
+                let folded = fold_address(name);
+                // 東京 as well as 東京都, but 京都 only as 京都府 (it starts 京都市 too).
+                let short = folded.trim_end_matches(['都', '府', '県']);
+                (key.starts_with(&folded) || (short.chars().count() >= 2 && name != &"京都府" && key.starts_with(short)))
+                    && !self.prefecture_keys.contains(&folded)
+            })
+    }
+
     /// True when no municipality is loaded, so nothing can be found.
     pub fn is_empty(&self) -> bool {
         self.places.is_empty()
