@@ -9,8 +9,11 @@ use crate::{LonLat, MunicipalityCode};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+mod landmarks;
 mod reverse;
 mod suggest;
+
+pub use landmarks::Landmark;
 
 pub use reverse::NearbyTown;
 pub use suggest::{reading, Suggestion, DEFAULT_SUGGESTIONS};
@@ -50,6 +53,10 @@ pub enum Precision {
     Town,
     /// At the municipality's representative point only.
     Municipality,
+    /// At a railway station (suggestions only; never a facility's position).
+    Station,
+    /// At a postcode's representative point (suggestions only).
+    Postcode,
 }
 
 impl Precision {
@@ -58,6 +65,8 @@ impl Precision {
         match self {
             Self::Town => "town",
             Self::Municipality => "municipality",
+            Self::Station => "station",
+            Self::Postcode => "postcode",
         }
     }
 
@@ -66,6 +75,8 @@ impl Precision {
         match self {
             Self::Town => "町丁目の代表点",
             Self::Municipality => "市区町村の代表点",
+            Self::Station => "駅",
+            Self::Postcode => "郵便番号の代表点",
         }
     }
 }
@@ -129,6 +140,8 @@ pub struct Geocoder {
     places: Vec<Place>,
     towns: HashMap<MunicipalityCode, Vec<Town>>,
     town_tree: reverse::TownTree,
+    /// Stations and postcodes, found by name, reading or digits.
+    landmarks: landmarks::Landmarks,
 }
 
 impl std::fmt::Debug for Geocoder {
@@ -201,6 +214,7 @@ impl Geocoder {
             places,
             towns: town_map,
             town_tree,
+            landmarks: landmarks::Landmarks::default(),
         }
     }
 

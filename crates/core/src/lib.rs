@@ -8,6 +8,7 @@
 //! Coordinates are always WGS 84 degrees in **longitude, latitude** order
 //! ([`LonLat`]); distances are metres; dates are ISO 8601 in Asia/Tokyo.
 
+pub mod basemap;
 pub mod codes;
 pub mod coverage;
 pub mod directory_index;
