@@ -30,7 +30,7 @@ pub mod snapshot;
 pub mod startup;
 pub mod table;
 
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, PlaceProblem};
 pub use load::{build, load, load_index, CoverageSources};
 pub use refresh::{refresh_if_stale, spawn_refresher, Refresher, DEFAULT_REFRESH_PERIOD};
 pub use regions::Regions;

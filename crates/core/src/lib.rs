@@ -8,6 +8,7 @@
 //! Coordinates are always WGS 84 degrees in **longitude, latitude** order
 //! ([`LonLat`]); distances are metres; dates are ISO 8601 in Asia/Tokyo.
 
+pub mod basemap;
 pub mod codes;
 pub mod coverage;
 pub mod desks;
@@ -21,7 +22,9 @@ pub mod need;
 pub mod normalize;
 pub mod position;
 pub mod public;
+pub mod publisher;
 pub mod region;
+pub mod relevance;
 pub mod search;
 pub mod source_text;
 pub mod spreadsheet;

@@ -64,6 +64,7 @@ impl Hit {
             tier: self.tier,
             needs: self.needs,
             distance_m: self.distance_m,
+            relevance: self.relevance,
         })
     }
 }
@@ -173,6 +174,7 @@ mod tests {
             tier: crate::need::Tier::Confirmed,
             needs: vec![],
             distance_m: Some(10.0),
+            relevance: None,
         };
         assert!(hit.into_public().is_none());
     }
@@ -184,6 +186,7 @@ mod tests {
             tier: crate::need::Tier::Unknown,
             needs: vec![],
             distance_m: Some(1_234.0),
+            relevance: None,
         };
         let public = hit.into_public().unwrap();
         assert_eq!(

@@ -17,10 +17,14 @@ use axum::routing::get;
 use axum::Extension;
 use axum::Router;
 use renkei_app::regions::{not_an_area, parse_area};
-use renkei_app::search::{max_search_minutes, Origin, SearchPlace, SearchRequest, MAX_OFFSET};
+use renkei_app::search::{
+    max_search_minutes, Listing, Origin, SearchPlace, SearchRequest, MAX_OFFSET,
+};
 use renkei_app::AppError;
 use renkei_app::Regions;
+use renkei_core::geocode::reads_same_town;
 use renkei_core::need::{Tier, TravelModel};
+use renkei_core::relevance::Relevance;
 use renkei_core::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
 use renkei_core::PublicHit;
 use serde::{Deserialize, Serialize};
@@ -57,6 +61,8 @@ pub struct SearchParams {
     #[param(value_type = Option<f64>, minimum = 1, example = 30)]
     pub max_minutes: Option<String>,
     /// Facility kinds, comma-separated taxonomy codes (e.g. `visiting_nurse,hospital`); any of them.
+    /// Left out with `needs` given: the kinds that can plausibly provide the
+    /// needs (`kinds_applied` in the response, `kinds_defaulted` true). `all`: every kind.
     #[param(value_type = Option<String>, example = "visiting_nurse,hospital")]
     pub kinds: Option<String>,
     /// 医療的ケア needs, comma-separated capability codes (e.g. `ventilator,suctioning`);
@@ -116,8 +122,9 @@ impl SearchParams {
             })
             .transpose()?;
         let place = self.place()?;
+        let every_kind = present(self.kinds.as_deref()) == Some("all");
         let profile = profile(
-            self.kinds.as_deref(),
+            self.kinds.as_deref().filter(|_| !every_kind),
             self.needs.as_deref(),
             self.age.as_deref(),
             self.accepting.as_deref(),
@@ -144,6 +151,7 @@ impl SearchParams {
             include_unknown: flag("include_unknown", self.include_unknown.as_deref())?,
             limit,
             offset: self.offset()?,
+            default_kinds: !every_kind,
         };
         Ok((request, format))
     }
@@ -209,10 +217,27 @@ pub struct SearchResponse {
     pub travel_model: TravelModelDto,
     /// The needs asked for, with labels.
     pub needs: Vec<TermDto>,
+    /// The kinds searched: those the request named, or with `needs` and no
+    /// `kinds` the defaults for the needs (`kinds_defaulted`); empty: every kind.
+    pub kinds_applied: Vec<TermDto>,
+    /// True when `kinds_applied` are the defaults for the needs: show them as
+    /// removable chips; `kinds=all` searches every kind.
+    pub kinds_defaulted: bool,
+    /// What the lists mean. `nearest`: no need, age or accepting was asked,
+    /// so `results` is simply every facility of the kinds, nearest first —
+    /// nothing is confirmed, and a heading must not say so.
+    /// `confirmed_and_unknown`: `results` are confirmed for every need and
+    /// `unknown` (要確認) is ranked as `unknown_order` says.
+    pub listing: ListingDto,
+    /// Order of `unknown`: `evidence_then_distance` (from a place with needs:
+    /// official proxies first, then plausible kinds, other, unlikely; each
+    /// nearest first), `distance`, or `name` (no place).
+    pub unknown_order: &'static str,
     /// Facilities confirmed to meet every need (tier `confirmed`), nearest first.
     pub results: Vec<HitDto>,
     /// Only with `include_unknown=true`: facilities where some need is not
-    /// stated (要確認, tier `unknown`), nearest first; never mixed into `results`.
+    /// stated (要確認, tier `unknown`), ranked by evidence then distance (see
+    /// `unknown_order`); never mixed into `results`.
     pub unknown: Vec<HitDto>,
     /// Confirmed matches over all pages.
     pub total_confirmed: u64,
@@ -220,6 +245,25 @@ pub struct SearchResponse {
     pub total_unknown: u64,
     /// Pass as `cursor` for the next page of both lists; `null` on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// What a search's lists mean.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListingDto {
+    /// No need chosen: one list of every facility of the kinds, nearest first, no confirmation claim.
+    Nearest,
+    /// Needs chosen: confirmed results and the 要確認 list apart.
+    ConfirmedAndUnknown,
+}
+
+impl From<Listing> for ListingDto {
+    fn from(listing: Listing) -> Self {
+        match listing {
+            Listing::Nearest => Self::Nearest,
+            Listing::ConfirmedAndUnknown => Self::ConfirmedAndUnknown,
+        }
+    }
 }
 
 /// The search origin.
@@ -276,6 +320,79 @@ pub struct HitDto {
     pub facility: Box<RawValue>,
     /// Per need asked for: yes, no or unknown (要確認).
     pub needs: Vec<NeedAnswerDto>,
+    /// For a 要確認 hit of a search with needs: why it is listed where it is,
+    /// as dated 参考情報 with sources — never a capability; `null` otherwise.
+    pub relevance: Option<RelevanceDto>,
+    /// `same_town` when the hit is under 100 m from the origin and either
+    /// point is only a 町丁目 representative point: show 「同じ町丁目」, not a
+    /// distance; `null` otherwise.
+    pub distance_note: Option<DistanceNoteDto>,
+}
+
+/// How to read a hit's distance.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DistanceNoteDto {
+    /// 「同じ町丁目」: closer than a town point can tell.
+    SameTown,
+}
+
+/// A 要確認 hit's evidence for the needs searched.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelevanceDto {
+    /// `official_proxy` (施設基準・障害福祉サービスの指定), `plausible_kind`
+    /// (a kind or department that often provides the care), `other` or
+    /// `unlikely` (a department that does not usually provide it).
+    #[schema(example = "plausible_kind")]
+    pub evidence: &'static str,
+    /// The level in words, Japanese.
+    pub label_ja: &'static str,
+    /// The level in words, English.
+    pub label_en: &'static str,
+    /// Why, the kind first: each a dated fact with its source (参考情報).
+    pub reasons: Vec<ReasonDto>,
+}
+
+/// One reason a 要確認 hit is listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonDto {
+    /// `kind`, `department`, `unlikely_department`, `accreditation` or `service_type`.
+    #[schema(example = "kind")]
+    pub basis: &'static str,
+    /// Code of the kind, department, accreditation or service type.
+    #[schema(example = "visiting_nurse")]
+    pub code: String,
+    /// The sentence to show, Japanese.
+    #[schema(example = "種別: 訪問看護ステーション")]
+    pub text_ja: String,
+    /// The same in English.
+    pub text_en: String,
+    /// Where the fact comes from.
+    pub source: String,
+    /// Date of the fact (算定開始年月日 of an accreditation, else the import date).
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+impl From<Relevance> for RelevanceDto {
+    fn from(relevance: Relevance) -> Self {
+        Self {
+            evidence: relevance.evidence.as_str(),
+            label_ja: relevance.evidence.label_ja(),
+            label_en: relevance.evidence.label_en(),
+            reasons: relevance
+                .reasons
+                .into_iter()
+                .map(|r| ReasonDto {
+                    basis: r.basis.as_str(),
+                    code: r.code,
+                    text_ja: r.text_ja,
+                    text_en: r.text_en,
+                    source: r.source,
+                    as_of: r.as_of,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The answer for one need.
@@ -313,8 +430,17 @@ pub async fn search(
     let (search, found) = (outcome.search, outcome.page);
     let generation = summaries.generation(snapshot.directory());
     let model = TravelModel::DEFAULT;
+    let origin_is_town = search
+        .origin
+        .as_ref()
+        .is_some_and(|o| o.precision == "town");
     // Hits own their decoded facilities: their strings move into the response.
     let hit = |hit: PublicHit| HitDto {
+        distance_note: hit
+            .distance_m
+            .filter(|&d| reads_same_town(d, hit.facility.location.geocoded, origin_is_town))
+            .map(|_| DistanceNoteDto::SameTown),
+        relevance: hit.relevance.map(RelevanceDto::from),
         tier: hit.tier.into(),
         distance_m: hit.distance_m.map(round1),
         travel_minutes: hit.distance_m.map(|d| round1(model.minutes(d))),
@@ -341,7 +467,25 @@ pub async fn search(
         });
     }
     let origin = search.origin.as_ref().map(origin_dto);
+    let listing = search.listing();
+    let unknown_order = match (&search.origin, listing) {
+        (None, _) => "name",
+        (Some(_), Listing::ConfirmedAndUnknown) if !search.query.profile.needs.is_empty() => {
+            "evidence_then_distance"
+        }
+        (Some(_), _) => "distance",
+    };
     Ok(AppJson(SearchResponse {
+        kinds_applied: search
+            .query
+            .profile
+            .kinds
+            .iter()
+            .map(|code| code.term().into())
+            .collect(),
+        kinds_defaulted: search.kinds_defaulted,
+        listing: listing.into(),
+        unknown_order,
         radius_m: origin.as_ref().map(|_| search.query.radius_m),
         origin,
         travel_model: TravelModelDto {

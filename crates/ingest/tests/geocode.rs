@@ -58,7 +58,9 @@ fn bureau_list_addresses_are_placed_at_town_precision() {
         let text = row.get(address).unwrap_or_default();
         match geocoder.geocode(text).map(|m| m.precision) {
             Some(Precision::Town) => town += 1,
-            Some(Precision::Municipality) => municipality += 1,
+            Some(Precision::Municipality | Precision::Station | Precision::Postcode) => {
+                municipality += 1;
+            }
             None => none.push(text.to_owned()),
         }
     }

@@ -164,6 +164,9 @@ pub(crate) struct Records {
     capabilities: Vec<CapabilityCode>,
     /// Attribution lines of the active facilities, sorted, without repeats.
     attributions: Vec<String>,
+    /// Evidence features per facility ([`crate::relevance`]): accreditations,
+    /// welfare service types and departments named, as bits.
+    features: Vec<u64>,
 }
 
 impl Records {
@@ -196,6 +199,10 @@ impl Records {
         records.attributions.dedup();
         let order = records.listing_order();
         records.hot = order.iter().map(|&i| records.hot[i as usize]).collect();
+        records.features = order
+            .iter()
+            .map(|&i| records.features[i as usize])
+            .collect();
         extras.municipalities = order
             .iter()
             .map(|&i| extras.municipalities[i as usize])
@@ -297,6 +304,11 @@ impl Records {
     /// Kind code of every kind number, as the hot entries refer to them.
     pub(crate) fn kind_codes(&self) -> &[KindCode] {
         &self.kinds
+    }
+
+    /// Evidence features of facility `i` ([`crate::relevance`]).
+    pub(crate) fn features(&self, i: usize) -> u64 {
+        self.features[i]
     }
 
     /// Kind number of facility `i` (see [`Records::kind_codes`]).

@@ -86,6 +86,7 @@ impl Builder {
     pub(super) fn push(&mut self, facility: Facility) {
         let records = &mut self.records;
         let slot = u32::try_from(records.hot.len()).expect("fewer than 4 billion facilities");
+        records.features.push(crate::relevance::features(&facility));
         let Facility {
             id,
             kind,
