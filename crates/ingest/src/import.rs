@@ -90,6 +90,9 @@ pub enum Format {
     Official(Importer),
     /// Any CSV read through a column mapping.
     Mapped(Box<Mapping>),
+    /// An Open Referral HSDS exchange file ([`crate::hsds`]); its records
+    /// keep the sources they name, one part per source.
+    Hsds,
 }
 
 impl Format {
@@ -98,6 +101,7 @@ impl Format {
         match self {
             Self::Official(importer) => importer.source(),
             Self::Mapped(mapping) => mapping.source(),
+            Self::Hsds => crate::hsds::read::hsds_source(),
         }
     }
 }
@@ -130,6 +134,9 @@ pub fn parse_file(
     bytes: &[u8],
     imported_at: DateTime<Utc>,
 ) -> IngestResult<Vec<ParsedFile>> {
+    if matches!(format, Format::Hsds) {
+        return crate::hsds::parse(file, bytes, imported_at);
+    }
     let members = if is_zip(bytes) {
         unzip(file, bytes, &[".csv"])?
     } else {
@@ -146,6 +153,7 @@ pub fn parse_file(
                 Format::Official(Importer::Wamnet) => wamnet::parse(&table)?,
                 Format::Official(Importer::HokenIryokikan) => hoken::parse(&table, None)?,
                 Format::Mapped(mapping) => mapping.parse_rows(&table)?,
+                Format::Hsds => unreachable!("HSDS files are parsed above"),
             };
             if table.is_empty() {
                 return Err(IngestError::Format {

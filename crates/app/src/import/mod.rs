@@ -37,7 +37,7 @@ pub enum ImportError {
         source: renkei_store::StoreError,
     },
     /// No kind of import has this name.
-    #[error("unknown importer {0}; use one of the `renkei import` kinds (n03, regions, population, mesh-population, town-points, mhlw-facilities, kaigo, wamnet, hoken-iryokikan, shisetsu-kijun, verified, service-areas) or mapping:<name>")]
+    #[error("unknown importer {0}; use one of the `renkei import` kinds (hsds, n03, regions, population, mesh-population, town-points, mhlw-facilities, kaigo, wamnet, hoken-iryokikan, shisetsu-kijun, verified, service-areas) or mapping:<name>")]
     UnknownKind(String),
 }
 
