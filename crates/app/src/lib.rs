@@ -19,6 +19,7 @@ pub mod coverage;
 pub mod error;
 pub mod facilities;
 pub mod geocode;
+pub mod hsds;
 pub mod import;
 pub mod load;
 pub mod print;

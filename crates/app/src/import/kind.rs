@@ -99,9 +99,11 @@ impl ImportKind {
     }
 
     /// Whether a failed write of this kind may have stored part of a file:
-    /// each member of a zip of facility lists is its own transaction.
+    /// each member of a zip of facility lists, and each source an HSDS file
+    /// names, is its own transaction.
     pub(crate) fn may_store_part(&self, zip: bool) -> bool {
-        matches!(self, Self::Facilities(_)) && zip
+        matches!(self, Self::Facilities(Format::Hsds))
+            || (matches!(self, Self::Facilities(_)) && zip)
     }
 }
 

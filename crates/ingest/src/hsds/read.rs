@@ -52,11 +52,7 @@ struct Grouped<'a> {
 
 /// The facilities of `services` grouped by source, with the records that
 /// cannot be read rejected alone (file `file`, `line` = record number).
-pub fn facilities(
-    file: &str,
-    services: &[Service],
-    imported_at: DateTime<Utc>,
-) -> Vec<ParsedFile> {
+pub fn facilities(file: &str, services: &[Service], imported_at: DateTime<Utc>) -> Vec<ParsedFile> {
     let mut groups: Vec<Grouped<'_>> = Vec::new();
     let mut by_location: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rejected = Vec::new();
@@ -67,7 +63,13 @@ pub fn facilities(
             .first()
             .and_then(|sal| sal.location.as_deref())
         else {
-            rejected.push(row_error(file, record, "service_at_locations", &service.id, "a renkei service is offered at one location; this one names none"));
+            rejected.push(row_error(
+                file,
+                record,
+                "service_at_locations",
+                &service.id,
+                "a renkei service is offered at one location; this one names none",
+            ));
             continue;
         };
         match by_location.get(location.id.as_str()) {
@@ -198,7 +200,13 @@ fn facility(
     let kind = values(&first.attributes, Vocabulary::Kind)
         .map(|(code, _)| code)
         .next()
-        .ok_or_else(|| bad("attributes", &first.id, "no renkei_facility_kind attribute names the kind of place"))?;
+        .ok_or_else(|| {
+            bad(
+                "attributes",
+                &first.id,
+                "no renkei_facility_kind attribute names the kind of place",
+            )
+        })?;
     let kind = KindCode::new(kind).map_err(|e| bad("attributes", kind, &e.to_string()))?;
     let position = match (location.longitude, location.latitude) {
         (Some(lon), Some(lat)) if record(attributes, "geocoded").is_none() => Some(
@@ -210,7 +218,8 @@ fn facility(
     let address = location.addresses.first();
     let stated = record(attributes, "stated_municipality")
         .map(|code| {
-            MunicipalityCode::new(code).map_err(|e| bad("stated_municipality", code, &e.to_string()))
+            MunicipalityCode::new(code)
+                .map_err(|e| bad("stated_municipality", code, &e.to_string()))
         })
         .transpose()?;
     let demo = record(attributes, "demo") == Some("true");
@@ -219,7 +228,9 @@ fn facility(
         name: source_key.to_owned(),
         publisher: HSDS_PUBLISHER.to_owned(),
         licence: record(attributes, "licence").unwrap_or_default().to_owned(),
-        attribution: record(attributes, "attribution").unwrap_or_default().to_owned(),
+        attribution: record(attributes, "attribution")
+            .unwrap_or_default()
+            .to_owned(),
         url: None,
         demo,
     };
@@ -238,10 +249,10 @@ fn facility(
         name: location.name.clone().unwrap_or_else(|| first.name.clone()),
         name_kana: location.alternate_name.clone(),
         organization: Organization {
-            name: first
-                .organization
-                .as_ref()
-                .map_or_else(|| location.name.clone().unwrap_or_default(), |o| o.name.clone()),
+            name: first.organization.as_ref().map_or_else(
+                || location.name.clone().unwrap_or_default(),
+                |o| o.name.clone(),
+            ),
             url: first.organization.as_ref().and_then(|o| o.website.clone()),
         },
         location: renkei_core::Location {
@@ -290,15 +301,22 @@ fn service(
 ) -> Result<RenkeiService, RowError> {
     let age = |value: Option<u32>, field: &str| {
         value
-            .map(|v| u8::try_from(v).map_err(|_| bad(field, &v.to_string(), "an age in whole years up to 255")))
+            .map(|v| {
+                u8::try_from(v)
+                    .map_err(|_| bad(field, &v.to_string(), "an age in whole years up to 255"))
+            })
             .transpose()
     };
     let answer = |text: Option<&str>, field: &str| match text {
         None => Ok(Answer::Unknown),
-        Some(text) => Answer::parse(text).ok_or_else(|| bad(field, text, "give yes, no or unknown")),
+        Some(text) => {
+            Answer::parse(text).ok_or_else(|| bad(field, text, "give yes, no or unknown"))
+        }
     };
     let service_type = values(&service.attributes, Vocabulary::ServiceType)
-        .map(|(code, _)| ServiceTypeCode::new(code).map_err(|e| bad("attributes", code, &e.to_string())))
+        .map(|(code, _)| {
+            ServiceTypeCode::new(code).map_err(|e| bad("attributes", code, &e.to_string()))
+        })
         .next()
         .transpose()?;
     let mut capabilities = Vec::new();
@@ -310,7 +328,8 @@ fn service(
             continue;
         }
         capabilities.push(CapabilityFact {
-            capability: CapabilityCode::new(code).map_err(|e| bad("attributes", code, &e.to_string()))?,
+            capability: CapabilityCode::new(code)
+                .map_err(|e| bad("attributes", code, &e.to_string()))?,
             answer,
             verified,
             staff_note: None,

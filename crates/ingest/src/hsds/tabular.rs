@@ -24,20 +24,172 @@ pub struct TableSpec {
 /// The tables renkei writes, in dependency order. `service_capacity` and
 /// `unit` are HSDS 3.1 (`service_capacity.csv`, `units.csv`).
 pub const TABLES: [TableSpec; 14] = [
-    TableSpec { name: "organization", path: "organizations.csv", columns: &["id", "name", "description", "website"], numbers: &[] },
-    TableSpec { name: "service", path: "services.csv", columns: &["id", "organization_id", "name", "description", "url", "status", "eligibility_description", "minimum_age", "maximum_age", "accreditations", "assured_date", "last_modified"], numbers: &["minimum_age", "maximum_age"] },
-    TableSpec { name: "location", path: "locations.csv", columns: &["id", "location_type", "organization_id", "name", "alternate_name", "latitude", "longitude", "external_identifier", "external_identifier_type"], numbers: &["latitude", "longitude"] },
-    TableSpec { name: "service_at_location", path: "service_at_location.csv", columns: &["id", "service_id", "location_id", "description"], numbers: &[] },
-    TableSpec { name: "address", path: "addresses.csv", columns: &["id", "location_id", "address_1", "city", "state_province", "postal_code", "country", "address_type"], numbers: &[] },
-    TableSpec { name: "phone", path: "phones.csv", columns: &["id", "location_id", "number", "description"], numbers: &[] },
-    TableSpec { name: "schedule", path: "schedules.csv", columns: &["id", "service_id", "freq", "byday", "opens_at", "closes_at", "timezone", "description"], numbers: &["timezone"] },
-    TableSpec { name: "service_area", path: "service_areas.csv", columns: &["id", "service_id", "name", "description", "extent", "extent_type", "uri"], numbers: &[] },
-    TableSpec { name: "attribute", path: "attributes.csv", columns: &["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"], numbers: &[] },
-    TableSpec { name: "metadata", path: "metadata.csv", columns: &["id", "resource_id", "resource_type", "last_action_date", "last_action_type", "field_name", "previous_value", "replacement_value", "updated_by"], numbers: &[] },
-    TableSpec { name: "unit", path: "units.csv", columns: &["id", "name"], numbers: &[] },
-    TableSpec { name: "service_capacity", path: "service_capacity.csv", columns: &["id", "service_id", "unit_id", "available", "maximum", "description", "updated"], numbers: &["available", "maximum"] },
-    TableSpec { name: "taxonomy", path: "taxonomies.csv", columns: &["id", "name", "description", "uri", "version"], numbers: &[] },
-    TableSpec { name: "taxonomy_term", path: "taxonomy_terms.csv", columns: &["id", "code", "name", "description", "taxonomy", "language", "taxonomy_id"], numbers: &[] },
+    TableSpec {
+        name: "organization",
+        path: "organizations.csv",
+        columns: &["id", "name", "description", "website"],
+        numbers: &[],
+    },
+    TableSpec {
+        name: "service",
+        path: "services.csv",
+        columns: &[
+            "id",
+            "organization_id",
+            "name",
+            "description",
+            "url",
+            "status",
+            "eligibility_description",
+            "minimum_age",
+            "maximum_age",
+            "accreditations",
+            "assured_date",
+            "last_modified",
+        ],
+        numbers: &["minimum_age", "maximum_age"],
+    },
+    TableSpec {
+        name: "location",
+        path: "locations.csv",
+        columns: &[
+            "id",
+            "location_type",
+            "organization_id",
+            "name",
+            "alternate_name",
+            "latitude",
+            "longitude",
+            "external_identifier",
+            "external_identifier_type",
+        ],
+        numbers: &["latitude", "longitude"],
+    },
+    TableSpec {
+        name: "service_at_location",
+        path: "service_at_location.csv",
+        columns: &["id", "service_id", "location_id", "description"],
+        numbers: &[],
+    },
+    TableSpec {
+        name: "address",
+        path: "addresses.csv",
+        columns: &[
+            "id",
+            "location_id",
+            "address_1",
+            "city",
+            "state_province",
+            "postal_code",
+            "country",
+            "address_type",
+        ],
+        numbers: &[],
+    },
+    TableSpec {
+        name: "phone",
+        path: "phones.csv",
+        columns: &["id", "location_id", "number", "description"],
+        numbers: &[],
+    },
+    TableSpec {
+        name: "schedule",
+        path: "schedules.csv",
+        columns: &[
+            "id",
+            "service_id",
+            "freq",
+            "byday",
+            "opens_at",
+            "closes_at",
+            "timezone",
+            "description",
+        ],
+        numbers: &["timezone"],
+    },
+    TableSpec {
+        name: "service_area",
+        path: "service_areas.csv",
+        columns: &[
+            "id",
+            "service_id",
+            "name",
+            "description",
+            "extent",
+            "extent_type",
+            "uri",
+        ],
+        numbers: &[],
+    },
+    TableSpec {
+        name: "attribute",
+        path: "attributes.csv",
+        columns: &[
+            "id",
+            "link_id",
+            "taxonomy_term_id",
+            "link_type",
+            "link_entity",
+            "value",
+        ],
+        numbers: &[],
+    },
+    TableSpec {
+        name: "metadata",
+        path: "metadata.csv",
+        columns: &[
+            "id",
+            "resource_id",
+            "resource_type",
+            "last_action_date",
+            "last_action_type",
+            "field_name",
+            "previous_value",
+            "replacement_value",
+            "updated_by",
+        ],
+        numbers: &[],
+    },
+    TableSpec {
+        name: "unit",
+        path: "units.csv",
+        columns: &["id", "name"],
+        numbers: &[],
+    },
+    TableSpec {
+        name: "service_capacity",
+        path: "service_capacity.csv",
+        columns: &[
+            "id",
+            "service_id",
+            "unit_id",
+            "available",
+            "maximum",
+            "description",
+            "updated",
+        ],
+        numbers: &["available", "maximum"],
+    },
+    TableSpec {
+        name: "taxonomy",
+        path: "taxonomies.csv",
+        columns: &["id", "name", "description", "uri", "version"],
+        numbers: &[],
+    },
+    TableSpec {
+        name: "taxonomy_term",
+        path: "taxonomy_terms.csv",
+        columns: &[
+            "id",
+            "code",
+            "name",
+            "description",
+            "taxonomy",
+            "language",
+            "taxonomy_id",
+        ],
+        numbers: &[],
+    },
 ];
 
 /// Rows of every table, by resource name, as JSON objects.
@@ -67,12 +219,21 @@ pub fn tables(
     let mut tables: Tables = TABLES.iter().map(|t| (t.name, Vec::new())).collect();
     let mut seen: std::collections::HashSet<(&'static str, String)> = Default::default();
     let mut push = |tables: &mut Tables, name: &'static str, row: Map<String, Value>| {
-        let id = row.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let id = row
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         if seen.insert((name, id)) {
-            tables.get_mut(name).expect("every table is listed").push(row);
+            tables
+                .get_mut(name)
+                .expect("every table is listed")
+                .push(row);
         }
     };
-    let attributes = |tables: &mut Tables, push: &mut dyn FnMut(&mut Tables, &'static str, Map<String, Value>), list: Vec<Map<String, Value>>| {
+    let attributes = |tables: &mut Tables,
+                      push: &mut dyn FnMut(&mut Tables, &'static str, Map<String, Value>),
+                      list: Vec<Map<String, Value>>| {
         for mut attribute in list {
             attribute.remove("taxonomy_term");
             for metadata in take_array(&mut attribute, "metadata") {
@@ -114,7 +275,10 @@ pub fn tables(
         for mut capacity in take_array(&mut row, "capacities") {
             if let Some(unit) = capacity.remove("unit") {
                 let unit = object(unit);
-                capacity.insert("unit_id".into(), unit.get("id").cloned().unwrap_or(Value::Null));
+                capacity.insert(
+                    "unit_id".into(),
+                    unit.get("id").cloned().unwrap_or(Value::Null),
+                );
                 push(&mut tables, "unit", unit);
             }
             push(&mut tables, "service_capacity", capacity);
@@ -127,10 +291,18 @@ pub fn tables(
         push(&mut tables, "service", row);
     }
     for taxonomy in taxonomies {
-        push(&mut tables, "taxonomy", object(serde_json::to_value(taxonomy).expect("serialises")));
+        push(
+            &mut tables,
+            "taxonomy",
+            object(serde_json::to_value(taxonomy).expect("serialises")),
+        );
     }
     for term in terms {
-        push(&mut tables, "taxonomy_term", object(serde_json::to_value(term).expect("serialises")));
+        push(
+            &mut tables,
+            "taxonomy_term",
+            object(serde_json::to_value(term).expect("serialises")),
+        );
     }
     tables
 }
@@ -167,7 +339,11 @@ pub fn datapackage(title: &str, licences: &[(String, String)]) -> Value {
                 .columns
                 .iter()
                 .map(|c| {
-                    let kind = if spec.numbers.contains(c) { "number" } else { "string" };
+                    let kind = if spec.numbers.contains(c) {
+                        "number"
+                    } else {
+                        "string"
+                    };
                     serde_json::json!({"name": c, "type": kind})
                 })
                 .collect();
@@ -215,10 +391,18 @@ pub fn read_table(spec: &TableSpec, bytes: &[u8]) -> IngestResult<Vec<Map<String
                 continue;
             }
             let value = if spec.numbers.contains(&column) {
-                let number: f64 = cell.parse().map_err(|_| {
+                // Whole numbers stay integers: ages are whole years.
+                let number = match cell.parse::<i64>() {
+                    Ok(whole) => Some(serde_json::Number::from(whole)),
+                    Err(_) => cell
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64),
+                };
+                let number = number.ok_or_else(|| {
                     bad(format!("line {}: {column} {cell:?} is not a number", i + 2))
                 })?;
-                serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number)
+                Value::Number(number)
             } else {
                 Value::String(cell.to_owned())
             };
@@ -236,9 +420,16 @@ fn with_metadata(
 ) -> Vec<Value> {
     list.into_iter()
         .map(|mut attribute| {
-            let id = attribute.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let id = attribute
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             if let Some(found) = metadata.remove(&id) {
-                attribute.insert("metadata".into(), found.into_iter().map(Value::Object).collect());
+                attribute.insert(
+                    "metadata".into(),
+                    found.into_iter().map(Value::Object).collect(),
+                );
             }
             Value::Object(attribute)
         })
@@ -246,22 +437,25 @@ fn with_metadata(
 }
 
 /// Puts the rows of the tables back together as full service objects.
-pub fn assemble(mut tables: HashMap<&'static str, Vec<Map<String, Value>>>) -> IngestResult<Vec<Service>> {
+pub fn assemble(
+    mut tables: HashMap<&'static str, Vec<Map<String, Value>>>,
+) -> IngestResult<Vec<Service>> {
     let mut take = |name: &str| tables.remove(name).unwrap_or_default();
     let by_id = |rows: Vec<Map<String, Value>>| -> HashMap<String, Map<String, Value>> {
         rows.into_iter()
             .filter_map(|row| Some((row.get("id")?.as_str()?.to_owned(), row)))
             .collect()
     };
-    let group = |rows: Vec<Map<String, Value>>, key: &str| -> HashMap<String, Vec<Map<String, Value>>> {
-        let mut groups: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
-        for row in rows {
-            if let Some(parent) = row.get(key).and_then(Value::as_str) {
-                groups.entry(parent.to_owned()).or_default().push(row);
+    let group =
+        |rows: Vec<Map<String, Value>>, key: &str| -> HashMap<String, Vec<Map<String, Value>>> {
+            let mut groups: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
+            for row in rows {
+                if let Some(parent) = row.get(key).and_then(Value::as_str) {
+                    groups.entry(parent.to_owned()).or_default().push(row);
+                }
             }
-        }
-        groups
-    };
+            groups
+        };
     let organizations = by_id(take("organization"));
     let locations = by_id(take("location"));
     let units = by_id(take("unit"));
@@ -274,11 +468,20 @@ pub fn assemble(mut tables: HashMap<&'static str, Vec<Map<String, Value>>>) -> I
     let mut areas = group(take("service_area"), "service_id");
     let mut capacities = group(take("service_capacity"), "service_id");
     let values = |list: Option<Vec<Map<String, Value>>>| -> Value {
-        Value::Array(list.unwrap_or_default().into_iter().map(Value::Object).collect())
+        Value::Array(
+            list.unwrap_or_default()
+                .into_iter()
+                .map(Value::Object)
+                .collect(),
+        )
     };
     let mut services = Vec::new();
     for mut service in take("service") {
-        let id = service.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let id = service
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         if let Some(org) = service
             .get("organization_id")
             .and_then(Value::as_str)
@@ -288,13 +491,23 @@ pub fn assemble(mut tables: HashMap<&'static str, Vec<Map<String, Value>>>) -> I
         }
         let mut sals = Vec::new();
         for mut sal in links.remove(&id).unwrap_or_default() {
-            let location_id = sal.get("location_id").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let location_id = sal
+                .get("location_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             if let Some(found) = locations.get(&location_id) {
                 let mut location = found.clone();
-                location.insert("addresses".into(), values(addresses.get(&location_id).cloned()));
+                location.insert(
+                    "addresses".into(),
+                    values(addresses.get(&location_id).cloned()),
+                );
                 location.insert("phones".into(), values(phones.get(&location_id).cloned()));
                 let list = attributes.get(&location_id).cloned().unwrap_or_default();
-                location.insert("attributes".into(), Value::Array(with_metadata(list, &mut metadata)));
+                location.insert(
+                    "attributes".into(),
+                    Value::Array(with_metadata(list, &mut metadata)),
+                );
                 sal.insert("location".into(), Value::Object(location));
             }
             sals.push(Value::Object(sal));
@@ -317,14 +530,16 @@ pub fn assemble(mut tables: HashMap<&'static str, Vec<Map<String, Value>>>) -> I
             .collect();
         service.insert("capacities".into(), Value::Array(capacities));
         let list = attributes.remove(&id).unwrap_or_default();
-        service.insert("attributes".into(), Value::Array(with_metadata(list, &mut metadata)));
+        service.insert(
+            "attributes".into(),
+            Value::Array(with_metadata(list, &mut metadata)),
+        );
         service.insert("metadata".into(), values(metadata.remove(&id)));
-        let service: Service = serde_json::from_value(Value::Object(service)).map_err(|e| {
-            IngestError::Format {
+        let service: Service =
+            serde_json::from_value(Value::Object(service)).map_err(|e| IngestError::Format {
                 file: "services.csv".to_owned(),
                 reason: format!("service {id}: {e}"),
-            }
-        })?;
+            })?;
         services.push(service);
     }
     Ok(services)

@@ -37,16 +37,44 @@ pub const VOCABULARIES: [Vocabulary; 5] = [
 
 /// The record fields kept as attributes: (code, Japanese, English).
 pub const RECORD_FIELDS: [(&str, &str, &str); 10] = [
-    ("service_key", "サービスキー", "Service key inside its facility"),
-    ("accepting_new_clients", "新規受入", "Accepting new clients (yes / no / unknown)"),
+    (
+        "service_key",
+        "サービスキー",
+        "Service key inside its facility",
+    ),
+    (
+        "accepting_new_clients",
+        "新規受入",
+        "Accepting new clients (yes / no / unknown)",
+    ),
     ("source", "出典", "Source key"),
     ("licence", "ライセンス", "Licence"),
-    ("attribution", "クレジット", "Credit line the licence asks for"),
+    (
+        "attribution",
+        "クレジット",
+        "Credit line the licence asks for",
+    ),
     ("demo", "デモデータ", "Demo record (true / false)"),
-    ("closed_on", "掲載終了日", "Date the facility was found closed"),
-    ("stated_municipality", "出典の市区町村コード", "Municipality code the source states"),
-    ("geocoded", "位置の推定", "Position estimated from the address (town / municipality)"),
-    ("region", "二次医療圏コード", "Secondary medical region (二次医療圏) code"),
+    (
+        "closed_on",
+        "掲載終了日",
+        "Date the facility was found closed",
+    ),
+    (
+        "stated_municipality",
+        "出典の市区町村コード",
+        "Municipality code the source states",
+    ),
+    (
+        "geocoded",
+        "位置の推定",
+        "Position estimated from the address (town / municipality)",
+    ),
+    (
+        "region",
+        "二次医療圏コード",
+        "Secondary medical region (二次医療圏) code",
+    ),
 ];
 
 impl Vocabulary {
@@ -161,8 +189,16 @@ impl Vocabulary {
                         taxonomy_id: Some(self.id().to_string()),
                     }
                 };
-                let ja_description = if plain_ja.is_empty() { en.clone() } else { plain_ja };
-                let en_description = if plain_en.is_empty() { ja.clone() } else { plain_en };
+                let ja_description = if plain_ja.is_empty() {
+                    en.clone()
+                } else {
+                    plain_ja
+                };
+                let en_description = if plain_en.is_empty() {
+                    ja.clone()
+                } else {
+                    plain_en
+                };
                 [
                     term(self.term_id(&code), ja, ja_description, "ja"),
                     term(self.english_term_id(&code), en, en_description, "en"),
@@ -192,7 +228,9 @@ pub fn lookup(term_id: &str) -> Option<(Vocabulary, &'static str)> {
             VOCABULARIES
                 .iter()
                 .flat_map(|&v| {
-                    v.terms().into_iter().filter_map(move |t| Some((t.id, (v, t.code?))))
+                    v.terms()
+                        .into_iter()
+                        .filter_map(move |t| Some((t.id, (v, t.code?))))
                 })
                 .collect()
         })

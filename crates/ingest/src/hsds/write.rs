@@ -12,8 +12,8 @@
 //! `service_capacity`; the 二次医療圏 of the location is the `service_area`.
 
 use super::model::{
-    Address, Attribute, Location, Metadata, Organization, Phone, Schedule, Service,
-    ServiceArea, ServiceAtLocation, ServiceCapacity, Unit,
+    Address, Attribute, Location, Metadata, Organization, Phone, Schedule, Service, ServiceArea,
+    ServiceAtLocation, ServiceCapacity, Unit,
 };
 use super::vocabulary::Vocabulary;
 use renkei_core::facility::derived_id;
@@ -101,10 +101,7 @@ pub fn organization(facility: &PublicFacility, view: View) -> Organization {
     Organization {
         id: Ids::organization(location).to_string(),
         name: facility.organization.name.clone(),
-        description: format!(
-            "{} を運営 / Runs {}",
-            facility.name, facility.name
-        ),
+        description: format!("{} を運営 / Runs {}", facility.name, facility.name),
         website: facility.organization.url.clone(),
         services: match view {
             View::Brief => Vec::new(),
@@ -312,7 +309,10 @@ pub fn location(facility: &PublicFacility, view: View, places: &dyn Places) -> L
     if view == View::Brief {
         return location;
     }
-    let municipality = place.municipality.as_ref().or(place.stated_municipality.as_ref());
+    let municipality = place
+        .municipality
+        .as_ref()
+        .or(place.stated_municipality.as_ref());
     let (prefecture, city) = municipality
         .and_then(|code| places.municipality_names(code))
         .unwrap_or_default();
@@ -357,8 +357,12 @@ fn attribute(
     value: &str,
 ) -> Attribute {
     Attribute {
-        id: Ids::child("hsds_attribute", link, &format!("{}:{code}", vocabulary.name()))
-            .to_string(),
+        id: Ids::child(
+            "hsds_attribute",
+            link,
+            &format!("{}:{code}", vocabulary.name()),
+        )
+        .to_string(),
         link_id: Some(link.to_string()),
         taxonomy_term_id: Some(vocabulary.term_id(code).to_string()),
         link_type: Some(vocabulary.link_type().to_owned()),
@@ -395,7 +399,13 @@ fn verification(
 fn service_attributes(facility: &PublicFacility, index: usize, id: Uuid) -> Vec<Attribute> {
     let item = &facility.services[index];
     let mut attributes = vec![
-        attribute(id, "service", Vocabulary::Kind, facility.kind.as_str(), "true"),
+        attribute(
+            id,
+            "service",
+            Vocabulary::Kind,
+            facility.kind.as_str(),
+            "true",
+        ),
         attribute(id, "service", Vocabulary::Record, "service_key", &item.key),
     ];
     if let Some(service_type) = &item.service_type {
@@ -438,7 +448,8 @@ fn service_attributes(facility: &PublicFacility, index: usize, id: Uuid) -> Vec<
 /// Provenance, status, placement and accreditations of the location.
 fn location_attributes(facility: &PublicFacility) -> Vec<Attribute> {
     let id = facility.id.0;
-    let record = |code: &str, value: &str| attribute(id, "location", Vocabulary::Record, code, value);
+    let record =
+        |code: &str, value: &str| attribute(id, "location", Vocabulary::Record, code, value);
     let provenance = &facility.provenance;
     let mut attributes = vec![
         record("source", &provenance.source),
