@@ -145,6 +145,8 @@ mod tests {
         facility.location.postal_code = Some("2530000".into());
         facility.location.stated_municipality = Some(MunicipalityCode::new("14207").unwrap());
         facility.url = Some("https://example.invalid/himawari".into());
+        // As some sources write it: not a URI, so it travels as an attribute.
+        facility.organization.url = Some("http//example.invalid/架空".into());
         facility.staff_note = Some("職員のみ: 裏口から".into());
         facility.phones = vec![
             Phone {

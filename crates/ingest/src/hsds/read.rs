@@ -253,7 +253,11 @@ fn facility(
                 || location.name.clone().unwrap_or_default(),
                 |o| o.name.clone(),
             ),
-            url: first.organization.as_ref().and_then(|o| o.website.clone()),
+            url: first
+                .organization
+                .as_ref()
+                .and_then(|o| o.website.clone())
+                .or_else(|| record(&first.attributes, "stated_website").map(str::to_owned)),
         },
         location: renkei_core::Location {
             address: address.map(|a| a.address_1.clone()).unwrap_or_default(),
@@ -275,7 +279,10 @@ fn facility(
                 visibility: Visibility::Public,
             })
             .collect(),
-        url: first.url.clone(),
+        url: first
+            .url
+            .clone()
+            .or_else(|| record(&first.attributes, "stated_url").map(str::to_owned)),
         services,
         status,
         closed_on: record(attributes, "closed_on")

@@ -36,7 +36,7 @@ pub const VOCABULARIES: [Vocabulary; 5] = [
 ];
 
 /// The record fields kept as attributes: (code, Japanese, English).
-pub const RECORD_FIELDS: [(&str, &str, &str); 10] = [
+pub const RECORD_FIELDS: [(&str, &str, &str); 12] = [
     (
         "service_key",
         "サービスキー",
@@ -74,6 +74,16 @@ pub const RECORD_FIELDS: [(&str, &str, &str); 10] = [
         "region",
         "二次医療圏コード",
         "Secondary medical region (二次医療圏) code",
+    ),
+    (
+        "stated_url",
+        "ウェブサイト（出典の表記）",
+        "Web site as the source writes it, when it is not a valid URI",
+    ),
+    (
+        "stated_website",
+        "運営法人のウェブサイト（出典の表記）",
+        "Organisation web site as the source writes it, when it is not a valid URI",
     ),
 ];
 

@@ -102,7 +102,7 @@ pub fn organization(facility: &PublicFacility, view: View) -> Organization {
         id: Ids::organization(location).to_string(),
         name: facility.organization.name.clone(),
         description: format!("{} を運営 / Runs {}", facility.name, facility.name),
-        website: facility.organization.url.clone(),
+        website: facility.organization.url.clone().filter(|url| is_uri(url)),
         services: match view {
             View::Brief => Vec::new(),
             View::Full => (0..facility.services.len())
@@ -156,7 +156,7 @@ pub fn service(
         organization_id: Some(Ids::organization(location).to_string()),
         name: item.name.clone(),
         description: Some(description),
-        url: facility.url.clone(),
+        url: facility.url.clone().filter(|url| is_uri(url)),
         status: status(facility.status).to_owned(),
         eligibility_description: eligibility,
         minimum_age: ages.min_years.map(u32::from),
@@ -394,6 +394,21 @@ fn verification(
     }
 }
 
+/// Whether `text` is an absolute URI as HSDS's `uri` format wants it
+/// (RFC 3986: a scheme, then printable ASCII). Sources write some web sites
+/// as `http//…` or with Japanese characters; those travel as record
+/// attributes (`stated_url`, `stated_website`) instead.
+pub fn is_uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut letters = scheme.chars();
+    letters.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && letters.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && rest.chars().all(|c| c.is_ascii_graphic())
+}
+
 /// Kind, service type, key, accepting new clients and all 14 capabilities
 /// (unknown where nothing is stated, never yes).
 fn service_attributes(facility: &PublicFacility, index: usize, id: Uuid) -> Vec<Attribute> {
@@ -408,6 +423,15 @@ fn service_attributes(facility: &PublicFacility, index: usize, id: Uuid) -> Vec<
         ),
         attribute(id, "service", Vocabulary::Record, "service_key", &item.key),
     ];
+    let stated = [
+        ("stated_url", &facility.url),
+        ("stated_website", &facility.organization.url),
+    ];
+    for (code, url) in stated {
+        if let Some(url) = url.as_ref().filter(|url| !is_uri(url)) {
+            attributes.push(attribute(id, "service", Vocabulary::Record, code, url));
+        }
+    }
     if let Some(service_type) = &item.service_type {
         attributes.push(attribute(
             id,
