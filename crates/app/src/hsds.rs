@@ -18,6 +18,9 @@ use renkei_ingest::hsds::write::{self, Places, RegionArea, View};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 
+/// The HSDS objects (serde types), for the front doors.
+pub use renkei_ingest::hsds::model;
+
 /// HSDS version renkei speaks (3.1's `service_capacity` is added).
 pub const HSDS_VERSION: &str = "3.0";
 

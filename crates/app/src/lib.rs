@@ -20,6 +20,7 @@ pub mod error;
 pub mod facilities;
 pub mod geocode;
 pub mod hsds;
+pub mod hsds_api;
 pub mod import;
 pub mod load;
 pub mod print;

@@ -17,6 +17,7 @@ pub mod extract;
 pub mod facilities;
 pub mod geocode;
 pub mod health;
+pub mod hsds;
 pub mod imports;
 pub mod openapi;
 pub mod params;
@@ -130,6 +131,7 @@ pub fn routes(state: AppState) -> Router {
         .nest("/api", api)
         .route("/openapi.json", get(openapi::openapi_json))
         .merge(tiles::routes())
+        .merge(hsds::routes())
         .fallback_service(web::service(&state.config.web_dir))
         .with_state(state)
 }

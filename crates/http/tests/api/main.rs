@@ -39,6 +39,7 @@ mod errors;
 mod exports;
 mod facilities;
 mod geocode;
+mod hsds;
 mod imports;
 mod middleware;
 mod openapi;
