@@ -23,6 +23,7 @@ pub mod hsds;
 pub mod hsds_api;
 pub mod import;
 pub mod load;
+pub mod ogc;
 pub mod print;
 pub mod refresh;
 pub mod regions;

@@ -19,6 +19,7 @@ pub mod geocode;
 pub mod health;
 pub mod hsds;
 pub mod imports;
+pub mod ogc;
 pub mod openapi;
 pub mod params;
 pub mod print;
@@ -132,6 +133,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::openapi_json))
         .merge(tiles::routes())
         .merge(hsds::routes())
+        .merge(ogc::routes())
         .fallback_service(web::service(&state.config.web_dir))
         .with_state(state)
 }

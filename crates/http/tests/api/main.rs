@@ -42,6 +42,7 @@ mod geocode;
 mod hsds;
 mod imports;
 mod middleware;
+mod ogc;
 mod openapi;
 mod print;
 mod privacy;
