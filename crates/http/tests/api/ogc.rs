@@ -389,3 +389,106 @@ fn assert_same_geometry(ours: &Value, theirs: &Value, layer: &str) {
         "{layer}: coordinates differ"
     );
 }
+
+/// The value of attribute `name` on an XML line.
+fn attribute<'a>(line: &'a str, name: &str) -> Option<&'a str> {
+    let start = line.find(&format!(" {name}=\""))? + name.len() + 3;
+    let rest = &line[start..];
+    Some(&rest[..rest.find('"')?])
+}
+
+#[test]
+fn issue_20_qgis_project_has_the_collections_and_views_and_the_taxonomy_kind_colours() {
+    let project = include_str!("../../../../gis/renkei.qgs");
+    let migrations = [
+        include_str!("../../../../migrations/postgres/0001_directory.sql"),
+        include_str!("../../../../migrations/postgres/0002_regions.sql"),
+    ];
+    let taxonomy = renkei_core::Taxonomy::builtin();
+    let (mut collections, mut views, mut styled) = (Vec::new(), Vec::new(), 0);
+    for layer in project.split("<maplayer ").skip(1) {
+        let layer = &layer[..layer.find("</maplayer>").unwrap()];
+        let source = layer
+            .split("<datasource>")
+            .nth(1)
+            .unwrap()
+            .split("</datasource>")
+            .next()
+            .unwrap();
+        if let Some(name) = source.split("typename='").nth(1) {
+            collections.push(name[..name.find('\'').unwrap()].to_owned());
+            assert!(source.contains("version='OGC_API_FEATURES'"), "{source}");
+        } else {
+            let view = source
+                .split("table=\"public\".\"")
+                .nth(1)
+                .unwrap();
+            let view = &view[..view.find('"').unwrap()];
+            assert!(
+                migrations
+                    .iter()
+                    .any(|m| m.contains(&format!("CREATE VIEW {view} AS"))),
+                "{view}"
+            );
+            assert!(
+                source.contains("user='gis_reader'"),
+                "the read-only role: {source}"
+            );
+            views.push(view.to_owned());
+        }
+        if !layer.contains("attr=\"kind\"") {
+            continue;
+        }
+        styled += 1;
+        // Category value → symbol name → the symbol's fill colour.
+        let mut symbols = BTreeMap::new();
+        let mut current = None;
+        for line in layer.lines() {
+            if line.trim_start().starts_with("<symbol ") {
+                current = attribute(line, "name");
+            }
+            if let (Some(symbol), Some("color")) = (current, attribute(line, "name")) {
+                symbols.insert(symbol, attribute(line, "value").unwrap());
+                current = None;
+            }
+        }
+        let categories: BTreeMap<&str, &str> = layer
+            .lines()
+            .filter(|l| l.trim_start().starts_with("<category "))
+            .map(|l| {
+                (
+                    attribute(l, "value").unwrap(),
+                    attribute(l, "symbol").unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            categories.len(),
+            taxonomy.kinds.len(),
+            "one category per kind"
+        );
+        for kind in &taxonomy.kinds {
+            let hex = kind.colour.as_deref().unwrap().trim_start_matches('#');
+            let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap();
+            let expected = format!("{},{},{},255", channel(0), channel(2), channel(4));
+            let symbol = categories
+                .get(kind.code.as_str())
+                .unwrap_or_else(|| panic!("no category {}", kind.code));
+            assert_eq!(
+                symbols[symbol], expected,
+                "{}: run the colours of data/taxonomy.toml into gis/renkei.qgs",
+                kind.code
+            );
+        }
+    }
+    let served: Vec<String> = renkei_app::ogc::COLLECTIONS
+        .iter()
+        .map(|c| c.id().to_owned())
+        .collect();
+    assert_eq!(collections, served);
+    assert_eq!(
+        views,
+        ["facilities_view", "regions_view", "municipalities_view"]
+    );
+    assert_eq!(styled, 2, "facilities by kind in both connections");
+}
