@@ -419,10 +419,7 @@ fn issue_20_qgis_project_has_the_collections_and_views_and_the_taxonomy_kind_col
             collections.push(name[..name.find('\'').unwrap()].to_owned());
             assert!(source.contains("version='OGC_API_FEATURES'"), "{source}");
         } else {
-            let view = source
-                .split("table=\"public\".\"")
-                .nth(1)
-                .unwrap();
+            let view = source.split("table=\"public\".\"").nth(1).unwrap();
             let view = &view[..view.find('"').unwrap()];
             assert!(
                 migrations
