@@ -125,14 +125,14 @@ impl Bbox {
         }
     }
 
-    fn contains(self, p: LonLat) -> bool {
-        let [w, s, e, n] = self.0;
-        let inside_lon = if w <= e {
-            (w..=e).contains(&p.lon())
+    fn contains(self, point: LonLat) -> bool {
+        let [west, south, east, north] = self.0;
+        let inside_lon = if west <= east {
+            (west..=east).contains(&point.lon())
         } else {
-            p.lon() >= w || p.lon() <= e
+            point.lon() >= west || point.lon() <= east
         };
-        inside_lon && (s..=n).contains(&p.lat())
+        inside_lon && (south..=north).contains(&point.lat())
     }
 
     fn intersects(self, geometry: &MultiPolygon<f64>) -> bool {

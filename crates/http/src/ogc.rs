@@ -393,7 +393,7 @@ fn items_query(collection: Collection, pairs: &[(String, String)]) -> ApiResult<
                     "offset",
                     value,
                     ("0 以上の整数", "a whole number of 0 or more"),
-                )?
+                )?;
             }
             "bbox" => {
                 let values: Vec<f64> = value
@@ -420,12 +420,11 @@ fn items_query(collection: Collection, pairs: &[(String, String)]) -> ApiResult<
             }
             "bbox-crs" if value == CRS84 => {}
             "datetime" => {
-                query.datetime = match value.split_once('/') {
-                    Some((from, to)) => (instant(from)?, instant(to)?),
-                    None => {
-                        let at = instant(value)?;
-                        (at, at)
-                    }
+                query.datetime = if let Some((from, to)) = value.split_once('/') {
+                    (instant(from)?, instant(to)?)
+                } else {
+                    let at = instant(value)?;
+                    (at, at)
                 };
             }
             "f" => check_format(value, &["json", "geojson"])?,

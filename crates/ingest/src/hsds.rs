@@ -96,7 +96,7 @@ fn read_tables(
     file: &str,
     mut open: impl FnMut(&str) -> IngestResult<Vec<u8>>,
 ) -> IngestResult<Vec<Service>> {
-    let mut tables = HashMap::new();
+    let mut tables = tabular::Tables::new();
     for spec in &tabular::TABLES {
         let required = matches!(spec.name, "service" | "service_at_location" | "location");
         let bytes = match open(spec.path) {

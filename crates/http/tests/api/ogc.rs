@@ -188,7 +188,7 @@ async fn all_by_next_links(app: &Router, collection: &str, limit: u32) -> (Vec<V
         );
         features.extend(returned.iter().cloned());
         match href(&page["links"], "next") {
-            Some(next) => uri = local(next).to_owned(),
+            Some(next) => local(next).clone_into(&mut uri),
             None => break,
         }
     }
@@ -302,18 +302,18 @@ async fn issue_20_kanagawa_gdal_reads_every_collection_with_the_apis_counts_and_
     let source = format!("OAPIF:http://127.0.0.1:{port}/ogc");
     let dir = tempfile::tempdir().unwrap();
     let gpkg = dir.path().join("renkei.gpkg").display().to_string();
-    let (listing, copied, copies) = tokio::task::spawn_blocking(move || {
+    let (listing, packaged, exported) = tokio::task::spawn_blocking(move || {
         let listing = gdal("ogrinfo", &["-ro", "-so", "-al", &source]);
         gdal("ogr2ogr", &["-f", "GPKG", &gpkg, &source]);
-        let copied = gdal("ogrinfo", &["-ro", "-so", "-al", &gpkg]);
-        let copies: BTreeMap<String, Value> = ["facilities", "regions", "municipalities"]
+        let packaged = gdal("ogrinfo", &["-ro", "-so", "-al", &gpkg]);
+        let exported: BTreeMap<String, Value> = ["facilities", "regions", "municipalities"]
             .into_iter()
             .map(|layer| {
                 let json = gdal("ogr2ogr", &["-f", "GeoJSON", "/vsistdout/", &gpkg, layer]);
                 (layer.to_owned(), serde_json::from_str(&json).unwrap())
             })
             .collect();
-        (listing, copied, copies)
+        (listing, packaged, exported)
     })
     .await
     .unwrap();
@@ -325,9 +325,9 @@ async fn issue_20_kanagawa_gdal_reads_every_collection_with_the_apis_counts_and_
         "ogrinfo on the API:\n{listing}"
     );
     assert_eq!(
-        feature_counts(&copied),
+        feature_counts(&packaged),
         expected,
-        "ogrinfo on the GeoPackage:\n{copied}"
+        "ogrinfo on the GeoPackage:\n{packaged}"
     );
     // The copies hold the API's geometries, feature by feature (by code / id).
     for (layer, features) in &geometries {
@@ -341,7 +341,7 @@ async fn issue_20_kanagawa_gdal_reads_every_collection_with_the_apis_counts_and_
         };
         let api: BTreeMap<String, &Value> =
             features.iter().map(|f| (key(f), &f["geometry"])).collect();
-        let copy = copies[layer]["features"].as_array().unwrap();
+        let copy = exported[layer]["features"].as_array().unwrap();
         assert_eq!(copy.len(), api.len(), "{layer}");
         for feature in copy {
             let theirs = &feature["geometry"];
@@ -353,18 +353,20 @@ async fn issue_20_kanagawa_gdal_reads_every_collection_with_the_apis_counts_and_
     }
 }
 
+/// Every number of a GeoJSON coordinates array, in order.
+fn flat(value: &Value, out: &mut Vec<f64>) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| flat(v, out)),
+        Value::Number(n) => out.push(n.as_f64().unwrap()),
+        _ => {}
+    }
+}
+
 /// Same type and the same coordinates to 1e-9 degrees (GeoPackage stores doubles).
 fn assert_same_geometry(ours: &Value, theirs: &Value, layer: &str) {
     if ours.is_null() {
         assert!(theirs.is_null(), "{layer}: {theirs}");
         return;
-    }
-    fn flat(value: &Value, out: &mut Vec<f64>) {
-        match value {
-            Value::Array(items) => items.iter().for_each(|v| flat(v, out)),
-            Value::Number(n) => out.push(n.as_f64().unwrap()),
-            _ => {}
-        }
     }
     let (mut a, mut b) = (Vec::new(), Vec::new());
     flat(&ours["coordinates"], &mut a);

@@ -72,16 +72,15 @@ pub fn facilities(file: &str, services: &[Service], imported_at: DateTime<Utc>) 
             ));
             continue;
         };
-        match by_location.get(location.id.as_str()) {
-            Some(&at) => groups[at].services.push(service),
-            None => {
-                by_location.insert(&location.id, groups.len());
-                groups.push(Grouped {
-                    record,
-                    location,
-                    services: vec![service],
-                });
-            }
+        if let Some(&at) = by_location.get(location.id.as_str()) {
+            groups[at].services.push(service);
+        } else {
+            by_location.insert(&location.id, groups.len());
+            groups.push(Grouped {
+                record,
+                location,
+                services: vec![service],
+            });
         }
     }
     let mut files: BTreeMap<String, ParsedFile> = BTreeMap::new();
@@ -147,10 +146,10 @@ fn row_error(file: &str, record: u64, field: &str, value: &str, reason: &str) ->
 }
 
 /// The codes and values of `attributes` in `vocabulary`.
-fn values<'a>(
-    attributes: &'a [Attribute],
+fn values(
+    attributes: &[Attribute],
     vocabulary: Vocabulary,
-) -> impl Iterator<Item = (&'static str, &'a Attribute)> + 'a {
+) -> impl Iterator<Item = (&'static str, &Attribute)> + '_ {
     attributes.iter().filter_map(move |a| {
         let (found, code) = lookup(a.taxonomy_term_id.as_deref()?)?;
         (found == vocabulary).then_some((code, a))
@@ -175,6 +174,41 @@ fn verified(metadata: &[super::model::Metadata], field: &str) -> Option<Verifica
                 by_organization: m.updated_by.clone(),
             })
         })
+}
+
+/// The place of `location` as its source gave it: the position unless it
+/// was estimated (`geocoded`), which the importer estimates again, and the
+/// stated municipality; the placement (municipality, 二次医療圏) is derived again.
+fn place(
+    location: &Location,
+    bad: &dyn Fn(&str, &str, &str) -> RowError,
+) -> Result<renkei_core::Location, RowError> {
+    let attributes = &location.attributes;
+    let position = match (location.longitude, location.latitude) {
+        (Some(lon), Some(lat)) if record(attributes, "geocoded").is_none() => Some(
+            LonLat::new(lon, lat)
+                .map_err(|e| bad("location.latitude", &format!("{lat},{lon}"), &e.to_string()))?,
+        ),
+        _ => None,
+    };
+    let address = location.addresses.first();
+    let stated_municipality = record(attributes, "stated_municipality")
+        .map(|code| {
+            MunicipalityCode::new(code)
+                .map_err(|e| bad("stated_municipality", code, &e.to_string()))
+        })
+        .transpose()?;
+    Ok(renkei_core::Location {
+        address: address.map(|a| a.address_1.clone()).unwrap_or_default(),
+        postal_code: address
+            .map(|a| a.postal_code.replace('-', ""))
+            .filter(|code| !code.is_empty()),
+        position,
+        stated_municipality,
+        municipality: None,
+        region: None,
+        geocoded: None,
+    })
 }
 
 fn facility(
@@ -208,20 +242,7 @@ fn facility(
             )
         })?;
     let kind = KindCode::new(kind).map_err(|e| bad("attributes", kind, &e.to_string()))?;
-    let position = match (location.longitude, location.latitude) {
-        (Some(lon), Some(lat)) if record(attributes, "geocoded").is_none() => Some(
-            LonLat::new(lon, lat)
-                .map_err(|e| bad("location.latitude", &format!("{lat},{lon}"), &e.to_string()))?,
-        ),
-        _ => None,
-    };
-    let address = location.addresses.first();
-    let stated = record(attributes, "stated_municipality")
-        .map(|code| {
-            MunicipalityCode::new(code)
-                .map_err(|e| bad("stated_municipality", code, &e.to_string()))
-        })
-        .transpose()?;
+    let place = place(location, &bad)?;
     let demo = record(attributes, "demo") == Some("true");
     let source = SourceInfo {
         key: source_key.to_owned(),
@@ -259,17 +280,7 @@ fn facility(
                 .and_then(|o| o.website.clone())
                 .or_else(|| record(&first.attributes, "stated_website").map(str::to_owned)),
         },
-        location: renkei_core::Location {
-            address: address.map(|a| a.address_1.clone()).unwrap_or_default(),
-            postal_code: address
-                .map(|a| a.postal_code.replace('-', ""))
-                .filter(|code| !code.is_empty()),
-            position,
-            stated_municipality: stated,
-            municipality: None,
-            region: None,
-            geocoded: None,
-        },
+        location: place,
         phones: location
             .phones
             .iter()
@@ -364,7 +375,8 @@ fn service(
             .capacities
             .iter()
             .find_map(|c| c.maximum.or(Some(c.available)))
-            .map(|beds| beds.round() as u32),
+            .map(|beds| beds_of(beds, bad))
+            .transpose()?,
         verified: verified(&service.metadata, "accepting_new_clients"),
         capabilities,
         schedules: service
@@ -382,4 +394,21 @@ fn service(
             })
             .collect(),
     })
+}
+
+/// A bed count written as an HSDS number: a whole number of beds.
+fn beds_of(beds: f64, bad: &dyn Fn(&str, &str, &str) -> RowError) -> Result<u32, RowError> {
+    if beds.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&beds) {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a whole number in the range of u32, checked above"
+        )]
+        return Ok(beds as u32);
+    }
+    Err(bad(
+        "service_capacity.maximum",
+        &beds.to_string(),
+        "a whole number of beds",
+    ))
 }

@@ -6,7 +6,7 @@
 use super::model::Service;
 use crate::{IngestError, IngestResult};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One table: HSDS resource name, file, columns, and which columns are numbers.
 #[derive(Debug, Clone, Copy)]
@@ -209,6 +209,60 @@ fn take_array(map: &mut Map<String, Value>, key: &str) -> Vec<Map<String, Value>
     }
 }
 
+/// Rows being written: each shared row (organisation, location, unit,
+/// taxonomy term) once.
+struct Rows {
+    tables: Tables,
+    seen: HashSet<(&'static str, String)>,
+}
+
+impl Rows {
+    fn push(&mut self, name: &'static str, row: Map<String, Value>) {
+        let id = row
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if self.seen.insert((name, id)) {
+            self.tables
+                .get_mut(name)
+                .expect("every table is listed")
+                .push(row);
+        }
+    }
+
+    fn push_all(&mut self, name: &'static str, rows: Vec<Map<String, Value>>) {
+        for row in rows {
+            self.push(name, row);
+        }
+    }
+
+    /// Attributes, their terms left to `taxonomy_term.csv` and their metadata to `metadata.csv`.
+    fn attributes(&mut self, list: Vec<Map<String, Value>>) {
+        for mut attribute in list {
+            attribute.remove("taxonomy_term");
+            let metadata = take_array(&mut attribute, "metadata");
+            self.push_all("metadata", metadata);
+            self.push("attribute", attribute);
+        }
+    }
+
+    fn service_at_location(&mut self, mut sal: Map<String, Value>) {
+        sal.remove("service");
+        if let Some(location) = sal.remove("location") {
+            let mut location = object(location);
+            let addresses = take_array(&mut location, "addresses");
+            self.push_all("address", addresses);
+            let phones = take_array(&mut location, "phones");
+            self.push_all("phone", phones);
+            let attributes = take_array(&mut location, "attributes");
+            self.attributes(attributes);
+            self.push("location", location);
+        }
+        self.push("service_at_location", sal);
+    }
+}
+
 /// Flattens full service objects (with the taxonomies) into rows per table.
 /// Shared rows (organisations, locations, units, taxonomy terms) are written once.
 pub fn tables(
@@ -216,62 +270,24 @@ pub fn tables(
     taxonomies: &[super::model::Taxonomy],
     terms: &[super::model::TaxonomyTerm],
 ) -> Tables {
-    let mut tables: Tables = TABLES.iter().map(|t| (t.name, Vec::new())).collect();
-    let mut seen: std::collections::HashSet<(&'static str, String)> = Default::default();
-    let mut push = |tables: &mut Tables, name: &'static str, row: Map<String, Value>| {
-        let id = row
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        if seen.insert((name, id)) {
-            tables
-                .get_mut(name)
-                .expect("every table is listed")
-                .push(row);
-        }
-    };
-    let attributes = |tables: &mut Tables,
-                      push: &mut dyn FnMut(&mut Tables, &'static str, Map<String, Value>),
-                      list: Vec<Map<String, Value>>| {
-        for mut attribute in list {
-            attribute.remove("taxonomy_term");
-            for metadata in take_array(&mut attribute, "metadata") {
-                push(tables, "metadata", metadata);
-            }
-            push(tables, "attribute", attribute);
-        }
+    let mut rows = Rows {
+        tables: TABLES.iter().map(|t| (t.name, Vec::new())).collect(),
+        seen: HashSet::new(),
     };
     for service in services {
         let mut row = object(serde_json::to_value(service).expect("services serialise"));
         if let Some(organization) = row.remove("organization") {
             let mut organization = object(organization);
             organization.remove("services");
-            push(&mut tables, "organization", organization);
+            rows.push("organization", organization);
         }
         for sal in take_array(&mut row, "service_at_locations") {
-            let mut sal = sal;
-            sal.remove("service");
-            if let Some(location) = sal.remove("location") {
-                let mut location = object(location);
-                for address in take_array(&mut location, "addresses") {
-                    push(&mut tables, "address", address);
-                }
-                for phone in take_array(&mut location, "phones") {
-                    push(&mut tables, "phone", phone);
-                }
-                let list = take_array(&mut location, "attributes");
-                attributes(&mut tables, &mut push, list);
-                push(&mut tables, "location", location);
-            }
-            push(&mut tables, "service_at_location", sal);
+            rows.service_at_location(sal);
         }
-        for schedule in take_array(&mut row, "schedules") {
-            push(&mut tables, "schedule", schedule);
-        }
-        for area in take_array(&mut row, "service_areas") {
-            push(&mut tables, "service_area", area);
-        }
+        let schedules = take_array(&mut row, "schedules");
+        rows.push_all("schedule", schedules);
+        let areas = take_array(&mut row, "service_areas");
+        rows.push_all("service_area", areas);
         for mut capacity in take_array(&mut row, "capacities") {
             if let Some(unit) = capacity.remove("unit") {
                 let unit = object(unit);
@@ -279,32 +295,29 @@ pub fn tables(
                     "unit_id".into(),
                     unit.get("id").cloned().unwrap_or(Value::Null),
                 );
-                push(&mut tables, "unit", unit);
+                rows.push("unit", unit);
             }
-            push(&mut tables, "service_capacity", capacity);
+            rows.push("service_capacity", capacity);
         }
-        for metadata in take_array(&mut row, "metadata") {
-            push(&mut tables, "metadata", metadata);
-        }
-        let list = take_array(&mut row, "attributes");
-        attributes(&mut tables, &mut push, list);
-        push(&mut tables, "service", row);
+        let metadata = take_array(&mut row, "metadata");
+        rows.push_all("metadata", metadata);
+        let attributes = take_array(&mut row, "attributes");
+        rows.attributes(attributes);
+        rows.push("service", row);
     }
     for taxonomy in taxonomies {
-        push(
-            &mut tables,
+        rows.push(
             "taxonomy",
             object(serde_json::to_value(taxonomy).expect("serialises")),
         );
     }
     for term in terms {
-        push(
-            &mut tables,
+        rows.push(
             "taxonomy_term",
             object(serde_json::to_value(term).expect("serialises")),
         );
     }
-    tables
+    rows.tables
 }
 
 /// One table as CSV text (UTF-8, header row of HSDS field names).
@@ -414,10 +427,7 @@ pub fn read_table(spec: &TableSpec, bytes: &[u8]) -> IngestResult<Vec<Map<String
 }
 
 /// Attributes with their metadata (keyed by the attribute's id) nested again.
-fn with_metadata(
-    list: Vec<Map<String, Value>>,
-    metadata: &mut HashMap<String, Vec<Map<String, Value>>>,
-) -> Vec<Value> {
+fn with_metadata(list: Vec<Map<String, Value>>, metadata: &mut Groups) -> Vec<Value> {
     list.into_iter()
         .map(|mut attribute| {
             let id = attribute
@@ -436,45 +446,87 @@ fn with_metadata(
         .collect()
 }
 
+/// Rows of one table by the value of a column (an id or a parent's id).
+type Groups = HashMap<String, Vec<Map<String, Value>>>;
+
+/// `rows` grouped by their `key` column; rows without it are left out.
+fn group(rows: Vec<Map<String, Value>>, key: &str) -> Groups {
+    let mut groups = Groups::new();
+    for row in rows {
+        if let Some(parent) = row.get(key).and_then(Value::as_str) {
+            groups.entry(parent.to_owned()).or_default().push(row);
+        }
+    }
+    groups
+}
+
+/// The one row with `id`, if any.
+fn one(groups: &Groups, id: &str) -> Option<Map<String, Value>> {
+    groups.get(id).and_then(|rows| rows.first()).cloned()
+}
+
+/// The rows of `list` as a JSON array.
+fn array(list: Option<Vec<Map<String, Value>>>) -> Value {
+    Value::Array(
+        list.unwrap_or_default()
+            .into_iter()
+            .map(Value::Object)
+            .collect(),
+    )
+}
+
+/// The tables a service's location, capacities and attributes are read from.
+struct Parts {
+    organizations: Groups,
+    locations: Groups,
+    units: Groups,
+    metadata: Groups,
+    attributes: Groups,
+    addresses: Groups,
+    phones: Groups,
+}
+
+impl Parts {
+    /// Location `id` with its addresses, phones and attributes nested.
+    fn location(&mut self, id: &str) -> Option<Map<String, Value>> {
+        let mut location = one(&self.locations, id)?;
+        location.insert("addresses".into(), array(self.addresses.get(id).cloned()));
+        location.insert("phones".into(), array(self.phones.get(id).cloned()));
+        let list = self.attributes.get(id).cloned().unwrap_or_default();
+        location.insert(
+            "attributes".into(),
+            Value::Array(with_metadata(list, &mut self.metadata)),
+        );
+        Some(location)
+    }
+
+    /// A capacity row with its unit nested.
+    fn capacity(&self, mut capacity: Map<String, Value>) -> Value {
+        let unit = capacity
+            .remove("unit_id")
+            .and_then(|u| one(&self.units, u.as_str()?))
+            .unwrap_or_default();
+        capacity.insert("unit".into(), Value::Object(unit));
+        Value::Object(capacity)
+    }
+}
+
 /// Puts the rows of the tables back together as full service objects.
-pub fn assemble(
-    mut tables: HashMap<&'static str, Vec<Map<String, Value>>>,
-) -> IngestResult<Vec<Service>> {
+pub fn assemble(mut tables: Tables) -> IngestResult<Vec<Service>> {
     let mut take = |name: &str| tables.remove(name).unwrap_or_default();
-    let by_id = |rows: Vec<Map<String, Value>>| -> HashMap<String, Map<String, Value>> {
-        rows.into_iter()
-            .filter_map(|row| Some((row.get("id")?.as_str()?.to_owned(), row)))
-            .collect()
+    let mut parts = Parts {
+        organizations: group(take("organization"), "id"),
+        locations: group(take("location"), "id"),
+        units: group(take("unit"), "id"),
+        metadata: group(take("metadata"), "resource_id"),
+        attributes: group(take("attribute"), "link_id"),
+        addresses: group(take("address"), "location_id"),
+        phones: group(take("phone"), "location_id"),
     };
-    let group =
-        |rows: Vec<Map<String, Value>>, key: &str| -> HashMap<String, Vec<Map<String, Value>>> {
-            let mut groups: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
-            for row in rows {
-                if let Some(parent) = row.get(key).and_then(Value::as_str) {
-                    groups.entry(parent.to_owned()).or_default().push(row);
-                }
-            }
-            groups
-        };
-    let organizations = by_id(take("organization"));
-    let locations = by_id(take("location"));
-    let units = by_id(take("unit"));
-    let mut metadata = group(take("metadata"), "resource_id");
-    let mut attributes = group(take("attribute"), "link_id");
-    let addresses = group(take("address"), "location_id");
-    let phones = group(take("phone"), "location_id");
     let mut links = group(take("service_at_location"), "service_id");
     let mut schedules = group(take("schedule"), "service_id");
     let mut areas = group(take("service_area"), "service_id");
     let mut capacities = group(take("service_capacity"), "service_id");
-    let values = |list: Option<Vec<Map<String, Value>>>| -> Value {
-        Value::Array(
-            list.unwrap_or_default()
-                .into_iter()
-                .map(Value::Object)
-                .collect(),
-        )
-    };
     let mut services = Vec::new();
     for mut service in take("service") {
         let id = service
@@ -482,59 +534,40 @@ pub fn assemble(
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        if let Some(org) = service
+        let organization = service
             .get("organization_id")
             .and_then(Value::as_str)
-            .and_then(|o| organizations.get(o))
-        {
-            service.insert("organization".into(), Value::Object(org.clone()));
+            .and_then(|o| one(&parts.organizations, o));
+        if let Some(organization) = organization {
+            service.insert("organization".into(), Value::Object(organization));
         }
         let mut sals = Vec::new();
         for mut sal in links.remove(&id).unwrap_or_default() {
             let location_id = sal
                 .get("location_id")
                 .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            if let Some(found) = locations.get(&location_id) {
-                let mut location = found.clone();
-                location.insert(
-                    "addresses".into(),
-                    values(addresses.get(&location_id).cloned()),
-                );
-                location.insert("phones".into(), values(phones.get(&location_id).cloned()));
-                let list = attributes.get(&location_id).cloned().unwrap_or_default();
-                location.insert(
-                    "attributes".into(),
-                    Value::Array(with_metadata(list, &mut metadata)),
-                );
+                .map(str::to_owned);
+            if let Some(location) = location_id.and_then(|l| parts.location(&l)) {
                 sal.insert("location".into(), Value::Object(location));
             }
             sals.push(Value::Object(sal));
         }
         service.insert("service_at_locations".into(), Value::Array(sals));
-        service.insert("schedules".into(), values(schedules.remove(&id)));
-        service.insert("service_areas".into(), values(areas.remove(&id)));
+        service.insert("schedules".into(), array(schedules.remove(&id)));
+        service.insert("service_areas".into(), array(areas.remove(&id)));
         let capacities: Vec<Value> = capacities
             .remove(&id)
             .unwrap_or_default()
             .into_iter()
-            .map(|mut capacity| {
-                let unit = capacity
-                    .remove("unit_id")
-                    .and_then(|u| units.get(u.as_str()?).cloned())
-                    .unwrap_or_default();
-                capacity.insert("unit".into(), Value::Object(unit));
-                Value::Object(capacity)
-            })
+            .map(|capacity| parts.capacity(capacity))
             .collect();
         service.insert("capacities".into(), Value::Array(capacities));
-        let list = attributes.remove(&id).unwrap_or_default();
+        let list = parts.attributes.remove(&id).unwrap_or_default();
         service.insert(
             "attributes".into(),
-            Value::Array(with_metadata(list, &mut metadata)),
+            Value::Array(with_metadata(list, &mut parts.metadata)),
         );
-        service.insert("metadata".into(), values(metadata.remove(&id)));
+        service.insert("metadata".into(), array(parts.metadata.remove(&id)));
         let service: Service =
             serde_json::from_value(Value::Object(service)).map_err(|e| IngestError::Format {
                 file: "services.csv".to_owned(),

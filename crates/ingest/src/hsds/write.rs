@@ -192,50 +192,10 @@ pub fn service(
             description: s.description.clone(),
         })
         .collect();
-    service.service_areas = facility
-        .location
-        .region
-        .as_ref()
-        .and_then(|code| Some((code, places.region_area(code)?)))
-        .map(|(code, area)| ServiceArea {
-            id: Ids::child("hsds_service_area", id, code.as_str()).to_string(),
-            service_id: Some(id.to_string()),
-            description: Some(format!(
-                "二次医療圏 {} (secondary medical region{})",
-                area.name_ja,
-                area.name_en
-                    .as_ref()
-                    .map_or(String::new(), |en| format!(" {en}"))
-            )),
-            name: Some(area.name_ja),
-            extent_type: area.extent.as_ref().map(|_| "geojson".to_owned()),
-            extent: area.extent,
-            uri: Some(format!("urn:renkei:region:{code}")),
-        })
-        .into_iter()
-        .collect();
+    service.service_areas = service_area(facility, id, places).into_iter().collect();
     service.service_at_locations = vec![service_at_location(facility, index, View::Full, places)];
     service.attributes = service_attributes(facility, index, id);
-    if let Some(beds) = item.respite_beds {
-        service.capacities = vec![ServiceCapacity {
-            id: Ids::child("hsds_capacity", id, "respite_beds").to_string(),
-            service_id: Some(id.to_string()),
-            unit: Unit {
-                id: derived_id("hsds_unit", "renkei", "bed").to_string(),
-                name: "床 (bed)".to_owned(),
-            },
-            available: f64::from(beds),
-            maximum: Some(f64::from(beds)),
-            description: Some(
-                "短期入所（レスパイト）の床数。空き状況ではありません / Respite (short-stay) beds the service has; not live vacancies"
-                    .to_owned(),
-            ),
-            updated: item.verified.as_ref().map_or_else(
-                || facility.provenance.imported_at.to_rfc3339(),
-                |v| format!("{}T00:00:00+09:00", v.on),
-            ),
-        }];
-    }
+    service.capacities = respite_capacity(facility, index, id).into_iter().collect();
     service.metadata = item
         .verified
         .iter()
@@ -250,6 +210,53 @@ pub fn service(
         })
         .collect();
     service
+}
+
+/// The 二次医療圏 of the facility's location as the service's area, with its
+/// outline when the regions have one.
+fn service_area(facility: &PublicFacility, id: Uuid, places: &dyn Places) -> Option<ServiceArea> {
+    let code = facility.location.region.as_ref()?;
+    let area = places.region_area(code)?;
+    Some(ServiceArea {
+        id: Ids::child("hsds_service_area", id, code.as_str()).to_string(),
+        service_id: Some(id.to_string()),
+        description: Some(format!(
+            "二次医療圏 {} (secondary medical region{})",
+            area.name_ja,
+            area.name_en
+                .as_ref()
+                .map_or(String::new(), |en| format!(" {en}"))
+        )),
+        name: Some(area.name_ja),
+        extent_type: area.extent.as_ref().map(|_| "geojson".to_owned()),
+        extent: area.extent,
+        uri: Some(format!("urn:renkei:region:{code}")),
+    })
+}
+
+/// Respite beds of service `index` as an HSDS 3.1 capacity (beds it has,
+/// not live vacancies), when renkei stores them.
+fn respite_capacity(facility: &PublicFacility, index: usize, id: Uuid) -> Option<ServiceCapacity> {
+    let item = &facility.services[index];
+    let beds = item.respite_beds?;
+    Some(ServiceCapacity {
+        id: Ids::child("hsds_capacity", id, "respite_beds").to_string(),
+        service_id: Some(id.to_string()),
+        unit: Unit {
+            id: derived_id("hsds_unit", "renkei", "bed").to_string(),
+            name: "床 (bed)".to_owned(),
+        },
+        available: f64::from(beds),
+        maximum: Some(f64::from(beds)),
+        description: Some(
+            "短期入所（レスパイト）の床数。空き状況ではありません / Respite (short-stay) beds the service has; not live vacancies"
+                .to_owned(),
+        ),
+        updated: item.verified.as_ref().map_or_else(
+            || facility.provenance.imported_at.to_rfc3339(),
+            |v| format!("{}T00:00:00+09:00", v.on),
+        ),
+    })
 }
 
 /// The service_at_location of service `index`: its location and, in the
