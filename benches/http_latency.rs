@@ -17,7 +17,7 @@
 #[path = "support/load.rs"]
 mod load;
 
-use load::{measure, serve_directory, Measurement, CONCURRENCY, DURATION, ROUNDS};
+use load::{measure, median_ratio, serve_directory, Measurement, CONCURRENCY, DURATION, ROUNDS};
 
 /// The allocator the `renkei` binary uses, so the server is measured as served.
 #[global_allocator]
@@ -57,15 +57,12 @@ async fn main() {
         ]);
     }
     server.abort();
-    let median_ratio = |endpoint: usize| {
-        let mut ratios: Vec<f64> = rounds
-            .iter()
-            .map(|round| round[endpoint].per_second() / round[0].per_second())
-            .collect();
-        ratios.sort_by(f64::total_cmp);
-        ratios[ratios.len() / 2]
-    };
-    let medians = [1.0, median_ratio(1), median_ratio(2), median_ratio(3)];
+    let medians = [
+        1.0,
+        median_ratio(&rounds, 1),
+        median_ratio(&rounds, 2),
+        median_ratio(&rounds, 3),
+    ];
     let round_ratios: Vec<String> = rounds
         .iter()
         .map(|round| format!("{:.2}", round[2].per_second() / round[0].per_second()))

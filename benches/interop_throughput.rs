@@ -15,7 +15,7 @@
 #[path = "support/load.rs"]
 mod load;
 
-use load::{measure, serve_directory, Measurement, CONCURRENCY, DURATION, ROUNDS};
+use load::{measure, median_ratio, serve_directory, Measurement, CONCURRENCY, DURATION, ROUNDS};
 
 /// The allocator the `renkei` binary uses, so the server is measured as served.
 #[global_allocator]
@@ -63,15 +63,9 @@ async fn main() {
         rounds.push(round);
     }
     server.abort();
-    let median_ratio = |endpoint: usize| {
-        let mut ratios: Vec<f64> = rounds
-            .iter()
-            .map(|round| round[endpoint].per_second() / round[0].per_second())
-            .collect();
-        ratios.sort_by(f64::total_cmp);
-        ratios[ratios.len() / 2]
-    };
-    let medians: Vec<f64> = (0..=ENDPOINTS.len()).map(median_ratio).collect();
+    let medians: Vec<f64> = (0..=ENDPOINTS.len())
+        .map(|e| median_ratio(&rounds, e))
+        .collect();
     let merged = rounds
         .into_iter()
         .reduce(|a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect())

@@ -63,6 +63,17 @@ impl Measurement {
     }
 }
 
+/// The median over `rounds` of endpoint `endpoint`'s throughput as a share
+/// of endpoint 0's (the baseline) in the same round.
+pub fn median_ratio<R: AsRef<[Measurement]>>(rounds: &[R], endpoint: usize) -> f64 {
+    let mut ratios: Vec<f64> = rounds
+        .iter()
+        .map(|round| round.as_ref()[endpoint].per_second() / round.as_ref()[0].per_second())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
+}
+
 /// Starts the router on a free loopback port over an in-memory store with the
 /// demo directory and, when ../shared/data is there, the real Kanagawa
 /// hospitals and visiting-nurse stations. Returns the base URL, the server

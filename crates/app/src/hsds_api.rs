@@ -404,16 +404,22 @@ pub fn service_at_locations(
     }))
 }
 
-/// `GET /services/{id}`: one service, fully nested.
-pub fn service(snapshot: &Snapshot, id: &str) -> AppResult<Service> {
+/// The object `make` makes, fully nested, of the entry `id` names in the
+/// id map `ids` picks, or a not-found `entity`.
+fn by_id<T>(
+    snapshot: &Snapshot,
+    id: &str,
+    entity: &'static str,
+    ids: impl Fn(&HsdsIndex) -> &HashMap<String, usize>,
+    make: impl Fn(&PublicFacility, usize, View, &SnapshotPlaces<'_>) -> T,
+) -> AppResult<T> {
     let index = HsdsIndex::of(snapshot);
-    let entry = index
-        .by_service
+    let entry = ids(&index)
         .get(id)
         .map(|&at| &index.entries[at])
-        .ok_or_else(|| not_found("service", id))?;
+        .ok_or_else(|| not_found(entity, id))?;
     let places = SnapshotPlaces::new(snapshot.regions());
-    Ok(write::service(
+    Ok(make(
         &facility_of(snapshot, entry.facility),
         entry.service,
         View::Full,
@@ -421,21 +427,26 @@ pub fn service(snapshot: &Snapshot, id: &str) -> AppResult<Service> {
     ))
 }
 
+/// `GET /services/{id}`: one service, fully nested.
+pub fn service(snapshot: &Snapshot, id: &str) -> AppResult<Service> {
+    by_id(
+        snapshot,
+        id,
+        "service",
+        |i| &i.by_service,
+        |f, i, view, places| write::service(f, i, view, places),
+    )
+}
+
 /// `GET /service_at_locations/{id}`: one, with its service and location fully nested.
 pub fn service_at_location(snapshot: &Snapshot, id: &str) -> AppResult<ServiceAtLocation> {
-    let index = HsdsIndex::of(snapshot);
-    let entry = index
-        .by_link
-        .get(id)
-        .map(|&at| &index.entries[at])
-        .ok_or_else(|| not_found("service_at_location", id))?;
-    let places = SnapshotPlaces::new(snapshot.regions());
-    Ok(write::service_at_location_with_service(
-        &facility_of(snapshot, entry.facility),
-        entry.service,
-        View::Full,
-        &places,
-    ))
+    by_id(
+        snapshot,
+        id,
+        "service_at_location",
+        |i| &i.by_link,
+        |f, i, view, places| write::service_at_location_with_service(f, i, view, places),
+    )
 }
 
 /// `GET /organizations`: a page of organisations (one per facility), `search` on their names.

@@ -465,41 +465,38 @@ async fn items(
         }
         links
     };
-    let time_stamp = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match collection {
         Collection::Facilities => {
             let page = ogc::facilities(&snapshot, &query)?;
-            let features: Vec<FacilityFeature> =
-                page.items.iter().map(FacilityFeature::from).collect();
-            respond(
-                GEOJSON,
-                &Items {
-                    kind: "FeatureCollection",
-                    number_returned: features.len(),
-                    number_matched: page.matched,
-                    links: links(features.len(), page.matched),
-                    features,
-                    time_stamp,
-                },
-            )
+            let features = page.items.iter().map(FacilityFeature::from).collect();
+            respond_items(features, page.matched, links)
         }
         area => {
             let page = ogc::area_items(&snapshot, area, &query)?;
-            let features: Vec<AreaFeatureJson> =
-                page.items.into_iter().map(AreaFeatureJson::from).collect();
-            respond(
-                GEOJSON,
-                &Items {
-                    kind: "FeatureCollection",
-                    number_returned: features.len(),
-                    number_matched: page.matched,
-                    links: links(features.len(), page.matched),
-                    features,
-                    time_stamp,
-                },
-            )
+            let features = page.items.into_iter().map(AreaFeatureJson::from).collect();
+            respond_items(features, page.matched, links)
         }
     }
+}
+
+/// An items page of `features` out of `matched`, with the links `links` makes
+/// from (returned, matched).
+fn respond_items<F: Serialize>(
+    features: Vec<F>,
+    matched: usize,
+    links: impl Fn(usize, usize) -> Vec<Link>,
+) -> ApiResult<Response> {
+    respond(
+        GEOJSON,
+        &Items {
+            kind: "FeatureCollection",
+            number_returned: features.len(),
+            number_matched: matched,
+            links: links(features.len(), matched),
+            features,
+            time_stamp: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        },
+    )
 }
 
 async fn item(
