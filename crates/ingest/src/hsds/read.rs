@@ -1,7 +1,7 @@
 //! HSDS 3.0 services (the exchange file's full service objects) back into
 //! renkei's facilities: the inverse of [`super::write`]. A file may hold
 //! records of several sources; each source's records become one
-//! [`ParsedFile`], keyed (and so identified) by the source and the record
+//! [`ParsedFile`] (named `FILE!SOURCE`, as a zip's members are), keyed (and so identified) by the source and the record
 //! id the location carries (`external_identifier_type`,
 //! `external_identifier`), as they were where the file was made.
 //!
@@ -91,7 +91,7 @@ pub fn facilities(file: &str, services: &[Service], imported_at: DateTime<Utc>) 
                 files
                     .entry(source.key.clone())
                     .or_insert_with(|| ParsedFile {
-                        file: format!("{file}#{}", source.key),
+                        file: format!("{file}!{}", source.key),
                         encoding: SourceEncoding::Utf8,
                         source,
                         facilities: Vec::new(),
