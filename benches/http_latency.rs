@@ -15,6 +15,10 @@
 //! Run: `cargo bench --bench http_latency` (about 40 s after the build).
 
 #[path = "support/load.rs"]
+#[allow(
+    dead_code,
+    reason = "shared by http_latency and interop_throughput; each reads part of a run's Served"
+)]
 mod load;
 
 use load::{measure, median_ratio, serve_directory, Measurement, CONCURRENCY, DURATION, ROUNDS};
@@ -25,7 +29,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {
-    let (base, server, directory, facility_id) = serve_directory().await;
+    let load::Served {
+        base,
+        server,
+        directory,
+        facility: facility_id,
+        ..
+    } = serve_directory().await;
     let facility = format!("{base}/api/v1/facilities/{facility_id}");
     let health = format!("{base}/api/v1/health");
     // 茅ヶ崎市役所 (lon, lat); the stations and hospitals state no needs, so

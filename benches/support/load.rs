@@ -44,7 +44,7 @@ impl Measurement {
     }
 
     /// Sorts `latencies` and reads the percentiles.
-    fn of(mut latencies: Vec<Duration>, elapsed: Duration) -> Self {
+    pub fn of(mut latencies: Vec<Duration>, elapsed: Duration) -> Self {
         latencies.sort_unstable();
         // Nearest-rank percentile: index = ceil(len × percent / 100) − 1.
         let at = |percent: usize| latencies[(latencies.len() * percent).div_ceil(100).max(1) - 1];
@@ -74,16 +74,24 @@ pub fn median_ratio<R: AsRef<[Measurement]>>(rounds: &[R], endpoint: usize) -> f
     ratios[ratios.len() / 2]
 }
 
+/// The server of a benchmark run.
+pub struct Served {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The server task; abort it when done.
+    pub server: tokio::task::JoinHandle<()>,
+    /// What the directory holds, for the report.
+    pub directory: String,
+    /// One facility's id.
+    pub facility: renkei_core::FacilityId,
+    /// The store it serves.
+    pub store: renkei_store::SharedStore,
+}
+
 /// Starts the router on a free loopback port over an in-memory store with the
 /// demo directory and, when ../shared/data is there, the real Kanagawa
-/// hospitals and visiting-nurse stations. Returns the base URL, the server
-/// task, a description of the directory and one facility's id.
-pub async fn serve_directory() -> (
-    String,
-    tokio::task::JoinHandle<()>,
-    String,
-    renkei_core::FacilityId,
-) {
+/// hospitals and visiting-nurse stations.
+pub async fn serve_directory() -> Served {
     let store = renkei_store::open(&DatabaseUrl::new("sqlite::memory:"), OpenOptions::default())
         .await
         .expect("store");
@@ -116,13 +124,19 @@ pub async fn serve_directory() -> (
         web_dir: "no-web-client".into(),
         ..HttpConfig::default()
     };
-    let app = router(AppState::new(store, index, config));
+    let app = router(AppState::new(store.clone(), index, config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("free port");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let server = tokio::spawn(async move { axum::serve(listener, app).await.expect("server") });
-    (base, server, directory, facilities[0].id)
+    Served {
+        base,
+        server,
+        directory,
+        facility: facilities[0].id,
+        store,
+    }
 }
 
 /// Runs the load against `url`: warm-up, then `DURATION` of measured requests.
