@@ -500,6 +500,24 @@ pub fn taxonomy_terms(taxonomy_id: Option<&str>, paging: Paging) -> AppResult<Pa
     Ok(paging.page(&terms, |t| (*t).clone()))
 }
 
+/// `GET /taxonomies/{id}`: one taxonomy.
+pub fn taxonomy(id: &str) -> AppResult<Taxonomy> {
+    VOCABULARIES
+        .iter()
+        .map(|v| v.taxonomy())
+        .find(|t| t.id == id)
+        .ok_or_else(|| not_found("taxonomy", id))
+}
+
+/// `GET /taxonomy_terms/{id}`: one term (Japanese or English).
+pub fn taxonomy_term(id: &str) -> AppResult<TaxonomyTerm> {
+    all_terms()
+        .iter()
+        .find(|t| t.id == id)
+        .cloned()
+        .ok_or_else(|| not_found("taxonomy_term", id))
+}
+
 fn not_found(entity: &'static str, id: &str) -> AppError {
     AppError::NotFound {
         entity,

@@ -36,7 +36,9 @@ pub fn routes() -> Router<AppState> {
         .route("/hsds/organizations", get(organizations))
         .route("/hsds/organizations/{id}", get(organization))
         .route("/hsds/taxonomies", get(taxonomies))
+        .route("/hsds/taxonomies/{id}", get(taxonomy))
         .route("/hsds/taxonomy_terms", get(taxonomy_terms))
+        .route("/hsds/taxonomy_terms/{id}", get(taxonomy_term))
 }
 
 /// `GET /hsds/`: what this API is.
@@ -234,4 +236,12 @@ async fn taxonomy_terms(
         present(params.taxonomy_id.as_deref()),
         paging,
     )?))
+}
+
+async fn taxonomy(AppPath(id): AppPath<String>) -> ApiResult<Json<Taxonomy>> {
+    Ok(Json(hsds_api::taxonomy(&id)?))
+}
+
+async fn taxonomy_term(AppPath(id): AppPath<String>) -> ApiResult<Json<TaxonomyTerm>> {
+    Ok(Json(hsds_api::taxonomy_term(&id)?))
 }

@@ -30,8 +30,16 @@ const FEEDS: [(&str, &str, Option<&str>); 5] = [
         "schema/compiled/organization_list.json",
         Some("schema/compiled/organization.json"),
     ),
-    ("taxonomies", "schema/taxonomy.json", None),
-    ("taxonomy_terms", "schema/taxonomy_term.json", None),
+    (
+        "taxonomies",
+        "schema/taxonomy.json",
+        Some("schema/taxonomy.json"),
+    ),
+    (
+        "taxonomy_terms",
+        "schema/taxonomy_term.json",
+        Some("schema/taxonomy_term.json"),
+    ),
 ];
 
 async fn ok(app: &Router, uri: &str) -> Value {
@@ -286,6 +294,8 @@ async fn issue_20_hsds_rejects_bad_parameters_and_unknown_ids() {
         "/hsds/services/00000000-0000-0000-0000-000000000000",
         "/hsds/service_at_locations/nothing",
         "/hsds/organizations/nothing",
+        "/hsds/taxonomies/nothing",
+        "/hsds/taxonomy_terms/nothing",
         "/hsds/services?region=1499",
         "/hsds/services?taxonomy_term_id=nothing",
     ] {
