@@ -449,11 +449,13 @@ pub fn service_at_location(snapshot: &Snapshot, id: &str) -> AppResult<ServiceAt
     )
 }
 
-/// `GET /organizations`: a page of organisations (one per facility), `search` on their names.
+/// `GET /organizations`: a page of organisations (one per facility),
+/// `search` on their names; `full` lists each one's services.
 pub fn organizations(
     snapshot: &Snapshot,
     search: Option<&str>,
     paging: Paging,
+    full: bool,
 ) -> AppResult<Page<Organization>> {
     let paging = paging.check()?;
     let index = HsdsIndex::of(snapshot);
@@ -466,7 +468,7 @@ pub fn organizations(
         .filter(|(_, _, text)| words.iter().all(|w| text.contains(w.as_str())))
         .collect();
     Ok(paging.page(&matching, |(_, facility, _)| {
-        write::organization(&facility_of(snapshot, *facility), View::Brief)
+        write::organization(&facility_of(snapshot, *facility), list_view(full))
     }))
 }
 

@@ -213,6 +213,7 @@ async fn organizations(
         &snapshot,
         present(params.search.as_deref()),
         params.paging()?,
+        params.full()?,
     )?;
     Ok(Json(page))
 }

@@ -236,6 +236,12 @@ async fn issue_20_hsds_shows_no_staff_only_data_and_names_the_verifying_organisa
             "closed facilities are not listed: {uri}"
         );
     }
+    let organizations = ok(&app, "/hsds/organizations?full_service=true").await;
+    assert!(organizations["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| !o["services"].as_array().unwrap().is_empty()));
     // Ventilator answered yes: only さくら, with the desk's verification (an organisation).
     let terms = ok(&app, "/hsds/taxonomy_terms?per_page=1000").await;
     let ventilator = terms["contents"]
