@@ -55,6 +55,19 @@ pub enum ImportKind {
     /// Municipalities each provider declares it serves (HSDS service_area), CSV of
     /// facility_id or source + source_id, and municipality_codes (サービス提供地域).
     ServiceAreas(FilesArgs),
+    /// Open Referral HSDS 3.0 exchange files, as `renkei export hsds` writes them (HSDS 交換ファイル).
+    Hsds(HsdsArgs),
+}
+
+/// `renkei import hsds FILE…`.
+#[derive(Debug, Args)]
+pub struct HsdsArgs {
+    /// A JSON array of HSDS services, a Tabular Data Package's datapackage.json
+    /// (its CSV tables are read from the same folder), or a zip of the package.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 /// Files of an official format.
@@ -264,6 +277,9 @@ pub async fn run(kind: ImportKind) -> Result<()> {
         }
         ImportKind::ServiceAreas(a) => {
             Invocation::with_common(Kind::ServiceAreas, a.files, a.common)
+        }
+        ImportKind::Hsds(a) => {
+            Invocation::with_common(Kind::Facilities(Format::Hsds), a.files, a.common)
         }
         ImportKind::Verified(a) => {
             let mut invocation = Invocation {

@@ -3,6 +3,7 @@
 //! sets up logging and calls the library crates.
 
 mod coverage;
+mod export;
 mod fetch;
 mod import;
 mod print;
@@ -77,6 +78,9 @@ enum Command {
     Print(print::PrintKind),
     /// Coverage and gaps for a need profile per 二次医療圏 and municipality (カバー率とギャップ分析).
     Coverage(coverage::CoverageArgs),
+    /// Write the public directory in an exchange format (データの書き出し).
+    #[command(subcommand)]
+    Export(export::ExportKind),
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
                     Command::Print(kind) => print::run(kind).await,
                     Command::Coverage(args) => coverage::run(args).await,
                     Command::Check(kind) => regions::check(kind).await,
+                    Command::Export(kind) => export::run(kind).await,
                 }
             })
         });

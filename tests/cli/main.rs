@@ -4,6 +4,7 @@
 mod copy_store;
 mod coverage;
 mod database;
+mod export;
 mod fetch;
 mod import;
 mod import_outcome;

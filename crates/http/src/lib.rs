@@ -17,7 +17,9 @@ pub mod extract;
 pub mod facilities;
 pub mod geocode;
 pub mod health;
+pub mod hsds;
 pub mod imports;
+pub mod ogc;
 pub mod openapi;
 pub mod params;
 pub mod print;
@@ -130,6 +132,8 @@ pub fn routes(state: AppState) -> Router {
         .nest("/api", api)
         .route("/openapi.json", get(openapi::openapi_json))
         .merge(tiles::routes())
+        .merge(hsds::routes())
+        .merge(ogc::routes())
         .fallback_service(web::service(&state.config.web_dir))
         .with_state(state)
 }

@@ -14,6 +14,7 @@ mod error;
 pub mod facility_ref;
 pub mod fetch;
 pub mod hoken;
+pub mod hsds;
 pub mod import;
 pub mod kaigo;
 pub mod limits;

@@ -27,7 +27,8 @@ pub enum ImportKind {
     /// A facility list: an official one (`mhlw-facilities`, `kaigo`, `wamnet`,
     /// `hoken-iryokikan`) or any CSV read through a column mapping (`csv
     /// --mapping`, `mapping:<name>` in a plan). Parsed by
-    /// `renkei_ingest::import::parse_file`; an `ImportSession` places and
+    /// `renkei_ingest::import::parse_file` (`hsds`: an Open Referral HSDS
+    /// exchange file, one part per source it names); an `ImportSession` places and
     /// geocodes the records and writes them with their conflicts and import
     /// log, one transaction per file (per zip member).
     Facilities(Format),
@@ -78,6 +79,7 @@ impl ImportKind {
             return Ok(Self::Facilities(Format::Official(list)));
         }
         Ok(match name {
+            "hsds" => Self::Facilities(Format::Hsds),
             "town-points" => Self::TownPoints,
             "shisetsu-kijun" => Self::Accreditations,
             "verified" => Self::Verified,
@@ -101,9 +103,11 @@ impl ImportKind {
     }
 
     /// Whether a failed write of this kind may have stored part of a file:
-    /// each member of a zip of facility lists is its own transaction.
+    /// each member of a zip of facility lists, and each source an HSDS file
+    /// names, is its own transaction.
     pub(crate) fn may_store_part(&self, zip: bool) -> bool {
-        matches!(self, Self::Facilities(_)) && zip
+        matches!(self, Self::Facilities(Format::Hsds))
+            || (matches!(self, Self::Facilities(_)) && zip)
     }
 }
 

@@ -23,7 +23,7 @@ const CLINICS: &str = "facilities/kanagawa_medical_institutions_kouseikyoku.csv"
 
 /// The router over Kanagawa's boundaries, 二次医療圏, town points, hospitals,
 /// visiting-nurse stations and the 厚生局 list (placed by the geocoder).
-async fn kanagawa_app() -> Option<Router> {
+pub(crate) async fn kanagawa_app() -> Option<Router> {
     kanagawa_app_with(&[]).await
 }
 
