@@ -65,6 +65,8 @@ pub struct RailLine {
 pub struct PostcodePoint {
     /// Seven digits, no hyphen (2530044).
     pub postcode: String,
+    /// Prefecture code, two digits (14).
+    pub prefecture: String,
     /// Municipality as written after the prefecture (茅ヶ崎市, 横浜市鶴見区).
     pub city: String,
     /// Town (新栄町), empty for a postcode of a whole municipality.
