@@ -301,7 +301,10 @@ pub(crate) fn place_error(
         )
     } else {
         (
-            format!("{}内の住所・駅名・郵便番号でさがしてください", loaded.join("・")),
+            format!(
+                "{}内の住所・駅名・郵便番号でさがしてください",
+                loaded.join("・")
+            ),
             format!(
                 "search by an address, station name or postcode in {}",
                 loaded.join(", ")

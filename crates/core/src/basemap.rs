@@ -257,11 +257,14 @@ pub fn station_reading(name: &str) -> Option<&'static str> {
 
 /// The reading of a station named like a municipality: the municipality's
 /// reading without its 市・町・村・区 ending (ちがさきし → ちがさき).
-pub fn reading_from_municipality(station: &str, municipality: &str, reading: &str) -> Option<String> {
-    let own = municipality
+pub fn reading_from_municipality(
+    station: &str,
+    municipality: &str,
+    reading: &str,
+) -> Option<String> {
+    municipality
         .strip_suffix(['市', '町', '村', '区'])
         .filter(|own| fold_address(own) == fold_address(station))?;
-    let _ = own;
     ["し", "まち", "ちょう", "むら", "そん", "く"]
         .iter()
         .find_map(|ending| reading.strip_suffix(ending))
@@ -311,7 +314,10 @@ mod tests {
             reading_from_municipality("茅ケ崎", "茅ヶ崎市", "ちがさきし").as_deref(),
             Some("ちがさき")
         );
-        assert_eq!(reading_from_municipality("辻堂", "藤沢市", "ふじさわし"), None);
+        assert_eq!(
+            reading_from_municipality("辻堂", "藤沢市", "ふじさわし"),
+            None
+        );
         assert_eq!(station_reading("辻堂"), Some("つじどう"));
     }
 }

@@ -257,14 +257,14 @@ impl Geocoder {
     /// loaded (「東京都千代田区…」 in a Kanagawa directory).
     pub fn unloaded_prefecture(&self, text: &str) -> Option<&'static str> {
         let key = fold_address(text);
-        crate::codes::prefecture_names()
-            .find(|name| {
-                let folded = fold_address(name);
-                // 東京 as well as 東京都, but 京都 only as 京都府 (it starts 京都市 too).
-                let short = folded.trim_end_matches(['都', '府', '県']);
-                (key.starts_with(&folded) || (short.chars().count() >= 2 && name != &"京都府" && key.starts_with(short)))
-                    && !self.prefecture_keys.contains(&folded)
-            })
+        crate::codes::prefecture_names().find(|name| {
+            let folded = fold_address(name);
+            // 東京 as well as 東京都, but 京都 only as 京都府 (it starts 京都市 too).
+            let short = folded.trim_end_matches(['都', '府', '県']);
+            (key.starts_with(&folded)
+                || (short.chars().count() >= 2 && name != &"京都府" && key.starts_with(short)))
+                && !self.prefecture_keys.contains(&folded)
+        })
     }
 
     /// True when no municipality is loaded, so nothing can be found.

@@ -40,13 +40,17 @@ impl PublisherPage {
         if self.is_record {
             format!("{}の掲載ページ", self.publisher)
         } else {
-            format!("{}で検索（この施設のページへの直接リンクは作れません）", self.publisher)
+            format!(
+                "{}で検索（この施設のページへの直接リンクは作れません）",
+                self.publisher
+            )
         }
     }
 }
 
 const NAVII: &str = "医療情報ネット（ナビイ）";
-const NAVII_SEARCH: &str = "https://www.iryou.teikyouseido.mhlw.go.jp/znk-web/juminkanja/S2300/initialize";
+const NAVII_SEARCH: &str =
+    "https://www.iryou.teikyouseido.mhlw.go.jp/znk-web/juminkanja/S2300/initialize";
 
 /// The publisher's page for a record of `provenance`, when its source has one.
 ///
@@ -114,7 +118,9 @@ mod tests {
     fn issue_18_record_pages_where_they_can_be_built_and_search_pages_said_so() {
         let navii = page("mhlw-iryou-joho-net", "1421400012345").unwrap();
         assert!(navii.is_record);
-        assert!(navii.url.contains("prefCd=14&kikanKbn=2&kikanCd=1400012345"));
+        assert!(navii
+            .url
+            .contains("prefCd=14&kikanKbn=2&kikanCd=1400012345"));
         let kaigo = page("mhlw-kaigo-kouhyou", "1460190014").unwrap();
         assert_eq!(
             (kaigo.is_record, kaigo.url.as_str()),

@@ -203,7 +203,12 @@ fn folded_departments() -> &'static [Vec<String>] {
         Taxonomy::builtin()
             .departments
             .iter()
-            .map(|d| d.name_contains.iter().map(|w| width_folded(w).into_owned()).collect())
+            .map(|d| {
+                d.name_contains
+                    .iter()
+                    .map(|w| width_folded(w).into_owned())
+                    .collect()
+            })
             .collect()
     })
 }
@@ -411,7 +416,11 @@ pub fn explain(facility: &Facility, needs: &[CapabilityCode]) -> Option<Relevanc
         let Some(n) = position(&taxonomy.accreditations, accreditation.code.as_str()) else {
             continue;
         };
-        if proxies & (1 << n) != 0 && !reasons.iter().any(|r| r.code == accreditation.code.as_str()) {
+        if proxies & (1 << n) != 0
+            && !reasons
+                .iter()
+                .any(|r| r.code == accreditation.code.as_str())
+        {
             let term = accreditation.code.term();
             reasons.push(Reason {
                 basis: ReasonBasis::Accreditation,
@@ -423,7 +432,11 @@ pub fn explain(facility: &Facility, needs: &[CapabilityCode]) -> Option<Relevanc
             });
         }
     }
-    for service_type in facility.services.iter().filter_map(|s| s.service_type.as_ref()) {
+    for service_type in facility
+        .services
+        .iter()
+        .filter_map(|s| s.service_type.as_ref())
+    {
         let Some(n) = position(&taxonomy.service_types, service_type.as_str()) else {
             continue;
         };
@@ -466,7 +479,10 @@ fn department_reason(
 ) -> Reason {
     let (ja, en) = match basis {
         ReasonBasis::UnlikelyDepartment => (
-            format!("名称に「{}」（通常はこのケアに対応しない診療科）", department.ja),
+            format!(
+                "名称に「{}」（通常はこのケアに対応しない診療科）",
+                department.ja
+            ),
             format!(
                 "Name states {} (does not usually provide this care)",
                 department.en
@@ -499,7 +515,10 @@ mod tests {
     use crate::{Accreditation, AccreditationCode};
 
     fn needs(codes: &[&str]) -> Vec<CapabilityCode> {
-        codes.iter().map(|c| CapabilityCode::new(c).unwrap()).collect()
+        codes
+            .iter()
+            .map(|c| CapabilityCode::new(c).unwrap())
+            .collect()
     }
 
     fn level(kind: &str, name: &str, need: &[&str]) -> Evidence {
@@ -517,19 +536,33 @@ mod tests {
             "架空メンタルクリニック",
             "架空心療内科",
         ] {
-            assert_eq!(level("clinic", name, &["ventilator"]), Evidence::Unlikely, "{name}");
+            assert_eq!(
+                level("clinic", name, &["ventilator"]),
+                Evidence::Unlikely,
+                "{name}"
+            );
         }
         // A clinic whose name also states pediatrics is plausible.
         assert_eq!(
             level("clinic", "架空眼科・小児科クリニック", &["ventilator"]),
             Evidence::PlausibleKind
         );
-        assert_eq!(level("clinic", "架空内科医院", &["ventilator"]), Evidence::Other);
         assert_eq!(
-            level("visiting_nurse", "架空訪問看護ステーション", &["ventilator"]),
+            level("clinic", "架空内科医院", &["ventilator"]),
+            Evidence::Other
+        );
+        assert_eq!(
+            level(
+                "visiting_nurse",
+                "架空訪問看護ステーション",
+                &["ventilator"]
+            ),
             Evidence::PlausibleKind
         );
-        assert_eq!(level("municipal_desk", "架空市役所", &["ventilator"]), Evidence::Other);
+        assert_eq!(
+            level("municipal_desk", "架空市役所", &["ventilator"]),
+            Evidence::Other
+        );
     }
 
     #[test]
@@ -570,7 +603,13 @@ mod tests {
         };
         assert_eq!(
             codes(&["ventilator"]),
-            ["core_hospital", "hospital", "clinic", "visiting_nurse", "welfare_provider"]
+            [
+                "core_hospital",
+                "hospital",
+                "clinic",
+                "visiting_nurse",
+                "welfare_provider"
+            ]
         );
         assert!(codes(&["tube_feeding"]).contains(&"special_needs_school".to_owned()));
         assert!(codes(&[]).is_empty());

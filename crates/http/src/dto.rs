@@ -171,7 +171,9 @@ impl PositionPrecisionDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublisherPageDto {
     /// The address.
-    #[schema(example = "https://www.iryou.teikyouseido.mhlw.go.jp/znk-web/juminkanja/S2430/initialize?prefCd=14&kikanKbn=1&kikanCd=1400001600")]
+    #[schema(
+        example = "https://www.iryou.teikyouseido.mhlw.go.jp/znk-web/juminkanja/S2430/initialize?prefCd=14&kikanKbn=1&kikanCd=1400001600"
+    )]
     pub url: String,
     /// True for the record's own page; false for a search page.
     pub is_record: bool,

@@ -20,10 +20,10 @@ use renkei_app::regions::parse_area;
 use renkei_app::search::{
     max_search_minutes, Listing, Origin, SearchPlace, SearchRequest, MAX_OFFSET,
 };
-use renkei_core::geocode::reads_same_town;
-use renkei_core::relevance::Relevance;
 use renkei_app::Regions;
+use renkei_core::geocode::reads_same_town;
 use renkei_core::need::{Tier, TravelModel};
+use renkei_core::relevance::Relevance;
 use renkei_core::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
 use renkei_core::PublicHit;
 use serde::{Deserialize, Serialize};

@@ -427,7 +427,7 @@ pub async fn import_verified(
 }
 
 /// The file's name without its folders (`/data/x.zip!a.csv` → `x.zip!a.csv`).
-pub(crate) fn base_name(file: &str) -> String {
+pub fn base_name(file: &str) -> String {
     let (path, member) = file
         .split_once('!')
         .map_or((file, None), |(p, m)| (p, Some(m)));
@@ -461,6 +461,6 @@ pub(crate) fn tokyo_date(now: DateTime<Utc>) -> chrono::NaiveDate {
 }
 
 /// SHA-256 of `bytes` as 64 lower-case hex digits, as import runs record it.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }

@@ -18,7 +18,8 @@ const SELECT_RAIL_LINES: &str =
     "SELECT line_id, name, operator, coordinates, licence, attribution FROM rail_lines ORDER BY line_id";
 /// The postcodes of one prefecture (`$1`, two digits).
 const DELETE_POSTCODES: &str = "DELETE FROM postcode_points WHERE prefecture_code = $1";
-const INSERT_POSTCODE: &str = "INSERT INTO postcode_points (postcode, prefecture_code, city, town, lon, lat, source_file) \
+const INSERT_POSTCODE: &str =
+    "INSERT INTO postcode_points (postcode, prefecture_code, city, town, lon, lat, source_file) \
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 const SELECT_POSTCODES: &str =
     "SELECT postcode, prefecture_code, city, town, lon, lat FROM postcode_points ORDER BY postcode";
@@ -85,8 +86,8 @@ pub(crate) async fn replace_rail_lines<D: Dialect>(
             .iter()
             .map(|part| part.iter().map(|p| [p.lon(), p.lat()]).collect())
             .collect();
-        let coordinates = serde_json::to_string(&coordinates)
-            .map_err(|e| corrupt("rail_line", &line.id, e))?;
+        let coordinates =
+            serde_json::to_string(&coordinates).map_err(|e| corrupt("rail_line", &line.id, e))?;
         let args: [&dyn Param; 7] = [
             &line.id.as_str(),
             &line.name.as_str(),

@@ -322,7 +322,12 @@ impl DirectoryIndex {
         let kinds: Vec<usize> = if query.profile.kinds.is_empty() {
             (0..records.kind_codes().len()).collect()
         } else {
-            query.profile.kinds.iter().map(crate::KindCode::rank).collect()
+            query
+                .profile
+                .kinds
+                .iter()
+                .map(crate::KindCode::rank)
+                .collect()
         };
         let walk_levels = kinds
             .into_iter()

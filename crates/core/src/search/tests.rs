@@ -250,10 +250,7 @@ fn search_equals_a_brute_force_scan_on_random_data() {
             expected.sort_by(|a, b| {
                 evidence(a.0, a.3)
                     .cmp(&evidence(b.0, b.3))
-                    .then(
-                        a.1.unwrap_or_default()
-                            .total_cmp(&b.1.unwrap_or_default()),
-                    )
+                    .then(a.1.unwrap_or_default().total_cmp(&b.1.unwrap_or_default()))
                     .then(a.2.cmp(&b.2))
                     .then((a.3.name.as_str(), a.3.id).cmp(&(b.3.name.as_str(), b.3.id)))
             });

@@ -486,8 +486,14 @@ async fn issue_18_unknown_places_say_where_to_search() {
     let app = search_app().await;
     for (near, says) in [
         ("札幌", "神奈川県内の住所・駅名・郵便番号でさがしてください"),
-        ("東京都千代田区丸の内1", "東京都の場所は読み込まれていません"),
-        ("架空県どこにもない町", "神奈川県内の住所・駅名・郵便番号でさがしてください"),
+        (
+            "東京都千代田区丸の内1",
+            "東京都の場所は読み込まれていません",
+        ),
+        (
+            "架空県どこにもない町",
+            "神奈川県内の住所・駅名・郵便番号でさがしてください",
+        ),
     ] {
         let error = call(&app, &format!("/api/v1/search?near={near}"))
             .await

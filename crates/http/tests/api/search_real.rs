@@ -199,16 +199,30 @@ fn assert_evidence_then_distance(list: &Value) {
 /// A clinic whose name says it is an eye, ENT, psychiatric or dental clinic
 /// (and nothing that would make it plausible).
 fn is_unlikely_clinic(name: &str) -> bool {
-    ["眼科", "耳鼻", "精神", "心療内科", "メンタル", "歯科", "デンタル"]
-        .iter()
-        .any(|word| name.contains(word))
+    [
+        "眼科",
+        "耳鼻",
+        "精神",
+        "心療内科",
+        "メンタル",
+        "歯科",
+        "デンタル",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
 }
 
 #[tokio::test]
 async fn issue_18_ventilator_near_chigasaki_lists_no_eye_ent_psychiatric_or_dental_clinic() {
     let Some(app) = kanagawa_app_with(&[
-        ("shisetsu-kijun", "facilities/kanagawa_pediatric_inpatient_accreditations.csv"),
-        ("wamnet", "disability/kanagawa_wamnet_disability_services.csv"),
+        (
+            "shisetsu-kijun",
+            "facilities/kanagawa_pediatric_inpatient_accreditations.csv",
+        ),
+        (
+            "wamnet",
+            "disability/kanagawa_wamnet_disability_services.csv",
+        ),
         ("wamnet", "disability/kanagawa_wamnet_short_stay.csv"),
     ])
     .await
@@ -267,8 +281,10 @@ async fn issue_18_ventilator_near_chigasaki_lists_no_eye_ent_psychiatric_or_dent
     let mut both = body["unknown"].as_array().unwrap().clone();
     both.extend(page_2["unknown"].as_array().unwrap().iter().cloned());
     assert_evidence_then_distance(&Value::Array(both.clone()));
-    let ids: std::collections::HashSet<&str> =
-        both.iter().map(|h| h["facility"]["id"].as_str().unwrap()).collect();
+    let ids: std::collections::HashSet<&str> = both
+        .iter()
+        .map(|h| h["facility"]["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), both.len(), "pages do not repeat a facility");
     // Every kind, as `kinds=all`: eye and ENT clinics are there, last, marked unlikely.
     let all = ok(
@@ -284,7 +300,10 @@ async fn issue_18_ventilator_near_chigasaki_lists_no_eye_ent_psychiatric_or_dent
         .iter()
         .filter(|hit| hit["relevance"]["evidence"] == "unlikely")
         .collect();
-    assert!(!unlikely.is_empty(), "no eye or ENT clinic within 1.2 km? {all}");
+    assert!(
+        !unlikely.is_empty(),
+        "no eye or ENT clinic within 1.2 km? {all}"
+    );
     for hit in unlikely {
         assert!(hit["relevance"]["reasons"]
             .as_array()

@@ -1,6 +1,7 @@
 //! The Store contract: each test takes a fresh, empty `&dyn Store`.
 
 mod accreditations;
+mod basemap;
 mod closing;
 mod coverage_inputs;
 mod feed;
@@ -13,6 +14,7 @@ mod verified;
 mod writes;
 
 pub use accreditations::*;
+pub use basemap::*;
 pub use closing::*;
 pub use coverage_inputs::*;
 pub use feed::*;
