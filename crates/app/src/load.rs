@@ -10,6 +10,7 @@ use crate::snapshot::Snapshot;
 use renkei_core::basemap::{BaseLayers, PostcodePoint};
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::geocode::{Geocoder, TownPoint};
+use renkei_core::region::AssignmentMethod;
 use renkei_store::{
     DirectorySnapshot, MeshPopulationRecord, PopulationRecord, ServiceAreaRecord, Store,
     StoreResult,
@@ -75,8 +76,13 @@ fn geocoder(
         .unwrap_or_default();
     let geocoder = Geocoder::from_boundaries(units, towns)
         .with_designated_cities(regions.catalog.designated_cities());
+    // Only a station inside a polygon: one across a border river
+    // (二子玉川, Tokyo) is not in the loaded prefecture's nearest ward.
     let landmarks = geocoder.landmarks_of(layers, postcodes, |point| {
-        boundaries?.assign(point)?.municipality
+        let assigned = boundaries?.assign(point)?;
+        matches!(assigned.method, AssignmentMethod::Inside)
+            .then_some(assigned.municipality)
+            .flatten()
     });
     geocoder.with_landmarks(landmarks)
 }

@@ -107,10 +107,14 @@ fn midpoint(points: &[LonLat]) -> LonLat {
 }
 
 /// The stations of an N02 `Station` file; features without a code, a name or
-/// a line geometry are counted as rejected.
+/// a line geometry are counted as rejected. A station published as several
+/// platform lines with one code (新宿 on 山手線) is one station at the mean of
+/// their middles.
 pub fn read_stations(file: &str, bytes: &[u8]) -> IngestResult<(Vec<Station>, usize)> {
     let features = features(file, bytes, "Station")?;
-    let mut stations = Vec::with_capacity(features.len());
+    let mut stations: Vec<Station> = Vec::with_capacity(features.len());
+    let mut pieces: Vec<Vec<LonLat>> = Vec::with_capacity(features.len());
+    let mut by_code = std::collections::HashMap::new();
     let mut rejected = 0;
     for feature in &features {
         let (code, name) = (property(feature, "N02_005c"), property(feature, "N02_005"));
@@ -122,6 +126,14 @@ pub fn read_stations(file: &str, bytes: &[u8]) -> IngestResult<(Vec<Station>, us
             rejected += 1;
             continue;
         }
+        let middle = midpoint(&parts[0]);
+        if let Some(&n) = by_code.get(code) {
+            let platform: &mut Vec<LonLat> = &mut pieces[n];
+            platform.push(middle);
+            continue;
+        }
+        by_code.insert(code.to_owned(), stations.len());
+        pieces.push(vec![middle]);
         let group = property(feature, "N02_005g");
         stations.push(Station {
             code: code.to_owned(),
@@ -129,8 +141,15 @@ pub fn read_stations(file: &str, bytes: &[u8]) -> IngestResult<(Vec<Station>, us
             name: name.to_owned(),
             line: property(feature, "N02_003").to_owned(),
             operator: property(feature, "N02_004").to_owned(),
-            position: midpoint(&parts[0]),
+            position: middle,
         });
+    }
+    for (station, middles) in stations.iter_mut().zip(&pieces) {
+        let n = middles.len() as f64;
+        let (lon, lat) = middles
+            .iter()
+            .fold((0.0, 0.0), |(x, y), p| (x + p.lon() / n, y + p.lat() / n));
+        station.position = LonLat::new(lon, lat).unwrap_or(station.position);
     }
     if stations.is_empty() {
         return Err(format_error(
@@ -263,6 +282,8 @@ mod tests {
     const STATIONS: &str = r#"{"type":"FeatureCollection","features":[
       {"type":"Feature","properties":{"N02_003":"架空本線","N02_004":"架空鉄道","N02_005":"架空ヶ丘","N02_005c":"900001","N02_005g":"900001"},
        "geometry":{"type":"LineString","coordinates":[[139.40,35.33],[139.42,35.33]]}},
+      {"type":"Feature","properties":{"N02_003":"架空本線","N02_004":"架空鉄道","N02_005":"架空ヶ丘","N02_005c":"900001","N02_005g":"900001"},
+       "geometry":{"type":"LineString","coordinates":[[139.40,35.34],[139.42,35.34]]}},
       {"type":"Feature","properties":{"N02_003":"架空本線","N02_004":"架空鉄道","N02_005":"","N02_005c":"900002"},
        "geometry":{"type":"LineString","coordinates":[[139.40,35.33],[139.42,35.33]]}}]}"#;
 

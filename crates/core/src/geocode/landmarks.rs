@@ -39,9 +39,10 @@ const MIN_PREFIX_CHARS: usize = 2;
 
 impl Geocoder {
     /// The landmarks of `layers`' stations (one per station, every line in
-    /// its label) and of `postcodes`, each in the municipality
-    /// `municipality_of` finds for its point; places in no loaded
-    /// municipality (outside the loaded prefectures) are left out. A
+    /// its label), each in the municipality `municipality_of` finds for its
+    /// point, and of `postcodes`, each in the municipality its city names;
+    /// places in no loaded municipality (outside the loaded prefectures) are
+    /// left out. A
     /// station is found by its name with 駅 and by its reading (authored,
     /// or its municipality's when it shares the name) with えき.
     pub fn landmarks_of(
@@ -81,6 +82,15 @@ impl Geocoder {
                 })
             });
         let postcodes = postcodes.iter().filter_map(|point| {
+            let municipality = self
+                .places
+                .iter()
+                .find(|place| {
+                    place.code.as_str().starts_with(&point.prefecture)
+                        && fold_address(&place.display) == fold_address(&point.city)
+                })?
+                .code
+                .clone();
             let label = point.label();
             Some(Landmark {
                 keys: vec![point.postcode.clone()],
@@ -88,7 +98,7 @@ impl Geocoder {
                 label,
                 position: point.position,
                 precision: Precision::Postcode,
-                municipality: in_loaded(point.position)?,
+                municipality,
             })
         });
         stations.chain(postcodes).collect()
@@ -256,7 +266,8 @@ mod tests {
             town: "架空町".into(),
             position: LonLat::new(139.40, 35.33).unwrap(),
         }];
-        // Only points west of 140° are "in" the loaded municipality.
+        // Only points west of 140° are "in" the loaded municipality; the
+        // postcode is placed by its city.
         let landmarks = g.landmarks_of(&layers, &postcodes, |p| {
             (p.lon() < 140.0).then(|| code.clone())
         });
