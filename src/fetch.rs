@@ -26,7 +26,7 @@ pub struct FetchArgs {
     /// `local` paths, e.g. ../shared/data); files missing there are downloaded.
     #[arg(long)]
     source_dir: Option<PathBuf>,
-    /// Replace one file's URL: KEY=URL (keys: n03, population, town-points, hospitals, visiting-nurse,
+    /// Replace one file's URL: KEY=URL (keys: n03, population, town-points, stations, rail-lines, hospitals, visiting-nurse,
     /// wamnet-children, wamnet-short-stay). Also RENKEI_FETCH_URL_<KEY> (upper case, - as _).
     #[arg(long = "url", value_name = "KEY=URL")]
     urls: Vec<String>,
