@@ -151,15 +151,15 @@ impl PositionPrecisionDto {
     pub fn of(geocoded: Option<renkei_core::geocode::Precision>) -> Self {
         match geocoded {
             None => Self::Source,
-            Some(renkei_core::geocode::Precision::Town) => Self::Town,
-            Some(renkei_core::geocode::Precision::Municipality) => Self::Municipality,
             // Facilities are placed from addresses, which find a town or a
             // municipality only; a station or postcode point would be as
             // approximate as a town's, so it reads as one.
             Some(
-                renkei_core::geocode::Precision::Station
+                renkei_core::geocode::Precision::Town
+                | renkei_core::geocode::Precision::Station
                 | renkei_core::geocode::Precision::Postcode,
             ) => Self::Town,
+            Some(renkei_core::geocode::Precision::Municipality) => Self::Municipality,
         }
     }
 

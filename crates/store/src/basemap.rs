@@ -3,7 +3,8 @@
 
 use crate::dialect::Dialect;
 use crate::params::Param;
-use crate::{StoreError, StoreResult};
+use crate::regions::corrupt;
+use crate::StoreResult;
 use renkei_core::basemap::{PostcodePoint, RailLine, Station};
 use renkei_core::LonLat;
 
@@ -23,14 +24,6 @@ const INSERT_POSTCODE: &str =
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 const SELECT_POSTCODES: &str =
     "SELECT postcode, prefecture_code, city, town, lon, lat FROM postcode_points ORDER BY postcode";
-
-fn corrupt(entity: &'static str, key: &str, reason: impl ToString) -> StoreError {
-    StoreError::Corrupt {
-        entity,
-        key: key.to_owned(),
-        reason: reason.to_string(),
-    }
-}
 
 /// Replaces every station with `stations` inside the transaction `conn`.
 pub(crate) async fn replace_stations<D: Dialect>(
@@ -62,7 +55,7 @@ pub(crate) async fn stations<D: Dialect>(conn: &mut D::Connection) -> StoreResul
     rows.into_iter()
         .map(|(code, group, name, line, operator, lon, lat)| {
             Ok(Station {
-                position: LonLat::new(lon, lat).map_err(|e| corrupt("station", &code, e))?,
+                position: LonLat::new(lon, lat).map_err(|e| corrupt("station", &code, &e))?,
                 code,
                 group,
                 name,
@@ -87,7 +80,7 @@ pub(crate) async fn replace_rail_lines<D: Dialect>(
             .map(|part| part.iter().map(|p| [p.lon(), p.lat()]).collect())
             .collect();
         let coordinates =
-            serde_json::to_string(&coordinates).map_err(|e| corrupt("rail_line", &line.id, e))?;
+            serde_json::to_string(&coordinates).map_err(|e| corrupt("rail_line", &line.id, &e))?;
         let args: [&dyn Param; 7] = [
             &line.id.as_str(),
             &line.name.as_str(),
@@ -109,7 +102,7 @@ pub(crate) async fn rail_lines<D: Dialect>(conn: &mut D::Connection) -> StoreRes
     rows.into_iter()
         .map(|(id, name, operator, coordinates, licence, attribution)| {
             let parts: Vec<Vec<[f64; 2]>> =
-                serde_json::from_str(&coordinates).map_err(|e| corrupt("rail_line", &id, e))?;
+                serde_json::from_str(&coordinates).map_err(|e| corrupt("rail_line", &id, &e))?;
             let parts = parts
                 .into_iter()
                 .map(|part| {
@@ -118,7 +111,7 @@ pub(crate) async fn rail_lines<D: Dialect>(conn: &mut D::Connection) -> StoreRes
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| corrupt("rail_line", &id, e))?;
+                .map_err(|e| corrupt("rail_line", &id, &e))?;
             Ok(RailLine {
                 id,
                 name,
@@ -167,7 +160,7 @@ pub(crate) async fn postcodes<D: Dialect>(
     rows.into_iter()
         .map(|(postcode, prefecture, city, town, lon, lat)| {
             Ok(PostcodePoint {
-                position: LonLat::new(lon, lat).map_err(|e| corrupt("postcode", &postcode, e))?,
+                position: LonLat::new(lon, lat).map_err(|e| corrupt("postcode", &postcode, &e))?,
                 postcode,
                 prefecture,
                 city,

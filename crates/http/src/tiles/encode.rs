@@ -340,6 +340,25 @@ pub fn encode_tile(
                 }
             }
         }
+        TileLayer::Rail | TileLayer::Stations => {
+            push_base_map(&mut builder, layer, tile, snapshot, bbox)?;
+        }
+    }
+    let tile = Tile {
+        layers: builder.finish().into_iter().collect(),
+    };
+    Ok(tile.encode_to_vec())
+}
+
+/// Adds the base map's rail lines or stations inside `bbox` (the buffered tile).
+fn push_base_map(
+    builder: &mut LayerBuilder,
+    layer: TileLayer,
+    tile: TileId,
+    snapshot: &Snapshot,
+    bbox: Bbox,
+) -> Result<(), EncodeError> {
+    match layer {
         TileLayer::Rail => {
             let base = renkei_app::basemap::base_layers_in(snapshot, bbox);
             for line in base.rail_lines {
@@ -386,11 +405,10 @@ pub fn encode_tile(
                 )?;
             }
         }
+        // Drawn from the directory and regions by `encode_tile` itself.
+        TileLayer::Facilities | TileLayer::Regions | TileLayer::Municipalities => {}
     }
-    let tile = Tile {
-        layers: builder.finish().into_iter().collect(),
-    };
-    Ok(tile.encode_to_vec())
+    Ok(())
 }
 
 /// `shape` (lon/lat) simplified to one tile unit, clipped to the buffered tile,
