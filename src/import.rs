@@ -55,6 +55,14 @@ pub enum ImportKind {
     /// Municipalities each provider declares it serves (HSDS service_area), CSV of
     /// facility_id or source + source_id, and municipality_codes (サービス提供地域).
     ServiceAreas(FilesArgs),
+    /// 国土数値情報 鉄道データ (N02) stations, GeoJSON or the official zip: the base map's
+    /// stations and station names for the geocoder (駅).
+    Stations(FilesArgs),
+    /// Rail lines for the base map: N02 RailroadSection or station_database polylines
+    /// (GeoJSON or zip); each line keeps its licence (鉄道路線).
+    RailLines(FilesArgs),
+    /// One point per postcode (postcode, pref_code, city, town, lat, lng) for the geocoder (郵便番号).
+    Postcodes(FilesArgs),
     /// Open Referral HSDS 3.0 exchange files, as `renkei export hsds` writes them (HSDS 交換ファイル).
     Hsds(HsdsArgs),
 }
@@ -272,6 +280,9 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             Invocation::with_common(kind, a.files, a.common)
         }
         ImportKind::TownPoints(a) => Invocation::with_common(Kind::TownPoints, a.files, a.common),
+        ImportKind::Stations(a) => Invocation::with_common(Kind::Stations, a.files, a.common),
+        ImportKind::RailLines(a) => Invocation::with_common(Kind::RailLines, a.files, a.common),
+        ImportKind::Postcodes(a) => Invocation::with_common(Kind::Postcodes, a.files, a.common),
         ImportKind::ShisetsuKijun(a) => {
             Invocation::with_common(Kind::Accreditations, a.files, a.common)
         }

@@ -14,6 +14,7 @@
 //! / `renkei-print` ← this crate ← `renkei-http` and the binary. Neither front
 //! door reaches into the other.
 
+pub mod basemap;
 pub mod check;
 pub mod coverage;
 pub mod error;

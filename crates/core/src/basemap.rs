@@ -65,6 +65,8 @@ pub struct RailLine {
 pub struct PostcodePoint {
     /// Seven digits, no hyphen (2530044).
     pub postcode: String,
+    /// Prefecture code, two digits (14).
+    pub prefecture: String,
     /// Municipality as written after the prefecture (茅ヶ崎市, 横浜市鶴見区).
     pub city: String,
     /// Town (新栄町), empty for a postcode of a whole municipality.
@@ -260,10 +262,9 @@ pub fn reading_from_municipality(
     municipality: &str,
     reading: &str,
 ) -> Option<String> {
-    let own = municipality
+    municipality
         .strip_suffix(['市', '町', '村', '区'])
         .filter(|own| fold_address(own) == fold_address(station))?;
-    let _ = own;
     ["し", "まち", "ちょう", "むら", "そん", "く"]
         .iter()
         .find_map(|ending| reading.strip_suffix(ending))

@@ -151,8 +151,9 @@ impl PositionPrecisionDto {
     pub fn of(geocoded: Option<renkei_core::geocode::Precision>) -> Self {
         match geocoded {
             None => Self::Source,
-            // A facility is placed from its address; a station or postcode
-            // point (search origins only) is as precise as a 町丁目 point.
+            // Facilities are placed from addresses, which find a town or a
+            // municipality only; a station or postcode point would be as
+            // approximate as a town's, so it reads as one.
             Some(
                 renkei_core::geocode::Precision::Town
                 | renkei_core::geocode::Precision::Station

@@ -6,6 +6,7 @@
 //! store's job.
 
 pub mod assign;
+pub mod basemap;
 mod builtin;
 pub mod closing;
 pub mod demo;

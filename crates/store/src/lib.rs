@@ -11,6 +11,7 @@
 //! ([`Store::snapshot`]).
 
 mod accreditations;
+mod basemap;
 mod changes;
 mod closing;
 mod copy;
@@ -279,6 +280,34 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Every stored 町丁目 point, for the offline geocoder.
     async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>>;
+
+    /// Replaces every railway station with those of one file (N02 Station),
+    /// with its import-run row (`log`, source `source_key`), in one
+    /// transaction; returns how many were stored.
+    async fn replace_stations(
+        &self,
+        source_key: &str,
+        stations: &[renkei_core::basemap::Station],
+        log: &RunLog,
+    ) -> StoreResult<u64>;
+
+    /// Replaces every rail line with those of one file, with its import-run
+    /// row, in one transaction; returns how many were stored.
+    async fn replace_rail_lines(
+        &self,
+        source_key: &str,
+        lines: &[renkei_core::basemap::RailLine],
+        log: &RunLog,
+    ) -> StoreResult<u64>;
+
+    /// Replaces the postcode points of every prefecture in `points`, with the
+    /// import-run row, in one transaction; returns how many were stored.
+    async fn replace_postcodes(
+        &self,
+        source_key: &str,
+        points: &[renkei_core::basemap::PostcodePoint],
+        log: &RunLog,
+    ) -> StoreResult<u64>;
 
     /// Marks closed, as of `on`, every active facility of `source_key` that
     /// `listing` (newer, complete files of that source) covers but does not

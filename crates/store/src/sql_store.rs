@@ -3,6 +3,7 @@
 //! steps each topic module writes once for both backends.
 
 use crate::accreditations::{self, AccreditationRecord};
+use crate::basemap;
 use crate::closing::{self, Closing, Listing};
 use crate::copy::{self, ColumnKind, TableCopy, TableShape, TableSide, Value};
 use crate::coverage_inputs::{self, MeshPopulationRecord, ServiceAreaRecord};
@@ -92,6 +93,21 @@ pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
 /// telling other processes, see [`Dialect::notify`]); once committed, tells
 /// `listeners` (this process's subscribers). Returns the new data version
 /// when it was bumped.
+/// Logs the import run of a file that replaced `stored` rows of `source_key`
+/// (every row counts as inserted), inside the transaction `conn`.
+async fn log_replacement<D: Dialect>(
+    conn: &mut D::Connection,
+    source_key: &str,
+    log: &RunLog,
+    stored: u64,
+) -> StoreResult<()> {
+    let written = WriteSummary {
+        inserted: stored,
+        ..WriteSummary::default()
+    };
+    imports::log_run::<D>(conn, &log.run(source_key, written, 0)).await
+}
+
 pub(crate) async fn commit<D: Dialect>(
     mut tx: Transaction<'_, D>,
     changed: bool,
@@ -285,6 +301,45 @@ impl<D: Dialect> Store for SqlStore<D> {
 
     async fn town_points(&self) -> StoreResult<Vec<TownPoint>> {
         geocoding::towns::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn replace_stations(
+        &self,
+        source_key: &str,
+        stations: &[renkei_core::basemap::Station],
+        log: &RunLog,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let stored = basemap::replace_stations::<D>(&mut tx, &log.file_name, stations).await?;
+        log_replacement::<D>(&mut tx, source_key, log, stored).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn replace_rail_lines(
+        &self,
+        source_key: &str,
+        lines: &[renkei_core::basemap::RailLine],
+        log: &RunLog,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let stored = basemap::replace_rail_lines::<D>(&mut tx, &log.file_name, lines).await?;
+        log_replacement::<D>(&mut tx, source_key, log, stored).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn replace_postcodes(
+        &self,
+        source_key: &str,
+        points: &[renkei_core::basemap::PostcodePoint],
+        log: &RunLog,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let stored = basemap::replace_postcodes::<D>(&mut tx, &log.file_name, points).await?;
+        log_replacement::<D>(&mut tx, source_key, log, stored).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
     }
 
     async fn close_missing_within(

@@ -65,4 +65,5 @@ contract_tests!(
     issue_5_verified_facts_survive_reimport,
     issue_15_a_failed_run_log_leaves_the_database_unchanged,
     issue_15_conflicts_and_geocodes_name_records_of_the_file,
+    issue_18_base_map_rows_replace_and_round_trip,
 );

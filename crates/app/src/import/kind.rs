@@ -64,6 +64,15 @@ pub enum ImportKind {
     /// `service-areas`: municipalities each provider serves (CSV).
     /// `service_areas::import_service_areas` → `Store::replace_service_areas`.
     ServiceAreas,
+    /// `stations`: 国土数値情報 鉄道データ N02 `Station` (GeoJSON or zip).
+    /// `basemap::read_stations` → `Store::replace_stations`, with its run log.
+    Stations,
+    /// `rail-lines`: N02 `RailroadSection` or `station_database` polylines
+    /// (GeoJSON or zip). `basemap::read_rail_lines` → `Store::replace_rail_lines`.
+    RailLines,
+    /// `postcodes`: one point per postcode (CSV). `basemap::parse_postcodes`
+    /// → `Store::replace_postcodes`, replacing the prefectures the file holds.
+    Postcodes,
 }
 
 impl ImportKind {
@@ -92,6 +101,9 @@ impl ImportKind {
                 year: DEFAULT_MESH_CENSUS_YEAR,
             },
             "service-areas" => Self::ServiceAreas,
+            "stations" => Self::Stations,
+            "rail-lines" => Self::RailLines,
+            "postcodes" => Self::Postcodes,
             _ => return Err(ImportError::UnknownKind(name.to_owned())),
         })
     }
@@ -156,6 +168,15 @@ pub enum FileOutcome {
     },
     /// Service areas.
     ServiceAreas(ServiceAreaReport),
+    /// Stations, rail lines or postcode points of the base map and geocoder.
+    BaseMap {
+        /// What the rows are (`stations`, `rail lines`, `postcodes`).
+        what: &'static str,
+        /// Rows stored.
+        stored: u64,
+        /// Features or rows rejected.
+        rejected: usize,
+    },
 }
 
 /// What storing one N03 file did (its geometry is not kept here).
@@ -229,6 +250,11 @@ impl FileOutcome {
                 r.providers,
                 r.rejected.len()
             ),
+            Self::BaseMap {
+                what,
+                stored,
+                rejected,
+            } => format!("{stored} {what} stored; {rejected} rejected"),
         }
     }
 }
@@ -380,6 +406,9 @@ impl<'a> Importer<'a> {
             ImportKind::ServiceAreas => FileOutcome::ServiceAreas(
                 renkei_ingest::service_areas::import_service_areas(store, file, bytes).await?,
             ),
+            ImportKind::Stations | ImportKind::RailLines | ImportKind::Postcodes => {
+                import_base_map(store, kind, file, bytes).await?
+            }
         };
         if matches!(
             kind,
@@ -430,6 +459,56 @@ impl Importer<'_> {
             rejected,
         })
     }
+}
+
+/// Reads a station, rail line or postcode file and replaces its rows, with
+/// its import-run row, in one store transaction.
+async fn import_base_map(
+    store: &dyn Store,
+    kind: &ImportKind,
+    file: &str,
+    bytes: &[u8],
+) -> IngestResult<FileOutcome> {
+    use renkei_ingest::basemap;
+    let started_at = chrono::Utc::now();
+    let log = |rows_read: usize, rejected: usize| renkei_store::RunLog {
+        file_name: renkei_ingest::run::base_name(file),
+        checksum_sha256: renkei_ingest::run::sha256_hex(bytes),
+        started_at,
+        rows_read: rows_read as u64,
+        rejected: rejected as u64,
+    };
+    let stored = |source| IngestError::Store {
+        file: file.to_owned(),
+        source,
+    };
+    let (what, written, rejected) = match kind {
+        ImportKind::Stations => {
+            let (stations, rejected) = basemap::read_stations(file, bytes)?;
+            let log = log(stations.len() + rejected, rejected);
+            let written = store.replace_stations(basemap::STATIONS_SOURCE, &stations, &log);
+            ("stations", written.await.map_err(stored)?, rejected)
+        }
+        ImportKind::RailLines => {
+            let (lines, rejected) = basemap::read_rail_lines(file, bytes)?;
+            let log = log(lines.len() + rejected, rejected);
+            let written = store.replace_rail_lines(basemap::RAIL_LINES_SOURCE, &lines, &log);
+            ("rail lines", written.await.map_err(stored)?, rejected)
+        }
+        _ => {
+            let (text, _) = renkei_ingest::text::decode(file, bytes)?;
+            let table = renkei_ingest::table::Table::parse(file, &text)?;
+            let (points, rejected) = basemap::parse_postcodes(&table)?;
+            let log = log(table.len(), rejected.len());
+            let written = store.replace_postcodes(basemap::POSTCODES_SOURCE, &points, &log);
+            ("postcodes", written.await.map_err(stored)?, rejected.len())
+        }
+    };
+    Ok(FileOutcome::BaseMap {
+        what,
+        stored: written,
+        rejected,
+    })
 }
 
 pub(super) fn region_table_outcome(tables: &[RegionTable]) -> FileOutcome {

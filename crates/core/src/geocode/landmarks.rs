@@ -1,8 +1,10 @@
 //! Places people name instead of an address: railway stations (茅ヶ崎駅,
 //! 茅ケ崎駅, ちがさきえき) and postcodes (253-0044, 2530044).
 
-use super::{Geocoder, Precision, Suggestion};
-use crate::basemap::postcode_digits;
+use super::{reading, Geocoder, Precision, Suggestion};
+use crate::basemap::{
+    postcode_digits, reading_from_municipality, station_reading, BaseLayers, Bbox, PostcodePoint,
+};
 use crate::normalize::fold_address;
 use crate::{LonLat, MunicipalityCode};
 
@@ -36,6 +38,72 @@ pub(super) struct Landmarks {
 const MIN_PREFIX_CHARS: usize = 2;
 
 impl Geocoder {
+    /// The landmarks of `layers`' stations (one per station, every line in
+    /// its label), each in the municipality `municipality_of` finds for its
+    /// point, and of `postcodes`, each in the municipality its city names;
+    /// places in no loaded municipality (outside the loaded prefectures) are
+    /// left out. A
+    /// station is found by its name with 駅 and by its reading (authored,
+    /// or its municipality's when it shares the name) with えき.
+    pub fn landmarks_of(
+        &self,
+        layers: &BaseLayers,
+        postcodes: &[PostcodePoint],
+        municipality_of: impl Fn(LonLat) -> Option<MunicipalityCode>,
+    ) -> Vec<Landmark> {
+        let everywhere = Bbox {
+            west: -180.0,
+            south: -90.0,
+            east: 180.0,
+            north: 90.0,
+        };
+        let in_loaded =
+            |point| municipality_of(point).filter(|code| self.municipality_name(code).is_some());
+        let stations = layers
+            .station_groups_in(everywhere)
+            .into_iter()
+            .filter_map(|group| {
+                let position = group.position();
+                let municipality = in_loaded(position)?;
+                let name = format!("{}駅", group.name);
+                let reading = station_reading(&group.name).map(str::to_owned).or_else(|| {
+                    let town = self.municipality_name(&municipality)?;
+                    reading_from_municipality(&group.name, town, reading(&municipality)?)
+                });
+                let mut keys = vec![name.clone()];
+                keys.extend(reading.map(|r| format!("{r}えき")));
+                Some(Landmark {
+                    keys,
+                    label: format!("{name}（{}）", group.lines.join("・")),
+                    matched: name,
+                    position,
+                    precision: Precision::Station,
+                    municipality,
+                })
+            });
+        let postcodes = postcodes.iter().filter_map(|point| {
+            let municipality = self
+                .places
+                .iter()
+                .find(|place| {
+                    place.code.as_str().starts_with(&point.prefecture)
+                        && fold_address(&place.display) == fold_address(&point.city)
+                })?
+                .code
+                .clone();
+            let label = point.label();
+            Some(Landmark {
+                keys: vec![point.postcode.clone()],
+                matched: label.split(' ').next().unwrap_or_default().to_owned(),
+                label,
+                position: point.position,
+                precision: Precision::Postcode,
+                municipality,
+            })
+        });
+        stations.chain(postcodes).collect()
+    }
+
     /// Also finds `landmarks` (stations, postcodes) by their keys.
     #[must_use]
     pub fn with_landmarks(mut self, landmarks: Vec<Landmark>) -> Self {
@@ -164,6 +232,53 @@ mod tests {
         assert_eq!(
             g.resolve("茅ヶ崎市").unwrap().precision,
             Precision::Municipality
+        );
+    }
+
+    #[test]
+    fn issue_18_landmarks_of_stations_and_postcodes_in_loaded_municipalities() {
+        use crate::basemap::Station;
+        let g = geocoder();
+        let code = MunicipalityCode::new("14207").unwrap();
+        let station = |code: &str, name: &str, line: &str, lon: f64| Station {
+            code: code.into(),
+            group: "g".into(),
+            name: name.into(),
+            line: line.into(),
+            operator: "架空鉄道".into(),
+            position: LonLat::new(lon, 35.33).unwrap(),
+        };
+        let layers = BaseLayers {
+            stations: vec![
+                station("1", "茅ヶ崎", "架空本線", 139.40),
+                station("2", "茅ヶ崎", "架空支線", 139.41),
+                Station {
+                    group: "far".into(),
+                    ..station("3", "遠方", "架空本線", 140.5)
+                },
+            ],
+            rail_lines: Vec::new(),
+        };
+        let postcodes = [PostcodePoint {
+            postcode: "9990001".into(),
+            prefecture: "14".into(),
+            city: "茅ヶ崎市".into(),
+            town: "架空町".into(),
+            position: LonLat::new(139.40, 35.33).unwrap(),
+        }];
+        // Only points west of 140° are "in" the loaded municipality; the
+        // postcode is placed by its city.
+        let landmarks = g.landmarks_of(&layers, &postcodes, |p| {
+            (p.lon() < 140.0).then(|| code.clone())
+        });
+        assert_eq!(landmarks.len(), 2, "{landmarks:?}");
+        assert_eq!(landmarks[0].label, "茅ヶ崎駅（架空本線・架空支線）");
+        assert_eq!(landmarks[0].keys, ["茅ヶ崎駅", "ちがさきえき"]);
+        assert_eq!(landmarks[1].matched, "〒999-0001");
+        let g = g.with_landmarks(landmarks);
+        assert_eq!(
+            g.resolve("999-0001").unwrap().precision,
+            Precision::Postcode
         );
     }
 

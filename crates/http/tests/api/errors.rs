@@ -281,6 +281,30 @@ impl Store for UnreachableStore {
     ) -> StoreResult<u64> {
         down()
     }
+    async fn replace_stations(
+        &self,
+        _: &str,
+        _: &[renkei_core::basemap::Station],
+        _: &renkei_store::RunLog,
+    ) -> StoreResult<u64> {
+        down()
+    }
+    async fn replace_rail_lines(
+        &self,
+        _: &str,
+        _: &[renkei_core::basemap::RailLine],
+        _: &renkei_store::RunLog,
+    ) -> StoreResult<u64> {
+        down()
+    }
+    async fn replace_postcodes(
+        &self,
+        _: &str,
+        _: &[renkei_core::basemap::PostcodePoint],
+        _: &renkei_store::RunLog,
+    ) -> StoreResult<u64> {
+        down()
+    }
     async fn replace_mesh_population(
         &self,
         _: &str,

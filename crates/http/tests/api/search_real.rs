@@ -436,3 +436,43 @@ async fn issue_6_ranking_set_and_geocoder_on_real_kanagawa_names() {
         .await
         .assert_error(StatusCode::NOT_FOUND, "outside_regions");
 }
+
+#[tokio::test]
+async fn issue_18_stations_and_postcodes_are_places_on_real_data() {
+    let extra = [
+        ("stations", "basemap/N02-23_Station_kanagawa_bbox.geojson"),
+        ("rail-lines", "basemap/railway_lines_kanagawa_bbox.geojson"),
+        ("postcodes", "addresses/kanagawa_postcode_points.csv"),
+    ];
+    let Some(app) = kanagawa_app_with(&extra).await else {
+        println!("SKIPPED: the Kanagawa open data is not in ../shared/data");
+        return;
+    };
+    for text in ["茅ヶ崎駅", "茅ケ崎駅", "ちがさきえき"] {
+        let body = ok(&app, &format!("/api/v1/geocode?q={text}")).await;
+        let first = &body["results"][0];
+        assert_eq!(first["matched"], "茅ヶ崎駅", "{text}: {body}");
+        assert_eq!(first["precision"], "station", "{text}");
+        // N02 puts 茅ヶ崎 (東海道線) at 139.408003, 35.330639.
+        let lon = first["lon"].as_f64().unwrap();
+        assert!((lon - 139.4075).abs() < 0.002, "{text}: {first}");
+    }
+    for text in ["253-0044", "2530044"] {
+        let body = ok(&app, &format!("/api/v1/geocode?q={text}")).await;
+        let first = &body["results"][0];
+        assert_eq!(first["precision"], "postcode", "{text}: {body}");
+        assert!(
+            first["label"].as_str().unwrap().contains("新栄町"),
+            "{first}"
+        );
+    }
+    // A station and a postcode are search origins; a station outside the loaded
+    // prefecture (二子玉川 is in Tokyo) is not a place here.
+    let body = ok(&app, "/api/v1/search?near=茅ヶ崎駅&limit=5").await;
+    assert_eq!(body["origin"]["label"], "茅ヶ崎駅", "{}", body["origin"]);
+    let body = ok(&app, "/api/v1/search?near=253-0044&limit=5").await;
+    assert_eq!(body["results"].as_array().unwrap().len(), 5);
+    call(&app, "/api/v1/search?near=二子玉川駅")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "place_not_found");
+}

@@ -1,6 +1,7 @@
 //! The Store contract: each test takes a fresh, empty `&dyn Store`.
 
 mod accreditations;
+mod basemap;
 mod closing;
 mod copy;
 mod coverage_inputs;
@@ -14,6 +15,7 @@ mod verified;
 mod writes;
 
 pub use accreditations::*;
+pub use basemap::*;
 pub use closing::*;
 pub use copy::*;
 pub use coverage_inputs::*;
