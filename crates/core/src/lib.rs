@@ -12,6 +12,7 @@ pub mod codes;
 pub mod coverage;
 pub mod desks;
 pub mod directory_index;
+pub mod era;
 pub mod facility;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
@@ -22,6 +23,7 @@ pub mod normalize;
 pub mod position;
 pub mod public;
 pub mod region;
+pub mod rollout;
 pub mod search;
 pub mod source_text;
 pub mod spreadsheet;
