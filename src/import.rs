@@ -55,6 +55,22 @@ pub enum ImportKind {
     /// Municipalities each provider declares it serves (HSDS service_area), CSV of
     /// facility_id or source + source_id, and municipality_codes (サービス提供地域).
     ServiceAreas(FilesArgs),
+    /// A prefecture's regional rollout (全県展開) as authored TOML, e.g.
+    /// data/rollout/14_kanagawa.toml: areas, stages, councils, 課題 and 取組. It
+    /// replaces what the prefecture's last rollout file wrote; records added
+    /// with `renkei rollout …` are kept.
+    Rollout(RolloutArgs),
+}
+
+/// Rollout files.
+#[derive(Debug, Args)]
+pub struct RolloutArgs {
+    /// Rollout files (TOML, UTF-8).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
 }
 
 /// Files of an official format.
@@ -274,6 +290,7 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             invocation
         }
         ImportKind::N03(a) => Invocation::new(Kind::Boundaries, a.files, a.db),
+        ImportKind::Rollout(a) => Invocation::new(Kind::Rollout, a.files, a.db),
         ImportKind::Regions(a) => Invocation::new(Kind::RegionTable, a.files, a.db),
         ImportKind::Population(a) => {
             Invocation::new(Kind::Population { year: a.year }, vec![a.file], a.db)

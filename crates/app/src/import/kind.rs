@@ -9,6 +9,7 @@ use renkei_ingest::import::{Format, Importer as OfficialList};
 use renkei_ingest::limits::Limits;
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::n03::{N03Import, UncodedFeature};
+use renkei_ingest::rollout::RolloutReport;
 use renkei_ingest::run::{FileReport, ImportSession, VerifiedReport};
 use renkei_ingest::service_areas::ServiceAreaReport;
 use renkei_ingest::shisetsu::ShisetsuReport;
@@ -63,6 +64,9 @@ pub enum ImportKind {
     /// `service-areas`: municipalities each provider serves (CSV).
     /// `service_areas::import_service_areas` → `Store::replace_service_areas`.
     ServiceAreas,
+    /// `rollout`: a prefecture's regional rollout (全県展開, TOML).
+    /// `rollout::import` → `Store::replace_rollout`, with its run log.
+    Rollout,
 }
 
 impl ImportKind {
@@ -90,6 +94,7 @@ impl ImportKind {
                 year: DEFAULT_MESH_CENSUS_YEAR,
             },
             "service-areas" => Self::ServiceAreas,
+            "rollout" => Self::Rollout,
             _ => return Err(ImportError::UnknownKind(name.to_owned())),
         })
     }
@@ -152,6 +157,8 @@ pub enum FileOutcome {
     },
     /// Service areas.
     ServiceAreas(ServiceAreaReport),
+    /// A rollout file.
+    Rollout(RolloutReport),
 }
 
 /// What storing one N03 file did (its geometry is not kept here).
@@ -224,6 +231,18 @@ impl FileOutcome {
                 r.stored,
                 r.providers,
                 r.rejected.len()
+            ),
+            Self::Rollout(r) => format!(
+                "全県展開 {}: 地域 {} 件, 段階 {} 件, 課題 {} 件, 取組 {} 件 / {} areas, {} stage transitions, {} problems, {} actions",
+                r.prefecture,
+                r.written.areas,
+                r.written.transitions,
+                r.written.issues,
+                r.written.actions,
+                r.written.areas,
+                r.written.transitions,
+                r.written.issues,
+                r.written.actions
             ),
         }
     }
@@ -376,6 +395,9 @@ impl<'a> Importer<'a> {
             ImportKind::ServiceAreas => FileOutcome::ServiceAreas(
                 renkei_ingest::service_areas::import_service_areas(store, file, bytes).await?,
             ),
+            ImportKind::Rollout => {
+                FileOutcome::Rollout(renkei_ingest::rollout::import(store, file, bytes).await?)
+            }
         };
         if matches!(
             kind,

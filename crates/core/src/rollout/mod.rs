@@ -174,6 +174,9 @@ pub struct ProgressNote {
     pub on: NaiveDate,
     /// What was found or changed.
     pub text: String,
+    /// The status the action has from this note on, when it changed.
+    #[serde(default)]
+    pub status: Option<ActionStatus>,
     /// Who wrote it: an organisation or account label.
     #[serde(default)]
     pub recorded_by: Option<String>,
@@ -524,13 +527,8 @@ impl RolloutPlan {
         self.check()
     }
 
-    /// Adds a progress note to a 取組 and sets its status (command).
-    pub fn add_note(
-        &mut self,
-        action: &str,
-        note: ProgressNote,
-        status: Option<ActionStatus>,
-    ) -> RolloutResult<()> {
+    /// Adds a progress note to a 取組, which takes the note's status if it has one (command).
+    pub fn add_note(&mut self, action: &str, note: ProgressNote) -> RolloutResult<()> {
         self.action(action)?;
         let found = self
             .areas
@@ -539,12 +537,68 @@ impl RolloutPlan {
             .flat_map(|i| i.actions.iter_mut())
             .find(|a| a.key == action)
             .expect("found above");
-        found.notes.push(note);
-        if let Some(status) = status {
+        if let Some(status) = note.status {
             found.status = status;
         }
+        found.notes.push(note);
         self.check()
     }
+
+    /// Applies a command to the plan, checking it first; the store then
+    /// writes the one row it adds.
+    pub fn apply(&mut self, change: &RolloutChange) -> RolloutResult<()> {
+        match change {
+            RolloutChange::Advance { area, transition } => self.advance(area, transition.clone()),
+            RolloutChange::AddIssue { area, issue } => self.add_issue(area, issue.clone()),
+            RolloutChange::AddAction { issue, action } => self.add_action(issue, action.clone()),
+            RolloutChange::AddNote { action, note } => self.add_note(action, note.clone()),
+        }
+    }
+
+    /// Whether the plan holds the area, 課題 or 取組 a change is about.
+    #[must_use]
+    pub fn holds(&self, change: &RolloutChange) -> bool {
+        match change {
+            RolloutChange::Advance { area, .. } | RolloutChange::AddIssue { area, .. } => {
+                self.area(area).is_ok()
+            }
+            RolloutChange::AddAction { issue, .. } => self.issue(issue).is_ok(),
+            RolloutChange::AddNote { action, .. } => self.action(action).is_ok(),
+        }
+    }
+}
+
+/// One write command on a rollout: each adds one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RolloutChange {
+    /// Moves an area to a stage.
+    Advance {
+        /// The area's key.
+        area: String,
+        /// The transition (its reason is required to move back).
+        transition: StageTransition,
+    },
+    /// Adds a 課題 (without actions) to an area.
+    AddIssue {
+        /// The area's key.
+        area: String,
+        /// The 課題.
+        issue: Issue,
+    },
+    /// Adds a 取組 (without notes) to a 課題.
+    AddAction {
+        /// The 課題's key.
+        issue: String,
+        /// The 取組.
+        action: Action,
+    },
+    /// Adds a progress note to a 取組.
+    AddNote {
+        /// The 取組's key.
+        action: String,
+        /// The note.
+        note: ProgressNote,
+    },
 }
 
 /// Counts of 取組 by status, in [`ActionStatus::ALL`] order.
