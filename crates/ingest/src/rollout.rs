@@ -49,15 +49,70 @@ pub async fn import(store: &dyn Store, file: &str, bytes: &[u8]) -> IngestResult
         rows_read: plan.areas.len() as u64,
         rejected: 0,
     };
-    let written = store
-        .replace_rollout(&plan, &log)
-        .await
-        .map_err(|source| IngestError::Store {
-            file: file.to_owned(),
-            source,
-        })?;
+    let written =
+        store
+            .replace_rollout(&plan, &log)
+            .await
+            .map_err(|source| IngestError::Store {
+                file: file.to_owned(),
+                source,
+            })?;
     Ok(RolloutReport {
         prefecture: plan.prefecture.as_str().to_owned(),
         written,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use renkei_core::rollout::Stage;
+
+    #[test]
+    fn issue_21_the_authored_kanagawa_file_parses_and_keeps_the_stage_order() {
+        let file = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/rollout/14_kanagawa.toml"
+        );
+        let plan = parse(file, &std::fs::read(file).unwrap()).unwrap();
+        let keys: Vec<_> = plan.areas.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["chigasaki", "atsugi", "odawara", "yokosuka"]);
+        let odawara = plan.area("odawara").unwrap();
+        assert_eq!(odawara.current().unwrap().stage, Stage::CouncilSetUp);
+        assert_eq!(
+            odawara.current().unwrap().fiscal_year().label_ja(),
+            "2016年度（平成28年度）"
+        );
+        // Every stated fact cites a source; the rest is marked as an example.
+        for area in &plan.areas {
+            assert!(area.source.is_some(), "{}", area.key);
+            for stage in &area.stages {
+                assert!(
+                    stage.example || stage.source.is_some(),
+                    "{} {:?}",
+                    area.key,
+                    stage.stage
+                );
+            }
+            for (issue, action) in area.actions() {
+                assert!(issue.example && action.example, "{}", action.key);
+            }
+        }
+        assert!(plan.milestones.iter().all(|m| m.source.is_some()));
+    }
+
+    #[test]
+    fn issue_21_a_broken_rollout_file_is_refused_naming_the_problem() {
+        let err = parse("bad.toml", b"prefecture = \"14\"\n[[areas]]\nkey = \"a\"\n").unwrap_err();
+        assert!(err.to_string().contains("bad.toml"), "{err}");
+        let skipping =
+            "prefecture = \"14\"\n[[areas]]\nkey = \"a\"\nname_ja = \"架空\"\nregion = \"1407\"\n\
+            [[areas.stages]]\nstage = \"outreach\"\non = \"2024-04-01\"\n\
+            [[areas.stages]]\nstage = \"council_set_up\"\non = \"2024-05-01\"\n";
+        let err = parse("skip.toml", skipping.as_bytes()).unwrap_err();
+        assert!(
+            err.to_string().contains("次は「新たな地域の選定」"),
+            "{err}"
+        );
+    }
 }

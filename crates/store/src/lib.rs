@@ -49,8 +49,8 @@ pub use geocoding::GeocodeRecord;
 pub use imports::{AppliedImport, FileImport, ImportRun, RunLog};
 pub use open::{open, OpenOptions};
 pub use postgres::PostgresStore;
-pub use rollout::RolloutWritten;
 pub use regions::{BoundarySummary, LocationAssignment, PopulationRecord};
+pub use rollout::RolloutWritten;
 pub use sql_store::SqlStore;
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
@@ -370,7 +370,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// the stage order together with the commands' transitions, or drops an
     /// area, 課題 or 取組 a command's record belongs to, writes nothing
     /// ([`StoreError::Rollout`] / [`StoreError::Corrupt`]).
-    async fn replace_rollout(&self, plan: &RolloutPlan, log: &RunLog) -> StoreResult<RolloutWritten>;
+    async fn replace_rollout(
+        &self,
+        plan: &RolloutPlan,
+        log: &RunLog,
+    ) -> StoreResult<RolloutWritten>;
 
     /// Every prefecture's rollout, in one read.
     async fn rollout_plans(&self) -> StoreResult<Vec<RolloutPlan>>;

@@ -48,13 +48,16 @@ fn delete_file_rows() -> [String; 9] {
 
 const INSERT_AREA: &str = "INSERT INTO rollout_areas (area_key, prefecture, position, name_ja, \
     region_code, municipality_codes, secretariat, source, example) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-const INSERT_HOSPITAL: &str = "INSERT INTO rollout_core_hospitals (area_key, position, name, facility_id) \
+const INSERT_HOSPITAL: &str =
+    "INSERT INTO rollout_core_hospitals (area_key, position, name, facility_id) \
     VALUES ($1, $2, $3, $4)";
 const INSERT_STAGE: &str = "INSERT INTO rollout_stage_transitions (area_key, stage, entered_on, \
     date_precision, reason, recorded_by, source, example, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-const INSERT_MEMBER: &str = "INSERT INTO rollout_council_members (area_key, position, organisation, \
+const INSERT_MEMBER: &str =
+    "INSERT INTO rollout_council_members (area_key, position, organisation, \
     category, example) VALUES ($1, $2, $3, $4, $5)";
-const INSERT_MEETING: &str = "INSERT INTO rollout_meetings (area_key, position, held_on, date_precision, \
+const INSERT_MEETING: &str =
+    "INSERT INTO rollout_meetings (area_key, position, held_on, date_precision, \
     title, attending, summary, source, example) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 const INSERT_ISSUE: &str = "INSERT INTO rollout_issues (issue_key, area_key, seq, title, category, \
     raised_in, recorded_by, example, origin) \
@@ -62,28 +65,35 @@ const INSERT_ISSUE: &str = "INSERT INTO rollout_issues (issue_key, area_key, seq
 const INSERT_ACTION: &str = "INSERT INTO rollout_actions (action_key, issue_key, seq, title, owner, \
     fiscal_year, status, recorded_by, example, origin) \
     VALUES ($1, $2, (SELECT COALESCE(MAX(seq), -1) + 1 FROM rollout_actions), $3, $4, $5, $6, $7, $8, $9)";
-const INSERT_NOTE: &str = "INSERT INTO rollout_progress_notes (action_key, noted_on, body, status, \
+const INSERT_NOTE: &str =
+    "INSERT INTO rollout_progress_notes (action_key, noted_on, body, status, \
     recorded_by, example, origin) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-const INSERT_MILESTONE: &str = "INSERT INTO rollout_milestones (prefecture, position, happened_on, \
+const INSERT_MILESTONE: &str =
+    "INSERT INTO rollout_milestones (prefecture, position, happened_on, \
     date_precision, title, source, example) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
-const SELECT_AREAS: &str = "SELECT area_key, prefecture, name_ja, region_code, municipality_codes, \
+const SELECT_AREAS: &str =
+    "SELECT area_key, prefecture, name_ja, region_code, municipality_codes, \
     secretariat, source, example FROM rollout_areas ORDER BY prefecture, position";
 const SELECT_HOSPITALS: &str =
     "SELECT area_key, name, facility_id FROM rollout_core_hospitals ORDER BY area_key, position";
-const SELECT_STAGES: &str = "SELECT area_key, stage, entered_on, date_precision, reason, recorded_by, \
+const SELECT_STAGES: &str =
+    "SELECT area_key, stage, entered_on, date_precision, reason, recorded_by, \
     source, example FROM rollout_stage_transitions ORDER BY area_key, entered_on, id";
 const SELECT_MEMBERS: &str = "SELECT area_key, organisation, category, example \
     FROM rollout_council_members ORDER BY area_key, position";
-const SELECT_MEETINGS: &str = "SELECT area_key, held_on, date_precision, title, attending, summary, \
+const SELECT_MEETINGS: &str =
+    "SELECT area_key, held_on, date_precision, title, attending, summary, \
     source, example FROM rollout_meetings ORDER BY area_key, position";
-const SELECT_ISSUES: &str = "SELECT issue_key, area_key, title, category, raised_in, recorded_by, example \
+const SELECT_ISSUES: &str =
+    "SELECT issue_key, area_key, title, category, raised_in, recorded_by, example \
     FROM rollout_issues ORDER BY seq";
 const SELECT_ACTIONS: &str = "SELECT action_key, issue_key, title, owner, fiscal_year, status, \
     recorded_by, example FROM rollout_actions ORDER BY seq";
 const SELECT_NOTES: &str = "SELECT action_key, noted_on, body, status, recorded_by, example \
     FROM rollout_progress_notes ORDER BY noted_on, id";
-const SELECT_MILESTONES: &str = "SELECT prefecture, happened_on, date_precision, title, source, example \
+const SELECT_MILESTONES: &str =
+    "SELECT prefecture, happened_on, date_precision, title, source, example \
     FROM rollout_milestones ORDER BY prefecture, position";
 
 /// How many rows a file import wrote.
@@ -109,7 +119,12 @@ fn corrupt(entity: &'static str, key: &str, reason: impl ToString) -> StoreError
     }
 }
 
-fn code<T>(entity: &'static str, key: &str, text: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
+fn code<T>(
+    entity: &'static str,
+    key: &str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+) -> StoreResult<T> {
     parse(text).ok_or_else(|| corrupt(entity, key, format!("unknown code {text:?}")))
 }
 
@@ -309,7 +324,16 @@ pub(crate) async fn insert_change<D: Dialect>(
     Ok(())
 }
 
-type AreaRow = (String, String, String, String, String, Option<String>, Option<String>, bool);
+type AreaRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+);
 type StageRow = (
     String,
     String,
@@ -320,10 +344,35 @@ type StageRow = (
     Option<String>,
     bool,
 );
-type MeetingRow = (String, NaiveDate, String, String, String, String, Option<String>, bool);
+type MeetingRow = (
+    String,
+    NaiveDate,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    bool,
+);
 type IssueRow = (String, String, String, String, i32, Option<String>, bool);
-type ActionRow = (String, String, String, String, i32, String, Option<String>, bool);
-type NoteRow = (String, NaiveDate, String, Option<String>, Option<String>, bool);
+type ActionRow = (
+    String,
+    String,
+    String,
+    String,
+    i32,
+    String,
+    Option<String>,
+    bool,
+);
+type NoteRow = (
+    String,
+    NaiveDate,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+);
 type MilestoneRow = (String, NaiveDate, String, String, Option<String>, bool);
 
 /// Every prefecture's rollout, read inside `conn` (a transaction when it
@@ -359,10 +408,12 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
     for (key, name, facility) in
         D::fetch::<(String, String, Option<StoredId>)>(conn, SELECT_HOSPITALS, &[]).await?
     {
-        area_in(&mut plans, &area_of, "rollout_core_hospital", &key)?.core_hospitals.push(CoreHospital {
-            name,
-            facility: facility.map(|id| FacilityId(id.0)),
-        });
+        area_in(&mut plans, &area_of, "rollout_core_hospital", &key)?
+            .core_hospitals
+            .push(CoreHospital {
+                name,
+                facility: facility.map(|id| FacilityId(id.0)),
+            });
     }
     for (key, stage, on, prec, reason, recorded_by, source, example) in
         D::fetch::<StageRow>(conn, SELECT_STAGES, &[]).await?
@@ -376,17 +427,26 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
             source,
             example,
         };
-        area_in(&mut plans, &area_of, "rollout_stage_transition", &key)?.stages.push(transition);
+        area_in(&mut plans, &area_of, "rollout_stage_transition", &key)?
+            .stages
+            .push(transition);
     }
     for (key, organisation, category, example) in
         D::fetch::<(String, String, String, bool)>(conn, SELECT_MEMBERS, &[]).await?
     {
-        let category = code("rollout_council_member", &key, &category, MemberCategory::from_code)?;
-        area_in(&mut plans, &area_of, "rollout_council_member", &key)?.members.push(CouncilMember {
-            organisation,
-            category,
-            example,
-        });
+        let category = code(
+            "rollout_council_member",
+            &key,
+            &category,
+            MemberCategory::from_code,
+        )?;
+        area_in(&mut plans, &area_of, "rollout_council_member", &key)?
+            .members
+            .push(CouncilMember {
+                organisation,
+                category,
+                example,
+            });
     }
     for (key, held_on, prec, title, attending, summary, source, example) in
         D::fetch::<MeetingRow>(conn, SELECT_MEETINGS, &[]).await?
@@ -400,7 +460,9 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
             source,
             example,
         };
-        area_in(&mut plans, &area_of, "rollout_meeting", &key)?.meetings.push(meeting);
+        area_in(&mut plans, &area_of, "rollout_meeting", &key)?
+            .meetings
+            .push(meeting);
     }
     // Where each 課題 and 取組 sits: (prefecture, area index, issue index[, action index]).
     let mut issue_at: BTreeMap<String, (String, usize, usize)> = BTreeMap::new();
@@ -449,10 +511,13 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
         let status = status
             .map(|s| code("rollout_progress_note", &key, &s, ActionStatus::from_code))
             .transpose()?;
-        let (prefecture, a, i, j) = action_at
-            .get(&key)
-            .cloned()
-            .ok_or_else(|| corrupt("rollout_progress_note", &key, "its 取組 is not in the rollout"))?;
+        let (prefecture, a, i, j) = action_at.get(&key).cloned().ok_or_else(|| {
+            corrupt(
+                "rollout_progress_note",
+                &key,
+                "its 取組 is not in the rollout",
+            )
+        })?;
         let action = &mut plans.get_mut(&prefecture).expect("read").areas[a].issues[i].actions[j];
         if let Some(status) = status {
             action.status = status;
@@ -469,13 +534,15 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
         D::fetch::<MilestoneRow>(conn, SELECT_MILESTONES, &[]).await?
     {
         let precision = precision("rollout_milestone", &prefecture, &prec)?;
-        plan_for(&mut plans, &prefecture)?.milestones.push(Milestone {
-            on,
-            precision,
-            title,
-            source,
-            example,
-        });
+        plan_for(&mut plans, &prefecture)?
+            .milestones
+            .push(Milestone {
+                on,
+                precision,
+                title,
+                source,
+                example,
+            });
     }
     Ok(plans.into_values().collect())
 }
@@ -490,7 +557,10 @@ fn area_in<'a>(
     let (prefecture, i) = area_of
         .get(key)
         .ok_or_else(|| corrupt(entity, key, "its area is not in the rollout"))?;
-    Ok(&mut plans.get_mut(prefecture).expect("plan of a read area").areas[*i])
+    Ok(&mut plans
+        .get_mut(prefecture)
+        .expect("plan of a read area")
+        .areas[*i])
 }
 
 fn plan_for<'a>(
@@ -498,8 +568,8 @@ fn plan_for<'a>(
     prefecture: &str,
 ) -> StoreResult<&'a mut RolloutPlan> {
     if !plans.contains_key(prefecture) {
-        let code = PrefectureCode::new(prefecture)
-            .map_err(|e| corrupt("rollout_area", prefecture, e))?;
+        let code =
+            PrefectureCode::new(prefecture).map_err(|e| corrupt("rollout_area", prefecture, e))?;
         plans.insert(
             prefecture.to_owned(),
             RolloutPlan {

@@ -375,7 +375,11 @@ impl<D: Dialect> Store for SqlStore<D> {
         coverage_inputs::areas::<D>(&mut *self.pool.acquire().await?).await
     }
 
-    async fn replace_rollout(&self, plan: &RolloutPlan, log: &RunLog) -> StoreResult<RolloutWritten> {
+    async fn replace_rollout(
+        &self,
+        plan: &RolloutPlan,
+        log: &RunLog,
+    ) -> StoreResult<RolloutWritten> {
         plan.check()?;
         let mut tx = self.begin_write().await?;
         let written = rollout::replace_file::<D>(&mut tx, plan).await?;

@@ -97,6 +97,7 @@ async fn fill_every_table(store: &dyn Store) {
         .await
         .unwrap();
     fill_region_and_coverage_tables(store, &hospital, &station).await;
+    super::rollout::fill_rollout(store).await;
 }
 
 /// Regions, boundaries, population, town points, accreditations and the

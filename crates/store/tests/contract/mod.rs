@@ -10,6 +10,7 @@ mod geocoding;
 mod imports;
 mod reads;
 mod regions;
+mod rollout;
 mod verified;
 mod writes;
 
@@ -23,5 +24,6 @@ pub use geocoding::*;
 pub use imports::*;
 pub use reads::*;
 pub use regions::*;
+pub use rollout::*;
 pub use verified::*;
 pub use writes::*;
