@@ -25,6 +25,7 @@ pub mod load;
 pub mod print;
 pub mod refresh;
 pub mod regions;
+pub mod rollout;
 pub mod search;
 pub mod snapshot;
 pub mod startup;
