@@ -7,6 +7,7 @@ mod fetch;
 mod import;
 mod print;
 mod regions;
+mod rollout;
 mod verified;
 
 use anyhow::{Context, Result};
@@ -77,6 +78,9 @@ enum Command {
     Print(print::PrintKind),
     /// Coverage and gaps for a need profile per 二次医療圏 and municipality (カバー率とギャップ分析).
     Coverage(coverage::CoverageArgs),
+    /// Record and show the regional rollout (全県展開): stages, 課題, 取組, progress.
+    #[command(subcommand)]
+    Rollout(rollout::RolloutCommand),
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
                     Command::Print(kind) => print::run(kind).await,
                     Command::Coverage(args) => coverage::run(args).await,
                     Command::Check(kind) => regions::check(kind).await,
+                    Command::Rollout(command) => rollout::run(command).await,
                 }
             })
         });

@@ -13,7 +13,18 @@ use renkei_core::rollout::{
     Action, ActionStatus, Area, DatePrecision, Issue, IssueCategory, ProgressNote, RolloutChange,
     RolloutPlan, Stage, StageTransition,
 };
-use renkei_store::Store;
+use renkei_store::{Store, StoreError};
+
+/// Runs one command in the store; a refusal becomes [`AppError::Rollout`].
+async fn change(store: &dyn Store, change: RolloutChange) -> AppResult<()> {
+    store
+        .change_rollout(&change)
+        .await
+        .map_err(|error| match error {
+            StoreError::Rollout(refused) => AppError::Rollout(refused),
+            other => AppError::Store(other),
+        })
+}
 
 /// Every prefecture's rollout, or only `prefecture`'s (2 digits).
 pub async fn plans(store: &dyn Store, prefecture: Option<&str>) -> AppResult<Vec<RolloutPlan>> {
@@ -159,11 +170,11 @@ pub async fn advance(
         source: None,
         example: false,
     };
-    let change = RolloutChange::Advance {
+    let add = RolloutChange::Advance {
         area: area.to_owned(),
         transition,
     };
-    Ok(store.change_rollout(&change).await?)
+    change(store, add).await
 }
 
 /// Adds a 課題 to `area`, raised in the 年度 of `recorded.on`.
@@ -184,11 +195,11 @@ pub async fn add_issue(
         recorded_by: who(recorded)?,
         example: false,
     };
-    let change = RolloutChange::AddIssue {
+    let add = RolloutChange::AddIssue {
         area: area.to_owned(),
         issue,
     };
-    Ok(store.change_rollout(&change).await?)
+    change(store, add).await
 }
 
 /// What a new 取組 is.
@@ -213,7 +224,7 @@ pub async fn add_action(
     action: NewAction,
     recorded: &Recorded,
 ) -> AppResult<()> {
-    let change = RolloutChange::AddAction {
+    let add = RolloutChange::AddAction {
         issue: issue.to_owned(),
         action: Action {
             key: action.key,
@@ -226,7 +237,7 @@ pub async fn add_action(
             example: false,
         },
     };
-    Ok(store.change_rollout(&change).await?)
+    change(store, add).await
 }
 
 /// Adds a progress note (進捗確認) to the 取組 `action`, with its new status if it changed.
@@ -237,7 +248,7 @@ pub async fn add_note(
     status: Option<ActionStatus>,
     recorded: &Recorded,
 ) -> AppResult<()> {
-    let change = RolloutChange::AddNote {
+    let add = RolloutChange::AddNote {
         action: action.to_owned(),
         note: ProgressNote {
             on: recorded.on,
@@ -247,7 +258,7 @@ pub async fn add_note(
             example: false,
         },
     };
-    Ok(store.change_rollout(&change).await?)
+    change(store, add).await
 }
 
 /// Indicators of an area's 二次医療圏 from the directory and the

@@ -81,7 +81,7 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A rollout record or change that breaks the rollout's rules (stage
     /// order, unknown or duplicate keys); nothing was written.
-    #[error("the rollout change was refused: {0}")]
+    #[error(transparent)]
     Rollout(#[from] renkei_core::rollout::RolloutError),
     /// Any other database error.
     #[error("database error: {0}")]

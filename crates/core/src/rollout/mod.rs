@@ -327,13 +327,12 @@ pub struct RolloutPlan {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RolloutError {
     /// A stage transition breaks the order.
-    #[error("area {area}: {source}")]
+    #[error("area {area}: {rule}")]
     Stage {
         /// The area.
         area: String,
         /// The rule broken.
-        #[source]
-        source: StageError,
+        rule: StageError,
     },
     /// No area, 課題 or 取組 has this key.
     #[error("no {entity} {key} in the rollout")]
@@ -418,9 +417,9 @@ impl RolloutPlan {
                     ),
                 });
             }
-            check_history(&area.stages).map_err(|(_, source)| RolloutError::Stage {
+            check_history(&area.stages).map_err(|(_, rule)| RolloutError::Stage {
                 area: area.key.clone(),
-                source,
+                rule,
             })?;
             for (j, member) in area.members.iter().enumerate() {
                 required(
@@ -500,9 +499,9 @@ impl RolloutPlan {
     /// Moves an area to a stage (command): checked against its history.
     pub fn advance(&mut self, area: &str, transition: StageTransition) -> RolloutResult<()> {
         let area = self.area_mut(area)?;
-        check_transition(&area.stages, &transition).map_err(|source| RolloutError::Stage {
+        check_transition(&area.stages, &transition).map_err(|rule| RolloutError::Stage {
             area: area.key.clone(),
-            source,
+            rule,
         })?;
         area.stages.push(transition);
         Ok(())
