@@ -307,3 +307,40 @@ pub fn region_indicators(
         facilities_per_10k_children: per_10k,
     })
 }
+
+/// The annual progress report (PDF) of `prefecture`'s rollout up to the end
+/// of `fiscal_year`, made on `created_on` ([`renkei_print::render_rollout_report`]).
+pub async fn progress_report(
+    store: &dyn Store,
+    prefecture: &str,
+    fiscal_year: FiscalYear,
+    created_on: NaiveDate,
+    fonts: &renkei_print::Fonts,
+) -> AppResult<Vec<u8>> {
+    let plan = plans(store, Some(prefecture))
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound {
+            entity: "rollout of prefecture",
+            id: prefecture.to_owned(),
+        })?;
+    let region_names = store
+        .region_tables()
+        .await?
+        .iter()
+        .filter(|table| table.prefecture().code == plan.prefecture)
+        .flat_map(|table| table.regions())
+        .map(|region| (region.code.as_str().to_owned(), region.name_ja.clone()))
+        .collect();
+    let report = renkei_print::RolloutReport {
+        prefecture_name: plan.prefecture.name().to_owned(),
+        plan,
+        region_names,
+        fiscal_year,
+        created_on,
+    };
+    renkei_print::render_rollout_report(&report, fonts).map_err(|error| AppError::Print {
+        field: "prefecture",
+        error,
+    })
+}
