@@ -308,15 +308,15 @@ pub fn region_indicators(
     })
 }
 
-/// The annual progress report (PDF) of `prefecture`'s rollout up to the end
-/// of `fiscal_year`, made on `created_on` ([`renkei_print::render_rollout_report`]).
+/// What the annual progress report of `prefecture`'s rollout shows, up to
+/// the end of `fiscal_year`, made on `created_on` (render it with
+/// [`renkei_print::render_rollout_report`], off the async threads).
 pub async fn progress_report(
     store: &dyn Store,
     prefecture: &str,
     fiscal_year: FiscalYear,
     created_on: NaiveDate,
-    fonts: &renkei_print::Fonts,
-) -> AppResult<Vec<u8>> {
+) -> AppResult<renkei_print::RolloutReport> {
     let plan = plans(store, Some(prefecture))
         .await?
         .pop()
@@ -332,14 +332,21 @@ pub async fn progress_report(
         .flat_map(|table| table.regions())
         .map(|region| (region.code.as_str().to_owned(), region.name_ja.clone()))
         .collect();
-    let report = renkei_print::RolloutReport {
+    Ok(renkei_print::RolloutReport {
         prefecture_name: plan.prefecture.name().to_owned(),
         plan,
         region_names,
         fiscal_year,
         created_on,
-    };
-    renkei_print::render_rollout_report(&report, fonts).map_err(|error| AppError::Print {
+    })
+}
+
+/// Renders a progress report as PDF.
+pub fn render_report(
+    report: &renkei_print::RolloutReport,
+    fonts: &renkei_print::Fonts,
+) -> AppResult<Vec<u8>> {
+    renkei_print::render_rollout_report(report, fonts).map_err(|error| AppError::Print {
         field: "prefecture",
         error,
     })

@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         print::print_map,
         print::print_leaflet,
         print::print_referral,
+        print::print_rollout,
         geocode::geocode,
         geocode::reverse_geocode,
         tiles::tile,

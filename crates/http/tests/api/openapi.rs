@@ -26,6 +26,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/rollout/areas/{key}"),
     ("get", "/api/v1/rollout/areas/{key}/council"),
     ("get", "/api/v1/rollout/issues"),
+    ("get", "/api/v1/print/rollout"),
 ];
 
 #[tokio::test]

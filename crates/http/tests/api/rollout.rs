@@ -157,7 +157,33 @@ async fn issue_21_commands_move_an_area_and_the_api_and_csv_follow() {
         .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
 }
 
+async fn issue_21_progress_report_is_a_pdf_and_checks_its_parameters() {
+    let (_, app) = kanagawa_rollout().await;
+    if renkei_print::Fonts::discover().is_err() {
+        eprintln!("SKIPPED: no Japanese font");
+        return;
+    }
+    let reply = get(
+        app.clone(),
+        "/api/v1/print/rollout?prefecture=14&fiscal_year=2019",
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.content_type(), "application/pdf");
+    assert!(reply.body.starts_with(b"%PDF"));
+    get(
+        app.clone(),
+        "/api/v1/print/rollout?prefecture=14&fiscal_year=R1",
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
+    get(app.clone(), "/api/v1/print/rollout?prefecture=13")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+}
+
 on_both_backends!(
+    issue_21_progress_report_is_a_pdf_and_checks_its_parameters,
     issue_21_areas_show_stage_timeline_and_cited_history,
     issue_21_commands_move_an_area_and_the_api_and_csv_follow,
 );
