@@ -210,16 +210,15 @@ async fn rollout_report(args: RolloutReportArgs) -> Result<()> {
     let year = args
         .fiscal_year
         .map_or_else(|| FiscalYear::of(today), FiscalYear::new);
-    let pdf =
-        renkei_app::rollout::progress_report(store.as_ref(), &args.prefecture, year, today, &fonts)
+    let report =
+        renkei_app::rollout::progress_report(store.as_ref(), &args.prefecture, year, today)
             .await
             .map_err(option_error)
             .with_context(|| {
-                format!(
-                    "cannot print the rollout report of prefecture {}",
-                    args.prefecture
-                )
+                format!("cannot read the rollout of prefecture {}", args.prefecture)
             })?;
+    let pdf = renkei_app::rollout::render_report(&report, &fonts)
+        .context("cannot print the rollout report")?;
     write(&args.common.output, &pdf, "全県展開 進捗報告")
 }
 

@@ -329,7 +329,7 @@ pub async fn progress_report(
         .await?
         .iter()
         .filter(|table| table.prefecture().code == plan.prefecture)
-        .flat_map(|table| table.regions())
+        .flat_map(renkei_core::region::RegionTable::regions)
         .map(|region| (region.code.as_str().to_owned(), region.name_ja.clone()))
         .collect();
     Ok(renkei_print::RolloutReport {

@@ -15,7 +15,7 @@ use crate::page::{content_area, draw_footer, footer_top, mm, page_size, Orientat
 use crate::PrintResult;
 use chrono::NaiveDate;
 use renkei_core::era::FiscalYear;
-use renkei_core::rollout::{Area, RolloutPlan};
+use renkei_core::rollout::{Area, ProgressNote, RolloutPlan, StageTransition};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the report shows.
@@ -149,91 +149,97 @@ fn area_lines(report: &RolloutReport, area: &Area, lines: &mut Vec<Line>) {
     for (issue, action) in area.actions() {
         years.insert(issue.raised_in);
         years.insert(action.fiscal_year);
-        years.extend(action.notes.iter().map(|n| n.fiscal_year()));
+        years.extend(action.notes.iter().map(ProgressNote::fiscal_year));
     }
     years.extend(area.issues.iter().map(|i| i.raised_in));
     years.extend(area.meetings.iter().map(|m| FiscalYear::of(m.held_on)));
     for year in years.into_iter().filter(|y| *y <= last) {
-        lines.push(Line::heading(10.0, 6.0, Rgb::INK, year.label_ja()));
-        for t in shown.iter().filter(|t| t.fiscal_year() == year) {
-            let reason = t
-                .reason
-                .as_deref()
-                .map(|r| format!(" — 理由: {r}"))
+        year_lines(area, &shown, year, lines);
+    }
+}
+
+/// The lines of one 年度 of an area: stages entered, meetings, 課題 raised,
+/// 取組 adopted and progress noted in it.
+fn year_lines(area: &Area, shown: &[&StageTransition], year: FiscalYear, lines: &mut Vec<Line>) {
+    lines.push(Line::heading(10.0, 6.0, Rgb::INK, year.label_ja()));
+    for t in shown.iter().filter(|t| t.fiscal_year() == year) {
+        let reason = t
+            .reason
+            .as_deref()
+            .map(|r| format!(" — 理由: {r}"))
+            .unwrap_or_default();
+        lines.push(Line::new(
+            10.0,
+            9.0,
+            format!(
+                "段階 {}　{}{}{reason}",
+                t.precision.show_ja(t.on),
+                t.stage.label_ja(),
+                example(t.example)
+            ),
+        ));
+    }
+    for m in area
+        .meetings
+        .iter()
+        .filter(|m| FiscalYear::of(m.held_on) == year)
+    {
+        lines.push(Line::new(
+            10.0,
+            9.0,
+            format!(
+                "会議 {}　{}{}：{}",
+                m.precision.show_ja(m.held_on),
+                m.title,
+                example(m.example),
+                m.summary
+            ),
+        ));
+    }
+    for issue in area.issues.iter().filter(|i| i.raised_in == year) {
+        lines.push(Line::new(
+            10.0,
+            9.0,
+            format!(
+                "課題［{}］{}{}",
+                issue.category.label_ja(),
+                issue.title,
+                example(issue.example)
+            ),
+        ));
+    }
+    for (issue, action) in area.actions().filter(|(_, a)| a.fiscal_year == year) {
+        lines.push(Line::new(
+            10.0,
+            9.0,
+            format!(
+                "取組 {}{}（実施: {}、状況: {}）— 課題「{}」",
+                action.title,
+                example(action.example),
+                action.owner,
+                action.status.label_ja(),
+                issue.title
+            ),
+        ));
+    }
+    for (_, action) in area.actions() {
+        for note in action.notes.iter().filter(|n| n.fiscal_year() == year) {
+            let status = note
+                .status
+                .map(|s| format!("（{}へ）", s.label_ja()))
                 .unwrap_or_default();
             lines.push(Line::new(
-                10.0,
-                9.0,
+                20.0,
+                8.5,
                 format!(
-                    "段階 {}　{}{}{reason}",
-                    t.precision.show_ja(t.on),
-                    t.stage.label_ja(),
-                    example(t.example)
-                ),
-            ));
-        }
-        for m in area
-            .meetings
-            .iter()
-            .filter(|m| FiscalYear::of(m.held_on) == year)
-        {
-            lines.push(Line::new(
-                10.0,
-                9.0,
-                format!(
-                    "会議 {}　{}{}：{}",
-                    m.precision.show_ja(m.held_on),
-                    m.title,
-                    example(m.example),
-                    m.summary
-                ),
-            ));
-        }
-        for issue in area.issues.iter().filter(|i| i.raised_in == year) {
-            lines.push(Line::new(
-                10.0,
-                9.0,
-                format!(
-                    "課題［{}］{}{}",
-                    issue.category.label_ja(),
-                    issue.title,
-                    example(issue.example)
-                ),
-            ));
-        }
-        for (issue, action) in area.actions().filter(|(_, a)| a.fiscal_year == year) {
-            lines.push(Line::new(
-                10.0,
-                9.0,
-                format!(
-                    "取組 {}{}（実施: {}、状況: {}）— 課題「{}」",
+                    "進捗 {}　{}：{}{}{}",
+                    note.on.format("%Y年%-m月%-d日"),
                     action.title,
-                    example(action.example),
-                    action.owner,
-                    action.status.label_ja(),
-                    issue.title
+                    note.text,
+                    status,
+                    example(note.example)
                 ),
             ));
-        }
-        for (_, action) in area.actions() {
-            for note in action.notes.iter().filter(|n| n.fiscal_year() == year) {
-                let status = note
-                    .status
-                    .map(|s| format!("（{}へ）", s.label_ja()))
-                    .unwrap_or_default();
-                lines.push(Line::new(
-                    20.0,
-                    8.5,
-                    format!(
-                        "進捗 {}　{}：{}{}{}",
-                        note.on.format("%Y年%-m月%-d日"),
-                        action.title,
-                        note.text,
-                        status,
-                        example(note.example)
-                    ),
-                ));
-            }
         }
     }
 }

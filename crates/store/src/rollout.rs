@@ -111,7 +111,7 @@ pub struct RolloutWritten {
     pub rows: u64,
 }
 
-fn corrupt(entity: &'static str, key: &str, reason: impl ToString) -> StoreError {
+fn corrupt(entity: &'static str, key: &str, reason: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt {
         entity,
         key: key.to_owned(),
@@ -405,10 +405,38 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
         area_of.insert(key, (prefecture, plan.areas.len()));
         plan.areas.push(area);
     }
+    area_children::<D>(conn, &mut plans, &area_of).await?;
+    issues::<D>(conn, &mut plans, &area_of).await?;
+    for (prefecture, on, prec, title, source, example) in
+        D::fetch::<MilestoneRow>(conn, SELECT_MILESTONES, &[]).await?
+    {
+        let precision = precision("rollout_milestone", &prefecture, &prec)?;
+        plan_for(&mut plans, &prefecture)?
+            .milestones
+            .push(Milestone {
+                on,
+                precision,
+                title,
+                source,
+                example,
+            });
+    }
+    Ok(plans.into_values().collect())
+}
+
+/// Where each area sits in the plans being read: its prefecture and index.
+type AreaIndex = BTreeMap<String, (String, usize)>;
+
+/// Reads the core hospitals, stages, council members and meetings into their areas.
+async fn area_children<D: Dialect>(
+    conn: &mut D::Connection,
+    plans: &mut BTreeMap<String, RolloutPlan>,
+    area_of: &AreaIndex,
+) -> StoreResult<()> {
     for (key, name, facility) in
         D::fetch::<(String, String, Option<StoredId>)>(conn, SELECT_HOSPITALS, &[]).await?
     {
-        area_in(&mut plans, &area_of, "rollout_core_hospital", &key)?
+        area_in(plans, area_of, "rollout_core_hospital", &key)?
             .core_hospitals
             .push(CoreHospital {
                 name,
@@ -427,7 +455,7 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
             source,
             example,
         };
-        area_in(&mut plans, &area_of, "rollout_stage_transition", &key)?
+        area_in(plans, area_of, "rollout_stage_transition", &key)?
             .stages
             .push(transition);
     }
@@ -440,7 +468,7 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
             &category,
             MemberCategory::from_code,
         )?;
-        area_in(&mut plans, &area_of, "rollout_council_member", &key)?
+        area_in(plans, area_of, "rollout_council_member", &key)?
             .members
             .push(CouncilMember {
                 organisation,
@@ -460,17 +488,26 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
             source,
             example,
         };
-        area_in(&mut plans, &area_of, "rollout_meeting", &key)?
+        area_in(plans, area_of, "rollout_meeting", &key)?
             .meetings
             .push(meeting);
     }
+    Ok(())
+}
+
+/// Reads the 課題, their 取組 and the progress notes into their areas.
+async fn issues<D: Dialect>(
+    conn: &mut D::Connection,
+    plans: &mut BTreeMap<String, RolloutPlan>,
+    area_of: &AreaIndex,
+) -> StoreResult<()> {
     // Where each 課題 and 取組 sits: (prefecture, area index, issue index[, action index]).
     let mut issue_at: BTreeMap<String, (String, usize, usize)> = BTreeMap::new();
     for (key, area_key, title, category, raised_in, recorded_by, example) in
         D::fetch::<IssueRow>(conn, SELECT_ISSUES, &[]).await?
     {
         let category = code("rollout_issue", &key, &category, IssueCategory::from_code)?;
-        let owner = area_in(&mut plans, &area_of, "rollout_issue", &area_key)?;
+        let owner = area_in(plans, area_of, "rollout_issue", &area_key)?;
         let (prefecture, i) = area_of[&area_key].clone();
         issue_at.insert(key.clone(), (prefecture, i, owner.issues.len()));
         owner.issues.push(Issue {
@@ -530,21 +567,7 @@ pub(crate) async fn load<D: Dialect>(conn: &mut D::Connection) -> StoreResult<Ve
             example,
         });
     }
-    for (prefecture, on, prec, title, source, example) in
-        D::fetch::<MilestoneRow>(conn, SELECT_MILESTONES, &[]).await?
-    {
-        let precision = precision("rollout_milestone", &prefecture, &prec)?;
-        plan_for(&mut plans, &prefecture)?
-            .milestones
-            .push(Milestone {
-                on,
-                precision,
-                title,
-                source,
-                example,
-            });
-    }
-    Ok(plans.into_values().collect())
+    Ok(())
 }
 
 /// The area `key` of `plans`, located through `area_of`.

@@ -253,7 +253,7 @@ pub async fn issue_21_rollout_import_is_all_or_nothing(store: &dyn Store) {
 
     // A file that drops the area a command's 課題 belongs to.
     let mut dropped = plan.clone();
-    dropped.areas[0].key = "renamed".to_owned();
+    "renamed".clone_into(&mut dropped.areas[0].key);
     let err = store
         .replace_rollout(&dropped, &run_log("rollout.toml", 1))
         .await
