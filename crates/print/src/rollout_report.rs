@@ -62,6 +62,11 @@ impl Line {
         }
     }
 
+    /// A record under its 年度 heading.
+    fn item(text: String) -> Self {
+        Self::new(10.0, 9.0, text)
+    }
+
     fn heading(size: f32, gap: f32, color: Rgb, text: String) -> Self {
         Self {
             bold: true,
@@ -168,59 +173,43 @@ fn year_lines(area: &Area, shown: &[&StageTransition], year: FiscalYear, lines: 
             .as_deref()
             .map(|r| format!(" — 理由: {r}"))
             .unwrap_or_default();
-        lines.push(Line::new(
-            10.0,
-            9.0,
-            format!(
-                "段階 {}　{}{}{reason}",
-                t.precision.show_ja(t.on),
-                t.stage.label_ja(),
-                example(t.example)
-            ),
-        ));
+        lines.push(Line::item(format!(
+            "段階 {}　{}{}{reason}",
+            t.precision.show_ja(t.on),
+            t.stage.label_ja(),
+            example(t.example)
+        )));
     }
     for m in area
         .meetings
         .iter()
         .filter(|m| FiscalYear::of(m.held_on) == year)
     {
-        lines.push(Line::new(
-            10.0,
-            9.0,
-            format!(
-                "会議 {}　{}{}：{}",
-                m.precision.show_ja(m.held_on),
-                m.title,
-                example(m.example),
-                m.summary
-            ),
-        ));
+        lines.push(Line::item(format!(
+            "会議 {}　{}{}：{}",
+            m.precision.show_ja(m.held_on),
+            m.title,
+            example(m.example),
+            m.summary
+        )));
     }
     for issue in area.issues.iter().filter(|i| i.raised_in == year) {
-        lines.push(Line::new(
-            10.0,
-            9.0,
-            format!(
-                "課題［{}］{}{}",
-                issue.category.label_ja(),
-                issue.title,
-                example(issue.example)
-            ),
-        ));
+        lines.push(Line::item(format!(
+            "課題［{}］{}{}",
+            issue.category.label_ja(),
+            issue.title,
+            example(issue.example)
+        )));
     }
     for (issue, action) in area.actions().filter(|(_, a)| a.fiscal_year == year) {
-        lines.push(Line::new(
-            10.0,
-            9.0,
-            format!(
-                "取組 {}{}（実施: {}、状況: {}）— 課題「{}」",
-                action.title,
-                example(action.example),
-                action.owner,
-                action.status.label_ja(),
-                issue.title
-            ),
-        ));
+        lines.push(Line::item(format!(
+            "取組 {}{}（実施: {}、状況: {}）— 課題「{}」",
+            action.title,
+            example(action.example),
+            action.owner,
+            action.status.label_ja(),
+            issue.title
+        )));
     }
     for (_, action) in area.actions() {
         for note in action.notes.iter().filter(|n| n.fiscal_year() == year) {
