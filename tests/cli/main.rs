@@ -12,5 +12,6 @@ mod kill_sweep;
 mod print;
 mod regions;
 mod replicas;
+mod rollout;
 mod serve;
 mod support;
