@@ -278,34 +278,39 @@ pub struct RegionIndicators {
     pub facilities_per_10k_children: Option<f64>,
 }
 
-/// The indicators of `region` in `snapshot`; `None` when the region is not loaded.
+/// The indicators of every 二次医療圏 loaded in `snapshot`, by code (one
+/// pass over the directory, however many areas a response lists).
 #[must_use]
 pub fn region_indicators(
     snapshot: &crate::Snapshot,
-    region: &renkei_core::RegionCode,
-) -> Option<RegionIndicators> {
-    let list = crate::regions::list_regions(snapshot);
-    let summary = list.items.into_iter().find(|s| &s.region.code == region)?;
-    let facilities: u64 = summary.facilities_by_kind.values().sum();
-    let under_15 = summary.population.under_15;
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "counts of facilities and children are far below 2^52"
-    )]
-    let per_10k = under_15
-        .filter(|n| *n > 0)
-        .map(|n| facilities as f64 * 10_000.0 / n as f64);
-    Some(RegionIndicators {
-        name_ja: summary.region.name_ja.clone(),
-        under_15,
-        facilities_by_kind: summary
-            .facilities_by_kind
-            .into_iter()
-            .map(|(kind, n)| (kind.as_str().to_owned(), n))
-            .collect(),
-        facilities,
-        facilities_per_10k_children: per_10k,
-    })
+) -> std::collections::BTreeMap<String, RegionIndicators> {
+    crate::regions::list_regions(snapshot)
+        .items
+        .into_iter()
+        .map(|summary| {
+            let facilities: u64 = summary.facilities_by_kind.values().sum();
+            let under_15 = summary.population.under_15;
+            #[expect(
+                clippy::cast_precision_loss,
+                reason = "counts of facilities and children are far below 2^52"
+            )]
+            let per_10k = under_15
+                .filter(|n| *n > 0)
+                .map(|n| facilities as f64 * 10_000.0 / n as f64);
+            let indicators = RegionIndicators {
+                name_ja: summary.region.name_ja.clone(),
+                under_15,
+                facilities_by_kind: summary
+                    .facilities_by_kind
+                    .into_iter()
+                    .map(|(kind, n)| (kind.as_str().to_owned(), n))
+                    .collect(),
+                facilities,
+                facilities_per_10k_children: per_10k,
+            };
+            (summary.region.code.as_str().to_owned(), indicators)
+        })
+        .collect()
 }
 
 /// What the annual progress report of `prefecture`'s rollout shows, up to

@@ -191,8 +191,10 @@ pub struct AreaDto {
     pub example: bool,
 }
 
-fn area_dto(state: &AppState, plan: &RolloutPlan, area: &Area) -> AreaDto {
-    let snapshot = state.index.snapshot();
+/// The regions' indicators by code ([`renkei_app::rollout::region_indicators`]).
+type Indicators = BTreeMap<String, renkei_app::rollout::RegionIndicators>;
+
+fn area_dto(indicators: &Indicators, plan: &RolloutPlan, area: &Area) -> AreaDto {
     AreaDto {
         key: area.key.clone(),
         name_ja: area.name_ja.clone(),
@@ -216,15 +218,15 @@ fn area_dto(state: &AppState, plan: &RolloutPlan, area: &Area) -> AreaDto {
         timeline: area.stages.iter().map(transition_dto).collect(),
         issues: area.issues.len(),
         actions_by_status: status_counts(area.actions().map(|(_, a)| a)),
-        region_indicators: renkei_app::rollout::region_indicators(&snapshot, &area.region).map(
-            |r| RegionIndicatorsDto {
-                name_ja: r.name_ja,
+        region_indicators: indicators
+            .get(area.region.as_str())
+            .map(|r| RegionIndicatorsDto {
+                name_ja: r.name_ja.clone(),
                 under_15: r.under_15,
                 facilities: r.facilities,
-                facilities_by_kind: r.facilities_by_kind,
+                facilities_by_kind: r.facilities_by_kind.clone(),
                 facilities_per_10k_children: r.facilities_per_10k_children,
-            },
-        ),
+            }),
         source: area.source.clone(),
         example: area.example,
     }
@@ -308,11 +310,15 @@ pub async fn list_areas(
 ) -> ApiResult<AppJson<AreaList>> {
     let plans =
         renkei_app::rollout::plans(state.store.as_ref(), query.prefecture.as_deref()).await?;
+    let indicators = renkei_app::rollout::region_indicators(&state.index.snapshot());
     let areas = plans
         .iter()
         .flat_map(|p| p.areas.iter().map(move |a| (p, a)));
     Ok(AppJson(AreaList {
-        items: areas.clone().map(|(p, a)| area_dto(&state, p, a)).collect(),
+        items: areas
+            .clone()
+            .map(|(p, a)| area_dto(&indicators, p, a))
+            .collect(),
         milestones: plans
             .iter()
             .flat_map(|p| p.milestones.iter().map(move |m| milestone_dto(p, m)))
@@ -513,7 +519,11 @@ pub async fn get_area(
 ) -> ApiResult<AppJson<AreaDetail>> {
     let (plan, area) = renkei_app::rollout::area(state.store.as_ref(), &key).await?;
     Ok(AppJson(AreaDetail {
-        area: area_dto(&state, &plan, &area),
+        area: area_dto(
+            &renkei_app::rollout::region_indicators(&state.index.snapshot()),
+            &plan,
+            &area,
+        ),
         council: council_dto(&area),
         issues: area.issues.iter().map(|i| issue_dto(&area, i)).collect(),
     }))

@@ -22,7 +22,12 @@ async fn kanagawa_rollout() -> (SharedStore, axum::Router) {
         .import_bytes(&ImportKind::Rollout, FILE, &std::fs::read(FILE).unwrap())
         .await
         .unwrap();
-    let index = IndexHandle::new(renkei_app::load_index(store.as_ref()).await.unwrap());
+    let table = renkei_core::region::RegionTable::from_toml(include_str!(
+        "../../../../data/regions/14_kanagawa.toml"
+    ))
+    .unwrap();
+    store.upsert_region_table(&table).await.unwrap();
+    let index = IndexHandle::from_snapshot(renkei_app::load(store.as_ref()).await.unwrap());
     let app = router(AppState::new(store.clone(), index, config()));
     (store, app)
 }
@@ -46,6 +51,11 @@ async fn issue_21_areas_show_stage_timeline_and_cited_history() {
         .unwrap()
         .starts_with("https://www.pref.kanagawa.jp/"));
     let chigasaki = &items[0];
+    // The 二次医療圏's indicators beside the rollout (湘南東部 holds the fictional fixtures).
+    assert_eq!(chigasaki["region_indicators"]["name_ja"], "湘南東部");
+    assert!(chigasaki["region_indicators"]["facilities"]
+        .as_u64()
+        .is_some());
     assert_eq!(chigasaki["timeline"].as_array().unwrap().len(), 6);
     assert_eq!(chigasaki["timeline"][1]["example"], true);
     assert_eq!(chigasaki["issues"], 2);
