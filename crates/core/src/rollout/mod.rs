@@ -614,3 +614,88 @@ pub fn actions_by_status<'a>(
     }
     counts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan() -> RolloutPlan {
+        toml::from_str(
+            r#"
+prefecture = "14"
+[[areas]]
+key = "kaku"
+name_ja = "架空市"
+region = "1407"
+[[areas.issues]]
+key = "kaku-1"
+title = "架空の課題"
+category = "welfare"
+raised_in = 2024
+"#,
+        )
+        .unwrap()
+    }
+
+    fn action(key: &str) -> Action {
+        Action {
+            key: key.to_owned(),
+            title: "架空の取組".to_owned(),
+            owner: "架空市".to_owned(),
+            fiscal_year: FiscalYear::new(2024),
+            status: ActionStatus::Planned,
+            notes: Vec::new(),
+            recorded_by: None,
+            example: false,
+        }
+    }
+
+    #[test]
+    fn issue_21_commands_check_keys_and_carry_status_in_notes() {
+        let mut plan = plan();
+        plan.check().unwrap();
+        plan.add_action("kaku-1", action("kaku-1-a")).unwrap();
+        // Keys are unique across 課題 and 取組 of the plan.
+        assert!(matches!(
+            plan.clone().add_action("kaku-1", action("kaku-1-a")),
+            Err(RolloutError::Duplicate {
+                entity: "action",
+                ..
+            })
+        ));
+        assert!(matches!(
+            plan.clone().add_action("nowhere", action("x")),
+            Err(RolloutError::Unknown {
+                entity: "issue",
+                ..
+            })
+        ));
+        assert!(matches!(
+            plan.clone().add_action("kaku-1", action("Bad Key")),
+            Err(RolloutError::Invalid { .. })
+        ));
+        let note = ProgressNote {
+            on: "2025-05-01".parse().unwrap(),
+            text: "進捗確認".to_owned(),
+            status: Some(ActionStatus::Done),
+            recorded_by: None,
+            example: false,
+        };
+        plan.add_note("kaku-1-a", note).unwrap();
+        let (_, _, stored) = plan.action("kaku-1-a").unwrap();
+        assert_eq!(stored.status, ActionStatus::Done);
+        assert_eq!(
+            stored.notes[0].fiscal_year().label_ja(),
+            "2025年度（令和7年度）"
+        );
+        let counts = actions_by_status(plan.areas[0].actions().map(|(_, a)| a));
+        assert!(counts.contains(&(ActionStatus::Done, 1)));
+    }
+
+    #[test]
+    fn issue_21_areas_stay_in_their_prefecture() {
+        let mut plan = plan();
+        plan.areas[0].municipalities = vec![MunicipalityCode::new("13101").unwrap()];
+        assert!(matches!(plan.check(), Err(RolloutError::Invalid { .. })));
+    }
+}
