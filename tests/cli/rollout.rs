@@ -2,15 +2,7 @@
 //! move an area, refuse what breaks the order with one plain message, and a
 //! broken file stores nothing.
 
-use crate::support::run;
-
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use crate::support::{run, text};
 
 #[test]
 fn issue_21_rollout_import_commands_and_refusals_on_the_command_line() {
