@@ -142,7 +142,14 @@ fn area_lines(report: &RolloutReport, area: &Area, lines: &mut Vec<Line>) {
         let members: Vec<_> = area
             .members
             .iter()
-            .map(|m| format!("{}（{}）", m.organisation, m.category.label_ja()))
+            .map(|m| {
+                format!(
+                    "{}（{}）{}",
+                    m.organisation,
+                    m.category.label_ja(),
+                    example(m.example)
+                )
+            })
             .collect();
         lines.push(Line::new(
             0.0,
