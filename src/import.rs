@@ -65,6 +65,11 @@ pub enum ImportKind {
     Postcodes(FilesArgs),
     /// Open Referral HSDS 3.0 exchange files, as `renkei export hsds` writes them (HSDS 交換ファイル).
     Hsds(HsdsArgs),
+    /// A prefecture's regional rollout (全県展開) as authored TOML, e.g.
+    /// data/rollout/14_kanagawa.toml: areas, stages, councils, 課題 and 取組. It
+    /// replaces what the prefecture's last rollout file wrote; records added
+    /// with `renkei rollout …` are kept.
+    Rollout(RolloutArgs),
 }
 
 /// `renkei import hsds FILE…`.
@@ -76,6 +81,17 @@ pub struct HsdsArgs {
     files: Vec<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
+}
+
+/// Rollout files.
+#[derive(Debug, Args)]
+pub struct RolloutArgs {
+    /// Rollout files (TOML, UTF-8).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
 }
 
 /// Files of an official format.
@@ -301,6 +317,7 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             invocation
         }
         ImportKind::N03(a) => Invocation::new(Kind::Boundaries, a.files, a.db),
+        ImportKind::Rollout(a) => Invocation::new(Kind::Rollout, a.files, a.db),
         ImportKind::Regions(a) => Invocation::new(Kind::RegionTable, a.files, a.db),
         ImportKind::Population(a) => {
             Invocation::new(Kind::Population { year: a.year }, vec![a.file], a.db)

@@ -8,6 +8,7 @@ mod fetch;
 mod import;
 mod print;
 mod regions;
+mod rollout;
 mod verified;
 
 use anyhow::{Context, Result};
@@ -81,6 +82,9 @@ enum Command {
     /// Write the public directory in an exchange format (データの書き出し).
     #[command(subcommand)]
     Export(export::ExportKind),
+    /// Record and show the regional rollout (全県展開): stages, 課題, 取組, progress.
+    #[command(subcommand)]
+    Rollout(rollout::RolloutCommand),
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +133,7 @@ fn main() -> ExitCode {
                     Command::Coverage(args) => coverage::run(args).await,
                     Command::Check(kind) => regions::check(kind).await,
                     Command::Export(kind) => export::run(kind).await,
+                    Command::Rollout(command) => rollout::run(command).await,
                 }
             })
         });

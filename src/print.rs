@@ -7,6 +7,7 @@ use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
 use renkei_app::regions::{parse_area, parse_region};
 use renkei_app::search::{Reach, SearchPlace, SearchRequest};
 use renkei_app::{AppError, Snapshot};
+use renkei_core::era::FiscalYear;
 use renkei_core::need::NeedProfile;
 use renkei_core::search::DEFAULT_RADIUS_M;
 use renkei_core::{CapabilityCode, KindCode, LonLat};
@@ -24,6 +25,23 @@ pub enum PrintKind {
     Leaflet(LeafletArgs),
     /// Referral sheet for a search near a place (紹介先候補シート).
     Referral(ReferralArgs),
+    /// Annual progress report of the regional rollout for the prefecture's
+    /// 小児等在宅医療推進会議 (全県展開 進捗報告), A4.
+    Rollout(RolloutReportArgs),
+}
+
+/// `renkei print rollout`.
+#[derive(Debug, Args)]
+pub struct RolloutReportArgs {
+    /// Prefecture (2 digits), e.g. 14.
+    #[arg(long)]
+    prefecture: String,
+    /// 年度 reported, as the calendar year it starts in (2026 = 令和8年度);
+    /// records after its end (31 March) are left out. Default: the current 年度.
+    #[arg(long)]
+    fiscal_year: Option<i32>,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 /// Options every document shares.
@@ -181,7 +199,27 @@ pub async fn run(kind: PrintKind) -> Result<()> {
         PrintKind::Map(args) => map(args).await,
         PrintKind::Leaflet(args) => leaflet(args).await,
         PrintKind::Referral(args) => referral(args).await,
+        PrintKind::Rollout(args) => rollout_report(args).await,
     }
+}
+
+async fn rollout_report(args: RolloutReportArgs) -> Result<()> {
+    let fonts = fonts(&args.common)?;
+    let store = crate::open_store(&args.common.db).await?;
+    let today = renkei_print::tokyo_today();
+    let year = args
+        .fiscal_year
+        .map_or_else(|| FiscalYear::of(today), FiscalYear::new);
+    let report =
+        renkei_app::rollout::progress_report(store.as_ref(), &args.prefecture, year, today)
+            .await
+            .map_err(option_error)
+            .with_context(|| {
+                format!("cannot read the rollout of prefecture {}", args.prefecture)
+            })?;
+    let pdf = renkei_app::rollout::render_report(&report, &fonts)
+        .context("cannot print the rollout report")?;
+    write(&args.common.output, &pdf, "全県展開 進捗報告")
 }
 
 fn fonts(common: &CommonArgs) -> Result<Fonts> {

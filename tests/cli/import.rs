@@ -1,19 +1,11 @@
 //! `renkei import`: official lists and mapped CSVs through the real binary.
 
-use crate::support::{run, Server};
+use crate::support::{run, text, Server};
 
 const STATIONS: &str = "事業所番号,事業所名,住所,緯度,経度\n\
     1499999991,架空訪問看護ステーションさくら,神奈川県茅ヶ崎市架空町1-1,35.33,139.40\n\
     1499999992,架空訪問看護ステーションもみじ,神奈川県茅ヶ崎市架空町2-2,35.34,139.41\n\
     1499999993,架空訪問看護ステーションかえで,神奈川県茅ヶ崎市架空町3-3,35..1,139.41\n";
-
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 #[tokio::test]
 async fn issue_5_import_reports_rows_writes_error_report_and_is_idempotent() {

@@ -13,5 +13,6 @@ mod kill_sweep;
 mod print;
 mod regions;
 mod replicas;
+mod rollout;
 mod serve;
 mod support;

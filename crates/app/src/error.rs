@@ -69,6 +69,10 @@ pub enum AppError {
         /// What went wrong.
         error: PrintError,
     },
+    /// A rollout command was refused: it breaks the stage order or names an
+    /// unknown or taken key. Nothing was written.
+    #[error(transparent)]
+    Rollout(renkei_core::rollout::RolloutError),
     /// A CSV table could not be written.
     #[error("cannot write the CSV table: {0}")]
     Csv(String),

@@ -29,6 +29,7 @@ pub mod ogc;
 pub mod print;
 pub mod refresh;
 pub mod regions;
+pub mod rollout;
 pub mod search;
 pub mod snapshot;
 pub mod startup;

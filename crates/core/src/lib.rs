@@ -13,6 +13,7 @@ pub mod codes;
 pub mod coverage;
 pub mod desks;
 pub mod directory_index;
+pub mod era;
 pub mod facility;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
@@ -25,6 +26,7 @@ pub mod public;
 pub mod publisher;
 pub mod region;
 pub mod relevance;
+pub mod rollout;
 pub mod search;
 pub mod source_text;
 pub mod spreadsheet;

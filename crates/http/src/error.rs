@@ -323,6 +323,8 @@ impl From<AppError> for ApiError {
             },
             AppError::Store(error) => error.into(),
             AppError::Print { field, error } => print_error(field, error),
+            // A refused change is the client's (no HTTP write exists yet).
+            AppError::Rollout(refused) => Self::BadBody(refused.to_string()),
             other @ AppError::Csv(_) => Self::internal(other),
         }
     }

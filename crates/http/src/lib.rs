@@ -24,6 +24,7 @@ pub mod openapi;
 pub mod params;
 pub mod print;
 pub mod regions;
+pub mod rollout;
 pub mod search;
 pub mod summaries;
 pub mod tiles;
@@ -123,7 +124,8 @@ pub fn routes(state: AppState) -> Router {
         .merge(search::routes())
         .merge(print::routes())
         .merge(geocode::routes())
-        .merge(coverage::routes());
+        .merge(coverage::routes())
+        .merge(rollout::routes());
     let api = Router::new()
         .nest("/v1", v1)
         .route("/docs", get(docs::api_docs))

@@ -21,6 +21,7 @@ use renkei_app::coverage::{MAX_K, MAX_WITHIN_M, MAX_WITHIN_MINUTES};
 use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
 use renkei_app::regions::{parse_area, parse_region};
 use renkei_app::Regions;
+use renkei_core::era::FiscalYear;
 use renkei_core::{CapabilityCode, KindCode};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use serde::Deserialize;
@@ -33,6 +34,60 @@ pub fn routes() -> Router<AppState> {
         .route("/print/map", get(print_map))
         .route("/print/leaflet", get(print_leaflet))
         .route("/print/referral", get(print_referral))
+        .route("/print/rollout", get(print_rollout))
+}
+
+/// Query parameters of the rollout's progress report.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RolloutReportParams {
+    /// Prefecture (2 digits).
+    #[param(value_type = String, example = "14")]
+    pub prefecture: Option<String>,
+    /// 年度 reported, as the calendar year it starts in (2026 = 令和8年度);
+    /// default: the current 年度 (Asia/Tokyo).
+    #[param(value_type = Option<i32>, example = 2026)]
+    pub fiscal_year: Option<String>,
+}
+
+/// The regional rollout's annual progress report as PDF (全県展開 進捗報告, A4),
+/// for the prefecture's 小児等在宅医療推進会議.
+#[utoipa::path(
+    get,
+    path = "/api/v1/print/rollout",
+    tag = "print",
+    params(RolloutReportParams),
+    responses(
+        (status = 200, description = "PDF: milestones, then per area its stages, 課題 and 取組 by 年度 with the era / 全県展開 進捗報告", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, description = "prefecture is missing or malformed, or fiscal_year is not a year; `field` names it", body = ErrorBody),
+        (status = 404, description = "The prefecture has no rollout", body = ErrorBody),
+    )
+)]
+pub async fn print_rollout(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<RolloutReportParams>,
+) -> ApiResult<Response> {
+    let prefecture = required("prefecture", params.prefecture.as_deref())?;
+    let today = renkei_print::tokyo_today();
+    let year = match params.fiscal_year.as_deref().map(str::trim) {
+        None | Some("") => FiscalYear::of(today),
+        Some(text) => text
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1926..=2200).contains(y))
+            .map(FiscalYear::new)
+            .ok_or_else(|| {
+                ApiError::bad_parameter(
+                    "fiscal_year",
+                    "fiscal_year は西暦の年（例: 2026）で指定してください",
+                    "fiscal_year must be a year such as 2026",
+                )
+            })?,
+    };
+    let report =
+        renkei_app::rollout::progress_report(state.store.as_ref(), prefecture, year, today).await?;
+    let pdf = blocking(move || Ok(renkei_app::rollout::render_report(&report, fonts()?)?)).await?;
+    Ok(pdf_response(pdf, "renkei-rollout-report.pdf"))
 }
 
 /// Query parameters of the regional map.

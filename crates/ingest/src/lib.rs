@@ -27,6 +27,7 @@ pub mod parse;
 pub mod place;
 pub mod population;
 pub mod regions;
+pub mod rollout;
 pub mod run;
 pub mod service_areas;
 pub mod shisetsu;

@@ -31,6 +31,8 @@ use std::process::Command;
 mod atlas;
 #[path = "print/issue_15_kind_markers.rs"]
 mod issue_15_kind_markers;
+#[path = "print/issue_21_rollout_report.rs"]
+mod issue_21_rollout_report;
 #[path = "support/kanagawa.rs"]
 mod kanagawa;
 

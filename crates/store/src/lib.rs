@@ -25,6 +25,7 @@ mod open;
 mod params;
 pub mod postgres;
 mod regions;
+mod rollout;
 mod row_readers;
 mod rows;
 mod sql_store;
@@ -50,6 +51,7 @@ pub use imports::{AppliedImport, FileImport, ImportRun, RunLog};
 pub use open::{open, OpenOptions};
 pub use postgres::PostgresStore;
 pub use regions::{BoundarySummary, LocationAssignment, PopulationRecord};
+pub use rollout::RolloutWritten;
 pub use sql_store::SqlStore;
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
@@ -57,6 +59,7 @@ pub use verified::{ImportConflict, VerifiedFact, VerifiedField};
 
 use async_trait::async_trait;
 use renkei_core::region::{Municipality, RegionTable};
+use renkei_core::rollout::{RolloutChange, RolloutPlan};
 use renkei_core::{Facility, FacilityId, KindCode, MunicipalityCode};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -388,6 +391,27 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Every declared service area, ordered by facility id and municipality.
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>>;
+
+    /// Replaces, in one transaction with its import-run row (`source_key`
+    /// `rollout`), what the prefecture's last rollout file wrote with `plan`;
+    /// records added by commands are kept. The result is checked as a whole
+    /// ([`renkei_core::rollout::RolloutPlan::check`]): a file that breaks
+    /// the stage order together with the commands' transitions, or drops an
+    /// area, 課題 or 取組 a command's record belongs to, writes nothing
+    /// ([`StoreError::Rollout`] / [`StoreError::Corrupt`]).
+    async fn replace_rollout(
+        &self,
+        plan: &RolloutPlan,
+        log: &RunLog,
+    ) -> StoreResult<RolloutWritten>;
+
+    /// Every prefecture's rollout, in one read.
+    async fn rollout_plans(&self) -> StoreResult<Vec<RolloutPlan>>;
+
+    /// Applies one rollout command in one transaction: the rollout is read,
+    /// the change checked against it ([`RolloutPlan::apply`]) and its one
+    /// record written. A refused change is [`StoreError::Rollout`].
+    async fn change_rollout(&self, change: &RolloutChange) -> StoreResult<()>;
 
     /// Every table a copy carries (all but [`NOT_COPIED`]), as the
     /// database's catalogue describes it ([`copy_store`]).

@@ -11,6 +11,7 @@ use crate::dialect::{fetch_one, ChangeSource, Dialect};
 use crate::directory::{self, DirectorySnapshot};
 use crate::imports::{self, AppliedImport, FileImport, ImportRun, RunLog};
 use crate::regions::{self, BoundarySummary, LocationAssignment, PopulationRecord};
+use crate::rollout::{self, RolloutWritten};
 use crate::verified::{self, ImportConflict, VerifiedFact};
 use crate::{
     geocoding, Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store,
@@ -20,6 +21,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use renkei_core::geocode::TownPoint;
 use renkei_core::region::{Municipality, RegionTable};
+use renkei_core::rollout::{RolloutChange, RolloutError, RolloutPlan};
 use renkei_core::{Facility, FacilityId, Taxonomy};
 use sqlx::{Database, Pool, Transaction};
 use std::collections::BTreeMap;
@@ -76,6 +78,9 @@ impl<D: Database> std::fmt::Debug for SqlStore<D> {
             .finish()
     }
 }
+
+/// Source key of rollout files in the import-run log.
+const ROLLOUT_SOURCE: &str = "rollout";
 
 /// Copies the facility kinds of the built-in taxonomy into `facility_kinds`.
 pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
@@ -423,6 +428,59 @@ impl<D: Dialect> Store for SqlStore<D> {
 
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>> {
         coverage_inputs::areas::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn replace_rollout(
+        &self,
+        plan: &RolloutPlan,
+        log: &RunLog,
+    ) -> StoreResult<RolloutWritten> {
+        plan.check()?;
+        let mut tx = self.begin_write().await?;
+        let written = rollout::replace_file::<D>(&mut tx, plan).await?;
+        for stored in rollout::load::<D>(&mut tx).await? {
+            stored.check()?;
+        }
+        let summary = WriteSummary {
+            inserted: written.rows,
+            ..WriteSummary::default()
+        };
+        imports::log_run::<D>(&mut tx, &log.run(ROLLOUT_SOURCE, summary, 0)).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(written)
+    }
+
+    async fn rollout_plans(&self) -> StoreResult<Vec<RolloutPlan>> {
+        let mut tx = self.pool.begin().await?;
+        D::begin_snapshot(&mut tx).await?;
+        let plans = rollout::load::<D>(&mut tx).await?;
+        tx.commit().await?;
+        Ok(plans)
+    }
+
+    async fn change_rollout(&self, change: &RolloutChange) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let mut plans = rollout::load::<D>(&mut tx).await?;
+        let plan = plans
+            .iter_mut()
+            .find(|plan| plan.holds(change))
+            .ok_or_else(|| {
+                let (entity, key) = match change {
+                    RolloutChange::Advance { area, .. } | RolloutChange::AddIssue { area, .. } => {
+                        ("area", area)
+                    }
+                    RolloutChange::AddAction { issue, .. } => ("issue", issue),
+                    RolloutChange::AddNote { action, .. } => ("action", action),
+                };
+                RolloutError::Unknown {
+                    entity,
+                    key: key.clone(),
+                }
+            })?;
+        plan.apply(change)?;
+        rollout::insert_change::<D>(&mut tx, change).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(())
     }
 
     async fn copy_tables(&self) -> StoreResult<Vec<TableShape>> {

@@ -9,6 +9,7 @@ use renkei_ingest::import::{Format, Importer as OfficialList};
 use renkei_ingest::limits::Limits;
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::n03::{N03Import, UncodedFeature};
+use renkei_ingest::rollout::RolloutReport;
 use renkei_ingest::run::{FileReport, ImportSession, VerifiedReport};
 use renkei_ingest::service_areas::ServiceAreaReport;
 use renkei_ingest::shisetsu::ShisetsuReport;
@@ -73,6 +74,9 @@ pub enum ImportKind {
     /// `postcodes`: one point per postcode (CSV). `basemap::parse_postcodes`
     /// → `Store::replace_postcodes`, replacing the prefectures the file holds.
     Postcodes,
+    /// `rollout`: a prefecture's regional rollout (全県展開, TOML).
+    /// `rollout::import` → `Store::replace_rollout`, with its run log.
+    Rollout,
 }
 
 impl ImportKind {
@@ -104,6 +108,7 @@ impl ImportKind {
             "stations" => Self::Stations,
             "rail-lines" => Self::RailLines,
             "postcodes" => Self::Postcodes,
+            "rollout" => Self::Rollout,
             _ => return Err(ImportError::UnknownKind(name.to_owned())),
         })
     }
@@ -177,6 +182,8 @@ pub enum FileOutcome {
         /// Features or rows rejected.
         rejected: usize,
     },
+    /// A rollout file.
+    Rollout(RolloutReport),
 }
 
 /// What storing one N03 file did (its geometry is not kept here).
@@ -255,6 +262,18 @@ impl FileOutcome {
                 stored,
                 rejected,
             } => format!("{stored} {what} stored; {rejected} rejected"),
+            Self::Rollout(r) => format!(
+                "全県展開 {}: 地域 {} 件, 段階 {} 件, 課題 {} 件, 取組 {} 件 / {} areas, {} stage transitions, {} problems, {} actions",
+                r.prefecture,
+                r.written.areas,
+                r.written.transitions,
+                r.written.issues,
+                r.written.actions,
+                r.written.areas,
+                r.written.transitions,
+                r.written.issues,
+                r.written.actions
+            ),
         }
     }
 }
@@ -408,6 +427,9 @@ impl<'a> Importer<'a> {
             ),
             ImportKind::Stations | ImportKind::RailLines | ImportKind::Postcodes => {
                 import_base_map(store, kind, file, bytes).await?
+            }
+            ImportKind::Rollout => {
+                FileOutcome::Rollout(renkei_ingest::rollout::import(store, file, bytes).await?)
             }
         };
         if matches!(

@@ -325,6 +325,19 @@ impl Store for UnreachableStore {
     async fn service_areas(&self) -> StoreResult<Vec<renkei_store::ServiceAreaRecord>> {
         down()
     }
+    async fn replace_rollout(
+        &self,
+        _: &renkei_core::rollout::RolloutPlan,
+        _: &renkei_store::RunLog,
+    ) -> StoreResult<renkei_store::RolloutWritten> {
+        down()
+    }
+    async fn rollout_plans(&self) -> StoreResult<Vec<renkei_core::rollout::RolloutPlan>> {
+        down()
+    }
+    async fn change_rollout(&self, _: &renkei_core::rollout::RolloutChange) -> StoreResult<()> {
+        down()
+    }
     async fn replace_boundaries(
         &self,
         _: &str,

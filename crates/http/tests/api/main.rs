@@ -48,6 +48,7 @@ mod print;
 mod privacy;
 mod refresh;
 mod regions;
+mod rollout;
 mod search;
 mod search_real;
 mod support;

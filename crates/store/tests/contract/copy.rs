@@ -98,6 +98,7 @@ async fn fill_every_table(store: &dyn Store) {
         .unwrap();
     fill_region_and_coverage_tables(store, &hospital, &station).await;
     fill_base_map_tables(store).await;
+    super::rollout::fill_rollout(store).await;
 }
 
 /// Stations, rail lines and postcode points (#18).

@@ -11,6 +11,7 @@ mod geocoding;
 mod imports;
 mod reads;
 mod regions;
+mod rollout;
 mod verified;
 mod writes;
 
@@ -25,5 +26,6 @@ pub use geocoding::*;
 pub use imports::*;
 pub use reads::*;
 pub use regions::*;
+pub use rollout::*;
 pub use verified::*;
 pub use writes::*;
