@@ -312,10 +312,11 @@ impl<'a> Pager<'a> {
                 Tier::Unknown => return false,
             };
             if *seen >= query.offset && list.len() < query.limit {
+                let facility = self.records.facility(i);
                 list.push(Hit {
-                    facility: self.records.facility(i),
+                    needs: query.profile.need_statuses(&facility),
+                    facility,
                     tier,
-                    needs: self.records.need_statuses(i, &query.profile, &self.needs),
                     distance_m,
                 });
             }

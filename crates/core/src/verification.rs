@@ -1,0 +1,169 @@
+//! How old a confirmed answer is, and what that means (#16).
+//!
+//! Directory programmes re-verify their facts yearly. A capability answer a
+//! desk confirmed is *due* (要再確認) once it is more than
+//! [`DUE_AFTER_DAYS`] old and *overdue* after [`OVERDUE_AFTER_DAYS`]; after
+//! the lapse limit ([`AgeingPolicy::lapse_after_days`], default
+//! [`DEFAULT_LAPSE_AFTER_DAYS`]) a yes or no no longer counts for families:
+//! search tiers, ranking and print treat it as 要確認, while the answer itself
+//! stays stored for the desk that re-confirms it.
+//!
+//! # Units
+//! Ages are whole calendar days in Asia/Tokyo: an answer confirmed on
+//! 2025-01-01 is 1 day old on 2025-01-02, whatever the hour.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// An answer more than this many days old is due for re-confirmation (要再確認).
+pub const DUE_AFTER_DAYS: u32 = 365;
+/// An answer more than this many days old is overdue.
+pub const OVERDUE_AFTER_DAYS: u32 = 425;
+/// Default lapse limit, days: older yes/no answers count as 要確認 for families.
+pub const DEFAULT_LAPSE_AFTER_DAYS: u32 = 455;
+
+/// Asia/Tokyo is UTC+9 all year (Japan has no daylight saving time).
+const TOKYO_OFFSET_S: i32 = 9 * 3600;
+
+/// Today's calendar date in Asia/Tokyo at the instant `now`.
+///
+/// ```
+/// use chrono::{TimeZone, Utc, NaiveDate};
+/// use renkei_core::verification::tokyo_date;
+/// let now = Utc.with_ymd_and_hms(2026, 12, 5, 15, 30, 0).unwrap();
+/// assert_eq!(tokyo_date(now), NaiveDate::from_ymd_opt(2026, 12, 6).unwrap());
+/// ```
+pub fn tokyo_date(now: DateTime<Utc>) -> NaiveDate {
+    let tokyo = FixedOffset::east_opt(TOKYO_OFFSET_S).expect("UTC+9 is a valid offset");
+    now.with_timezone(&tokyo).date_naive()
+}
+
+/// Whole days from `confirmed_on` to `today` (negative for a future date).
+pub fn age_days(confirmed_on: NaiveDate, today: NaiveDate) -> i64 {
+    (today - confirmed_on).num_days()
+}
+
+/// How fresh a confirmed answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Freshness {
+    /// At most [`DUE_AFTER_DAYS`] old.
+    Current,
+    /// Older than [`DUE_AFTER_DAYS`] (要再確認), still counted.
+    Due,
+    /// Older than [`OVERDUE_AFTER_DAYS`], still counted until the lapse limit.
+    Overdue,
+    /// Older than the lapse limit: a yes/no counts as 要確認 for families.
+    Lapsed,
+}
+
+impl Freshness {
+    /// Japanese label for desks and print.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Current => "確認済み",
+            Self::Due => "要再確認",
+            Self::Overdue => "再確認期限超過",
+            Self::Lapsed => "要確認",
+        }
+    }
+}
+
+/// When answers fall due and lapse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgeingPolicy {
+    /// Days after which a yes/no counts as 要確認 for families; the default
+    /// is [`DEFAULT_LAPSE_AFTER_DAYS`].
+    pub lapse_after_days: u32,
+}
+
+impl Default for AgeingPolicy {
+    fn default() -> Self {
+        Self {
+            lapse_after_days: DEFAULT_LAPSE_AFTER_DAYS,
+        }
+    }
+}
+
+impl AgeingPolicy {
+    /// How fresh an answer confirmed on `confirmed_on` is on `today`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use renkei_core::verification::{AgeingPolicy, Freshness};
+    /// let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    /// let policy = AgeingPolicy::default();
+    /// assert_eq!(policy.freshness(today - chrono::Duration::days(365), today), Freshness::Current);
+    /// assert_eq!(policy.freshness(today - chrono::Duration::days(366), today), Freshness::Due);
+    /// ```
+    pub fn freshness(self, confirmed_on: NaiveDate, today: NaiveDate) -> Freshness {
+        let age = age_days(confirmed_on, today);
+        if age > i64::from(self.lapse_after_days) {
+            Freshness::Lapsed
+        } else if age > i64::from(OVERDUE_AFTER_DAYS) {
+            Freshness::Overdue
+        } else if age > i64::from(DUE_AFTER_DAYS) {
+            Freshness::Due
+        } else {
+            Freshness::Current
+        }
+    }
+
+    /// The first date whose answers still count on `today`: answers confirmed
+    /// before it have lapsed (see [`crate::need::NeedProfile::lapsed_before`]).
+    pub fn lapse_cutoff(self, today: NaiveDate) -> NaiveDate {
+        today - Duration::days(i64::from(self.lapse_after_days))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()
+    }
+
+    fn days_ago(days: i64) -> NaiveDate {
+        today() - Duration::days(days)
+    }
+
+    #[test]
+    fn issue_16_364_days_is_current_and_not_due() {
+        let policy = AgeingPolicy::default();
+        assert_eq!(policy.freshness(days_ago(364), today()), Freshness::Current);
+        assert_eq!(policy.freshness(days_ago(365), today()), Freshness::Current);
+    }
+
+    #[test]
+    fn issue_16_due_overdue_and_lapsed_boundaries() {
+        let policy = AgeingPolicy::default();
+        assert_eq!(policy.freshness(days_ago(366), today()), Freshness::Due);
+        assert_eq!(policy.freshness(days_ago(425), today()), Freshness::Due);
+        assert_eq!(policy.freshness(days_ago(426), today()), Freshness::Overdue);
+        assert_eq!(policy.freshness(days_ago(455), today()), Freshness::Overdue);
+        assert_eq!(policy.freshness(days_ago(456), today()), Freshness::Lapsed);
+    }
+
+    #[test]
+    fn issue_16_cutoff_agrees_with_freshness() {
+        let policy = AgeingPolicy {
+            lapse_after_days: 100,
+        };
+        let cutoff = policy.lapse_cutoff(today());
+        assert_ne!(policy.freshness(cutoff, today()), Freshness::Lapsed);
+        assert_eq!(
+            policy.freshness(cutoff - Duration::days(1), today()),
+            Freshness::Lapsed
+        );
+    }
+
+    #[test]
+    fn issue_16_tokyo_date_turns_at_15_utc() {
+        use chrono::TimeZone;
+        let before = Utc.with_ymd_and_hms(2026, 12, 4, 14, 59, 59).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 12, 4, 15, 0, 0).unwrap();
+        assert_eq!(tokyo_date(before), NaiveDate::from_ymd_opt(2026, 12, 4).unwrap());
+        assert_eq!(tokyo_date(after), NaiveDate::from_ymd_opt(2026, 12, 5).unwrap());
+    }
+}
