@@ -8,6 +8,7 @@ use renkei_app::regions::{parse_area, parse_region};
 use renkei_app::search::{Reach, SearchPlace, SearchRequest};
 use renkei_app::{AppError, Snapshot};
 use renkei_core::need::NeedProfile;
+use renkei_core::verification::{AgeingPolicy, DEFAULT_LAPSE_AFTER_DAYS};
 use renkei_core::search::DEFAULT_RADIUS_M;
 use renkei_core::{CapabilityCode, KindCode, LonLat};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
@@ -42,6 +43,10 @@ pub struct CommonArgs {
     /// one of IPAex Gothic or Noto Sans CJK JP.
     #[arg(long)]
     font: Option<PathBuf>,
+    /// Days after which a confirmed yes/no counts as 要確認 on the sheet
+    /// (calendar days, Asia/Tokyo).
+    #[arg(long, env = "RENKEI_VERIFICATION_LAPSE_DAYS", default_value_t = DEFAULT_LAPSE_AFTER_DAYS)]
+    verification_lapse_days: u32,
 }
 
 /// Paper sizes.
@@ -290,8 +295,12 @@ async fn referral(args: ReferralArgs) -> Result<()> {
                 needs: capability_codes(&args.needs)?,
                 age_years: args.age,
                 accepting_only: args.accepting,
+                ..NeedProfile::default()
             },
             limit: args.limit,
+            ageing: AgeingPolicy {
+                lapse_after_days: args.common.verification_lapse_days,
+            },
             ..SearchRequest::default()
         },
     };

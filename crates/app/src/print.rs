@@ -90,6 +90,9 @@ impl MapQuery {
                 needs: layer.needs.clone(),
                 age_years: layer.age_years,
                 accepting_only: layer.accepting_only,
+                // Coverage counts every stored answer, as the coverage API
+                // does; lapsing applies to families' search and referral.
+                lapsed_before: None,
             },
             include_unknown: layer.include_unknown,
             area: match &self.area {

@@ -10,6 +10,7 @@ use crate::landmark::municipality_of_landmark;
 use crate::snapshot::Snapshot;
 use renkei_core::geocode::Precision;
 use renkei_core::need::{NeedProfile, TravelModel, MAX_AGE_YEARS};
+use renkei_core::verification::{tokyo_date, AgeingPolicy};
 use renkei_core::search::{
     Area, SearchPage, SearchQuery, TextQuery, DEFAULT_LIMIT, DEFAULT_RADIUS_M, MAX_LIMIT,
     MAX_RADIUS_M,
@@ -71,6 +72,9 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits of each list to skip, at most [`MAX_OFFSET`].
     pub offset: usize,
+    /// When confirmed answers lapse to 要確認 (#16); a profile that sets
+    /// [`NeedProfile::lapsed_before`] itself keeps its date.
+    pub ageing: AgeingPolicy,
 }
 
 impl Default for SearchRequest {
@@ -84,6 +88,7 @@ impl Default for SearchRequest {
             include_unknown: false,
             limit: DEFAULT_LIMIT,
             offset: 0,
+            ageing: AgeingPolicy::default(),
         }
     }
 }
@@ -169,7 +174,12 @@ impl SearchRequest {
             query: SearchQuery {
                 origin: origin.as_ref().map(|o| o.point),
                 radius_m,
-                profile: self.profile.clone(),
+                profile: NeedProfile {
+                    lapsed_before: self.profile.lapsed_before.or_else(|| {
+                        Some(self.ageing.lapse_cutoff(tokyo_date(chrono::Utc::now())))
+                    }),
+                    ..self.profile.clone()
+                },
                 area: self.area.clone(),
                 text,
                 include_unknown: self.include_unknown,

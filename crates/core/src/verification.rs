@@ -13,6 +13,7 @@
 //! 2025-01-01 is 1 day old on 2025-01-02, whatever the hour.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use crate::{Answer, Verification};
 use serde::{Deserialize, Serialize};
 
 /// An answer more than this many days old is due for re-confirmation (要再確認).
@@ -66,6 +67,32 @@ impl Freshness {
             Self::Overdue => "再確認期限超過",
             Self::Lapsed => "要確認",
         }
+    }
+}
+
+/// An answer as families read it, with its confirmation when dated:
+/// 「対応可（2026-11-20 確認・かながわ医療的ケア児支援センター）」. A lapsed answer
+/// is already unknown here and shows the date it was last confirmed.
+///
+/// ```
+/// use renkei_core::verification::answer_label_ja;
+/// use renkei_core::{Answer, Verification};
+/// let verified = Verification {
+///     on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+///     by_organization: "架空市相談窓口".into(),
+/// };
+/// assert_eq!(answer_label_ja(Answer::Yes, Some(&verified)), "対応可（2026-11-20 確認・架空市相談窓口）");
+/// assert_eq!(answer_label_ja(Answer::Unknown, None), "要確認");
+/// ```
+pub fn answer_label_ja(answer: Answer, verified: Option<&Verification>) -> String {
+    let word = match answer {
+        Answer::Yes => "対応可",
+        Answer::No => "対応不可",
+        Answer::Unknown => "要確認",
+    };
+    match verified {
+        Some(v) => format!("{word}（{} 確認・{}）", v.on.format("%Y-%m-%d"), v.by_organization),
+        None => word.to_owned(),
     }
 }
 

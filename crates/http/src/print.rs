@@ -196,7 +196,7 @@ pub async fn print_referral(
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let (search, _) = params.request(snapshot.regions())?;
+    let (search, _) = params.request(snapshot.regions(), state.config.ageing)?;
     let job = ReferralQuery { search }.prepare(snapshot, &web_client(&headers))?;
     let pdf = blocking(move || Ok(job.print(fonts()?)?)).await?;
     Ok(pdf_response(pdf, "renkei-referral.pdf"))

@@ -4,7 +4,8 @@
 //! The query string becomes a [`SearchRequest`] that renkei-app runs on the
 //! read model's snapshot.
 
-use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto};
+use renkei_core::verification::AgeingPolicy;
+use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto, VerificationDto};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::export::{geojson_response, Feature, FlatFacility, Point};
 use crate::extract::{AppJson, AppQuery};
@@ -100,8 +101,13 @@ pub(crate) enum SearchFormat {
 impl SearchParams {
     /// The typed search and the response format, an area code read with the
     /// designated cities of `regions`; a malformed value is a 400 naming its
-    /// parameter (renkei-app then checks what needs the data).
-    pub(crate) fn request(&self, regions: &Regions) -> ApiResult<(SearchRequest, SearchFormat)> {
+    /// parameter (renkei-app then checks what needs the data). Confirmed
+    /// answers lapse as `ageing` says.
+    pub(crate) fn request(
+        &self,
+        regions: &Regions,
+        ageing: AgeingPolicy,
+    ) -> ApiResult<(SearchRequest, SearchFormat)> {
         let format = [SearchFormat::Json, SearchFormat::Geojson]
             [choice("format", self.format.as_deref(), &["json", "geojson"])?];
         let area = present(self.region.as_deref())
@@ -136,6 +142,7 @@ impl SearchParams {
             include_unknown: flag("include_unknown", self.include_unknown.as_deref())?,
             limit,
             offset: self.offset()?,
+            ageing,
         };
         Ok((request, format))
     }
@@ -276,8 +283,12 @@ pub struct NeedAnswerDto {
     /// Capability code.
     #[schema(example = "ventilator")]
     pub code: String,
-    /// Yes, no or unknown.
+    /// Yes, no or unknown; a yes/no confirmed longer ago than the lapse
+    /// limit (default 455 days) is unknown (要確認) here.
     pub answer: AnswerDto,
+    /// Date and confirming organisation of the deciding answer (of the
+    /// lapsed one for unknown); `null` when undated.
+    pub verified: Option<VerificationDto>,
 }
 
 /// Search for services (紹介先の検索).
@@ -300,7 +311,7 @@ pub async fn search(
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let (request, format) = params.request(snapshot.regions())?;
+    let (request, format) = params.request(snapshot.regions(), state.config.ageing)?;
     let outcome = request.run(&snapshot)?;
     let (search, found) = (outcome.search, outcome.page);
     let generation = summaries.generation(snapshot.directory());
@@ -317,6 +328,7 @@ pub async fn search(
             .map(|need| NeedAnswerDto {
                 code: need.capability.to_string(),
                 answer: need.answer.into(),
+                verified: need.verified.as_ref().map(VerificationDto::from),
             })
             .collect(),
     };

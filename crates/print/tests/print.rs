@@ -507,6 +507,7 @@ fn coverage_layer() -> CoverageLayer {
         needs: vec![CapabilityCode::new("ventilator").unwrap()],
         age_years: None,
         accepting_only: false,
+        lapsed_before: None,
     };
     let web = WebClient::new("https://renkei.example.jp/");
     CoverageLayer {
@@ -815,6 +816,7 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         ],
         age_years: Some(5),
         accepting_only: false,
+        lapsed_before: None,
     };
     let origin = LonLat::new(139.4037, 35.3334).unwrap();
     let found = index

@@ -50,4 +50,5 @@ mod search;
 mod search_real;
 mod support;
 mod tiles;
+mod verification;
 mod web;
