@@ -8,8 +8,8 @@ use renkei_app::regions::{parse_area, parse_region};
 use renkei_app::search::{Reach, SearchPlace, SearchRequest};
 use renkei_app::{AppError, Snapshot};
 use renkei_core::need::NeedProfile;
-use renkei_core::verification::{AgeingPolicy, DEFAULT_LAPSE_AFTER_DAYS};
 use renkei_core::search::DEFAULT_RADIUS_M;
+use renkei_core::verification::{AgeingPolicy, DEFAULT_LAPSE_AFTER_DAYS};
 use renkei_core::{CapabilityCode, KindCode, LonLat};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use std::path::{Path, PathBuf};
@@ -255,6 +255,9 @@ async fn map(args: MapArgs) -> Result<()> {
         },
         kinds: kind_codes(&args.kinds)?,
         coverage: args.coverage()?,
+        ageing: AgeingPolicy {
+            lapse_after_days: args.common.verification_lapse_days,
+        },
     };
     let job = query
         .prepare(snapshot, WebClient::new(&args.common.web_url))

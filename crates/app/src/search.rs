@@ -10,11 +10,11 @@ use crate::landmark::municipality_of_landmark;
 use crate::snapshot::Snapshot;
 use renkei_core::geocode::Precision;
 use renkei_core::need::{NeedProfile, TravelModel, MAX_AGE_YEARS};
-use renkei_core::verification::{tokyo_date, AgeingPolicy};
 use renkei_core::search::{
     Area, SearchPage, SearchQuery, TextQuery, DEFAULT_LIMIT, DEFAULT_RADIUS_M, MAX_LIMIT,
     MAX_RADIUS_M,
 };
+use renkei_core::verification::{tokyo_date, AgeingPolicy};
 use renkei_core::{LonLat, PublicFacility};
 
 /// Largest offset a page may start at (deeper pages are not useful to anyone).
@@ -175,9 +175,10 @@ impl SearchRequest {
                 origin: origin.as_ref().map(|o| o.point),
                 radius_m,
                 profile: NeedProfile {
-                    lapsed_before: self.profile.lapsed_before.or_else(|| {
-                        Some(self.ageing.lapse_cutoff(tokyo_date(chrono::Utc::now())))
-                    }),
+                    lapsed_before: self
+                        .profile
+                        .lapsed_before
+                        .or_else(|| Some(self.ageing.lapse_cutoff(tokyo_date(chrono::Utc::now())))),
                     ..self.profile.clone()
                 },
                 area: self.area.clone(),

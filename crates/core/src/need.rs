@@ -272,7 +272,10 @@ struct FullService<'s> {
 }
 
 /// The first fact `service` states for `capability`, as [`Service::capability`] reads it.
-fn stated_fact<'s>(service: &'s Service, capability: &CapabilityCode) -> Option<&'s CapabilityFact> {
+fn stated_fact<'s>(
+    service: &'s Service,
+    capability: &CapabilityCode,
+) -> Option<&'s CapabilityFact> {
     service
         .capabilities
         .iter()
@@ -500,7 +503,10 @@ mod tests {
         let statuses = profile.need_statuses(&old_yes);
         assert_eq!(statuses[0].answer, Answer::Unknown);
         assert_eq!(
-            statuses[0].verified.as_ref().map(|v| v.by_organization.as_str()),
+            statuses[0]
+                .verified
+                .as_ref()
+                .map(|v| v.by_organization.as_str()),
             Some("架空市医療的ケア児相談窓口"),
             "the lapsed answer's date and organisation stay visible"
         );
@@ -508,7 +514,10 @@ mod tests {
         let old_no = dated_facility(Answer::No, 456, today);
         assert_eq!(profile.tier(&old_no), Some(Tier::Unknown));
         // Without a cut-off the stored answer counts as it is.
-        assert_eq!(profile_without_cutoff().tier(&old_yes), Some(Tier::Confirmed));
+        assert_eq!(
+            profile_without_cutoff().tier(&old_yes),
+            Some(Tier::Confirmed)
+        );
     }
 
     fn profile_without_cutoff() -> NeedProfile {

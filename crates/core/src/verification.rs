@@ -12,8 +12,8 @@
 //! Ages are whole calendar days in Asia/Tokyo: an answer confirmed on
 //! 2025-01-01 is 1 day old on 2025-01-02, whatever the hour.
 
+use crate::{Answer, Facility, Verification};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
-use crate::{Answer, Verification};
 use serde::{Deserialize, Serialize};
 
 /// An answer more than this many days old is due for re-confirmation (要再確認).
@@ -91,8 +91,27 @@ pub fn answer_label_ja(answer: Answer, verified: Option<&Verification>) -> Strin
         Answer::Unknown => "要確認",
     };
     match verified {
-        Some(v) => format!("{word}（{} 確認・{}）", v.on.format("%Y-%m-%d"), v.by_organization),
+        Some(v) => format!(
+            "{word}（{} 確認・{}）",
+            v.on.format("%Y-%m-%d"),
+            v.by_organization
+        ),
         None => word.to_owned(),
+    }
+}
+
+/// Turns every yes/no of `facility` confirmed before `cutoff` into unknown,
+/// keeping its confirmation so the date still shows: the facility as printed
+/// matter shows it to families. Undated answers are kept.
+pub fn lapse_answers(facility: &mut Facility, cutoff: NaiveDate) {
+    for fact in facility
+        .services
+        .iter_mut()
+        .flat_map(|service| service.capabilities.iter_mut())
+    {
+        if fact.verified.as_ref().is_some_and(|v| v.on < cutoff) {
+            fact.answer = Answer::Unknown;
+        }
     }
 }
 
@@ -186,11 +205,57 @@ mod tests {
     }
 
     #[test]
+    fn issue_16_printed_facilities_show_lapsed_answers_as_unknown_with_their_date() {
+        let mut facility = crate::fixtures::fictional_facility(
+            "lapse",
+            "visiting_nurse",
+            "架空ステーション",
+            None,
+        );
+        let fact = |code: &str, age: Option<i64>| crate::CapabilityFact {
+            capability: crate::CapabilityCode::new(code).unwrap(),
+            answer: Answer::Yes,
+            verified: age.map(|days| Verification {
+                on: days_ago(days),
+                by_organization: "架空相談窓口".into(),
+            }),
+            staff_note: None,
+        };
+        facility.services = vec![crate::Service {
+            key: "main".into(),
+            name: "小児訪問看護".into(),
+            service_type: None,
+            ages: crate::AgeRange::default(),
+            accepting_new_clients: Answer::Unknown,
+            respite_beds: None,
+            verified: None,
+            capabilities: vec![
+                fact("ventilator", Some(456)),
+                fact("suctioning", Some(455)),
+                fact("tube_feeding", None),
+            ],
+            schedules: Vec::new(),
+        }];
+        lapse_answers(&mut facility, AgeingPolicy::default().lapse_cutoff(today()));
+        let facts = &facility.services[0].capabilities;
+        assert_eq!(facts[0].answer, Answer::Unknown);
+        assert_eq!(facts[0].verified.as_ref().unwrap().on, days_ago(456));
+        assert_eq!(facts[1].answer, Answer::Yes);
+        assert_eq!(facts[2].answer, Answer::Yes, "undated answers never lapse");
+    }
+
+    #[test]
     fn issue_16_tokyo_date_turns_at_15_utc() {
         use chrono::TimeZone;
         let before = Utc.with_ymd_and_hms(2026, 12, 4, 14, 59, 59).unwrap();
         let after = Utc.with_ymd_and_hms(2026, 12, 4, 15, 0, 0).unwrap();
-        assert_eq!(tokyo_date(before), NaiveDate::from_ymd_opt(2026, 12, 4).unwrap());
-        assert_eq!(tokyo_date(after), NaiveDate::from_ymd_opt(2026, 12, 5).unwrap());
+        assert_eq!(
+            tokyo_date(before),
+            NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
+        );
+        assert_eq!(
+            tokyo_date(after),
+            NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()
+        );
     }
 }

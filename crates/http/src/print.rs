@@ -21,6 +21,7 @@ use renkei_app::coverage::{MAX_K, MAX_WITHIN_M, MAX_WITHIN_MINUTES};
 use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
 use renkei_app::regions::{parse_area, parse_region};
 use renkei_app::Regions;
+use renkei_core::verification::AgeingPolicy;
 use renkei_core::{CapabilityCode, KindCode};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use serde::Deserialize;
@@ -81,8 +82,9 @@ pub struct MapParams {
 
 impl MapParams {
     /// The typed map query, an area code read with the designated cities of
-    /// `regions`; a malformed value is a 400 naming its parameter.
-    fn query(&self, regions: &Regions) -> ApiResult<MapQuery> {
+    /// `regions`; a malformed value is a 400 naming its parameter. Confirmed
+    /// answers lapse as `ageing` says.
+    fn query(&self, regions: &Regions, ageing: AgeingPolicy) -> ApiResult<MapQuery> {
         let code = required("code", self.code.as_deref())?;
         let paper = [Paper::A4, Paper::A3][choice("paper", self.paper.as_deref(), &["a4", "a3"])?];
         let orientation = [Orientation::Portrait, Orientation::Landscape][choice(
@@ -115,6 +117,7 @@ impl MapParams {
             orientation,
             kinds,
             coverage,
+            ageing,
         })
     }
 }
@@ -146,7 +149,7 @@ pub async fn print_map(
     AppQuery(params): AppQuery<MapParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let query = params.query(snapshot.regions())?;
+    let query = params.query(snapshot.regions(), state.config.ageing)?;
     let job = query.prepare(snapshot, web_client(&headers)).await?;
     let pdf = blocking(move || Ok(job.print(fonts()?)?.pdf)).await?;
     Ok(pdf_response(pdf, "renkei-map.pdf"))

@@ -4,7 +4,6 @@
 //! The query string becomes a [`SearchRequest`] that renkei-app runs on the
 //! read model's snapshot.
 
-use renkei_core::verification::AgeingPolicy;
 use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto, VerificationDto};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::export::{geojson_response, Feature, FlatFacility, Point};
@@ -22,6 +21,7 @@ use renkei_app::search::{max_search_minutes, Origin, SearchPlace, SearchRequest,
 use renkei_app::Regions;
 use renkei_core::need::{Tier, TravelModel};
 use renkei_core::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
+use renkei_core::verification::AgeingPolicy;
 use renkei_core::PublicHit;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;

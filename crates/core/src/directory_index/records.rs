@@ -13,12 +13,12 @@
 //!   in tables and referred to by number.
 
 use crate::need::{NeedProfile, ServiceFacts, Tier};
-use chrono::NaiveDate;
 use crate::{
     AccreditationCode, AgeRange, Answer, CapabilityCode, Facility, FacilityId, FacilityStatus,
     KindCode, Location, LonLat, MunicipalityCode, Organization, Provenance, RegionCode, Service,
     Taxonomy,
 };
+use chrono::NaiveDate;
 
 mod build;
 mod cold;

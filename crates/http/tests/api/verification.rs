@@ -62,8 +62,7 @@ async fn app(config: HttpConfig) -> Router {
     router(AppState::new(store, model, config))
 }
 
-const SEARCH: &str =
-    "/api/v1/search?lon=139.40&lat=35.33&needs=ventilator&include_unknown=true";
+const SEARCH: &str = "/api/v1/search?lon=139.40&lat=35.33&needs=ventilator&include_unknown=true";
 
 fn hit_names(list: &Value) -> Vec<&str> {
     list.as_array()
@@ -86,7 +85,10 @@ async fn issue_16_an_answer_456_days_old_is_in_the_unknown_tier_with_its_date() 
         json!({"code": "ventilator", "answer": "yes",
                "verified": {"on": confirmed_on(364).to_string(), "by_organization": DESK}})
     );
-    assert_eq!(hit_names(&body["unknown"]), ["架空訪問看護ステーションふるき"]);
+    assert_eq!(
+        hit_names(&body["unknown"]),
+        ["架空訪問看護ステーションふるき"]
+    );
     assert_eq!(
         body["unknown"][0]["needs"][0],
         json!({"code": "ventilator", "answer": "unknown",
