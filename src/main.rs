@@ -8,6 +8,7 @@ mod import;
 mod print;
 mod regions;
 mod verified;
+mod verify;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -78,6 +79,9 @@ enum Command {
     Print(print::PrintKind),
     /// Coverage and gaps for a need profile per 二次医療圏 and municipality (カバー率とギャップ分析).
     Coverage(coverage::CoverageArgs),
+    /// Verification work for desks: what needs confirming (確認作業).
+    #[command(subcommand)]
+    Verify(verify::VerifyKind),
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +132,7 @@ fn main() -> ExitCode {
                     Command::Fetch(args) => fetch::run(args).await,
                     Command::Print(kind) => print::run(kind).await,
                     Command::Coverage(args) => coverage::run(args).await,
+                    Command::Verify(kind) => verify::run(kind).await,
                     Command::Check(kind) => regions::check(kind).await,
                 }
             })

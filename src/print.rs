@@ -197,7 +197,8 @@ fn fonts(common: &CommonArgs) -> Result<Fonts> {
 
 /// The snapshot as `renkei serve` serves it (region tables and placements
 /// prepared first).
-async fn load(db: &str) -> Result<Arc<Snapshot>> {
+/// The snapshot of database `db`, as `renkei serve` would build it.
+pub(crate) async fn load(db: &str) -> Result<Arc<Snapshot>> {
     let store = crate::open_store(db).await?;
     let snapshot = renkei_app::startup::prepare(store.as_ref()).await?;
     Ok(Arc::new(snapshot))

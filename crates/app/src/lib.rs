@@ -29,6 +29,7 @@ pub mod search;
 pub mod snapshot;
 pub mod startup;
 pub mod table;
+pub mod verification;
 
 pub use error::{AppError, AppResult};
 pub use load::{build, load, load_index, CoverageSources};

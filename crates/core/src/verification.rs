@@ -12,7 +12,7 @@
 //! Ages are whole calendar days in Asia/Tokyo: an answer confirmed on
 //! 2025-01-01 is 1 day old on 2025-01-02, whatever the hour.
 
-use crate::{Answer, Facility, Verification};
+use crate::{Answer, CapabilityCode, Facility, Taxonomy, Verification};
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -115,6 +115,25 @@ pub fn lapse_answers(facility: &mut Facility, cutoff: NaiveDate) {
     }
 }
 
+/// One 医療的ケア item of one facility that a desk should confirm: never
+/// confirmed, or confirmed long enough ago to be due, overdue or lapsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// Which item.
+    pub capability: CapabilityCode,
+    /// `None` when no service of the facility has a confirmed answer for it.
+    pub freshness: Option<Freshness>,
+    /// The newest confirmation over the facility's services, when any.
+    pub last: Option<Verification>,
+}
+
+impl QueueItem {
+    /// Japanese label of why it is queued: 未確認, 要再確認, 再確認期限超過 or 要確認.
+    pub fn reason_ja(&self) -> &'static str {
+        self.freshness.map_or("未確認", Freshness::label_ja)
+    }
+}
+
 /// When answers fall due and lapse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgeingPolicy {
@@ -153,6 +172,36 @@ impl AgeingPolicy {
         } else {
             Freshness::Current
         }
+    }
+
+    /// The items of `facility` a desk should confirm on `today`, in the
+    /// taxonomy's order (the 14 of the 判定スコア): those no service has a
+    /// dated answer for, and those whose newest confirmation is due or older.
+    /// A confirmed わからない counts as confirmed: the desk asked.
+    pub fn queue_items(self, facility: &Facility, today: NaiveDate) -> Vec<QueueItem> {
+        Taxonomy::builtin()
+            .capability_codes()
+            .filter_map(|capability| {
+                let last = facility
+                    .services
+                    .iter()
+                    .filter_map(|service| {
+                        service
+                            .capabilities
+                            .iter()
+                            .find(|fact| fact.capability == capability)
+                    })
+                    .filter_map(|fact| fact.verified.as_ref())
+                    .max_by_key(|v| v.on)
+                    .cloned();
+                let freshness = last.as_ref().map(|v| self.freshness(v.on, today));
+                (freshness != Some(Freshness::Current)).then_some(QueueItem {
+                    capability,
+                    freshness,
+                    last,
+                })
+            })
+            .collect()
     }
 
     /// The first date whose answers still count on `today`: answers confirmed
@@ -242,6 +291,58 @@ mod tests {
         assert_eq!(facts[0].verified.as_ref().unwrap().on, days_ago(456));
         assert_eq!(facts[1].answer, Answer::Yes);
         assert_eq!(facts[2].answer, Answer::Yes, "undated answers never lapse");
+    }
+
+    #[test]
+    fn issue_16_queue_lists_never_verified_due_and_overdue_items() {
+        let mut facility = crate::fixtures::fictional_facility(
+            "queue",
+            "visiting_nurse",
+            "架空ステーション",
+            None,
+        );
+        let fact = |code: &str, days: i64| crate::CapabilityFact {
+            capability: crate::CapabilityCode::new(code).unwrap(),
+            answer: Answer::Yes,
+            verified: Some(Verification {
+                on: days_ago(days),
+                by_organization: "架空相談窓口".into(),
+            }),
+            staff_note: None,
+        };
+        facility.services = vec![crate::Service {
+            key: "main".into(),
+            name: "小児訪問看護".into(),
+            service_type: None,
+            ages: crate::AgeRange::default(),
+            accepting_new_clients: Answer::Unknown,
+            respite_beds: None,
+            verified: None,
+            capabilities: vec![
+                fact("ventilator", 364),
+                fact("suctioning", 366),
+                fact("tube_feeding", 430),
+            ],
+            schedules: Vec::new(),
+        }];
+        let items = AgeingPolicy::default().queue_items(&facility, today());
+        let total = Taxonomy::builtin().capabilities.len();
+        assert_eq!(
+            items.len(),
+            total - 1,
+            "all but the current ventilator answer"
+        );
+        let find = |code: &str| {
+            items
+                .iter()
+                .find(|i| i.capability.as_str() == code)
+                .unwrap()
+        };
+        assert!(items.iter().all(|i| i.capability.as_str() != "ventilator"));
+        assert_eq!(find("suctioning").reason_ja(), "要再確認");
+        assert_eq!(find("tube_feeding").freshness, Some(Freshness::Overdue));
+        assert_eq!(find("oxygen_therapy").reason_ja(), "未確認");
+        assert_eq!(find("oxygen_therapy").last, None);
     }
 
     #[test]
