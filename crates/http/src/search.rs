@@ -407,10 +407,11 @@ pub struct SearchProperties {
     pub distance_m: Option<f64>,
     /// Estimated travel time, minutes.
     pub travel_minutes: Option<f64>,
-    /// `need_<code>`: yes / no / unknown per need asked for.
+    /// `need_<code>`: yes / no / unknown per need asked for, and
+    /// `need_<code>_verified_on` (date) and `need_<code>_verified_by`
+    /// (organisation) for each need a desk confirmed.
     #[serde(flatten)]
-    #[schema(value_type = std::collections::BTreeMap<String, String>)]
-    pub needs: std::collections::BTreeMap<String, AnswerDto>,
+    pub needs: std::collections::BTreeMap<String, String>,
     /// The facility.
     #[serde(flatten)]
     pub facility: FlatFacility,
@@ -435,7 +436,17 @@ impl SearchFeature {
                 needs: hit
                     .needs
                     .iter()
-                    .map(|need| (format!("need_{}", need.capability), need.answer.into()))
+                    .flat_map(|need| {
+                        let code = &need.capability;
+                        let answer = (format!("need_{code}"), need.answer.as_str().to_owned());
+                        let confirmation = need.verified.iter().flat_map(move |v| {
+                            [
+                                (format!("need_{code}_verified_on"), v.on.to_string()),
+                                (format!("need_{code}_verified_by"), v.by_organization.clone()),
+                            ]
+                        });
+                        std::iter::once(answer).chain(confirmation)
+                    })
                     .collect(),
                 facility: properties,
             },

@@ -102,6 +102,22 @@ async fn issue_16_an_answer_456_days_old_is_in_the_unknown_tier_with_its_date() 
     assert_eq!(ventilator["verified"]["by_organization"], DESK);
 }
 
+async fn issue_16_geojson_hits_carry_the_confirmation() {
+    let app = app(config()).await;
+    let body = crate::search::ok(&app, &format!("{SEARCH}&format=geojson")).await;
+    let features = body["features"].as_array().unwrap();
+    let stale = features
+        .iter()
+        .find(|f| f["properties"]["name"] == "架空訪問看護ステーションふるき")
+        .unwrap();
+    assert_eq!(stale["properties"]["need_ventilator"], "unknown");
+    assert_eq!(
+        stale["properties"]["need_ventilator_verified_on"],
+        confirmed_on(456).to_string()
+    );
+    assert_eq!(stale["properties"]["need_ventilator_verified_by"], DESK);
+}
+
 async fn issue_16_the_lapse_limit_is_configurable() {
     let app = app(HttpConfig {
         ageing: AgeingPolicy {
@@ -124,4 +140,5 @@ async fn issue_16_the_lapse_limit_is_configurable() {
 on_both_backends!(
     issue_16_an_answer_456_days_old_is_in_the_unknown_tier_with_its_date,
     issue_16_the_lapse_limit_is_configurable,
+    issue_16_geojson_hits_carry_the_confirmation,
 );
