@@ -442,7 +442,10 @@ impl SearchFeature {
                         let confirmation = need.verified.iter().flat_map(move |v| {
                             [
                                 (format!("need_{code}_verified_on"), v.on.to_string()),
-                                (format!("need_{code}_verified_by"), v.by_organization.clone()),
+                                (
+                                    format!("need_{code}_verified_by"),
+                                    v.by_organization.clone(),
+                                ),
                             ]
                         });
                         std::iter::once(answer).chain(confirmation)
