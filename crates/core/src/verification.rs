@@ -72,7 +72,8 @@ impl Freshness {
 
 /// An answer as families read it, with its confirmation when dated:
 /// 「対応可（2026-11-20 確認・かながわ医療的ケア児支援センター）」. A lapsed answer
-/// is already unknown here and shows the date it was last confirmed.
+/// is already unknown here and shows the date it was last confirmed as
+/// 「要確認（前回 2025-01-10 確認・…）」.
 ///
 /// ```
 /// use renkei_core::verification::answer_label_ja;
@@ -90,9 +91,12 @@ pub fn answer_label_ja(answer: Answer, verified: Option<&Verification>) -> Strin
         Answer::No => "対応不可",
         Answer::Unknown => "要確認",
     };
+    // An unknown with a date is a lapsed (or unanswerable) answer: say the
+    // date is the previous confirmation, not a confirmation of 要確認.
+    let previous = if answer == Answer::Unknown { "前回 " } else { "" };
     match verified {
         Some(v) => format!(
-            "{word}（{} 確認・{}）",
+            "{word}（{previous}{} 確認・{}）",
             v.on.format("%Y-%m-%d"),
             v.by_organization
         ),

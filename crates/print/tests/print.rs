@@ -961,7 +961,7 @@ fn issue_16_referral_sheet_prints_each_answers_confirmation_and_lapsed_ones_as_u
     let stale = position("架空古いステーション");
     assert!(fresh < unknown_heading && unknown_heading < stale);
     let fresh_answer = position("人工呼吸器: 対応可（2026-11-20 確認・架空窓口）");
-    let stale_answer = position("人工呼吸器: 要確認（2025-01-10 確認・架空窓口）");
+    let stale_answer = position("人工呼吸器: 要確認（前回 2025-01-10 確認・架空窓口）");
     assert!(fresh < fresh_answer && fresh_answer < unknown_heading && stale < stale_answer);
     assert!(!text.contains("職員用メモ"));
 }
