@@ -14,3 +14,4 @@ mod regions;
 mod replicas;
 mod serve;
 mod support;
+mod verify;

@@ -93,7 +93,11 @@ pub fn answer_label_ja(answer: Answer, verified: Option<&Verification>) -> Strin
     };
     // An unknown with a date is a lapsed (or unanswerable) answer: say the
     // date is the previous confirmation, not a confirmation of 要確認.
-    let previous = if answer == Answer::Unknown { "前回 " } else { "" };
+    let previous = if answer == Answer::Unknown {
+        "前回 "
+    } else {
+        ""
+    };
     match verified {
         Some(v) => format!(
             "{word}（{previous}{} 確認・{}）",
