@@ -29,6 +29,15 @@ pub fn renkei() -> Command {
     command
 }
 
+/// Standard output and standard error of a finished run, for messages.
+pub fn output_text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// Runs `renkei` with `args` in `dir` to completion.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     renkei()

@@ -2,7 +2,7 @@
 //! station in 茅ヶ崎市 (region 1407) whose ventilator answer a desk confirmed
 //! 400 days ago is due (要再確認); its other items were never confirmed.
 
-use crate::support::run;
+use crate::support::{output_text as text, run};
 
 /// 茅ヶ崎市 as a small square around the station.
 const N03: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature",
@@ -11,14 +11,6 @@ const N03: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature",
 
 const STATIONS: &str = "事業所番号,事業所名,住所,緯度,経度\n\
     1499999982,架空訪問看護ステーションかえで,神奈川県茅ヶ崎市架空町2-2,35.34,139.41\n";
-
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 #[test]
 fn issue_16_verify_queue_lists_due_and_never_confirmed_items_of_a_region() {

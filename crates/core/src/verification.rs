@@ -261,23 +261,15 @@ mod tests {
         );
     }
 
-    #[test]
-    fn issue_16_printed_facilities_show_lapsed_answers_as_unknown_with_their_date() {
+    /// A fictional station whose one service answers yes to each item,
+    /// confirmed the given number of days ago (`None`: undated).
+    fn station(answers: &[(&str, Option<i64>)]) -> Facility {
         let mut facility = crate::fixtures::fictional_facility(
-            "lapse",
+            "station",
             "visiting_nurse",
             "架空ステーション",
             None,
         );
-        let fact = |code: &str, age: Option<i64>| crate::CapabilityFact {
-            capability: crate::CapabilityCode::new(code).unwrap(),
-            answer: Answer::Yes,
-            verified: age.map(|days| Verification {
-                on: days_ago(days),
-                by_organization: "架空相談窓口".into(),
-            }),
-            staff_note: None,
-        };
         facility.services = vec![crate::Service {
             key: "main".into(),
             name: "小児訪問看護".into(),
@@ -286,13 +278,30 @@ mod tests {
             accepting_new_clients: Answer::Unknown,
             respite_beds: None,
             verified: None,
-            capabilities: vec![
-                fact("ventilator", Some(456)),
-                fact("suctioning", Some(455)),
-                fact("tube_feeding", None),
-            ],
+            capabilities: answers
+                .iter()
+                .map(|(code, age)| crate::CapabilityFact {
+                    capability: CapabilityCode::new(code).unwrap(),
+                    answer: Answer::Yes,
+                    verified: age.map(|days| Verification {
+                        on: days_ago(days),
+                        by_organization: "架空相談窓口".into(),
+                    }),
+                    staff_note: None,
+                })
+                .collect(),
             schedules: Vec::new(),
         }];
+        facility
+    }
+
+    #[test]
+    fn issue_16_printed_facilities_show_lapsed_answers_as_unknown_with_their_date() {
+        let mut facility = station(&[
+            ("ventilator", Some(456)),
+            ("suctioning", Some(455)),
+            ("tube_feeding", None),
+        ]);
         lapse_answers(&mut facility, AgeingPolicy::default().lapse_cutoff(today()));
         let facts = &facility.services[0].capabilities;
         assert_eq!(facts[0].answer, Answer::Unknown);
@@ -303,36 +312,11 @@ mod tests {
 
     #[test]
     fn issue_16_queue_lists_never_verified_due_and_overdue_items() {
-        let mut facility = crate::fixtures::fictional_facility(
-            "queue",
-            "visiting_nurse",
-            "架空ステーション",
-            None,
-        );
-        let fact = |code: &str, days: i64| crate::CapabilityFact {
-            capability: crate::CapabilityCode::new(code).unwrap(),
-            answer: Answer::Yes,
-            verified: Some(Verification {
-                on: days_ago(days),
-                by_organization: "架空相談窓口".into(),
-            }),
-            staff_note: None,
-        };
-        facility.services = vec![crate::Service {
-            key: "main".into(),
-            name: "小児訪問看護".into(),
-            service_type: None,
-            ages: crate::AgeRange::default(),
-            accepting_new_clients: Answer::Unknown,
-            respite_beds: None,
-            verified: None,
-            capabilities: vec![
-                fact("ventilator", 364),
-                fact("suctioning", 366),
-                fact("tube_feeding", 430),
-            ],
-            schedules: Vec::new(),
-        }];
+        let facility = station(&[
+            ("ventilator", Some(364)),
+            ("suctioning", Some(366)),
+            ("tube_feeding", Some(430)),
+        ]);
         let items = AgeingPolicy::default().queue_items(&facility, today());
         let total = Taxonomy::builtin().capabilities.len();
         assert_eq!(

@@ -804,6 +804,40 @@ fn referral_index() -> DirectoryIndex {
     )
 }
 
+/// The referral sheet of a 10 km search of `index` for `profile` around a
+/// fictional 架空市役所, both tiers listed.
+fn referral_near_city_hall(
+    index: &DirectoryIndex,
+    profile: NeedProfile,
+    created_on: NaiveDate,
+) -> Referral {
+    let origin = LonLat::new(139.4037, 35.3334).unwrap();
+    let found = index
+        .search(&SearchQuery {
+            origin: Some(origin),
+            radius_m: 10_000.0,
+            profile: profile.clone(),
+            include_unknown: true,
+            ..SearchQuery::default()
+        })
+        .into_public();
+    let needs: Vec<&str> = profile.needs.iter().map(CapabilityCode::as_str).collect();
+    Referral {
+        place_label: "架空市役所".into(),
+        origin: Some(origin),
+        radius_m: 10_000.0,
+        search_url: format!(
+            "https://renkei.example.jp/?near=x&needs={}",
+            needs.join(",")
+        ),
+        profile,
+        confirmed: found.confirmed,
+        unknown: found.unknown,
+        created_on,
+        data_date: None,
+    }
+}
+
 #[test]
 fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
     let Some(fonts) = fonts() else { return };
@@ -819,27 +853,11 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         accepting_only: false,
         lapsed_before: None,
     };
-    let origin = LonLat::new(139.4037, 35.3334).unwrap();
-    let found = index
-        .search(&SearchQuery {
-            origin: Some(origin),
-            radius_m: 10_000.0,
-            profile: profile.clone(),
-            include_unknown: true,
-            ..SearchQuery::default()
-        })
-        .into_public();
-    let referral = Referral {
-        place_label: "架空市役所".into(),
-        origin: Some(origin),
-        radius_m: 10_000.0,
+    let referral = referral_near_city_hall(
+        &index,
         profile,
-        confirmed: found.confirmed,
-        unknown: found.unknown,
-        search_url: "https://renkei.example.jp/?near=x&needs=ventilator,suctioning".into(),
-        created_on: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
-        data_date: None,
-    };
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+    );
     let pdf = render_referral(&fonts, &referral).unwrap();
     let path = save(dir.path(), "referral.pdf", &pdf);
     assert_eq!(pages(&path), 1);
@@ -928,27 +946,7 @@ fn issue_16_referral_sheet_prints_each_answers_confirmation_and_lapsed_ones_as_u
         lapsed_before: Some(AgeingPolicy::default().lapse_cutoff(created_on)),
         ..NeedProfile::default()
     };
-    let origin = LonLat::new(139.4037, 35.3334).unwrap();
-    let found = index
-        .search(&SearchQuery {
-            origin: Some(origin),
-            radius_m: 10_000.0,
-            profile: profile.clone(),
-            include_unknown: true,
-            ..SearchQuery::default()
-        })
-        .into_public();
-    let referral = Referral {
-        place_label: "架空市役所".into(),
-        origin: Some(origin),
-        radius_m: 10_000.0,
-        profile,
-        confirmed: found.confirmed,
-        unknown: found.unknown,
-        search_url: "https://renkei.example.jp/?near=x&needs=ventilator".into(),
-        created_on,
-        data_date: None,
-    };
+    let referral = referral_near_city_hall(&index, profile, created_on);
     let pdf = render_referral(&fonts, &referral).unwrap();
     let path = save(dir.path(), "referral-ageing.pdf", &pdf);
     let text = run("pdftotext", &[], &path);
