@@ -21,7 +21,7 @@ use renkei_app::search::{max_search_minutes, Origin, SearchPlace, SearchRequest,
 use renkei_app::Regions;
 use renkei_core::need::{Tier, TravelModel};
 use renkei_core::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
-use renkei_core::verification::AgeingPolicy;
+use renkei_core::verification::{tokyo_date, AgeingPolicy, Freshness};
 use renkei_core::PublicHit;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -259,6 +259,31 @@ pub enum TierDto {
     Unknown,
 }
 
+/// How fresh a confirmed answer is (#16), in Asia/Tokyo calendar days.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FreshnessDto {
+    /// Confirmed at most 365 days ago.
+    Current,
+    /// More than 365 days old: due for re-confirmation (要再確認).
+    Due,
+    /// More than 425 days old.
+    Overdue,
+    /// Older than the lapse limit (default 455 days): counted as 要確認.
+    Lapsed,
+}
+
+impl From<Freshness> for FreshnessDto {
+    fn from(freshness: Freshness) -> Self {
+        match freshness {
+            Freshness::Current => Self::Current,
+            Freshness::Due => Self::Due,
+            Freshness::Overdue => Self::Overdue,
+            Freshness::Lapsed => Self::Lapsed,
+        }
+    }
+}
+
 /// One facility found.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HitDto {
@@ -289,6 +314,8 @@ pub struct NeedAnswerDto {
     /// Date and confirming organisation of the deciding answer (of the
     /// lapsed one for unknown); `null` when undated.
     pub verified: Option<VerificationDto>,
+    /// How fresh `verified` is today; `null` when undated.
+    pub freshness: Option<FreshnessDto>,
 }
 
 /// Search for services (紹介先の検索).
@@ -317,6 +344,8 @@ pub async fn search(
     let generation = summaries.generation(snapshot.directory());
     let model = TravelModel::DEFAULT;
     // Hits own their decoded facilities: their strings move into the response.
+    let today = tokyo_date(chrono::Utc::now());
+    let ageing = state.config.ageing;
     let hit = |hit: PublicHit| HitDto {
         tier: hit.tier.into(),
         distance_m: hit.distance_m.map(round1),
@@ -329,6 +358,10 @@ pub async fn search(
                 code: need.capability.to_string(),
                 answer: need.answer.into(),
                 verified: need.verified.as_ref().map(VerificationDto::from),
+                freshness: need
+                    .verified
+                    .as_ref()
+                    .map(|v| ageing.freshness(v.on, today).into()),
             })
             .collect(),
     };

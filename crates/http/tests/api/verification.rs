@@ -82,7 +82,7 @@ async fn issue_16_an_answer_456_days_old_is_in_the_unknown_tier_with_its_date() 
     );
     assert_eq!(
         body["results"][0]["needs"][0],
-        json!({"code": "ventilator", "answer": "yes",
+        json!({"code": "ventilator", "answer": "yes", "freshness": "current",
                "verified": {"on": confirmed_on(364).to_string(), "by_organization": DESK}})
     );
     assert_eq!(
@@ -91,7 +91,7 @@ async fn issue_16_an_answer_456_days_old_is_in_the_unknown_tier_with_its_date() 
     );
     assert_eq!(
         body["unknown"][0]["needs"][0],
-        json!({"code": "ventilator", "answer": "unknown",
+        json!({"code": "ventilator", "answer": "unknown", "freshness": "lapsed",
                "verified": {"on": confirmed_on(456).to_string(), "by_organization": DESK}}),
         "the lapsed answer is 要確認 and still says when it was last confirmed"
     );
@@ -135,6 +135,7 @@ async fn issue_16_the_lapse_limit_is_configurable() {
         ]
     );
     assert_eq!(body["unknown"], json!([]));
+    assert_eq!(body["results"][1]["needs"][0]["freshness"], "overdue");
 }
 
 on_both_backends!(
