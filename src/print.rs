@@ -10,6 +10,7 @@ use renkei_app::{AppError, Snapshot};
 use renkei_core::era::FiscalYear;
 use renkei_core::need::NeedProfile;
 use renkei_core::search::DEFAULT_RADIUS_M;
+use renkei_core::verification::{AgeingPolicy, DEFAULT_LAPSE_AFTER_DAYS};
 use renkei_core::{CapabilityCode, KindCode, LonLat};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use std::path::{Path, PathBuf};
@@ -60,6 +61,10 @@ pub struct CommonArgs {
     /// one of IPAex Gothic or Noto Sans CJK JP.
     #[arg(long)]
     font: Option<PathBuf>,
+    /// Days after which a confirmed yes/no counts as 要確認 on the sheet
+    /// (calendar days, Asia/Tokyo).
+    #[arg(long, env = "RENKEI_VERIFICATION_LAPSE_DAYS", default_value_t = DEFAULT_LAPSE_AFTER_DAYS)]
+    verification_lapse_days: u32,
 }
 
 /// Paper sizes.
@@ -234,7 +239,8 @@ fn fonts(common: &CommonArgs) -> Result<Fonts> {
 
 /// The snapshot as `renkei serve` serves it (region tables and placements
 /// prepared first).
-async fn load(db: &str) -> Result<Arc<Snapshot>> {
+/// The snapshot of database `db`, as `renkei serve` would build it.
+pub(crate) async fn load(db: &str) -> Result<Arc<Snapshot>> {
     let store = crate::open_store(db).await?;
     let snapshot = renkei_app::startup::prepare(store.as_ref()).await?;
     Ok(Arc::new(snapshot))
@@ -292,6 +298,9 @@ async fn map(args: MapArgs) -> Result<()> {
         },
         kinds: kind_codes(&args.kinds)?,
         coverage: args.coverage()?,
+        ageing: AgeingPolicy {
+            lapse_after_days: args.common.verification_lapse_days,
+        },
     };
     let job = query
         .prepare(snapshot, WebClient::new(&args.common.web_url))
@@ -334,8 +343,12 @@ async fn referral(args: ReferralArgs) -> Result<()> {
                 needs: capability_codes(&args.needs)?,
                 age_years: args.age,
                 accepting_only: args.accepting,
+                ..NeedProfile::default()
             },
             limit: args.limit,
+            ageing: AgeingPolicy {
+                lapse_after_days: args.common.verification_lapse_days,
+            },
             ..SearchRequest::default()
         },
     };

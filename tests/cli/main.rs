@@ -16,3 +16,4 @@ mod replicas;
 mod rollout;
 mod serve;
 mod support;
+mod verify;

@@ -34,6 +34,7 @@ pub mod search;
 pub mod snapshot;
 pub mod startup;
 pub mod table;
+pub mod verification;
 
 pub use error::{AppError, AppResult, PlaceProblem};
 pub use load::{build, load, load_index, CoverageSources};

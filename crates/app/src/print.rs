@@ -15,6 +15,7 @@ use crate::snapshot::Snapshot;
 use renkei_core::coverage::{Basis, CoverageOptions};
 use renkei_core::need::NeedProfile;
 use renkei_core::search::{Area, SearchQuery};
+use renkei_core::verification::AgeingPolicy;
 use renkei_core::{CapabilityCode, KindCode, PublicFacility, RegionCode};
 use renkei_print::{
     area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
@@ -68,6 +69,8 @@ pub struct MapQuery {
     pub kinds: Vec<KindCode>,
     /// The coverage layer, when asked for.
     pub coverage: Option<MapCoverage>,
+    /// When confirmed answers lapse to 要確認 in the facility list (#16).
+    pub ageing: AgeingPolicy,
 }
 
 /// A checked map with what it needs, ready to print.
@@ -78,6 +81,7 @@ pub struct MapJob {
     kinds: Vec<KindCode>,
     coverage: Option<(CoverageQuery, CoverageOptions, Arc<CoverageInputs>)>,
     options: MapOptions,
+    ageing: AgeingPolicy,
 }
 
 impl MapQuery {
@@ -90,6 +94,9 @@ impl MapQuery {
                 needs: layer.needs.clone(),
                 age_years: layer.age_years,
                 accepting_only: layer.accepting_only,
+                // Coverage counts every stored answer, as the coverage API
+                // does; lapsing applies to families' search and referral.
+                lapsed_before: None,
             },
             include_unknown: layer.include_unknown,
             area: match &self.area {
@@ -127,6 +134,7 @@ impl MapQuery {
             area,
             kinds: self.kinds.clone(),
             coverage,
+            ageing: self.ageing,
             options: MapOptions {
                 paper: self.paper,
                 orientation: self.orientation,
@@ -151,6 +159,11 @@ impl MapJob {
             &self.area,
         );
         facilities.retain(|f| self.kinds.is_empty() || self.kinds.contains(&f.kind));
+        let cutoff = self.ageing.lapse_cutoff(tokyo_today());
+        let facilities: Vec<PublicFacility> = facilities
+            .into_iter()
+            .map(|facility| facility.lapsed(cutoff))
+            .collect();
         let shown: Vec<&PublicFacility> = facilities.iter().collect();
         let filters = MapFilters {
             kinds: self.kinds.clone(),

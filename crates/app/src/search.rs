@@ -14,6 +14,7 @@ use renkei_core::search::{
     Area, SearchPage, SearchQuery, TextQuery, DEFAULT_LIMIT, DEFAULT_RADIUS_M, MAX_LIMIT,
     MAX_RADIUS_M,
 };
+use renkei_core::verification::{tokyo_date, AgeingPolicy};
 use renkei_core::{LonLat, PublicFacility};
 
 /// Largest offset a page may start at (deeper pages are not useful to anyone).
@@ -75,6 +76,9 @@ pub struct SearchRequest {
     /// provide the needs ([`renkei_core::relevance::default_kinds`]), as a
     /// family search does. False searches every kind.
     pub default_kinds: bool,
+    /// When confirmed answers lapse to 要確認 (#16); a profile that sets
+    /// [`NeedProfile::lapsed_before`] itself keeps its date.
+    pub ageing: AgeingPolicy,
 }
 
 impl Default for SearchRequest {
@@ -89,6 +93,7 @@ impl Default for SearchRequest {
             limit: DEFAULT_LIMIT,
             offset: 0,
             default_kinds: true,
+            ageing: AgeingPolicy::default(),
         }
     }
 }
@@ -207,7 +212,13 @@ impl SearchRequest {
             query: SearchQuery {
                 origin: origin.as_ref().map(|o| o.point),
                 radius_m,
-                profile,
+                profile: NeedProfile {
+                    lapsed_before: self
+                        .profile
+                        .lapsed_before
+                        .or_else(|| Some(self.ageing.lapse_cutoff(tokyo_date(chrono::Utc::now())))),
+                    ..profile
+                },
                 area: self.area.clone(),
                 text,
                 include_unknown: self.include_unknown,

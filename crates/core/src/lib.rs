@@ -31,6 +31,7 @@ pub mod search;
 pub mod source_text;
 pub mod spreadsheet;
 pub mod taxonomy;
+pub mod verification;
 
 pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};
 pub use facility::{

@@ -38,6 +38,14 @@ impl PublicFacility {
         Some(Self(facility))
     }
 
+    /// This facility with its lapsed answers counted as unknown
+    /// ([`crate::verification::lapse_answers`]), as printed for families.
+    #[must_use]
+    pub fn lapsed(mut self, cutoff: chrono::NaiveDate) -> Self {
+        crate::verification::lapse_answers(&mut self.0, cutoff);
+        self
+    }
+
     /// The public facility as a plain [`Facility`], to move its strings into
     /// a response; it holds nothing staff-only.
     pub fn into_facility(self) -> Facility {

@@ -38,6 +38,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use renkei_app::ReadModel;
+use renkei_core::verification::AgeingPolicy;
 use renkei_store::SharedStore;
 use std::any::Any;
 use std::path::PathBuf;
@@ -64,6 +65,8 @@ pub struct HttpConfig {
     pub request_timeout: Duration,
     /// Largest request body accepted, in bytes; larger gets a 413.
     pub body_limit_bytes: usize,
+    /// When confirmed answers lapse to 要確認 in search and printed sheets.
+    pub ageing: AgeingPolicy,
 }
 
 impl HttpConfig {
@@ -81,6 +84,7 @@ impl Default for HttpConfig {
             web_dir: PathBuf::from(Self::DEFAULT_WEB_DIR),
             request_timeout: Self::DEFAULT_REQUEST_TIMEOUT,
             body_limit_bytes: Self::DEFAULT_BODY_LIMIT_BYTES,
+            ageing: AgeingPolicy::default(),
         }
     }
 }

@@ -22,6 +22,7 @@ use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
 use renkei_app::regions::{parse_area, parse_region};
 use renkei_app::Regions;
 use renkei_core::era::FiscalYear;
+use renkei_core::verification::AgeingPolicy;
 use renkei_core::{CapabilityCode, KindCode};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use serde::Deserialize;
@@ -136,8 +137,9 @@ pub struct MapParams {
 
 impl MapParams {
     /// The typed map query, an area code read with the designated cities of
-    /// `regions`; a malformed value is a 400 naming its parameter.
-    fn query(&self, regions: &Regions) -> ApiResult<MapQuery> {
+    /// `regions`; a malformed value is a 400 naming its parameter. Confirmed
+    /// answers lapse as `ageing` says.
+    fn query(&self, regions: &Regions, ageing: AgeingPolicy) -> ApiResult<MapQuery> {
         let code = required("code", self.code.as_deref())?;
         let paper = [Paper::A4, Paper::A3][choice("paper", self.paper.as_deref(), &["a4", "a3"])?];
         let orientation = [Orientation::Portrait, Orientation::Landscape][choice(
@@ -170,6 +172,7 @@ impl MapParams {
             orientation,
             kinds,
             coverage,
+            ageing,
         })
     }
 }
@@ -205,7 +208,7 @@ pub async fn print_map(
     AppQuery(params): AppQuery<MapParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let query = params.query(snapshot.regions())?;
+    let query = params.query(snapshot.regions(), state.config.ageing)?;
     let job = query.prepare(snapshot, web_client(&headers)).await?;
     let pdf = blocking(move || Ok(job.print(fonts()?)?.pdf)).await?;
     Ok(pdf_response(pdf, "renkei-map.pdf"))
@@ -256,7 +259,7 @@ pub async fn print_referral(
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let (search, _) = params.request(snapshot.regions())?;
+    let (search, _) = params.request(snapshot.regions(), state.config.ageing)?;
     let job = ReferralQuery { search }.prepare(snapshot, &web_client(&headers))?;
     let pdf = blocking(move || Ok(job.print(fonts()?)?)).await?;
     Ok(pdf_response(pdf, "renkei-referral.pdf"))

@@ -4,7 +4,7 @@
 //! The query string becomes a [`SearchRequest`] that renkei-app runs on the
 //! read model's snapshot.
 
-use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto};
+use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto, VerificationDto};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::export::{geojson_response, Feature, FlatFacility, Point};
 use crate::extract::{AppJson, AppQuery};
@@ -26,6 +26,7 @@ use renkei_core::geocode::reads_same_town;
 use renkei_core::need::{Tier, TravelModel};
 use renkei_core::relevance::Relevance;
 use renkei_core::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
+use renkei_core::verification::{tokyo_date, AgeingPolicy, Freshness};
 use renkei_core::PublicHit;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -107,8 +108,13 @@ pub(crate) enum SearchFormat {
 impl SearchParams {
     /// The typed search and the response format, an area code read with the
     /// designated cities of `regions`; a malformed value is a 400 naming its
-    /// parameter (renkei-app then checks what needs the data).
-    pub(crate) fn request(&self, regions: &Regions) -> ApiResult<(SearchRequest, SearchFormat)> {
+    /// parameter (renkei-app then checks what needs the data). Confirmed
+    /// answers lapse as `ageing` says.
+    pub(crate) fn request(
+        &self,
+        regions: &Regions,
+        ageing: AgeingPolicy,
+    ) -> ApiResult<(SearchRequest, SearchFormat)> {
         let format = [SearchFormat::Json, SearchFormat::Geojson]
             [choice("format", self.format.as_deref(), &["json", "geojson"])?];
         // A filter naming no loaded region is the caller's mistake (400, with
@@ -152,6 +158,7 @@ impl SearchParams {
             limit,
             offset: self.offset()?,
             default_kinds: !every_kind,
+            ageing,
         };
         Ok((request, format))
     }
@@ -304,6 +311,31 @@ pub enum TierDto {
     Unknown,
 }
 
+/// How fresh a confirmed answer is (#16), in Asia/Tokyo calendar days.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FreshnessDto {
+    /// Confirmed at most 365 days ago.
+    Current,
+    /// More than 365 days old: due for re-confirmation (要再確認).
+    Due,
+    /// More than 425 days old.
+    Overdue,
+    /// Older than the lapse limit (default 455 days): counted as 要確認.
+    Lapsed,
+}
+
+impl From<Freshness> for FreshnessDto {
+    fn from(freshness: Freshness) -> Self {
+        match freshness {
+            Freshness::Current => Self::Current,
+            Freshness::Due => Self::Due,
+            Freshness::Overdue => Self::Overdue,
+            Freshness::Lapsed => Self::Lapsed,
+        }
+    }
+}
+
 /// One facility found.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HitDto {
@@ -401,8 +433,14 @@ pub struct NeedAnswerDto {
     /// Capability code.
     #[schema(example = "ventilator")]
     pub code: String,
-    /// Yes, no or unknown.
+    /// Yes, no or unknown; a yes/no confirmed longer ago than the lapse
+    /// limit (default 455 days) is unknown (要確認) here.
     pub answer: AnswerDto,
+    /// Date and confirming organisation of the deciding answer (of the
+    /// lapsed one for unknown); `null` when undated.
+    pub verified: Option<VerificationDto>,
+    /// How fresh `verified` is today; `null` when undated.
+    pub freshness: Option<FreshnessDto>,
 }
 
 /// Search for services (紹介先の検索).
@@ -425,7 +463,7 @@ pub async fn search(
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let (request, format) = params.request(snapshot.regions())?;
+    let (request, format) = params.request(snapshot.regions(), state.config.ageing)?;
     let outcome = request.run(&snapshot)?;
     let (search, found) = (outcome.search, outcome.page);
     let generation = summaries.generation(snapshot.directory());
@@ -435,6 +473,8 @@ pub async fn search(
         .as_ref()
         .is_some_and(|o| o.precision == "town");
     // Hits own their decoded facilities: their strings move into the response.
+    let today = tokyo_date(chrono::Utc::now());
+    let ageing = state.config.ageing;
     let hit = |hit: PublicHit| HitDto {
         distance_note: hit
             .distance_m
@@ -451,6 +491,11 @@ pub async fn search(
             .map(|need| NeedAnswerDto {
                 code: need.capability.to_string(),
                 answer: need.answer.into(),
+                verified: need.verified.as_ref().map(VerificationDto::from),
+                freshness: need
+                    .verified
+                    .as_ref()
+                    .map(|v| ageing.freshness(v.on, today).into()),
             })
             .collect(),
     };
@@ -547,10 +592,11 @@ pub struct SearchProperties {
     pub distance_m: Option<f64>,
     /// Estimated travel time, minutes.
     pub travel_minutes: Option<f64>,
-    /// `need_<code>`: yes / no / unknown per need asked for.
+    /// `need_<code>`: yes / no / unknown per need asked for, and
+    /// `need_<code>_verified_on` (date) and `need_<code>_verified_by`
+    /// (organisation) for each need a desk confirmed.
     #[serde(flatten)]
-    #[schema(value_type = std::collections::BTreeMap<String, String>)]
-    pub needs: std::collections::BTreeMap<String, AnswerDto>,
+    pub needs: std::collections::BTreeMap<String, String>,
     /// The facility.
     #[serde(flatten)]
     pub facility: FlatFacility,
@@ -575,7 +621,20 @@ impl SearchFeature {
                 needs: hit
                     .needs
                     .iter()
-                    .map(|need| (format!("need_{}", need.capability), need.answer.into()))
+                    .flat_map(|need| {
+                        let code = &need.capability;
+                        let answer = (format!("need_{code}"), need.answer.as_str().to_owned());
+                        let confirmation = need.verified.iter().flat_map(move |v| {
+                            [
+                                (format!("need_{code}_verified_on"), v.on.to_string()),
+                                (
+                                    format!("need_{code}_verified_by"),
+                                    v.by_organization.clone(),
+                                ),
+                            ]
+                        });
+                        std::iter::once(answer).chain(confirmation)
+                    })
                     .collect(),
                 facility: properties,
             },

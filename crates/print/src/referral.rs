@@ -17,7 +17,8 @@ use crate::style::{draw_marker, kind_style};
 use crate::PrintResult;
 use chrono::NaiveDate;
 use renkei_core::need::{NeedProfile, TravelModel};
-use renkei_core::{Answer, LonLat, PublicFacility, PublicHit};
+use renkei_core::verification::answer_label_ja;
+use renkei_core::{LonLat, PublicFacility, PublicHit};
 use thousands::Separable;
 
 /// A search result on the sheet: a hit of `renkei_core::search` made public
@@ -78,12 +79,11 @@ fn needs_text(hit: &ReferralCandidate) -> String {
     hit.needs
         .iter()
         .map(|status| {
-            let answer = match status.answer {
-                Answer::Yes => "対応可",
-                Answer::No => "対応不可",
-                Answer::Unknown => "要確認",
-            };
-            format!("{}: {answer}", status.capability.term().ja)
+            format!(
+                "{}: {}",
+                status.capability.term().ja,
+                answer_label_ja(status.answer, status.verified.as_ref())
+            )
         })
         .collect::<Vec<_>>()
         .join("　")

@@ -12,6 +12,7 @@ use renkei_core::fixtures::fictional_facility;
 use renkei_core::mesh::{MeshCell, MeshLevel};
 use renkei_core::need::NeedProfile;
 use renkei_core::search::SearchQuery;
+use renkei_core::verification::AgeingPolicy;
 use renkei_core::{
     Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Phone, PublicFacility,
     Service, Visibility,
@@ -509,6 +510,7 @@ fn coverage_layer() -> CoverageLayer {
         needs: vec![CapabilityCode::new("ventilator").unwrap()],
         age_years: None,
         accepting_only: false,
+        lapsed_before: None,
     };
     let web = WebClient::new("https://renkei.example.jp/");
     CoverageLayer {
@@ -867,6 +869,43 @@ fn referral_index() -> DirectoryIndex {
     )
 }
 
+/// The referral sheet of a 10 km search of `index` for `profile` around a
+/// fictional 架空市役所, both tiers listed.
+fn referral_near_city_hall(
+    index: &DirectoryIndex,
+    profile: NeedProfile,
+    created_on: NaiveDate,
+) -> Referral {
+    let origin = LonLat::new(139.4037, 35.3334).unwrap();
+    let found = index
+        .search(&SearchQuery {
+            origin: Some(origin),
+            radius_m: 10_000.0,
+            profile: profile.clone(),
+            include_unknown: true,
+            ..SearchQuery::default()
+        })
+        .into_public();
+    let needs: Vec<&str> = profile.needs.iter().map(CapabilityCode::as_str).collect();
+    Referral {
+        place_label: "架空市役所".into(),
+        origin: Some(origin),
+        radius_m: 10_000.0,
+        search_url: format!(
+            "https://renkei.example.jp/?near=x&needs={}",
+            needs.join(",")
+        ),
+        profile,
+        filters: Vec::new(),
+        confirmed: found.confirmed,
+        unknown: found.unknown,
+        total_confirmed: None,
+        total_unknown: None,
+        created_on,
+        data_date: None,
+    }
+}
+
 #[test]
 fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
     let Some(fonts) = fonts() else { return };
@@ -880,30 +919,19 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         ],
         age_years: Some(5),
         accepting_only: false,
+        lapsed_before: None,
     };
-    let origin = LonLat::new(139.4037, 35.3334).unwrap();
-    let found = index
-        .search(&SearchQuery {
-            origin: Some(origin),
-            radius_m: 10_000.0,
-            profile: profile.clone(),
-            include_unknown: true,
-            ..SearchQuery::default()
-        })
-        .into_public();
-    let referral = Referral {
-        place_label: "架空市役所".into(),
-        origin: Some(origin),
-        radius_m: 10_000.0,
+    let referral = referral_near_city_hall(
+        &index,
         profile,
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+    );
+    // issue 19: how many of how many, and every filter.
+    let referral = Referral {
         filters: vec![("名前・住所", "架空".into())],
-        confirmed: found.confirmed,
-        unknown: found.unknown,
         total_confirmed: Some(1),
         total_unknown: Some(40),
-        search_url: "https://renkei.example.jp/?near=x&needs=ventilator,suctioning".into(),
-        created_on: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
-        data_date: None,
+        ..referral
     };
     let pdf = render_referral(&fonts, &referral).unwrap();
     let path = save(dir.path(), "referral.pdf", &pdf);
@@ -942,4 +970,77 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         "a stated no is not a candidate"
     );
     assert!(!text.contains("職員用メモ") && !text.contains("0000-33-0003"));
+}
+
+/// `facility` with every capability answer confirmed on `on` by 架空窓口.
+fn confirmed_on(mut facility: Facility, on: NaiveDate) -> Facility {
+    for fact in facility
+        .services
+        .iter_mut()
+        .flat_map(|service| service.capabilities.iter_mut())
+    {
+        fact.verified = Some(renkei_core::Verification {
+            on,
+            by_organization: "架空窓口".into(),
+        });
+    }
+    facility
+}
+
+#[test]
+fn issue_16_referral_sheet_prints_each_answers_confirmation_and_lapsed_ones_as_unknown() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let created_on = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let index = DirectoryIndex::build(
+        vec![
+            confirmed_on(
+                capable(
+                    fictional_facility(
+                        "n",
+                        "visiting_nurse",
+                        "架空新しいステーション",
+                        at(139.41, 35.34),
+                    ),
+                    &[("ventilator", Answer::Yes)],
+                ),
+                date(2026, 11, 20),
+            ),
+            confirmed_on(
+                capable(
+                    fictional_facility(
+                        "o",
+                        "visiting_nurse",
+                        "架空古いステーション",
+                        at(139.40, 35.335),
+                    ),
+                    &[("ventilator", Answer::Yes)],
+                ),
+                date(2025, 1, 10),
+            ),
+        ],
+        1,
+    );
+    let profile = NeedProfile {
+        needs: vec![CapabilityCode::new("ventilator").unwrap()],
+        lapsed_before: Some(AgeingPolicy::default().lapse_cutoff(created_on)),
+        ..NeedProfile::default()
+    };
+    let referral = referral_near_city_hall(&index, profile, created_on);
+    let pdf = render_referral(&fonts, &referral).unwrap();
+    let path = save(dir.path(), "referral-ageing.pdf", &pdf);
+    let text = run("pdftotext", &[], &path);
+    let position = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing:\n{text}"))
+    };
+    let fresh = position("架空新しいステーション");
+    let unknown_heading = position("要確認：対応できるかまだ確認されていません");
+    let stale = position("架空古いステーション");
+    assert!(fresh < unknown_heading && unknown_heading < stale);
+    let fresh_answer = position("人工呼吸器: 対応可（2026-11-20 確認・架空窓口）");
+    let stale_answer = position("人工呼吸器: 要確認（前回 2025-01-10 確認・架空窓口）");
+    assert!(fresh < fresh_answer && fresh_answer < unknown_heading && stale < stale_answer);
+    assert!(!text.contains("職員用メモ"));
 }

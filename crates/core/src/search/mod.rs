@@ -417,9 +417,9 @@ impl<'a> Pager<'a> {
                     .then(|| crate::relevance::explain(&facility, &query.profile.needs))
                     .flatten();
                 list.push(Hit {
+                    needs: query.profile.need_statuses(&facility),
                     facility,
                     tier,
-                    needs: self.records.need_statuses(i, &query.profile, &self.needs),
                     distance_m,
                     relevance,
                 });
@@ -461,10 +461,11 @@ impl<'a> Pager<'a> {
             for &(distance_m, i) in ordered.iter().skip(query.offset).take(query.limit) {
                 let facility = self.records.facility(i);
                 let relevance = self.relevance(&facility);
+                let needs = query.profile.need_statuses(&facility);
                 self.page.unknown.push(Hit {
                     facility,
                     tier: Tier::Unknown,
-                    needs: self.records.need_statuses(i, &query.profile, &self.needs),
+                    needs,
                     distance_m: Some(distance_m),
                     relevance,
                 });

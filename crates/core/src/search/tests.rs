@@ -81,7 +81,13 @@ fn random_facility(rng: &mut StdRng, i: usize) -> Facility {
                         facts.push(CapabilityFact {
                             capability: CapabilityCode::new(code).unwrap(),
                             answer: answer(rng),
-                            verified: None,
+                            // Some answers dated around the lapse cut-offs
+                            // the queries draw, so lapsing is compared too.
+                            verified: rng.gen_bool(0.5).then(|| crate::Verification {
+                                on: chrono::NaiveDate::from_ymd_opt(2025, 1, rng.gen_range(1..29))
+                                    .unwrap(),
+                                by_organization: "架空相談窓口".into(),
+                            }),
                             staff_note: None,
                         });
                     }
@@ -140,6 +146,9 @@ fn random_query(rng: &mut StdRng) -> (SearchQuery, Option<String>) {
                 .collect(),
             age_years: rng.gen_bool(0.3).then(|| rng.gen_range(0..20)),
             accepting_only: rng.gen_bool(0.3),
+            lapsed_before: rng
+                .gen_bool(0.4)
+                .then(|| chrono::NaiveDate::from_ymd_opt(2025, 1, rng.gen_range(1..29)).unwrap()),
         },
         area,
         text: text.as_deref().and_then(TextQuery::parse),

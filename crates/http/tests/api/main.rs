@@ -53,4 +53,5 @@ mod search;
 mod search_real;
 mod support;
 mod tiles;
+mod verification;
 mod web;

@@ -236,7 +236,10 @@ async fn confirmed_and_unknown_are_separate_lists_nearest_first() {
     assert_eq!(hit["tier"], "confirmed");
     assert_eq!(
         hit["needs"],
-        serde_json::json!([{"code": "ventilator", "answer": "yes"}, {"code": "suctioning", "answer": "yes"}])
+        serde_json::json!([
+            {"code": "ventilator", "answer": "yes", "verified": null, "freshness": null},
+            {"code": "suctioning", "answer": "yes", "verified": null, "freshness": null}
+        ])
     );
     let distance = hit["distance_m"].as_f64().unwrap();
     let expected = LonLat::new(139.4037, 35.3334)

@@ -1,7 +1,7 @@
 //! Encoding the facilities one at a time into [`Records`].
 
 use super::cold::{Cold, ColdService, SharedProvenance};
-use super::{BuildExtras, Hot, Records, ServiceSummary, NONE};
+use super::{BuildExtras, DatedAnswer, Hot, Records, ServiceSummary, NONE};
 use crate::{
     Facility, FacilityStatus, KindCode, LonLat, MunicipalityCode, RegionCode, Taxonomy, Visibility,
 };
@@ -116,6 +116,9 @@ impl Builder {
         records
             .services
             .extend(services.iter().map(ServiceSummary::of));
+        for (service, position) in services.iter().zip(first..) {
+            records.dated.extend(DatedAnswer::of(position, service));
+        }
         self.extras.municipalities.push(if assigned == stated {
             [assigned, None]
         } else {
