@@ -520,8 +520,8 @@ function renderSearchResults(): void {
   const count = byId("result-count");
   byId("results-heading").textContent = searchResult?.origin ? `${d.results}（${d.origin(searchResult.origin.label)}）` : d.results;
   if (searchFailed) {
-    // A 400 is about what was asked (a place not found …): say so, no reload offered.
-    const told = searchError && searchError.status === 400 ? searchError.messages[state.lang] : undefined;
+    // A 400 or 404 is about what was asked (a place not found or ambiguous …): say so, no reload offered.
+    const told = searchError && (searchError.status === 400 || searchError.status === 404) ? searchError.messages[state.lang] : undefined;
     if (told) replace(count, h("span", { id: "search-error" }, `${d.searchError} ${told}`));
     else replace(count, d.searchError, " ", h("button", { type: "button", class: "link-button", onclick: () => window.location.reload() }, d.retry));
     replace(list);
