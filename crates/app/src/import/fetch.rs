@@ -18,7 +18,7 @@ use super::region_tables;
 use super::{FileOutcome, ImportError, ImportKind, ImportResult, Importer, Progress};
 use renkei_core::PrefectureCode;
 use renkei_ingest::assign::{assign_locations, AssignSummary};
-use renkei_ingest::fetch::{Downloader, FetchOptions, FetchPlan, ObtainError};
+use renkei_ingest::fetch::{Downloader, FetchOptions, FetchPlan, ObtainError, PlannedFile};
 use renkei_ingest::IngestError;
 use renkei_store::Store;
 use std::collections::BTreeSet;
@@ -210,10 +210,27 @@ pub async fn fetch_guarded(
         Some(prefecture) => Importer::within(store, prefecture.clone()),
         None => Importer::new(store),
     };
-    let mut files = Vec::with_capacity(plan.files.len());
+    let mut files: Vec<FetchedFile> = Vec::with_capacity(plan.files.len());
     for (planned, kind) in plan.files.iter().zip(&kinds) {
         progress.file_started(&format!("{} ({})", planned.description, planned.key));
-        files.push(match downloader.obtain(planned).await {
+        let obtained = downloader.obtain(planned).await;
+        if let Ok(obtained) = &obtained {
+            if let Some(key) = imported_earlier(
+                &plan.files,
+                &files,
+                &planned.importer,
+                &obtained.checksum_sha256,
+            ) {
+                files.push(FetchedFile {
+                    key: planned.key.clone(),
+                    origin: obtained.origin.clone(),
+                    checksum_sha256: Some(obtained.checksum_sha256.clone()),
+                    result: Ok(FileOutcome::SameAsEarlier { key }),
+                });
+                continue;
+            }
+        }
+        files.push(match obtained {
             Ok(obtained) => FetchedFile {
                 key: planned.key.clone(),
                 result: importer
@@ -285,6 +302,26 @@ pub async fn fetch_guarded(
         closing,
         assignment,
     })
+}
+
+/// The key of an earlier entry of this fetch that imported the file with
+/// `checksum` through the same importer, if any: importing identical bytes
+/// twice would only double the run log and the placement counts.
+fn imported_earlier(
+    planned: &[PlannedFile],
+    done: &[FetchedFile],
+    importer: &str,
+    checksum: &str,
+) -> Option<String> {
+    planned
+        .iter()
+        .zip(done)
+        .find(|(plan, file)| {
+            plan.importer == importer
+                && file.checksum_sha256.as_deref() == Some(checksum)
+                && matches!(&file.result, Ok(outcome) if !matches!(outcome, FileOutcome::SameAsEarlier { .. }))
+        })
+        .map(|(_, file)| file.key.clone())
 }
 
 /// The facility sources of a plan in plan order, each with why its list is
