@@ -213,47 +213,16 @@ pub async fn fetch_guarded(
     let mut files: Vec<FetchedFile> = Vec::with_capacity(plan.files.len());
     for (planned, kind) in plan.files.iter().zip(&kinds) {
         progress.file_started(&format!("{} ({})", planned.description, planned.key));
-        let obtained = downloader.obtain(planned).await;
-        if let Ok(obtained) = &obtained {
-            if let Some(key) = imported_earlier(
-                &plan.files,
-                &files,
-                &planned.importer,
-                &obtained.checksum_sha256,
-            ) {
-                files.push(FetchedFile {
-                    key: planned.key.clone(),
-                    origin: obtained.origin.clone(),
-                    checksum_sha256: Some(obtained.checksum_sha256.clone()),
-                    result: Ok(FileOutcome::SameAsEarlier { key }),
-                });
-                continue;
-            }
-        }
-        files.push(match obtained {
-            Ok(obtained) => FetchedFile {
-                key: planned.key.clone(),
-                result: importer
-                    .import_bytes(kind, &obtained.origin, &obtained.bytes)
-                    .await
-                    .map_err(|error| FetchFailure::Import {
-                        part_stored: matches!(error, IngestError::Store { .. })
-                            && kind.may_store_part(renkei_ingest::text::is_zip(&obtained.bytes)),
-                        error,
-                    }),
-                origin: obtained.origin,
-                checksum_sha256: Some(obtained.checksum_sha256),
-            },
-            Err(reason) => FetchedFile {
-                key: planned.key.clone(),
-                origin: String::new(),
-                checksum_sha256: None,
-                result: Err(match reason {
-                    ObtainError::Skipped => FetchFailure::Skipped,
-                    ObtainError::Failed(reason) => FetchFailure::Download(reason),
-                }),
-            },
-        });
+        let fetched = fetch_one(
+            &downloader,
+            &mut importer,
+            planned,
+            kind,
+            &plan.files,
+            &files,
+        )
+        .await;
+        files.push(fetched);
     }
     drop(importer);
     let reports: Vec<_> = files
@@ -302,6 +271,49 @@ pub async fn fetch_guarded(
         closing,
         assignment,
     })
+}
+
+/// Obtains one planned file and imports it, unless an earlier entry
+/// (`done`, in the order of `planned`) imported the very same bytes.
+async fn fetch_one(
+    downloader: &Downloader,
+    importer: &mut Importer<'_>,
+    planned: &PlannedFile,
+    kind: &ImportKind,
+    plan: &[PlannedFile],
+    done: &[FetchedFile],
+) -> FetchedFile {
+    let obtained = match downloader.obtain(planned).await {
+        Ok(obtained) => obtained,
+        Err(reason) => {
+            return FetchedFile {
+                key: planned.key.clone(),
+                origin: String::new(),
+                checksum_sha256: None,
+                result: Err(match reason {
+                    ObtainError::Skipped => FetchFailure::Skipped,
+                    ObtainError::Failed(reason) => FetchFailure::Download(reason),
+                }),
+            }
+        }
+    };
+    let result = match imported_earlier(plan, done, &planned.importer, &obtained.checksum_sha256) {
+        Some(key) => Ok(FileOutcome::SameAsEarlier { key }),
+        None => importer
+            .import_bytes(kind, &obtained.origin, &obtained.bytes)
+            .await
+            .map_err(|error| FetchFailure::Import {
+                part_stored: matches!(error, IngestError::Store { .. })
+                    && kind.may_store_part(renkei_ingest::text::is_zip(&obtained.bytes)),
+                error,
+            }),
+    };
+    FetchedFile {
+        key: planned.key.clone(),
+        origin: obtained.origin,
+        checksum_sha256: Some(obtained.checksum_sha256),
+        result,
+    }
 }
 
 /// The key of an earlier entry of this fetch that imported the file with
