@@ -6,7 +6,7 @@
 //! `message` is "日本語 / English". A 5xx logs its source and tells the client
 //! only what it can act on, never an internal detail.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use renkei_app::AppError;
 use renkei_print::PrintError;
@@ -59,6 +59,19 @@ pub enum ApiError {
     /// 413: the request body is larger than the server accepts.
     #[error("request body too large")]
     PayloadTooLarge,
+    /// 429: this client sent more requests of this kind than its quota; the
+    /// response says when to try again (`Retry-After`).
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until a request would be accepted.
+        retry_after_s: u64,
+    },
+    /// 503: every PDF renderer stayed busy while the request waited.
+    #[error("renderers busy")]
+    Busy {
+        /// Seconds after which to try again.
+        retry_after_s: u64,
+    },
     /// 503: the request took longer than the server's timeout.
     #[error("request timed out")]
     Timeout,
@@ -81,7 +94,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable `snake_case` code: `bad_parameter`, `bad_request_body`, `not_found`,
-    /// `outside_regions`, `route_not_found`, `method_not_allowed`, `payload_too_large`, `timeout`,
+    /// `outside_regions`, `route_not_found`, `method_not_allowed`, `payload_too_large`, `rate_limited`, `busy`, `timeout`,
     /// `service_unavailable`, `internal_error`.
     #[schema(example = "bad_parameter")]
     pub code: &'static str,
@@ -125,7 +138,10 @@ impl ApiError {
             }
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Timeout | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Timeout | Self::Unavailable(_) | Self::Busy { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -167,6 +183,16 @@ impl ApiError {
                 "payload_too_large",
                 "リクエスト本文が大きすぎます".into(),
                 "The request body is too large".into(),
+            ),
+            Self::RateLimited { retry_after_s } => (
+                "rate_limited",
+                format!("リクエストが多すぎます。{retry_after_s} 秒後にもう一度お試しください"),
+                format!("Too many requests; try again in {retry_after_s} s"),
+            ),
+            Self::Busy { retry_after_s } => (
+                "busy",
+                format!("印刷が混み合っています。{retry_after_s} 秒後にもう一度お試しください"),
+                format!("Every PDF renderer is busy; try again in {retry_after_s} s"),
             ),
             Self::Timeout => (
                 "timeout",
@@ -216,7 +242,13 @@ impl IntoResponse for ApiError {
             }
             _ => {}
         }
-        (self.status(), axum::Json(self.body())).into_response()
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let Self::RateLimited { retry_after_s } | Self::Busy { retry_after_s } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+        }
+        response
     }
 }
 

@@ -4,19 +4,24 @@
 //! thread; the document is made from the read model's snapshot on a blocking
 //! thread, returned, and kept nowhere.
 //!
-//! The QR codes point at the web client on the host the request came to
-//! (`X-Forwarded-Proto` / `X-Forwarded-Host` honoured behind a proxy).
+//! The QR codes and printed addresses point at the web client under the
+//! configured public URL (`--public-url`), never at a host a request names;
+//! without one they point at the server's own address and every page carries
+//! the 「試し刷り」 (trial print) mark. At most
+//! [`EdgeConfig::print_concurrency`](crate::edge::EdgeConfig::print_concurrency)
+//! documents are made at once ([`RenderLimit`]).
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::AppQuery;
 use crate::params::{age, choice, codes, flag, parse_number, reach, required};
 use crate::search::SearchParams;
+use crate::edge::RenderLimit;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use renkei_app::coverage::{MAX_K, MAX_WITHIN_M, MAX_WITHIN_MINUTES};
 use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
 use renkei_app::regions::{parse_area, parse_region};
@@ -142,13 +147,13 @@ pub struct LeafletParams {
 )]
 pub async fn print_map(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(renderers): Extension<RenderLimit>,
     AppQuery(params): AppQuery<MapParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
     let query = params.query(snapshot.regions())?;
-    let job = query.prepare(snapshot, web_client(&headers)).await?;
-    let pdf = blocking(move || Ok(job.print(fonts()?)?.pdf)).await?;
+    let job = query.prepare(snapshot, web_client(&state)).await?;
+    let pdf = blocking(&renderers, move || Ok(job.print(fonts()?)?.pdf)).await?;
     Ok(pdf_response(pdf, "renkei-map.pdf"))
 }
 
@@ -166,15 +171,15 @@ pub async fn print_map(
 )]
 pub async fn print_leaflet(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(renderers): Extension<RenderLimit>,
     AppQuery(params): AppQuery<LeafletParams>,
 ) -> ApiResult<Response> {
     let query = LeafletQuery {
         region: parse_region("region", required("region", params.region.as_deref())?)?,
     };
-    let web = web_client(&headers);
+    let web = web_client(&state);
     let snapshot = state.index.snapshot();
-    let pdf = blocking(move || Ok(query.print(&snapshot, fonts()?, web)?)).await?;
+    let pdf = blocking(&renderers, move || Ok(query.print(&snapshot, fonts()?, web)?)).await?;
     Ok(pdf_response(pdf, "renkei-leaflet.pdf"))
 }
 
@@ -192,13 +197,13 @@ pub async fn print_leaflet(
 )]
 pub async fn print_referral(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(renderers): Extension<RenderLimit>,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
     let (search, _) = params.request(snapshot.regions())?;
-    let job = ReferralQuery { search }.prepare(snapshot, &web_client(&headers))?;
-    let pdf = blocking(move || Ok(job.print(fonts()?)?)).await?;
+    let job = ReferralQuery { search }.prepare(snapshot, &web_client(&state))?;
+    let pdf = blocking(&renderers, move || Ok(job.print(fonts()?)?)).await?;
     Ok(pdf_response(pdf, "renkei-referral.pdf"))
 }
 
@@ -211,38 +216,25 @@ fn fonts() -> ApiResult<&'static Fonts> {
         .map_err(|reason| ApiError::internal(reason.clone()))
 }
 
-/// Runs document making off the async threads.
+/// Makes a document off the async threads once a renderer is free; the
+/// renderer stays taken until the document is done, even when the request
+/// was given up on meanwhile.
 async fn blocking(
+    renderers: &RenderLimit,
     work: impl FnOnce() -> ApiResult<Vec<u8>> + Send + 'static,
 ) -> ApiResult<Vec<u8>> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(ApiError::internal)?
+    let permit = renderers.acquire().await?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
-/// The web client on the host this request came to.
-fn web_client(headers: &HeaderMap) -> WebClient {
-    let value = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    let host = value("x-forwarded-host").or_else(|| value(header::HOST.as_str()));
-    let proto = value("x-forwarded-proto")
-        .filter(|p| matches!(*p, "http" | "https"))
-        .unwrap_or("http");
-    match host {
-        Some(host)
-            if host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)) =>
-        {
-            WebClient::new(&format!("{proto}://{host}/"))
-        }
-        _ => WebClient::default(),
-    }
+/// The web client under the configured public URL (else the server's own address).
+fn web_client(state: &AppState) -> WebClient {
+    state.config.link_base().web_client()
 }
 
 fn pdf_response(pdf: Vec<u8>, file_name: &'static str) -> Response {

@@ -18,7 +18,7 @@ use crate::params::parse_number;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
@@ -215,7 +215,8 @@ pub struct TileJson {
     pub name: &'static str,
     /// What the layer holds.
     pub description: &'static str,
-    /// Tile URL template, absolute (`…/tiles/{layer}/{z}/{x}/{y}.mvt`).
+    /// Tile URL template, absolute (`…/tiles/{layer}/{z}/{x}/{y}.mvt`) under
+    /// the configured public URL (else the server's own address, sent `no-store`).
     pub tiles: Vec<String>,
     /// Always `xyz`.
     pub scheme: &'static str,
@@ -262,7 +263,6 @@ const TILEJSON_MAX_ZOOM: u8 = 16;
 )]
 pub async fn tilejson(
     State(state): State<AppState>,
-    headers: HeaderMap,
     AppPath(file): AppPath<String>,
 ) -> ApiResult<Response> {
     let name = file
@@ -281,15 +281,13 @@ pub async fn tilejson(
         8.0,
     ];
     let attribution = attribution(layer, directory);
+    // Absolute from configuration only, never from Host / X-Forwarded-Host.
+    let base = state.config.link_base();
     let document = TileJson {
         tilejson: "3.0.0",
         name: layer.name(),
         description: layer.description(),
-        tiles: vec![format!(
-            "{}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt",
-            origin(&headers),
-            layer.name()
-        )],
+        tiles: vec![base.join(&format!("tiles/{}/{{z}}/{{x}}/{{y}}.mvt", layer.name()))],
         scheme: "xyz",
         minzoom: 0,
         maxzoom: TILEJSON_MAX_ZOOM,
@@ -304,28 +302,15 @@ pub async fn tilejson(
         }],
     };
     let mut response = AppJson(document).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, cache_control());
-    Ok(response)
-}
-
-/// `scheme://host` the client used, from `Host` and a proxy's `X-Forwarded-Proto`.
-fn origin(headers: &HeaderMap) -> String {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let host = text("x-forwarded-host")
-        .or_else(|| text(header::HOST.as_str()))
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = match text("x-forwarded-proto") {
-        Some("https") => "https",
-        _ => "http",
+    // The stand-in address (no public URL) is this server's own: no cache
+    // may keep it for clients that reach the server under another name.
+    let cache = if base.configured {
+        cache_control()
+    } else {
+        HeaderValue::from_static("no-store")
     };
-    format!("{scheme}://{host}")
+    response.headers_mut().insert(header::CACHE_CONTROL, cache);
+    Ok(response)
 }
 
 /// West, south, east, north of the region boundaries, else of the facilities,

@@ -129,7 +129,7 @@ pub fn render_leaflet(fonts: &Fonts, leaflet: &Leaflet<'_>) -> PrintResult<Vec<u
     };
     let url = leaflet
         .web
-        .area_view(&AreaLevel::SecondaryMedicalRegion, &leaflet.region_code);
+        .area_view(&AreaLevel::SecondaryMedicalRegion, &leaflet.region_code, &[]);
     let shown: Vec<&PublicFacility> = leaflet
         .desks
         .iter()
@@ -153,7 +153,7 @@ pub fn render_leaflet(fonts: &Fonts, leaflet: &Leaflet<'_>) -> PrintResult<Vec<u
         qr_size,
         qr_size,
     );
-    let mut document = DocumentBuilder::new(&title);
+    let mut document = DocumentBuilder::new(&title, leaflet.web.is_trial());
     let mut outside_links = PageLinks::default();
     outside_links.add(qr_rect, &url);
     document.page(page, fonts, &outside_links, |canvas| {
