@@ -4,10 +4,9 @@
 //! `regions::regions_app` (架空浜市 14207 in 1407, 架空区 14110 in 1412).
 //! Each test runs on SQLite and, with `DATABASE_URL`, on PostgreSQL.
 
-use crate::regions::regions_app;
-use crate::support::{get, id, send, source, state};
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use crate::regions::{regions_app, regions_app_with};
+use crate::support::{config, get, id, source, state};
+use axum::http::StatusCode;
 use axum::Router;
 use geo::BoundingRect;
 use geozero::mvt::tile::{GeomType, Layer};
@@ -16,7 +15,8 @@ use geozero::ToGeo;
 use renkei_app::refresh_if_stale;
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::LonLat;
-use renkei_http::router;
+use renkei_http::edge::parse_public_url;
+use renkei_http::{router, HttpConfig};
 use renkei_store::SourceInfo;
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
@@ -160,19 +160,19 @@ async fn issue_7_region_and_municipality_tiles_are_clipped_polygons_with_names()
 }
 
 async fn issue_7_tilejson_describes_each_layer_with_absolute_urls_and_bounds() {
-    let app = regions_app().await;
+    let app = regions_app_with(HttpConfig {
+        public_url: Some(parse_public_url("https://renkei.example.jp/k").unwrap()),
+        ..config()
+    })
+    .await;
     for layer in ["facilities", "regions", "municipalities"] {
-        let request = Request::get(format!("/tiles/{layer}.json"))
-            .header("host", "renkei.example:8080")
-            .body(Body::empty())
-            .unwrap();
-        let reply = send(app.clone(), request).await;
+        let reply = get(app.clone(), &format!("/tiles/{layer}.json")).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
         let doc = reply.json();
         assert_eq!(doc["tilejson"], "3.0.0");
         assert_eq!(
             doc["tiles"][0],
-            format!("http://renkei.example:8080/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt")
+            format!("https://renkei.example.jp/k/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt")
         );
         assert_eq!(doc["vector_layers"][0]["id"], layer);
         assert!(doc["vector_layers"][0]["fields"]
