@@ -12,6 +12,8 @@
 //! as fictional facilities of five kinds, each with one service stating
 //! four 医療的ケア items at random (yes 40%, no 10%, unstated 50%).
 
+#[path = "support/memory.rs"]
+mod memory;
 #[path = "support/synthetic.rs"]
 mod synthetic;
 
@@ -124,7 +126,7 @@ fn main() {
         count_totals: false,
         ..typical(0, points[0], true)
     };
-    let rss_before_text = rss_mb();
+    let rss_before_text = memory::rss_mb("self");
     let started = Instant::now();
     index.search(&text);
     let first_s = started.elapsed().as_secs_f64();
@@ -134,7 +136,7 @@ fn main() {
         "text search: first {first_s:.2} s (folds every name and address once), then {} µs ({} hits); text keys add {:.0} MB RSS",
         started.elapsed().as_micros(),
         found.confirmed.len() + found.unknown.len(),
-        rss_mb() - rss_before_text
+        memory::rss_mb("self") - rss_before_text
     );
 }
 
@@ -144,25 +146,25 @@ fn build_and_measure(n: usize, seeds: &[synthetic::Seed]) -> DirectoryIndex {
     // Memory: the index built from records made one at a time and dropped as
     // they are encoded, so what the process holds afterwards is the serving
     // index alone.
-    let rss_start = rss_mb();
+    let rss_start = memory::rss_mb("self");
     let mut service_rng = StdRng::seed_from_u64(SERVICE_SEED);
     let index = DirectoryIndex::build(
         synthetic::generate_lazily(n, seeds, &KINDS, |i, _| i % KINDS.len())
             .map(|facility| with_service(&mut service_rng, facility)),
         1,
     );
-    let index_mb = rss_mb() - rss_start;
+    let index_mb = memory::rss_mb("self") - rss_start;
     // Build time: from all the records in one Vec<Facility>, as the server
     // loads them from the store.
-    let rss_before = rss_mb();
+    let rss_before = memory::rss_mb("self");
     let facilities = with_services(synthetic::generate(n, seeds, &KINDS, |i, _| {
         i % KINDS.len()
     }));
-    let records_mb = rss_mb() - rss_before;
+    let records_mb = memory::rss_mb("self") - rss_before;
     let started = Instant::now();
     let rebuilt = DirectoryIndex::build(facilities, 1);
     let build_s = started.elapsed().as_secs_f64();
-    let retained_mb = rss_mb() - rss_before;
+    let retained_mb = memory::rss_mb("self") - rss_before;
     assert_eq!(rebuilt.len(), index.len(), "both builds hold every record");
     drop(rebuilt);
     println!(
@@ -306,16 +308,4 @@ fn verdict(met: bool) -> &'static str {
     } else {
         "NOT MET"
     }
-}
-
-/// Resident set size of this process, MB (Linux `/proc/self/status`; 0 elsewhere).
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-            let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(kb / 1024.0)
-        })
-        .unwrap_or(0.0)
 }

@@ -10,7 +10,11 @@
 #     PostgreSQL cluster (scripts/with-postgres.sh; uses DATABASE_URL when set);
 #   - import_national (root): the national open-data files imported end to end
 #     into SQLite, rows/s against parse-only and row-at-a-time baselines and
-#     SQLite's own floor (the same rows copied inside SQLite);
+#     SQLite's own floor (the same rows copied inside SQLite), and into
+#     PostgreSQL through COPY (target ≥ 0.6x the floor, PostgreSQL ≥ 1x SQLite);
+#   - national_scale (root): every national file and all 47 region tables
+#     loaded as `renkei fetch --all` does: rows/s, `renkei serve` start time
+#     and RSS, family-search p99 at national scale, a full-list estimate;
 #   - write_rates (renkei-store): insert, unchanged re-import, update and
 #     read-back of 100,000 fictional facilities, SQLite beside PostgreSQL;
 #   - assign (renkei-core): point-in-region assignment, R-tree vs naive scan;
@@ -43,7 +47,10 @@ step "store_scale (N=${RENKEI_BENCH_N:-1000000})"
 scripts/with-postgres.sh cargo bench --locked --bench store_scale 2>&1 | tee -a "$log"
 
 step "import_national"
-cargo bench --locked --bench import_national 2>&1 | tee -a "$log"
+scripts/with-postgres.sh cargo bench --locked --bench import_national 2>&1 | tee -a "$log"
+
+step "national_scale"
+cargo bench --locked --bench national_scale 2>&1 | tee -a "$log"
 
 step "write_rates (renkei-store)"
 scripts/with-postgres.sh cargo bench --locked -p renkei-store --bench write_rates 2>&1 | tee -a "$log"
@@ -55,4 +62,4 @@ step "coverage (renkei-core)"
 cargo bench --locked -p renkei-core --features fixtures --bench coverage 2>&1 | tee -a "$log"
 
 printf '\n=== summary ===\n'
-grep -E '^ *(=== |ratio|import |search |build: |memory RSS|brute-force|Kanagawa coverage|Japan coverage|SKIPPED|skipped)' "$log" || true
+grep -E '^ *(=== |ratio|import |search |build: |memory RSS|brute-force|Kanagawa coverage|Japan coverage|load rows|serve |estimate|SKIPPED|skipped)' "$log" || true

@@ -12,6 +12,9 @@ use renkei_app::import::{
     import_files, ImportKind as Kind, ImportRequest, DEFAULT_MESH_CENSUS_YEAR,
 };
 use renkei_ingest::import::{Format, Importer};
+use renkei_ingest::limits::{
+    Limits, DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_ROWS,
+};
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::population::SSDSE_A_CENSUS_YEAR;
 use std::path::PathBuf;
@@ -52,6 +55,43 @@ pub enum ImportKind {
     /// Municipalities each provider declares it serves (HSDS service_area), CSV of
     /// facility_id or source + source_id, and municipality_codes (サービス提供地域).
     ServiceAreas(FilesArgs),
+    /// 国土数値情報 鉄道データ (N02) stations, GeoJSON or the official zip: the base map's
+    /// stations and station names for the geocoder (駅).
+    Stations(FilesArgs),
+    /// Rail lines for the base map: N02 RailroadSection or station_database polylines
+    /// (GeoJSON or zip); each line keeps its licence (鉄道路線).
+    RailLines(FilesArgs),
+    /// One point per postcode (postcode, pref_code, city, town, lat, lng) for the geocoder (郵便番号).
+    Postcodes(FilesArgs),
+    /// Open Referral HSDS 3.0 exchange files, as `renkei export hsds` writes them (HSDS 交換ファイル).
+    Hsds(HsdsArgs),
+    /// A prefecture's regional rollout (全県展開) as authored TOML, e.g.
+    /// data/rollout/14_kanagawa.toml: areas, stages, councils, 課題 and 取組. It
+    /// replaces what the prefecture's last rollout file wrote; records added
+    /// with `renkei rollout …` are kept.
+    Rollout(RolloutArgs),
+}
+
+/// `renkei import hsds FILE…`.
+#[derive(Debug, Args)]
+pub struct HsdsArgs {
+    /// A JSON array of HSDS services, a Tabular Data Package's datapackage.json
+    /// (its CSV tables are read from the same folder), or a zip of the package.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Rollout files.
+#[derive(Debug, Args)]
+pub struct RolloutArgs {
+    /// Rollout files (TOML, UTF-8).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
 }
 
 /// Files of an official format.
@@ -96,6 +136,45 @@ pub struct CommonArgs {
     /// closed. Closed records are kept, and open again if a later file lists them.
     #[arg(long)]
     close_missing: bool,
+    /// With --close-missing: close however many records the files no longer
+    /// list. Without it, a run that would close more than 10 % of a source's
+    /// open records (in what the files cover) closes nothing and says how many.
+    #[arg(long, requires = "close_missing")]
+    allow_mass_close: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Limits a file must keep within, for the rare list that is right and larger.
+#[derive(Debug, Args)]
+#[expect(
+    clippy::struct_field_names,
+    reason = "the fields are the --max-… flags"
+)]
+pub struct LimitArgs {
+    /// Largest file (or all members of a zip together, uncompressed) an import reads, in MB.
+    #[arg(long, env = "RENKEI_IMPORT_MAX_FILE_MB", default_value_t = DEFAULT_MAX_FILE_BYTES / MB)]
+    max_file_mb: u64,
+    /// Most data rows in one file.
+    #[arg(long, env = "RENKEI_IMPORT_MAX_ROWS", default_value_t = DEFAULT_MAX_ROWS)]
+    max_rows: usize,
+    /// Most characters in one cell (names and addresses have tighter fixed limits).
+    #[arg(long, env = "RENKEI_IMPORT_MAX_FIELD_CHARS", default_value_t = DEFAULT_MAX_FIELD_CHARS)]
+    max_field_chars: usize,
+}
+
+/// Bytes in the MB of `--max-file-mb`.
+const MB: u64 = 1024 * 1024;
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_mb.saturating_mul(MB),
+            max_rows: self.max_rows,
+            max_field_chars: self.max_field_chars,
+            ..Limits::default()
+        }
+    }
 }
 
 /// `renkei import verified FILE…`.
@@ -113,6 +192,8 @@ pub struct VerifiedArgs {
     /// verified-errors-<time>.csv in the working folder, only when rows were rejected.
     #[arg(long)]
     error_report: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// `renkei import n03 FILE…`.
@@ -175,11 +256,7 @@ struct Invocation {
 impl Invocation {
     fn new(kind: Kind, files: Vec<PathBuf>, db: String) -> Self {
         Self {
-            request: ImportRequest {
-                kind,
-                files,
-                close_missing: false,
-            },
+            request: ImportRequest::new(kind, files),
             db,
             error_report: None,
         }
@@ -188,6 +265,8 @@ impl Invocation {
     fn with_common(kind: Kind, files: Vec<PathBuf>, common: CommonArgs) -> Self {
         let mut invocation = Self::new(kind, files, common.db);
         invocation.request.close_missing = common.close_missing;
+        invocation.request.closing_guard.allow_mass_close = common.allow_mass_close;
+        invocation.request.limits = common.limits.limits();
         invocation.error_report = common.error_report;
         invocation
     }
@@ -217,17 +296,28 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             Invocation::with_common(kind, a.files, a.common)
         }
         ImportKind::TownPoints(a) => Invocation::with_common(Kind::TownPoints, a.files, a.common),
+        ImportKind::Stations(a) => Invocation::with_common(Kind::Stations, a.files, a.common),
+        ImportKind::RailLines(a) => Invocation::with_common(Kind::RailLines, a.files, a.common),
+        ImportKind::Postcodes(a) => Invocation::with_common(Kind::Postcodes, a.files, a.common),
         ImportKind::ShisetsuKijun(a) => {
             Invocation::with_common(Kind::Accreditations, a.files, a.common)
         }
         ImportKind::ServiceAreas(a) => {
             Invocation::with_common(Kind::ServiceAreas, a.files, a.common)
         }
-        ImportKind::Verified(a) => Invocation {
-            error_report: a.error_report,
-            ..Invocation::new(Kind::Verified, a.files, a.db)
-        },
+        ImportKind::Hsds(a) => {
+            Invocation::with_common(Kind::Facilities(Format::Hsds), a.files, a.common)
+        }
+        ImportKind::Verified(a) => {
+            let mut invocation = Invocation {
+                error_report: a.error_report,
+                ..Invocation::new(Kind::Verified, a.files, a.db)
+            };
+            invocation.request.limits = a.limits.limits();
+            invocation
+        }
         ImportKind::N03(a) => Invocation::new(Kind::Boundaries, a.files, a.db),
+        ImportKind::Rollout(a) => Invocation::new(Kind::Rollout, a.files, a.db),
         ImportKind::Regions(a) => Invocation::new(Kind::RegionTable, a.files, a.db),
         ImportKind::Population(a) => {
             Invocation::new(Kind::Population { year: a.year }, vec![a.file], a.db)

@@ -4,15 +4,19 @@
 
 mod coverage;
 mod edge;
+mod export;
 mod fetch;
 mod import;
 mod print;
 mod regions;
+mod rollout;
 mod verified;
+mod verify;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use renkei_app::{spawn_refresher, ReadModel, DEFAULT_REFRESH_PERIOD};
+use renkei_core::verification::{AgeingPolicy, DEFAULT_LAPSE_AFTER_DAYS};
 use renkei_http::{router, AppState, HttpConfig};
 use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
 use std::io::IsTerminal;
@@ -84,6 +88,15 @@ enum Command {
     Print(print::PrintKind),
     /// Coverage and gaps for a need profile per 二次医療圏 and municipality (カバー率とギャップ分析).
     Coverage(coverage::CoverageArgs),
+    /// Write the public directory in an exchange format (データの書き出し).
+    #[command(subcommand)]
+    Export(export::ExportKind),
+    /// Record and show the regional rollout (全県展開): stages, 課題, 取組, progress.
+    #[command(subcommand)]
+    Rollout(rollout::RolloutCommand),
+    /// Verification work for desks: what needs confirming (確認作業).
+    #[command(subcommand)]
+    Verify(verify::VerifyKind),
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +116,10 @@ struct ServeArgs {
     /// does not answer at start-up, in seconds; then exit with an error. 0 tries once.
     #[arg(long, env = "RENKEI_DB_STARTUP_TIMEOUT_S", default_value_t = DEFAULT_DB_STARTUP_TIMEOUT_S)]
     db_startup_timeout_s: u64,
+    /// Days after which a confirmed yes/no counts as 要確認 for families in
+    /// search and printed sheets (calendar days, Asia/Tokyo); the answer stays stored.
+    #[arg(long, env = "RENKEI_VERIFICATION_LAPSE_DAYS", default_value_t = DEFAULT_LAPSE_AFTER_DAYS)]
+    verification_lapse_days: u32,
     #[command(flatten)]
     edge: edge::EdgeArgs,
 }
@@ -112,7 +129,9 @@ struct CopyStoreArgs {
     /// Database to read from (file path, sqlite:PATH or postgres://…).
     #[arg(long)]
     from: String,
-    /// Database to write to; created and migrated when needed. Existing records are updated.
+    /// Database to write to; created and migrated when needed. Every table of it
+    /// (boundaries, population, town points, run logs, verified facts …) is
+    /// replaced by the origin's in one transaction, then compared table by table.
     #[arg(long)]
     to: String,
 }
@@ -134,7 +153,10 @@ fn main() -> ExitCode {
                     Command::Fetch(args) => fetch::run(args).await,
                     Command::Print(kind) => print::run(kind).await,
                     Command::Coverage(args) => coverage::run(args).await,
+                    Command::Verify(kind) => verify::run(kind).await,
                     Command::Check(kind) => regions::check(kind).await,
+                    Command::Export(kind) => export::run(kind).await,
+                    Command::Rollout(command) => rollout::run(command).await,
                 }
             })
         });
@@ -232,6 +254,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
         public_url: args.edge.public_url.clone(),
         local_url: Some(renkei_http::edge::links::local_url(address)),
         edge: edge.clone(),
+        ageing: AgeingPolicy {
+            lapse_after_days: args.verification_lapse_days,
+        },
         ..HttpConfig::default()
     };
     if config.public_url.is_none() {
@@ -312,15 +337,18 @@ async fn copy_store(args: CopyStoreArgs) -> Result<()> {
                 DatabaseUrl::new(args.to.as_str())
             )
         })?;
+    let rows: u64 = summary.tables.iter().map(|(_, rows)| rows).sum();
+    for (table, count) in &summary.tables {
+        println!("  {table}: {count}");
+    }
     println!(
-        "{} 件の施設 ({} 出典) をコピーしました / copied {} facilities from {} sources: {} inserted, {} updated, {} unchanged",
+        "{} 件の施設 ({} 出典) を含む {} 表 {rows} 行をコピーし、表ごとに件数とチェックサムを照合しました / copied {} facilities from {} sources, {} tables with {rows} rows in all; every table's row count and checksum match",
         summary.facilities,
         summary.sources,
+        summary.tables.len(),
         summary.facilities,
         summary.sources,
-        summary.written.inserted,
-        summary.written.updated,
-        summary.written.unchanged,
+        summary.tables.len(),
     );
     Ok(())
 }

@@ -75,9 +75,12 @@ pub async fn check_regions(args: CheckRegionsArgs) -> Result<()> {
     }
     let (checked, agree) = (report.checked, report.agree());
     println!(
-        "{checked} 件中 {agree} 件で市区町村が一致 / of {checked} locations with a stated municipality, {agree} lie in it ({:.2} %); {} differ, {} suspect positions (more than 500 m outside every municipality)",
+        "{checked} 件中 {agree} 件で市区町村が一致 / of {checked} locations with a stated municipality (by code or address), {agree} lie in it ({:.2} %); {} differ ({} of them within {:.0} m of it: {:.2} % consistent at the boundaries' resolution), {} suspect positions (more than 500 m outside every municipality)",
         report.agree_percent(),
         report.differ,
+        report.near_stated,
+        renkei_app::check::BOUNDARY_RESOLUTION_M,
+        report.consistent_percent(),
         report.suspect,
     );
     Ok(())

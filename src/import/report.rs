@@ -38,6 +38,11 @@ pub(super) fn print(
                 rejected.extend(reports.iter().flat_map(|r| r.rejected.iter().cloned()));
             }
             FileOutcome::Verified(report) => rejected.extend(report.rejected.iter().cloned()),
+            FileOutcome::Accreditations(report) => {
+                rejected.extend(report.rejected.iter().cloned());
+            }
+            FileOutcome::ServiceAreas(report) => rejected.extend(report.rejected.iter().cloned()),
+            FileOutcome::TownPoints { rejected: rows, .. } => rejected.extend(rows.iter().cloned()),
             _ => {}
         }
     }

@@ -11,12 +11,19 @@ use std::path::Path;
 const JUNK: &str = "名前,場所\n架空,どこか\n";
 
 /// Plan keys of data/fetch/14_kanagawa.toml other than `hospitals`.
-const OTHER_KEYS: [&str; 6] = [
+const OTHER_KEYS: [&str; 13] = [
     "n03",
     "population",
     "town-points",
+    "stations",
+    "rail-lines",
     "visiting-nurse",
-    "wamnet-children",
+    "wamnet-medical-care",
+    "wamnet-medical-child-development",
+    "wamnet-home-visit",
+    "wamnet-nursery-visit",
+    "wamnet-welfare-residential",
+    "wamnet-medical-residential",
     "wamnet-short-stay",
 ];
 
@@ -109,7 +116,7 @@ fn issue_15_fetch_reports_each_file_and_says_only_what_was_done() {
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(
         said.contains(&format!(
-            "6 of 7 files were not imported ({}; see NOT IMPORTED above) and nothing from them was written; the other files were imported and stay so",
+            "13 of 14 files were not imported ({}; see NOT IMPORTED above) and nothing from them was written; the other files were imported and stay so",
             OTHER_KEYS.join(", ")
         )),
         "{said}"
@@ -146,7 +153,7 @@ async fn issue_15_fetch_a_list_whose_import_log_fails_writes_nothing_of_it() {
         "{table}"
     );
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("7 of 7 files were not imported"),
+        String::from_utf8_lossy(&output.stderr).contains("14 of 14 files were not imported"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -155,4 +162,51 @@ async fn issue_15_fetch_a_list_whose_import_log_fails_writes_nothing_of_it() {
         "no hospital is stored without its import log"
     );
     assert!(logged_files(&db).await.is_empty());
+}
+
+/// `renkei fetch --prefecture 47 --source-dir ../shared/data --offline`: the
+/// national plan cut to 沖縄県, the files the folder has imported and the
+/// others skipped without a download, and the command succeeds.
+#[test]
+fn issue_22_fetch_any_prefecture_from_the_shared_national_files_offline() {
+    if renkei_testdata::shared_file("national/visiting_nursing_national.csv").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shared = renkei_testdata::shared_data_dir();
+    let output = run(
+        dir.path(),
+        &[
+            "fetch",
+            "--prefecture",
+            "47",
+            "--source-dir",
+            shared.to_str().unwrap(),
+            "--offline",
+            "--db",
+            "okinawa.db",
+        ],
+    );
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{table}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        row(&table, "regions").contains("二次医療圏 5 件を登録"),
+        "{table}"
+    );
+    assert!(
+        row(&table, "visiting-nurse").contains(" 0 rejected"),
+        "{table}"
+    );
+    assert!(row(&table, "hospitals").contains("SKIPPED"), "{table}");
+    assert!(table.contains("0 placement(s) changed"), "{table}");
+    assert!(!dir
+        .path()
+        .join("downloads")
+        .read_dir()
+        .unwrap()
+        .any(|_| true));
 }

@@ -4,12 +4,16 @@
 mod copy_store;
 mod coverage;
 mod database;
+mod export;
 mod fetch;
 mod import;
 mod import_outcome;
+mod import_safety;
 mod kill_sweep;
 mod print;
 mod regions;
 mod replicas;
+mod rollout;
 mod serve;
 mod support;
+mod verify;

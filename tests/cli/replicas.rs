@@ -426,3 +426,41 @@ fn issue_10_serve_gives_up_after_the_startup_timeout_with_a_plain_message() {
         "{stderr}"
     );
 }
+
+/// Issue 17: two replicas started at the same moment on a fresh database
+/// both start (they used to collide on `prefectures_pkey` storing the
+/// built-in 二次医療圏 tables), five times over, and serve the same directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_17_two_replicas_starting_together_on_a_fresh_database_both_start() {
+    let _lock = POSTGRES.lock().await;
+    for trial in 0..5 {
+        let Some(db) = fresh_database().await else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let start = |url: String, dir: PathBuf| {
+            std::thread::spawn(move || Server::start_with(&dir, OsStr::new(&url), &[]))
+        };
+        let (a, b) = (
+            start(db.url(), dir.path().to_owned()),
+            start(db.url(), dir.path().to_owned()),
+        );
+        let (a, b) = (
+            a.join()
+                .unwrap_or_else(|_| panic!("trial {trial}: replica A did not start")),
+            b.join()
+                .unwrap_or_else(|_| panic!("trial {trial}: replica B did not start")),
+        );
+        assert_eq!(a.health().await, (200, "ok".to_owned()), "trial {trial}");
+        assert_eq!(b.health().await, (200, "ok".to_owned()), "trial {trial}");
+        let total = a.total().await;
+        assert!(total > 0, "trial {trial}: the demo directory is loaded");
+        wait_for_total(&b, total, Duration::from_secs(2)).await;
+        let (_, regions) = a.get_json("/api/v1/regions").await;
+        let (_, same) = b.get_json("/api/v1/regions").await;
+        assert_eq!(regions, same, "trial {trial}");
+        a.kill();
+        b.kill();
+        db.drop_now().await;
+    }
+}

@@ -1,7 +1,7 @@
 //! Checks of the data a snapshot holds: locations whose position lies in
-//! another municipality than the one their source states (mostly geocoding
-//! errors in the source), and suspect positions (more than 500 m outside
-//! every municipality).
+//! another municipality than the one their source states — by code, or else
+//! by the address it gives (mostly geocoding errors in the source) — and
+//! suspect positions (more than 500 m outside every municipality).
 
 use crate::snapshot::Snapshot;
 use renkei_core::directory_index::DirectoryQuery;
@@ -15,7 +15,8 @@ pub struct PlacementProblem {
     pub facility: String,
     /// Its source and the source's record id.
     pub source: String,
-    /// The municipality its source states (code and name), when it states one.
+    /// The municipality its source states (code and name), by code or else
+    /// by its address, when it states one.
     pub stated: Option<String>,
     /// Where its position lies (code and name), or the nearest municipality
     /// when the position is suspect.
@@ -29,10 +30,14 @@ pub struct PlacementProblem {
 /// The outcome of [`check_placements`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlacementReport {
-    /// Positioned locations with a stated municipality.
+    /// Positioned locations with a stated municipality (by code or address).
     pub checked: u32,
     /// Of them, those lying in another municipality (wards of a stated designated city agree).
     pub differ: u32,
+    /// Of those that differ, the ones within [`BOUNDARY_RESOLUTION_M`] of
+    /// their stated municipality: at a border, where simplified boundaries
+    /// cannot tell.
+    pub near_stated: u32,
     /// Locations more than 500 m outside every municipality.
     pub suspect: u32,
     /// Every location that differs or is suspect.
@@ -53,7 +58,23 @@ impl PlacementReport {
     pub fn agree(&self) -> u32 {
         self.checked - self.differ.min(self.checked)
     }
+
+    /// Share of checked locations lying in their stated municipality or
+    /// within [`BOUNDARY_RESOLUTION_M`] of it, percent.
+    pub fn consistent_percent(&self) -> f64 {
+        if self.checked == 0 {
+            100.0
+        } else {
+            100.0 * f64::from((self.agree() + self.near_stated).min(self.checked))
+                / f64::from(self.checked)
+        }
+    }
 }
+
+/// How far a position may lie outside its stated municipality and still be
+/// consistent with it, metres: the national N03 as published simplified
+/// (s0001) moves borders by up to about a kilometre.
+pub const BOUNDARY_RESOLUTION_M: f64 = 1_000.0;
 
 /// Places every location of `snapshot` (closed ones too) against its
 /// boundaries and lists the disagreements; `None` when no boundary is loaded.
@@ -66,13 +87,33 @@ pub fn check_placements(snapshot: &Snapshot) -> Option<PlacementReport> {
     };
     let mut report = PlacementReport::default();
     for facility in snapshot.directory().page(&all, 1, u32::MAX).items {
-        check_one(&facility, index, catalog.designated_cities(), &mut report);
+        // A source without a municipality code states one by its address.
+        let by_address = facility
+            .location
+            .stated_municipality
+            .is_none()
+            .then(|| snapshot.geocoder().geocode(&facility.location.address))
+            .flatten()
+            .map(|found| found.municipality);
+        let stated = facility
+            .location
+            .stated_municipality
+            .as_ref()
+            .or(by_address.as_ref());
+        check_one(
+            &facility,
+            stated,
+            index,
+            catalog.designated_cities(),
+            &mut report,
+        );
     }
     Some(report)
 }
 
 fn check_one(
     facility: &Facility,
+    stated: Option<&MunicipalityCode>,
     index: &BoundaryIndex,
     cities: &DesignatedCities,
     report: &mut PlacementReport,
@@ -83,7 +124,6 @@ fn check_one(
     let Some(placed) = index.assign(position) else {
         return;
     };
-    let stated = facility.location.stated_municipality.as_ref();
     let is_suspect = matches!(placed.method, AssignmentMethod::Suspect { .. });
     let mismatch = stated.is_some_and(|stated| {
         placed
@@ -97,10 +137,14 @@ fn check_one(
     if !(mismatch || is_suspect) {
         return;
     }
+    let to_stated_m = stated.and_then(|stated| index.distance_to_unit_m(position, stated));
     if is_suspect {
         report.suspect += 1;
     } else {
         report.differ += 1;
+        if to_stated_m.is_some_and(|m| m <= BOUNDARY_RESOLUTION_M) {
+            report.near_stated += 1;
+        }
     }
     let name_of = |code: &MunicipalityCode| {
         index
@@ -123,6 +167,6 @@ fn check_one(
             name_of,
         ),
         method: placed.method,
-        to_stated_m: stated.and_then(|stated| index.distance_to_unit_m(position, stated)),
+        to_stated_m,
     });
 }

@@ -14,22 +14,29 @@
 //! / `renkei-print` ← this crate ← `renkei-http` and the binary. Neither front
 //! door reaches into the other.
 
+pub mod basemap;
 pub mod check;
 pub mod coverage;
 pub mod error;
 pub mod facilities;
 pub mod geocode;
+pub mod hsds;
+pub mod hsds_api;
 pub mod import;
+pub mod landmark;
 pub mod load;
+pub mod ogc;
 pub mod print;
 pub mod refresh;
 pub mod regions;
+pub mod rollout;
 pub mod search;
 pub mod snapshot;
 pub mod startup;
 pub mod table;
+pub mod verification;
 
-pub use error::{AppError, AppResult};
+pub use error::{AppError, AppResult, PlaceProblem};
 pub use load::{build, load, load_index, CoverageSources};
 pub use refresh::{refresh_if_stale, spawn_refresher, Refresher, DEFAULT_REFRESH_PERIOD};
 pub use regions::Regions;

@@ -2,13 +2,15 @@
 //! empty database, the built-in 二次医療圏 tables when none is stored, every
 //! location placed in its municipality and region, and the first snapshot.
 
+use crate::import::region_tables::{loaded_prefectures, store_builtin_tables};
 use crate::load::build;
 use crate::snapshot::Snapshot;
 use renkei_core::region::BoundaryIndex;
+use renkei_core::PrefectureCode;
 use renkei_ingest::assign::place_and_store;
-use renkei_ingest::regions::{builtin_region_tables, BUILTIN_REGION_FILES};
 use renkei_ingest::IngestError;
 use renkei_store::{Store, StoreError};
+use std::collections::BTreeSet;
 use tracing::info;
 
 /// Result of start-up.
@@ -26,9 +28,6 @@ pub enum StartupError {
     /// Writing the demo directory failed.
     #[error("cannot store the demo directory")]
     StoreDemo(#[source] StoreError),
-    /// Reading the stored 二次医療圏 tables failed.
-    #[error("cannot read the region tables")]
-    ReadRegionTables(#[source] StoreError),
     /// A 二次医療圏 table built into renkei does not parse (a bug).
     #[error("a built-in region table is not valid")]
     BuiltinTableInvalid(#[source] IngestError),
@@ -50,15 +49,21 @@ pub async fn start(store: &dyn Store) -> StartupResult<Snapshot> {
     prepare(store).await
 }
 
-/// The snapshot as `renkei serve` serves it, without the demo: the built-in
-/// region tables when none is stored ([`store_builtin_region_tables`]), then
-/// one read of the store, with every location placed in its municipality and
-/// 二次医療圏. Placing reads what the snapshot holds, so a start at which
-/// nothing moved reads the directory once; when placements changed, the
-/// store is read again so the snapshot shows what it now holds.
+/// The snapshot as `renkei serve` serves it, without the demo: one read of
+/// the store, with the built-in region tables of the prefectures it holds
+/// data for when it has no table at all ([`store_builtin_region_tables`]),
+/// and every location placed in its municipality and 二次医療圏. Placing reads
+/// what the snapshot holds, so a start at which nothing moved reads the
+/// directory once; when tables were stored or placements changed, the store
+/// is read again so the snapshot shows what it now holds.
 pub async fn prepare(store: &dyn Store) -> StartupResult<Snapshot> {
-    store_builtin_region_tables(store).await?;
     let mut stored = store.snapshot().await.map_err(StartupError::Load)?;
+    if stored.region_tables.is_empty() {
+        let prefectures = loaded_prefectures(&stored.municipalities, &stored.facilities);
+        if store_builtin_region_tables(store, &prefectures).await? > 0 {
+            stored = store.snapshot().await.map_err(StartupError::Load)?;
+        }
+    }
     if stored.municipalities.is_empty() {
         info!("no municipality boundaries stored: run `renkei import n03 FILE` to enable /api/v1/regions/at and region assignment");
     } else {
@@ -93,24 +98,27 @@ pub async fn load_demo_if_empty(store: &dyn Store) -> StartupResult<()> {
     Ok(())
 }
 
-/// Stores the built-in region tables when the database has none (they are tiny).
-pub async fn store_builtin_region_tables(store: &dyn Store) -> StartupResult<()> {
-    if store
-        .region_tables()
+/// Stores the built-in region tables of `prefectures` (they are tiny);
+/// returns how many were stored.
+pub async fn store_builtin_region_tables(
+    store: &dyn Store,
+    prefectures: &BTreeSet<PrefectureCode>,
+) -> StartupResult<usize> {
+    let stored = store_builtin_tables(store, prefectures, &BTreeSet::new())
         .await
-        .map_err(StartupError::ReadRegionTables)?
-        .is_empty()
-    {
-        for table in builtin_region_tables().map_err(StartupError::BuiltinTableInvalid)? {
-            store
-                .upsert_region_table(&table)
-                .await
-                .map_err(StartupError::StoreBuiltinTable)?;
-        }
+        .map_err(|error| match error {
+            IngestError::Store { source, .. } => StartupError::StoreBuiltinTable(source),
+            other => StartupError::BuiltinTableInvalid(other),
+        })?;
+    if !stored.is_empty() {
         info!(
-            files = BUILTIN_REGION_FILES.len(),
-            "database had no 二次医療圏 table: loaded the built-in ones"
+            prefectures = %stored
+                .iter()
+                .map(|t| t.prefecture().code.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            "database had no 二次医療圏 table: loaded the built-in ones of the prefectures it holds data for"
         );
     }
-    Ok(())
+    Ok(stored.len())
 }

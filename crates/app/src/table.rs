@@ -3,6 +3,7 @@
 //! no cell a spreadsheet would run as a formula.
 
 use crate::error::{AppError, AppResult};
+use renkei_core::spreadsheet::spreadsheet_safe;
 
 /// A table as CSV bytes: UTF-8 with BOM, `header` then `rows`, text cells
 /// defused for spreadsheets (see [`spreadsheet_safe`]).
@@ -20,31 +21,9 @@ pub fn csv_bytes(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> 
         .map_err(|error| AppError::Csv(error.to_string()))
 }
 
-/// Text that a spreadsheet would take as a formula (`=`, `+`, `-`, `@`, tab,
-/// CR) gets a leading apostrophe, so opening the CSV never runs anything.
-/// Plain numbers (`-12.5`) are left alone.
-pub fn spreadsheet_safe(value: String) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formula_like_text_is_defused() {
-        assert_eq!(
-            spreadsheet_safe("=HYPERLINK(\"x\")".into()),
-            "'=HYPERLINK(\"x\")"
-        );
-        assert_eq!(spreadsheet_safe("-1+1".into()), "'-1+1");
-        assert_eq!(spreadsheet_safe("-12.5".into()), "-12.5");
-        assert_eq!(spreadsheet_safe("架空病院".into()), "架空病院");
-    }
 
     #[test]
     fn the_table_starts_with_a_bom_and_defuses_cells() {

@@ -3,7 +3,8 @@
 //! and truncate.
 
 use renkei_app::import::{
-    fetch, ClosingOutcome, FetchFailure, FetchReport, FileOutcome, RegionTableOutcome,
+    fetch, fetch_guarded, ClosingGuard, ClosingOutcome, FetchFailure, FetchReport, FileOutcome,
+    RegionTableOutcome,
 };
 use renkei_core::FacilityStatus::{Active, Closed};
 use renkei_ingest::fetch::{FetchOptions, FetchPlan};
@@ -30,6 +31,23 @@ async fn fetch_and_import(
     options: &FetchOptions,
 ) -> FetchReport {
     fetch(store, plan, options.clone(), &mut |_: &str| {})
+        .await
+        .unwrap()
+}
+
+/// As [`fetch_and_import`], closing however many the list no longer has
+/// (`--allow-mass-close`: these fictional lists are tiny, so one record is a
+/// large share).
+async fn fetch_allowing_mass_close(
+    store: &dyn renkei_store::Store,
+    plan: &FetchPlan,
+    options: &FetchOptions,
+) -> FetchReport {
+    let guard = ClosingGuard {
+        allow_mass_close: true,
+        ..ClosingGuard::default()
+    };
+    fetch_guarded(store, plan, options.clone(), guard, &mut |_: &str| {})
         .await
         .unwrap()
 }
@@ -122,7 +140,7 @@ fn options_for(plan: &FetchPlan, base: &str, download_dir: &std::path::Path) -> 
             .map(|f| {
                 (
                     f.key.clone(),
-                    format!("{base}/{}", f.local.as_deref().unwrap()),
+                    format!("{base}/{}", f.local.first().unwrap()),
                 )
             })
             .collect(),
@@ -174,9 +192,17 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
     assert_eq!(report.regions, RegionTableOutcome::Loaded(9));
     let placement = report.placement;
     assert!(placement.inside > 2000, "{placement:?}");
+    assert_eq!(placement.suspect, 0, "{placement:?}");
+    let by_address = store
+        .all_facilities()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.provenance.source == "mhlw-kaigo-kouhyou" && f.location.geocoded.is_some())
+        .count();
     assert!(
-        placement.suspect >= 6,
-        "the stations geocoded outside Kanagawa are flagged: {placement:?}"
+        by_address >= 6,
+        "the stations the publisher geocoded outside Kanagawa are placed by their address: {by_address}"
     );
     let again = report.assignment.unwrap();
     assert_eq!(
@@ -208,9 +234,13 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
     );
     assert_eq!(
         store.import_runs(50).await.unwrap().len(),
-        4,
-        "one run per facility file"
+        4 + 2,
+        "one run per facility file and per base-map file (stations, rail lines)"
     );
+    assert!(report.files.iter().any(|f| matches!(
+        &f.result,
+        Ok(FileOutcome::BaseMap { what: "stations", stored, .. }) if *stored > 900
+    )));
     assert!(report
         .files
         .iter()
@@ -306,19 +336,57 @@ fn hospital_file(rows: &[(&str, &str, &str, &str, &str)]) -> String {
     text
 }
 
+/// Imports hospital `rows` as a 医療情報ネット list with `renkei import`.
+async fn import_hospitals(
+    store: &dyn renkei_store::Store,
+    rows: &[(&str, &str, &str, &str, &str)],
+) {
+    use renkei_ingest::import::{Format, Importer};
+    renkei_ingest::run::import_bytes(
+        store,
+        &Format::Official(Importer::MhlwFacilities),
+        "national.csv",
+        hospital_file(rows).as_bytes(),
+    )
+    .await
+    .unwrap();
+}
+
+/// The plan's hospital file alone, taken from a folder the test writes.
+struct HospitalMirror {
+    plan: FetchPlan,
+    /// Where the test writes the hospital list.
+    local: std::path::PathBuf,
+    options: FetchOptions,
+    _folders: (tempfile::TempDir, tempfile::TempDir),
+}
+
+impl HospitalMirror {
+    fn new() -> Self {
+        let plan = hospitals_only(&FetchPlan::builtin("14").unwrap());
+        let mirror = tempfile::tempdir().unwrap();
+        let downloads = tempfile::tempdir().unwrap();
+        let local = mirror.path().join(plan.files[0].local.first().unwrap());
+        std::fs::create_dir_all(local.parent().unwrap()).unwrap();
+        let options = FetchOptions {
+            source_dir: Some(mirror.path().to_owned()),
+            download_dir: downloads.path().to_owned(),
+            ..FetchOptions::default()
+        };
+        Self {
+            plan,
+            local,
+            options,
+            _folders: (mirror, downloads),
+        }
+    }
+}
+
 #[tokio::test]
 async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_download() {
     let store = fresh_store().await;
-    let plan = hospitals_only(&FetchPlan::builtin("14").unwrap());
-    let mirror = tempfile::tempdir().unwrap();
-    let downloads = tempfile::tempdir().unwrap();
-    let local = mirror.path().join(plan.files[0].local.as_deref().unwrap());
-    std::fs::create_dir_all(local.parent().unwrap()).unwrap();
-    let options = FetchOptions {
-        source_dir: Some(mirror.path().to_owned()),
-        download_dir: downloads.path().to_owned(),
-        ..FetchOptions::default()
-    };
+    let mirror = HospitalMirror::new();
+    let (plan, local, options) = (&mirror.plan, &mirror.local, &mirror.options);
     let status = |facilities: &[renkei_core::Facility], name: &str| {
         facilities
             .iter()
@@ -327,30 +395,38 @@ async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_dow
             .unwrap()
     };
 
+    // A Tokyo hospital of the same source, imported from a national list before.
+    let tokyo = ("9913000001", "架空とうきょう病院", "13", "101", "35.68");
+    import_hospitals(store.as_ref(), &[tokyo]).await;
     std::fs::write(
-        &local,
+        local,
         hospital_file(&[
             ("9914000001", "架空こども病院", "14", "207", "35.33"),
             ("9914000002", "架空みなと病院", "14", "207", "35.33"),
             ("9914000003", "架空やま病院", "14", "207", "35.33"),
-            ("9913000001", "架空とうきょう病院", "13", "101", "35.68"),
+            tokyo,
         ]),
     )
     .unwrap();
-    let first = fetch_and_import(store.as_ref(), &plan, &options).await;
+    let first = fetch_and_import(store.as_ref(), plan, options).await;
     assert!(first.complete(), "{:?}", first.files);
+    let outcome = first.files[0].result.as_ref().unwrap().summary();
+    assert!(
+        outcome.starts_with("4 read, 3 new"),
+        "the Tokyo row is left out: {outcome}"
+    );
     assert_eq!(store.count_facilities().await.unwrap(), 4);
 
     // The newer list drops みなと and the Tokyo row, and やま's row is broken.
     std::fs::write(
-        &local,
+        local,
         hospital_file(&[
             ("9914000001", "架空こども病院", "14", "207", "35.33"),
             ("9914000003", "架空やま病院", "14", "207", "35..33"),
         ]),
     )
     .unwrap();
-    let second = fetch_and_import(store.as_ref(), &plan, &options).await;
+    let second = fetch_allowing_mass_close(store.as_ref(), plan, options).await;
     assert_eq!(
         second.regions,
         RegionTableOutcome::Kept(9),
@@ -382,14 +458,14 @@ async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_dow
     );
 
     // A failed download closes nothing, even though the list would drop こども.
-    std::fs::remove_file(&local).unwrap();
+    std::fs::remove_file(local).unwrap();
     let base = server(Behaviour::Fail).await;
     let failed = fetch_and_import(
         store.as_ref(),
-        &plan,
+        plan,
         &FetchOptions {
             attempts: 1,
-            ..options_for(&plan, &base, downloads.path())
+            ..options_for(plan, &base, options.download_dir.as_path())
         },
     )
     .await;
@@ -405,4 +481,48 @@ async fn issue_5_fetch_closes_what_the_list_no_longer_has_only_after_a_whole_dow
         3,
         "the failed fetch closed nothing"
     );
+}
+
+/// Issue 17: a source whose list has far fewer rows than its last good run
+/// (a truncated or broken download) closes nothing unless mass closing is
+/// allowed; a run that would close over 10 % of it neither.
+#[tokio::test]
+async fn issue_17_fetch_closes_nothing_when_a_list_shrinks_far_below_its_last_good_run() {
+    let store = fresh_store().await;
+    let mirror = HospitalMirror::new();
+    let (plan, local, options) = (&mirror.plan, &mirror.local, &mirror.options);
+    let ids: Vec<String> = (1..=40).map(|n| format!("99140000{n:02}")).collect();
+    let file = |count: usize| {
+        let rows: Vec<(&str, &str, &str, &str, &str)> = ids[..count]
+            .iter()
+            .map(|id| (id.as_str(), "架空病院", "14", "207", "35.33"))
+            .collect();
+        hospital_file(&rows)
+    };
+    std::fs::write(local, file(40)).unwrap();
+    assert!(fetch_and_import(store.as_ref(), plan, options)
+        .await
+        .complete());
+    assert_eq!(store.count_facilities().await.unwrap(), 40);
+
+    std::fs::write(local, file(20)).unwrap();
+    let shrunk = fetch_and_import(store.as_ref(), plan, options).await;
+    assert!(
+        matches!(shrunk.closing.as_slice(), [ClosingOutcome::Skipped { reason, .. }] if reason.contains("50 % fewer than the 40")),
+        "{:?}",
+        shrunk.closing
+    );
+    assert_eq!(
+        store.count_facilities().await.unwrap(),
+        40,
+        "nothing closed"
+    );
+
+    let allowed = fetch_allowing_mass_close(store.as_ref(), plan, options).await;
+    assert!(
+        allowed.closing[0].summary().contains("20 records"),
+        "{:?}",
+        allowed.closing
+    );
+    assert_eq!(store.count_facilities().await.unwrap(), 20);
 }

@@ -32,9 +32,11 @@ fn write(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
 
 fn kaigo(files: Vec<PathBuf>, close_missing: bool) -> ImportRequest {
     ImportRequest {
-        kind: ImportKind::Facilities(Format::Official(OfficialList::Kaigo)),
-        files,
         close_missing,
+        ..ImportRequest::new(
+            ImportKind::Facilities(Format::Official(OfficialList::Kaigo)),
+            files,
+        )
     }
 }
 
@@ -152,7 +154,22 @@ async fn issue_15_complete_lists_close_what_they_no_longer_list() {
     let all = write(dir.path(), "all.csv", &format!("{HEADER}{SAKURA}{MOMIJI}"));
     import_files(store.as_ref(), &kaigo(vec![all], false), &mut |_: &str| {}).await;
     let newer = write(dir.path(), "newer.csv", &format!("{HEADER}{SAKURA}"));
-    let outcome = import_files(store.as_ref(), &kaigo(vec![newer], true), &mut |_: &str| {}).await;
+    let mut request = kaigo(vec![newer], true);
+    let refused = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
+    assert!(
+        refused.closing[0]
+            .summary()
+            .contains("no longer list 1 of the 2"),
+        "{:?}",
+        refused.closing
+    );
+    assert!(
+        refused.failure.is_some(),
+        "closing half a source is refused"
+    );
+    // One of two is half the source: past the guard only when allowed.
+    request.closing_guard.allow_mass_close = true;
+    let outcome = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
     assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
     let [ClosingOutcome::Done(done)] = outcome.closing.as_slice() else {
         panic!("{:?}", outcome.closing)
@@ -167,20 +184,24 @@ async fn issue_15_complete_lists_close_what_they_no_longer_list() {
     );
 }
 
+/// `renkei import regions` without a file.
+async fn import_builtin_regions(
+    store: &dyn renkei_store::Store,
+) -> renkei_app::import::ImportOutcome {
+    let request = ImportRequest::new(ImportKind::RegionTable, Vec::new());
+    import_files(store, &request, &mut |_: &str| {}).await
+}
+
 #[tokio::test]
 async fn issue_15_built_in_region_tables_load_without_files_and_place_again() {
     let store = fresh_store().await;
-    let request = ImportRequest {
-        kind: ImportKind::RegionTable,
-        files: Vec::new(),
-        close_missing: false,
-    };
-    let outcome = import_files(store.as_ref(), &request, &mut |_: &str| {}).await;
+    let outcome = import_builtin_regions(store.as_ref()).await;
     assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+    // A database holding no data gets every prefecture's table (issue 22).
     assert!(
         matches!(
             &outcome.files[0].outcome,
-            FileOutcome::RegionTable { regions: 9, .. }
+            FileOutcome::RegionTable { regions: 330, .. }
         ),
         "{:?}",
         outcome.files
@@ -190,7 +211,29 @@ async fn issue_15_built_in_region_tables_load_without_files_and_place_again() {
         Some(0),
         "placed again, against no boundaries yet"
     );
-    assert_eq!(store.region_tables().await.unwrap().len(), 1);
+    assert_eq!(store.region_tables().await.unwrap().len(), 47);
+}
+
+#[tokio::test]
+async fn issue_22_built_in_region_tables_of_the_prefectures_with_data() {
+    let Some(n03) = renkei_testdata::shared_file("boundaries/N03-21_14_210101.json") else {
+        return;
+    };
+    let store = fresh_store().await;
+    let boundaries = ImportRequest::new(ImportKind::Boundaries, vec![n03]);
+    import_files(store.as_ref(), &boundaries, &mut |_: &str| {}).await;
+    let outcome = import_builtin_regions(store.as_ref()).await;
+    assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+    let tables = store.region_tables().await.unwrap();
+    assert_eq!(
+        tables
+            .iter()
+            .map(|t| t.prefecture().code.as_str())
+            .collect::<Vec<_>>(),
+        ["14"],
+        "Kanagawa's boundaries: Kanagawa's table only"
+    );
+    assert_eq!(outcome.placement.map(|p| p.boundaries), Some(58));
 }
 
 #[tokio::test]

@@ -9,8 +9,11 @@ use crate::{LonLat, MunicipalityCode};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+mod landmarks;
 mod reverse;
 mod suggest;
+
+pub use landmarks::Landmark;
 
 pub use reverse::NearbyTown;
 pub use suggest::{reading, Suggestion, DEFAULT_SUGGESTIONS};
@@ -50,6 +53,10 @@ pub enum Precision {
     Town,
     /// At the municipality's representative point only.
     Municipality,
+    /// At a railway station (suggestions only; never a facility's position).
+    Station,
+    /// At a postcode's representative point (suggestions only).
+    Postcode,
 }
 
 impl Precision {
@@ -58,8 +65,39 @@ impl Precision {
         match self {
             Self::Town => "town",
             Self::Municipality => "municipality",
+            Self::Station => "station",
+            Self::Postcode => "postcode",
         }
     }
+
+    /// What the point is, for people: 町丁目の代表点 or 市区町村の代表点.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Town => "町丁目の代表点",
+            Self::Municipality => "市区町村の代表点",
+            Self::Station => "駅",
+            Self::Postcode => "郵便番号の代表点",
+        }
+    }
+}
+
+/// Below this distance, metres, a town point and a search origin are read
+/// as 「同じ町丁目」 rather than as a distance: a 町丁目 representative point
+/// says nothing finer, and many facilities share one.
+pub const SAME_TOWN_M: f64 = 100.0;
+
+/// True when a facility `distance_m` metres from the origin should read
+/// 「同じ町丁目」: it is that close and either point is only a town's
+/// representative point (`facility` placed at one, or `origin_is_town`).
+///
+/// ```
+/// use renkei_core::geocode::{reads_same_town, Precision};
+/// assert!(reads_same_town(0.0, Some(Precision::Town), false));
+/// assert!(!reads_same_town(0.0, None, false)); // both points are exact
+/// assert!(!reads_same_town(250.0, Some(Precision::Town), true));
+/// ```
+pub fn reads_same_town(distance_m: f64, facility: Option<Precision>, origin_is_town: bool) -> bool {
+    distance_m < SAME_TOWN_M && (facility == Some(Precision::Town) || origin_is_town)
 }
 
 /// Where an address was placed and on what evidence.
@@ -84,6 +122,9 @@ struct Town {
 struct Place {
     code: MunicipalityCode,
     prefecture: String,
+    /// `prefecture` folded, to tell apart places of the same name (府中市 in
+    /// 東京都 and 広島県) when an address names its prefecture.
+    prefecture_key: String,
     display: String,
     representative: Option<LonLat>,
 }
@@ -102,6 +143,8 @@ pub struct Geocoder {
     places: Vec<Place>,
     towns: HashMap<MunicipalityCode, Vec<Town>>,
     town_tree: reverse::TownTree,
+    /// Stations and postcodes, found by name, reading or digits.
+    landmarks: landmarks::Landmarks,
 }
 
 impl std::fmt::Debug for Geocoder {
@@ -134,7 +177,7 @@ impl Geocoder {
         for (index, m) in municipalities.into_iter().enumerate() {
             let prefecture_key = fold_address(&m.prefecture);
             if !prefecture_keys.contains(&prefecture_key) {
-                prefecture_keys.push(prefecture_key);
+                prefecture_keys.push(prefecture_key.clone());
             }
             let full = format!(
                 "{}{}",
@@ -153,6 +196,7 @@ impl Geocoder {
             }
             places.push(Place {
                 code: m.code,
+                prefecture_key,
                 prefecture: m.prefecture,
                 display: full,
                 representative: m.representative,
@@ -174,6 +218,7 @@ impl Geocoder {
             places,
             towns: town_map,
             town_tree,
+            landmarks: landmarks::Landmarks::default(),
         }
     }
 
@@ -198,6 +243,32 @@ impl Geocoder {
             })
             .collect();
         Self::new(names, towns)
+    }
+
+    /// Names of the prefectures whose municipalities are loaded, in load order
+    /// (神奈川県 …): what a search can find places in.
+    pub fn prefectures(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for place in &self.places {
+            if !names.contains(&place.prefecture.as_str()) {
+                names.push(&place.prefecture);
+            }
+        }
+        names
+    }
+
+    /// The prefecture `text` starts with when it is one whose places are not
+    /// loaded (「東京都千代田区…」 in a Kanagawa directory).
+    pub fn unloaded_prefecture(&self, text: &str) -> Option<&'static str> {
+        let key = fold_address(text);
+        crate::codes::prefecture_names().find(|name| {
+            let folded = fold_address(name);
+            // 東京 as well as 東京都, but 京都 only as 京都府 (it starts 京都市 too).
+            let short = folded.trim_end_matches(['都', '府', '県']);
+            (key.starts_with(&folded)
+                || (short.chars().count() >= 2 && name != &"京都府" && key.starts_with(short)))
+                && !self.prefecture_keys.contains(&folded)
+        })
     }
 
     /// True when no municipality is loaded, so nothing can be found.
@@ -230,15 +301,25 @@ impl Geocoder {
     /// ```
     pub fn geocode(&self, address: &str) -> Option<GeocodeMatch> {
         let key = fold_address(address);
-        let rest = self
+        let prefecture = self
             .prefecture_keys
             .iter()
-            .find_map(|p| key.strip_prefix(p.as_str()))
-            .unwrap_or(&key);
-        let (municipality_key, candidates) = self
-            .municipality_keys
-            .iter()
-            .find(|(k, _)| rest.starts_with(k.as_str()))?;
+            .find(|p| key.starts_with(p.as_str()));
+        let rest = prefecture.map_or(key.as_str(), |p| &key[p.len()..]);
+        // The longest name the address starts with, among the places of the
+        // prefecture it names (the same name exists in several prefectures).
+        let (municipality_key, candidates) =
+            self.municipality_keys.iter().find_map(|(k, places)| {
+                if !rest.starts_with(k.as_str()) {
+                    return None;
+                }
+                let places: Vec<usize> = places
+                    .iter()
+                    .copied()
+                    .filter(|&i| prefecture.is_none_or(|p| self.places[i].prefecture_key == *p))
+                    .collect();
+                (!places.is_empty()).then_some((k, places))
+            })?;
         let after_municipality = &rest[municipality_key.len()..];
         let best_town = candidates
             .iter()
@@ -366,6 +447,39 @@ mod tests {
                 .municipality
                 .as_str(),
             "14102"
+        );
+    }
+
+    #[test]
+    fn issue_22_the_prefecture_an_address_names_tells_namesakes_apart() {
+        let place = |code: &str, prefecture: &str| MunicipalityName {
+            code: MunicipalityCode::new(code).unwrap(),
+            prefecture: prefecture.into(),
+            county_or_city: None,
+            name: "府中市".into(),
+            representative: Some(LonLat::new(139.4, 35.6).unwrap()),
+        };
+        let g = Geocoder::new(
+            vec![place("13206", "東京都"), place("34208", "広島県")],
+            Vec::new(),
+        );
+        assert_eq!(
+            g.geocode("広島県府中市架空町1")
+                .unwrap()
+                .municipality
+                .as_str(),
+            "34208"
+        );
+        assert_eq!(
+            g.geocode("東京都府中市架空町1")
+                .unwrap()
+                .municipality
+                .as_str(),
+            "13206"
+        );
+        assert!(
+            g.geocode("府中市架空町1").is_none(),
+            "no prefecture: ambiguous"
         );
     }
 

@@ -96,7 +96,10 @@ impl Default for EdgeConfig {
 }
 
 /// The print routes with their per-client limit and the render bound.
-pub fn limit_print<S: Clone + Send + Sync + 'static>(routes: Router<S>, config: &EdgeConfig) -> Router<S> {
+pub fn limit_print<S: Clone + Send + Sync + 'static>(
+    routes: Router<S>,
+    config: &EdgeConfig,
+) -> Router<S> {
     RateLimit::new("print", config.print_rate)
         .apply(routes)
         .layer(Extension(RenderLimit::new(
@@ -106,6 +109,9 @@ pub fn limit_print<S: Clone + Send + Sync + 'static>(routes: Router<S>, config: 
 }
 
 /// The coverage routes with their per-client limit.
-pub fn limit_coverage<S: Clone + Send + Sync + 'static>(routes: Router<S>, config: &EdgeConfig) -> Router<S> {
+pub fn limit_coverage<S: Clone + Send + Sync + 'static>(
+    routes: Router<S>,
+    config: &EdgeConfig,
+) -> Router<S> {
     RateLimit::new("coverage", config.coverage_rate).apply(routes)
 }

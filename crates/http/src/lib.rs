@@ -18,11 +18,14 @@ pub mod extract;
 pub mod facilities;
 pub mod geocode;
 pub mod health;
+pub mod hsds;
 pub mod imports;
+pub mod ogc;
 pub mod openapi;
 pub mod params;
 pub mod print;
 pub mod regions;
+pub mod rollout;
 pub mod search;
 pub mod summaries;
 pub mod tiles;
@@ -38,6 +41,7 @@ use axum::Router;
 use edge::access_log::RequestSummary;
 use edge::{EdgeConfig, LinkBase};
 use renkei_app::ReadModel;
+use renkei_core::verification::AgeingPolicy;
 use renkei_store::SharedStore;
 use std::any::Any;
 use std::path::PathBuf;
@@ -73,6 +77,8 @@ pub struct HttpConfig {
     pub local_url: Option<Url>,
     /// Security headers, CORS, rate and render limits, timeouts, request logs.
     pub edge: EdgeConfig,
+    /// When confirmed answers lapse to 要確認 in search and printed sheets.
+    pub ageing: AgeingPolicy,
 }
 
 impl HttpConfig {
@@ -93,6 +99,7 @@ impl Default for HttpConfig {
             public_url: None,
             local_url: None,
             edge: EdgeConfig::default(),
+            ageing: AgeingPolicy::default(),
         }
     }
 }
@@ -143,7 +150,8 @@ pub fn routes(state: AppState) -> Router {
         .merge(search::routes())
         .merge(edge::limit_print(print::routes(), &state.config.edge))
         .merge(geocode::routes())
-        .merge(edge::limit_coverage(coverage::routes(), &state.config.edge));
+        .merge(edge::limit_coverage(coverage::routes(), &state.config.edge))
+        .merge(rollout::routes());
     let api = Router::new()
         .nest("/v1", v1)
         .route("/docs", get(docs::api_docs))
@@ -152,13 +160,15 @@ pub fn routes(state: AppState) -> Router {
         .nest("/api", api)
         .route("/openapi.json", get(openapi::openapi_json))
         .merge(tiles::routes())
+        .merge(hsds::routes())
+        .merge(ogc::routes())
         .fallback_service(web::service(&state.config.web_dir))
         .with_state(state)
 }
 
 /// Adds the middleware, once, outermost first: request id, tracing (DEBUG per
 /// request), request-id echo, compression (gzip, br), the INFO request
-/// summary, security headers, CORS, panic → JSON 500, JSON bodies for bare
+/// summary, security headers, preflight 204, CORS, panic → JSON 500, JSON bodies for bare
 /// error statuses, body limit, timeout.
 pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
     let trace = TraceLayer::new_for_http()
@@ -167,12 +177,16 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
             tracing::debug_span!("request", method = %request.method(), uri = %request.uri(), request_id)
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG).latency_unit(LatencyUnit::Millis));
-    let https = config.public_url.as_ref().is_some_and(|url| url.scheme() == "https");
+    let https = config
+        .public_url
+        .as_ref()
+        .is_some_and(|url| url.scheme() == "https");
     // Router::layer wraps every route and the fallback; each call sees the
     // responses of the layers inside it as plain axum responses.
     router
         .layer(
             ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(reject_long_uri))
                 .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -182,6 +196,9 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
         .layer(axum::middleware::map_response(json_for_bare_errors))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(edge::headers::cors(&config.edge.cors_origins))
+        .layer(axum::middleware::from_fn(
+            edge::headers::preflight_no_content,
+        ))
         .layer(axum::middleware::map_response_with_state(
             https,
             edge::headers::security_headers,
@@ -197,6 +214,23 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
                 .layer(CompressionLayer::new()),
         )
+}
+
+/// The longest path and query the service reads, bytes (percent-encoded, as
+/// sent). Every parameter fits in far less; a longer one is refused with the
+/// JSON error body before any handler parses it (hyper itself refuses request
+/// lines over 64 KiB, without a body).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+async fn reject_long_uri(request: Request, next: axum::middleware::Next) -> Response {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |path| path.as_str().len());
+    if length > MAX_URI_BYTES {
+        return ApiError::UriTooLong.into_response();
+    }
+    next.run(request).await
 }
 
 async fn route_not_found() -> ApiError {

@@ -8,9 +8,10 @@
 //! of one: assigned and flagged `nearest`. Farther: flagged `suspect` and not
 //! assigned. Locations without a position are left as they are.
 
+use renkei_core::geocode::Geocoder;
 use renkei_core::region::{AssignmentMethod, BoundaryIndex};
 use renkei_core::Facility;
-use renkei_store::{LocationAssignment, Store, StoreResult};
+use renkei_store::{GeocodeRecord, LocationAssignment, Store, StoreResult};
 
 /// What an assignment run found and changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -78,19 +79,44 @@ pub fn place_facilities(
     index: &BoundaryIndex,
     facilities: &mut [Facility],
 ) -> (AssignSummary, Vec<LocationAssignment>) {
+    let (summary, assignments, _) = place_correcting(index, facilities, &|| None);
+    (summary, assignments)
+}
+
+/// As [`place_facilities`], and a record whose position the publisher got
+/// wrong (suspect, or in another prefecture than it states) is placed by its
+/// address instead ([`crate::place::correct_by_address`]) when `geocoder`
+/// gives one (asked only when such a record is met); returns how those were
+/// geocoded too.
+pub fn place_correcting<'g>(
+    index: &BoundaryIndex,
+    facilities: &mut [Facility],
+    geocoder: &dyn Fn() -> Option<&'g Geocoder>,
+) -> (AssignSummary, Vec<LocationAssignment>, Vec<GeocodeRecord>) {
     let mut summary = AssignSummary {
         boundaries: index.municipalities().len(),
         ..AssignSummary::default()
     };
     let mut assignments = Vec::with_capacity(facilities.len());
+    let mut by_address = Vec::new();
     for facility in facilities {
         let Some(position) = facility.location.position else {
             summary.without_position += 1;
             continue;
         };
-        let Some(placed) = index.assign(position) else {
+        let Some(mut placed) = index.assign(position) else {
             continue;
         };
+        if let Some(geocoded) = crate::place::misplaced(facility, &placed)
+            .then(geocoder)
+            .flatten()
+            .and_then(|g| crate::place::correct_by_address(facility, &placed, g))
+        {
+            if let Some(again) = facility.location.position.and_then(|p| index.assign(p)) {
+                placed = again;
+            }
+            by_address.push(geocoded);
+        }
         summary.positioned += 1;
         match placed.method {
             AssignmentMethod::Inside => summary.inside += 1,
@@ -109,7 +135,7 @@ pub fn place_facilities(
             method: Some(placed.method),
         });
     }
-    (summary, assignments)
+    (summary, assignments, by_address)
 }
 
 impl std::ops::AddAssign for AssignSummary {

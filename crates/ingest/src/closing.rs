@@ -21,19 +21,52 @@ pub struct ClosingReport {
     pub prefectures: Vec<String>,
     /// Why nothing could be closed, when the files cover nothing.
     pub nothing_covered: Option<String>,
+    /// Set when nothing was closed because the files would have closed more
+    /// than the allowed share of the source's records.
+    pub refused: Option<MassClosing>,
+}
+
+/// A closing refused as too large a share of a source (see
+/// [`close_missing`]'s `max_share`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MassClosing {
+    /// Records the files no longer list, which would have been closed.
+    pub would_close: u64,
+    /// Active records of the source in what the files cover.
+    pub open: u64,
+    /// The largest share (0–1) one closing may close.
+    pub max_share: f64,
+}
+
+impl Eq for MassClosing {}
+
+impl std::fmt::Display for MassClosing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the files no longer list {} of the {} open records they cover ({:.1} %), more than the {:.0} % one run may close; nothing was closed. A broken or truncated download looks like this: check the file, and if the list really is that much shorter, run again with --allow-mass-close",
+            self.would_close,
+            self.open,
+            100.0 * self.would_close as f64 / self.open.max(1) as f64,
+            100.0 * self.max_share
+        )
+    }
 }
 
 /// After importing complete files of one source, marks closed (as of the
 /// Asia/Tokyo date of `now`) every active record of `source_key` that the
 /// files cover but none of `reports` lists — only in `within` when given
 /// (`renkei fetch --prefecture`). Logs the step as its own import run when it
-/// closed anything.
+/// closed anything. With `max_share`, closes nothing when that would close
+/// more than this share (0–1) of the source's open records the files cover
+/// ([`ClosingReport::refused`]).
 pub async fn close_missing(
     store: &dyn Store,
     source_key: &str,
     reports: &[FileReport],
     within: Option<&PrefectureCode>,
     now: DateTime<Utc>,
+    max_share: Option<f64>,
 ) -> IngestResult<ClosingReport> {
     let of_source: Vec<&FileReport> = reports.iter().filter(|r| r.source == source_key).collect();
     let mut listing = Listing::default();
@@ -53,6 +86,7 @@ pub async fn close_missing(
             nothing_covered: Some(format!(
                 "the file(s) list no valid record{where_}, so nothing was closed"
             )),
+            refused: None,
         });
     }
     let store_error = |source| IngestError::Store {
@@ -75,14 +109,19 @@ pub async fn close_missing(
         rows_read: 0,
         rejected: 0,
     };
-    let closed = store
-        .close_missing(source_key, &listing, tokyo_date(now), Some(&log))
+    let closing = store
+        .close_missing_within(source_key, &listing, tokyo_date(now), Some(&log), max_share)
         .await
         .map_err(store_error)?;
     Ok(ClosingReport {
         source: source_key.to_owned(),
-        closed,
+        closed: closing.closed,
         prefectures,
         nothing_covered: None,
+        refused: closing.refused().then(|| MassClosing {
+            would_close: closing.would_close,
+            open: closing.open,
+            max_share: max_share.unwrap_or(1.0),
+        }),
     })
 }

@@ -1,72 +1,24 @@
 //! What `renkei fetch` needs from the outside world: the plans (which files
-//! of a prefecture to fetch, in import order, from `data/fetch/*.toml`) and the
-//! download itself — from the publisher, or from a folder of files already
-//! downloaded — with retries, stall timeouts, truncation checks and a SHA-256
-//! per file.
+//! of a prefecture, or of Japan, to fetch, in import order, from
+//! `data/fetch/*.toml`: [`FetchPlan`]) and the download itself — from the
+//! publisher (directly, or the newest file its listing page names:
+//! [`newest_listed`]), or from a folder of files already downloaded — with
+//! retries, stall timeouts, truncation checks and a SHA-256 per file.
 //!
 //! A download that fails, stalls or arrives truncated is an error for that file
 //! alone. Importing what was obtained, in plan order, is the application's
 //! job (`renkei_app::import::fetch`).
 
+mod listing;
+mod plan;
+
+pub use listing::newest_listed;
+pub use plan::{FetchPlan, PlannedFile, PREFECTURE_PLACEHOLDER};
+
 use crate::{IngestError, IngestResult};
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// Plans compiled in from `data/fetch/*.toml`, by prefecture code.
-const BUILTIN_PLANS: &[(&str, &str)] =
-    &[("14", include_str!("../../../data/fetch/14_kanagawa.toml"))];
-
-/// The files to fetch for one prefecture, in import order.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FetchPlan {
-    /// Two-digit prefecture code.
-    pub prefecture: String,
-    /// Files in import order.
-    pub files: Vec<PlannedFile>,
-}
-
-/// One file of a plan.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlannedFile {
-    /// Short name, used by `--url KEY=URL`.
-    pub key: String,
-    /// Which importer reads it, by the name of its `renkei import` kind: `n03`,
-    /// `population`, `town-points`, an official list (`mhlw-facilities`,
-    /// `kaigo`, `wamnet`, …) or `mapping:<name>` for a built-in mapping.
-    pub importer: String,
-    /// What it is, for messages.
-    pub description: String,
-    /// Where the publisher serves it.
-    pub url: String,
-    /// Its path inside a `--source-dir` folder.
-    pub local: Option<String>,
-}
-
-impl FetchPlan {
-    /// The compiled-in plan for `prefecture` (two digits).
-    pub fn builtin(prefecture: &str) -> IngestResult<Self> {
-        let (_, text) = crate::builtin::find(
-            BUILTIN_PLANS,
-            prefecture,
-            "fetch plan for prefecture",
-            "data/fetch",
-        )?;
-        Self::parse(&format!("data/fetch/{prefecture}"), text)
-    }
-
-    /// Parses a plan file. Which importer reads each file is checked by
-    /// whoever imports the files (`renkei_app::import::ImportKind::from_name`).
-    pub fn parse(file: &str, text: &str) -> IngestResult<Self> {
-        toml::from_str(text).map_err(|e| IngestError::Format {
-            file: file.into(),
-            reason: e.to_string(),
-        })
-    }
-}
 
 /// Where the files come from and how patient to be.
 #[derive(Debug, Clone)]
@@ -82,6 +34,9 @@ pub struct FetchOptions {
     pub attempts: u32,
     /// Longest wait for the connection or for the next bytes of a response.
     pub stall_timeout: Duration,
+    /// Take files from `source_dir` only, never download: files missing there
+    /// are skipped ([`ObtainError::Skipped`]).
+    pub offline: bool,
 }
 
 impl Default for FetchOptions {
@@ -92,6 +47,7 @@ impl Default for FetchOptions {
             download_dir: PathBuf::from("downloads"),
             attempts: 3,
             stall_timeout: Duration::from_secs(30),
+            offline: false,
         }
     }
 }
@@ -139,7 +95,7 @@ impl Downloader {
     }
 
     /// The bytes of `planned`, or why they could not be had, in plain words.
-    pub async fn obtain(&self, planned: &PlannedFile) -> Result<Obtained, String> {
+    pub async fn obtain(&self, planned: &PlannedFile) -> Result<Obtained, ObtainError> {
         let (origin, bytes) = obtain(&self.client, planned, &self.options).await?;
         Ok(Obtained {
             origin,
@@ -149,33 +105,71 @@ impl Downloader {
     }
 }
 
-/// The file's bytes, from the source folder when it has it, else downloaded.
+/// Why a planned file was not obtained.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ObtainError {
+    /// Offline, and the source folder does not have it.
+    #[error("not in the source folder, and --offline forbids downloading it")]
+    Skipped,
+    /// Reading or downloading it failed, in plain words.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// The file's bytes, from the source folder when it has it, else downloaded
+/// (from the plan's URL, the override, or the newest file its listing names).
 async fn obtain(
     client: &reqwest::Client,
     planned: &PlannedFile,
     options: &FetchOptions,
-) -> Result<(String, Vec<u8>), String> {
-    if let (Some(dir), Some(local)) = (&options.source_dir, &planned.local) {
-        let path = dir.join(local);
-        if path.is_file() {
-            let bytes =
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+) -> Result<(String, Vec<u8>), ObtainError> {
+    if let Some(dir) = &options.source_dir {
+        if let Some(path) = planned
+            .local
+            .iter()
+            .map(|local| dir.join(local))
+            .find(|path| path.is_file())
+        {
+            let bytes = std::fs::read(&path)
+                .map_err(|e| ObtainError::Failed(format!("cannot read {}: {e}", path.display())))?;
             return Ok((path.display().to_string(), bytes));
         }
     }
-    let url = options
-        .url_overrides
-        .get(&planned.key)
-        .unwrap_or(&planned.url);
-    let bytes = download(client, url, options.attempts.max(1)).await?;
+    if options.offline {
+        return Err(ObtainError::Skipped);
+    }
+    let attempts = options.attempts.max(1);
+    let url = match (options.url_overrides.get(&planned.key), &planned.url) {
+        (Some(url), _) | (None, Some(url)) => url.clone(),
+        (None, None) => {
+            let (Some(page), Some(pattern)) = (&planned.listing, &planned.pattern) else {
+                return Err(ObtainError::Failed(format!(
+                    "the plan gives no address for {}",
+                    planned.key
+                )));
+            };
+            let html = download(client, page, attempts)
+                .await
+                .map_err(ObtainError::Failed)?;
+            newest_listed(page, &String::from_utf8_lossy(&html), pattern)
+                .map_err(ObtainError::Failed)?
+        }
+    };
+    let bytes = download(client, &url, attempts)
+        .await
+        .map_err(ObtainError::Failed)?;
     let name = url
         .rsplit('/')
         .next()
         .filter(|n| !n.is_empty())
         .unwrap_or(&planned.key);
     let path = options.download_dir.join(sanitize(name));
-    std::fs::write(&path, &bytes)
-        .map_err(|e| format!("cannot save the download to {}: {e}", path.display()))?;
+    std::fs::write(&path, &bytes).map_err(|e| {
+        ObtainError::Failed(format!(
+            "cannot save the download to {}: {e}",
+            path.display()
+        ))
+    })?;
     Ok((path.display().to_string(), bytes))
 }
 
@@ -280,16 +274,6 @@ pub fn parse_url_overrides(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn builtin_plan_parses_and_unknown_prefecture_says_which_exist() {
-        let plan = FetchPlan::builtin("14").unwrap();
-        assert_eq!(plan.files[0].importer, "n03", "boundaries come first");
-        assert!(FetchPlan::builtin("13")
-            .unwrap_err()
-            .to_string()
-            .contains("14"));
-    }
 
     #[test]
     fn url_overrides_name_known_keys() {

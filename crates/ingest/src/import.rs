@@ -2,15 +2,19 @@
 //! table with the right importer, reject bad and duplicate rows alone, and
 //! attach provenance from `data/sources.toml`.
 
+use crate::limits::Limits;
 use crate::mapping::Mapping;
+use crate::parse::ParsedRows;
 use crate::table::{RowError, Table};
-use crate::text::{decode, is_zip, unzip, SourceEncoding};
+use crate::text::{for_each_member, SourceEncoding};
 use crate::{hoken, kaigo, mhlw, wamnet, IngestError, IngestResult};
 use chrono::{DateTime, Utc};
+use renkei_core::spreadsheet::spreadsheet_safe;
 use renkei_core::{Facility, FacilityId};
 use renkei_store::SourceInfo;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
+use std::io::{Read, Seek};
 use std::sync::OnceLock;
 
 /// The official facility lists renkei reads.
@@ -90,6 +94,9 @@ pub enum Format {
     Official(Importer),
     /// Any CSV read through a column mapping.
     Mapped(Box<Mapping>),
+    /// An Open Referral HSDS exchange file ([`crate::hsds`]); its records
+    /// keep the sources they name, one part per source.
+    Hsds,
 }
 
 impl Format {
@@ -98,6 +105,7 @@ impl Format {
         match self {
             Self::Official(importer) => importer.source(),
             Self::Mapped(mapping) => mapping.source(),
+            Self::Hsds => crate::hsds::read::hsds_source(),
         }
     }
 }
@@ -122,80 +130,151 @@ pub struct ParsedFile {
     pub rows_read: usize,
 }
 
-/// Parses `bytes` (a CSV, or a zip of CSVs) read from `file` in `format`.
-/// A structurally wrong file is an error; bad rows are rejected alone.
+/// Parses `bytes` (a CSV, or a zip of CSVs) read from `file` in `format`,
+/// within the default [`Limits`]. A structurally wrong file is an error; bad
+/// rows are rejected alone.
 pub fn parse_file(
     format: &Format,
     file: &str,
     bytes: &[u8],
     imported_at: DateTime<Utc>,
 ) -> IngestResult<Vec<ParsedFile>> {
-    let members = if is_zip(bytes) {
-        unzip(file, bytes, &[".csv"])?
-    } else {
-        vec![(file.to_owned(), bytes.to_vec())]
-    };
-    members
-        .into_iter()
-        .map(|(name, content)| {
-            let (text, encoding) = decode(&name, &content)?;
-            let table = Table::parse(&name, &text)?;
-            let parsed = match format {
-                Format::Official(Importer::MhlwFacilities) => mhlw::parse(&table)?,
-                Format::Official(Importer::Kaigo) => kaigo::parse(&table)?,
-                Format::Official(Importer::Wamnet) => wamnet::parse(&table)?,
-                Format::Official(Importer::HokenIryokikan) => hoken::parse(&table, None)?,
-                Format::Mapped(mapping) => mapping.parse_rows(&table)?,
-            };
-            if table.is_empty() {
-                return Err(IngestError::Format {
-                    file: name,
-                    reason: "the file has a header but no data rows".into(),
-                });
-            }
-            let source = format.source();
-            let mut seen = HashSet::new();
-            let mut rejected = parsed.rejected;
-            let rejected_ids = parsed
-                .rejected_ids
-                .iter()
-                .map(|id| FacilityId::from_source(&source.key, id))
-                .collect();
-            let mut facilities = Vec::with_capacity(parsed.drafts.len());
-            for draft in parsed.drafts {
-                if seen.insert(draft.record_id.clone()) {
-                    facilities.push(draft.into_facility(&source, imported_at));
-                } else {
-                    rejected.push(RowError {
-                        file: name.clone(),
-                        line: draft.source_line,
-                        field: "id".into(),
-                        value: draft.record_id,
-                        reason: "the same record appears twice in the file; the first one was kept"
-                            .into(),
-                    });
-                }
-            }
-            Ok(ParsedFile {
-                file: name,
-                encoding,
-                source,
-                facilities,
-                rejected,
-                rejected_ids,
-                rows_read: table.len(),
-            })
-        })
-        .collect()
+    parse_input(
+        format,
+        file,
+        std::io::Cursor::new(bytes),
+        imported_at,
+        &Limits::default(),
+    )
+}
+
+/// As [`parse_file`], reading `input` as it streams (a file on disk is never
+/// held in memory whole) within `limits`.
+pub fn parse_input(
+    format: &Format,
+    file: &str,
+    input: impl Read + Seek,
+    imported_at: DateTime<Utc>,
+    limits: &Limits,
+) -> IngestResult<Vec<ParsedFile>> {
+    if matches!(format, Format::Hsds) {
+        return crate::hsds::parse(file, &read_whole(file, input, limits)?, imported_at);
+    }
+    let mut parsed = Vec::new();
+    for_each_member(file, input, &[".csv"], limits, |name, reader| {
+        let table = Table::read(&name, reader, limits)?;
+        parsed.push(parse_table(format, name, &table, imported_at)?);
+        Ok(())
+    })?;
+    Ok(parsed)
+}
+
+/// Reads the rows of `table` in `format`.
+fn read_rows(format: &Format, table: &Table) -> IngestResult<ParsedRows> {
+    match format {
+        Format::Official(Importer::MhlwFacilities) => mhlw::parse(table),
+        Format::Official(Importer::Kaigo) => kaigo::parse(table),
+        Format::Official(Importer::Wamnet) => wamnet::parse(table),
+        Format::Official(Importer::HokenIryokikan) => hoken::parse(table, None),
+        Format::Mapped(mapping) => mapping.parse_rows(table),
+        // An HSDS file is a JSON document or a data package, read whole by
+        // `parse_input` before any table is made.
+        Format::Hsds => Err(IngestError::Format {
+            file: table.file().to_owned(),
+            reason: "an HSDS file is not a CSV list".into(),
+        }),
+    }
+}
+
+/// The whole of `input` (an HSDS document is parsed as one value), refused
+/// beyond the file-size limit.
+fn read_whole(file: &str, input: impl Read, limits: &Limits) -> IngestResult<Vec<u8>> {
+    let mut bytes = Vec::new();
+    input
+        .take(limits.max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|source| IngestError::Io {
+            file: file.to_owned(),
+            source,
+        })?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(IngestError::Format {
+            file: file.to_owned(),
+            reason: format!(
+                "the file is larger than the {} bytes an import reads; if it is right, raise the limit with --max-file-mb",
+                limits.max_file_bytes
+            ),
+        });
+    }
+    Ok(bytes)
+}
+
+/// One table's records in `format`, with every rejected row: the rows the
+/// table refused (misshapen, control characters), those the importer
+/// rejected, and duplicates.
+fn parse_table(
+    format: &Format,
+    name: String,
+    table: &Table,
+    imported_at: DateTime<Utc>,
+) -> IngestResult<ParsedFile> {
+    let parsed = read_rows(format, table)?;
+    if table.is_empty() {
+        return Err(IngestError::Format {
+            file: name,
+            reason: "the file has a header but no data rows".into(),
+        });
+    }
+    // A row refused for a control character is still listed by its
+    // publisher: what the importer can read of it (its id) keeps its record
+    // from being closed.
+    let refused = read_rows(format, &table.refused_table())?;
+    let source = format.source();
+    let mut seen = HashSet::new();
+    let mut rejected: Vec<RowError> = table.refused().cloned().collect();
+    rejected.extend(parsed.rejected);
+    let rejected_ids = parsed
+        .rejected_ids
+        .iter()
+        .chain(&refused.rejected_ids)
+        .chain(refused.drafts.iter().map(|d| &d.record_id))
+        .map(|id| FacilityId::from_source(&source.key, id))
+        .collect();
+    let mut facilities = Vec::with_capacity(parsed.drafts.len());
+    for draft in parsed.drafts {
+        if seen.insert(draft.record_id.clone()) {
+            facilities.push(draft.into_facility(&source, imported_at));
+        } else {
+            rejected.push(RowError {
+                file: name.clone(),
+                line: draft.source_line,
+                field: "id".into(),
+                value: draft.record_id,
+                reason: "the same record appears twice in the file; the first one was kept".into(),
+            });
+        }
+    }
+    rejected.sort_by_key(|e| e.line);
+    Ok(ParsedFile {
+        file: name,
+        encoding: table.encoding(),
+        source,
+        facilities,
+        rejected,
+        rejected_ids,
+        rows_read: table.rows_read(),
+    })
 }
 
 /// The per-run error report as CSV (UTF-8 with BOM so Excel opens it):
-/// file, line, field, value, reason.
+/// file, line, field, value, reason; cells a spreadsheet would run as a
+/// formula are defused as the API's exports are
+/// ([`renkei_core::spreadsheet::spreadsheet_safe`]).
 pub fn error_report_csv(errors: &[RowError]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let write = |writer: &mut csv::Writer<Vec<u8>>, record: [&str; 5]| {
         writer
-            .write_record(record)
+            .write_record(record.map(|cell| spreadsheet_safe(cell.to_owned())))
             .expect("writing CSV to memory cannot fail");
     };
     write(&mut writer, ["file", "line", "field", "value", "reason"]);
@@ -260,5 +339,56 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("事業所番号"), "{err}");
+    }
+
+    #[test]
+    fn issue_17_the_error_report_defuses_formulas() {
+        let error = RowError {
+            file: "x.csv".into(),
+            line: 2,
+            field: "事業所名".into(),
+            value: "=cmd|' /C calc'!A0".into(),
+            reason: "+bad".into(),
+        };
+        let report = String::from_utf8(error_report_csv(&[error])).unwrap();
+        assert!(report.contains("'=cmd|"), "{report}");
+        assert!(report.contains("'+bad"), "{report}");
+    }
+
+    #[test]
+    fn issue_17_a_shift_jis_zip_with_a_control_character_row_keeps_its_record_listed() {
+        use std::fmt::Write as _;
+        let mut rows = String::from("事業所番号,事業所名,住所,緯度,経度\n");
+        for n in 0..150 {
+            let _ = writeln!(
+                rows,
+                "14000{n:05},架空ステーション{n},神奈川県架空市{n},35.1,139.1"
+            );
+        }
+        rows.push_str("1400099999,架空\u{1b}ステーション,神奈川県架空市,35.1,139.1\n");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(&rows);
+        let mut zipped = Vec::new();
+        {
+            let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut zipped));
+            zip.start_file("jigyosho_130.csv", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut zip, &sjis).unwrap();
+            zip.finish().unwrap();
+        }
+        let files = parse_file(
+            &Format::Official(Importer::Kaigo),
+            "k.zip",
+            &zipped,
+            Utc::now(),
+        )
+        .unwrap();
+        assert_eq!(files[0].encoding, SourceEncoding::ShiftJis);
+        assert_eq!((files[0].facilities.len(), files[0].rows_read), (150, 151));
+        assert!(files[0].rejected[0].reason.contains("U+001B"));
+        assert_eq!(
+            files[0].rejected_ids.len(),
+            1,
+            "still listed, so never closed"
+        );
     }
 }

@@ -1,13 +1,15 @@
 //! 厚生労働省 医療情報ネット（ナビイ） open data facility files
 //! (`01-1_hospital_facility_info_YYYYMMDD.csv`, `02-1_clinic_facility_info_…`).
 //! 機関区分 1 is a hospital, 2 a clinic; dental clinics, midwives and pharmacies
-//! (3–5) are out of renkei's scope and skipped.
+//! (3–5) are out of renkei's scope and skipped. The weekly closed days
+//! (毎週決まった曜日に休診（月）…（日）, 祝日に休診) become the days the service is
+//! open: their flags mean 1 open, 0 closed, the opposite of their names.
 
 use crate::draft::{FacilityDraft, ServiceDraft};
 use crate::parse::{position, ParsedRows};
-use crate::table::{ColumnSpec, Table};
+use crate::table::{ColumnSpec, Row, Table};
 use crate::IngestResult;
-use renkei_core::{KindCode, MunicipalityCode};
+use renkei_core::{KindCode, MunicipalityCode, Schedule};
 
 const ID: ColumnSpec = ColumnSpec {
     aliases: &["ID"],
@@ -50,11 +52,28 @@ const URL: ColumnSpec = ColumnSpec {
     required: false,
 };
 
+/// The weekdays of the closed-day columns 毎週決まった曜日に休診（X）, with their
+/// iCalendar BYDAY codes.
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("月", "MO"),
+    ("火", "TU"),
+    ("水", "WE"),
+    ("木", "TH"),
+    ("金", "FR"),
+    ("土", "SA"),
+    ("日", "SU"),
+];
+
 /// Facilities of one 医療情報ネット facility file.
 pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
     let [id, name, kana, category, prefecture, city, address, lat, lon, url] = table.columns([
         ID, NAME, KANA, CATEGORY, PREFECTURE, CITY, ADDRESS, LAT, LON, URL,
     ])?;
+    let weekly: Vec<Option<usize>> = WEEKDAYS
+        .iter()
+        .map(|(day, _)| table.column_named(&format!("毎週決まった曜日に休診（{day}）"), false))
+        .collect::<IngestResult<_>>()?;
+    let holiday = table.column_named("祝日に休診", false)?;
     let mut parsed = ParsedRows::default();
     for row in table.rows() {
         let (Some(record_id), Some(facility_name)) = (row.get(id), row.get(name)) else {
@@ -127,11 +146,46 @@ pub fn parse(table: &Table) -> IngestResult<ParsedRows> {
                 .to_owned(),
                 service_type: None,
                 respite_beds: None,
-                schedules: Vec::new(),
+                schedules: open_days(&row, &weekly, holiday).into_iter().collect(),
             }],
         });
     }
     Ok(parsed)
+}
+
+/// The days a facility sees patients, from the closed-day columns. Against
+/// their names (毎週決まった曜日に休診, 祝日に休診), the published flags are 1 for
+/// open and 0 for closed (the format column of the publisher's item
+/// definitions); a blank flag says nothing. `None` when the row has no flags.
+fn open_days(row: &Row<'_>, weekly: &[Option<usize>], holiday: Option<usize>) -> Option<Schedule> {
+    let flag = |column: Option<usize>| match row.get(column) {
+        Some("1") => Some(true),
+        Some("0") => Some(false),
+        _ => None,
+    };
+    let mut open = Vec::new();
+    let mut closed = Vec::new();
+    for ((day, code), column) in WEEKDAYS.iter().zip(weekly) {
+        match flag(*column) {
+            Some(true) => open.push((*code).to_owned()),
+            Some(false) => closed.push(format!("{day}曜")),
+            None => {}
+        }
+    }
+    match flag(holiday) {
+        Some(true) => open.push("PH".to_owned()),
+        Some(false) => closed.push("祝日".to_owned()),
+        None => {}
+    }
+    if open.is_empty() && closed.is_empty() {
+        return None;
+    }
+    Some(Schedule {
+        weekdays: open,
+        opens_at: None,
+        closes_at: None,
+        description: (!closed.is_empty()).then(|| format!("休診: {}", closed.join("・"))),
+    })
 }
 
 #[cfg(test)]
@@ -155,5 +209,28 @@ mod tests {
         assert!(parsed.drafts[1].position.is_none());
         assert_eq!(parsed.rejected.len(), 1);
         assert_eq!(parsed.rejected[0].field, "市区町村コード");
+    }
+
+    #[test]
+    fn issue_22_navii_closed_day_flags_are_1_open_and_0_closed() {
+        let days = "毎週決まった曜日に休診（月）,毎週決まった曜日に休診（火）,毎週決まった曜日に休診（水）,毎週決まった曜日に休診（木）,毎週決まった曜日に休診（金）,毎週決まった曜日に休診（土）,毎週決まった曜日に休診（日）,祝日に休診";
+        let text = format!(
+            "ID,正式名称,機関区分,都道府県コード,市区町村コード,所在地,所在地座標（緯度）,所在地座標（経度）,{days}\n\
+             1300000000001,架空内科クリニック,2,13,101,東京都千代田区架空町1,35.69,139.75,1,1,0,1,1,1,0,0\n\
+             1300000000002,架空小児科医院,2,13,101,東京都千代田区架空町2,35.69,139.75,,,,,,,,\n"
+        );
+        let parsed = parse(&Table::parse("02-1_clinic_facility_info.csv", &text).unwrap()).unwrap();
+        let schedules = &parsed.drafts[0].services[0].schedules;
+        assert_eq!(schedules.len(), 1);
+        // 1 = 診療あり (open), 0 = 休診 (closed), whatever the column names say.
+        assert_eq!(schedules[0].weekdays, ["MO", "TU", "TH", "FR", "SA"]);
+        assert_eq!(
+            schedules[0].description.as_deref(),
+            Some("休診: 水曜・日曜・祝日")
+        );
+        assert!(
+            parsed.drafts[1].services[0].schedules.is_empty(),
+            "blank flags state nothing"
+        );
     }
 }

@@ -24,7 +24,6 @@ use renkei_core::MunicipalityCode;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 /// The boundaries read from one N03 file.
@@ -85,43 +84,58 @@ pub fn read_n03_file(path: &Path) -> IngestResult<N03Import> {
 /// download): `GeoJSON`, or the official zip.
 pub fn read_n03(file: &str, bytes: &[u8]) -> IngestResult<N03Import> {
     if crate::text::is_zip(bytes) {
-        let (member, text) = geojson_from_zip(file, bytes)?;
+        let (member, text) = geojson_from_zip(file, bytes, |_| true)?;
         parse_n03(&format!("{file}!{member}"), &text)
     } else {
         parse_n03(file, bytes)
     }
 }
 
-/// The `GeoJSON` member of an N03 zip (`.geojson` preferred over `.json`).
-fn geojson_from_zip(file: &str, bytes: &[u8]) -> IngestResult<(String, Vec<u8>)> {
+/// The `GeoJSON` member of an N03 or N02 zip (`.geojson` preferred over
+/// `.json`) whose name `wanted` accepts (N02 zips hold a station and a
+/// section file).
+pub(crate) fn geojson_from_zip(
+    file: &str,
+    bytes: &[u8],
+    wanted: impl Fn(&str) -> bool,
+) -> IngestResult<(String, Vec<u8>)> {
     let format = |reason: String| IngestError::Format {
         file: file.to_owned(),
         reason,
     };
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| format(format!("not a readable zip: {e}")))?;
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
     let pick = |ext: &str| {
         names
             .iter()
-            .find(|n| n.to_lowercase().ends_with(ext) && !n.contains("__MACOSX"))
+            .find(|n| n.to_lowercase().ends_with(ext) && !n.contains("__MACOSX") && wanted(n))
             .cloned()
     };
     let member = pick(".geojson").or_else(|| pick(".json")).ok_or_else(|| {
         format(format!(
-            "the zip has no .geojson member (it has: {}); download the GeoJSON edition of N03",
+            "the zip has no .geojson member of the wanted data (it has: {}); download the GeoJSON edition",
             names.join(", ")
         ))
     })?;
+    drop(archive);
+    // Read through the shared zip reader, within the import limits (size and
+    // expansion ratio), so a zip bomb is refused as in every importer.
     let mut text = Vec::new();
-    archive
-        .by_name(&member)
-        .map_err(|e| format(format!("cannot open {member}: {e}")))?
-        .read_to_end(&mut text)
-        .map_err(|source| IngestError::Io {
-            file: format!("{file}!{member}"),
-            source,
-        })?;
+    crate::text::for_each_member(
+        file,
+        std::io::Cursor::new(bytes),
+        &[member.to_lowercase().as_str()],
+        &crate::limits::Limits::default(),
+        |name, reader| {
+            if name.ends_with(&format!("!{member}")) && text.is_empty() {
+                reader
+                    .read_to_end(&mut text)
+                    .map_err(|e| crate::text::read_error(&name, e))?;
+            }
+            Ok(())
+        },
+    )?;
     Ok((member, text))
 }
 

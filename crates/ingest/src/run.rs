@@ -2,18 +2,20 @@
 //! in one transaction, and report what happened, row errors included.
 
 use crate::assign::{self, AssignSummary};
-use crate::import::{parse_file, Format, Importer, ParsedFile};
+use crate::import::{parse_input, Format, Importer, ParsedFile};
+use crate::limits::Limits;
 use crate::table::RowError;
 use crate::text::SourceEncoding;
 use crate::{hoken, place};
 use crate::{IngestError, IngestResult};
 use chrono::{DateTime, Utc};
-use renkei_core::geocode::Geocoder;
+use renkei_core::geocode::{Geocoder, TownPoint};
 use renkei_core::region::{BoundaryIndex, Municipality};
-use renkei_core::FacilityId;
-use renkei_store::{FileImport, Listing, RunLog, Store, WriteSummary};
+use renkei_core::{FacilityId, PrefectureCode};
+use renkei_store::{facility_prefecture, FileImport, Listing, RunLog, Store, WriteSummary};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// What importing one file (or one member of a zip) did.
 #[derive(Debug, Clone)]
@@ -96,14 +98,18 @@ pub async fn import_bytes(
 /// the offline geocoder.
 pub struct ImportSession<'a> {
     store: &'a dyn Store,
+    limits: Limits,
     municipalities: Vec<Municipality>,
     boundaries: Option<BoundaryIndex>,
-    /// Loaded when a file first has records without coordinates; `None` when
-    /// not loaded yet or nothing to geocode against.
-    geocoder: Option<Geocoder>,
-    geocoder_loaded: bool,
+    /// The stored 町丁目 points, read with the boundaries.
+    towns: Vec<TownPoint>,
+    /// Built the first time a record needs it (no coordinates, or wrong
+    /// ones); holds `None` when there is nothing to geocode against.
+    geocoder: OnceLock<Option<Geocoder>>,
     /// Whether `municipalities` and `boundaries` have been read from the store.
     boundaries_loaded: bool,
+    /// Only records of this prefecture are written ([`Self::restrict_to`]).
+    within: Option<PrefectureCode>,
 }
 
 impl std::fmt::Debug for ImportSession<'_> {
@@ -111,7 +117,7 @@ impl std::fmt::Debug for ImportSession<'_> {
         f.debug_struct("ImportSession")
             .field("municipalities", &self.municipalities.len())
             .field("boundaries_loaded", &self.boundaries_loaded)
-            .field("geocoder_loaded", &self.geocoder_loaded)
+            .field("geocoder_built", &self.geocoder.get().is_some())
             .finish_non_exhaustive()
     }
 }
@@ -123,12 +129,30 @@ impl<'a> ImportSession<'a> {
     pub fn new(store: &'a dyn Store) -> Self {
         Self {
             store,
+            limits: Limits::default(),
             municipalities: Vec::new(),
             boundaries: None,
-            geocoder: None,
-            geocoder_loaded: false,
+            towns: Vec::new(),
+            geocoder: OnceLock::new(),
             boundaries_loaded: false,
+            within: None,
         }
+    }
+
+    /// Writes only the records of `prefecture` from now on (the prefecture
+    /// each record's source states, its address starts with, or its
+    /// position lies in: [`renkei_store::facility_prefecture`]), so a
+    /// publisher's national file imports as the prefecture's. The others
+    /// count as rows read and skipped; rejected rows are reported as they are.
+    pub fn restrict_to(&mut self, prefecture: PrefectureCode) {
+        self.within = Some(prefecture);
+    }
+
+    /// The same session reading each file within `limits`.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Reads the stored boundaries and region tables, the first time only.
@@ -142,6 +166,7 @@ impl<'a> ImportSession<'a> {
         };
         self.municipalities = self.store.municipalities().await.map_err(store_error)?;
         if !self.municipalities.is_empty() {
+            self.towns = self.store.town_points().await.map_err(store_error)?;
             let tables = self.store.region_tables().await.map_err(store_error)?;
             self.boundaries = Some(BoundaryIndex::new(
                 self.municipalities.iter().cloned(),
@@ -158,7 +183,7 @@ impl<'a> ImportSession<'a> {
         format: &Format,
         path: &Path,
     ) -> IngestResult<Vec<FileReport>> {
-        let input = read_input(format, path)?;
+        let input = read_input(format, path, &self.limits)?;
         self.write_input(format, input).await
     }
 
@@ -174,9 +199,10 @@ impl<'a> ImportSession<'a> {
         files: &[(Format, PathBuf)],
         mut on_file: impl FnMut(&Path),
     ) -> Result<Vec<FileReport>, ImportStopped> {
+        let limits = self.limits;
         let read_in_background = |(format, path): &(Format, PathBuf)| {
             let (format, path) = (format.clone(), path.clone());
-            tokio::task::spawn_blocking(move || read_input(&format, &path))
+            tokio::task::spawn_blocking(move || read_input(&format, &path, &limits))
         };
         let Some(first) = files.first() else {
             return Ok(Vec::new());
@@ -224,7 +250,12 @@ impl<'a> ImportSession<'a> {
         name: &str,
         bytes: &[u8],
     ) -> IngestResult<Vec<FileReport>> {
-        let input = parse_input(format, name, bytes)?;
+        let input = ParsedInput {
+            checksum_sha256: sha256_hex(bytes),
+            started_at: Utc::now(),
+            files: Vec::new(),
+        }
+        .parse(format, name, std::io::Cursor::new(bytes), &self.limits)?;
         self.write_input(format, input).await
     }
 
@@ -236,7 +267,12 @@ impl<'a> ImportSession<'a> {
     ) -> IngestResult<Vec<FileReport>> {
         self.load_boundaries().await?;
         let mut reports = Vec::with_capacity(input.files.len());
-        for file in input.files {
+        for mut file in input.files {
+            if let Some(prefecture) = &self.within {
+                let boundaries = self.boundaries.as_ref();
+                file.facilities
+                    .retain(|f| lies_in(f, prefecture, boundaries));
+            }
             reports.push(
                 self.write_file(format, file, &input.checksum_sha256, input.started_at)
                     .await?,
@@ -269,20 +305,34 @@ impl<'a> ImportSession<'a> {
                 .map(|(record, _)| FacilityId::from_source(&file.source.key, record))
                 .collect();
         }
-        let geocodes = if file
+        // The geocoder places rows without coordinates and, with boundaries,
+        // rows whose coordinates are wrong for their address; it is built
+        // from the boundaries and town points when the first one needs it.
+        let lazy_geocoder = || {
+            self.geocoder
+                .get_or_init(|| {
+                    (!self.municipalities.is_empty()).then(|| {
+                        Geocoder::from_boundaries(&self.municipalities, self.towns.clone())
+                    })
+                })
+                .as_ref()
+        };
+        let mut geocodes = if file
             .facilities
             .iter()
             .any(|f| f.location.position.is_none())
         {
-            match self.geocoder().await.map_err(store_error)? {
-                Some(geocoder) => place::place(&mut file.facilities, geocoder),
-                None => Vec::new(),
-            }
+            lazy_geocoder().map_or_else(Vec::new, |g| place::place(&mut file.facilities, g))
         } else {
             Vec::new()
         };
         let (mut placement, assignments) = match &self.boundaries {
-            Some(index) => assign::place_facilities(index, &mut file.facilities),
+            Some(index) => {
+                let (placement, assignments, corrected) =
+                    assign::place_correcting(index, &mut file.facilities, &lazy_geocoder);
+                geocodes.extend(corrected);
+                (placement, assignments)
+            }
             None => (AssignSummary::default(), Vec::new()),
         };
         // Verified facts are never overwritten (reads lay them over whatever
@@ -343,17 +393,6 @@ impl<'a> ImportSession<'a> {
             finished_at,
         })
     }
-
-    async fn geocoder(&mut self) -> Result<Option<&Geocoder>, renkei_store::StoreError> {
-        if !self.geocoder_loaded {
-            if !self.municipalities.is_empty() {
-                let towns = self.store.town_points().await?;
-                self.geocoder = Some(Geocoder::from_boundaries(&self.municipalities, towns));
-            }
-            self.geocoder_loaded = true;
-        }
-        Ok(self.geocoder.as_ref())
-    }
 }
 
 /// A file read and parsed, not yet written: the part of an import that
@@ -365,24 +404,62 @@ struct ParsedInput {
     started_at: DateTime<Utc>,
 }
 
-/// Reads the file at `path` and parses it in `format`.
-fn read_input(format: &Format, path: &Path) -> IngestResult<ParsedInput> {
+/// Reads the file at `path` and parses it in `format` within `limits`, as
+/// it streams from disk: one pass for the checksum, one to parse, neither
+/// holding the whole file.
+fn read_input(format: &Format, path: &Path, limits: &Limits) -> IngestResult<ParsedInput> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-        file: name.clone(),
-        source,
+    let open = || {
+        std::fs::File::open(path).map_err(|source| IngestError::Io {
+            file: name.clone(),
+            source,
+        })
+    };
+    let started_at = Utc::now();
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::io::BufReader::new(open()?), &mut hasher).map_err(|source| {
+        IngestError::Io {
+            file: name.clone(),
+            source,
+        }
     })?;
-    parse_input(format, &name, &bytes)
+    ParsedInput {
+        checksum_sha256: format!("{:x}", hasher.finalize()),
+        started_at,
+        files: Vec::new(),
+    }
+    .parse(format, &name, std::io::BufReader::new(open()?), limits)
 }
 
-/// Checksums and parses `bytes` read from `name`.
-fn parse_input(format: &Format, name: &str, bytes: &[u8]) -> IngestResult<ParsedInput> {
-    let started_at = Utc::now();
-    Ok(ParsedInput {
-        checksum_sha256: sha256_hex(bytes),
-        files: parse_file(format, name, bytes, started_at)?,
-        started_at,
-    })
+impl ParsedInput {
+    /// The members of `input`, read from `name`, parsed in `format`.
+    fn parse(
+        mut self,
+        format: &Format,
+        name: &str,
+        input: impl std::io::Read + std::io::Seek,
+        limits: &Limits,
+    ) -> IngestResult<Self> {
+        self.files = parse_input(format, name, input, self.started_at, limits)?;
+        Ok(self)
+    }
+}
+
+/// Whether `facility` belongs to `prefecture`: by what its source states
+/// ([`facility_prefecture`]), else by where its position lies.
+fn lies_in(
+    facility: &renkei_core::Facility,
+    prefecture: &PrefectureCode,
+    boundaries: Option<&BoundaryIndex>,
+) -> bool {
+    match facility_prefecture(facility) {
+        Some(stated) => stated == *prefecture,
+        None => facility
+            .location
+            .position
+            .and_then(|position| boundaries?.assign(position)?.municipality)
+            .is_some_and(|placed| placed.prefecture() == *prefecture),
+    }
 }
 
 /// What importing a verified-facts sheet did.
@@ -406,28 +483,45 @@ pub async fn import_verified(
     bytes: &[u8],
     now: DateTime<Utc>,
 ) -> IngestResult<VerifiedReport> {
-    let (text, _) = crate::text::decode(name, bytes)?;
-    let table = crate::table::Table::parse(name, &text)?;
+    import_verified_with(store, name, bytes, now, &Limits::default()).await
+}
+
+/// As [`import_verified`], reading the sheet (or each sheet of a zip) within
+/// `limits`. Every sheet of the file is stored in one transaction.
+pub async fn import_verified_with(
+    store: &dyn Store,
+    name: &str,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+    limits: &Limits,
+) -> IngestResult<VerifiedReport> {
+    let tables = crate::table::read_tables(name, bytes, &[".csv"], limits)?;
     let store_error = |source| IngestError::Store {
         file: name.to_owned(),
         source,
     };
     let facilities = store.all_facilities().await.map_err(store_error)?;
-    let (facts, rejected) = crate::verified::parse(&table, &facilities, tokyo_date(now))?;
+    let (mut facts, mut rejected, mut rows_read) = (Vec::new(), Vec::new(), 0);
+    for table in &tables {
+        let (more, bad) = crate::verified::parse(table, &facilities, tokyo_date(now))?;
+        facts.extend(more);
+        rejected.extend(bad);
+        rows_read += table.rows_read();
+    }
     let stored = store
         .set_verified_facts(&facts)
         .await
         .map_err(store_error)?;
     Ok(VerifiedReport {
         file: name.to_owned(),
-        rows_read: table.len(),
+        rows_read,
         stored,
         rejected,
     })
 }
 
 /// The file's name without its folders (`/data/x.zip!a.csv` → `x.zip!a.csv`).
-pub(crate) fn base_name(file: &str) -> String {
+pub fn base_name(file: &str) -> String {
     let (path, member) = file
         .split_once('!')
         .map_or((file, None), |(p, m)| (p, Some(m)));
@@ -461,6 +555,6 @@ pub(crate) fn tokyo_date(now: DateTime<Utc>) -> chrono::NaiveDate {
 }
 
 /// SHA-256 of `bytes` as 64 lower-case hex digits, as import runs record it.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }

@@ -22,8 +22,8 @@
 //! naming a provider that is not in the directory are rejected alone.
 
 use crate::facility_ref::FacilityColumns;
-use crate::table::{ColumnSpec, RowError, Table};
-use crate::text::decode;
+use crate::limits::Limits;
+use crate::table::{read_tables, ColumnSpec, RowError, Table};
 use crate::{IngestError, IngestResult};
 use renkei_core::{FacilityId, MunicipalityCode};
 use renkei_store::{ServiceAreaRecord, Store, StoreError};
@@ -55,12 +55,23 @@ pub type ParsedAreas = (Vec<(u64, ServiceAreaRecord)>, Vec<RowError>);
 
 /// Parses a service-area file into declarations and rejected rows.
 pub fn parse_service_areas(file: &str, bytes: &[u8]) -> IngestResult<ParsedAreas> {
-    let (text, _) = decode(file, bytes)?;
-    let table = Table::parse(file, &text)?;
-    let facilities = FacilityColumns::find(&table)?;
-    let [codes_at] = table.columns([CODES])?;
     let mut records = Vec::new();
     let mut rejected = Vec::new();
+    for table in read_tables(file, bytes, &[".csv"], &Limits::default())? {
+        parse_table(&table, &mut records, &mut rejected)?;
+    }
+    Ok((records, rejected))
+}
+
+/// Adds the declarations and rejected rows of one table.
+fn parse_table(
+    table: &Table,
+    records: &mut Vec<(u64, ServiceAreaRecord)>,
+    rejected: &mut Vec<RowError>,
+) -> IngestResult<()> {
+    let facilities = FacilityColumns::find(table)?;
+    let [codes_at] = table.columns([CODES])?;
+    rejected.extend(table.refused().cloned());
     for row in table.rows() {
         let facility = match facilities.id_of(&row) {
             Ok(id) => id,
@@ -95,7 +106,7 @@ pub fn parse_service_areas(file: &str, bytes: &[u8]) -> IngestResult<ParsedAreas
             )),
         }
     }
-    Ok((records, rejected))
+    Ok(())
 }
 
 /// Reads `bytes` of `file` and replaces the service areas of the providers it

@@ -4,6 +4,7 @@
 //! reported, never guessed.
 
 use crate::hoken::HospitalIndex;
+use crate::limits::Limits;
 use crate::table::{ColumnSpec, RowError, Table};
 use crate::IngestResult;
 use chrono::NaiveDate;
@@ -58,7 +59,7 @@ pub fn parse(table: &Table) -> IngestResult<(Vec<AccreditationRow>, Vec<RowError
     let [notification, number, name, address, prefecture, since] =
         table.columns([NOTIFICATION, NUMBER, NAME, ADDRESS, PREFECTURE, SINCE])?;
     let mut rows: Vec<AccreditationRow> = Vec::new();
-    let mut rejected = Vec::new();
+    let mut rejected: Vec<RowError> = table.refused().cloned().collect();
     for row in table.rows() {
         let Some(accreditation) = row
             .get(notification)
@@ -92,6 +93,20 @@ pub fn parse(table: &Table) -> IngestResult<(Vec<AccreditationRow>, Vec<RowError
             continue;
         }
         let raw_address = row.get(address).unwrap_or_default();
+        let since_date = match row.get(since) {
+            Some(text) => {
+                let date = japanese_date(text);
+                if date.is_none() {
+                    rejected.push(row.error(
+                        since,
+                        text,
+                        "is not a date such as 令和6年10月1日; the accreditation is stored without its start date",
+                    ));
+                }
+                date
+            }
+            None => None,
+        };
         rows.push(AccreditationRow {
             line: row.line(),
             institution_number: institution_number.to_owned(),
@@ -102,7 +117,7 @@ pub fn parse(table: &Table) -> IngestResult<(Vec<AccreditationRow>, Vec<RowError
                 format!("{}{raw_address}", pref.name())
             },
             accreditation,
-            since: row.get(since).and_then(japanese_date),
+            since: since_date,
         });
     }
     Ok((rows, rejected))
@@ -176,6 +191,8 @@ pub struct ShisetsuReport {
     pub stored: u64,
     /// Rows whose institution matches no directory hospital: reported, not guessed.
     pub unmatched: Vec<AccreditationRow>,
+    /// Rows rejected (or, for an unreadable date, stored without it), with reasons.
+    pub rejected: Vec<RowError>,
 }
 
 /// Reads a 届出受理医療機関名簿 file, matches its rows to the stored hospitals
@@ -186,8 +203,12 @@ pub async fn import_list(
     bytes: &[u8],
 ) -> IngestResult<ShisetsuReport> {
     let started_at = chrono::Utc::now();
-    let (text, _) = crate::text::decode(file, bytes)?;
-    let (rows, _rejected) = parse(&Table::parse(file, &text)?)?;
+    let (mut rows, mut rejected) = (Vec::new(), Vec::new());
+    for table in crate::table::read_tables(file, bytes, &[".csv"], &Limits::default())? {
+        let (more, bad) = parse(&table)?;
+        rows.extend(more);
+        rejected.extend(bad);
+    }
     let read = rows.len();
     let store_error = |source| crate::IngestError::Store {
         file: file.to_owned(),
@@ -209,7 +230,7 @@ pub async fn import_list(
         checksum_sha256: crate::run::sha256_hex(bytes),
         started_at,
         rows_read: read as u64,
-        rejected: unmatched.len() as u64,
+        rejected: (unmatched.len() + rejected.len()) as u64,
     };
     let stored = store
         .replace_accreditations(SOURCE_KEY, &records, Some(&log))
@@ -219,5 +240,6 @@ pub async fn import_list(
         read,
         stored,
         unmatched,
+        rejected,
     })
 }

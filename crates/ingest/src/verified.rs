@@ -65,15 +65,62 @@ pub fn parse(
         note,
     };
     let by_id: HashMap<FacilityId, &Facility> = facilities.iter().map(|f| (f.id, f)).collect();
-    let mut facts = Vec::new();
-    let mut errors = Vec::new();
+    let mut facts: Vec<(u64, VerifiedFact)> = Vec::new();
+    let mut errors: Vec<RowError> = table.refused().cloned().collect();
     for row in table.rows() {
         match columns.fact(&row, &by_id, today) {
-            Ok(fact) => facts.push(fact),
+            Ok(fact) => facts.push((row.line(), fact)),
             Err(error) => errors.push(error),
         }
     }
+    let facts = reject_duplicates(table.file(), facts, &mut errors);
+    errors.sort_by_key(|e| e.line);
     Ok((facts, errors))
+}
+
+/// Facts stated twice for one facility, service and item: neither row wins
+/// silently. Both are rejected, each naming the other's line, so the desk
+/// decides which answer stands.
+fn reject_duplicates(
+    file: &str,
+    facts: Vec<(u64, VerifiedFact)>,
+    errors: &mut Vec<RowError>,
+) -> Vec<VerifiedFact> {
+    let key = |f: &VerifiedFact| {
+        (
+            f.facility,
+            f.service_key.clone(),
+            f.field.as_str().to_owned(),
+        )
+    };
+    let mut lines: HashMap<_, Vec<u64>> = HashMap::new();
+    for (line, fact) in &facts {
+        lines.entry(key(fact)).or_default().push(*line);
+    }
+    let mut kept = Vec::with_capacity(facts.len());
+    for (line, fact) in facts {
+        let same = &lines[&key(&fact)];
+        if same.len() == 1 {
+            kept.push(fact);
+            continue;
+        }
+        let others: Vec<String> = same
+            .iter()
+            .filter(|l| **l != line)
+            .map(ToString::to_string)
+            .collect();
+        errors.push(RowError {
+            file: file.to_owned(),
+            line,
+            field: "項目".into(),
+            value: fact.field.as_str().to_owned(),
+            reason: format!(
+                "the same facility, service and item are also on line {}; neither row was stored: keep one and import again",
+                others.join(", ")
+            ),
+        });
+    }
+    kept
 }
 
 /// Column positions of a verified-facts sheet.

@@ -205,6 +205,7 @@ async fn issue_5_a_linked_bureau_row_keeps_its_earlier_copy_open() {
         &reports,
         None,
         chrono::Utc::now(),
+        None,
     )
     .await
     .unwrap();

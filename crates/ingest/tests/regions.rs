@@ -404,3 +404,86 @@ fn issue_4_national_file_parses_and_reports_uncoded_features() {
         1_897
     );
 }
+
+/// The national membership (1,896 municipalities → 330 二次医療圏) against the
+/// 47 authored tables: every municipality resolves to its region, every
+/// region has the same name, and no table lists a region the national table
+/// does not have.
+#[test]
+fn issue_22_every_municipality_resolves_to_its_region() {
+    let Some(path) = shared_data("regions/national_secondary_medical_regions.csv") else {
+        return;
+    };
+    let tables = renkei_ingest::regions::builtin_region_tables().unwrap();
+    let catalog = renkei_core::region::RegionCatalog::build(tables, Vec::new(), &[]);
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let mut rows = 0;
+    let mut regions = std::collections::BTreeSet::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let (unit, region, name) = (record[3].parse().unwrap(), &record[1], &record[2]);
+        let resolved = catalog.region_of(&unit);
+        assert_eq!(
+            resolved.map(renkei_core::RegionCode::as_str),
+            Some(region),
+            "{unit:?} {}",
+            &record[4]
+        );
+        let (prefecture, authored) = catalog.region(resolved.unwrap()).unwrap();
+        assert_eq!(authored.name_ja, name, "{region}");
+        assert_eq!(prefecture.code.as_str(), &record[0]);
+        regions.insert(region.to_owned());
+        rows += 1;
+    }
+    assert_eq!(rows, 1_896);
+    assert_eq!(regions.len(), 330);
+    assert_eq!(catalog.regions().count(), 330);
+    // 浜松市's wards since 2024-01-01 are in 2208 西部 like those they replaced.
+    for ward in ["22138", "22139", "22140"] {
+        assert_eq!(
+            catalog.region_of(&ward.parse().unwrap()).unwrap().as_str(),
+            "2208"
+        );
+    }
+    // Designated cities come from the tables: 20 cities, 川崎 split in two regions.
+    let cities: Vec<_> = catalog
+        .tables()
+        .iter()
+        .flat_map(RegionTable::designated_cities)
+        .collect();
+    assert_eq!(cities.len(), 20);
+    assert_eq!(catalog.region_of(&"14130".parse().unwrap()), None);
+    assert_eq!(
+        catalog
+            .region_of(&"27100".parse().unwrap())
+            .unwrap()
+            .as_str(),
+        "2708",
+        "大阪市 is one 二次医療圏"
+    );
+}
+
+/// Every unit of the national N03 file (2021) is in a region,
+/// but for the six villages of the 北方領土 (01695–01700), which N03 draws and
+/// no 医療計画 covers (A38 has no region for them).
+#[test]
+fn issue_22_every_national_n03_unit_is_in_a_region() {
+    let Some(path) = shared_data("national/N03-21_210101.json") else {
+        return;
+    };
+    let units = read_n03_file(&path).unwrap().municipalities;
+    let tables = renkei_ingest::regions::builtin_region_tables().unwrap();
+    let missing: Vec<_> = tables
+        .iter()
+        .flat_map(|table| {
+            table
+                .coverage(units.iter().map(|u| &u.code))
+                .units_without_region
+        })
+        .collect();
+    let northern_territories: Vec<renkei_core::MunicipalityCode> = (1695..=1700)
+        .map(|code| format!("{code:05}").parse().unwrap())
+        .collect();
+    assert_eq!(missing, northern_territories);
+    assert_eq!(units.len(), 1_894, "the coded units of the 1,897 features");
+}

@@ -27,8 +27,8 @@ const SHEET: &str = "出典,出典ID,項目,回答,確認日,確認機関,備考
     mhlw-kaigo-kouhyou,1499999992,吸引,対応可,2099-01-01,架空市保健福祉事務所,\n\
     mhlw-kaigo-kouhyou,1499999992,吸引,対応可,2026-11-20,,\n";
 
-#[tokio::test]
-async fn issue_5_verified_sheet_survives_official_reimport() {
+/// A fresh store holding the two fictional stations.
+async fn store_with_stations() -> SharedStore {
     let store = fresh_store().await;
     let kaigo = Format::Official(Importer::Kaigo);
     import_bytes(
@@ -39,6 +39,13 @@ async fn issue_5_verified_sheet_survives_official_reimport() {
     )
     .await
     .unwrap();
+    store
+}
+
+#[tokio::test]
+async fn issue_5_verified_sheet_survives_official_reimport() {
+    let store = store_with_stations().await;
+    let kaigo = Format::Official(Importer::Kaigo);
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap();
     let report = import_verified(store.as_ref(), "確認済み.csv", SHEET.as_bytes(), now)
         .await
@@ -101,4 +108,49 @@ async fn a_sheet_without_a_way_to_name_facilities_changes_nothing() {
         .unwrap_err();
     assert!(error.to_string().contains("施設ID"), "{error}");
     assert!(store.verified_facts().await.unwrap().is_empty());
+}
+
+/// Issue 17: a sheet stating one item of one service twice is not decided
+/// by row order: both rows are rejected, each naming the other's line; and
+/// a zipped sheet reads like a plain one.
+#[tokio::test]
+async fn issue_17_duplicate_rows_are_rejected_with_both_lines_and_zips_are_read() {
+    let store = fresh_store().await;
+    let kaigo = Format::Official(Importer::Kaigo);
+    import_bytes(
+        store.as_ref(),
+        &kaigo,
+        "jigyosho_130.csv",
+        STATIONS.as_bytes(),
+    )
+    .await
+    .unwrap();
+    let sheet = "出典,出典ID,項目,回答,確認日,確認機関\n\
+        mhlw-kaigo-kouhyou,1499999991,人工呼吸器,対応可,2026-11-20,架空市保健福祉事務所\n\
+        mhlw-kaigo-kouhyou,1499999992,吸引,対応可,2026-11-20,架空市保健福祉事務所\n\
+        mhlw-kaigo-kouhyou,1499999991,人工呼吸器,対応不可,2026-11-21,架空市保健福祉事務所\n";
+    let mut zipped = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut zipped));
+        zip.start_file("確認済み.csv", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, sheet.as_bytes()).unwrap();
+        zip.finish().unwrap();
+    }
+    let now = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+    let report = import_verified(store.as_ref(), "sheet.zip", &zipped, now)
+        .await
+        .unwrap();
+    assert_eq!((report.rows_read, report.stored), (3, 1));
+    let lines: Vec<(u64, &str)> = report
+        .rejected
+        .iter()
+        .map(|e| (e.line, e.reason.as_str()))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0].0, 2);
+    assert!(lines[0].1.contains("line 4"), "{lines:?}");
+    assert_eq!(lines[1].0, 4);
+    assert!(lines[1].1.contains("line 2"), "{lines:?}");
+    assert_eq!(report.rejected[0].file, "sheet.zip!確認済み.csv");
 }

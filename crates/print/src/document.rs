@@ -104,7 +104,15 @@ fn draw_trial_mark(canvas: &mut Canvas<'_, '_>, page: (f32, f32)) {
     let band = PtRect::new((page.0 - width) / 2.0, 4.0, width, 17.0);
     canvas.fill_rect(band, Rgb::WHITE);
     canvas.stroke_rect(band, Rgb::CAUTION, 1.2);
-    canvas.text(band.x0 + 6.0, band.y0 + 12.5, mark_size, Rgb::CAUTION, Align::Left, true, TRIAL_MARK);
+    canvas.text(
+        band.x0 + 6.0,
+        band.y0 + 12.5,
+        mark_size,
+        Rgb::CAUTION,
+        Align::Left,
+        true,
+        TRIAL_MARK,
+    );
     canvas.text(
         band.x0 + 12.0 + mark_width,
         band.y0 + 11.5,

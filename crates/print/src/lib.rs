@@ -27,15 +27,16 @@ pub mod links;
 pub mod map;
 mod page;
 pub mod referral;
+pub mod rollout_report;
 mod style;
 mod table;
 mod typeset;
 
 pub use area::{area_facilities, map_area, region_facilities, region_leaflet};
 pub use coverage::{CoverageBand, CoverageCell, CoverageLayer};
+pub use document::TRIAL_MARK;
 pub use fonts::{Fonts, FONT_CANDIDATES};
 pub use leaflet::{render_leaflet, Leaflet, LeafletEntry};
-pub use document::TRIAL_MARK;
 pub use links::{is_trial_url, SearchView, WebClient};
 pub use map::{
     render_map, render_map_filtered, render_map_with_coverage, render_one_page_map, AreaLevel,
@@ -46,6 +47,7 @@ pub use page::{
     Orientation, Paper, BOUNDARY_CREDIT,
 };
 pub use referral::{render_referral, Referral, ReferralCandidate};
+pub use rollout_report::{render_rollout_report, RolloutReport};
 pub use typeset::paper_text;
 
 use std::path::PathBuf;

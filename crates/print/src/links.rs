@@ -29,7 +29,10 @@ pub struct WebClient {
 /// True when `url` opens only on the computer that made it: its host is
 /// `localhost`, a loopback or an unspecified address — or it is no URL at all.
 pub fn is_trial_url(url: &str) -> bool {
-    match url::Url::parse(url).ok().and_then(|u| u.host().map(|h| h.to_owned())) {
+    match url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
         Some(url::Host::Domain(name)) => {
             let name = name.trim_end_matches('.').to_ascii_lowercase();
             name == "localhost" || name.ends_with(".localhost")
@@ -151,7 +154,12 @@ impl WebClient {
             ),
             (
                 "needs",
-                sorted_codes(profile.needs.iter().map(renkei_core::CapabilityCode::as_str)),
+                sorted_codes(
+                    profile
+                        .needs
+                        .iter()
+                        .map(renkei_core::CapabilityCode::as_str),
+                ),
             ),
             (
                 "kind",
@@ -214,7 +222,12 @@ impl WebClient {
             ("view", "coverage".to_owned()),
             (
                 "needs",
-                sorted_codes(profile.needs.iter().map(renkei_core::CapabilityCode::as_str)),
+                sorted_codes(
+                    profile
+                        .needs
+                        .iter()
+                        .map(renkei_core::CapabilityCode::as_str),
+                ),
             ),
             (
                 "age",
@@ -325,6 +338,7 @@ mod tests {
             needs: vec![renkei_core::CapabilityCode::new("ventilator").unwrap()],
             age_years: None,
             accepting_only: false,
+            lapsed_before: None,
         };
         assert_eq!(
             web.coverage_view(&profile, "30min", true, "1407"),
@@ -347,6 +361,7 @@ mod tests {
             ],
             age_years: Some(6),
             accepting_only: true,
+            lapsed_before: None,
         };
         let view = SearchView {
             near: Some("茅ヶ崎市役所"),

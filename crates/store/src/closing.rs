@@ -127,10 +127,7 @@ pub fn record_parts<'a>(
     address: &str,
     service_types: impl IntoIterator<Item = Option<&'a str>>,
 ) -> Vec<ListPart> {
-    let Some(prefecture) = stated_municipality
-        .and_then(|m| m.get(..2))
-        .or_else(|| prefecture_of_address(address))
-        .or_else(|| placed_municipality.and_then(|m| m.get(..2)))
+    let Some(prefecture) = record_prefecture(stated_municipality, placed_municipality, address)
     else {
         return Vec::new();
     };
@@ -146,6 +143,45 @@ pub fn record_parts<'a>(
     parts.sort();
     parts.dedup();
     parts
+}
+
+/// The prefecture a record belongs to: that of the municipality code its
+/// source states, else the prefecture its address starts with, else that of
+/// the municipality its position was placed in. `None` when none tells.
+pub fn record_prefecture<'a>(
+    stated_municipality: Option<&'a str>,
+    placed_municipality: Option<&'a str>,
+    address: &str,
+) -> Option<&'a str> {
+    stated_municipality
+        .and_then(|m| m.get(..2))
+        .or_else(|| prefecture_of_address(address))
+        .or_else(|| placed_municipality.and_then(|m| m.get(..2)))
+}
+
+/// [`record_prefecture`] of a facility record.
+pub fn facility_prefecture(facility: &Facility) -> Option<PrefectureCode> {
+    stated_prefecture(facility)
+        .or_else(|| {
+            let placed = facility.location.municipality.as_ref()?;
+            placed.as_str().get(..2)
+        })
+        .and_then(|code| PrefectureCode::new(code).ok())
+}
+
+/// The prefecture a facility record's source states: that of its
+/// municipality code, else the one its address starts with (its position
+/// left out).
+pub fn stated_prefecture(facility: &Facility) -> Option<&str> {
+    let location = &facility.location;
+    record_prefecture(
+        location
+            .stated_municipality
+            .as_ref()
+            .map(MunicipalityCode::as_str),
+        None,
+        &location.address,
+    )
 }
 
 /// The code of the prefecture `address` starts with (e.g. `14` for
@@ -191,9 +227,28 @@ type CandidateRow = (
     Option<String>,
 );
 
+/// What [`crate::Store::close_missing_within`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Closing {
+    /// Records marked closed.
+    pub closed: u64,
+    /// Records the listing would close (equal to `closed` unless refused).
+    pub would_close: u64,
+    /// Active records of the source in the parts the listing covers: what
+    /// the share is taken of.
+    pub open: u64,
+}
+
+impl Closing {
+    /// True when nothing was closed because too large a share would have been.
+    pub fn refused(&self) -> bool {
+        self.would_close > self.closed
+    }
+}
+
 /// The ids among `rows` (of [`SELECT_CANDIDATES`]) that `listing` covers but
-/// does not list, ordered.
-fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
+/// does not list, ordered, and how many active records it covers in all.
+fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> (Vec<uuid::Uuid>, u64) {
     /// One location with what tells its list parts.
     struct Candidate {
         kind: String,
@@ -204,8 +259,12 @@ fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
     }
     let mut candidates: std::collections::BTreeMap<uuid::Uuid, Candidate> =
         std::collections::BTreeMap::new();
+    let mut listed = 0_u64;
+    let mut seen_listed = HashSet::new();
     for (StoredId(id), kind, stated, placed, address, service_type) in rows {
         if listing.lists(FacilityId(id)) {
+            // A listed record is covered: the file names it.
+            listed += u64::from(seen_listed.insert(id));
             continue;
         }
         candidates
@@ -220,7 +279,7 @@ fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
             .service_types
             .push(service_type);
     }
-    candidates
+    let ids: Vec<uuid::Uuid> = candidates
         .into_iter()
         .filter(|(_, c)| {
             listing.covers(&record_parts(
@@ -232,26 +291,39 @@ fn to_close(rows: Vec<CandidateRow>, listing: &Listing) -> Vec<uuid::Uuid> {
             ))
         })
         .map(|(id, _)| id)
-        .collect()
+        .collect();
+    let open = listed + ids.len() as u64;
+    (ids, open)
 }
 
 /// Closes, as of `on`, what `listing` covers of `source_key` and does not
-/// list, inside the transaction `conn`; returns how many were closed. Read
-/// and update happen in the caller's one transaction, so an import committing
-/// in between cannot have a record it just wrote closed.
+/// list, inside the transaction `conn` — unless that is more than
+/// `max_share` (0–1) of the source's active records in the covered parts,
+/// when nothing is closed. Read and update happen in the caller's one
+/// transaction, so an import committing in between cannot have a record it
+/// just wrote closed, and the share is of what the closing would see.
 pub(crate) async fn close<D: Dialect>(
     conn: &mut D::Connection,
     source_key: &str,
     listing: &Listing,
     on: NaiveDate,
-) -> StoreResult<u64> {
+    max_share: Option<f64>,
+) -> StoreResult<Closing> {
     let rows: Vec<CandidateRow> = D::fetch(conn, SELECT_CANDIDATES, &[&source_key]).await?;
-    let to_close = to_close(rows, listing);
-    if to_close.is_empty() {
-        return Ok(0);
+    let (to_close, open) = to_close(rows, listing);
+    let would_close = to_close.len() as u64;
+    let mut closing = Closing {
+        closed: 0,
+        would_close,
+        open,
+    };
+    let too_many = max_share.is_some_and(|share| would_close as f64 > share * open as f64);
+    if to_close.is_empty() || too_many {
+        return Ok(closing);
     }
     let sql = format!("{CLOSE_HEAD}{}", D::IN_IDS.trim_start());
-    D::execute(conn, &sql, &[&StoredIds(to_close), &on]).await
+    closing.closed = D::execute(conn, &sql, &[&StoredIds(to_close), &on]).await?;
+    Ok(closing)
 }
 
 #[cfg(test)]

@@ -31,11 +31,15 @@ pub(crate) async fn fetch_one<D: Dialect, T: Tuple>(
         })
 }
 
+/// The PostgreSQL advisory-lock key every renkei write transaction takes
+/// (the bytes of "renkei" as a number).
+pub(crate) const WRITE_LOCK: i64 = 0x7265_6e6b_6569;
+
 /// One database renkei stores in, implemented by [`sqlx::Sqlite`] and
 /// [`sqlx::Postgres`]. Shared code runs its SQL through
 /// [`Dialect::execute`], [`Dialect::fetch`] and [`Dialect::select`], with
 /// parameters as [`Param`]s.
-pub(crate) trait Dialect: Database + Sized {
+pub(crate) trait Dialect: Database + crate::copy::CopyDialect + Sized {
     /// Which backend this is.
     const BACKEND: Backend;
     /// Number of locations matching a filter (`count.sql`): `$1` kind, `$2`
@@ -83,6 +87,15 @@ pub(crate) trait Dialect: Database + Sized {
         conn: &mut Self::Connection,
         data_version: i64,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Takes the database's write lock for the transaction `conn` has just
+    /// begun, waiting for another writer to finish. PostgreSQL: a
+    /// transaction-level advisory lock ([`WRITE_LOCK`]), so writes from
+    /// several replicas never race (two starting at once used to collide on
+    /// `prefectures_pkey`). SQLite: a first write, which takes the file's
+    /// write lock before anything is read (a transaction that read first
+    /// could not write once another had committed).
+    fn lock_writes(conn: &mut Self::Connection) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// Makes the read transaction `conn` has just begun see one snapshot of
     /// the whole database until it ends. PostgreSQL: REPEATABLE READ. SQLite

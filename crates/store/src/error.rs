@@ -40,15 +40,23 @@ pub enum StoreError {
         /// What is wrong and how to fix it.
         reason: String,
     },
-    /// After a copy, the target does not hold what the origin holds.
-    #[error("copy of source {source_key:?} is incomplete: {expected} facilities in the origin, {found} in the target")]
+    /// After a copy, a table of the target does not hold what the origin's holds.
+    #[error("the copy of table {table} is not the same as the origin's: {expected} rows there, {found} in the target{}; the target cannot be trusted: copy again into an empty database", if *checksums_differ { " and their contents differ" } else { "" })]
     CopyMismatch {
-        /// Source key whose counts differ.
-        source_key: String,
-        /// Facilities of that source in the origin store.
+        /// The table.
+        table: String,
+        /// Rows in the origin.
         expected: u64,
-        /// Facilities of that source in the target store after the copy.
+        /// Rows in the target after the copy.
         found: u64,
+        /// Whether the rows' checksums differ (counts may still be equal).
+        checksums_differ: bool,
+    },
+    /// The two databases do not have the same tables and columns.
+    #[error("the databases cannot be copied: {reason}")]
+    CopySchema {
+        /// What differs, and how to fix it.
+        reason: String,
     },
     /// The database URL is not one renkei can use.
     #[error("database URL {url} is not supported: {reason}")]
@@ -71,6 +79,10 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error("applying database migrations failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A rollout record or change that breaks the rollout's rules (stage
+    /// order, unknown or duplicate keys); nothing was written.
+    #[error(transparent)]
+    Rollout(#[from] renkei_core::rollout::RolloutError),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),

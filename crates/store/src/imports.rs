@@ -285,6 +285,7 @@ pub(crate) async fn write_file<D: Dialect>(
     D::before_bulk_write(&mut conn).await?;
     let written = async {
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        D::lock_writes(&mut tx).await?;
         let (summary, placed, records_changed) =
             directory::write_records::<D>(&mut tx, import.source, prepared, import.placements)
                 .await?;

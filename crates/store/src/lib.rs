@@ -11,6 +11,7 @@
 //! ([`Store::snapshot`]).
 
 mod accreditations;
+mod basemap;
 mod changes;
 mod closing;
 mod copy;
@@ -24,6 +25,7 @@ mod open;
 mod params;
 pub mod postgres;
 mod regions;
+mod rollout;
 mod row_readers;
 mod rows;
 mod sql_store;
@@ -33,8 +35,14 @@ mod verified;
 
 pub use accreditations::AccreditationRecord;
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
-pub use closing::{record_parts, ListPart, Listing};
-pub use copy::{copy_store, CopySummary};
+pub use closing::{
+    facility_prefecture, record_parts, record_prefecture, stated_prefecture, Closing, ListPart,
+    Listing,
+};
+pub use copy::{
+    checksum, copy_store, plan, ColumnKind, ColumnShape, CopySummary, TableChecksum, TableCopy,
+    TableShape, TableSide, Value, NOT_COPIED,
+};
 pub use coverage_inputs::{MeshPopulationRecord, ServiceAreaRecord};
 pub use directory::DirectorySnapshot;
 pub use error::{StoreError, StoreResult};
@@ -43,6 +51,7 @@ pub use imports::{AppliedImport, FileImport, ImportRun, RunLog};
 pub use open::{open, OpenOptions};
 pub use postgres::PostgresStore;
 pub use regions::{BoundarySummary, LocationAssignment, PopulationRecord};
+pub use rollout::RolloutWritten;
 pub use sql_store::SqlStore;
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
@@ -50,6 +59,7 @@ pub use verified::{ImportConflict, VerifiedFact, VerifiedField};
 
 use async_trait::async_trait;
 use renkei_core::region::{Municipality, RegionTable};
+use renkei_core::rollout::{RolloutChange, RolloutPlan};
 use renkei_core::{Facility, FacilityId, KindCode, MunicipalityCode};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -237,7 +247,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn municipalities(&self) -> StoreResult<Vec<Municipality>>;
 
     /// Replaces the stored 二次医療圏 table of `table`'s prefecture with `table`.
-    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()>;
+    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
+        self.upsert_region_tables(std::slice::from_ref(table)).await
+    }
+
+    /// Replaces the stored 二次医療圏 tables of the prefectures of `tables`
+    /// with `tables`, in one transaction (a national A38 file holds 47).
+    async fn upsert_region_tables(&self, tables: &[RegionTable]) -> StoreResult<()>;
 
     /// Every stored 二次医療圏 table, ordered by prefecture code.
     async fn region_tables(&self) -> StoreResult<Vec<RegionTable>>;
@@ -268,6 +284,34 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Every stored 町丁目 point, for the offline geocoder.
     async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>>;
 
+    /// Replaces every railway station with those of one file (N02 Station),
+    /// with its import-run row (`log`, source `source_key`), in one
+    /// transaction; returns how many were stored.
+    async fn replace_stations(
+        &self,
+        source_key: &str,
+        stations: &[renkei_core::basemap::Station],
+        log: &RunLog,
+    ) -> StoreResult<u64>;
+
+    /// Replaces every rail line with those of one file, with its import-run
+    /// row, in one transaction; returns how many were stored.
+    async fn replace_rail_lines(
+        &self,
+        source_key: &str,
+        lines: &[renkei_core::basemap::RailLine],
+        log: &RunLog,
+    ) -> StoreResult<u64>;
+
+    /// Replaces the postcode points of every prefecture in `points`, with the
+    /// import-run row, in one transaction; returns how many were stored.
+    async fn replace_postcodes(
+        &self,
+        source_key: &str,
+        points: &[renkei_core::basemap::PostcodePoint],
+        log: &RunLog,
+    ) -> StoreResult<u64>;
+
     /// Marks closed, as of `on`, every active facility of `source_key` that
     /// `listing` (newer, complete files of that source) covers but does not
     /// list — never one outside the prefectures and kinds of list the files
@@ -280,7 +324,25 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         listing: &Listing,
         on: chrono::NaiveDate,
         log: Option<&RunLog>,
-    ) -> StoreResult<u64>;
+    ) -> StoreResult<u64> {
+        self.close_missing_within(source_key, listing, on, log, None)
+            .await
+            .map(|closing| closing.closed)
+    }
+
+    /// As [`Store::close_missing`], but when the records to close are more
+    /// than `max_share` (0–1) of the source's active records in the parts
+    /// the listing covers, closes nothing and says how many it would have
+    /// ([`Closing::refused`]): a guard against a broken or truncated list
+    /// emptying a source. The count and the update are one transaction.
+    async fn close_missing_within(
+        &self,
+        source_key: &str,
+        listing: &Listing,
+        on: chrono::NaiveDate,
+        log: Option<&RunLog>,
+        max_share: Option<f64>,
+    ) -> StoreResult<Closing>;
 
     /// Stores facts a consultation desk has confirmed, replacing earlier
     /// answers for the same service and field; returns how many were stored.
@@ -329,6 +391,49 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Every declared service area, ordered by facility id and municipality.
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>>;
+
+    /// Replaces, in one transaction with its import-run row (`source_key`
+    /// `rollout`), what the prefecture's last rollout file wrote with `plan`;
+    /// records added by commands are kept. The result is checked as a whole
+    /// ([`renkei_core::rollout::RolloutPlan::check`]): a file that breaks
+    /// the stage order together with the commands' transitions, or drops an
+    /// area, 課題 or 取組 a command's record belongs to, writes nothing
+    /// ([`StoreError::Rollout`] / [`StoreError::Corrupt`]).
+    async fn replace_rollout(
+        &self,
+        plan: &RolloutPlan,
+        log: &RunLog,
+    ) -> StoreResult<RolloutWritten>;
+
+    /// Every prefecture's rollout, in one read.
+    async fn rollout_plans(&self) -> StoreResult<Vec<RolloutPlan>>;
+
+    /// Applies one rollout command in one transaction: the rollout is read,
+    /// the change checked against it ([`RolloutPlan::apply`]) and its one
+    /// record written. A refused change is [`StoreError::Rollout`].
+    async fn change_rollout(&self, change: &RolloutChange) -> StoreResult<()>;
+
+    /// Every table a copy carries (all but [`NOT_COPIED`]), as the
+    /// database's catalogue describes it ([`copy_store`]).
+    async fn copy_tables(&self) -> StoreResult<Vec<TableShape>>;
+
+    /// `limit` rows of one table from `offset`, in its key's order, each
+    /// column read as `kinds` says ([`copy_store`]).
+    async fn read_copy_rows(
+        &self,
+        side: &TableSide,
+        kinds: &[ColumnKind],
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<Vec<Vec<Value>>>;
+
+    /// Empties the tables of `copies` and fills them with what `from` holds,
+    /// in one transaction that bumps the data version ([`copy_store`]).
+    async fn replace_copied_tables(
+        &self,
+        copies: &[TableCopy],
+        from: &dyn Store,
+    ) -> StoreResult<()>;
 }
 
 /// Shared handle to a store.

@@ -40,6 +40,7 @@ impl Owned for NaiveDate {}
 impl Owned for Option<NaiveDate> {}
 impl Owned for DateTime<Utc> {}
 impl Owned for StoredId {}
+impl Owned for Option<StoredId> {}
 impl Owned for StoredIds {}
 
 impl<T: Owned> Param for T {

@@ -3,12 +3,15 @@
 //! steps each topic module writes once for both backends.
 
 use crate::accreditations::{self, AccreditationRecord};
-use crate::closing::{self, Listing};
+use crate::basemap;
+use crate::closing::{self, Closing, Listing};
+use crate::copy::{self, ColumnKind, TableCopy, TableShape, TableSide, Value};
 use crate::coverage_inputs::{self, MeshPopulationRecord, ServiceAreaRecord};
 use crate::dialect::{fetch_one, ChangeSource, Dialect};
 use crate::directory::{self, DirectorySnapshot};
 use crate::imports::{self, AppliedImport, FileImport, ImportRun, RunLog};
 use crate::regions::{self, BoundarySummary, LocationAssignment, PopulationRecord};
+use crate::rollout::{self, RolloutWritten};
 use crate::verified::{self, ImportConflict, VerifiedFact};
 use crate::{
     geocoding, Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store,
@@ -18,6 +21,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use renkei_core::geocode::TownPoint;
 use renkei_core::region::{Municipality, RegionTable};
+use renkei_core::rollout::{RolloutChange, RolloutError, RolloutPlan};
 use renkei_core::{Facility, FacilityId, Taxonomy};
 use sqlx::{Database, Pool, Transaction};
 use std::collections::BTreeMap;
@@ -34,6 +38,19 @@ impl<D: Database> SqlStore<D> {
     /// A store on `pool` whose change events come from `changes`.
     pub(crate) fn new(pool: Pool<D>, changes: Arc<dyn ChangeSource>) -> Self {
         Self { pool, changes }
+    }
+
+    /// A write transaction, holding the database's write lock from its
+    /// start ([`Dialect::lock_writes`]), so writers from several processes
+    /// (replicas starting together, an import beside them) take turns
+    /// instead of failing on each other's rows.
+    async fn begin_write(&self) -> StoreResult<Transaction<'_, D>>
+    where
+        D: Dialect,
+    {
+        let mut tx = self.pool.begin().await?;
+        D::lock_writes(&mut tx).await?;
+        Ok(tx)
     }
 
     /// Stops the change feed and closes every connection; later calls fail
@@ -62,9 +79,13 @@ impl<D: Database> std::fmt::Debug for SqlStore<D> {
     }
 }
 
+/// Source key of rollout files in the import-run log.
+const ROLLOUT_SOURCE: &str = "rollout";
+
 /// Copies the facility kinds of the built-in taxonomy into `facility_kinds`.
 pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
+    D::lock_writes(&mut tx).await?;
     for kind in &Taxonomy::builtin().kinds {
         let sql = include_str!("sql/upsert_kind.sql");
         D::execute(&mut tx, sql, &[&kind.code, &kind.ja, &kind.en]).await?;
@@ -77,6 +98,21 @@ pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
 /// telling other processes, see [`Dialect::notify`]); once committed, tells
 /// `listeners` (this process's subscribers). Returns the new data version
 /// when it was bumped.
+/// Logs the import run of a file that replaced `stored` rows of `source_key`
+/// (every row counts as inserted), inside the transaction `conn`.
+async fn log_replacement<D: Dialect>(
+    conn: &mut D::Connection,
+    source_key: &str,
+    log: &RunLog,
+    stored: u64,
+) -> StoreResult<()> {
+    let written = WriteSummary {
+        inserted: stored,
+        ..WriteSummary::default()
+    };
+    imports::log_run::<D>(conn, &log.run(source_key, written, 0)).await
+}
+
 pub(crate) async fn commit<D: Dialect>(
     mut tx: Transaction<'_, D>,
     changed: bool,
@@ -190,7 +226,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn record_import_run(&self, run: &ImportRun) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         imports::log_run::<D>(&mut tx, run).await?;
         commit(tx, false, &*self.changes).await?;
         Ok(())
@@ -205,7 +241,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         units: &[Municipality],
     ) -> StoreResult<BoundarySummary> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let summary = regions::write_boundaries::<D>(&mut tx, source_file, units).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(summary)
@@ -215,9 +251,11 @@ impl<D: Dialect> Store for SqlStore<D> {
         regions::read_boundaries::<D>(&mut *self.pool.acquire().await?).await
     }
 
-    async fn upsert_region_table(&self, table: &RegionTable) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        regions::write_table::<D>(&mut tx, table).await?;
+    async fn upsert_region_tables(&self, tables: &[RegionTable]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for table in tables {
+            regions::write_table::<D>(&mut tx, table).await?;
+        }
         commit(tx, true, &*self.changes).await?;
         Ok(())
     }
@@ -232,7 +270,7 @@ impl<D: Dialect> Store for SqlStore<D> {
     }
 
     async fn set_population(&self, rows: &[PopulationRecord]) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let written = regions::write_populations::<D>(&mut tx, rows).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(written)
@@ -249,7 +287,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         if assignments.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let changed = D::update_assignments(&mut tx, assignments).await?;
         commit(tx, changed > 0, &*self.changes).await?;
         Ok(changed)
@@ -260,7 +298,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         points: &[TownPoint],
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let written = geocoding::replace_towns::<D>(&mut tx, source_file, points).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(written)
@@ -270,25 +308,66 @@ impl<D: Dialect> Store for SqlStore<D> {
         geocoding::towns::<D>(&mut *self.pool.acquire().await?).await
     }
 
-    async fn close_missing(
+    async fn replace_stations(
+        &self,
+        source_key: &str,
+        stations: &[renkei_core::basemap::Station],
+        log: &RunLog,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let stored = basemap::replace_stations::<D>(&mut tx, &log.file_name, stations).await?;
+        log_replacement::<D>(&mut tx, source_key, log, stored).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn replace_rail_lines(
+        &self,
+        source_key: &str,
+        lines: &[renkei_core::basemap::RailLine],
+        log: &RunLog,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let stored = basemap::replace_rail_lines::<D>(&mut tx, &log.file_name, lines).await?;
+        log_replacement::<D>(&mut tx, source_key, log, stored).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn replace_postcodes(
+        &self,
+        source_key: &str,
+        points: &[renkei_core::basemap::PostcodePoint],
+        log: &RunLog,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let stored = basemap::replace_postcodes::<D>(&mut tx, &log.file_name, points).await?;
+        log_replacement::<D>(&mut tx, source_key, log, stored).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn close_missing_within(
         &self,
         source_key: &str,
         listing: &Listing,
         on: NaiveDate,
         log: Option<&RunLog>,
-    ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
-        let closed = closing::close::<D>(&mut tx, source_key, listing, on).await?;
+        max_share: Option<f64>,
+    ) -> StoreResult<Closing> {
+        let mut tx = self.begin_write().await?;
+        let closing = closing::close::<D>(&mut tx, source_key, listing, on, max_share).await?;
+        let closed = closing.closed;
         if let (Some(log), true) = (log, closed > 0) {
             let run = log.run(source_key, WriteSummary::default(), closed);
             imports::log_run::<D>(&mut tx, &run).await?;
         }
         commit(tx, closed > 0, &*self.changes).await?;
-        Ok(closed)
+        Ok(closing)
     }
 
     async fn set_verified_facts(&self, facts: &[VerifiedFact]) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = verified::upsert_facts::<D>(&mut tx, facts).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
@@ -308,7 +387,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         records: &[AccreditationRecord],
         log: Option<&RunLog>,
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = accreditations::replace::<D>(&mut tx, source_key, records).await?;
         if let Some(log) = log {
             let written = WriteSummary {
@@ -326,7 +405,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         rows: &[MeshPopulationRecord],
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = coverage_inputs::replace_mesh::<D>(&mut tx, source_file, rows).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
@@ -341,7 +420,7 @@ impl<D: Dialect> Store for SqlStore<D> {
         source_file: &str,
         records: &[ServiceAreaRecord],
     ) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = coverage_inputs::replace_areas::<D>(&mut tx, source_file, records).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
@@ -349,5 +428,83 @@ impl<D: Dialect> Store for SqlStore<D> {
 
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>> {
         coverage_inputs::areas::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn replace_rollout(
+        &self,
+        plan: &RolloutPlan,
+        log: &RunLog,
+    ) -> StoreResult<RolloutWritten> {
+        plan.check()?;
+        let mut tx = self.begin_write().await?;
+        let written = rollout::replace_file::<D>(&mut tx, plan).await?;
+        for stored in rollout::load::<D>(&mut tx).await? {
+            stored.check()?;
+        }
+        let summary = WriteSummary {
+            inserted: written.rows,
+            ..WriteSummary::default()
+        };
+        imports::log_run::<D>(&mut tx, &log.run(ROLLOUT_SOURCE, summary, 0)).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(written)
+    }
+
+    async fn rollout_plans(&self) -> StoreResult<Vec<RolloutPlan>> {
+        let mut tx = self.pool.begin().await?;
+        D::begin_snapshot(&mut tx).await?;
+        let plans = rollout::load::<D>(&mut tx).await?;
+        tx.commit().await?;
+        Ok(plans)
+    }
+
+    async fn change_rollout(&self, change: &RolloutChange) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let mut plans = rollout::load::<D>(&mut tx).await?;
+        let plan = plans
+            .iter_mut()
+            .find(|plan| plan.holds(change))
+            .ok_or_else(|| {
+                let (entity, key) = match change {
+                    RolloutChange::Advance { area, .. } | RolloutChange::AddIssue { area, .. } => {
+                        ("area", area)
+                    }
+                    RolloutChange::AddAction { issue, .. } => ("issue", issue),
+                    RolloutChange::AddNote { action, .. } => ("action", action),
+                };
+                RolloutError::Unknown {
+                    entity,
+                    key: key.clone(),
+                }
+            })?;
+        plan.apply(change)?;
+        rollout::insert_change::<D>(&mut tx, change).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(())
+    }
+
+    async fn copy_tables(&self) -> StoreResult<Vec<TableShape>> {
+        D::tables(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn read_copy_rows(
+        &self,
+        side: &TableSide,
+        kinds: &[ColumnKind],
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<Vec<Vec<Value>>> {
+        D::read_rows(&mut *self.pool.acquire().await?, side, kinds, offset, limit).await
+    }
+
+    async fn replace_copied_tables(
+        &self,
+        copies: &[TableCopy],
+        from: &dyn Store,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        copy::replace::<D>(&mut tx, copies, from).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(())
     }
 }

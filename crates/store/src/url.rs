@@ -127,7 +127,10 @@ mod tests {
             url.expose(),
             "postgres://renkei:p%40ss%20word@db.example:5432/renkei"
         );
-        assert_eq!(url.to_string(), "postgres://renkei:***@db.example:5432/renkei");
+        assert_eq!(
+            url.to_string(),
+            "postgres://renkei:***@db.example:5432/renkei"
+        );
         let stated = DatabaseUrl::new("postgres://renkei:mine@db.example/renkei");
         assert_eq!(stated.with_password("other").unwrap(), stated);
         let sqlite = DatabaseUrl::new("renkei.db");

@@ -11,7 +11,7 @@ async fn copy_sqlite_to_sqlite_and_back() {
         support::sqlite().await,
         support::sqlite().await,
     );
-    crate::contract::copy_round_trip(&from, &to, &back).await;
+    crate::contract::issue_17_copy_store_copies_every_table_both_ways(&from, &to, &back).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -20,7 +20,8 @@ async fn copy_sqlite_to_postgres_and_back() {
         return;
     };
     let (from, back) = (support::sqlite().await, support::sqlite().await);
-    crate::contract::copy_round_trip(&from, &db.store, &back).await;
+    crate::contract::issue_17_copy_store_copies_every_table_both_ways(&from, &db.store, &back)
+        .await;
     db.drop_schema().await;
 }
 

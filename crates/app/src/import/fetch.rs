@@ -1,9 +1,10 @@
-//! `renkei fetch`: every file of a prefecture's plan obtained
-//! (`renkei_ingest::fetch::Downloader`: the publisher, or a folder of files
-//! already downloaded) and imported in plan order through the same
-//! [`Importer`] as `renkei import`. The prefecture's built-in 二次医療圏 table
-//! is stored first, so every facility is placed in its municipality and
-//! 二次医療圏 in the same write that stores it.
+//! `renkei fetch`: every file of a plan — a prefecture's, or the national one
+//! for all of Japan — obtained (`renkei_ingest::fetch::Downloader`: the
+//! publisher, or a folder of files already downloaded) and imported in plan
+//! order through the same [`Importer`] as `renkei import`, cut to the
+//! prefecture when one is fetched. The built-in 二次医療圏 tables are stored
+//! first, so every facility is placed in its municipality and 二次医療圏 in the
+//! same write that stores it.
 //!
 //! A file that cannot be fetched or imported is an error for that file alone:
 //! nothing from it is stored, the other files still are, and running the
@@ -12,17 +13,27 @@
 //! source's records in the prefecture which the files no longer list are
 //! closed; a source with a failed file closes nothing.
 
-use super::closing::{close_sources, ClosingOutcome};
+use super::closing::{close_sources, row_count_drops, ClosingGuard, ClosingOutcome};
+use super::region_tables;
 use super::{FileOutcome, ImportError, ImportKind, ImportResult, Importer, Progress};
 use renkei_core::PrefectureCode;
 use renkei_ingest::assign::{assign_locations, AssignSummary};
-use renkei_ingest::fetch::{Downloader, FetchOptions, FetchPlan};
+use renkei_ingest::fetch::{Downloader, FetchOptions, FetchPlan, ObtainError};
 use renkei_ingest::IngestError;
-use renkei_store::{Store, StoreError};
+use renkei_store::Store;
+use std::collections::BTreeSet;
 
-/// What happened to the prefecture's built-in 二次医療圏 table.
+/// What happened to the built-in 二次医療圏 table(s) of what was fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegionTableOutcome {
+    /// All of Japan (`renkei fetch --all`): the built-in tables of the
+    /// prefectures without a stored one were stored, the others kept.
+    National {
+        /// Prefectures whose built-in table was stored.
+        loaded: usize,
+        /// Prefectures whose stored table was kept.
+        kept: usize,
+    },
     /// Stored from `data/regions/` (number of regions).
     Loaded(usize),
     /// The database already had a table for the prefecture (built-in or a
@@ -36,6 +47,9 @@ pub enum RegionTableOutcome {
 /// Why a planned file was not imported.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchFailure {
+    /// `--offline`, and the source folder does not have it: left out by request.
+    #[error("not in the source folder (--offline)")]
+    Skipped,
     /// It could not be fetched; nothing from it was imported.
     #[error("not fetched, so nothing from it was imported: {0}")]
     Download(String),
@@ -91,9 +105,23 @@ impl FetchReport {
         self.files.iter().all(|f| f.result.is_ok())
     }
 
-    /// What went wrong, in words true of the whole fetch; `None` when nothing did.
+    /// The keys of the files left out by `--offline`.
+    pub fn skipped(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.result, Err(FetchFailure::Skipped)))
+            .map(|f| f.key.as_str())
+            .collect()
+    }
+
+    /// What went wrong, in words true of the whole fetch; `None` when nothing
+    /// did (files skipped by `--offline` were left out by request).
     pub fn failure_message(&self) -> Option<String> {
-        let failed: Vec<&FetchedFile> = self.files.iter().filter(|f| f.result.is_err()).collect();
+        let failed: Vec<&FetchedFile> = self
+            .files
+            .iter()
+            .filter(|f| f.result.is_err() && !matches!(f.result, Err(FetchFailure::Skipped)))
+            .collect();
         let mut problems = Vec::new();
         if !failed.is_empty() {
             let part_stored = failed.iter().any(|f| {
@@ -119,6 +147,12 @@ impl FetchReport {
                     "closing the unlisted records of {source} failed (see above)"
                 ));
             }
+            if closing.refused() {
+                problems.push(format!(
+                    "closing the unlisted records of {} was refused (see above)",
+                    closing.source()
+                ));
+            }
         }
         if let Err(error) = &self.assignment {
             problems.push(format!(
@@ -130,14 +164,29 @@ impl FetchReport {
 }
 
 /// Fetches and imports every file of `plan` into `store`; `progress` hears
-/// about each file as it starts. An `Err` means the fetch stopped before
-/// importing anything (an unknown importer in the plan, a download folder
-/// that cannot be made, the region table not stored); failures of single
-/// files are in the report.
+/// about each file as it starts. A plan for one prefecture imports only what
+/// lies in it ([`Importer::within`]) and closes only there; a plan for all of
+/// Japan imports and closes everything. An `Err` means the fetch stopped
+/// before importing anything (an unknown importer in the plan, a download
+/// folder that cannot be made, the region tables not stored); failures of
+/// single files are in the report.
 pub async fn fetch(
     store: &dyn Store,
     plan: &FetchPlan,
     options: FetchOptions,
+    progress: &mut dyn Progress,
+) -> ImportResult<FetchReport> {
+    fetch_guarded(store, plan, options, ClosingGuard::default(), progress).await
+}
+
+/// As [`fetch()`], closing within `guard`: a source whose files have far
+/// fewer rows than its last good run (import-run log), or that would close
+/// too large a share of its records, closes nothing unless the guard allows it.
+pub async fn fetch_guarded(
+    store: &dyn Store,
+    plan: &FetchPlan,
+    options: FetchOptions,
+    guard: ClosingGuard,
     progress: &mut dyn Progress,
 ) -> ImportResult<FetchReport> {
     let kinds = plan
@@ -146,14 +195,21 @@ pub async fn fetch(
         .map(|planned| ImportKind::from_name(&planned.importer))
         .collect::<ImportResult<Vec<_>>>()?;
     let downloader = Downloader::new(options)?;
-    let prefecture =
-        PrefectureCode::new(plan.prefecture.as_str()).map_err(|e| IngestError::Format {
+    let prefecture = plan
+        .prefecture
+        .as_deref()
+        .map(PrefectureCode::new)
+        .transpose()
+        .map_err(|e| IngestError::Format {
             file: "fetch plan".into(),
             reason: e.to_string(),
         })?;
-    let regions = load_region_table(store, &prefecture).await?;
+    let regions = load_region_tables(store, prefecture.as_ref()).await?;
     let started = chrono::Utc::now();
-    let mut importer = Importer::new(store);
+    let mut importer = match &prefecture {
+        Some(prefecture) => Importer::within(store, prefecture.clone()),
+        None => Importer::new(store),
+    };
     let mut files = Vec::with_capacity(plan.files.len());
     for (planned, kind) in plan.files.iter().zip(&kinds) {
         progress.file_started(&format!("{} ({})", planned.description, planned.key));
@@ -175,7 +231,10 @@ pub async fn fetch(
                 key: planned.key.clone(),
                 origin: String::new(),
                 checksum_sha256: None,
-                result: Err(FetchFailure::Download(reason)),
+                result: Err(match reason {
+                    ObtainError::Skipped => FetchFailure::Skipped,
+                    ObtainError::Failed(reason) => FetchFailure::Download(reason),
+                }),
             },
         });
     }
@@ -192,12 +251,30 @@ pub async fn fetch(
     for report in &reports {
         placement += report.placement;
     }
+    let mut sources = plan_sources(&kinds, &files);
+    match row_count_drops(store, &reports, started, guard).await {
+        Ok(drops) => {
+            for (source, reason) in drops {
+                if let Some((_, why)) = sources.iter_mut().find(|(key, _)| *key == source) {
+                    why.get_or_insert(reason);
+                }
+            }
+        }
+        Err(error) => {
+            for (_, why) in &mut sources {
+                why.get_or_insert(format!(
+                    "the import-run log could not be read to compare row counts ({error}), so nothing was closed"
+                ));
+            }
+        }
+    }
     let (closing, _) = close_sources(
         store,
-        plan_sources(&kinds, &files),
+        sources,
         &reports,
-        Some(&prefecture),
+        prefecture.as_ref(),
         started,
+        guard,
     )
     .await;
     let assignment = assign_locations(store).await.map_err(|e| e.to_string());
@@ -239,29 +316,39 @@ fn plan_sources(kinds: &[ImportKind], files: &[FetchedFile]) -> Vec<(String, Opt
     sources
 }
 
-/// Stores the built-in 二次医療圏 table of `prefecture` unless the database
-/// already has one for it (which may be a desk's own and is kept).
-async fn load_region_table(
+/// Stores the built-in 二次医療圏 table of `prefecture` (of every prefecture
+/// when `None`) unless the database already has one for it (which may be a
+/// desk's own and is kept).
+async fn load_region_tables(
     store: &dyn Store,
-    prefecture: &PrefectureCode,
+    prefecture: Option<&PrefectureCode>,
 ) -> ImportResult<RegionTableOutcome> {
-    let store_error = |source: StoreError| ImportError::Store {
-        step: "the 二次医療圏 table".into(),
-        source,
+    let stored = store
+        .region_tables()
+        .await
+        .map_err(|source| ImportError::Store {
+            step: "the 二次医療圏 table".into(),
+            source,
+        })?;
+    let kept: BTreeSet<PrefectureCode> = stored
+        .iter()
+        .map(|table| table.prefecture().code.clone())
+        .collect();
+    let Some(prefecture) = prefecture else {
+        let all = region_tables::all_prefectures()?;
+        let loaded = region_tables::store_builtin_tables(store, &all, &kept).await?;
+        return Ok(RegionTableOutcome::National {
+            loaded: loaded.len(),
+            kept: kept.len(),
+        });
     };
-    let stored = store.region_tables().await.map_err(store_error)?;
     if let Some(table) = stored.iter().find(|t| t.prefecture().code == *prefecture) {
         return Ok(RegionTableOutcome::Kept(table.regions().len()));
     }
-    let Some(table) = renkei_ingest::regions::builtin_region_tables()?
-        .into_iter()
-        .find(|t| t.prefecture().code == *prefecture)
-    else {
-        return Ok(RegionTableOutcome::NoneBuiltIn);
-    };
-    store
-        .upsert_region_table(&table)
-        .await
-        .map_err(store_error)?;
-    Ok(RegionTableOutcome::Loaded(table.regions().len()))
+    let wanted = BTreeSet::from([prefecture.clone()]);
+    let loaded = region_tables::store_builtin_tables(store, &wanted, &kept).await?;
+    Ok(match loaded.first() {
+        Some(table) => RegionTableOutcome::Loaded(table.regions().len()),
+        None => RegionTableOutcome::NoneBuiltIn,
+    })
 }

@@ -2,10 +2,13 @@
 //! then what follows the run (placing locations, closing what complete lists
 //! no longer list), with a message that is true of the whole run.
 
-use super::closing::{close_sources, complete_sources, ClosingOutcome};
+use super::closing::{close_sources, complete_sources, ClosingGuard, ClosingOutcome};
+use super::kind::region_table_outcome;
+use super::region_tables::{self, BUILTIN_TABLES_NAME};
 use super::{FileOutcome, ImportError, ImportFailed, ImportKind, Importer, Progress};
 use renkei_ingest::assign::{assign_locations, AssignSummary};
 use renkei_ingest::import::Format;
+use renkei_ingest::limits::Limits;
 use renkei_ingest::run::{FileReport, ImportStopped};
 use renkei_ingest::IngestError;
 use renkei_store::Store;
@@ -18,13 +21,32 @@ pub struct ImportRequest {
     /// What the files hold.
     pub kind: ImportKind,
     /// The files, imported in this order, each in its own transaction. For
-    /// [`ImportKind::RegionTable`], none means the tables built into renkei.
+    /// [`ImportKind::RegionTable`], none means the tables built into renkei
+    /// for the prefectures the database holds data for (all 47 when it holds
+    /// none), in one transaction.
     pub files: Vec<PathBuf>,
     /// Facility lists only: the files are the complete, current lists of
     /// their sources, so once every file is imported, the records of those
     /// sources they no longer list (within what they cover) are closed. If
     /// any file fails, nothing is closed.
     pub close_missing: bool,
+    /// How much closing may close ([`ClosingGuard`]).
+    pub closing_guard: ClosingGuard,
+    /// The limits each file is read within.
+    pub limits: Limits,
+}
+
+impl ImportRequest {
+    /// Importing `files` as `kind`, closing nothing, within the default limits.
+    pub fn new(kind: ImportKind, files: Vec<PathBuf>) -> Self {
+        Self {
+            kind,
+            files,
+            close_missing: false,
+            closing_guard: ClosingGuard::default(),
+            limits: Limits::default(),
+        }
+    }
 }
 
 /// One file that was imported.
@@ -74,7 +96,7 @@ pub async fn import_files(
     request: &ImportRequest,
     progress: &mut dyn Progress,
 ) -> ImportOutcome {
-    let mut importer = Importer::new(store);
+    let mut importer = Importer::new(store).with_limits(request.limits);
     let mut outcome = ImportOutcome::default();
     let stopped = match &request.kind {
         ImportKind::Facilities(format) => {
@@ -88,25 +110,27 @@ pub async fn import_files(
             .await
         }
         ImportKind::RegionTable if request.files.is_empty() => {
-            let builtin = renkei_ingest::regions::BUILTIN_REGION_FILES
-                .iter()
-                .map(|(name, text)| ((*name).to_owned(), Ok(text.as_bytes().to_vec())));
-            import_each(
-                &mut importer,
-                &request.kind,
-                builtin,
-                progress,
-                &mut outcome.files,
-            )
-            .await
+            progress.file_started(BUILTIN_TABLES_NAME);
+            match region_tables::import_loaded(store).await {
+                Ok(tables) => {
+                    outcome.files.push(ImportedFile {
+                        file: BUILTIN_TABLES_NAME.to_owned(),
+                        outcome: region_table_outcome(&tables),
+                    });
+                    None
+                }
+                Err(error) => Some(Stopped {
+                    file: BUILTIN_TABLES_NAME.to_owned(),
+                    error,
+                    part_stored: false,
+                }),
+            }
         }
         kind => {
-            let read = request.files.iter().map(|path| {
+            let limits = request.limits;
+            let read = request.files.iter().map(move |path| {
                 let name = path.display().to_string();
-                let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-                    file: name.clone(),
-                    source,
-                });
+                let bytes = read_limited(path, &name, &limits);
                 (name, bytes)
             });
             import_each(&mut importer, kind, read, progress, &mut outcome.files).await
@@ -145,9 +169,13 @@ pub async fn import_files(
             &reports,
             None,
             chrono::Utc::now(),
+            request.closing_guard,
         )
         .await;
         outcome.closing = closing;
+        if error.is_none() {
+            outcome.failure = refused_closing(&outcome);
+        }
         if let Some(error) = error {
             outcome.failure = Some(ImportFailed {
                 message: format!(
@@ -159,6 +187,25 @@ pub async fn import_files(
         }
     }
     outcome
+}
+
+/// The failure of a run whose closing was refused for some source
+/// ([`ClosingGuard`]); `None` when none was.
+fn refused_closing(outcome: &ImportOutcome) -> Option<ImportFailed> {
+    let refused: Vec<&str> = outcome
+        .closing
+        .iter()
+        .filter(|c| c.refused())
+        .map(ClosingOutcome::source)
+        .collect();
+    (!refused.is_empty()).then(|| ImportFailed {
+        message: format!(
+            "{}; closing was refused for {} (see above): nothing was closed",
+            imported_files(&outcome.files),
+            refused.join(", ")
+        ),
+        source: ImportError::MassClose(refused.join(", ")),
+    })
 }
 
 /// Facility lists from files, through the session's `import_paths`: the
@@ -282,6 +329,20 @@ fn imported_files(imported: &[ImportedFile]) -> String {
         names.len(),
         names.join(", ")
     )
+}
+
+/// The bytes of the file at `path`, refused without reading when it is
+/// larger than [`Limits::max_file_bytes`].
+fn read_limited(path: &Path, name: &str, limits: &Limits) -> Result<Vec<u8>, IngestError> {
+    let io = |source| IngestError::Io {
+        file: name.to_owned(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > limits.max_file_bytes {
+        return Err(super::kind::too_large(name, size, limits));
+    }
+    std::fs::read(path).map_err(io)
 }
 
 /// Whether the file at `path` starts as a zip does.

@@ -4,12 +4,16 @@
 
 use super::ImportError;
 use renkei_core::region::RegionTable;
+use renkei_core::{MunicipalityCode, PrefectureCode};
 use renkei_ingest::import::{Format, Importer as OfficialList};
+use renkei_ingest::limits::Limits;
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::n03::{N03Import, UncodedFeature};
+use renkei_ingest::rollout::RolloutReport;
 use renkei_ingest::run::{FileReport, ImportSession, VerifiedReport};
 use renkei_ingest::service_areas::ServiceAreaReport;
 use renkei_ingest::shisetsu::ShisetsuReport;
+use renkei_ingest::table::{read_tables, RowError};
 use renkei_ingest::{FeatureProblem, IngestError, IngestResult};
 use renkei_store::{BoundarySummary, Store};
 
@@ -24,7 +28,8 @@ pub enum ImportKind {
     /// A facility list: an official one (`mhlw-facilities`, `kaigo`, `wamnet`,
     /// `hoken-iryokikan`) or any CSV read through a column mapping (`csv
     /// --mapping`, `mapping:<name>` in a plan). Parsed by
-    /// `renkei_ingest::import::parse_file`; an `ImportSession` places and
+    /// `renkei_ingest::import::parse_file` (`hsds`: an Open Referral HSDS
+    /// exchange file, one part per source it names); an `ImportSession` places and
     /// geocodes the records and writes them with their conflicts and import
     /// log, one transaction per file (per zip member).
     Facilities(Format),
@@ -41,8 +46,9 @@ pub enum ImportKind {
     /// `n03`: 行政区域 boundaries (GeoJSON or the official zip). `n03::read_n03`
     /// → `Store::replace_boundaries`; every location is placed again after the run.
     Boundaries,
-    /// `regions`: a 二次医療圏 table (TOML). `regions::parse_region_table` →
-    /// `Store::upsert_region_table`; every location is placed again after the run.
+    /// `regions`: 二次医療圏 tables, authored (TOML) or 国土数値情報 A38.
+    /// `regions::parse_region_file` → `Store::upsert_region_tables`; every
+    /// location is placed again after the run.
     RegionTable,
     /// `population`: SSDSE-A municipal population. `population::parse_ssdse_a`
     /// → `Store::set_population`.
@@ -59,6 +65,18 @@ pub enum ImportKind {
     /// `service-areas`: municipalities each provider serves (CSV).
     /// `service_areas::import_service_areas` → `Store::replace_service_areas`.
     ServiceAreas,
+    /// `stations`: 国土数値情報 鉄道データ N02 `Station` (GeoJSON or zip).
+    /// `basemap::read_stations` → `Store::replace_stations`, with its run log.
+    Stations,
+    /// `rail-lines`: N02 `RailroadSection` or `station_database` polylines
+    /// (GeoJSON or zip). `basemap::read_rail_lines` → `Store::replace_rail_lines`.
+    RailLines,
+    /// `postcodes`: one point per postcode (CSV). `basemap::parse_postcodes`
+    /// → `Store::replace_postcodes`, replacing the prefectures the file holds.
+    Postcodes,
+    /// `rollout`: a prefecture's regional rollout (全県展開, TOML).
+    /// `rollout::import` → `Store::replace_rollout`, with its run log.
+    Rollout,
 }
 
 impl ImportKind {
@@ -74,6 +92,7 @@ impl ImportKind {
             return Ok(Self::Facilities(Format::Official(list)));
         }
         Ok(match name {
+            "hsds" => Self::Facilities(Format::Hsds),
             "town-points" => Self::TownPoints,
             "shisetsu-kijun" => Self::Accreditations,
             "verified" => Self::Verified,
@@ -86,6 +105,10 @@ impl ImportKind {
                 year: DEFAULT_MESH_CENSUS_YEAR,
             },
             "service-areas" => Self::ServiceAreas,
+            "stations" => Self::Stations,
+            "rail-lines" => Self::RailLines,
+            "postcodes" => Self::Postcodes,
+            "rollout" => Self::Rollout,
             _ => return Err(ImportError::UnknownKind(name.to_owned())),
         })
     }
@@ -97,9 +120,11 @@ impl ImportKind {
     }
 
     /// Whether a failed write of this kind may have stored part of a file:
-    /// each member of a zip of facility lists is its own transaction.
+    /// each member of a zip of facility lists, and each source an HSDS file
+    /// names, is its own transaction.
     pub(crate) fn may_store_part(&self, zip: bool) -> bool {
-        matches!(self, Self::Facilities(_)) && zip
+        matches!(self, Self::Facilities(Format::Hsds))
+            || (matches!(self, Self::Facilities(_)) && zip)
     }
 }
 
@@ -114,6 +139,8 @@ pub enum FileOutcome {
         stored: u64,
         /// Rows without coordinates, skipped.
         without_coordinates: usize,
+        /// Rows refused (wrong number of fields, control characters).
+        rejected: Vec<RowError>,
     },
     /// Accreditations.
     Accreditations(ShisetsuReport),
@@ -121,9 +148,9 @@ pub enum FileOutcome {
     Verified(VerifiedReport),
     /// N03 boundaries.
     Boundaries(BoundariesReport),
-    /// A 二次医療圏 table.
+    /// 二次医療圏 tables.
     RegionTable {
-        /// The prefecture's name (Japanese) and code.
+        /// The prefecture's name (Japanese) and code, or how many prefectures.
         prefecture: String,
         /// 二次医療圏 in the table.
         regions: usize,
@@ -146,6 +173,17 @@ pub enum FileOutcome {
     },
     /// Service areas.
     ServiceAreas(ServiceAreaReport),
+    /// Stations, rail lines or postcode points of the base map and geocoder.
+    BaseMap {
+        /// What the rows are (`stations`, `rail lines`, `postcodes`).
+        what: &'static str,
+        /// Rows stored.
+        stored: u64,
+        /// Features or rows rejected.
+        rejected: usize,
+    },
+    /// A rollout file.
+    Rollout(RolloutReport),
 }
 
 /// What storing one N03 file did (its geometry is not kept here).
@@ -184,12 +222,14 @@ impl FileOutcome {
             Self::TownPoints {
                 stored,
                 without_coordinates,
-            } => format!("{stored} town points stored; {without_coordinates} rows without coordinates skipped"),
+                rejected,
+            } => format!("{stored} town points stored; {without_coordinates} rows without coordinates skipped; {} rows rejected", rejected.len()),
             Self::Accreditations(r) => format!(
-                "{} accreditations read, {} stored on hospitals, {} rows match no hospital in the directory",
+                "{} accreditations read, {} stored on hospitals, {} rows match no hospital in the directory, {} rows rejected",
                 r.read,
                 r.stored,
-                r.unmatched.len()
+                r.unmatched.len(),
+                r.rejected.len()
             ),
             Self::Verified(r) => format!(
                 "{} rows read, {} verified facts stored, {} rows rejected",
@@ -217,6 +257,23 @@ impl FileOutcome {
                 r.providers,
                 r.rejected.len()
             ),
+            Self::BaseMap {
+                what,
+                stored,
+                rejected,
+            } => format!("{stored} {what} stored; {rejected} rejected"),
+            Self::Rollout(r) => format!(
+                "全県展開 {}: 地域 {} 件, 段階 {} 件, 課題 {} 件, 取組 {} 件 / {} areas, {} stage transitions, {} problems, {} actions",
+                r.prefecture,
+                r.written.areas,
+                r.written.transitions,
+                r.written.issues,
+                r.written.actions,
+                r.written.areas,
+                r.written.transitions,
+                r.written.issues,
+                r.written.actions
+            ),
         }
     }
 }
@@ -229,6 +286,8 @@ impl FileOutcome {
 pub struct Importer<'a> {
     store: &'a dyn Store,
     session: Option<ImportSession<'a>>,
+    within: Option<PrefectureCode>,
+    limits: Limits,
 }
 
 impl<'a> Importer<'a> {
@@ -237,14 +296,51 @@ impl<'a> Importer<'a> {
         Self {
             store,
             session: None,
+            within: None,
+            limits: Limits::default(),
         }
+    }
+
+    /// An importer writing only what lies in `prefecture` (a publisher's
+    /// national file imported for one prefecture): facility records of the
+    /// prefecture (`ImportSession::restrict_to`), and the N03 units,
+    /// population rows and town points whose code is in it.
+    pub fn within(store: &'a dyn Store, prefecture: PrefectureCode) -> Self {
+        Self {
+            within: Some(prefecture),
+            ..Self::new(store)
+        }
+    }
+
+    /// The same importer reading each file within `limits`.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits each file is read within.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The session for facility lists, opened on first use.
     pub(crate) fn session(&mut self) -> &mut ImportSession<'a> {
-        let store = self.store;
-        self.session
-            .get_or_insert_with(|| ImportSession::new(store))
+        let (store, within, limits) = (self.store, &self.within, self.limits);
+        self.session.get_or_insert_with(|| {
+            let mut session = ImportSession::new(store).with_limits(limits);
+            if let Some(prefecture) = within {
+                session.restrict_to(prefecture.clone());
+            }
+            session
+        })
+    }
+
+    /// Whether a row coded `code` is kept ([`Self::within`]).
+    fn keeps(&self, code: &MunicipalityCode) -> bool {
+        self.within
+            .as_ref()
+            .is_none_or(|prefecture| code.prefecture() == *prefecture)
     }
 
     /// Imports the bytes of `file` as `kind`. On error nothing from the file
@@ -260,35 +356,35 @@ impl<'a> Importer<'a> {
             file: file.to_owned(),
             source,
         };
+        if bytes.len() as u64 > self.limits.max_file_bytes {
+            return Err(too_large(file, bytes.len() as u64, &self.limits));
+        }
         let outcome = match kind {
             ImportKind::Facilities(format) => {
                 FileOutcome::Facilities(self.session().import_bytes(format, file, bytes).await?)
             }
-            ImportKind::TownPoints => {
-                let (text, _) = renkei_ingest::text::decode(file, bytes)?;
-                let table = renkei_ingest::table::Table::parse(file, &text)?;
-                let (points, without) = renkei_ingest::town_points::parse(&table)?;
-                FileOutcome::TownPoints {
-                    stored: store
-                        .replace_town_points(file, &points)
-                        .await
-                        .map_err(stored)?,
-                    without_coordinates: without.len(),
-                }
-            }
+            ImportKind::TownPoints => self.town_points(file, bytes).await?,
             ImportKind::Accreditations => FileOutcome::Accreditations(
                 renkei_ingest::shisetsu::import_list(store, file, bytes).await?,
             ),
             ImportKind::Verified => FileOutcome::Verified(
-                renkei_ingest::run::import_verified(store, file, bytes, chrono::Utc::now()).await?,
+                renkei_ingest::run::import_verified_with(
+                    store,
+                    file,
+                    bytes,
+                    chrono::Utc::now(),
+                    &self.limits,
+                )
+                .await?,
             ),
             ImportKind::Boundaries => {
                 let N03Import {
-                    municipalities,
+                    mut municipalities,
                     features,
                     without_code,
                     repairs,
                 } = renkei_ingest::n03::read_n03(file, bytes)?;
+                municipalities.retain(|unit| self.keeps(&unit.code));
                 let written = store
                     .replace_boundaries(file, &municipalities)
                     .await
@@ -302,17 +398,14 @@ impl<'a> Importer<'a> {
                 })
             }
             ImportKind::RegionTable => {
-                let text = std::str::from_utf8(bytes).map_err(|e| IngestError::Format {
-                    file: file.to_owned(),
-                    reason: format!("not UTF-8 text: {e}"),
-                })?;
-                let table = renkei_ingest::regions::parse_region_table(file, text)?;
-                store.upsert_region_table(&table).await.map_err(stored)?;
-                region_table_outcome(&table)
+                let tables = renkei_ingest::regions::parse_region_file(file, bytes)?;
+                store.upsert_region_tables(&tables).await.map_err(stored)?;
+                region_table_outcome(&tables)
             }
             ImportKind::Population { year } => {
                 let (text, _) = renkei_ingest::text::decode(file, bytes)?;
-                let rows = renkei_ingest::population::parse_ssdse_a(file, &text, *year)?;
+                let mut rows = renkei_ingest::population::parse_ssdse_a(file, &text, *year)?;
+                rows.retain(|row| self.keeps(&row.population.code));
                 FileOutcome::Population {
                     stored: store.set_population(&rows).await.map_err(stored)?,
                     source: rows.first().map(|r| r.source.clone()).unwrap_or_default(),
@@ -332,6 +425,12 @@ impl<'a> Importer<'a> {
             ImportKind::ServiceAreas => FileOutcome::ServiceAreas(
                 renkei_ingest::service_areas::import_service_areas(store, file, bytes).await?,
             ),
+            ImportKind::Stations | ImportKind::RailLines | ImportKind::Postcodes => {
+                import_base_map(store, kind, file, bytes).await?
+            }
+            ImportKind::Rollout => {
+                FileOutcome::Rollout(renkei_ingest::rollout::import(store, file, bytes).await?)
+            }
         };
         if matches!(
             kind,
@@ -343,14 +442,113 @@ impl<'a> Importer<'a> {
     }
 }
 
-fn region_table_outcome(table: &RegionTable) -> FileOutcome {
-    FileOutcome::RegionTable {
-        prefecture: format!(
+/// The refusal of a file of `size` bytes over [`Limits::max_file_bytes`].
+pub(crate) fn too_large(file: &str, size: u64, limits: &Limits) -> IngestError {
+    IngestError::Format {
+        file: file.to_owned(),
+        reason: format!(
+            "the file has {size} bytes, more than the {} an import reads; if it is right, raise the limit with --max-file-mb",
+            limits.max_file_bytes
+        ),
+    }
+}
+
+impl Importer<'_> {
+    /// A 町丁目 points file (or zip): its points replace those of the
+    /// prefectures it holds.
+    async fn town_points(&self, file: &str, bytes: &[u8]) -> IngestResult<FileOutcome> {
+        let (mut points, mut without, mut rejected) = (Vec::new(), 0, Vec::new());
+        for table in read_tables(file, bytes, &[".csv"], &self.limits)? {
+            let (more, skipped) = renkei_ingest::town_points::parse(&table)?;
+            points.extend(
+                more.into_iter()
+                    .filter(|point| self.keeps(&point.municipality)),
+            );
+            without += skipped.len();
+            rejected.extend(table.refused().cloned());
+        }
+        let stored = self
+            .store
+            .replace_town_points(file, &points)
+            .await
+            .map_err(|source| IngestError::Store {
+                file: file.to_owned(),
+                source,
+            })?;
+        Ok(FileOutcome::TownPoints {
+            stored,
+            without_coordinates: without,
+            rejected,
+        })
+    }
+}
+
+/// Reads a station, rail line or postcode file and replaces its rows, with
+/// its import-run row, in one store transaction.
+async fn import_base_map(
+    store: &dyn Store,
+    kind: &ImportKind,
+    file: &str,
+    bytes: &[u8],
+) -> IngestResult<FileOutcome> {
+    use renkei_ingest::basemap;
+    let started_at = chrono::Utc::now();
+    let log = |rows_read: usize, rejected: usize| renkei_store::RunLog {
+        file_name: renkei_ingest::run::base_name(file),
+        checksum_sha256: renkei_ingest::run::sha256_hex(bytes),
+        started_at,
+        rows_read: rows_read as u64,
+        rejected: rejected as u64,
+    };
+    let stored = |source| IngestError::Store {
+        file: file.to_owned(),
+        source,
+    };
+    let (what, written, rejected) = match kind {
+        ImportKind::Stations => {
+            let (stations, rejected) = basemap::read_stations(file, bytes)?;
+            let log = log(stations.len() + rejected, rejected);
+            let written = store.replace_stations(basemap::STATIONS_SOURCE, &stations, &log);
+            ("stations", written.await.map_err(stored)?, rejected)
+        }
+        ImportKind::RailLines => {
+            let (lines, rejected) = basemap::read_rail_lines(file, bytes)?;
+            let log = log(lines.len() + rejected, rejected);
+            let written = store.replace_rail_lines(basemap::RAIL_LINES_SOURCE, &lines, &log);
+            ("rail lines", written.await.map_err(stored)?, rejected)
+        }
+        _ => {
+            let (text, _) = renkei_ingest::text::decode(file, bytes)?;
+            let table = renkei_ingest::table::Table::parse(file, &text)?;
+            let (points, rejected) = basemap::parse_postcodes(&table)?;
+            let log = log(table.len(), rejected.len());
+            let written = store.replace_postcodes(basemap::POSTCODES_SOURCE, &points, &log);
+            ("postcodes", written.await.map_err(stored)?, rejected.len())
+        }
+    };
+    Ok(FileOutcome::BaseMap {
+        what,
+        stored: written,
+        rejected,
+    })
+}
+
+pub(super) fn region_table_outcome(tables: &[RegionTable]) -> FileOutcome {
+    let prefecture = match tables {
+        [table] => format!(
             "{} ({})",
             table.prefecture().name_ja,
             table.prefecture().code
         ),
-        regions: table.regions().len(),
-        municipalities: table.regions().iter().map(|r| r.municipalities.len()).sum(),
+        _ => format!("{} 都道府県 / prefectures", tables.len()),
+    };
+    FileOutcome::RegionTable {
+        prefecture,
+        regions: tables.iter().map(|t| t.regions().len()).sum(),
+        municipalities: tables
+            .iter()
+            .flat_map(RegionTable::regions)
+            .map(|r| r.municipalities.len())
+            .sum(),
     }
 }

@@ -11,9 +11,10 @@ mod closing;
 mod fetch;
 mod files;
 mod kind;
+pub mod region_tables;
 
-pub use closing::ClosingOutcome;
-pub use fetch::{fetch, FetchFailure, FetchReport, FetchedFile, RegionTableOutcome};
+pub use closing::{ClosingGuard, ClosingOutcome, DEFAULT_MAX_CLOSE_SHARE};
+pub use fetch::{fetch, fetch_guarded, FetchFailure, FetchReport, FetchedFile, RegionTableOutcome};
 pub use files::{import_files, ImportOutcome, ImportRequest, ImportedFile};
 pub use kind::{BoundariesReport, FileOutcome, ImportKind, Importer, DEFAULT_MESH_CENSUS_YEAR};
 
@@ -36,8 +37,12 @@ pub enum ImportError {
         #[source]
         source: renkei_store::StoreError,
     },
+    /// Closing was refused for these sources: their files would have closed
+    /// too large a share of their records ([`ClosingGuard`]).
+    #[error("closing refused for {0}: the files no longer list too many of their records")]
+    MassClose(String),
     /// No kind of import has this name.
-    #[error("unknown importer {0}; use one of the `renkei import` kinds (n03, regions, population, mesh-population, town-points, mhlw-facilities, kaigo, wamnet, hoken-iryokikan, shisetsu-kijun, verified, service-areas) or mapping:<name>")]
+    #[error("unknown importer {0}; use one of the `renkei import` kinds (hsds, n03, regions, population, mesh-population, town-points, mhlw-facilities, kaigo, wamnet, hoken-iryokikan, shisetsu-kijun, verified, service-areas, rollout) or mapping:<name>")]
     UnknownKind(String),
 }
 

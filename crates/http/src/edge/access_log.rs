@@ -54,7 +54,9 @@ impl RequestSummary {
         let class = usize::from(status / 100).clamp(1, 5) - 1;
         window.classes[class] += 1;
         let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
-        window.latency_us.saturating_record(micros.clamp(1, MAX_LATENCY_US));
+        window
+            .latency_us
+            .saturating_record(micros.clamp(1, MAX_LATENCY_US));
         if window.started.elapsed() < self.every {
             return;
         }

@@ -8,13 +8,15 @@
 //! pages, and no referrer leaves them: a search URL names a child's care needs.
 //!
 //! CORS: any origin (`*`, the default) or a configured list may read with GET
-//! and HEAD, never with credentials; a preflight gets 200 with the allowed
-//! methods and headers. Writes (staff routes) are not opened to other origins.
+//! and HEAD, never with credentials; a preflight (`OPTIONS`) gets 204 with the
+//! allowed methods and headers, on every path. Writes (staff routes) are not
+//! opened to other origins.
 
-use axum::http::{header, HeaderName, HeaderValue, Method};
-use std::str::FromStr;
-use axum::extract::State;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::Response;
+use std::str::FromStr;
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -142,6 +144,17 @@ pub fn cors(origins: &CorsOrigins) -> CorsLayer {
         .max_age(PREFLIGHT_MAX_AGE)
 }
 
+/// Turns the CORS layer's empty 200 answer to a preflight into 204 No Content
+/// (it has no body). Runs as `axum::middleware::from_fn` around [`cors`].
+pub async fn preflight_no_content(request: Request, next: Next) -> Response {
+    let preflight = request.method() == Method::OPTIONS;
+    let mut response = next.run(request).await;
+    if preflight && response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::NO_CONTENT;
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,7 +172,12 @@ mod tests {
                 HeaderValue::from_static("http://localhost:5173"),
             ])
         );
-        for bad in ["map.example.jp", "https://map.example.jp/path", "ftp://x.example", ""] {
+        for bad in [
+            "map.example.jp",
+            "https://map.example.jp/path",
+            "ftp://x.example",
+            "",
+        ] {
             assert!(bad.parse::<CorsOrigins>().is_err(), "{bad}");
         }
     }

@@ -148,6 +148,9 @@ mod tests {
         let public = parse_public_url("https://renkei.example.jp/k/").unwrap();
         let base = LinkBase::new(Some(&public), None);
         assert!(base.configured);
-        assert_eq!(base.join("tiles/x.json"), "https://renkei.example.jp/k/tiles/x.json");
+        assert_eq!(
+            base.join("tiles/x.json"),
+            "https://renkei.example.jp/k/tiles/x.json"
+        );
     }
 }

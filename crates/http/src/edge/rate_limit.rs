@@ -156,7 +156,10 @@ mod tests {
         assert!(limit.check(a).is_ok());
         assert!(limit.check(a).is_ok());
         let wait = limit.check(a).unwrap_err();
-        assert!(wait > Duration::from_secs(5) && wait <= Duration::from_secs(10), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(5) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
         assert!(limit.check(b).is_ok());
     }
 

@@ -46,12 +46,19 @@ async fn issue_17_every_response_has_the_security_headers_and_hsts_only_over_htt
             "frame-ancestors 'none'",
             "object-src 'none'",
         ] {
-            assert!(csp.contains(directive), "{uri}: {directive} missing in {csp}");
+            assert!(
+                csp.contains(directive),
+                "{uri}: {directive} missing in {csp}"
+            );
         }
         assert_eq!(header("x-content-type-options"), "nosniff", "{uri}");
         assert_eq!(header("x-frame-options"), "DENY", "{uri}");
         assert_eq!(header("referrer-policy"), "no-referrer", "{uri}");
-        assert_eq!(header("strict-transport-security"), "", "{uri}: HSTS over http");
+        assert_eq!(
+            header("strict-transport-security"),
+            "",
+            "{uri}: HSTS over http"
+        );
     }
     let https = app_with(with_public_url("https://renkei.example.jp/")).await;
     let reply = get(https, "/api/v1/health").await;
@@ -64,7 +71,11 @@ async fn issue_17_every_response_has_the_security_headers_and_hsts_only_over_htt
 #[tokio::test]
 async fn issue_17_cors_preflight_is_answered_for_reads_without_credentials() {
     let app = app_with(config()).await;
-    for uri in ["/api/v1/search?q=x", "/tiles/facilities.json", "/api/v1/print/map"] {
+    for uri in [
+        "/api/v1/search?q=x",
+        "/tiles/facilities.json",
+        "/api/v1/print/map",
+    ] {
         let preflight = Request::builder()
             .method(Method::OPTIONS)
             .uri(uri)
@@ -78,12 +89,21 @@ async fn issue_17_cors_preflight_is_answered_for_reads_without_credentials() {
             "{uri}: {}",
             reply.status
         );
-        assert_eq!(reply.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "{uri}");
+        assert_eq!(
+            reply.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            "*",
+            "{uri}"
+        );
         let methods = reply.headers[header::ACCESS_CONTROL_ALLOW_METHODS]
             .to_str()
             .unwrap();
-        assert!(methods.contains("GET") && !methods.contains("POST"), "{methods}");
-        assert!(!reply.headers.contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS));
+        assert!(
+            methods.contains("GET") && !methods.contains("POST"),
+            "{methods}"
+        );
+        assert!(!reply
+            .headers
+            .contains_key(header::ACCESS_CONTROL_ALLOW_CREDENTIALS));
     }
     let listed = app_with(HttpConfig {
         edge: EdgeConfig {
@@ -104,13 +124,15 @@ async fn issue_17_cors_preflight_is_answered_for_reads_without_credentials() {
         allowed.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
         "https://map.example.jp"
     );
-    assert!(allowed
-        .headers
-        .get_all(header::VARY)
-        .iter()
-        .any(|v| v.to_str().unwrap().to_ascii_lowercase().contains("origin")));
+    assert!(allowed.headers.get_all(header::VARY).iter().any(|v| v
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("origin")));
     let other = send(listed, from("https://evil.example.com")).await;
-    assert!(!other.headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+    assert!(!other
+        .headers
+        .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
 }
 
 #[tokio::test]
@@ -129,7 +151,12 @@ async fn issue_17_rate_limit_returns_429_with_retry_after_and_the_json_error() {
     let uri = "/api/v1/coverage?kinds=visiting_nurse&format=json";
     for _ in 0..2 {
         let reply = get(app.clone(), uri).await;
-        assert_ne!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.text());
+        assert_ne!(
+            reply.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            reply.text()
+        );
     }
     let reply = get(app.clone(), uri).await;
     reply.assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
@@ -164,7 +191,8 @@ async fn issue_17_slow_header_sockets_are_closed() {
     let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
     socket.write_all(b"GET /api/v1/hea").await.unwrap();
     let mut buffer = Vec::new();
-    let closed = tokio::time::timeout(Duration::from_secs(5), socket.read_to_end(&mut buffer)).await;
+    let closed =
+        tokio::time::timeout(Duration::from_secs(5), socket.read_to_end(&mut buffer)).await;
     assert!(
         closed.is_ok(),
         "the half-sent request was still open after 5 s"
@@ -220,7 +248,11 @@ fn pdf_text(pdf: &[u8]) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("print.pdf");
     std::fs::write(&path, pdf).unwrap();
-    match std::process::Command::new("pdftotext").arg(&path).arg("-").output() {
+    match std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
         Ok(output) if output.status.success() => {
             Some(String::from_utf8(output.stdout).unwrap().replace('\n', ""))
         }
@@ -243,7 +275,12 @@ async fn issue_19_prints_link_to_the_public_url_only_and_mark_trial_prints() {
     };
     let public = regions_app_with(with_public_url("https://renkei.example.jp/")).await;
     let reply = send(public, forged()).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", String::from_utf8_lossy(&reply.body));
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
     let Some(text) = pdf_text(&reply.body) else {
         return;
     };

@@ -4,6 +4,7 @@
 //! [`OpenOptions::startup_timeout`]); writes send `NOTIFY renkei_changes`
 //! inside their transaction, so listeners hear of committed writes only.
 
+mod copy;
 mod listen;
 mod write;
 
@@ -225,6 +226,14 @@ impl Dialect for Postgres {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(CHANGES_CHANNEL)
             .bind(data_version.to_string())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn lock_writes(conn: &mut PgConnection) -> StoreResult<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(crate::dialect::WRITE_LOCK)
             .execute(&mut *conn)
             .await?;
         Ok(())

@@ -1,7 +1,10 @@
-//! Writing facilities to PostgreSQL: each table is written with one
-//! `INSERT … SELECT FROM UNNEST(arrays)` per chunk, so the number of round
-//! trips does not grow with the number of rows in a chunk.
+//! Writing facilities to PostgreSQL. New records are bulk loaded through
+//! `COPY … FROM STDIN`, table by table ([`super::copy`]), with their
+//! placements; records already stored are upserted with one `INSERT … SELECT
+//! FROM UNNEST(arrays)` per table and chunk, so the number of round trips
+//! does not grow with the number of rows.
 
+use super::copy::copy_new;
 use crate::rows::{Batch, CapabilityRow, PhoneRow, Prepared, ScheduleRow, ServiceRow};
 use crate::{LocationAssignment, SourceInfo, StoreResult, WriteSummary};
 use sqlx::PgConnection;
@@ -21,10 +24,17 @@ pub(super) async fn write_facilities(
     assignments: &[LocationAssignment],
 ) -> StoreResult<(WriteSummary, u64)> {
     let mut summary = WriteSummary::default();
+    let mut placements: HashMap<Uuid, &LocationAssignment> =
+        assignments.iter().map(|a| (a.id.0, a)).collect();
+    let mut placed = 0;
     for chunk in prepared.chunks(CHUNK) {
-        write_chunk(conn, source, chunk, &mut summary).await?;
+        let new = write_chunk(conn, source, chunk, &mut summary).await?;
+        placed += copy_new(conn, &new, &mut placements).await?;
     }
-    let placed = update_assignments(conn, assignments).await?;
+    // New records were loaded with their placement; the others (and ids
+    // outside this batch) are updated where it differs.
+    let rest: Vec<LocationAssignment> = placements.into_values().cloned().collect();
+    placed += update_assignments(conn, &rest).await?;
     Ok((summary, placed))
 }
 
@@ -52,12 +62,14 @@ pub(super) async fn update_assignments(
         .rows_affected())
 }
 
+/// Sorts the records of `chunk` into new, changed and unchanged (counted in
+/// `summary`) and upserts the changed ones; returns the rows of the new ones.
 async fn write_chunk(
     conn: &mut PgConnection,
     source: &SourceInfo,
     chunk: &[Prepared<'_>],
     summary: &mut WriteSummary,
-) -> StoreResult<()> {
+) -> StoreResult<Batch> {
     let ids: Vec<Uuid> = chunk.iter().map(|p| p.facility.id.0).collect();
     let stored: HashMap<Uuid, String> =
         sqlx::query_as("SELECT id, content_hash FROM locations WHERE id = ANY($1)")
@@ -66,11 +78,16 @@ async fn write_chunk(
             .await?
             .into_iter()
             .collect();
+    let mut new = Batch::default();
     let mut batch = Batch::default();
     let mut changed = Vec::new();
     for prepared in chunk {
         match stored.get(&prepared.facility.id.0) {
-            None => summary.inserted += 1,
+            None => {
+                summary.inserted += 1;
+                new.push(source, prepared);
+                continue;
+            }
             Some(hash) if *hash == prepared.content_hash => {
                 summary.unchanged += 1;
                 continue;
@@ -94,7 +111,8 @@ async fn write_chunk(
             .execute(&mut *conn)
             .await?;
     }
-    write_batch(conn, &batch).await
+    write_batch(conn, &batch).await?;
+    Ok(new)
 }
 
 /// One column of `rows` as an array parameter.

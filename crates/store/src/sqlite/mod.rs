@@ -162,6 +162,13 @@ impl Dialect for Sqlite {
         Ok(())
     }
 
+    async fn lock_writes(conn: &mut SqliteConnection) -> StoreResult<()> {
+        sqlx::query("UPDATE store_state SET data_version = data_version")
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
     async fn begin_snapshot(_: &mut SqliteConnection) -> StoreResult<()> {
         Ok(())
     }

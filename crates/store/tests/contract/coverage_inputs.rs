@@ -4,7 +4,7 @@ use crate::support::{facility, source};
 use renkei_core::MunicipalityCode;
 use renkei_store::{MeshPopulationRecord, ServiceAreaRecord, Store, StoreError};
 
-fn cell(code: &str, under_15: u64) -> MeshPopulationRecord {
+pub(crate) fn cell(code: &str, under_15: u64) -> MeshPopulationRecord {
     MeshPopulationRecord {
         mesh: code.parse().unwrap(),
         total: under_15 * 7,

@@ -1,7 +1,7 @@
-//! Change feed and copying between stores.
+//! The change feed.
 
-use crate::support::{facility, source, synthetic};
-use renkei_store::{copy_store, ChangeEvent, Store};
+use crate::support::{facility, source};
+use renkei_store::{ChangeEvent, Store};
 use std::time::Duration;
 
 /// A subscriber hears about a committed write, with the new data version.
@@ -31,50 +31,4 @@ pub async fn change_feed_fires_on_write(store: &dyn Store) {
             ChangeEvent::Committed { .. } | ChangeEvent::Resync => {}
         }
     }
-}
-
-/// Fills `from` with a little of everything, copies it to `to` and back to `back`.
-pub async fn copy_round_trip(from: &dyn Store, to: &dyn Store, back: &dyn Store) {
-    let a = source("test-a");
-    let b = source("test-b");
-    let mut batch = synthetic(&a, 120);
-    batch[7].status = renkei_core::FacilityStatus::Closed;
-    from.upsert_facilities(&a, &batch).await.unwrap();
-    from.upsert_facilities(
-        &b,
-        &[facility(
-            &b,
-            "1",
-            "clinic",
-            "テスト小児科クリニック",
-            "14207",
-        )],
-    )
-    .await
-    .unwrap();
-    from.upsert_facilities(&source("test-empty"), &[])
-        .await
-        .unwrap();
-
-    let there = copy_store(from, to).await.unwrap();
-    assert_eq!(
-        (there.sources, there.facilities, there.written.inserted),
-        (3, 121, 121)
-    );
-    let again = copy_store(from, to).await.unwrap();
-    assert_eq!(
-        again.written.unchanged, 121,
-        "copying twice changes nothing"
-    );
-    let home = copy_store(to, back).await.unwrap();
-    assert_eq!(home.facilities, 121);
-    assert_eq!(
-        from.count_facilities_by_source().await.unwrap(),
-        back.count_facilities_by_source().await.unwrap()
-    );
-    assert_eq!(from.sources().await.unwrap(), back.sources().await.unwrap());
-    assert_eq!(
-        from.all_facilities().await.unwrap(),
-        back.all_facilities().await.unwrap()
-    );
 }

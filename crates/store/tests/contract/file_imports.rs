@@ -35,7 +35,7 @@ async fn observe(store: &dyn Store) -> Observed {
     }
 }
 
-fn placement(facility: &Facility, distance_m: f64) -> LocationAssignment {
+pub(crate) fn placement(facility: &Facility, distance_m: f64) -> LocationAssignment {
     LocationAssignment {
         id: facility.id,
         municipality: facility.location.municipality.clone(),

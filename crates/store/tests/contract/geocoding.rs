@@ -5,7 +5,7 @@ use renkei_core::geocode::{Precision, TownPoint};
 use renkei_core::{LonLat, MunicipalityCode};
 use renkei_store::{FileImport, GeocodeRecord, Store};
 
-fn town(code: &str, name: &str, lon: f64) -> TownPoint {
+pub(crate) fn town(code: &str, name: &str, lon: f64) -> TownPoint {
     TownPoint {
         municipality: MunicipalityCode::new(code).unwrap(),
         town: name.into(),

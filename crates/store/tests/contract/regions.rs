@@ -10,7 +10,7 @@ use renkei_store::{
 };
 
 /// A 0.1° square whose south-west corner is (`west`, `south`), longitude first.
-fn square(west: f64, south: f64) -> MultiPolygon<f64> {
+pub(crate) fn square(west: f64, south: f64) -> MultiPolygon<f64> {
     MultiPolygon::new(vec![polygon![
         (x: west, y: south),
         (x: west + 0.1, y: south),
@@ -19,7 +19,7 @@ fn square(west: f64, south: f64) -> MultiPolygon<f64> {
     ]])
 }
 
-fn unit(code: &str, name: &str, west: f64) -> Municipality {
+pub(crate) fn unit(code: &str, name: &str, west: f64) -> Municipality {
     Municipality {
         code: code.parse().unwrap(),
         prefecture_name: if code.starts_with("47") {
@@ -35,7 +35,7 @@ fn unit(code: &str, name: &str, west: f64) -> Municipality {
     }
 }
 
-fn table(north: &[&str]) -> RegionTable {
+pub(crate) fn table(north: &[&str]) -> RegionTable {
     let list = |codes: &[&str]| {
         codes
             .iter()
