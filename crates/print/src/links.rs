@@ -146,11 +146,11 @@ impl WebClient {
             ("near", view.near.unwrap_or_default().to_owned()),
             (
                 "lon",
-                view.origin.map(|o| o.lon().to_string()).unwrap_or_default(),
+                view.origin.map(|o| degrees(o.lon())).unwrap_or_default(),
             ),
             (
                 "lat",
-                view.origin.map(|o| o.lat().to_string()).unwrap_or_default(),
+                view.origin.map(|o| degrees(o.lat())).unwrap_or_default(),
             ),
             (
                 "needs",
@@ -192,6 +192,13 @@ impl WebClient {
             ("q", view.text.unwrap_or_default().to_owned()),
         ])
     }
+}
+
+/// Degrees to six decimals (about 0.1 m), without trailing zeros: a
+/// geocoded point is not printed as `139.39999999999998`.
+fn degrees(value: f64) -> String {
+    let text = format!("{value:.6}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// Codes joined with commas, sorted, as the web client writes them.

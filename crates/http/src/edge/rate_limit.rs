@@ -111,15 +111,15 @@ pub fn client_address(request: &Request) -> IpAddr {
 fn client_key(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(_) => address,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let prefix = v6.segments();
-                IpAddr::V6(Ipv6Addr::new(
-                    prefix[0], prefix[1], prefix[2], prefix[3], 0, 0, 0, 0,
-                ))
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return IpAddr::V4(v4);
             }
-        },
+            let prefix = v6.segments();
+            IpAddr::V6(Ipv6Addr::new(
+                prefix[0], prefix[1], prefix[2], prefix[3], 0, 0, 0, 0,
+            ))
+        }
     }
 }
 

@@ -84,11 +84,9 @@ async fn issue_17_cors_preflight_is_answered_for_reads_without_credentials() {
             .body(Body::empty())
             .unwrap();
         let reply = send(app.clone(), preflight).await;
-        assert!(
-            matches!(reply.status, StatusCode::OK | StatusCode::NO_CONTENT),
-            "{uri}: {}",
-            reply.status
-        );
+        // 204, not 405: the routes only have GET, the CORS layer answers.
+        assert_eq!(reply.status, StatusCode::NO_CONTENT, "{uri}");
+        assert!(reply.body.is_empty(), "{uri}");
         assert_eq!(
             reply.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN],
             "*",
@@ -135,20 +133,10 @@ async fn issue_17_cors_preflight_is_answered_for_reads_without_credentials() {
         .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
 }
 
-#[tokio::test]
-async fn issue_17_rate_limit_returns_429_with_retry_after_and_the_json_error() {
-    let app = app_with(HttpConfig {
-        edge: EdgeConfig {
-            coverage_rate: RateQuota {
-                per_minute: 1,
-                burst: 2,
-            },
-            ..EdgeConfig::default()
-        },
-        ..config()
-    })
-    .await;
-    let uri = "/api/v1/coverage?kinds=visiting_nurse&format=json";
+/// Two requests, then a 429 `rate_limited` with `Retry-After` for `uri`,
+/// under a quota of 2 at once and 1 a minute; other routes stay open.
+async fn assert_limited(edge: EdgeConfig, uri: &str) {
+    let app = app_with(HttpConfig { edge, ..config() }).await;
     for _ in 0..2 {
         let reply = get(app.clone(), uri).await;
         assert_ne!(
@@ -166,8 +154,31 @@ async fn issue_17_rate_limit_returns_429_with_retry_after_and_the_json_error() {
         .parse()
         .unwrap();
     assert!((1..=61).contains(&wait), "{wait}");
-    // Other routes are not counted against it.
     assert_eq!(get(app, "/api/v1/health").await.status, StatusCode::OK);
+}
+
+const TWO_THEN_ONE_A_MINUTE: RateQuota = RateQuota {
+    per_minute: 1,
+    burst: 2,
+};
+
+#[tokio::test]
+async fn issue_17_print_limiter_returns_429_with_retry_after_and_the_json_error() {
+    // A malformed request counts too (it is refused before any PDF is made).
+    let edge = EdgeConfig {
+        print_rate: TWO_THEN_ONE_A_MINUTE,
+        ..EdgeConfig::default()
+    };
+    assert_limited(edge, "/api/v1/print/map?code=x").await;
+}
+
+#[tokio::test]
+async fn issue_17_coverage_limiter_returns_429_with_retry_after() {
+    let edge = EdgeConfig {
+        coverage_rate: TWO_THEN_ONE_A_MINUTE,
+        ..EdgeConfig::default()
+    };
+    assert_limited(edge, "/api/v1/coverage?kinds=visiting_nurse&format=json").await;
 }
 
 #[tokio::test]
@@ -211,7 +222,7 @@ async fn issue_17_slow_header_sockets_are_closed() {
 }
 
 #[tokio::test]
-async fn issue_19_tilejson_ignores_host_and_forwarded_host() {
+async fn issue_17_tilejson_ignores_host_and_forwarded_host() {
     let request = |uri: &str| {
         Request::get(uri)
             .header(header::HOST, "attacker.example")
@@ -264,7 +275,7 @@ fn pdf_text(pdf: &[u8]) -> Option<String> {
 }
 
 #[tokio::test]
-async fn issue_19_prints_link_to_the_public_url_only_and_mark_trial_prints() {
+async fn issue_17_pdf_links_and_qr_ignore_host_and_trial_prints_are_marked() {
     let uri = "/api/v1/print/referral?near=架空浜市&kinds=visiting_nurse&needs=ventilator&age=3";
     let forged = || {
         Request::get(uri)
@@ -286,8 +297,14 @@ async fn issue_19_prints_link_to_the_public_url_only_and_mark_trial_prints() {
     };
     assert!(!text.contains("attacker"), "{text}");
     assert!(text.contains("https://renkei.example.jp/"), "{text}");
-    // The printed view keeps the filters of the request.
-    for filter in ["kinds=visiting_nurse", "needs=ventilator", "age=3"] {
+    // The printed view keeps the filters of the request (the QR code encodes
+    // the URL printed beside it: one `url` in renkei-print).
+    for filter in [
+        "kind=visiting_nurse",
+        "needs=ventilator",
+        "age=3",
+        "lon=139.4&",
+    ] {
         assert!(text.contains(filter), "{filter} missing: {text}");
     }
     assert!(!text.contains("試し刷り"), "{text}");
