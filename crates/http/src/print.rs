@@ -52,7 +52,7 @@ pub struct RolloutReportParams {
     pub prefecture: Option<String>,
     /// 年度 reported, as the calendar year it starts in (2026 = 令和8年度);
     /// default: the current 年度 (Asia/Tokyo).
-    #[param(value_type = Option<i32>, example = 2026)]
+    #[param(value_type = Option<i32>, minimum = 1926, maximum = 2200, example = 2026)]
     pub fiscal_year: Option<String>,
 }
 
@@ -99,6 +99,11 @@ pub async fn print_rollout(
     .await?;
     Ok(pdf_response(pdf, "renkei-rollout-report.pdf"))
 }
+
+/// Values of the map's `paper`, the default first.
+pub const PAPERS: [&str; 2] = ["a4", "a3"];
+/// Values of the map's `orientation`, the default first.
+pub const ORIENTATIONS: [&str; 2] = ["portrait", "landscape"];
 
 /// Query parameters of the regional map.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -150,12 +155,9 @@ impl MapParams {
     /// answers lapse as `ageing` says.
     fn query(&self, regions: &Regions, ageing: AgeingPolicy) -> ApiResult<MapQuery> {
         let code = required("code", self.code.as_deref())?;
-        let paper = [Paper::A4, Paper::A3][choice("paper", self.paper.as_deref(), &["a4", "a3"])?];
-        let orientation = [Orientation::Portrait, Orientation::Landscape][choice(
-            "orientation",
-            self.orientation.as_deref(),
-            &["portrait", "landscape"],
-        )?];
+        let paper = [Paper::A4, Paper::A3][choice("paper", self.paper.as_deref(), &PAPERS)?];
+        let orientation = [Orientation::Portrait, Orientation::Landscape]
+            [choice("orientation", self.orientation.as_deref(), &ORIENTATIONS)?];
         let kinds = codes("kinds", self.kinds.as_deref(), KindCode::new)?;
         let area = parse_area("code", code, regions)?;
         let coverage = if flag("coverage", self.coverage.as_deref())? {

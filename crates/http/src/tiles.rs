@@ -120,15 +120,15 @@ impl TileCache {
     tag = "tiles",
     params(
         ("layer" = String, Path, description = "facilities, regions, municipalities, rail or stations"),
-        ("z" = u8, Path, description = "Zoom level, 0–22"),
+        ("z" = u8, Path, minimum = 0, maximum = 22, description = "Zoom level, 0–22"),
         ("x" = u32, Path, description = "Column, 0 … 2^z − 1 from the west (XYZ scheme)"),
         ("y" = u32, Path, description = "Row, 0 … 2^z − 1 from the north (XYZ scheme, not TMS)"),
     ),
     responses(
         (status = 200, description = "Mapbox Vector Tile 2.1, extent 4096, Web Mercator; empty body when nothing is in the tile",
             content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
-        (status = 400, description = "z, x or y is not a number or outside the grid; `field` names it", body = ErrorBody),
-        (status = 404, description = "No such layer / そのレイヤーはありません", body = ErrorBody),
+        (status = 400, description = "z, x or y is not a whole number, or z is over 22; `field` names it", body = ErrorBody),
+        (status = 404, description = "No such layer, or x / y outside the grid of zoom z (no such tile) / そのレイヤー・タイルはありません", body = ErrorBody),
     )
 )]
 pub async fn tile(
@@ -146,8 +146,16 @@ pub async fn tile(
     })?;
     let z = tile_number("z", &z, u32::from(MAX_ZOOM))?;
     let max = (1u32 << z) - 1;
-    let x = tile_number("x", &x, max)?;
-    let y = tile_number("y", y, max)?;
+    let x = tile_number("x", &x, u32::MAX)?;
+    let y = tile_number("y", y, u32::MAX)?;
+    // A column or row past the grid of zoom z names a tile that does not
+    // exist (the document cannot tie x's range to z: 404, not 400).
+    if x > max || y > max {
+        return Err(ApiError::NotFound {
+            entity: "tile",
+            id: format!("{z}/{x}/{y}"),
+        });
+    }
     let id = u8::try_from(z)
         .ok()
         .and_then(|z| TileId::new(z, x, y))

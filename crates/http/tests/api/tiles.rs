@@ -194,8 +194,6 @@ async fn issue_7_tilejson_describes_each_layer_with_absolute_urls_and_bounds() {
 async fn issue_7_bad_tile_addresses_are_400s_naming_the_part_and_unknown_layers_404() {
     let app = regions_app().await;
     for (uri, field) in [
-        ("/tiles/facilities/3/8/0.mvt", "x"),
-        ("/tiles/facilities/3/0/8.mvt", "y"),
         ("/tiles/facilities/23/0/0.mvt", "z"),
         ("/tiles/facilities/a/0/0.mvt", "z"),
         ("/tiles/facilities/1/0/0.png", "y"),
@@ -206,9 +204,17 @@ async fn issue_7_bad_tile_addresses_are_400s_naming_the_part_and_unknown_layers_
             .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
         assert_eq!(error["field"], field, "{uri}");
     }
-    get(app.clone(), "/tiles/roads/0/0/0.mvt")
-        .await
-        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    // Past the grid of its zoom a tile does not exist (issue 17: the OpenAPI
+    // document cannot tie x and y to z, so these are 404s, not 400s).
+    for uri in [
+        "/tiles/facilities/3/8/0.mvt",
+        "/tiles/facilities/3/0/8.mvt",
+        "/tiles/roads/0/0/0.mvt",
+    ] {
+        get(app.clone(), uri)
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
+    }
     get(app, "/tiles/roads.json")
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
