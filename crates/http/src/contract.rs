@@ -13,7 +13,8 @@
 //! - 429 and the renderers' 503 on the rate-limited routes, 414 everywhere.
 //!
 //! It edits the generated JSON: OpenAPI has no way to tie query parameters to
-//! each other in annotations.
+//! each other in annotations. Unknown query parameters are ignored by the
+//! server, so the objects allow other properties.
 
 use crate::{coverage, print, rollout, search};
 use renkei_core::Taxonomy;
@@ -313,7 +314,6 @@ fn exclusive(op: &mut Value, group: &Exclusive) {
         "schema": {
             "type": "object",
             "properties": properties,
-            "additionalProperties": false,
             "oneOf": one_of,
         },
     }));
@@ -353,7 +353,6 @@ fn page_size(op: &mut Value) {
                 "format": or_blank(taken["format"].clone()),
                 "per_page": or_blank(taken["per_page"].clone()),
             },
-            "additionalProperties": false,
             "oneOf": [
                 {"properties": {"format": or_blank(json!({"type": "string", "enum": ["json"]})), "per_page": size(json_max)}},
                 {"required": ["format"], "properties": {"format": {"type": "string", "enum": ["geojson", "csv"]}, "per_page": size(export_max)}},
