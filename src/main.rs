@@ -3,6 +3,7 @@
 //! sets up logging and calls the library crates.
 
 mod coverage;
+mod edge;
 mod export;
 mod fetch;
 mod import;
@@ -21,6 +22,7 @@ use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
@@ -49,6 +51,11 @@ struct Cli {
     /// Log line format. The level comes from `RUST_LOG` (default: info).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "RENKEI_LOG_FORMAT")]
     log_format: LogFormat,
+    /// A file holding the PostgreSQL password (first line), used for every
+    /// postgres:// database URL that states none — so the password is in
+    /// neither `ps` nor the environment.
+    #[arg(long, global = true, env = "RENKEI_DB_PASSWORD_FILE")]
+    db_password_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -95,7 +102,8 @@ enum Command {
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// Database: a file path or sqlite:PATH (created when missing), or
-    /// `postgres://USER:PASSWORD@HOST/DATABASE`.
+    /// `postgres://USER@HOST/DATABASE` (password from --db-password-file; a
+    /// password in the URL shows in `ps` — prefer RENKEI_DB then).
     #[arg(long, env = "RENKEI_DB", default_value = DEFAULT_DB)]
     db: String,
     /// Address and port to listen on; port 0 picks a free one (the log line shows the real port).
@@ -112,6 +120,8 @@ struct ServeArgs {
     /// search and printed sheets (calendar days, Asia/Tokyo); the answer stays stored.
     #[arg(long, env = "RENKEI_VERIFICATION_LAPSE_DAYS", default_value_t = DEFAULT_LAPSE_AFTER_DAYS)]
     verification_lapse_days: u32,
+    #[command(flatten)]
+    edge: edge::EdgeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -126,11 +136,14 @@ struct CopyStoreArgs {
     to: String,
 }
 
+/// The PostgreSQL password read from `--db-password-file`, when given.
+static DB_PASSWORD: OnceLock<String> = OnceLock::new();
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let outcome = tokio::runtime::Runtime::new()
-        .context("cannot start the async runtime")
+    let outcome = read_db_password(cli.db_password_file.as_deref())
+        .and_then(|()| tokio::runtime::Runtime::new().context("cannot start the async runtime"))
         .and_then(|runtime| {
             runtime.block_on(async {
                 match cli.command {
@@ -169,12 +182,45 @@ fn init_logging(format: LogFormat) {
     }
 }
 
+/// Keeps the first line of the password file for [`database_url`].
+fn read_db_password(path: Option<&std::path::Path>) -> Result<()> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read the database password file {} (パスワードファイルを読めません)",
+            path.display()
+        )
+    })?;
+    let password = text.lines().next().unwrap_or_default().to_owned();
+    anyhow::ensure!(
+        !password.is_empty(),
+        "the database password file {} is empty",
+        path.display()
+    );
+    DB_PASSWORD.get_or_init(|| password);
+    Ok(())
+}
+
+/// The database URL of `text`, with the password of `--db-password-file`
+/// when one was given and the URL states none.
+pub(crate) fn database_url(text: &str) -> Result<DatabaseUrl> {
+    let url = DatabaseUrl::new(text);
+    match DB_PASSWORD.get() {
+        Some(password) => url
+            .with_password(password)
+            .with_context(|| format!("cannot put the password into the database URL {url}")),
+        None => Ok(url),
+    }
+}
+
 pub(crate) async fn open_store(text: &str) -> Result<SharedStore> {
     open_store_with(text, OpenOptions::default()).await
 }
 
 async fn open_store_with(text: &str, options: OpenOptions) -> Result<SharedStore> {
-    let url = DatabaseUrl::new(text);
+    let url = database_url(text)?;
     let store = renkei_store::open(&url, options)
         .await
         .with_context(|| format!("cannot open the database {url} (データベースを開けません)"))?;
@@ -202,23 +248,30 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let address = listener
         .local_addr()
         .context("cannot read the bound address")?;
+    let edge = args.edge.config();
     let config = HttpConfig {
         web_dir: args.web_dir,
+        public_url: args.edge.public_url.clone(),
+        local_url: Some(renkei_http::edge::links::local_url(address)),
+        edge: edge.clone(),
         ageing: AgeingPolicy {
             lapse_after_days: args.verification_lapse_days,
         },
         ..HttpConfig::default()
     };
+    if config.public_url.is_none() {
+        tracing::warn!(
+            "no --public-url (RENKEI_PUBLIC_URL): TileJSON and printed QR codes point at {}; prints are marked 試し刷り",
+            config.link_base().url
+        );
+    }
     let app = router(AppState::new(store, model, config));
     let shutdown = shutdown_signal();
     info!(
         facilities,
         "renkei is serving on http://{address}/ (API docs: http://{address}/api/docs)"
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the server stopped with an error")?;
+    renkei_http::edge::serve(listener, app, &edge, shutdown).await;
     info!("renkei stopped");
     Ok(())
 }
@@ -280,8 +333,8 @@ async fn copy_store(args: CopyStoreArgs) -> Result<()> {
         .with_context(|| {
             format!(
                 "copying from {} to {} failed",
-                DatabaseUrl::new(&args.from),
-                DatabaseUrl::new(&args.to)
+                DatabaseUrl::new(args.from.as_str()),
+                DatabaseUrl::new(args.to.as_str())
             )
         })?;
     let rows: u64 = summary.tables.iter().map(|(_, rows)| rows).sum();

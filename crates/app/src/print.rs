@@ -21,7 +21,7 @@ use renkei_print::{
     area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
     render_map_filtered, render_referral, tokyo_today, CoverageBand, CoverageCell, CoverageLayer,
     Fonts, MapArea, MapFilters, MapOptions, Orientation, Paper, PrintError, PrintedMap, Referral,
-    WebClient,
+    SearchView, WebClient,
 };
 use std::sync::Arc;
 
@@ -378,20 +378,25 @@ impl ReferralQuery {
             Some(SearchPlace::Near(text)) => Some(text.as_str()),
             _ => None,
         };
-        let search_url = web.search_view(
+        let area = request.area.as_ref().map(area_code);
+        let search_url = web.search_view(&SearchView {
             near,
-            search.query.origin,
-            &search.query.profile,
-            search.query.radius_m,
-        );
+            origin: search.query.origin,
+            profile: &search.query.profile,
+            radius_m: match request.reach {
+                Some(Reach::Minutes(_)) => None,
+                _ => Some(search.query.radius_m),
+            },
+            max_minutes: match request.reach {
+                Some(Reach::Minutes(minutes)) => Some(minutes),
+                _ => None,
+            },
+            area: area.as_deref(),
+            text: request.text.as_deref(),
+        });
         // The place as the desk named it: the text, else the area, else the point.
         let place_label = near.map_or_else(
-            || {
-                request
-                    .area
-                    .as_ref()
-                    .map_or_else(|| "指定した地点".to_owned(), area_code)
-            },
+            || area.clone().unwrap_or_else(|| "指定した地点".to_owned()),
             str::to_owned,
         );
         let mut filters = Vec::new();

@@ -92,6 +92,13 @@ pub enum CoverageFormat {
     Csv,
 }
 
+/// Values of `format`, the default first.
+pub const COVERAGE_FORMATS: [&str; 3] = ["json", "geojson", "csv"];
+/// Values of `basis`, the default first.
+pub const BASES: [&str; 2] = ["distance", "service_area"];
+/// Values of `sites`, the default first.
+pub const SITES: [&str; 2] = ["mesh", "town"];
+
 impl CoverageParams {
     /// The typed query and the output format; a malformed value is a 400
     /// naming its parameter (renkei-app then checks what needs the data).
@@ -100,18 +107,11 @@ impl CoverageParams {
             CoverageFormat::Json,
             CoverageFormat::Geojson,
             CoverageFormat::Csv,
-        ][choice(
-            "format",
-            self.format.as_deref(),
-            &["json", "geojson", "csv"],
-        )?];
-        let basis = [Basis::Distance, Basis::ServiceArea][choice(
-            "basis",
-            self.basis.as_deref(),
-            &["distance", "service_area"],
-        )?];
-        let sites = [SiteKind::Mesh, SiteKind::Town]
-            [choice("sites", self.sites.as_deref(), &["mesh", "town"])?];
+        ][choice("format", self.format.as_deref(), &COVERAGE_FORMATS)?];
+        let basis =
+            [Basis::Distance, Basis::ServiceArea][choice("basis", self.basis.as_deref(), &BASES)?];
+        let sites =
+            [SiteKind::Mesh, SiteKind::Town][choice("sites", self.sites.as_deref(), &SITES)?];
         let within = reach(
             ("within_m", self.within_m.as_deref()),
             ("within_minutes", self.within_minutes.as_deref()),

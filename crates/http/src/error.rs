@@ -6,7 +6,7 @@
 //! `message` is "日本語 / English". A 5xx logs its source and tells the client
 //! only what it can act on, never an internal detail.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use renkei_app::AppError;
 use renkei_print::PrintError;
@@ -75,6 +75,19 @@ pub enum ApiError {
     /// 413: the request body is larger than the server accepts.
     #[error("request body too large")]
     PayloadTooLarge,
+    /// 429: this client sent more requests of this kind than its quota; the
+    /// response says when to try again (`Retry-After`).
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until a request would be accepted.
+        retry_after_s: u64,
+    },
+    /// 503: every PDF renderer stayed busy while the request waited.
+    #[error("renderers busy")]
+    Busy {
+        /// Seconds after which to try again.
+        retry_after_s: u64,
+    },
     /// 414: the path and query are longer than the server reads
     /// ([`crate::MAX_URI_BYTES`]).
     #[error("request URI too long")]
@@ -102,7 +115,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable `snake_case` code: `bad_parameter`, `bad_request_body`, `not_found`,
     /// `outside_regions`, `place_not_found`, `place_ambiguous`, `route_not_found`,
-    /// `method_not_allowed`, `payload_too_large`, `timeout`,
+    /// `method_not_allowed`, `payload_too_large`, `uri_too_long`, `rate_limited`, `busy`, `timeout`,
     /// `service_unavailable`, `internal_error`.
     #[schema(example = "bad_parameter")]
     pub code: &'static str,
@@ -157,8 +170,11 @@ impl ApiError {
             }
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
-            Self::Timeout | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout | Self::Unavailable(_) | Self::Busy { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -211,6 +227,16 @@ impl ApiError {
                 "payload_too_large",
                 "リクエスト本文が大きすぎます".into(),
                 "The request body is too large".into(),
+            ),
+            Self::RateLimited { retry_after_s } => (
+                "rate_limited",
+                format!("リクエストが多すぎます。{retry_after_s} 秒後にもう一度お試しください"),
+                format!("Too many requests; try again in {retry_after_s} s"),
+            ),
+            Self::Busy { retry_after_s } => (
+                "busy",
+                format!("印刷が混み合っています。{retry_after_s} 秒後にもう一度お試しください"),
+                format!("Every PDF renderer is busy; try again in {retry_after_s} s"),
             ),
             Self::UriTooLong => (
                 "uri_too_long",
@@ -276,7 +302,13 @@ impl IntoResponse for ApiError {
             }
             _ => {}
         }
-        (self.status(), axum::Json(self.body())).into_response()
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let Self::RateLimited { retry_after_s } | Self::Busy { retry_after_s } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+        }
+        response
     }
 }
 

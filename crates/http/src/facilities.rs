@@ -29,6 +29,9 @@ use uuid::Uuid;
 /// Largest page of the CSV and GeoJSON exports, and their default page size.
 pub const EXPORT_MAX_PER_PAGE: u32 = MAX_PER_PAGE;
 
+/// Highest page number of a list (beyond the last page a list is empty).
+pub const MAX_PAGE: u32 = 1_000_000;
+
 /// Header with the number of matching facilities over all pages.
 pub const TOTAL_COUNT_HEADER: HeaderName = HeaderName::from_static("x-total-count");
 
@@ -67,7 +70,7 @@ pub struct ListParams {
     #[param(value_type = Option<String>, example = "picu")]
     pub accreditation: Option<String>,
     /// Page number, from 1. Default 1.
-    #[param(value_type = Option<u32>, minimum = 1, example = 1)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1_000_000, example = 1)]
     pub page: Option<String>,
     /// Facilities per page: JSON 1–1000 (default 50); CSV and GeoJSON 1–10000 (default 10000).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 10000, example = 50)]
@@ -126,16 +129,17 @@ pub(crate) fn list_response(
     scope: DirectoryQuery,
 ) -> ApiResult<Response> {
     let format = negotiate(params.format.as_deref(), headers)?;
+    // Checked even when the path's scope wins, so a bad value is always a 400.
+    let municipality = present(params.municipality.as_deref())
+        .map(parse_municipality)
+        .transpose()?;
     let query = DirectoryQuery {
         kind: present(params.kind.as_deref())
             .map(parse_kind)
             .transpose()?,
         municipality: match scope.municipality {
             Some(area) => Some(area),
-            None => present(params.municipality.as_deref())
-                .map(parse_municipality)
-                .transpose()?
-                .map(|code| snapshot.regions().municipality_area(&code)),
+            None => municipality.map(|code| snapshot.regions().municipality_area(&code)),
         },
         include_closed: false,
         region: scope.region,
@@ -155,7 +159,7 @@ pub(crate) fn list_response(
         Format::Json => (PageRequest::DEFAULT_PER_PAGE, PageRequest::MAX_PER_PAGE),
         Format::Geojson | Format::Csv => (EXPORT_MAX_PER_PAGE, EXPORT_MAX_PER_PAGE),
     };
-    let page = parse_number("page", params.page.as_deref(), 1, u32::MAX)?.unwrap_or(1);
+    let page = parse_number("page", params.page.as_deref(), 1, MAX_PAGE)?.unwrap_or(1);
     let per_page = parse_number("per_page", params.per_page.as_deref(), 1, max_per_page)?
         .unwrap_or(default_per_page);
 

@@ -29,7 +29,7 @@ pub fn routes() -> Router<AppState> {
 pub struct GeocodeParams {
     /// An address, 町丁目 or municipality name, whole or as typed so far
     /// (「茅ヶ崎市東海」, 「ちがさき」). Width, kana and ケ/ヶ/が forms do not matter.
-    #[param(value_type = String, example = "茅ヶ崎市東海岸北")]
+    #[param(value_type = String, min_length = 1, pattern = r"\S", example = "茅ヶ崎市東海岸北")]
     pub q: Option<String>,
     /// Most candidates to return, 1–50 (default 10).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 50, example = 10)]
@@ -110,10 +110,10 @@ pub async fn geocode(
 #[into_params(parameter_in = Query)]
 pub struct ReverseParams {
     /// Longitude, WGS 84 degrees (−180…180).
-    #[param(value_type = f64, example = 139.4037)]
+    #[param(value_type = f64, minimum = -180, maximum = 180, example = 139.4037)]
     pub lon: Option<String>,
     /// Latitude, WGS 84 degrees (−90…90).
-    #[param(value_type = f64, example = 35.3334)]
+    #[param(value_type = f64, minimum = -90, maximum = 90, example = 35.3334)]
     pub lat: Option<String>,
 }
 

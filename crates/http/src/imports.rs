@@ -2,6 +2,7 @@
 
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppQuery};
+use crate::params::parse_number;
 use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
@@ -20,9 +21,11 @@ pub fn routes() -> Router<AppState> {
 
 /// Query parameters of `/imports`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportsQuery {
     /// How many runs, newest first: 1…500, default 50.
-    pub limit: Option<u32>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
 }
 
 /// One imported file.
@@ -74,14 +77,7 @@ pub async fn list_imports(
     State(state): State<AppState>,
     AppQuery(query): AppQuery<ImportsQuery>,
 ) -> Result<AppJson<ImportRunList>, ApiError> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_parameter(
-            "limit",
-            format!("limit は 1〜{MAX_LIMIT} で指定してください"),
-            format!("limit must be between 1 and {MAX_LIMIT}"),
-        ));
-    }
+    let limit = parse_number("limit", query.limit.as_deref(), 1, MAX_LIMIT)?.unwrap_or(50);
     let runs = state.store.import_runs(limit).await?;
     let items = runs
         .into_iter()

@@ -8,9 +8,11 @@
 //! model's snapshot ([`renkei_app::ReadModel`], which a background task keeps
 //! in step with the store) and maps the answer to its response.
 
+pub mod contract;
 pub mod coverage;
 pub mod docs;
 pub mod dto;
+pub mod edge;
 pub mod error;
 pub mod export;
 pub mod extract;
@@ -37,6 +39,8 @@ use axum::http::{header, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use edge::access_log::RequestSummary;
+use edge::{EdgeConfig, LinkBase};
 use renkei_app::ReadModel;
 use renkei_core::verification::AgeingPolicy;
 use renkei_store::SharedStore;
@@ -52,6 +56,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
+use url::Url;
 
 /// Header carrying the request id (set when the client sends none, echoed back).
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -65,6 +70,14 @@ pub struct HttpConfig {
     pub request_timeout: Duration,
     /// Largest request body accepted, in bytes; larger gets a 413.
     pub body_limit_bytes: usize,
+    /// The public address of the service (`--public-url`), the only source of
+    /// absolute URLs in responses and printed matter ([`edge::links`]).
+    pub public_url: Option<Url>,
+    /// The server's own address (the bound one, loopback for 0.0.0.0), which
+    /// stands in for absolute URLs when `public_url` is not set.
+    pub local_url: Option<Url>,
+    /// Security headers, CORS, rate and render limits, timeouts, request logs.
+    pub edge: EdgeConfig,
     /// When confirmed answers lapse to 要確認 in search and printed sheets.
     pub ageing: AgeingPolicy,
 }
@@ -84,8 +97,18 @@ impl Default for HttpConfig {
             web_dir: PathBuf::from(Self::DEFAULT_WEB_DIR),
             request_timeout: Self::DEFAULT_REQUEST_TIMEOUT,
             body_limit_bytes: Self::DEFAULT_BODY_LIMIT_BYTES,
+            public_url: None,
+            local_url: None,
+            edge: EdgeConfig::default(),
             ageing: AgeingPolicy::default(),
         }
+    }
+}
+
+impl HttpConfig {
+    /// Where absolute URLs point: the public URL, else the server's own address.
+    pub fn link_base(&self) -> LinkBase {
+        LinkBase::new(self.public_url.as_ref(), self.local_url.as_ref())
     }
 }
 
@@ -126,9 +149,9 @@ pub fn routes(state: AppState) -> Router {
         .merge(regions::routes())
         .merge(imports::routes())
         .merge(search::routes())
-        .merge(print::routes())
+        .merge(edge::limit_print(print::routes(), &state.config.edge))
         .merge(geocode::routes())
-        .merge(coverage::routes())
+        .merge(edge::limit_coverage(coverage::routes(), &state.config.edge))
         .merge(rollout::routes());
     let api = Router::new()
         .nest("/v1", v1)
@@ -144,16 +167,21 @@ pub fn routes(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Adds the middleware, once, outermost first: request id, tracing, request-id
-/// echo, panic → JSON 500, compression (gzip, br), JSON bodies for bare error
-/// statuses, body limit, timeout.
+/// Adds the middleware, once, outermost first: request id, tracing (DEBUG per
+/// request), request-id echo, compression (gzip, br), the INFO request
+/// summary, security headers, preflight 204, CORS, panic → JSON 500, JSON bodies for bare
+/// error statuses, body limit, timeout.
 pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request| {
             let request_id = request.headers().get(&REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+            tracing::debug_span!("request", method = %request.method(), uri = %request.uri(), request_id)
         })
-        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis));
+        .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG).latency_unit(LatencyUnit::Millis));
+    let https = config
+        .public_url
+        .as_ref()
+        .is_some_and(|url| url.scheme() == "https");
     // Router::layer wraps every route and the fallback; each call sees the
     // responses of the layers inside it as plain axum responses.
     router
@@ -167,12 +195,24 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
                 )),
         )
         .layer(axum::middleware::map_response(json_for_bare_errors))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(edge::headers::cors(&config.edge.cors_origins))
+        .layer(axum::middleware::from_fn(
+            edge::headers::preflight_no_content,
+        ))
+        .layer(axum::middleware::map_response_with_state(
+            https,
+            edge::headers::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            RequestSummary::new(config.edge.log_summary_every),
+            edge::access_log::summarise,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
                 .layer(trace)
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
-                .layer(CatchPanicLayer::custom(panic_response))
                 .layer(CompressionLayer::new()),
         )
 }

@@ -155,7 +155,10 @@ impl Modify for KindCodes {
 pub fn document() -> &'static serde_json::Value {
     static DOCUMENT: OnceLock<serde_json::Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises")
+        let mut document =
+            serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+        crate::contract::apply(&mut document);
+        document
     })
 }
 

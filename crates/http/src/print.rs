@@ -4,19 +4,24 @@
 //! thread; the document is made from the read model's snapshot on a blocking
 //! thread, returned, and kept nowhere.
 //!
-//! The QR codes point at the web client on the host the request came to
-//! (`X-Forwarded-Proto` / `X-Forwarded-Host` honoured behind a proxy).
+//! The QR codes and printed addresses point at the web client under the
+//! configured public URL (`--public-url`), never at a host a request names;
+//! without one they point at the server's own address and every page carries
+//! the 「試し刷り」 (trial print) mark. At most
+//! [`EdgeConfig::print_concurrency`](crate::edge::EdgeConfig::print_concurrency)
+//! documents are made at once ([`RenderLimit`]).
 
+use crate::edge::RenderLimit;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::AppQuery;
 use crate::params::{age, choice, codes, flag, parse_number, reach, required};
 use crate::search::SearchParams;
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use renkei_app::coverage::{MAX_K, MAX_WITHIN_M, MAX_WITHIN_MINUTES};
 use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
 use renkei_app::regions::{parse_area, parse_region};
@@ -47,7 +52,7 @@ pub struct RolloutReportParams {
     pub prefecture: Option<String>,
     /// 年度 reported, as the calendar year it starts in (2026 = 令和8年度);
     /// default: the current 年度 (Asia/Tokyo).
-    #[param(value_type = Option<i32>, example = 2026)]
+    #[param(value_type = Option<i32>, minimum = 1926, maximum = 2200, example = 2026)]
     pub fiscal_year: Option<String>,
 }
 
@@ -66,6 +71,7 @@ pub struct RolloutReportParams {
 )]
 pub async fn print_rollout(
     State(state): State<AppState>,
+    Extension(renderers): Extension<RenderLimit>,
     AppQuery(params): AppQuery<RolloutReportParams>,
 ) -> ApiResult<Response> {
     let prefecture = required("prefecture", params.prefecture.as_deref())?;
@@ -87,9 +93,17 @@ pub async fn print_rollout(
     };
     let report =
         renkei_app::rollout::progress_report(state.store.as_ref(), prefecture, year, today).await?;
-    let pdf = blocking(move || Ok(renkei_app::rollout::render_report(&report, fonts()?)?)).await?;
+    let pdf = blocking(&renderers, move || {
+        Ok(renkei_app::rollout::render_report(&report, fonts()?)?)
+    })
+    .await?;
     Ok(pdf_response(pdf, "renkei-rollout-report.pdf"))
 }
+
+/// Values of the map's `paper`, the default first.
+pub const PAPERS: [&str; 2] = ["a4", "a3"];
+/// Values of the map's `orientation`, the default first.
+pub const ORIENTATIONS: [&str; 2] = ["portrait", "landscape"];
 
 /// Query parameters of the regional map.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -141,12 +155,9 @@ impl MapParams {
     /// answers lapse as `ageing` says.
     fn query(&self, regions: &Regions, ageing: AgeingPolicy) -> ApiResult<MapQuery> {
         let code = required("code", self.code.as_deref())?;
-        let paper = [Paper::A4, Paper::A3][choice("paper", self.paper.as_deref(), &["a4", "a3"])?];
-        let orientation = [Orientation::Portrait, Orientation::Landscape][choice(
-            "orientation",
-            self.orientation.as_deref(),
-            &["portrait", "landscape"],
-        )?];
+        let paper = [Paper::A4, Paper::A3][choice("paper", self.paper.as_deref(), &PAPERS)?];
+        let orientation = [Orientation::Portrait, Orientation::Landscape]
+            [choice("orientation", self.orientation.as_deref(), &ORIENTATIONS)?];
         let kinds = codes("kinds", self.kinds.as_deref(), KindCode::new)?;
         let area = parse_area("code", code, regions)?;
         let coverage = if flag("coverage", self.coverage.as_deref())? {
@@ -204,13 +215,13 @@ pub struct LeafletParams {
 )]
 pub async fn print_map(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(renderers): Extension<RenderLimit>,
     AppQuery(params): AppQuery<MapParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
     let query = params.query(snapshot.regions(), state.config.ageing)?;
-    let job = query.prepare(snapshot, web_client(&headers)).await?;
-    let pdf = blocking(move || Ok(job.print(fonts()?)?.pdf)).await?;
+    let job = query.prepare(snapshot, web_client(&state)).await?;
+    let pdf = blocking(&renderers, move || Ok(job.print(fonts()?)?.pdf)).await?;
     Ok(pdf_response(pdf, "renkei-map.pdf"))
 }
 
@@ -228,16 +239,19 @@ pub async fn print_map(
 )]
 pub async fn print_leaflet(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(renderers): Extension<RenderLimit>,
     AppQuery(params): AppQuery<LeafletParams>,
 ) -> ApiResult<Response> {
     let query = LeafletQuery::new(
         parse_region("region", required("region", params.region.as_deref())?)?,
         params.issuer.as_deref(),
     )?;
-    let web = web_client(&headers);
+    let web = web_client(&state);
     let snapshot = state.index.snapshot();
-    let pdf = blocking(move || Ok(query.print(&snapshot, fonts()?, web)?)).await?;
+    let pdf = blocking(&renderers, move || {
+        Ok(query.print(&snapshot, fonts()?, web)?)
+    })
+    .await?;
     Ok(pdf_response(pdf, "renkei-leaflet.pdf"))
 }
 
@@ -255,13 +269,13 @@ pub async fn print_leaflet(
 )]
 pub async fn print_referral(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Extension(renderers): Extension<RenderLimit>,
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
     let (search, _) = params.request(snapshot.regions(), state.config.ageing)?;
-    let job = ReferralQuery { search }.prepare(snapshot, &web_client(&headers))?;
-    let pdf = blocking(move || Ok(job.print(fonts()?)?)).await?;
+    let job = ReferralQuery { search }.prepare(snapshot, &web_client(&state))?;
+    let pdf = blocking(&renderers, move || Ok(job.print(fonts()?)?)).await?;
     Ok(pdf_response(pdf, "renkei-referral.pdf"))
 }
 
@@ -274,38 +288,25 @@ fn fonts() -> ApiResult<&'static Fonts> {
         .map_err(|reason| ApiError::internal(reason.clone()))
 }
 
-/// Runs document making off the async threads.
+/// Makes a document off the async threads once a renderer is free; the
+/// renderer stays taken until the document is done, even when the request
+/// was given up on meanwhile.
 async fn blocking(
+    renderers: &RenderLimit,
     work: impl FnOnce() -> ApiResult<Vec<u8>> + Send + 'static,
 ) -> ApiResult<Vec<u8>> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(ApiError::internal)?
+    let permit = renderers.acquire().await?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
-/// The web client on the host this request came to.
-fn web_client(headers: &HeaderMap) -> WebClient {
-    let value = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    let host = value("x-forwarded-host").or_else(|| value(header::HOST.as_str()));
-    let proto = value("x-forwarded-proto")
-        .filter(|p| matches!(*p, "http" | "https"))
-        .unwrap_or("http");
-    match host {
-        Some(host)
-            if host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)) =>
-        {
-            WebClient::new(&format!("{proto}://{host}/"))
-        }
-        _ => WebClient::default(),
-    }
+/// The web client under the configured public URL (else the server's own address).
+fn web_client(state: &AppState) -> WebClient {
+    state.config.link_base().web_client()
 }
 
 fn pdf_response(pdf: Vec<u8>, file_name: &'static str) -> Response {

@@ -49,10 +49,10 @@ pub struct AreaParams {
 #[into_params(parameter_in = Query)]
 pub struct AtParams {
     /// Longitude, WGS 84 degrees (−180…180).
-    #[param(value_type = f64, example = 139.4037)]
+    #[param(value_type = f64, minimum = -180, maximum = 180, example = 139.4037)]
     pub lon: Option<String>,
     /// Latitude, WGS 84 degrees (−90…90).
-    #[param(value_type = f64, example = 35.3334)]
+    #[param(value_type = f64, minimum = -90, maximum = 90, example = 35.3334)]
     pub lat: Option<String>,
 }
 

@@ -7,7 +7,7 @@
 use crate::error::{ApiError, ApiResult};
 use crate::export::csv_table_response;
 use crate::extract::{AppJson, AppPath, AppQuery};
-use crate::params::choice;
+use crate::params::{choice, present};
 use crate::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -268,8 +268,12 @@ pub struct AreaList {
     pub actions_by_status: Vec<StatusCount>,
 }
 
+/// Values of `/rollout/issues`' `format`, the default first.
+pub const ISSUE_FORMATS: [&str; 2] = ["json", "csv"];
+
 /// Query of `/rollout/areas` and `/rollout/issues`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RolloutQuery {
     /// Only this prefecture (2 digits), e.g. `14`.
     pub prefecture: Option<String>,
@@ -309,7 +313,8 @@ pub async fn list_areas(
     AppQuery(query): AppQuery<RolloutQuery>,
 ) -> ApiResult<AppJson<AreaList>> {
     let plans =
-        renkei_app::rollout::plans(state.store.as_ref(), query.prefecture.as_deref()).await?;
+        renkei_app::rollout::plans(state.store.as_ref(), present(query.prefecture.as_deref()))
+            .await?;
     let indicators = renkei_app::rollout::region_indicators(&state.index.snapshot());
     let areas = plans
         .iter()
@@ -576,10 +581,11 @@ pub async fn list_issues(
     State(state): State<AppState>,
     AppQuery(query): AppQuery<RolloutQuery>,
 ) -> ApiResult<Response> {
-    let csv = choice("format", query.format.as_deref(), &["json", "csv"])? == 1;
+    let csv = choice("format", query.format.as_deref(), &ISSUE_FORMATS)? == 1;
     let mut plans =
-        renkei_app::rollout::plans(state.store.as_ref(), query.prefecture.as_deref()).await?;
-    if let Some(key) = query.area.as_deref() {
+        renkei_app::rollout::plans(state.store.as_ref(), present(query.prefecture.as_deref()))
+            .await?;
+    if let Some(key) = present(query.area.as_deref()) {
         if !plans.iter().any(|p| p.area(key).is_ok()) {
             return Err(ApiError::NotFound {
                 entity: "rollout area",

@@ -45,10 +45,10 @@ pub fn routes() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Longitude of the place, WGS 84 degrees (with `lat`).
-    #[param(value_type = Option<f64>, example = 139.4037)]
+    #[param(value_type = Option<f64>, minimum = -180, maximum = 180, example = 139.4037)]
     pub lon: Option<String>,
     /// Latitude of the place, WGS 84 degrees (with `lon`).
-    #[param(value_type = Option<f64>, example = 35.3334)]
+    #[param(value_type = Option<f64>, minimum = -90, maximum = 90, example = 35.3334)]
     pub lat: Option<String>,
     /// The place as text instead of `lon`/`lat`: an address, 町丁目 or
     /// municipality, placed by the offline geocoder (see /api/v1/geocode).
@@ -98,6 +98,12 @@ pub struct SearchParams {
     pub format: Option<String>,
 }
 
+/// The `kinds` value that asks for every kind.
+pub const ALL_KINDS: &str = "all";
+
+/// Values of the search's `format`.
+pub const SEARCH_FORMATS: [&str; 2] = ["json", "geojson"];
+
 /// Response formats of the search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SearchFormat {
@@ -116,7 +122,7 @@ impl SearchParams {
         ageing: AgeingPolicy,
     ) -> ApiResult<(SearchRequest, SearchFormat)> {
         let format = [SearchFormat::Json, SearchFormat::Geojson]
-            [choice("format", self.format.as_deref(), &["json", "geojson"])?];
+            [choice("format", self.format.as_deref(), &SEARCH_FORMATS)?];
         // A filter naming no loaded region is the caller's mistake (400, with
         // the loaded regions listed by renkei-app), not a missing resource.
         let area = present(self.region.as_deref())
@@ -128,7 +134,10 @@ impl SearchParams {
             })
             .transpose()?;
         let place = self.place()?;
-        let every_kind = present(self.kinds.as_deref()) == Some("all");
+        // `all` anywhere in the list: every kind (the document lists `all`
+        // among the kind codes of this comma-separated list).
+        let every_kind = present(self.kinds.as_deref())
+            .is_some_and(|kinds| kinds.split(',').any(|code| code.trim() == ALL_KINDS));
         let profile = profile(
             self.kinds.as_deref().filter(|_| !every_kind),
             self.needs.as_deref(),

@@ -21,7 +21,7 @@ use crate::params::parse_number;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
@@ -120,15 +120,15 @@ impl TileCache {
     tag = "tiles",
     params(
         ("layer" = String, Path, description = "facilities, regions, municipalities, rail or stations"),
-        ("z" = u8, Path, description = "Zoom level, 0–22"),
+        ("z" = u8, Path, minimum = 0, maximum = 22, description = "Zoom level, 0–22"),
         ("x" = u32, Path, description = "Column, 0 … 2^z − 1 from the west (XYZ scheme)"),
         ("y" = u32, Path, description = "Row, 0 … 2^z − 1 from the north (XYZ scheme, not TMS)"),
     ),
     responses(
         (status = 200, description = "Mapbox Vector Tile 2.1, extent 4096, Web Mercator; empty body when nothing is in the tile",
             content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
-        (status = 400, description = "z, x or y is not a number or outside the grid; `field` names it", body = ErrorBody),
-        (status = 404, description = "No such layer / そのレイヤーはありません", body = ErrorBody),
+        (status = 400, description = "z, x or y is not a whole number, or z is over 22; `field` names it", body = ErrorBody),
+        (status = 404, description = "No such layer, or x / y outside the grid of zoom z (no such tile) / そのレイヤー・タイルはありません", body = ErrorBody),
     )
 )]
 pub async fn tile(
@@ -146,8 +146,16 @@ pub async fn tile(
     })?;
     let z = tile_number("z", &z, u32::from(MAX_ZOOM))?;
     let max = (1u32 << z) - 1;
-    let x = tile_number("x", &x, max)?;
-    let y = tile_number("y", y, max)?;
+    let x = tile_number("x", &x, u32::MAX)?;
+    let y = tile_number("y", y, u32::MAX)?;
+    // A column or row past the grid of zoom z names a tile that does not
+    // exist (the document cannot tie x's range to z: 404, not 400).
+    if x > max || y > max {
+        return Err(ApiError::NotFound {
+            entity: "tile",
+            id: format!("{z}/{x}/{y}"),
+        });
+    }
     let id = u8::try_from(z)
         .ok()
         .and_then(|z| TileId::new(z, x, y))
@@ -216,7 +224,8 @@ pub struct TileJson {
     pub name: &'static str,
     /// What the layer holds.
     pub description: &'static str,
-    /// Tile URL template, absolute (`…/tiles/{layer}/{z}/{x}/{y}.mvt`).
+    /// Tile URL template, absolute (`…/tiles/{layer}/{z}/{x}/{y}.mvt`) under
+    /// the configured public URL (else the server's own address, sent `no-store`).
     pub tiles: Vec<String>,
     /// Always `xyz`.
     pub scheme: &'static str,
@@ -263,7 +272,6 @@ const TILEJSON_MAX_ZOOM: u8 = 16;
 )]
 pub async fn tilejson(
     State(state): State<AppState>,
-    headers: HeaderMap,
     AppPath(file): AppPath<String>,
 ) -> ApiResult<Response> {
     let name = file
@@ -282,15 +290,13 @@ pub async fn tilejson(
         8.0,
     ];
     let attribution = attribution(layer, &snapshot);
+    // Absolute from configuration only, never from Host / X-Forwarded-Host.
+    let base = state.config.link_base();
     let document = TileJson {
         tilejson: "3.0.0",
         name: layer.name(),
         description: layer.description(),
-        tiles: vec![format!(
-            "{}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt",
-            origin(&headers),
-            layer.name()
-        )],
+        tiles: vec![base.join(&format!("tiles/{}/{{z}}/{{x}}/{{y}}.mvt", layer.name()))],
         scheme: "xyz",
         minzoom: 0,
         maxzoom: TILEJSON_MAX_ZOOM,
@@ -305,28 +311,15 @@ pub async fn tilejson(
         }],
     };
     let mut response = AppJson(document).into_response();
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, cache_control());
-    Ok(response)
-}
-
-/// `scheme://host` the client used, from `Host` and a proxy's `X-Forwarded-Proto`.
-fn origin(headers: &HeaderMap) -> String {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let host = text("x-forwarded-host")
-        .or_else(|| text(header::HOST.as_str()))
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = match text("x-forwarded-proto") {
-        Some("https") => "https",
-        _ => "http",
+    // The stand-in address (no public URL) is this server's own: no cache
+    // may keep it for clients that reach the server under another name.
+    let cache = if base.configured {
+        cache_control()
+    } else {
+        HeaderValue::from_static("no-store")
     };
-    format!("{scheme}://{host}")
+    response.headers_mut().insert(header::CACHE_CONTROL, cache);
+    Ok(response)
 }
 
 /// West, south, east, north of the region boundaries, else of the facilities,

@@ -1,7 +1,7 @@
 //! A PDF document being written: pages drawn through [`Canvas`], link areas,
 //! metadata, and the font embedded as a subset by krilla.
 
-use crate::canvas::Canvas;
+use crate::canvas::{Align, Canvas, Rgb};
 use crate::fonts::Fonts;
 use crate::geometry::PtRect;
 use crate::{PrintError, PrintResult};
@@ -23,14 +23,22 @@ impl PageLinks {
     }
 }
 
+/// The trial-print mark at the top of every page of a document whose links
+/// open only on the computer that printed it.
+pub const TRIAL_MARK: &str = "試し刷り";
+/// What the mark says besides 「試し刷り」.
+const TRIAL_NOTE: &str = "公開URLが設定されていないため、QRコードとURLはこの端末でしか開けません。配布しないでください（renkei serve --public-url）";
+
 /// A document under construction.
 pub(crate) struct DocumentBuilder {
     document: Document,
+    trial: bool,
 }
 
 impl DocumentBuilder {
-    /// An empty document titled `title`, in Japanese.
-    pub(crate) fn new(title: &str) -> Self {
+    /// An empty document titled `title`, in Japanese; with `trial`, every
+    /// page carries the [`TRIAL_MARK`] (its links open only where it was printed).
+    pub(crate) fn new(title: &str, trial: bool) -> Self {
         let mut document = Document::new();
         document.set_metadata(
             Metadata::new()
@@ -38,7 +46,7 @@ impl DocumentBuilder {
                 .language("ja".to_owned())
                 .creator("renkei".to_owned()),
         );
-        Self { document }
+        Self { document, trial }
     }
 
     /// Adds a page of `size` (width, height in points) drawn by `draw`, with `links`.
@@ -58,6 +66,9 @@ impl DocumentBuilder {
             let mut surface = page.surface();
             let mut canvas = Canvas::new(&mut surface, fonts);
             draw(&mut canvas)?;
+            if self.trial {
+                draw_trial_mark(&mut canvas, size);
+            }
             surface.finish();
         }
         for (rect, url) in &links.0 {
@@ -81,4 +92,34 @@ impl DocumentBuilder {
             .finish()
             .map_err(|error| PrintError::Pdf(format!("{error:?}")))
     }
+}
+
+/// 「試し刷り」 and why, in a framed band across the top margin, over
+/// anything drawn there.
+fn draw_trial_mark(canvas: &mut Canvas<'_, '_>, page: (f32, f32)) {
+    let (mark_size, note_size) = (11.0, 6.5);
+    let mark_width = canvas.fonts().width(TRIAL_MARK, mark_size);
+    let note_width = canvas.fonts().width(TRIAL_NOTE, note_size);
+    let width = (mark_width + note_width + 18.0).min(page.0 - 12.0);
+    let band = PtRect::new((page.0 - width) / 2.0, 4.0, width, 17.0);
+    canvas.fill_rect(band, Rgb::WHITE);
+    canvas.stroke_rect(band, Rgb::CAUTION, 1.2);
+    canvas.text(
+        band.x0 + 6.0,
+        band.y0 + 12.5,
+        mark_size,
+        Rgb::CAUTION,
+        Align::Left,
+        true,
+        TRIAL_MARK,
+    );
+    canvas.text(
+        band.x0 + 12.0 + mark_width,
+        band.y0 + 11.5,
+        note_size,
+        Rgb::CAUTION,
+        Align::Left,
+        false,
+        TRIAL_NOTE,
+    );
 }

@@ -163,9 +163,11 @@ pub fn render_leaflet(fonts: &Fonts, leaflet: &Leaflet<'_>) -> PrintResult<Vec<u
         let (x, width) = columns[i];
         PtRect::new(x + inset, inset, width - 2.0 * inset, page.1 - 2.0 * inset)
     };
-    let url = leaflet
-        .web
-        .area_view(&AreaLevel::SecondaryMedicalRegion, &leaflet.region_code);
+    let url = leaflet.web.area_view(
+        &AreaLevel::SecondaryMedicalRegion,
+        &leaflet.region_code,
+        &[],
+    );
     let shown: Vec<&PublicFacility> = leaflet
         .desks
         .iter()
@@ -189,7 +191,7 @@ pub fn render_leaflet(fonts: &Fonts, leaflet: &Leaflet<'_>) -> PrintResult<Vec<u
         qr_size,
         qr_size,
     );
-    let mut document = DocumentBuilder::new(&title);
+    let mut document = DocumentBuilder::new(&title, leaflet.web.is_trial());
     let mut outside_links = PageLinks::default();
     outside_links.add(qr_rect, &url);
     document.page(page, fonts, &outside_links, |canvas| {

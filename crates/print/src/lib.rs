@@ -34,9 +34,10 @@ mod typeset;
 
 pub use area::{area_facilities, map_area, region_facilities, region_leaflet};
 pub use coverage::{CoverageBand, CoverageCell, CoverageLayer};
+pub use document::TRIAL_MARK;
 pub use fonts::{Fonts, FONT_CANDIDATES};
 pub use leaflet::{render_leaflet, Leaflet, LeafletEntry};
-pub use links::WebClient;
+pub use links::{is_trial_url, SearchView, WebClient};
 pub use map::{
     render_map, render_map_filtered, render_map_with_coverage, render_one_page_map, AreaLevel,
     MapArea, MapEntry, MapFilters, MapOptions, MapUnit, PrintedMap, MAX_LEADER_PT, MIN_LABEL_PT,

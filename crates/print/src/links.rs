@@ -3,9 +3,16 @@
 //!
 //! The web client keeps its state in the query string (`web/src/state.ts`):
 //! `muni` (municipality code) with `view=map`; a search `near`, `lon`, `lat`,
-//! `needs`, `kind`, `age`, `km`, `accepting=1`; the region view
+//! `needs`, `kind`, `age`, `km`, `accepting=1`, `q`; the region view
 //! `view=regions&region=1407`; the coverage view `view=coverage&needs=…&ckind=…
-//! &within=30min&cunknown=1&carea=1407`.
+//! &within=30min&cunknown=1&carea=1407`. A QR code carries every filter of the
+//! printed view, also those the client does not show yet (a search's `region`,
+//! its travel time as `min`): the link then says what the paper says.
+//!
+//! The base is the configured public URL. A loopback base (`localhost`,
+//! 127.0.0.0/8, `::1`, or an unspecified address) opens only on the computer
+//! that printed, so such a document is a trial print: [`WebClient::is_trial`],
+//! and every page carries the 「試し刷り」 mark.
 
 use crate::canvas::{rect_path, Canvas, Rgb};
 use crate::geometry::PtRect;
@@ -17,6 +24,42 @@ use qrcode::{Color, EcLevel, QrCode};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebClient {
     base: String,
+}
+
+/// True when `url` opens only on the computer that made it: its host is
+/// `localhost`, a loopback or an unspecified address — or it is no URL at all.
+pub fn is_trial_url(url: &str) -> bool {
+    match url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        None => true,
+    }
+}
+
+/// The filters of a printed search (the referral sheet), for its link.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchView<'a> {
+    /// The place as the desk typed it.
+    pub near: Option<&'a str>,
+    /// Where distances are measured from (WGS 84 lon/lat).
+    pub origin: Option<renkei_core::LonLat>,
+    /// Kinds, needs, age and accepting.
+    pub profile: &'a renkei_core::need::NeedProfile,
+    /// The radius searched, metres, when the reach was a distance.
+    pub radius_m: Option<f64>,
+    /// The travel time searched, minutes, when the reach was a time.
+    pub max_minutes: Option<f64>,
+    /// The 二次医療圏 (4 digits) or municipality (5 digits) searched in.
+    pub area: Option<&'a str>,
+    /// The words searched for.
+    pub text: Option<&'a str>,
 }
 
 impl WebClient {
@@ -39,6 +82,12 @@ impl WebClient {
         &self.base
     }
 
+    /// True when the base opens only on the computer that printed (see
+    /// [`is_trial_url`]): documents then carry the 「試し刷り」 mark.
+    pub fn is_trial(&self) -> bool {
+        is_trial_url(&self.base)
+    }
+
     /// The client's address with `pairs` as its query string (no query when empty).
     pub fn with_query<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, String)>) -> String {
         let mut serializer = form_urlencoded::Serializer::new(String::new());
@@ -57,65 +106,79 @@ impl WebClient {
     }
 
     /// The region page of a 二次医療圏 (`view=regions&region=1407`) or the map
-    /// of a municipality (`muni=14207&view=map`).
-    pub fn area_view(&self, area: &crate::map::AreaLevel, code: &str) -> String {
+    /// of a municipality (`muni=14207&view=map`), with the map's kinds
+    /// (`kind=…`, sorted; none for all kinds).
+    pub fn area_view(
+        &self,
+        area: &crate::map::AreaLevel,
+        code: &str,
+        kinds: &[renkei_core::KindCode],
+    ) -> String {
+        let kinds = sorted_codes(kinds.iter().map(renkei_core::KindCode::as_str));
         match area {
-            crate::map::AreaLevel::SecondaryMedicalRegion => {
-                self.with_query([("view", "regions".to_owned()), ("region", code.to_owned())])
-            }
-            crate::map::AreaLevel::Municipality => {
-                self.with_query([("muni", code.to_owned()), ("view", "map".to_owned())])
-            }
+            crate::map::AreaLevel::SecondaryMedicalRegion => self.with_query([
+                ("view", "regions".to_owned()),
+                ("region", code.to_owned()),
+                ("kind", kinds),
+            ]),
+            crate::map::AreaLevel::Municipality => self.with_query([
+                ("muni", code.to_owned()),
+                ("view", "map".to_owned()),
+                ("kind", kinds),
+            ]),
         }
     }
 }
 
 impl WebClient {
     /// The same search in the web client: place (`near` text and/or lon/lat),
-    /// needs, kinds, age, radius in km and accepting.
-    pub fn search_view(
-        &self,
-        near: Option<&str>,
-        origin: Option<renkei_core::LonLat>,
-        profile: &renkei_core::need::NeedProfile,
-        radius_m: f64,
-    ) -> String {
-        let join = |codes: Vec<&str>| codes.join(",");
+    /// needs, kinds, age, accepting, reach (`km` or `min`), area (`region`
+    /// for a 二次医療圏, `muni` for a municipality) and words (`q`).
+    pub fn search_view(&self, view: &SearchView<'_>) -> String {
+        let area = view.area.unwrap_or_default();
+        let (region, muni) = if area.len() == 4 {
+            (area.to_owned(), String::new())
+        } else {
+            (String::new(), area.to_owned())
+        };
+        let profile = view.profile;
         self.with_query([
-            ("near", near.unwrap_or_default().to_owned()),
+            ("near", view.near.unwrap_or_default().to_owned()),
             (
                 "lon",
-                origin.map(|o| o.lon().to_string()).unwrap_or_default(),
+                view.origin.map(|o| degrees(o.lon())).unwrap_or_default(),
             ),
             (
                 "lat",
-                origin.map(|o| o.lat().to_string()).unwrap_or_default(),
+                view.origin.map(|o| degrees(o.lat())).unwrap_or_default(),
             ),
             (
                 "needs",
-                join(
+                sorted_codes(
                     profile
                         .needs
                         .iter()
-                        .map(renkei_core::CapabilityCode::as_str)
-                        .collect(),
+                        .map(renkei_core::CapabilityCode::as_str),
                 ),
             ),
             (
                 "kind",
-                join(
-                    profile
-                        .kinds
-                        .iter()
-                        .map(renkei_core::KindCode::as_str)
-                        .collect(),
-                ),
+                sorted_codes(profile.kinds.iter().map(renkei_core::KindCode::as_str)),
             ),
             (
                 "age",
                 profile.age_years.map(|a| a.to_string()).unwrap_or_default(),
             ),
-            ("km", (radius_m / 1000.0).to_string()),
+            (
+                "km",
+                view.radius_m
+                    .map(|m| (m / 1000.0).to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "min",
+                view.max_minutes.map(|m| m.to_string()).unwrap_or_default(),
+            ),
             (
                 "accepting",
                 if profile.accepting_only {
@@ -124,8 +187,25 @@ impl WebClient {
                     String::new()
                 },
             ),
+            ("region", region),
+            ("muni", muni),
+            ("q", view.text.unwrap_or_default().to_owned()),
         ])
     }
+}
+
+/// Degrees to six decimals (about 0.1 m), without trailing zeros: a
+/// geocoded point is not printed as `139.39999999999998`.
+fn degrees(value: f64) -> String {
+    let text = format!("{value:.6}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Codes joined with commas, sorted, as the web client writes them.
+fn sorted_codes<'a>(codes: impl Iterator<Item = &'a str>) -> String {
+    let mut codes: Vec<&str> = codes.collect();
+    codes.sort_unstable();
+    codes.join(",")
 }
 
 impl WebClient {
@@ -140,10 +220,6 @@ impl WebClient {
         include_unknown: bool,
         area: &str,
     ) -> String {
-        let join = |mut codes: Vec<&str>| {
-            codes.sort_unstable();
-            codes.join(",")
-        };
         let area = if area.len() == 4 && area.bytes().all(|b| b.is_ascii_digit()) {
             area.to_owned()
         } else {
@@ -153,12 +229,11 @@ impl WebClient {
             ("view", "coverage".to_owned()),
             (
                 "needs",
-                join(
+                sorted_codes(
                     profile
                         .needs
                         .iter()
-                        .map(renkei_core::CapabilityCode::as_str)
-                        .collect(),
+                        .map(renkei_core::CapabilityCode::as_str),
                 ),
             ),
             (
@@ -167,13 +242,7 @@ impl WebClient {
             ),
             (
                 "ckind",
-                join(
-                    profile
-                        .kinds
-                        .iter()
-                        .map(renkei_core::KindCode::as_str)
-                        .collect(),
-                ),
+                sorted_codes(profile.kinds.iter().map(renkei_core::KindCode::as_str)),
             ),
             ("within", within.to_owned()),
             (
@@ -258,8 +327,13 @@ mod tests {
     fn links_use_the_web_client_query_parameters() {
         let web = WebClient::new("https://renkei.example.jp");
         assert_eq!(
-            web.area_view(&AreaLevel::Municipality, "14207"),
+            web.area_view(&AreaLevel::Municipality, "14207", &[]),
             "https://renkei.example.jp/?muni=14207&view=map"
+        );
+        let kinds = ["visiting_nurse", "hospital"].map(|k| renkei_core::KindCode::new(k).unwrap());
+        assert_eq!(
+            web.area_view(&AreaLevel::SecondaryMedicalRegion, "1407", &kinds),
+            "https://renkei.example.jp/?view=regions&region=1407&kind=hospital%2Cvisiting_nurse"
         );
         assert_eq!(
             web.with_query([("near", "茅ヶ崎市役所".to_owned()), ("age", String::new())]),
@@ -281,5 +355,68 @@ mod tests {
             web.coverage_view(&profile, "10km", false, "14207"),
             "https://renkei.example.jp/?view=coverage&needs=ventilator&ckind=visiting_nurse&within=10km"
         );
+    }
+
+    #[test]
+    fn issue_19_search_links_carry_every_filter_of_the_printed_view() {
+        let web = WebClient::new("https://renkei.example.jp/");
+        let profile = renkei_core::need::NeedProfile {
+            kinds: vec![renkei_core::KindCode::new("visiting_nurse").unwrap()],
+            needs: vec![
+                renkei_core::CapabilityCode::new("suctioning").unwrap(),
+                renkei_core::CapabilityCode::new("ventilator").unwrap(),
+            ],
+            age_years: Some(6),
+            accepting_only: true,
+            lapsed_before: None,
+        };
+        let view = SearchView {
+            near: Some("茅ヶ崎市役所"),
+            origin: None,
+            profile: &profile,
+            radius_m: None,
+            max_minutes: Some(30.0),
+            area: Some("14207"),
+            text: Some("さくら"),
+        };
+        let url = web.search_view(&view);
+        let pairs: Vec<(String, String)> = url::Url::parse(&url)
+            .unwrap()
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let expected = [
+            ("near", "茅ヶ崎市役所"),
+            ("needs", "suctioning,ventilator"),
+            ("kind", "visiting_nurse"),
+            ("age", "6"),
+            ("min", "30"),
+            ("accepting", "1"),
+            ("muni", "14207"),
+            ("q", "さくら"),
+        ];
+        assert_eq!(
+            pairs,
+            expected.map(|(k, v)| (k.to_owned(), v.to_owned())),
+            "{url}"
+        );
+    }
+
+    #[test]
+    fn issue_19_loopback_and_unset_bases_are_trial_prints() {
+        for trial in [
+            "http://127.0.0.1:8080/",
+            "http://localhost:8080/",
+            "http://[::1]:8080/",
+            "http://0.0.0.0:8080/",
+            "http://127.3.4.5/",
+            "not a url",
+        ] {
+            assert!(is_trial_url(trial), "{trial}");
+        }
+        assert!(WebClient::default().is_trial());
+        for public in ["https://renkei.example.jp/", "http://192.0.2.10:8080/"] {
+            assert!(!WebClient::new(public).is_trial(), "{public}");
+        }
     }
 }

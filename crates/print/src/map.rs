@@ -307,7 +307,11 @@ impl<'a> Setup<'a> {
             .data_date
             .or_else(|| data_date(ordered.iter().copied()));
         let url = coverage.map_or_else(
-            || options.web.area_view(&area.level, &area.code),
+            || {
+                options
+                    .web
+                    .area_view(&area.level, &area.code, &filters.kinds)
+            },
             |layer| layer.url.clone(),
         );
         let mut credits = vec![BOUNDARY_CREDIT.to_owned()];

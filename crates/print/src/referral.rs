@@ -8,7 +8,7 @@ use crate::document::{DocumentBuilder, PageLinks};
 use crate::fonts::Fonts;
 use crate::geometry::{Projection, PtRect};
 use crate::labels::{place_labels, LabelRequest};
-use crate::links::draw_qr;
+use crate::links::{draw_qr, is_trial_url};
 use crate::page::{
     data_date, draw_footer, footer_top, mm, page_size, public_phone, source_credits, Orientation,
     Paper, CAPABILITY_NOTE,
@@ -288,7 +288,7 @@ pub fn render_referral(fonts: &Fonts, referral: &Referral) -> PrintResult<Vec<u8
     }
 
     let title = "紹介先候補シート（医療的ケア児の支援先）";
-    let mut document = DocumentBuilder::new(title);
+    let mut document = DocumentBuilder::new(title, is_trial_url(&referral.search_url));
     let total = pages.len();
     for (page_index, placed) in pages.iter().enumerate() {
         let mut links = PageLinks::default();

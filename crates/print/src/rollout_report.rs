@@ -348,11 +348,15 @@ pub fn render_rollout_report(report: &RolloutReport, fonts: &Fonts) -> PrintResu
         pages.last_mut().expect("a page").push(line);
     }
     let total = pages.len();
-    let mut document = DocumentBuilder::new(&format!(
-        "{} 全県展開 進捗報告 {}",
-        report.prefecture_name,
-        report.fiscal_year.label_ja()
-    ));
+    // No links or QR codes: never a trial print.
+    let mut document = DocumentBuilder::new(
+        &format!(
+            "{} 全県展開 進捗報告 {}",
+            report.prefecture_name,
+            report.fiscal_year.label_ja()
+        ),
+        false,
+    );
     for (number, lines) in pages.iter().enumerate() {
         document.page(
             page,

@@ -28,6 +28,23 @@ impl DatabaseUrl {
         self.0.starts_with("postgres://") || self.0.starts_with("postgresql://")
     }
 
+    /// This URL with `password` for a PostgreSQL URL that states none (read
+    /// from a password file, so it never shows in `ps`); other URLs as they are.
+    pub fn with_password(&self, password: &str) -> Result<Self, url::ParseError> {
+        if !self.is_postgres() {
+            return Ok(self.clone());
+        }
+        let mut url = url::Url::parse(&self.0)?;
+        let stated = url.password().is_some_and(|p| !p.is_empty())
+            || url.query_pairs().any(|(key, _)| key == "password");
+        if !stated {
+            // Only a URL with a host can hold a password; sqlx reads it percent-decoded.
+            url.set_password(Some(password))
+                .map_err(|()| url::ParseError::EmptyHost)?;
+        }
+        Ok(Self(url.into()))
+    }
+
     /// True for `sqlite:` URLs.
     pub fn is_sqlite(&self) -> bool {
         self.0.starts_with("sqlite:")
@@ -36,15 +53,34 @@ impl DatabaseUrl {
 
 impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // postgres://user:secret@host/db → postgres://user:***@host/db
-        if let Some((scheme, rest)) = self.0.split_once("://") {
-            if let Some((userinfo, host)) = rest.split_once('@') {
-                if let Some((user, _password)) = userinfo.split_once(':') {
-                    return write!(f, "{scheme}://{user}:***@{host}");
+        // postgres://user:secret@host/db?password=secret → postgres://user:***@host/db?password=***
+        let (base, query) = self
+            .0
+            .split_once('?')
+            .map_or((self.0.as_str(), None), |(b, q)| (b, Some(q)));
+        match base.split_once("://").and_then(|(scheme, rest)| {
+            let (userinfo, host) = rest.rsplit_once('@')?;
+            let (user, _password) = userinfo.split_once(':')?;
+            Some((scheme, user, host))
+        }) {
+            Some((scheme, user, host)) => write!(f, "{scheme}://{user}:***@{host}")?,
+            None => f.write_str(base)?,
+        }
+        if let Some(query) = query {
+            f.write_str("?")?;
+            for (i, pair) in query.split('&').enumerate() {
+                if i > 0 {
+                    f.write_str("&")?;
+                }
+                match pair.split_once('=') {
+                    Some((key, _)) if key.to_ascii_lowercase().contains("password") => {
+                        write!(f, "{key}=***")?;
+                    }
+                    _ => f.write_str(pair)?,
                 }
             }
         }
-        f.write_str(&self.0)
+        Ok(())
     }
 }
 
@@ -67,6 +103,38 @@ mod tests {
         );
         assert!(!format!("{url:?}").contains("hunter2"));
         assert!(url.is_postgres());
+    }
+
+    #[test]
+    fn issue_17_display_redacts_a_password_in_the_query() {
+        let url = DatabaseUrl::new(
+            "postgres://renkei@db.example/renkei?sslmode=require&password=hunter2&sslpassword=x",
+        );
+        let shown = url.to_string();
+        assert_eq!(
+            shown,
+            "postgres://renkei@db.example/renkei?sslmode=require&password=***&sslpassword=***"
+        );
+        assert!(!format!("{url:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn issue_17_a_password_file_fills_in_the_password_once() {
+        let url = DatabaseUrl::new("postgres://renkei@db.example:5432/renkei")
+            .with_password("p@ss word")
+            .unwrap();
+        assert_eq!(
+            url.expose(),
+            "postgres://renkei:p%40ss%20word@db.example:5432/renkei"
+        );
+        assert_eq!(
+            url.to_string(),
+            "postgres://renkei:***@db.example:5432/renkei"
+        );
+        let stated = DatabaseUrl::new("postgres://renkei:mine@db.example/renkei");
+        assert_eq!(stated.with_password("other").unwrap(), stated);
+        let sqlite = DatabaseUrl::new("renkei.db");
+        assert_eq!(sqlite.with_password("x").unwrap(), sqlite);
     }
 
     #[test]

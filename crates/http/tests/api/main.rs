@@ -35,6 +35,7 @@ macro_rules! on_both_backends {
 
 mod accreditations;
 mod coverage;
+mod edge;
 mod errors;
 mod exports;
 mod facilities;

@@ -1,5 +1,7 @@
 use crate::support::{app, get};
 use axum::http::StatusCode;
+use axum::Router;
+use serde_json::{json, Value};
 
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/health"),
@@ -66,17 +68,12 @@ async fn openapi_3_1_lists_every_route_parameter_and_error() {
         .collect();
     assert_eq!(
         names,
-        [
-            "kind",
-            "municipality",
-            "accreditation",
-            "page",
-            "per_page",
-            "format"
-        ]
+        ["kind", "municipality", "accreditation", "page", "paging"]
     );
     assert!(list["responses"]["400"].is_object());
-    let kinds = list["parameters"][0]["schema"]["enum"].as_array().unwrap();
+    let kinds = list["parameters"][0]["schema"]["anyOf"][0]["enum"]
+        .as_array()
+        .unwrap();
     assert!(
         kinds.contains(&"visiting_nurse".into()) && kinds.contains(&"core_hospital".into()),
         "{kinds:?}"
@@ -151,4 +148,123 @@ async fn docs_page_is_self_contained_html_listing_every_route() {
         !page.contains("<script") && !page.contains("https://cdn"),
         "works without the internet"
     );
+}
+
+/// The schema of parameter `name` of GET `path`.
+fn parameter_schema<'a>(doc: &'a Value, path: &str, name: &str) -> &'a Value {
+    doc["paths"][path]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .map_or_else(
+            || panic!("{path} has no parameter {name}"),
+            |p| &p["schema"],
+        )
+}
+
+/// The document and the server agree on `query`: the server answers 400
+/// exactly when the schema of parameter `name` rejects `value`.
+async fn agree(app: &Router, doc: &Value, path: &str, name: &str, value: Value, query: &str) {
+    let valid = jsonschema::is_valid(parameter_schema(doc, path, name), &value);
+    let reply = get(app.clone(), &format!("{path}?{query}")).await;
+    assert_eq!(
+        reply.status == StatusCode::BAD_REQUEST,
+        !valid,
+        "{path}?{query}: schema says valid={valid}, server said {} {}",
+        reply.status,
+        reply.text()
+    );
+}
+
+#[tokio::test]
+async fn issue_17_openapi_states_what_the_server_accepts() {
+    let app = crate::regions::regions_app().await;
+    let doc = get(app.clone(), "/openapi.json").await.json();
+    let search = "/api/v1/search";
+    // The place forms: lon/lat or near, not both (schemathesis ST202).
+    let place = [
+        (json!({"lon": 139.40, "lat": 35.35}), "lon=139.40&lat=35.35"),
+        (json!({"near": "架空浜市"}), "near=架空浜市"),
+        (
+            json!({"lon": 139.40, "lat": 35.35, "near": "架空浜市"}),
+            "lon=139.40&lat=35.35&near=架空浜市",
+        ),
+        (json!({"lon": 139.40}), "lon=139.40"),
+        (json!({"lon": 181.0, "lat": 35.35}), "lon=181&lat=35.35"),
+    ];
+    for (value, query) in place {
+        agree(&app, &doc, search, "place", value, query).await;
+    }
+    // A distance or a travel time, not both.
+    for (value, query) in [
+        (json!({"radius_m": 5000.0}), "near=架空浜市&radius_m=5000"),
+        (
+            json!({"radius_m": 5000.0, "max_minutes": 10.0}),
+            "near=架空浜市&radius_m=5000&max_minutes=10",
+        ),
+    ] {
+        agree(&app, &doc, search, "reach", value, query).await;
+    }
+    // Enums: format, and kinds as a list of taxonomy codes (or `all`).
+    for (value, query) in [
+        (json!("geojson"), "q=x&format=geojson"),
+        (json!("xml"), "q=x&format=xml"),
+    ] {
+        agree(&app, &doc, search, "format", value, query).await;
+    }
+    for (value, query) in [
+        (
+            json!(["visiting_nurse", "hospital"]),
+            "q=x&kinds=visiting_nurse,hospital",
+        ),
+        (json!(["all"]), "q=x&kinds=all"),
+        (json!(["teleporter"]), "q=x&kinds=teleporter"),
+    ] {
+        agree(&app, &doc, search, "kinds", value, query).await;
+    }
+    // page has a maximum the server keeps (ST201: page above max accepted).
+    let max_page = renkei_http::facilities::MAX_PAGE;
+    for page in [max_page, max_page + 1] {
+        agree(
+            &app,
+            &doc,
+            "/api/v1/facilities",
+            "page",
+            json!(page),
+            &format!("page={page}"),
+        )
+        .await;
+    }
+    // /imports' limit is a query parameter with its range.
+    let limit = &doc["paths"]["/api/v1/imports"]["get"]["parameters"][0];
+    assert_eq!(limit["in"], "query");
+    for n in [500, 501] {
+        agree(
+            &app,
+            &doc,
+            "/api/v1/imports",
+            "limit",
+            json!(n),
+            &format!("limit={n}"),
+        )
+        .await;
+    }
+    // Empty counts as absent, in the document too.
+    agree(&app, &doc, "/api/v1/imports", "limit", json!(""), "limit=").await;
+    // Coordinates have their ranges.
+    for (value, query) in [
+        (json!(35.35), "lon=139.4&lat=35.35"),
+        (json!(91.0), "lon=139.4&lat=91"),
+    ] {
+        agree(&app, &doc, "/api/v1/regions/at", "lat", value, query).await;
+    }
+    // The rate-limited routes document 429, every route 414.
+    for path in ["/api/v1/print/map", "/api/v1/coverage"] {
+        assert!(
+            doc["paths"][path]["get"]["responses"]["429"].is_object(),
+            "{path}"
+        );
+    }
+    assert!(doc["paths"][search]["get"]["responses"]["414"].is_object());
 }

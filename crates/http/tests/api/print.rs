@@ -3,10 +3,12 @@
 //! poppler-utils. Skipped with a message when pdftotext or a Japanese font is
 //! missing.
 
-use crate::regions::regions_app;
-use crate::support::{get, send, Reply};
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use crate::regions::{regions_app, regions_app_with};
+use crate::support::config;
+use crate::support::{get, Reply};
+use axum::http::StatusCode;
+use renkei_http::edge::parse_public_url;
+use renkei_http::HttpConfig;
 use std::path::Path;
 use std::process::Command;
 
@@ -95,18 +97,19 @@ async fn issue_8_region_map_is_a_pdf_with_the_facilities_and_embedded_fonts() {
 }
 
 #[tokio::test]
-async fn issue_8_municipality_map_links_to_the_web_client_on_the_requested_host() {
+async fn issue_8_municipality_map_links_to_the_web_client_at_the_public_url() {
     if !tools_ready() {
         return;
     }
-    let request = Request::get("/api/v1/print/map?code=14207")
-        .header(header::HOST, "renkei.example.jp")
-        .body(Body::empty())
-        .unwrap();
-    let reply = send(regions_app().await, request).await;
+    let app = regions_app_with(HttpConfig {
+        public_url: Some(parse_public_url("https://renkei.example.jp/").unwrap()),
+        ..config()
+    })
+    .await;
+    let reply = get(app, "/api/v1/print/map?code=14207").await;
     let (text, _) = read_pdf(&reply);
     assert!(
-        text.contains("http://renkei.example.jp/?muni=14207&view=map"),
+        text.contains("https://renkei.example.jp/?muni=14207&view=map"),
         "{text}"
     );
     assert!(text.contains("(A4)"));

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Router;
 use renkei_app::ReadModel as IndexHandle;
 use renkei_core::region::{BoundaryIndex, MunicipalPopulation, Municipality, RegionTable};
-use renkei_http::{router, AppState};
+use renkei_http::{router, AppState, HttpConfig};
 use renkei_store::PopulationRecord;
 
 /// A 0.1° square with south-west corner (`west`, `south`), longitude first.
@@ -43,6 +43,11 @@ const TABLE: &str = r#"
 "#;
 
 pub(crate) async fn regions_app() -> Router {
+    regions_app_with(config()).await
+}
+
+/// [`regions_app`] served with `config`.
+pub(crate) async fn regions_app_with(config: HttpConfig) -> Router {
     let store = store_with(&fixtures()).await;
     let table = RegionTable::from_toml(TABLE).unwrap();
     let units = vec![
@@ -70,7 +75,7 @@ pub(crate) async fn regions_app() -> Router {
         .unwrap();
     assert_eq!(placed.changed, 3);
     let handle = IndexHandle::from_snapshot(renkei_app::load(store.as_ref()).await.unwrap());
-    router(AppState::new(store, handle, config()))
+    router(AppState::new(store, handle, config))
 }
 
 #[tokio::test]

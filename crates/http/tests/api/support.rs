@@ -14,6 +14,7 @@ use renkei_core::{
     KindCode, Location, LonLat, MunicipalityCode, Organization, Phone, Provenance, Service,
     Verification, Visibility,
 };
+use renkei_http::edge::{EdgeConfig, RateQuota};
 use renkei_http::{router, AppState, HttpConfig};
 use renkei_store::{Backend, DatabaseUrl, OpenOptions, SharedStore, SourceInfo};
 use renkei_testdata::postgres::{database_url, fresh_schema, TestSchema};
@@ -229,9 +230,20 @@ pub async fn store_with(facilities: &[Facility]) -> SharedStore {
 }
 
 /// Config whose web folder does not exist.
+/// The per-client rate limits are off: every `oneshot` request comes from the
+/// same (unknown) client; the limits have their own tests (`edge.rs`).
 pub fn config() -> HttpConfig {
+    let unlimited = RateQuota {
+        per_minute: 0,
+        burst: 1,
+    };
     HttpConfig {
         web_dir: PathBuf::from("/nonexistent/renkei-web-dist"),
+        edge: EdgeConfig {
+            print_rate: unlimited,
+            coverage_rate: unlimited,
+            ..EdgeConfig::default()
+        },
         ..HttpConfig::default()
     }
 }

@@ -4,10 +4,9 @@
 //! `regions::regions_app` (架空浜市 14207 in 1407, 架空区 14110 in 1412).
 //! Each test runs on SQLite and, with `DATABASE_URL`, on PostgreSQL.
 
-use crate::regions::regions_app;
-use crate::support::{get, id, send, source, state};
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use crate::regions::{regions_app, regions_app_with};
+use crate::support::{config, get, id, source, state};
+use axum::http::StatusCode;
 use axum::Router;
 use geo::BoundingRect;
 use geozero::mvt::tile::{GeomType, Layer};
@@ -16,7 +15,8 @@ use geozero::ToGeo;
 use renkei_app::refresh_if_stale;
 use renkei_core::fixtures::fictional_facility;
 use renkei_core::LonLat;
-use renkei_http::router;
+use renkei_http::edge::parse_public_url;
+use renkei_http::{router, HttpConfig};
 use renkei_store::SourceInfo;
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
@@ -160,19 +160,19 @@ async fn issue_7_region_and_municipality_tiles_are_clipped_polygons_with_names()
 }
 
 async fn issue_7_tilejson_describes_each_layer_with_absolute_urls_and_bounds() {
-    let app = regions_app().await;
+    let app = regions_app_with(HttpConfig {
+        public_url: Some(parse_public_url("https://renkei.example.jp/k").unwrap()),
+        ..config()
+    })
+    .await;
     for layer in ["facilities", "regions", "municipalities"] {
-        let request = Request::get(format!("/tiles/{layer}.json"))
-            .header("host", "renkei.example:8080")
-            .body(Body::empty())
-            .unwrap();
-        let reply = send(app.clone(), request).await;
+        let reply = get(app.clone(), &format!("/tiles/{layer}.json")).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
         let doc = reply.json();
         assert_eq!(doc["tilejson"], "3.0.0");
         assert_eq!(
             doc["tiles"][0],
-            format!("http://renkei.example:8080/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt")
+            format!("https://renkei.example.jp/k/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt")
         );
         assert_eq!(doc["vector_layers"][0]["id"], layer);
         assert!(doc["vector_layers"][0]["fields"]
@@ -194,8 +194,6 @@ async fn issue_7_tilejson_describes_each_layer_with_absolute_urls_and_bounds() {
 async fn issue_7_bad_tile_addresses_are_400s_naming_the_part_and_unknown_layers_404() {
     let app = regions_app().await;
     for (uri, field) in [
-        ("/tiles/facilities/3/8/0.mvt", "x"),
-        ("/tiles/facilities/3/0/8.mvt", "y"),
         ("/tiles/facilities/23/0/0.mvt", "z"),
         ("/tiles/facilities/a/0/0.mvt", "z"),
         ("/tiles/facilities/1/0/0.png", "y"),
@@ -206,9 +204,17 @@ async fn issue_7_bad_tile_addresses_are_400s_naming_the_part_and_unknown_layers_
             .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
         assert_eq!(error["field"], field, "{uri}");
     }
-    get(app.clone(), "/tiles/roads/0/0/0.mvt")
-        .await
-        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    // Past the grid of its zoom a tile does not exist (issue 17: the OpenAPI
+    // document cannot tie x and y to z, so these are 404s, not 400s).
+    for uri in [
+        "/tiles/facilities/3/8/0.mvt",
+        "/tiles/facilities/3/0/8.mvt",
+        "/tiles/roads/0/0/0.mvt",
+    ] {
+        get(app.clone(), uri)
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
+    }
     get(app, "/tiles/roads.json")
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");

@@ -10,7 +10,7 @@ use crate::canvas::{Align, Canvas, Rgb};
 use crate::coverage::CoverageLegend;
 use crate::document::{DocumentBuilder, PageLinks};
 use crate::geometry::{Projection, PtRect};
-use crate::links::draw_qr;
+use crate::links::{draw_qr, is_trial_url};
 use crate::page::draw_footer;
 use crate::table;
 use crate::{PrintError, PrintResult};
@@ -19,7 +19,7 @@ impl Setup<'_> {
     /// Writes `sections` as one PDF; returns it and its page count.
     pub(crate) fn write(&self, sections: &[Section]) -> PrintResult<(Vec<u8>, usize)> {
         let total: usize = sections.iter().map(Section::pages).sum();
-        let mut document = DocumentBuilder::new(&self.title);
+        let mut document = DocumentBuilder::new(&self.title, is_trial_url(&self.url));
         let mut number = 0;
         for section in sections {
             for page_in_section in 0..section.pages() {
