@@ -12,6 +12,8 @@ use crate::coverage::{Analysis, CoverageArea, CoverageInputs, CoverageQuery, Sit
 use crate::error::{AppError, AppResult};
 use crate::search::{PreparedSearch, Reach, SearchPlace, SearchRequest};
 use crate::snapshot::Snapshot;
+use geo::BoundingRect;
+use renkei_core::basemap::Bbox;
 use renkei_core::coverage::{Basis, CoverageOptions};
 use renkei_core::need::NeedProfile;
 use renkei_core::search::{Area, SearchQuery};
@@ -114,13 +116,14 @@ impl MapQuery {
     /// Checks the area (field `code`) and the coverage options, and prepares
     /// the snapshot's coverage inputs when the layer is asked for.
     pub async fn prepare(&self, snapshot: Arc<Snapshot>, web: WebClient) -> AppResult<MapJob> {
-        let area =
+        let mut area =
             map_area(&snapshot.regions().catalog, &area_code(&self.area)).map_err(|error| {
                 AppError::Print {
                     field: "code",
                     error,
                 }
             })?;
+        add_rail(&snapshot, &mut area);
         let coverage = match self.coverage_query() {
             Some(query) => {
                 let options = query.check(&snapshot)?;
@@ -201,6 +204,33 @@ fn area_label(snapshot: &Snapshot, area: &Area) -> String {
     };
     let code = area_code(area);
     name.map_or_else(|| code.clone(), |name| format!("{code} {name}"))
+}
+
+/// The base map's rail lines around `area` (the web client's offline layer),
+/// with the credits their licences ask for; none when the layer is not loaded.
+fn add_rail(snapshot: &Snapshot, area: &mut MapArea) {
+    let Some(bounds) = area.outline.bounding_rect() else {
+        return;
+    };
+    // A margin, so lines just outside the border still show at its edge.
+    let margin = 0.02;
+    let bbox = Bbox {
+        west: bounds.min().x - margin,
+        south: bounds.min().y - margin,
+        east: bounds.max().x + margin,
+        north: bounds.max().y + margin,
+    };
+    let layers = crate::basemap::base_layers_in(snapshot, bbox);
+    area.rail_lines = layers
+        .rail_lines
+        .iter()
+        .flat_map(|line| line.parts.iter().cloned())
+        .collect();
+    area.rail_credits = layers
+        .rail_credits
+        .iter()
+        .map(|(licence, credit)| format!("鉄道: {credit}（{licence}）"))
+        .collect();
 }
 
 fn area_code(area: &Area) -> String {

@@ -149,6 +149,12 @@ fn area() -> MapArea {
                 geometry: east,
             },
         ],
+        // A fictional line across both towns, so the base map is drawn.
+        rail_lines: vec![vec![
+            LonLat::new(139.25, 35.32).unwrap(),
+            LonLat::new(139.50, 35.34).unwrap(),
+        ]],
+        rail_credits: vec!["架空鉄道データ（テスト用）".into()],
     }
 }
 
