@@ -229,7 +229,13 @@ fn add_rail(snapshot: &Snapshot, area: &mut MapArea) {
     area.rail_credits = layers
         .rail_credits
         .iter()
-        .map(|(licence, credit)| format!("鉄道: {credit}（{licence}）"))
+        .map(|(licence, credit)| {
+            if credit.contains(licence) {
+                format!("鉄道: {credit}")
+            } else {
+                format!("鉄道: {credit}（{licence}）")
+            }
+        })
         .collect();
 }
 

@@ -353,3 +353,26 @@ async fn issue_9_region_map_with_coverage_prints_the_coverage_legend() {
 }
 
 on_both_backends!(issue_9_region_map_with_coverage_prints_the_coverage_legend);
+
+#[tokio::test]
+async fn issue_19_a_real_region_map_draws_the_base_maps_rail_lines_and_credits_them() {
+    if !tools_ready() {
+        return;
+    }
+    let extra = [("rail-lines", "basemap/railway_lines_kanagawa_bbox.geojson")];
+    let Some(app) = crate::search_real::kanagawa_app_with(&extra).await else {
+        println!("SKIPPED: the Kanagawa open data is not in ../shared/data");
+        return;
+    };
+    // 湘南東部 (藤沢・茅ヶ崎・寒川): 東海道線, 相模線 and 小田急江ノ島線 cross it.
+    let reply = get(app, "/api/v1/print/map?code=1407&paper=a4").await;
+    if let Ok(dir) = std::env::var("RENKEI_KEEP_PDF") {
+        std::fs::write(Path::new(&dir).join("issue_19_rail_1407.pdf"), &reply.body).unwrap();
+    }
+    let (text, _) = read_pdf(&reply);
+    // The share-alike licence of the rail polylines is printed with the map.
+    assert!(
+        text.contains("鉄道:") && text.contains("CC BY-SA 4.0"),
+        "rail credit missing:\n{text}"
+    );
+}

@@ -21,7 +21,7 @@ const ELSEWHERE: Rgb = Rgb(0xc8, 0xc8, 0xc8);
 /// The area's outline.
 pub(crate) const OUTLINE: Rgb = Rgb(0x37, 0x47, 0x4f);
 /// Rail lines of the base map.
-const RAIL: Rgb = Rgb(0xa8, 0xa8, 0xa8);
+pub(crate) const RAIL: Rgb = Rgb(0xa8, 0xa8, 0xa8);
 /// Unit boundaries and place names.
 const UNIT_LINE: Rgb = Rgb(0x9e, 0x9e, 0x9e);
 
