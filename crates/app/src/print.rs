@@ -18,7 +18,7 @@ use renkei_core::coverage::{Basis, CoverageOptions};
 use renkei_core::need::NeedProfile;
 use renkei_core::search::{Area, SearchQuery};
 use renkei_core::verification::AgeingPolicy;
-use renkei_core::{CapabilityCode, KindCode, PublicFacility, RegionCode};
+use renkei_core::{CapabilityCode, KindCode, LonLat, PublicFacility, RegionCode};
 use renkei_print::{
     area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
     render_map_filtered, render_referral, tokyo_today, CoverageBand, CoverageCell, CoverageLayer,
@@ -123,7 +123,9 @@ impl MapQuery {
                     error,
                 }
             })?;
-        add_rail(&snapshot, &mut area);
+        if let Some(bounds) = area.outline.bounding_rect() {
+            (area.rail_lines, area.rail_credits) = rail_near(&snapshot, bounds);
+        }
         let coverage = match self.coverage_query() {
             Some(query) => {
                 let options = query.check(&snapshot)?;
@@ -206,12 +208,10 @@ fn area_label(snapshot: &Snapshot, area: &Area) -> String {
     name.map_or_else(|| code.clone(), |name| format!("{code} {name}"))
 }
 
-/// The base map's rail lines around `area` (the web client's offline layer),
-/// with the credits their licences ask for; none when the layer is not loaded.
-fn add_rail(snapshot: &Snapshot, area: &mut MapArea) {
-    let Some(bounds) = area.outline.bounding_rect() else {
-        return;
-    };
+/// The base map's rail lines near `bounds` (the web client's offline
+/// layer), with the credits their licences ask for; none when the layer is
+/// not loaded.
+fn rail_near(snapshot: &Snapshot, bounds: geo::Rect<f64>) -> (Vec<Vec<LonLat>>, Vec<String>) {
     // A margin, so lines just outside the border still show at its edge.
     let margin = 0.02;
     let bbox = Bbox {
@@ -221,12 +221,12 @@ fn add_rail(snapshot: &Snapshot, area: &mut MapArea) {
         north: bounds.max().y + margin,
     };
     let layers = crate::basemap::base_layers_in(snapshot, bbox);
-    area.rail_lines = layers
+    let lines = layers
         .rail_lines
         .iter()
         .flat_map(|line| line.parts.iter().cloned())
         .collect();
-    area.rail_credits = layers
+    let credits = layers
         .rail_credits
         .iter()
         .map(|(licence, credit)| {
@@ -237,6 +237,7 @@ fn add_rail(snapshot: &Snapshot, area: &mut MapArea) {
             }
         })
         .collect();
+    (lines, credits)
 }
 
 fn area_code(area: &Area) -> String {
@@ -456,6 +457,19 @@ impl ReferralJob {
             ..self.search.query.clone()
         };
         let found = self.snapshot.directory().search(&query).into_public();
+        // The small map shows the origin and every listed place.
+        let points: Vec<geo::Coord<f64>> = found
+            .confirmed
+            .iter()
+            .chain(&found.unknown)
+            .filter_map(|hit| hit.facility.location.position)
+            .chain(query.origin)
+            .map(|p| geo::coord! { x: p.lon(), y: p.lat() })
+            .collect();
+        let (rail_lines, rail_credits) = geo::MultiPoint::from(points)
+            .bounding_rect()
+            .map(|bounds| rail_near(&self.snapshot, bounds))
+            .unwrap_or_default();
         let referral = Referral {
             place_label: self.place_label.clone(),
             origin: query.origin,
@@ -469,6 +483,8 @@ impl ReferralJob {
             search_url: self.search_url.clone(),
             created_on: tokyo_today(),
             data_date: None,
+            rail_lines,
+            rail_credits,
         };
         render_referral(fonts, &referral).map_err(|error| AppError::Print {
             field: "lon",

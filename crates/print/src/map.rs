@@ -24,6 +24,8 @@ mod sections;
 mod view;
 mod write;
 
+pub(crate) use draw::draw_rail;
+
 use crate::coverage::CoverageLayer;
 use crate::fonts::Fonts;
 use crate::geometry::PtRect;

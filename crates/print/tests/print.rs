@@ -909,6 +909,12 @@ fn referral_near_city_hall(
         total_unknown: None,
         created_on,
         data_date: None,
+        // A fictional line past the city hall, so the small map draws it.
+        rail_lines: vec![vec![
+            LonLat::new(139.36, 35.33).unwrap(),
+            LonLat::new(139.45, 35.34).unwrap(),
+        ]],
+        rail_credits: vec!["架空鉄道データ（テスト用）".into()],
     }
 }
 

@@ -365,14 +365,26 @@ async fn issue_19_a_real_region_map_draws_the_base_maps_rail_lines_and_credits_t
         return;
     };
     // 湘南東部 (藤沢・茅ヶ崎・寒川): 東海道線, 相模線 and 小田急江ノ島線 cross it.
-    let reply = get(app, "/api/v1/print/map?code=1407&paper=a4").await;
-    if let Ok(dir) = std::env::var("RENKEI_KEEP_PDF") {
-        std::fs::write(Path::new(&dir).join("issue_19_rail_1407.pdf"), &reply.body).unwrap();
+    // The referral sheet's small map near 茅ヶ崎駅 draws them too.
+    for (name, url) in [
+        (
+            "issue_19_rail_1407.pdf",
+            "/api/v1/print/map?code=1407&paper=a4",
+        ),
+        (
+            "issue_19_rail_referral.pdf",
+            "/api/v1/print/referral?lon=139.4075&lat=35.3307&needs=ventilator&kinds=visiting_nurse",
+        ),
+    ] {
+        let reply = get(app.clone(), url).await;
+        if let Ok(dir) = std::env::var("RENKEI_KEEP_PDF") {
+            std::fs::write(Path::new(&dir).join(name), &reply.body).unwrap();
+        }
+        let (text, _) = read_pdf(&reply);
+        // The share-alike licence of the rail polylines is printed with it.
+        assert!(
+            text.contains("鉄道: station_database") && text.contains("CC BY-SA 4.0"),
+            "{name}: rail credit missing:\n{text}"
+        );
     }
-    let (text, _) = read_pdf(&reply);
-    // The share-alike licence of the rail polylines is printed with the map.
-    assert!(
-        text.contains("鉄道:") && text.contains("CC BY-SA 4.0"),
-        "rail credit missing:\n{text}"
-    );
 }

@@ -201,7 +201,7 @@ pub(crate) fn draw_view(
 
 /// Rail lines of the base map: light grey, thin, under boundaries and
 /// markers, so they orient without competing with the numbers in greyscale.
-fn draw_rail(
+pub(crate) fn draw_rail(
     canvas: &mut Canvas<'_, '_>,
     lines: &[Vec<LonLat>],
     projection: &Projection,
