@@ -12,11 +12,13 @@ use crate::coverage::{Analysis, CoverageArea, CoverageInputs, CoverageQuery, Sit
 use crate::error::{AppError, AppResult};
 use crate::search::{PreparedSearch, Reach, SearchPlace, SearchRequest};
 use crate::snapshot::Snapshot;
+use geo::BoundingRect;
+use renkei_core::basemap::Bbox;
 use renkei_core::coverage::{Basis, CoverageOptions};
 use renkei_core::need::NeedProfile;
 use renkei_core::search::{Area, SearchQuery};
 use renkei_core::verification::AgeingPolicy;
-use renkei_core::{CapabilityCode, KindCode, PublicFacility, RegionCode};
+use renkei_core::{CapabilityCode, KindCode, LonLat, PublicFacility, RegionCode};
 use renkei_print::{
     area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
     render_map_filtered, render_referral, tokyo_today, CoverageBand, CoverageCell, CoverageLayer,
@@ -114,13 +116,16 @@ impl MapQuery {
     /// Checks the area (field `code`) and the coverage options, and prepares
     /// the snapshot's coverage inputs when the layer is asked for.
     pub async fn prepare(&self, snapshot: Arc<Snapshot>, web: WebClient) -> AppResult<MapJob> {
-        let area =
+        let mut area =
             map_area(&snapshot.regions().catalog, &area_code(&self.area)).map_err(|error| {
                 AppError::Print {
                     field: "code",
                     error,
                 }
             })?;
+        if let Some(bounds) = area.outline.bounding_rect() {
+            (area.rail_lines, area.rail_credits) = rail_near(&snapshot, bounds);
+        }
         let coverage = match self.coverage_query() {
             Some(query) => {
                 let options = query.check(&snapshot)?;
@@ -201,6 +206,38 @@ fn area_label(snapshot: &Snapshot, area: &Area) -> String {
     };
     let code = area_code(area);
     name.map_or_else(|| code.clone(), |name| format!("{code} {name}"))
+}
+
+/// The base map's rail lines near `bounds` (the web client's offline
+/// layer), with the credits their licences ask for; none when the layer is
+/// not loaded.
+fn rail_near(snapshot: &Snapshot, bounds: geo::Rect<f64>) -> (Vec<Vec<LonLat>>, Vec<String>) {
+    // A margin, so lines just outside the border still show at its edge.
+    let margin = 0.02;
+    let bbox = Bbox {
+        west: bounds.min().x - margin,
+        south: bounds.min().y - margin,
+        east: bounds.max().x + margin,
+        north: bounds.max().y + margin,
+    };
+    let layers = crate::basemap::base_layers_in(snapshot, bbox);
+    let lines = layers
+        .rail_lines
+        .iter()
+        .flat_map(|line| line.parts.iter().cloned())
+        .collect();
+    let credits = layers
+        .rail_credits
+        .iter()
+        .map(|(licence, credit)| {
+            if credit.contains(licence) {
+                format!("鉄道: {credit}")
+            } else {
+                format!("鉄道: {credit}（{licence}）")
+            }
+        })
+        .collect();
+    (lines, credits)
 }
 
 fn area_code(area: &Area) -> String {
@@ -425,6 +462,19 @@ impl ReferralJob {
             ..self.search.query.clone()
         };
         let found = self.snapshot.directory().search(&query).into_public();
+        // The small map shows the origin and every listed place.
+        let points: Vec<geo::Coord<f64>> = found
+            .confirmed
+            .iter()
+            .chain(&found.unknown)
+            .filter_map(|hit| hit.facility.location.position)
+            .chain(query.origin)
+            .map(|p| geo::coord! { x: p.lon(), y: p.lat() })
+            .collect();
+        let (rail_lines, rail_credits) = geo::MultiPoint::from(points)
+            .bounding_rect()
+            .map(|bounds| rail_near(&self.snapshot, bounds))
+            .unwrap_or_default();
         let referral = Referral {
             place_label: self.place_label.clone(),
             origin: query.origin,
@@ -438,6 +488,8 @@ impl ReferralJob {
             search_url: self.search_url.clone(),
             created_on: tokyo_today(),
             data_date: None,
+            rail_lines,
+            rail_credits,
         };
         render_referral(fonts, &referral).map_err(|error| AppError::Print {
             field: "lon",

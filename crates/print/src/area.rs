@@ -42,6 +42,8 @@ pub fn map_area(catalog: &RegionCatalog, code: &str) -> PrintResult<MapArea> {
                     .ok_or_else(no_geometry)?
                     .clone(),
                 units: catalog.municipalities_of(region).map(unit).collect(),
+                rail_lines: Vec::new(),
+                rail_credits: Vec::new(),
             })
         }
         5 => {
@@ -70,6 +72,8 @@ pub fn map_area(catalog: &RegionCatalog, code: &str) -> PrintResult<MapArea> {
                 prefecture_ja: first.prefecture_name.clone(),
                 outline: dissolve(units.iter().map(|m| &m.geometry)),
                 units: units.into_iter().map(unit).collect(),
+                rail_lines: Vec::new(),
+                rail_credits: Vec::new(),
             })
         }
         _ => Err(malformed()),

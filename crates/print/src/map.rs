@@ -24,6 +24,8 @@ mod sections;
 mod view;
 mod write;
 
+pub(crate) use draw::draw_rail;
+
 use crate::coverage::CoverageLayer;
 use crate::fonts::Fonts;
 use crate::geometry::PtRect;
@@ -34,7 +36,7 @@ use crate::page::{
 use crate::PrintResult;
 use chrono::NaiveDate;
 use geo::MultiPolygon;
-use renkei_core::{Answer, CapabilityCode, Facility, FacilityId, KindCode, PublicFacility};
+use renkei_core::{Answer, CapabilityCode, Facility, FacilityId, KindCode, LonLat, PublicFacility};
 
 /// The smallest type size of a number on a map, points. A map whose numbers
 /// would need smaller type becomes an atlas of larger-scale pages instead.
@@ -88,6 +90,11 @@ pub struct MapArea {
     /// Municipalities or wards inside, drawn with their names; an atlas has
     /// a detail page (or several) for each.
     pub units: Vec<MapUnit>,
+    /// Rail lines of the base map (the web client's offline layer), drawn
+    /// light under the markers; empty when none is loaded.
+    pub rail_lines: Vec<Vec<LonLat>>,
+    /// Credit lines the rail lines' licences ask for, printed in the footer.
+    pub rail_credits: Vec<String>,
 }
 
 /// Paper, orientation and where the QR code points.
@@ -316,6 +323,7 @@ impl<'a> Setup<'a> {
         );
         let mut credits = vec![BOUNDARY_CREDIT.to_owned()];
         credits.extend(source_credits(ordered.iter().copied()));
+        credits.extend(area.rail_credits.iter().cloned());
         credits.push(CAPABILITY_NOTE.to_owned());
         let geometry = layout::PageGeometry::new(
             fonts,

@@ -9,6 +9,7 @@ use crate::fonts::Fonts;
 use crate::geometry::{Projection, PtRect};
 use crate::labels::{place_labels, LabelRequest};
 use crate::links::{draw_qr, is_trial_url};
+use crate::map::draw_rail;
 use crate::page::{
     data_date, draw_footer, footer_top, mm, page_size, public_phone, source_credits, Orientation,
     Paper, CAPABILITY_NOTE,
@@ -53,6 +54,11 @@ pub struct Referral {
     pub created_on: NaiveDate,
     /// Data date; `None`: the latest import of the facilities listed.
     pub data_date: Option<NaiveDate>,
+    /// Rail lines of the base map around the listed places, drawn light on
+    /// the small map; empty when none is loaded.
+    pub rail_lines: Vec<Vec<LonLat>>,
+    /// Credit lines the rail lines' licences ask for, printed in the footer.
+    pub rail_credits: Vec<String>,
 }
 
 /// One block of the sheet's flowing part.
@@ -214,6 +220,7 @@ pub fn render_referral(fonts: &Fonts, referral: &Referral) -> PrintResult<Vec<u8
         .data_date
         .or_else(|| data_date(listed.iter().copied()));
     let mut credits = source_credits(listed.iter().copied());
+    credits.extend(referral.rail_credits.iter().cloned());
     credits.push(CAPABILITY_NOTE.to_owned());
     if listed.iter().any(|f| f.location.geocoded.is_some()) {
         credits.push(
@@ -657,6 +664,13 @@ fn draw_small_map(canvas: &mut Canvas<'_, '_>, rect: PtRect, referral: &Referral
     };
     let projection = Projection::fit_bounds(south_west, north_east, rect, 14.0);
     canvas.push_clip(rect);
+    draw_rail(
+        canvas,
+        &referral.rail_lines,
+        &projection,
+        &projection.visible(rect),
+        1.0,
+    );
     let mut requests = Vec::new();
     let mut numbers = Vec::new();
     for (i, hit) in hits.iter().enumerate() {

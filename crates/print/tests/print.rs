@@ -149,6 +149,12 @@ fn area() -> MapArea {
                 geometry: east,
             },
         ],
+        // A fictional line across both towns, so the base map is drawn.
+        rail_lines: vec![vec![
+            LonLat::new(139.25, 35.32).unwrap(),
+            LonLat::new(139.50, 35.34).unwrap(),
+        ]],
+        rail_credits: vec!["架空鉄道データ（テスト用）".into()],
     }
 }
 
@@ -903,6 +909,12 @@ fn referral_near_city_hall(
         total_unknown: None,
         created_on,
         data_date: None,
+        // A fictional line past the city hall, so the small map draws it.
+        rail_lines: vec![vec![
+            LonLat::new(139.36, 35.33).unwrap(),
+            LonLat::new(139.45, 35.34).unwrap(),
+        ]],
+        rail_credits: vec!["架空鉄道データ（テスト用）".into()],
     }
 }
 

@@ -356,3 +356,38 @@ async fn issue_9_region_map_with_coverage_prints_the_coverage_legend() {
 }
 
 on_both_backends!(issue_9_region_map_with_coverage_prints_the_coverage_legend);
+
+#[tokio::test]
+async fn issue_19_a_real_region_map_draws_the_base_maps_rail_lines_and_credits_them() {
+    if !tools_ready() {
+        return;
+    }
+    let extra = [("rail-lines", "basemap/railway_lines_kanagawa_bbox.geojson")];
+    let Some(app) = crate::search_real::kanagawa_app_with(&extra).await else {
+        println!("SKIPPED: the Kanagawa open data is not in ../shared/data");
+        return;
+    };
+    // 湘南東部 (藤沢・茅ヶ崎・寒川): 東海道線, 相模線 and 小田急江ノ島線 cross it.
+    // The referral sheet's small map near 茅ヶ崎駅 draws them too.
+    for (name, url) in [
+        (
+            "issue_19_rail_1407.pdf",
+            "/api/v1/print/map?code=1407&paper=a4",
+        ),
+        (
+            "issue_19_rail_referral.pdf",
+            "/api/v1/print/referral?lon=139.4075&lat=35.3307&needs=ventilator&kinds=visiting_nurse",
+        ),
+    ] {
+        let reply = get(app.clone(), url).await;
+        if let Ok(dir) = std::env::var("RENKEI_KEEP_PDF") {
+            std::fs::write(Path::new(&dir).join(name), &reply.body).unwrap();
+        }
+        let (text, _) = read_pdf(&reply);
+        // The share-alike licence of the rail polylines is printed with it.
+        assert!(
+            text.contains("鉄道: station_database") && text.contains("CC BY-SA 4.0"),
+            "{name}: rail credit missing:\n{text}"
+        );
+    }
+}

@@ -10,6 +10,7 @@ use crate::geometry::{Projection, PtRect};
 use crate::style::{draw_marker, kind_style};
 use geo::{BoundingRect, Intersects, MultiPolygon};
 use krilla::geom::{Path, PathBuilder};
+use renkei_core::LonLat;
 
 /// Frame background: outside the area (sea, neighbouring prefectures).
 const OUTSIDE: Rgb = Rgb(0xee, 0xf3, 0xf7);
@@ -19,6 +20,8 @@ const LAND: Rgb = Rgb(0xfb, 0xfa, 0xf5);
 const ELSEWHERE: Rgb = Rgb(0xc8, 0xc8, 0xc8);
 /// The area's outline.
 pub(crate) const OUTLINE: Rgb = Rgb(0x37, 0x47, 0x4f);
+/// Rail lines of the base map.
+pub(crate) const RAIL: Rgb = Rgb(0xa8, 0xa8, 0xa8);
 /// Unit boundaries and place names.
 const UNIT_LINE: Rgb = Rgb(0x9e, 0x9e, 0x9e);
 
@@ -141,6 +144,7 @@ pub(crate) fn draw_view(
         }
     }
     veil_outside_focus(canvas, scene.area, view);
+    draw_rail(canvas, &scene.area.rail_lines, projection, &visible, s);
     // A map without markers is an atlas's overview: its units are what it shows.
     let (unit_line, unit_width, dash) = if clusters.is_empty() {
         (Rgb(0x61, 0x61, 0x61), 0.8 * s, None)
@@ -193,6 +197,41 @@ pub(crate) fn draw_view(
         );
     }
     view.decorations.draw(canvas, s);
+}
+
+/// Rail lines of the base map: light grey, thin, under boundaries and
+/// markers, so they orient without competing with the numbers in greyscale.
+pub(crate) fn draw_rail(
+    canvas: &mut Canvas<'_, '_>,
+    lines: &[Vec<LonLat>],
+    projection: &Projection,
+    visible: &geo::Rect<f64>,
+    s: f32,
+) {
+    let mut builder = PathBuilder::new();
+    let mut any = false;
+    for line in lines {
+        let seen = line.iter().any(|p| {
+            let (lon, lat) = (p.lon(), p.lat());
+            (visible.min().x..=visible.max().x).contains(&lon)
+                && (visible.min().y..=visible.max().y).contains(&lat)
+        });
+        if !seen || line.len() < 2 {
+            continue;
+        }
+        for (i, point) in line.iter().enumerate() {
+            let (x, y) = projection.project(*point);
+            if i == 0 {
+                builder.move_to(x, y);
+            } else {
+                builder.line_to(x, y);
+            }
+        }
+        any = true;
+    }
+    if any {
+        canvas.stroke(builder.finish(), RAIL, 0.7 * s, None);
+    }
 }
 
 /// Greys the parts of the frame that are not the view's focus.

@@ -1,6 +1,7 @@
 //! The map's furniture: the legend box (one line per kind shown, the line
 //! symbols, how grouped numbers read) and the north arrow and scale bar.
 
+use super::draw::RAIL;
 use super::AreaLevel;
 use crate::canvas::{polygon_path, Align, Canvas, Rgb};
 use crate::fonts::Fonts;
@@ -118,19 +119,21 @@ impl Legend {
         "引出線（番号と位置を結ぶ）",
         "同じ場所の施設（番号をまとめて表示）",
     ];
+    /// The base map's rail lines, listed only when the map draws some.
+    const RAIL: &'static str = "鉄道";
 
     fn line_height(s: f32) -> f32 {
         8.0 * s * 1.45
     }
 
-    pub(crate) fn new(fonts: &Fonts, kinds: &[(KindCode, usize)], s: f32) -> Self {
+    pub(crate) fn new(fonts: &Fonts, kinds: &[(KindCode, usize)], rail: bool, s: f32) -> Self {
         let size = 7.5 * s;
         let widest = kinds
             .iter()
             .map(|(kind, count)| fonts.width(&format!("{}（{count}）", kind.term().ja), size))
             .chain(Self::LINES.iter().map(|text| fonts.width(text, size)))
             .fold(0.0_f32, f32::max);
-        let rows = kinds.len() + Self::LINES.len();
+        let rows = kinds.len() + Self::LINES.len() + usize::from(rail);
         Self {
             width: widest + 26.0 * s,
             height: 14.0 * s + rows as f32 * Self::line_height(s) + 4.0 * s,
@@ -142,6 +145,7 @@ impl Legend {
         rect: PtRect,
         kinds: &[(KindCode, usize)],
         level: AreaLevel,
+        rail: bool,
         s: f32,
     ) {
         let size = 7.5 * s;
@@ -209,6 +213,12 @@ impl Legend {
             }
             line_text(canvas, mid, text);
             y += Self::line_height(s);
+        }
+        if rail {
+            let mid = y + Self::line_height(s) / 2.0;
+            let (from, to) = ((symbol_x - 6.0 * s, mid), (symbol_x + 6.0 * s, mid));
+            canvas.line(from, to, RAIL, 0.7 * s);
+            line_text(canvas, mid, Self::RAIL);
         }
     }
 }

@@ -75,7 +75,7 @@ impl Setup<'_> {
     /// The panel of a map page with `kinds` in its legend.
     fn panel(&self, kinds: &[(KindCode, usize)], corner: bool) -> Panel {
         let s = self.s();
-        let legend = Legend::new(self.fonts, kinds, s);
+        let legend = Legend::new(self.fonts, kinds, !self.area.rail_lines.is_empty(), s);
         let coverage = self
             .coverage
             .map(|layer| move |width: f32| CoverageLegend::new(self.fonts, layer, width, s).height);

@@ -108,6 +108,7 @@ impl Setup<'_> {
                 map.panel.legend,
                 &map.content.kinds,
                 self.area.level,
+                !self.area.rail_lines.is_empty(),
                 s,
             );
             if let (Some(layer), Some(rect)) = (self.coverage, map.panel.coverage) {
