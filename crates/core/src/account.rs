@@ -13,6 +13,11 @@ use std::fmt;
 #[serde(transparent)]
 pub struct AccountId(pub i64);
 
+impl AccountId {
+    /// The command line's own writes, which no account makes (stored ids start at 1).
+    pub const SYSTEM: Self = Self(0);
+}
+
 impl fmt::Display for AccountId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
