@@ -7,6 +7,7 @@ mod fetch;
 mod import;
 mod print;
 mod regions;
+mod user;
 mod verified;
 
 use anyhow::{Context, Result};
@@ -77,6 +78,9 @@ enum Command {
     Print(print::PrintKind),
     /// Coverage and gaps for a need profile per 二次医療圏 and municipality (カバー率とギャップ分析).
     Coverage(coverage::CoverageArgs),
+    /// Staff accounts: add, list, disable, reset a password (職員アカウントの管理).
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +128,7 @@ fn main() -> ExitCode {
                     Command::Print(kind) => print::run(kind).await,
                     Command::Coverage(args) => coverage::run(args).await,
                     Command::Check(kind) => regions::check(kind).await,
+                    Command::User(command) => user::run(command).await,
                 }
             })
         });
