@@ -6,7 +6,8 @@
 # Data: when ./renkei.db does not exist yet, `renkei fetch --prefecture 14` loads
 # Kanagawa's open data — from ../shared/data (or RENKEI_SHARED_DATA) when that
 # folder exists, else from the publishers. If nothing arrives, `renkei serve`
-# loads the authored demo directory into the empty database.
+# loads the authored demo directory into the empty database. The rollout
+# history (data/rollout/14_kanagawa.toml) is imported on a new database too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/renkei-target}"
@@ -39,6 +40,8 @@ if [[ ! -e "$db" ]]; then
     echo "renkei: some open data could not be fetched (see above); what arrived is loaded." >&2
     echo "renkei: with nothing loaded, the demo directory (茅ヶ崎モデルの関係機関) is shown instead." >&2
   fi
+  # The regional rollout's history (全県展開), authored and cited in data/rollout/.
+  "$renkei" import rollout --db "$db" data/rollout/14_kanagawa.toml
 fi
 
 exec "$renkei" serve --db "$db" --web-dir web/dist "$@"

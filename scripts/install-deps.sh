@@ -2,13 +2,13 @@
 # Installs the system packages renkei's build and tests need, only when missing.
 # Idempotent: a machine that has everything runs no apt-get at all.
 #   scripts/install-deps.sh            packages for building and running
-#   scripts/install-deps.sh --test     also PostgreSQL + PostGIS, Chromium, fonts, poppler
+#   scripts/install-deps.sh --test     also PostgreSQL + PostGIS, Chromium, fonts, poppler, GDAL (ogrinfo, ogr2ogr: the OGC API client the tests run)
 set -euo pipefail
 
 # fonts-ipaexfont-gothic: the Japanese font `renkei print` and /api/v1/print embed in PDFs.
 packages=(pkg-config fonts-ipaexfont-gothic)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql-15 postgresql-15-postgis-3 chromium fonts-ipaexfont fonts-noto-cjk poppler-utils)
+  packages+=(postgresql-15 postgresql-15-postgis-3 chromium fonts-ipaexfont fonts-noto-cjk poppler-utils gdal-bin)
 fi
 
 missing=()

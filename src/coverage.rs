@@ -101,6 +101,7 @@ impl CoverageArgs {
                     .context("--needs")?,
                 age_years: self.age,
                 accepting_only: self.accepting,
+                ..NeedProfile::default()
             },
             include_unknown: self.include_unknown,
             area: match &self.region {

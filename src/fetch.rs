@@ -38,8 +38,8 @@ pub struct FetchArgs {
     /// sources close nothing).
     #[arg(long, requires = "source_dir")]
     offline: bool,
-    /// Replace one file's URL: KEY=URL (the keys are listed when one is wrong, e.g.
-    /// n03, hospitals, visiting-nurse). Also RENKEI_FETCH_URL_<KEY> (upper case, - as _).
+    /// Replace one file's URL: KEY=URL (keys: n03, population, town-points, stations, rail-lines, hospitals, visiting-nurse,
+    /// wamnet-children, wamnet-short-stay). Also RENKEI_FETCH_URL_<KEY> (upper case, - as _).
     #[arg(long = "url", value_name = "KEY=URL")]
     urls: Vec<String>,
     /// Folder where downloaded files are kept. Default: downloads/ in the working folder.

@@ -55,6 +55,43 @@ pub enum ImportKind {
     /// Municipalities each provider declares it serves (HSDS service_area), CSV of
     /// facility_id or source + source_id, and municipality_codes (サービス提供地域).
     ServiceAreas(FilesArgs),
+    /// 国土数値情報 鉄道データ (N02) stations, GeoJSON or the official zip: the base map's
+    /// stations and station names for the geocoder (駅).
+    Stations(FilesArgs),
+    /// Rail lines for the base map: N02 RailroadSection or station_database polylines
+    /// (GeoJSON or zip); each line keeps its licence (鉄道路線).
+    RailLines(FilesArgs),
+    /// One point per postcode (postcode, pref_code, city, town, lat, lng) for the geocoder (郵便番号).
+    Postcodes(FilesArgs),
+    /// Open Referral HSDS 3.0 exchange files, as `renkei export hsds` writes them (HSDS 交換ファイル).
+    Hsds(HsdsArgs),
+    /// A prefecture's regional rollout (全県展開) as authored TOML, e.g.
+    /// data/rollout/14_kanagawa.toml: areas, stages, councils, 課題 and 取組. It
+    /// replaces what the prefecture's last rollout file wrote; records added
+    /// with `renkei rollout …` are kept.
+    Rollout(RolloutArgs),
+}
+
+/// `renkei import hsds FILE…`.
+#[derive(Debug, Args)]
+pub struct HsdsArgs {
+    /// A JSON array of HSDS services, a Tabular Data Package's datapackage.json
+    /// (its CSV tables are read from the same folder), or a zip of the package.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+/// Rollout files.
+#[derive(Debug, Args)]
+pub struct RolloutArgs {
+    /// Rollout files (TOML, UTF-8).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Database, as for `renkei serve`. Default: renkei.db in the working folder.
+    #[arg(long, env = "RENKEI_DB", default_value = crate::DEFAULT_DB)]
+    db: String,
 }
 
 /// Files of an official format.
@@ -259,11 +296,17 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             Invocation::with_common(kind, a.files, a.common)
         }
         ImportKind::TownPoints(a) => Invocation::with_common(Kind::TownPoints, a.files, a.common),
+        ImportKind::Stations(a) => Invocation::with_common(Kind::Stations, a.files, a.common),
+        ImportKind::RailLines(a) => Invocation::with_common(Kind::RailLines, a.files, a.common),
+        ImportKind::Postcodes(a) => Invocation::with_common(Kind::Postcodes, a.files, a.common),
         ImportKind::ShisetsuKijun(a) => {
             Invocation::with_common(Kind::Accreditations, a.files, a.common)
         }
         ImportKind::ServiceAreas(a) => {
             Invocation::with_common(Kind::ServiceAreas, a.files, a.common)
+        }
+        ImportKind::Hsds(a) => {
+            Invocation::with_common(Kind::Facilities(Format::Hsds), a.files, a.common)
         }
         ImportKind::Verified(a) => {
             let mut invocation = Invocation {
@@ -274,6 +317,7 @@ pub async fn run(kind: ImportKind) -> Result<()> {
             invocation
         }
         ImportKind::N03(a) => Invocation::new(Kind::Boundaries, a.files, a.db),
+        ImportKind::Rollout(a) => Invocation::new(Kind::Rollout, a.files, a.db),
         ImportKind::Regions(a) => Invocation::new(Kind::RegionTable, a.files, a.db),
         ImportKind::Population(a) => {
             Invocation::new(Kind::Population { year: a.year }, vec![a.file], a.db)

@@ -3,16 +3,20 @@
 //! sets up logging and calls the library crates.
 
 mod coverage;
+mod export;
 mod fetch;
 mod import;
 mod print;
 mod regions;
 mod user;
+mod rollout;
 mod verified;
+mod verify;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use renkei_app::{spawn_refresher, ReadModel, DEFAULT_REFRESH_PERIOD};
+use renkei_core::verification::{AgeingPolicy, DEFAULT_LAPSE_AFTER_DAYS};
 use renkei_http::{router, AppState, HttpConfig};
 use renkei_store::{DatabaseUrl, OpenOptions, SharedStore};
 use std::io::IsTerminal;
@@ -81,6 +85,15 @@ enum Command {
     /// Staff accounts: add, list, disable, reset a password (職員アカウントの管理).
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Write the public directory in an exchange format (データの書き出し).
+    #[command(subcommand)]
+    Export(export::ExportKind),
+    /// Record and show the regional rollout (全県展開): stages, 課題, 取組, progress.
+    #[command(subcommand)]
+    Rollout(rollout::RolloutCommand),
+    /// Verification work for desks: what needs confirming (確認作業).
+    #[command(subcommand)]
+    Verify(verify::VerifyKind),
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +112,10 @@ struct ServeArgs {
     /// does not answer at start-up, in seconds; then exit with an error. 0 tries once.
     #[arg(long, env = "RENKEI_DB_STARTUP_TIMEOUT_S", default_value_t = DEFAULT_DB_STARTUP_TIMEOUT_S)]
     db_startup_timeout_s: u64,
+    /// Days after which a confirmed yes/no counts as 要確認 for families in
+    /// search and printed sheets (calendar days, Asia/Tokyo); the answer stays stored.
+    #[arg(long, env = "RENKEI_VERIFICATION_LAPSE_DAYS", default_value_t = DEFAULT_LAPSE_AFTER_DAYS)]
+    verification_lapse_days: u32,
 }
 
 #[derive(Debug, Args)]
@@ -127,8 +144,11 @@ fn main() -> ExitCode {
                     Command::Fetch(args) => fetch::run(args).await,
                     Command::Print(kind) => print::run(kind).await,
                     Command::Coverage(args) => coverage::run(args).await,
+                    Command::Verify(kind) => verify::run(kind).await,
                     Command::Check(kind) => regions::check(kind).await,
                     Command::User(command) => user::run(command).await,
+                    Command::Export(kind) => export::run(kind).await,
+                    Command::Rollout(command) => rollout::run(command).await,
                 }
             })
         });
@@ -189,6 +209,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
         .context("cannot read the bound address")?;
     let config = HttpConfig {
         web_dir: args.web_dir,
+        ageing: AgeingPolicy {
+            lapse_after_days: args.verification_lapse_days,
+        },
         ..HttpConfig::default()
     };
     let app = router(AppState::new(store, model, config));

@@ -7,8 +7,10 @@ use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
 use renkei_app::regions::{parse_area, parse_region};
 use renkei_app::search::{Reach, SearchPlace, SearchRequest};
 use renkei_app::{AppError, Snapshot};
+use renkei_core::era::FiscalYear;
 use renkei_core::need::NeedProfile;
 use renkei_core::search::DEFAULT_RADIUS_M;
+use renkei_core::verification::{AgeingPolicy, DEFAULT_LAPSE_AFTER_DAYS};
 use renkei_core::{CapabilityCode, KindCode, LonLat};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use std::path::{Path, PathBuf};
@@ -24,6 +26,23 @@ pub enum PrintKind {
     Leaflet(LeafletArgs),
     /// Referral sheet for a search near a place (紹介先候補シート).
     Referral(ReferralArgs),
+    /// Annual progress report of the regional rollout for the prefecture's
+    /// 小児等在宅医療推進会議 (全県展開 進捗報告), A4.
+    Rollout(RolloutReportArgs),
+}
+
+/// `renkei print rollout`.
+#[derive(Debug, Args)]
+pub struct RolloutReportArgs {
+    /// Prefecture (2 digits), e.g. 14.
+    #[arg(long)]
+    prefecture: String,
+    /// 年度 reported, as the calendar year it starts in (2026 = 令和8年度);
+    /// records after its end (31 March) are left out. Default: the current 年度.
+    #[arg(long)]
+    fiscal_year: Option<i32>,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 /// Options every document shares.
@@ -42,6 +61,10 @@ pub struct CommonArgs {
     /// one of IPAex Gothic or Noto Sans CJK JP.
     #[arg(long)]
     font: Option<PathBuf>,
+    /// Days after which a confirmed yes/no counts as 要確認 on the sheet
+    /// (calendar days, Asia/Tokyo).
+    #[arg(long, env = "RENKEI_VERIFICATION_LAPSE_DAYS", default_value_t = DEFAULT_LAPSE_AFTER_DAYS)]
+    verification_lapse_days: u32,
 }
 
 /// Paper sizes.
@@ -133,6 +156,10 @@ pub struct LeafletArgs {
     /// 二次医療圏 code (4 digits, e.g. 1407).
     #[arg(long)]
     region: String,
+    /// Who hands the leaflet out (配布元, e.g. "茅ヶ崎市 障がい福祉課"), at most
+    /// 60 characters; without it the issuer box is left blank for a stamp.
+    #[arg(long)]
+    issuer: Option<String>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -177,7 +204,27 @@ pub async fn run(kind: PrintKind) -> Result<()> {
         PrintKind::Map(args) => map(args).await,
         PrintKind::Leaflet(args) => leaflet(args).await,
         PrintKind::Referral(args) => referral(args).await,
+        PrintKind::Rollout(args) => rollout_report(args).await,
     }
+}
+
+async fn rollout_report(args: RolloutReportArgs) -> Result<()> {
+    let fonts = fonts(&args.common)?;
+    let store = crate::open_store(&args.common.db).await?;
+    let today = renkei_print::tokyo_today();
+    let year = args
+        .fiscal_year
+        .map_or_else(|| FiscalYear::of(today), FiscalYear::new);
+    let report =
+        renkei_app::rollout::progress_report(store.as_ref(), &args.prefecture, year, today)
+            .await
+            .map_err(option_error)
+            .with_context(|| {
+                format!("cannot read the rollout of prefecture {}", args.prefecture)
+            })?;
+    let pdf = renkei_app::rollout::render_report(&report, &fonts)
+        .context("cannot print the rollout report")?;
+    write(&args.common.output, &pdf, "全県展開 進捗報告")
 }
 
 fn fonts(common: &CommonArgs) -> Result<Fonts> {
@@ -192,7 +239,8 @@ fn fonts(common: &CommonArgs) -> Result<Fonts> {
 
 /// The snapshot as `renkei serve` serves it (region tables and placements
 /// prepared first).
-async fn load(db: &str) -> Result<Arc<Snapshot>> {
+/// The snapshot of database `db`, as `renkei serve` would build it.
+pub(crate) async fn load(db: &str) -> Result<Arc<Snapshot>> {
     let store = crate::open_store(db).await?;
     let snapshot = renkei_app::startup::prepare(store.as_ref()).await?;
     Ok(Arc::new(snapshot))
@@ -250,6 +298,9 @@ async fn map(args: MapArgs) -> Result<()> {
         },
         kinds: kind_codes(&args.kinds)?,
         coverage: args.coverage()?,
+        ageing: AgeingPolicy {
+            lapse_after_days: args.common.verification_lapse_days,
+        },
     };
     let job = query
         .prepare(snapshot, WebClient::new(&args.common.web_url))
@@ -263,9 +314,11 @@ async fn map(args: MapArgs) -> Result<()> {
 
 async fn leaflet(args: LeafletArgs) -> Result<()> {
     let fonts = fonts(&args.common)?;
-    let query = LeafletQuery {
-        region: parse_region("region", &args.region).map_err(option_error)?,
-    };
+    let query = LeafletQuery::new(
+        parse_region("region", &args.region).map_err(option_error)?,
+        args.issuer.as_deref(),
+    )
+    .map_err(option_error)?;
     let snapshot = load(&args.common.db).await?;
     let pdf = query
         .print(&snapshot, &fonts, WebClient::new(&args.common.web_url))
@@ -290,8 +343,12 @@ async fn referral(args: ReferralArgs) -> Result<()> {
                 needs: capability_codes(&args.needs)?,
                 age_years: args.age,
                 accepting_only: args.accepting,
+                ..NeedProfile::default()
             },
             limit: args.limit,
+            ageing: AgeingPolicy {
+                lapse_after_days: args.common.verification_lapse_days,
+            },
             ..SearchRequest::default()
         },
     };

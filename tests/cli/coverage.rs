@@ -4,7 +4,7 @@
 //! (rows 4240–4241 × columns 3152–3153, i.e. lon 139.400–139.425, lat
 //! 35.3333–35.35) and one fictional station at the centre of cell 53390302.
 
-use crate::support::run;
+use crate::support::{run, text};
 
 /// The boundary, inset 0.0005° from the cells' outer edges.
 const N03: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature",
@@ -22,14 +22,6 @@ const MESH: &str = "KEY_CODE,HTKSYORI,HTKSAKI,GASSAN,T001100001,T001100002,T0011
     ,,,,人口（総数）,人口（総数）　男,人口（総数）　女,０～１４歳人口　総数\n\
     53390302,0,,,800,400,400,100\n\
     53390313,0,,,400,200,200,50\n";
-
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 #[test]
 fn issue_9_mesh_population_service_areas_and_coverage_on_the_command_line() {

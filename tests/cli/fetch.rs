@@ -11,10 +11,12 @@ use std::path::Path;
 const JUNK: &str = "名前,場所\n架空,どこか\n";
 
 /// Plan keys of data/fetch/14_kanagawa.toml other than `hospitals`.
-const OTHER_KEYS: [&str; 6] = [
+const OTHER_KEYS: [&str; 8] = [
     "n03",
     "population",
     "town-points",
+    "stations",
+    "rail-lines",
     "visiting-nurse",
     "wamnet-children",
     "wamnet-short-stay",
@@ -109,7 +111,7 @@ fn issue_15_fetch_reports_each_file_and_says_only_what_was_done() {
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(
         said.contains(&format!(
-            "6 of 7 files were not imported ({}; see NOT IMPORTED above) and nothing from them was written; the other files were imported and stay so",
+            "8 of 9 files were not imported ({}; see NOT IMPORTED above) and nothing from them was written; the other files were imported and stay so",
             OTHER_KEYS.join(", ")
         )),
         "{said}"
@@ -146,7 +148,7 @@ async fn issue_15_fetch_a_list_whose_import_log_fails_writes_nothing_of_it() {
         "{table}"
     );
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("7 of 7 files were not imported"),
+        String::from_utf8_lossy(&output.stderr).contains("9 of 9 files were not imported"),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );

@@ -1,19 +1,11 @@
 //! `renkei import`: official lists and mapped CSVs through the real binary.
 
-use crate::support::{run, Server};
+use crate::support::{run, text, Server};
 
 const STATIONS: &str = "事業所番号,事業所名,住所,緯度,経度\n\
     1499999991,架空訪問看護ステーションさくら,神奈川県茅ヶ崎市架空町1-1,35.33,139.40\n\
     1499999992,架空訪問看護ステーションもみじ,神奈川県茅ヶ崎市架空町2-2,35.34,139.41\n\
     1499999993,架空訪問看護ステーションかえで,神奈川県茅ヶ崎市架空町3-3,35..1,139.41\n";
-
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 #[tokio::test]
 async fn issue_5_import_reports_rows_writes_error_report_and_is_idempotent() {
@@ -250,5 +242,56 @@ async fn issue_5_closing_is_scoped_to_the_prefectures_a_file_covers() {
         active_and_last_closed(dir.path()).await,
         (4, 1),
         "only もみじ is closed: つばき (rejected row) and both Tokyo stations stay active"
+    );
+}
+
+#[test]
+fn issue_18_import_stations_and_postcodes_report_what_they_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let stations = dir.path().join("stations.geojson");
+    std::fs::write(
+        &stations,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"N02_003":"架空本線","N02_004":"架空鉄道","N02_005":"架空ヶ丘","N02_005c":"900001","N02_005g":"900001"},
+           "geometry":{"type":"LineString","coordinates":[[139.40,35.33],[139.42,35.33]]}}]}"#,
+    )
+    .unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "import",
+            "stations",
+            "--db",
+            "dir.db",
+            stations.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("1 stations stored; 0 rejected"),
+        "{}",
+        text(&output)
+    );
+    let postcodes = dir.path().join("postcodes.csv");
+    std::fs::write(
+        &postcodes,
+        "postcode,pref_code,city,town,lat,lng\n9990001,14,架空市,架空町,35.33,139.40\n99900,14,架空市,,35.33,139.40\n",
+    )
+    .unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "import",
+            "postcodes",
+            "--db",
+            "dir.db",
+            postcodes.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("1 postcodes stored; 1 rejected"),
+        "{}",
+        text(&output)
     );
 }

@@ -3,7 +3,7 @@
 //! closed); a run that would close too large a share of a source refuses;
 //! zip bombs and absurd cells are refused quickly within a memory limit.
 
-use crate::support::run;
+use crate::support::{run, text};
 use renkei_store::{DatabaseUrl, OpenOptions, SqliteStore, Store};
 use std::io::Write as _;
 use std::path::Path;
@@ -12,14 +12,6 @@ use std::time::{Duration, Instant};
 
 /// The real 訪問看護 list of Kanagawa (1,234 stations).
 const REAL_FILE: &str = "facilities/kanagawa_visiting_nursing.csv";
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 /// Active facilities and every facility, in the SQLite database at `db`.
 async fn counts(db: &Path) -> (u64, u64) {

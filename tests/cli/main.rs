@@ -4,6 +4,7 @@
 mod copy_store;
 mod coverage;
 mod database;
+mod export;
 mod fetch;
 mod import;
 mod import_outcome;
@@ -12,5 +13,7 @@ mod kill_sweep;
 mod print;
 mod regions;
 mod replicas;
+mod rollout;
 mod serve;
 mod support;
+mod verify;

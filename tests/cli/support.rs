@@ -29,6 +29,15 @@ pub fn renkei() -> Command {
     command
 }
 
+/// What a finished `renkei` printed: stdout, then stderr.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// Runs `renkei` with `args` in `dir` to completion.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     renkei()

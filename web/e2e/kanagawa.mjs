@@ -185,21 +185,32 @@ export function registerKanagawaTests({ browser, axe }) {
       const { page, close } = await open(DESKTOP, new URL(searchUrl).search);
       try {
         await page.waitForFunction(() => window.renkeiMap?.originDrawn(), null, { timeout: 20_000 });
+        await page.waitForLoadState("networkidle");
         await page.click("#pick-on-map");
         assert.equal(await page.getAttribute("#pick-on-map", "aria-pressed"), "true");
         const box = await page.locator("#map").boundingBox();
-        // An empty spot: the map's top-left quarter, away from the controls.
-        const at = { x: box.width * 0.3, y: box.height * 0.3 };
-        const [lon, lat] = await page.evaluate(({ x, y }) => window.renkeiMap.unproject(x, y), at);
+        // An empty spot, away from the controls: the first of a few points in
+        // the map's upper half where nothing (a cluster count, a marker) lies on the canvas.
+        const at = await page.evaluate(({ x0, y0, w, h }) => {
+          for (const [fx, fy] of [[0.3, 0.3], [0.6, 0.3], [0.3, 0.45], [0.7, 0.45], [0.45, 0.2]]) {
+            const el = document.elementFromPoint(x0 + w * fx, y0 + h * fy);
+            if (el?.tagName === "CANVAS") return { x: w * fx, y: h * fy };
+          }
+          return { x: w * 0.3, y: h * 0.3 };
+        }, { x0: box.x, y0: box.y, w: box.width, h: box.height });
+        let [lon, lat] = await page.evaluate(({ x, y }) => window.renkeiMap.unproject(x, y), at);
         await page.mouse.click(box.x + at.x, box.y + at.y);
-        await page.waitForFunction((l) => Math.abs(Number(new URL(location.href).searchParams.get("lon")) - l) < 1e-4, lon, { timeout: 10_000 });
+        // Within a few pixels (≈ 1.5e-4° each here): the map may still be settling from the search's fit.
+        await page.waitForFunction((l) => Math.abs(Number(new URL(location.href).searchParams.get("lon")) - l) < 1e-3, lon, { timeout: 10_000 });
+        const picked = new URL(page.url()).searchParams;
+        [lon, lat] = [Number(picked.get("lon")), Number(picked.get("lat"))];
         const place = await api(`geocode/reverse?lon=${lon}&lat=${lat}`);
         const near = new URL(page.url()).searchParams.get("near");
         assert.equal(near, `${place.municipality_name}${place.town?.name ?? ""}`);
         assert.equal(await page.getAttribute("#pick-on-map", "aria-pressed"), "false");
         await page.waitForFunction(([x, y]) => {
           const o = window.renkeiMap.originDrawn();
-          return o && Math.abs(o[0] - x) < 1e-4 && Math.abs(o[1] - y) < 1e-4;
+          return o && Math.abs(o[0] - x) < 1e-4 && Math.abs(o[1] - y) < 1e-4; // the origin drawn is the one in the URL
         }, [lon, lat], { timeout: 10_000 });
         await page.waitForSelector("#tier-unknown a.facility");
         assert.equal(await page.inputValue("#where"), near);
@@ -228,7 +239,7 @@ export function registerKanagawaTests({ browser, axe }) {
       const { page, close } = await open(PHONE, `?near=${encodeURIComponent("架空市どこにもない町")}`);
       try {
         await page.waitForSelector("#search-error");
-        assert.match(await page.textContent("#search-error"), /検索できませんでした。.*場所がわかりません/);
+        assert.match(await page.textContent("#search-error"), /検索できませんでした。.*場所が見つかりません/);
         assert.equal(await page.$$eval("#results a.facility", (els) => els.length), 0);
       } finally {
         await close();
@@ -319,9 +330,63 @@ export function registerKanagawaTests({ browser, axe }) {
         assert.ok(total > 1000, `a large directory (${total})`);
         const ms = await page.evaluate(() => performance.getEntriesByName("renkei:first-list")[0]?.startTime);
         console.log(`# directory list without a search: ${total} facilities listed ${ms.toFixed(0)} ms from navigation start (all pages of /api/v1/facilities)`);
-        assert.equal(await page.$$eval("#results a.facility", (els) => els.length), total);
+        // Issue 18: the page holds one page of cards (the map draws them all), and "show more" adds the next.
+        const cards = () => page.$$eval("#results a.facility", (els) => els.length);
+        assert.equal(await cards(), 200);
+        assert.match(await page.textContent("#show-more"), new RegExp(`残り ${(total - 200).toLocaleString("ja-JP")}件`));
+        const nodes = await page.evaluate(() => document.getElementsByTagName("*").length);
+        console.log(`# directory landing: ${nodes} DOM nodes for ${total} facilities`);
+        assert.ok(nodes < 3000, `DOM nodes on landing: ${nodes}`);
+        await page.click("#show-more");
+        assert.equal(await cards(), 400);
+        assert.equal(await page.evaluate(() => document.activeElement?.closest("li") === document.querySelectorAll("#results li")[200]), true, "focus moves to the first new card");
         await page.waitForFunction(() => window.renkeiMap?.drawnFrom() === "tiles" && window.renkeiMap.renderedCount() > 100, null, { timeout: 30_000 });
         await page.screenshot({ path: screenshotPath("kanagawa-desktop-1280x800-directory-tiles.png") });
+      } finally {
+        await close();
+      }
+    });
+
+    test("print and download from the page: referral sheet and GeoJSON of a search, a region's map and leaflet, GIS links", async () => {
+      const { page, errors, close } = await open(DESKTOP, "?near=茅ヶ崎市東海岸北&needs=ventilator");
+      try {
+        await page.waitForSelector("#tier-unknown a.facility");
+        await page.click("#search-exports summary");
+        const fetched = async (selector, type) => {
+          const href = await page.getAttribute(selector, "href");
+          assert.ok(href.startsWith(server.origin), `${selector} stays on the server: ${href}`);
+          const r = await fetch(href);
+          assert.equal(r.status, 200, `${selector}: ${href}`);
+          assert.match(r.headers.get("content-type"), type, selector);
+          return r;
+        };
+        const sheet = await fetched("#export-referral", /application\/pdf/);
+        assert.ok((await sheet.arrayBuffer()).byteLength > 10_000);
+        assert.match(await page.getAttribute("#export-referral", "href"), /needs=ventilator/);
+        const geojson = await (await fetched("#export-search-geojson", /geo\+json|json/)).json();
+        assert.equal(geojson.type, "FeatureCollection");
+        assert.ok(geojson.features.length > 0);
+        // GIS staff: the documented addresses answer.
+        await fetched(".gis-links a[href$='tiles/facilities.json']", /json/);
+        await fetched(".gis-links a[href$='openapi.json']", /json/);
+        // A region page offers its map and leaflet.
+        await page.goto(new URL("?view=regions&region=1407", server.url).href);
+        await page.waitForSelector("#region-exports");
+        await fetched("#export-leaflet", /application\/pdf/);
+        assert.match(await page.getAttribute("#export-map-a3", "href"), /code=1407&paper=a3&orientation=landscape/);
+        // The directory list exports what the API can filter, and says when the screen is narrower.
+        await page.goto(new URL("?kind=visiting_nurse,hospital&muni=14207", server.url).href);
+        await page.waitForSelector("#directory-exports");
+        const csv = await (await fetched("#export-csv", /text\/csv/)).text();
+        assert.ok(csv.split("\n").length > 2);
+        assert.match(await page.textContent("#directory-exports"), /反映されません/);
+        // Issue 18: with no care item chosen nothing is claimed as confirmed.
+        await page.goto(new URL("?near=茅ヶ崎市東海岸北", server.url).href);
+        await page.waitForSelector("#tier-confirmed a.facility");
+        const heading = await page.textContent("#confirmed-heading");
+        assert.match(heading, /近い順の支援先/);
+        assert.doesNotMatch(heading + (await page.textContent("#result-count")), /確認/);
+        assert.deepEqual(errors, []);
       } finally {
         await close();
       }

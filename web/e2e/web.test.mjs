@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import { guardedContext, launchBrowser, screenshotPath, startServer } from "./harness.mjs";
 import { registerKanagawaTests } from "./kanagawa.mjs";
+import { registerPrefectureTests } from "./prefectures.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve("axe-core/axe.min.js");
@@ -387,3 +388,4 @@ describe("web client", () => {
 });
 
 registerKanagawaTests({ browser: () => browser, axe });
+registerPrefectureTests({ browser: () => browser, axe });

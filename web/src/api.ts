@@ -103,9 +103,7 @@ export function tileJsonUrl(layer: "facilities" | "regions" | "municipalities"):
 }
 
 async function getJson(path: string, params: Record<string, string> = {}, signal?: AbortSignal): Promise<unknown> {
-  const url = new URL(path, API_BASE);
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  const response = await fetch(url, { headers: { Accept: "application/json" }, signal });
+  const response = await fetch(apiUrl(path, params), { headers: { Accept: "application/json" }, signal });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string; message_ja?: string; message_en?: string } } | null)?.error;
@@ -335,8 +333,8 @@ function parseHit(v: unknown): Hit {
   };
 }
 
-/** GET /search: facilities near a place that may meet a child's needs, in two tiers. */
-export async function search(q: SearchQuery): Promise<SearchResult> {
+/** The query string of GET /search for `q` (also taken by the referral sheet). */
+function searchParams(q: SearchQuery): Record<string, string> {
   const params: Record<string, string> = { include_unknown: "true", limit: String(q.limit) };
   if (q.lon !== undefined && q.lat !== undefined) {
     params.lon = q.lon.toFixed(6);
@@ -347,7 +345,29 @@ export async function search(q: SearchQuery): Promise<SearchResult> {
   if (q.needs.length) params.needs = q.needs.join(",");
   if (q.age !== undefined) params.age = String(q.age);
   if (q.accepting) params.accepting = "true";
-  const body = obj(await getJson("search", params));
+  return params;
+}
+
+/** An API address with `params`, absolute. */
+export function apiUrl(path: string, params: Record<string, string> = {}): string {
+  const url = new URL(path, API_BASE);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return url.href;
+}
+
+/** The referral sheet (PDF) of search `q`. */
+export function referralPdfUrl(q: SearchQuery): string {
+  return apiUrl("print/referral", searchParams(q));
+}
+
+/** Search `q` as GeoJSON (both tiers, `tier` in each feature's properties). */
+export function searchGeojsonUrl(q: SearchQuery): string {
+  return apiUrl("search", { ...searchParams(q), format: "geojson" });
+}
+
+/** GET /search: facilities near a place that may meet a child's needs, in two tiers. */
+export async function search(q: SearchQuery): Promise<SearchResult> {
+  const body = obj(await getJson("search", searchParams(q)));
   const model = obj(body.travel_model);
   return {
     origin: parseOrigin(body.origin),
@@ -393,10 +413,19 @@ export interface RegionSummary {
   code: string;
   nameJa: string;
   nameEn?: string;
+  /** The prefecture the region belongs to. */
+  prefecture: { code: string; nameJa: string; nameEn?: string };
   municipalities: { code: string; name?: string }[];
   coreHospitals: string[];
   population: { total?: number; under15?: number; year?: number; source?: string; unknownReason?: string };
   facilities: { total: number; byKind: Record<string, number> };
+  /** Extent [west, south, east, north], WGS 84 degrees; absent while boundaries are not loaded. */
+  bbox?: [number, number, number, number];
+}
+
+function bboxOf(value: unknown): [number, number, number, number] | undefined {
+  const numbers = arr(value).filter((n): n is number => typeof n === "number" && Number.isFinite(n));
+  return numbers.length === 4 ? [numbers[0], numbers[1], numbers[2], numbers[3]] : undefined;
 }
 
 /** GET /regions: every 二次医療圏 with population and facility counts. */
@@ -406,16 +435,20 @@ export async function fetchRegions(): Promise<RegionSummary[]> {
     const o = obj(v);
     const pop = obj(o.population);
     const fac = obj(o.facilities);
+    const pref = obj(o.prefecture);
     const byKind: Record<string, number> = {};
     for (const [k, n] of Object.entries(obj(fac.by_kind))) if (typeof n === "number") byKind[k] = n;
     return {
       code: str(o.code) ?? "",
       nameJa: str(o.name_ja) ?? "",
       nameEn: str(o.name_en),
+      // Older servers did not say: the first two digits of a region code are its prefecture's.
+      prefecture: { code: str(pref.code) ?? (str(o.code) ?? "").slice(0, 2), nameJa: str(pref.name_ja) ?? "", nameEn: str(pref.name_en) },
       municipalities: arr(o.municipalities).map((m) => ({ code: str(obj(m).code) ?? "", name: str(obj(m).name) })),
       coreHospitals: arr(o.core_hospitals).filter((s): s is string => typeof s === "string"),
       population: { total: num(pop.total), under15: num(pop.under_15), year: num(pop.year), source: str(pop.source), unknownReason: str(pop.unknown_reason) },
       facilities: { total: num(fac.total) ?? 0, byKind },
+      bbox: bboxOf(o.bbox),
     };
   });
 }
@@ -511,9 +544,7 @@ function coverageParams(q: CoverageQuery): Record<string, string> {
 
 /** The address of the coverage table as CSV (for a download link). */
 export function coverageCsvUrl(q: CoverageQuery): string {
-  const url = new URL("coverage", API_BASE);
-  for (const [key, value] of Object.entries({ ...coverageParams(q), format: "csv" })) url.searchParams.set(key, value);
-  return url.href;
+  return apiUrl("coverage", { ...coverageParams(q), format: "csv" });
 }
 
 const numOrNull = (v: unknown): number | null => num(v) ?? null;

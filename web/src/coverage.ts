@@ -8,6 +8,7 @@
 import type { CoverageCollection, CoverageGap, CoverageIndicators, CoverageReport, CoverageRow, RegionSummary } from "./api";
 import { h } from "./dom";
 import { t, type Dict, type Lang } from "./i18n";
+import { prefectureSelect, prefecturesOf, regionsIn, shownPrefecture, wholeAreaOption } from "./prefectures";
 import { kindChecks, needChecks, syncChecks } from "./search";
 import { COVERAGE_THRESHOLDS, DEFAULT_THRESHOLD, type AppState } from "./state";
 import { CAPABILITIES, KINDS } from "./taxonomy";
@@ -23,6 +24,7 @@ const MAX_AGE = 18;
 /** The profile form; built once per language, kept in step by [`syncCoverageForm`]. */
 export function renderCoverageForm(lang: Lang, state: AppState, regions: RegionSummary[], actions: CoverageActions): HTMLElement {
   const d = t(lang);
+  const prefectures = prefecturesOf(regions);
   const toggle = (key: "needs" | "covKinds", order: string[]) => (code: string) => (e: Event) => {
     const on = (e.target as HTMLInputElement).checked;
     const now = actions.current()[key];
@@ -56,11 +58,13 @@ export function renderCoverageForm(lang: Lang, state: AppState, regions: RegionS
         (v) => actions.change({ age: v === "" ? null : Number(v) }),
       ),
     ),
+    // Picking a prefecture shows its whole area; its regions fill the area list.
+    prefectureSelect(lang, prefectures, state.pref, (code) => actions.change({ pref: code, covArea: code })),
     select(
       "cov-area",
       d.coverageArea,
       state.covArea,
-      [["", d.wholePrefecture], ...regions.map((r): [string, string] => [r.code, lang === "en" && r.nameEn ? r.nameEn : r.nameJa])],
+      [wholeAreaOption(lang, prefectures, state.pref), ...regionsIn(regions, shownPrefecture(state.pref, prefectures)).map((r): [string, string] => [r.code, lang === "en" && r.nameEn ? r.nameEn : r.nameJa])],
       (v) => actions.change({ covArea: v }),
     ),
     h(

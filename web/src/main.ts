@@ -21,16 +21,19 @@ import {
   type Facility,
   type Hit,
   type RegionSummary,
+  type SearchQuery,
   type SearchResult,
   type Tier,
 } from "./api";
 import { renderCoverageForm, renderCoverageReport, syncCoverageForm } from "./coverage";
 import { renderDetail } from "./detail";
+import { directoryExports, searchExports } from "./exports";
 import { byId, h, replace } from "./dom";
 import { kindSymbol } from "./markers";
 import { applyFilters, kindFacets, municipalityFacets } from "./filter";
 import { label, t } from "./i18n";
 import type { FacilityMap } from "./map";
+import { extentOf, prefectureSelect, prefecturesOf, regionsIn, shownPrefecture } from "./prefectures";
 import { indicatorOf, regionColours, renderRegionList, renderRegionPage } from "./regions";
 import { facilityItem } from "./list";
 import { kmText, renderHits } from "./results";
@@ -62,6 +65,8 @@ let searchError: ApiError | null = null;
 let picking = false;
 
 let regions: RegionSummary[] | null = null;
+/** The prefecture the map was last framed on in the region view, so a redraw does not move the map. */
+let framedPrefecture: string | null = null;
 let regionsFailed = false;
 const regionDesks = new Map<string, Facility[] | null>();
 
@@ -191,25 +196,29 @@ async function loadCoverage(): Promise<void> {
   markReady();
 }
 
+/** The search of state `s`, as the API takes it (also for its PDF and GeoJSON). */
+function searchQueryOf(s: AppState): SearchQuery {
+  return {
+    lon: s.lon ?? undefined,
+    lat: s.lat ?? undefined,
+    near: s.near || undefined,
+    radiusM: s.km ? s.km * 1000 : undefined,
+    kinds: s.kinds,
+    needs: s.needs,
+    age: s.age ?? undefined,
+    accepting: s.accepting,
+    limit: SEARCH_LIMIT,
+  };
+}
+
 async function runSearch(key: string): Promise<void> {
   searchKey = key;
   searchFailed = false;
   searchError = null;
   searchResult = null;
   renderDynamic();
-  const s = state;
   try {
-    const result = await search({
-      lon: s.lon ?? undefined,
-      lat: s.lat ?? undefined,
-      near: s.near || undefined,
-      radiusM: s.km ? s.km * 1000 : undefined,
-      kinds: s.kinds,
-      needs: s.needs,
-      age: s.age ?? undefined,
-      accepting: s.accepting,
-      limit: SEARCH_LIMIT,
-    });
+    const result = await search(searchQueryOf(state));
     if (searchKey !== key) return; // a newer search started meanwhile
     searchResult = result;
   } catch (e) {
@@ -436,6 +445,12 @@ function facilityLink(f: Facility): string {
 
 const listActions = { href: facilityLink, select: (id: string) => select(id), hover: (id: string | null) => hoverInList(id) };
 
+/** Cards the directory list shows at first and adds per "show more" (the DOM stays small on a phone). */
+const LIST_PAGE = 200;
+let listLimit = LIST_PAGE;
+/** The filters `listLimit` was counted for: new filters start again from one page. */
+let listFilterKey = "";
+
 function renderList(): void {
   const d = t(state.lang);
   const list = byId("results");
@@ -454,6 +469,17 @@ function renderList(): void {
   const previous = shown;
   shown = applyFilters(all, state);
   count.textContent = d.resultCount(shown.length, Math.max(all.length, directoryTotal));
+  replace(byId("list-actions"), directoryExports(state.lang, state));
+  // The page holds at most `listLimit` cards (the map draws them all); the
+  // selected facility is always among them.
+  const filterKey = `${state.kinds.join()}|${state.municipality}|${state.q}`;
+  if (filterKey !== listFilterKey) {
+    listFilterKey = filterKey;
+    listLimit = LIST_PAGE;
+  }
+  const selected = shown.findIndex((f) => f.id === state.id);
+  const limit = Math.max(listLimit, selected + 1);
+  const rest = shown.length - limit;
   replace(
     list,
     h(
@@ -461,8 +487,25 @@ function renderList(): void {
       { class: "results" },
       shown.length === 0
         ? h("li", { class: "empty" }, d.noResults)
-        : shown.map((f) => facilityItem(state.lang, f, state.id, listActions, { meta: f.provenance.demo ? h("span", { class: "badge badge-demo" }, d.demoBadge) : null })),
+        : shown.slice(0, limit).map((f) => facilityItem(state.lang, f, state.id, listActions, { meta: f.provenance.demo ? h("span", { class: "badge badge-demo" }, d.demoBadge) : null })),
     ),
+    rest > 0
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "show-more",
+            id: "show-more",
+            onclick: () => {
+              const firstNew = limit;
+              listLimit = limit + LIST_PAGE;
+              renderList();
+              byId("results").querySelectorAll<HTMLAnchorElement>("a.facility")[firstNew]?.focus();
+            },
+          },
+          d.showMore(rest),
+        )
+      : null,
   );
   if (previous.length !== shown.length || previous.some((f, i) => shown[i] !== f)) drawOnMap(true);
 }
@@ -477,8 +520,8 @@ function renderSearchResults(): void {
   const count = byId("result-count");
   byId("results-heading").textContent = searchResult?.origin ? `${d.results}（${d.origin(searchResult.origin.label)}）` : d.results;
   if (searchFailed) {
-    // A 400 is about what was asked (a place not found …): say so, no reload offered.
-    const told = searchError && searchError.status === 400 ? searchError.messages[state.lang] : undefined;
+    // A 400 or 404 is about what was asked (a place not found or ambiguous …): say so, no reload offered.
+    const told = searchError && (searchError.status === 400 || searchError.status === 404) ? searchError.messages[state.lang] : undefined;
     if (told) replace(count, h("span", { id: "search-error" }, `${d.searchError} ${told}`));
     else replace(count, d.searchError, " ", h("button", { type: "button", class: "link-button", onclick: () => window.location.reload() }, d.retry));
     replace(list);
@@ -489,7 +532,11 @@ function renderSearchResults(): void {
     replace(list);
     return;
   }
-  count.textContent = d.searchSummary(searchResult.totalConfirmed, searchResult.totalUnknown);
+  // Without a care item nothing is "confirmed": the count is of places near, not of answers.
+  count.textContent = searchResult.needs.length
+    ? d.searchSummary(searchResult.totalConfirmed, searchResult.totalUnknown)
+    : d.nearestCount(searchResult.totalConfirmed + searchResult.totalUnknown);
+  replace(byId("list-actions"), searchExports(state.lang, searchQueryOf(state)));
   replace(list, renderHits(state.lang, searchResult, state.id, listActions));
   shown = searchHits().map((hit) => hit.facility);
   // A new answer may keep the same facilities in other tiers: redraw per answer.
@@ -523,6 +570,7 @@ function renderRegionPane(): void {
   byId("browse").hidden = areaView();
   if (!regionView) {
     map?.setRegionView(null, "");
+    framedPrefecture = null;
     return;
   }
   const d = t(state.lang);
@@ -547,14 +595,23 @@ function renderRegionPane(): void {
     openFacility: (id: string) => select(id),
   };
   const region = regions.find((r) => r.code === state.region);
-  const key = `${state.lang}|${state.region}|${indicator.code}|${regionDesks.get(state.region)?.length ?? "-"}`;
+  const prefectures = prefecturesOf(regions);
+  const shown = regionsIn(regions, shownPrefecture(state.pref, prefectures));
+  const key = `${state.lang}|${state.region}|${indicator.code}|${state.pref}|${regionDesks.get(state.region)?.length ?? "-"}`;
   if (pane.dataset.key !== key) {
     const activeId = document.activeElement?.id;
     pane.dataset.key = key;
-    replace(pane, region ? renderRegionPage(state.lang, region, regionDesks.get(region.code) ?? null, actions) : renderRegionList(state.lang, regions, indicator, state.region, actions));
+    const picker = prefectureSelect(state.lang, prefectures, state.pref, (code) => update({ pref: code }, { push: true }));
+    replace(pane, region ? renderRegionPage(state.lang, region, regionDesks.get(region.code) ?? null, actions) : renderRegionList(state.lang, shown, indicator, state.region, actions, picker));
     if (activeId) document.getElementById(activeId)?.focus();
   }
-  map?.setRegionView(regionColours(regions, indicator), state.region);
+  // Classes are drawn from the prefecture shown, so its regions are compared with each other.
+  map?.setRegionView(regionColours(shown, indicator), state.region);
+  const extent = prefectures.length > 1 && state.pref !== framedPrefecture ? extentOf(shown) : null;
+  if (extent) {
+    framedPrefecture = state.pref;
+    map?.frame(extent);
+  }
 }
 
 /** A gap list place on the map: outlined and centred; on a phone the map (below the tables) scrolls into view. */
@@ -575,7 +632,7 @@ function renderCoveragePane(): void {
   }
   const d = t(state.lang);
   const host = byId("coverage-form-host");
-  const formKey = `${state.lang}|${regions?.length ?? 0}`;
+  const formKey = `${state.lang}|${regions?.length ?? 0}|${state.pref}`;
   if (host.dataset.key !== formKey) {
     host.dataset.key = formKey;
     replace(host, renderCoverageForm(state.lang, state, regions ?? [], { current: () => state, change: (change) => update(change, { push: true }) }));

@@ -45,6 +45,8 @@ export interface FacilityMap {
   setOrigin(origin: Origin | null, fit: boolean): void;
   /** Region view: fill each 二次医療圏 by code, outline the selected one; null hides the fills. */
   setRegionView(colours: Record<string, string> | null, selected: string): void;
+  /** Frames an extent [west, south, east, north], WGS 84 degrees (e.g. the prefecture shown). */
+  frame(bbox: [number, number, number, number]): void;
   /** The coverage view's cells, filled by their `band_colour`; null leaves the view. `fit` frames them. */
   setCoverage(cells: CoverageCollection | null, fit: boolean): void;
   /** Outlines one coverage place (mesh code) and centres the map on `position` (lon, lat, WGS 84). */
@@ -349,6 +351,10 @@ export function createMap(container: HTMLElement, lang: Lang, baseMap: BaseMap, 
         const bounds = (map.getSource("regions") as maplibregl.VectorTileSource | undefined)?.bounds;
         map.fitBounds(bounds ?? DEFAULT_BOUNDS, { padding: 20, animate: false });
       }
+    },
+    frame(bbox) {
+      if (loaded) map.fitBounds(bbox, { padding: 20, animate: false });
+      else map.once("load", () => map.fitBounds(bbox, { padding: 20, animate: false }));
     },
     setCoverage(cells, fit) {
       coverage = cells;

@@ -5,6 +5,7 @@
 
 import type { Facility, RegionSummary } from "./api";
 import { h } from "./dom";
+import { regionExports } from "./exports";
 import { kindSymbol } from "./markers";
 import { label, t, type Dict, type Lang } from "./i18n";
 import { KINDS } from "./taxonomy";
@@ -84,7 +85,8 @@ function regionName(lang: Lang, r: RegionSummary): string {
 }
 
 /** The indicator picker, legend and table of every region. */
-export function renderRegionList(lang: Lang, regions: RegionSummary[], indicator: Indicator, selected: string, actions: RegionActions): HTMLElement {
+/** `picker`: the prefecture selector, shown above the indicator when several prefectures are loaded. */
+export function renderRegionList(lang: Lang, regions: RegionSummary[], indicator: Indicator, selected: string, actions: RegionActions, picker: HTMLElement | null = null): HTMLElement {
   const d = t(lang);
   const values = regions.map((r) => indicator.value(r));
   const classes = classify(values.filter((v): v is number => v !== null));
@@ -94,6 +96,7 @@ export function renderRegionList(lang: Lang, regions: RegionSummary[], indicator
     "section",
     { id: "regions", class: "regions", "aria-labelledby": "regions-title" },
     h("h2", { id: "regions-title", tabindex: "-1" }, d.regionsTitle),
+    picker,
     h("label", { for: "indicator", class: "field-label" }, d.indicator),
     h(
       "select",
@@ -221,5 +224,6 @@ export function renderRegionPage(lang: Lang, r: RegionSummary, desks: Facility[]
     ),
     h("h3", {}, d.municipalities),
     h("ul", { class: "municipality-list", lang: "ja" }, r.municipalities.map((m) => h("li", {}, m.name ?? m.code))),
+    regionExports(lang, r.code),
   );
 }

@@ -51,7 +51,10 @@ export function renderHits(lang: Lang, result: SearchResult, selectedId: string,
   const confirmed = h(
     "section",
     { class: "tier tier-confirmed", id: "tier-confirmed", "aria-labelledby": "confirmed-heading" },
-    h("h3", { id: "confirmed-heading" }, d.confirmedHeading, h("span", { class: "tier-count" }, ` ${d.confirmedCount(result.totalConfirmed)}`)),
+    // With no care item chosen nothing was confirmed: one list, nearest first, and no such claim.
+    withNeeds
+      ? h("h3", { id: "confirmed-heading" }, d.confirmedHeading, h("span", { class: "tier-count" }, ` ${d.confirmedCount(result.totalConfirmed)}`))
+      : h("h3", { id: "confirmed-heading" }, d.nearestHeading, h("span", { class: "tier-count" }, ` ${d.nearestCount(result.totalConfirmed)}`)),
     result.results.length
       ? h("ul", { class: "results" }, result.results.map((hit) => hitItem(lang, hit, selectedId, actions)))
       : h("p", { class: "empty", id: "confirmed-none" }, withNeeds ? d.confirmedNone : d.noHits),

@@ -3,6 +3,7 @@
 // the map pane. main.ts fills the dynamic parts by id.
 
 import { h } from "./dom";
+import { gisLinks } from "./exports";
 import { t } from "./i18n";
 import type { AppState } from "./state";
 
@@ -83,6 +84,8 @@ export function shell(state: AppState, desktop: boolean, on: ShellHandlers): HTM
             h("select", { id: "muni", onchange: (e: Event) => on.update({ municipality: (e.target as HTMLSelectElement).value }, false) }),
             h("button", { type: "button", id: "clear-filters", class: "link-button", onclick: () => on.update({ kinds: [], municipality: "", q: "" }, false) }, d.clearFilters),
           ),
+          // Before the heading, so the skip link and Tab from the heading reach the list itself.
+          h("div", { id: "list-actions" }),
           h("h2", { id: "results-heading", tabindex: "-1" }, d.results),
           h("p", { id: "result-count", class: "result-count", role: "status", "aria-live": "polite" }),
           h("div", { id: "results", class: "results-pane" }),
@@ -120,6 +123,6 @@ export function shell(state: AppState, desktop: boolean, on: ShellHandlers): HTM
         ),
       ),
     ),
-    h("footer", { class: "app-footer" }, h("p", {}, d.footer)),
+    h("footer", { class: "app-footer" }, h("p", {}, d.footer), gisLinks(state.lang)),
   ];
 }

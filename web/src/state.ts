@@ -2,7 +2,7 @@
 // and restored by reload:
 //   directory: ?lang=en&kind=a,b&muni=14207&q=text&id=…&view=map&basemap=gsi
 //   search:    ?near=茅ヶ崎市役所&lon=139.40&lat=35.33&needs=ventilator,suctioning&age=5&km=10&accepting=1
-//   regions:   ?view=regions&region=1407&ind=visiting_nurse
+//   regions:   ?view=regions&region=1407&ind=visiting_nurse&pref=14
 //   coverage:  ?view=coverage&needs=ventilator&age=5&ckind=visiting_nurse&within=30min&cunknown=1&carea=1407
 // Defaults are left out, so the plain address is the Japanese list.
 
@@ -43,8 +43,10 @@ export interface AppState {
   within: string;
   /** Coverage view: the map and gap list count 要確認 providers too. */
   covUnknown: boolean;
-  /** Coverage view: the area, a 二次医療圏 code (4 digits); "" is the whole prefecture. */
+  /** Coverage view: the area, a 二次医療圏 code (4 digits) or a prefecture code (2 digits); "" is everything loaded. */
   covArea: string;
+  /** Prefecture (2-digit JIS code) the region and coverage views show when several are loaded; "" is all of them. */
+  pref: string;
 }
 
 /** Thresholds offered in the coverage view: straight-line km or estimated travel minutes by car. */
@@ -103,7 +105,8 @@ export function parseState(search: string): AppState {
     covKinds: [...new Set(list("ckind"))],
     within: COVERAGE_THRESHOLDS.includes(p.get("within") ?? "") && p.get("within") !== DEFAULT_THRESHOLD ? (p.get("within") as string) : "",
     covUnknown: p.get("cunknown") === "1",
-    covArea: /^\d{4}$/.test(p.get("carea") ?? "") ? (p.get("carea") as string) : "",
+    covArea: /^(\d{2}|\d{4})$/.test(p.get("carea") ?? "") ? (p.get("carea") as string) : "",
+    pref: /^\d{2}$/.test(p.get("pref") ?? "") ? (p.get("pref") as string) : "",
   };
 }
 
@@ -135,6 +138,7 @@ export function serializeState(s: AppState): string {
   if (s.within) p.set("within", s.within);
   if (s.covUnknown) p.set("cunknown", "1");
   if (s.covArea) p.set("carea", s.covArea);
+  if (s.pref) p.set("pref", s.pref);
   if (s.baseMap !== DEFAULT_BASEMAP) p.set("basemap", s.baseMap);
   const query = p.toString();
   return query ? `?${query}` : window.location.pathname;

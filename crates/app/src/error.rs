@@ -42,6 +42,21 @@ pub enum AppError {
         /// Latitude asked for, degrees.
         lat: f64,
     },
+    /// A place given as text (a well-formed `near`) is not one the loaded
+    /// data knows, or names several places.
+    #[error("{ja} / {en}")]
+    Place {
+        /// The field the text came from (`near`).
+        field: &'static str,
+        /// Not found, or several places.
+        problem: PlaceProblem,
+        /// What to tell the user, in Japanese: where places can be found.
+        ja: String,
+        /// The same in English.
+        en: String,
+        /// Places the text may have meant, best first (labels to show and to search again with).
+        suggestions: Vec<String>,
+    },
     /// Reading the store failed.
     #[error("cannot read the database: {0}")]
     Store(#[from] StoreError),
@@ -80,9 +95,22 @@ pub enum AppError {
     /// A password could not be hashed or checked (a bug or a corrupt stored hash).
     #[error("cannot hash or check the password: {0}")]
     Hash(String),
+    /// A rollout command was refused: it breaks the stage order or names an
+    /// unknown or taken key. Nothing was written.
+    #[error(transparent)]
+    Rollout(renkei_core::rollout::RolloutError),
     /// A CSV table could not be written.
     #[error("cannot write the CSV table: {0}")]
     Csv(String),
+}
+
+/// Why a place given as text was not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceProblem {
+    /// No loaded place matches: outside the loaded prefectures, or unknown.
+    NotFound,
+    /// Several places match; the suggestions list them.
+    Ambiguous,
 }
 
 impl AppError {

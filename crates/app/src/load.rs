@@ -7,8 +7,10 @@
 use crate::coverage::CoverageInputs;
 use crate::regions::Regions;
 use crate::snapshot::Snapshot;
+use renkei_core::basemap::{BaseLayers, PostcodePoint};
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::geocode::{Geocoder, TownPoint};
+use renkei_core::region::AssignmentMethod;
 use renkei_store::{
     DirectorySnapshot, MeshPopulationRecord, PopulationRecord, ServiceAreaRecord, Store,
     StoreResult,
@@ -34,16 +36,20 @@ pub fn build(stored: DirectorySnapshot) -> Snapshot {
         town_points,
         mesh_populations,
         service_areas,
+        base_layers,
+        postcodes,
     } = stored;
     let directory = DirectoryIndex::build(facilities, data_version);
     let regions = Regions::build(region_tables, municipalities, populations.clone());
-    let geocoder = geocoder(&regions, town_points.clone());
-    Snapshot::new(directory, regions, geocoder).with_coverage_sources(CoverageSources {
-        populations,
-        town_points,
-        mesh_populations,
-        service_areas,
-    })
+    let geocoder = geocoder(&regions, town_points.clone(), &base_layers, &postcodes);
+    Snapshot::new(directory, regions, geocoder)
+        .with_coverage_sources(CoverageSources {
+            populations,
+            town_points,
+            mesh_populations,
+            service_areas,
+        })
+        .with_base_layers(base_layers)
 }
 
 /// Reads every facility from `store` and builds an index alone (for tests
@@ -56,15 +62,29 @@ pub async fn load_index(store: &dyn Store) -> StoreResult<DirectoryIndex> {
 }
 
 /// The offline geocoder over the boundaries in `regions` and `towns`, with
-/// the designated cities of `regions`' tables.
-fn geocoder(regions: &Regions, towns: Vec<TownPoint>) -> Geocoder {
-    let units = regions
-        .catalog
-        .boundaries()
+/// the designated cities of `regions`' tables, and the stations and
+/// postcodes that lie in a loaded municipality (placed by the boundaries).
+fn geocoder(
+    regions: &Regions,
+    towns: Vec<TownPoint>,
+    layers: &BaseLayers,
+    postcodes: &[PostcodePoint],
+) -> Geocoder {
+    let boundaries = regions.catalog.boundaries();
+    let units = boundaries
         .map(renkei_core::region::BoundaryIndex::municipalities)
         .unwrap_or_default();
-    Geocoder::from_boundaries(units, towns)
-        .with_designated_cities(regions.catalog.designated_cities())
+    let geocoder = Geocoder::from_boundaries(units, towns)
+        .with_designated_cities(regions.catalog.designated_cities());
+    // Only a station inside a polygon: one across a border river
+    // (二子玉川, Tokyo) is not in the loaded prefecture's nearest ward.
+    let landmarks = geocoder.landmarks_of(layers, postcodes, |point| {
+        let assigned = boundaries?.assign(point)?;
+        matches!(assigned.method, AssignmentMethod::Inside)
+            .then_some(assigned.municipality)
+            .flatten()
+    });
+    geocoder.with_landmarks(landmarks)
 }
 
 /// What the coverage analysis reads besides the directory, as stored at the

@@ -14,7 +14,8 @@ use crate::search::{PreparedSearch, Reach, SearchPlace, SearchRequest};
 use crate::snapshot::Snapshot;
 use renkei_core::coverage::{Basis, CoverageOptions};
 use renkei_core::need::NeedProfile;
-use renkei_core::search::Area;
+use renkei_core::search::{Area, SearchQuery};
+use renkei_core::verification::AgeingPolicy;
 use renkei_core::{CapabilityCode, KindCode, PublicFacility, RegionCode};
 use renkei_print::{
     area_facilities, map_area, region_facilities, region_leaflet, render_leaflet,
@@ -68,6 +69,8 @@ pub struct MapQuery {
     pub kinds: Vec<KindCode>,
     /// The coverage layer, when asked for.
     pub coverage: Option<MapCoverage>,
+    /// When confirmed answers lapse to 要確認 in the facility list (#16).
+    pub ageing: AgeingPolicy,
 }
 
 /// A checked map with what it needs, ready to print.
@@ -78,6 +81,7 @@ pub struct MapJob {
     kinds: Vec<KindCode>,
     coverage: Option<(CoverageQuery, CoverageOptions, Arc<CoverageInputs>)>,
     options: MapOptions,
+    ageing: AgeingPolicy,
 }
 
 impl MapQuery {
@@ -90,6 +94,9 @@ impl MapQuery {
                 needs: layer.needs.clone(),
                 age_years: layer.age_years,
                 accepting_only: layer.accepting_only,
+                // Coverage counts every stored answer, as the coverage API
+                // does; lapsing applies to families' search and referral.
+                lapsed_before: None,
             },
             include_unknown: layer.include_unknown,
             area: match &self.area {
@@ -127,6 +134,7 @@ impl MapQuery {
             area,
             kinds: self.kinds.clone(),
             coverage,
+            ageing: self.ageing,
             options: MapOptions {
                 paper: self.paper,
                 orientation: self.orientation,
@@ -151,6 +159,11 @@ impl MapJob {
             &self.area,
         );
         facilities.retain(|f| self.kinds.is_empty() || self.kinds.contains(&f.kind));
+        let cutoff = self.ageing.lapse_cutoff(tokyo_today());
+        let facilities: Vec<PublicFacility> = facilities
+            .into_iter()
+            .map(|facility| facility.lapsed(cutoff))
+            .collect();
         let shown: Vec<&PublicFacility> = facilities.iter().collect();
         let filters = MapFilters {
             kinds: self.kinds.clone(),
@@ -176,6 +189,20 @@ impl MapJob {
 }
 
 /// The code of `area` as the print crate takes it.
+/// 「1407 湘南東部」 or 「14207 茅ヶ崎市」: the area's code with its name when loaded.
+fn area_label(snapshot: &Snapshot, area: &Area) -> String {
+    let regions = snapshot.regions();
+    let name = match area {
+        Area::Region(code) => regions
+            .catalog
+            .region(code)
+            .map(|(_, region)| region.name_ja.clone()),
+        Area::Municipality(area) => regions.municipality_ref(area.code()).name,
+    };
+    let code = area_code(area);
+    name.map_or_else(|| code.clone(), |name| format!("{code} {name}"))
+}
+
 fn area_code(area: &Area) -> String {
     match area {
         Area::Region(code) => code.to_string(),
@@ -264,6 +291,36 @@ fn hex_colour(text: &str) -> [u8; 3] {
 pub struct LeafletQuery {
     /// The region.
     pub region: RegionCode,
+    /// Who hands the leaflet out (配布元), at most [`MAX_ISSUER_CHARS`]
+    /// characters; `None` leaves the issuer box blank for a stamp.
+    pub issuer: Option<String>,
+}
+
+/// The longest issuer name a leaflet prints, in characters.
+pub const MAX_ISSUER_CHARS: usize = 60;
+
+impl LeafletQuery {
+    /// The leaflet of `region` handed out by `issuer`: an empty issuer is
+    /// none; a longer one than [`MAX_ISSUER_CHARS`] or one holding control
+    /// characters is the invalid field `issuer`.
+    pub fn new(region: RegionCode, issuer: Option<&str>) -> AppResult<Self> {
+        let issuer = issuer.map(str::trim).filter(|text| !text.is_empty());
+        if let Some(text) = issuer {
+            if text.chars().count() > MAX_ISSUER_CHARS || text.chars().any(char::is_control) {
+                return Err(AppError::Invalid {
+                    field: "issuer",
+                    ja: format!("配布元は改行などを含まない{MAX_ISSUER_CHARS}文字以内で入力してください"),
+                    en: format!(
+                        "the issuer is at most {MAX_ISSUER_CHARS} characters without line breaks or control characters"
+                    ),
+                });
+            }
+        }
+        Ok(Self {
+            region,
+            issuer: issuer.map(str::to_owned),
+        })
+    }
 }
 
 impl LeafletQuery {
@@ -276,8 +333,9 @@ impl LeafletQuery {
         };
         let code = self.region.to_string();
         let facilities = region_facilities(snapshot.directory(), &code).map_err(print_error)?;
-        let leaflet = region_leaflet(&snapshot.regions().catalog, &facilities, &code, web)
+        let mut leaflet = region_leaflet(&snapshot.regions().catalog, &facilities, &code, web)
             .map_err(print_error)?;
+        leaflet.issuer.clone_from(&self.issuer);
         render_leaflet(fonts, &leaflet).map_err(print_error)
     }
 }
@@ -296,6 +354,8 @@ pub struct ReferralJob {
     snapshot: Arc<Snapshot>,
     search: PreparedSearch,
     place_label: String,
+    /// The area and text filters, as printed among the conditions.
+    filters: Vec<(&'static str, String)>,
     search_url: String,
 }
 
@@ -307,6 +367,13 @@ impl ReferralQuery {
             ..self.search.clone()
         };
         let search = request.prepare(&snapshot)?;
+        // Far outside every loaded boundary (e.g. at sea) nothing is near to
+        // refer to: say so instead of printing an empty sheet.
+        if let (Some(origin), Some(_)) =
+            (search.query.origin, snapshot.regions().catalog.boundaries())
+        {
+            crate::geocode::Place::find(&snapshot, origin)?;
+        }
         let near = match &request.place {
             Some(SearchPlace::Near(text)) => Some(text.as_str()),
             _ => None,
@@ -327,10 +394,18 @@ impl ReferralQuery {
             },
             str::to_owned,
         );
+        let mut filters = Vec::new();
+        if let Some(area) = &request.area {
+            filters.push(("地域", area_label(&snapshot, area)));
+        }
+        if let Some(text) = request.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            filters.push(("名前・住所", text.to_owned()));
+        }
         Ok(ReferralJob {
             snapshot,
             search,
             place_label,
+            filters,
             search_url,
         })
     }
@@ -339,15 +414,22 @@ impl ReferralQuery {
 impl ReferralJob {
     /// Runs the search and writes the sheet.
     pub fn print(&self, fonts: &Fonts) -> AppResult<Vec<u8>> {
-        let query = &self.search.query;
-        let found = self.snapshot.directory().search(query).into_public();
+        // The sheet says how many it lists of how many match (「20件／全6,648件」).
+        let query = SearchQuery {
+            count_totals: true,
+            ..self.search.query.clone()
+        };
+        let found = self.snapshot.directory().search(&query).into_public();
         let referral = Referral {
             place_label: self.place_label.clone(),
             origin: query.origin,
             radius_m: query.radius_m,
             profile: query.profile.clone(),
+            filters: self.filters.clone(),
             confirmed: found.confirmed,
             unknown: found.unknown,
+            total_confirmed: found.total_confirmed,
+            total_unknown: found.total_unknown,
             search_url: self.search_url.clone(),
             created_on: tokyo_today(),
             data_date: None,

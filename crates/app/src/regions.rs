@@ -105,27 +105,42 @@ impl Regions {
 pub fn parse_area(field: &'static str, text: &str, regions: &Regions) -> AppResult<Area> {
     let bad = || not_an_area(field, text);
     match text.len() {
-        4 => RegionCode::new(text).map(Area::Region).map_err(|_| bad()),
+        4 => RegionCode::new(text)
+            .map(Area::Region)
+            .map_err(|_| unknown_code("region", text).unwrap_or_else(bad)),
         5 => MunicipalityCode::new(text)
             .map(|code| Area::Municipality(regions.municipality_area(&code)))
-            .map_err(|_| bad()),
+            .map_err(|_| unknown_code("municipality", text).unwrap_or_else(bad)),
         _ => Err(bad()),
     }
 }
 
-/// A 二次医療圏 code (4 digits, e.g. `1407`); anything else is an invalid `field`.
+/// A code of the right length and digits only that no prefecture can have
+/// (e.g. `9999`) is well-formed: it names no area, so it is not found (404),
+/// as the API documents, rather than malformed.
+fn unknown_code(entity: &'static str, text: &str) -> Option<AppError> {
+    text.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| AppError::NotFound {
+            entity,
+            id: text.to_owned(),
+        })
+}
+
+/// A 二次医療圏 code (4 digits, e.g. `1407`); a 4-digit code no prefecture
+/// has is not found; anything else is an invalid `field`.
 pub fn parse_region(field: &'static str, text: &str) -> AppResult<RegionCode> {
-    match text.len() {
-        4 => RegionCode::new(text).ok(),
-        _ => None,
-    }
-    .ok_or_else(|| {
+    let bad = || {
         AppError::invalid(
             field,
             format!("{text:?} は二次医療圏コード (4桁, 例: 1407) ではありません"),
             format!("{text:?} is not a region code (4 digits, e.g. 1407)"),
         )
-    })
+    };
+    match text.len() {
+        4 => RegionCode::new(text).map_err(|_| unknown_code("region", text).unwrap_or_else(bad)),
+        _ => Err(bad()),
+    }
 }
 
 /// `text` in `field` is neither a 二次医療圏 nor a municipality code.
@@ -174,6 +189,9 @@ pub struct RegionSummary<'a> {
     pub population: PopulationSummary,
     /// Active facilities placed in it, by kind.
     pub facilities_by_kind: BTreeMap<KindCode, u64>,
+    /// Its extent `[west, south, east, north]`, WGS 84 degrees, when its
+    /// boundaries are loaded (a client frames a prefecture's regions with it).
+    pub bbox: Option<[f64; 4]>,
 }
 
 /// Every 二次医療圏 loaded, with how many municipal boundaries are loaded.
@@ -202,6 +220,10 @@ pub fn list_regions(snapshot: &Snapshot) -> RegionList<'_> {
                 .collect(),
             population: regions.population(&region.code),
             facilities_by_kind: counts.remove(&region.code).unwrap_or_default(),
+            bbox: catalog
+                .geometry(&region.code)
+                .and_then(geo::BoundingRect::bounding_rect)
+                .map(|rect| [rect.min().x, rect.min().y, rect.max().x, rect.max().y]),
         })
         .collect();
     RegionList {

@@ -4,7 +4,7 @@
 //! snapshot's directory index ([`renkei_core::search`]); a place given as
 //! text is placed by the snapshot's geocoder.
 
-use crate::error::{positive_up_to, whole_in_range, AppError, AppResult};
+use crate::error::{positive_up_to, whole_in_range, AppError, AppResult, PlaceProblem};
 use crate::geocode::Place;
 use crate::landmark::municipality_of_landmark;
 use crate::snapshot::Snapshot;
@@ -14,6 +14,7 @@ use renkei_core::search::{
     Area, SearchPage, SearchQuery, TextQuery, DEFAULT_LIMIT, DEFAULT_RADIUS_M, MAX_LIMIT,
     MAX_RADIUS_M,
 };
+use renkei_core::verification::{tokyo_date, AgeingPolicy};
 use renkei_core::{LonLat, PublicFacility};
 
 /// Largest offset a page may start at (deeper pages are not useful to anyone).
@@ -71,6 +72,13 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits of each list to skip, at most [`MAX_OFFSET`].
     pub offset: usize,
+    /// With needs and no kinds: search only the kinds that can plausibly
+    /// provide the needs ([`renkei_core::relevance::default_kinds`]), as a
+    /// family search does. False searches every kind.
+    pub default_kinds: bool,
+    /// When confirmed answers lapse to 要確認 (#16); a profile that sets
+    /// [`NeedProfile::lapsed_before`] itself keeps its date.
+    pub ageing: AgeingPolicy,
 }
 
 impl Default for SearchRequest {
@@ -84,6 +92,8 @@ impl Default for SearchRequest {
             include_unknown: false,
             limit: DEFAULT_LIMIT,
             offset: 0,
+            default_kinds: true,
+            ageing: AgeingPolicy::default(),
         }
     }
 }
@@ -106,6 +116,32 @@ pub struct PreparedSearch {
     pub origin: Option<Origin>,
     /// What the index is asked.
     pub query: SearchQuery,
+    /// True when `query.profile.kinds` are the defaults for the needs, not
+    /// kinds the request named (a client shows them as removable chips).
+    pub kinds_defaulted: bool,
+}
+
+impl PreparedSearch {
+    /// What the `results` list means: with no need, age or accepting asked
+    /// for, every facility of the kinds is in it and nothing is confirmed.
+    pub fn listing(&self) -> Listing {
+        if self.query.profile.is_kind_only() {
+            Listing::Nearest
+        } else {
+            Listing::ConfirmedAndUnknown
+        }
+    }
+}
+
+/// What a search's lists mean, so a front door words its heading right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// No need was chosen: one list (`confirmed` holds every facility of the
+    /// kinds), nearest first (or by name), and no claim that anything is confirmed.
+    Nearest,
+    /// Needs were chosen: the confirmed list, and the 要確認 list ranked by
+    /// evidence then distance (from a place).
+    ConfirmedAndUnknown,
 }
 
 /// A search's answer.
@@ -165,11 +201,24 @@ impl SearchRequest {
                 format!("pages past offset {MAX_OFFSET} are not available"),
             ));
         }
+        let mut profile = self.profile.clone();
+        let kinds_defaulted =
+            self.default_kinds && profile.kinds.is_empty() && !profile.needs.is_empty();
+        if kinds_defaulted {
+            profile.kinds = renkei_core::relevance::default_kinds(&profile.needs);
+        }
         Ok(PreparedSearch {
+            kinds_defaulted,
             query: SearchQuery {
                 origin: origin.as_ref().map(|o| o.point),
                 radius_m,
-                profile: self.profile.clone(),
+                profile: NeedProfile {
+                    lapsed_before: self
+                        .profile
+                        .lapsed_before
+                        .or_else(|| Some(self.ageing.lapse_cutoff(tokyo_date(chrono::Utc::now())))),
+                    ..profile
+                },
                 area: self.area.clone(),
                 text,
                 include_unknown: self.include_unknown,
@@ -220,8 +269,9 @@ fn check_search_area(snapshot: &Snapshot, area: &Area) -> AppResult<()> {
 }
 
 /// Places `text` with the geocoder (or, naming a municipality's office or
-/// station, at that municipality: [`municipality_of_landmark`]), or an
-/// invalid `near` naming the text and its candidates.
+/// station, at that municipality: [`municipality_of_landmark`]), or a
+/// [`AppError::Place`] that says where places can be found (the loaded
+/// prefectures) and what `text` may have meant.
 fn resolve(snapshot: &Snapshot, text: &str) -> AppResult<Origin> {
     let geocoder = snapshot.geocoder();
     if let Some(found) = geocoder.resolve(text) {
@@ -238,24 +288,68 @@ fn resolve(snapshot: &Snapshot, text: &str) -> AppResult<Origin> {
             precision: Precision::Municipality.as_str(),
         });
     }
-    let candidates: Vec<String> = geocoder
+    let suggestions: Vec<String> = geocoder
         .suggest(text, 5)
         .into_iter()
         .map(|s| s.matched)
         .collect();
-    let (ja, en) = if candidates.is_empty() {
+    Err(place_error("near", text, geocoder, suggestions))
+}
+
+/// The error for a place `text` the geocoder did not resolve, with its
+/// `suggestions`: ambiguous when there are several, else not found, worded
+/// with the prefectures that are loaded.
+pub(crate) fn place_error(
+    field: &'static str,
+    text: &str,
+    geocoder: &renkei_core::geocode::Geocoder,
+    suggestions: Vec<String>,
+) -> AppError {
+    if suggestions.len() > 1 {
+        let list = suggestions.join(", ");
+        return AppError::Place {
+            field,
+            problem: PlaceProblem::Ambiguous,
+            ja: format!("{text:?} に当てはまる場所が複数あります: {list} など。続けて入力するか、候補から選んでください"),
+            en: format!("{text:?} matches several places: {list} …; type more or pick one"),
+            suggestions,
+        };
+    }
+    let loaded = geocoder.prefectures();
+    let (where_ja, where_en) = if loaded.is_empty() {
         (
-            format!("{text:?} の場所がわかりません。市区町村名から入力してください"),
-            format!("cannot place {text:?}; start with the municipality name"),
+            "住所のデータがまだ読み込まれていません".to_owned(),
+            "no address data is loaded yet".to_owned(),
         )
     } else {
-        let list = candidates.join(", ");
         (
-            format!("{text:?} に当てはまる場所が複数あります: {list} など"),
-            format!("{text:?} matches several places: {list} …"),
+            format!(
+                "{}内の住所・駅名・郵便番号でさがしてください",
+                loaded.join("・")
+            ),
+            format!(
+                "search by an address, station name or postcode in {}",
+                loaded.join(", ")
+            ),
         )
     };
-    Err(AppError::invalid("near", ja, en))
+    let (ja, en) = match geocoder.unloaded_prefecture(text) {
+        Some(prefecture) => (
+            format!("{prefecture}の場所は読み込まれていません。{where_ja}"),
+            format!("places in {prefecture} are not loaded; {where_en}"),
+        ),
+        None => (
+            format!("{text:?} の場所が見つかりません。{where_ja}"),
+            format!("cannot find {text:?}; {where_en}"),
+        ),
+    };
+    AppError::Place {
+        field,
+        problem: PlaceProblem::NotFound,
+        ja,
+        en,
+        suggestions,
+    }
 }
 
 #[cfg(test)]
@@ -266,7 +360,7 @@ mod tests {
 
     fn field_of(request: &SearchRequest) -> &'static str {
         match request.prepare(&snapshot()) {
-            Err(AppError::Invalid { field, .. }) => field,
+            Err(AppError::Invalid { field, .. } | AppError::Place { field, .. }) => field,
             other => panic!("not an invalid field: {other:?}"),
         }
     }

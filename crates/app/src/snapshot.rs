@@ -12,6 +12,7 @@ use crate::coverage::CoverageInputs;
 use crate::load::CoverageSources;
 use crate::regions::Regions;
 use arc_swap::ArcSwap;
+use renkei_core::basemap::BaseLayers;
 use renkei_core::directory_index::DirectoryIndex;
 use renkei_core::geocode::Geocoder;
 use std::sync::Arc;
@@ -25,6 +26,8 @@ pub struct Snapshot {
     geocoder: Arc<Geocoder>,
     /// What the coverage inputs are prepared from, read with the rest.
     coverage_sources: Arc<CoverageSources>,
+    /// Stations and rail lines of the base map.
+    base_layers: Arc<BaseLayers>,
     /// Prepared on the first coverage query of this snapshot: most snapshots
     /// serve none, and finding the land cells of all Japan takes 0.1 s.
     coverage: OnceCell<Arc<CoverageInputs>>,
@@ -45,12 +48,20 @@ impl Snapshot {
     /// This snapshot with the coverage inputs prepared from `sources`.
     #[must_use]
     pub fn with_coverage_sources(self, sources: CoverageSources) -> Self {
-        Self::of(
-            self.directory,
-            self.regions,
-            self.geocoder,
-            Arc::new(sources),
-        )
+        Self {
+            coverage_sources: Arc::new(sources),
+            coverage: OnceCell::new(),
+            ..self
+        }
+    }
+
+    /// This snapshot with the stations and rail lines of its base map.
+    #[must_use]
+    pub fn with_base_layers(self, layers: BaseLayers) -> Self {
+        Self {
+            base_layers: Arc::new(layers),
+            ..self
+        }
     }
 
     fn of(
@@ -64,8 +75,14 @@ impl Snapshot {
             regions,
             geocoder,
             coverage_sources,
+            base_layers: Arc::default(),
             coverage: OnceCell::new(),
         }
+    }
+
+    /// Stations and rail lines of the base map (empty when none are imported).
+    pub fn base_layers(&self) -> &Arc<BaseLayers> {
+        &self.base_layers
     }
 
     /// The directory index with its search structures.

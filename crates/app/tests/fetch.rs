@@ -234,9 +234,13 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
     );
     assert_eq!(
         store.import_runs(50).await.unwrap().len(),
-        4,
-        "one run per facility file"
+        4 + 2,
+        "one run per facility file and per base-map file (stations, rail lines)"
     );
+    assert!(report.files.iter().any(|f| matches!(
+        &f.result,
+        Ok(FileOutcome::BaseMap { what: "stations", stored, .. }) if *stored > 900
+    )));
     assert!(report
         .files
         .iter()

@@ -73,6 +73,7 @@ fn kanagawa(units: &[Municipality]) -> bool {
             place: Place::Cell(l.cell),
             position: l.cell.centre(),
             municipality: units[l.unit].code.clone(),
+            on_land: l.centre_on_land,
         })
         .collect();
     // 1,000 children per municipality: the timing does not depend on the counts.

@@ -166,6 +166,11 @@ const PREFECTURE_NAMES: [&str; 47] = [
     "沖縄県",
 ];
 
+/// The 47 prefecture names in code order (北海道 … 沖縄県).
+pub fn prefecture_names() -> impl Iterator<Item = &'static str> {
+    PREFECTURE_NAMES.iter().copied()
+}
+
 impl PrefectureCode {
     /// The prefecture's name as addresses write it, e.g. 神奈川県 for `14`.
     pub fn name(&self) -> &'static str {

@@ -9,8 +9,11 @@ use crate::{LonLat, MunicipalityCode};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+mod landmarks;
 mod reverse;
 mod suggest;
+
+pub use landmarks::Landmark;
 
 pub use reverse::NearbyTown;
 pub use suggest::{reading, Suggestion, DEFAULT_SUGGESTIONS};
@@ -50,6 +53,10 @@ pub enum Precision {
     Town,
     /// At the municipality's representative point only.
     Municipality,
+    /// At a railway station (suggestions only; never a facility's position).
+    Station,
+    /// At a postcode's representative point (suggestions only).
+    Postcode,
 }
 
 impl Precision {
@@ -58,8 +65,39 @@ impl Precision {
         match self {
             Self::Town => "town",
             Self::Municipality => "municipality",
+            Self::Station => "station",
+            Self::Postcode => "postcode",
         }
     }
+
+    /// What the point is, for people: 町丁目の代表点 or 市区町村の代表点.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Town => "町丁目の代表点",
+            Self::Municipality => "市区町村の代表点",
+            Self::Station => "駅",
+            Self::Postcode => "郵便番号の代表点",
+        }
+    }
+}
+
+/// Below this distance, metres, a town point and a search origin are read
+/// as 「同じ町丁目」 rather than as a distance: a 町丁目 representative point
+/// says nothing finer, and many facilities share one.
+pub const SAME_TOWN_M: f64 = 100.0;
+
+/// True when a facility `distance_m` metres from the origin should read
+/// 「同じ町丁目」: it is that close and either point is only a town's
+/// representative point (`facility` placed at one, or `origin_is_town`).
+///
+/// ```
+/// use renkei_core::geocode::{reads_same_town, Precision};
+/// assert!(reads_same_town(0.0, Some(Precision::Town), false));
+/// assert!(!reads_same_town(0.0, None, false)); // both points are exact
+/// assert!(!reads_same_town(250.0, Some(Precision::Town), true));
+/// ```
+pub fn reads_same_town(distance_m: f64, facility: Option<Precision>, origin_is_town: bool) -> bool {
+    distance_m < SAME_TOWN_M && (facility == Some(Precision::Town) || origin_is_town)
 }
 
 /// Where an address was placed and on what evidence.
@@ -105,6 +143,8 @@ pub struct Geocoder {
     places: Vec<Place>,
     towns: HashMap<MunicipalityCode, Vec<Town>>,
     town_tree: reverse::TownTree,
+    /// Stations and postcodes, found by name, reading or digits.
+    landmarks: landmarks::Landmarks,
 }
 
 impl std::fmt::Debug for Geocoder {
@@ -178,6 +218,7 @@ impl Geocoder {
             places,
             towns: town_map,
             town_tree,
+            landmarks: landmarks::Landmarks::default(),
         }
     }
 
@@ -202,6 +243,32 @@ impl Geocoder {
             })
             .collect();
         Self::new(names, towns)
+    }
+
+    /// Names of the prefectures whose municipalities are loaded, in load order
+    /// (神奈川県 …): what a search can find places in.
+    pub fn prefectures(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for place in &self.places {
+            if !names.contains(&place.prefecture.as_str()) {
+                names.push(&place.prefecture);
+            }
+        }
+        names
+    }
+
+    /// The prefecture `text` starts with when it is one whose places are not
+    /// loaded (「東京都千代田区…」 in a Kanagawa directory).
+    pub fn unloaded_prefecture(&self, text: &str) -> Option<&'static str> {
+        let key = fold_address(text);
+        crate::codes::prefecture_names().find(|name| {
+            let folded = fold_address(name);
+            // 東京 as well as 東京都, but 京都 only as 京都府 (it starts 京都市 too).
+            let short = folded.trim_end_matches(['都', '府', '県']);
+            (key.starts_with(&folded)
+                || (short.chars().count() >= 2 && name != &"京都府" && key.starts_with(short)))
+                && !self.prefecture_keys.contains(&folded)
+        })
     }
 
     /// True when no municipality is loaded, so nothing can be found.

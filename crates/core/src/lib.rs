@@ -9,9 +9,12 @@
 //! ([`LonLat`]); distances are metres; dates are ISO 8601 in Asia/Tokyo.
 
 pub mod account;
+pub mod basemap;
 pub mod codes;
 pub mod coverage;
+pub mod desks;
 pub mod directory_index;
+pub mod era;
 pub mod facility;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
@@ -21,11 +24,15 @@ pub mod need;
 pub mod normalize;
 pub mod position;
 pub mod public;
+pub mod publisher;
 pub mod region;
+pub mod relevance;
+pub mod rollout;
 pub mod search;
 pub mod source_text;
 pub mod spreadsheet;
 pub mod taxonomy;
+pub mod verification;
 
 pub use account::{AccountId, Role, Scope};
 pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};

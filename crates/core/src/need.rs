@@ -11,7 +11,11 @@
 //! The [`TravelModel`] turns straight-line distance into an estimated travel
 //! time until a road network exists.
 
-use crate::{AgeRange, Answer, CapabilityCode, Facility, FacilityStatus, KindCode, Service};
+use crate::{
+    AgeRange, Answer, CapabilityCode, CapabilityFact, Facility, FacilityStatus, KindCode, Service,
+    Verification,
+};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Oldest age a query may give, years: what the API and the CLI accept.
@@ -30,6 +34,11 @@ pub struct NeedProfile {
     /// Only services accepting new clients: stated yes is confirmed, unstated
     /// is 要確認, stated no excludes.
     pub accepting_only: bool,
+    /// Capability answers (yes or no) confirmed before this Asia/Tokyo date
+    /// have lapsed and count as unknown (要確認) — see
+    /// [`crate::verification::AgeingPolicy::lapse_cutoff`]; `None` counts
+    /// every answer. Undated answers never lapse.
+    pub lapsed_before: Option<NaiveDate>,
 }
 
 /// How sure the directory is that a facility meets a profile.
@@ -48,8 +57,11 @@ pub struct NeedStatus {
     /// Which 医療的ケア item.
     pub capability: CapabilityCode,
     /// Yes if any eligible service states yes; no if every eligible service
-    /// states no; otherwise unknown.
+    /// states no; otherwise unknown. A lapsed answer counts as unknown.
     pub answer: Answer,
+    /// Date and confirming organisation of the answer that decided `answer`
+    /// (for unknown: of a lapsed answer, if any); `None` when undated.
+    pub verified: Option<Verification>,
 }
 
 /// Whether and how a facility meets a profile.
@@ -113,13 +125,41 @@ impl NeedProfile {
     /// Per need, in the profile's order, the answer over the services
     /// eligible for the child (all unknown when none is).
     pub fn need_statuses(&self, facility: &Facility) -> Vec<NeedStatus> {
-        self.statuses_over(&facility.services.iter().map(|service| self.full(service)))
+        let mut statuses =
+            self.statuses_over(&facility.services.iter().map(|service| self.full(service)));
+        for status in &mut statuses {
+            status.verified = facility
+                .services
+                .iter()
+                .filter(|service| self.is_eligible(&self.full(service)))
+                .filter_map(|service| stated_fact(service, &status.capability))
+                .filter(|fact| {
+                    self.effective(fact) == status.answer
+                        || (status.answer == Answer::Unknown && fact.answer != Answer::Unknown)
+                })
+                .find_map(|fact| fact.verified.clone());
+        }
+        statuses
+    }
+
+    /// A stated answer as the tier rule counts it: lapsed yes/no is unknown.
+    fn effective(&self, fact: &CapabilityFact) -> Answer {
+        if self.is_lapsed(fact.verified.as_ref().map(|v| v.on)) {
+            Answer::Unknown
+        } else {
+            fact.answer
+        }
+    }
+
+    /// True when an answer confirmed on `confirmed_on` has lapsed.
+    pub(crate) fn is_lapsed(&self, confirmed_on: Option<NaiveDate>) -> bool {
+        matches!((self.lapsed_before, confirmed_on), (Some(cutoff), Some(on)) if on < cutoff)
     }
 
     fn full<'s>(&'s self, service: &'s Service) -> FullService<'s> {
         FullService {
             service,
-            needs: &self.needs,
+            profile: self,
         }
     }
 
@@ -182,6 +222,7 @@ impl NeedProfile {
                 NeedStatus {
                     capability: self.needs[n].clone(),
                     answer,
+                    verified: None,
                 }
             })
             .collect()
@@ -227,7 +268,18 @@ pub(crate) trait ServiceFacts {
 /// A full service judged against a profile's needs.
 struct FullService<'s> {
     service: &'s Service,
-    needs: &'s [CapabilityCode],
+    profile: &'s NeedProfile,
+}
+
+/// The first fact `service` states for `capability`, as [`Service::capability`] reads it.
+fn stated_fact<'s>(
+    service: &'s Service,
+    capability: &CapabilityCode,
+) -> Option<&'s CapabilityFact> {
+    service
+        .capabilities
+        .iter()
+        .find(|fact| &fact.capability == capability)
 }
 
 impl ServiceFacts for FullService<'_> {
@@ -240,7 +292,8 @@ impl ServiceFacts for FullService<'_> {
     }
 
     fn need_answer(&self, n: usize) -> Answer {
-        self.service.capability(&self.needs[n])
+        stated_fact(self.service, &self.profile.needs[n])
+            .map_or(Answer::Unknown, |fact| self.profile.effective(fact))
     }
 }
 
@@ -421,6 +474,71 @@ mod tests {
             profile(&["suctioning"]).assess(&desk).unwrap().tier,
             Tier::Unknown
         );
+    }
+
+    /// A facility whose one service answers `answer` for ventilator,
+    /// confirmed `age_days` before `today` by a fictional desk.
+    fn dated_facility(answer: Answer, age_days: i64, today: NaiveDate) -> Facility {
+        let mut service = service(AgeRange::default(), Answer::Yes, &[("ventilator", answer)]);
+        service.capabilities[0].verified = Some(Verification {
+            on: today - chrono::Duration::days(age_days),
+            by_organization: "架空市医療的ケア児相談窓口".into(),
+        });
+        facility(vec![service])
+    }
+
+    fn aged_profile(today: NaiveDate) -> NeedProfile {
+        NeedProfile {
+            lapsed_before: Some(crate::verification::AgeingPolicy::default().lapse_cutoff(today)),
+            ..profile(&["ventilator"])
+        }
+    }
+
+    #[test]
+    fn issue_16_an_answer_456_days_old_is_in_the_unknown_tier() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        let profile = aged_profile(today);
+        let old_yes = dated_facility(Answer::Yes, 456, today);
+        assert_eq!(profile.tier(&old_yes), Some(Tier::Unknown));
+        let statuses = profile.need_statuses(&old_yes);
+        assert_eq!(statuses[0].answer, Answer::Unknown);
+        assert_eq!(
+            statuses[0]
+                .verified
+                .as_ref()
+                .map(|v| v.by_organization.as_str()),
+            Some("架空市医療的ケア児相談窓口"),
+            "the lapsed answer's date and organisation stay visible"
+        );
+        // A lapsed no no longer excludes either: the family should ask.
+        let old_no = dated_facility(Answer::No, 456, today);
+        assert_eq!(profile.tier(&old_no), Some(Tier::Unknown));
+        // Without a cut-off the stored answer counts as it is.
+        assert_eq!(
+            profile_without_cutoff().tier(&old_yes),
+            Some(Tier::Confirmed)
+        );
+    }
+
+    fn profile_without_cutoff() -> NeedProfile {
+        profile(&["ventilator"])
+    }
+
+    #[test]
+    fn issue_16_an_answer_364_days_old_is_confirmed_with_its_date() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        let profile = aged_profile(today);
+        let recent = dated_facility(Answer::Yes, 364, today);
+        assert_eq!(profile.tier(&recent), Some(Tier::Confirmed));
+        let status = &profile.need_statuses(&recent)[0];
+        assert_eq!(status.answer, Answer::Yes);
+        assert_eq!(
+            status.verified.as_ref().map(|v| v.on),
+            Some(today - chrono::Duration::days(364))
+        );
+        // 455 days is the last day a no still excludes.
+        let no = dated_facility(Answer::No, 455, today);
+        assert_eq!(profile.tier(&no), None);
     }
 
     #[test]

@@ -38,6 +38,14 @@ impl PublicFacility {
         Some(Self(facility))
     }
 
+    /// This facility with its lapsed answers counted as unknown
+    /// ([`crate::verification::lapse_answers`]), as printed for families.
+    #[must_use]
+    pub fn lapsed(mut self, cutoff: chrono::NaiveDate) -> Self {
+        crate::verification::lapse_answers(&mut self.0, cutoff);
+        self
+    }
+
     /// The public facility as a plain [`Facility`], to move its strings into
     /// a response; it holds nothing staff-only.
     pub fn into_facility(self) -> Facility {
@@ -64,6 +72,7 @@ impl Hit {
             tier: self.tier,
             needs: self.needs,
             distance_m: self.distance_m,
+            relevance: self.relevance,
         })
     }
 }
@@ -173,6 +182,7 @@ mod tests {
             tier: crate::need::Tier::Confirmed,
             needs: vec![],
             distance_m: Some(10.0),
+            relevance: None,
         };
         assert!(hit.into_public().is_none());
     }
@@ -184,6 +194,7 @@ mod tests {
             tier: crate::need::Tier::Unknown,
             needs: vec![],
             distance_m: Some(1_234.0),
+            relevance: None,
         };
         let public = hit.into_public().unwrap();
         assert_eq!(

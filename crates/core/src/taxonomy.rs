@@ -135,6 +135,50 @@ pub struct Taxonomy {
     /// Marker outlines the kinds' `shape`s name.
     #[serde(default)]
     pub marker_shapes: Vec<MarkerShape>,
+    /// Departments (診療科) a hospital or clinic can be told by, from its name.
+    #[serde(default)]
+    pub departments: Vec<Department>,
+    /// Which facilities can plausibly provide each 医療的ケア item while it is
+    /// 要確認 (see [`crate::relevance`]).
+    #[serde(default)]
+    pub care_evidence: Vec<CareEvidence>,
+}
+
+/// A department (診療科) and the words of a facility name that state it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    /// Stable code, e.g. `pediatrics`.
+    pub code: String,
+    /// Japanese label, e.g. 小児科.
+    pub ja: String,
+    /// English label.
+    pub en: String,
+    /// A name containing one of these (compared folded, see
+    /// [`crate::normalize::fold_search`]) states the department.
+    pub name_contains: Vec<String>,
+}
+
+/// The evidence rules of a group of 医療的ケア items: which kinds, departments,
+/// accreditations and welfare service types make a 要確認 facility plausible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareEvidence {
+    /// Capability codes these rules are for.
+    pub needs: Vec<String>,
+    /// Kinds plausible by kind alone.
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Departments that make a hospital or clinic plausible.
+    #[serde(default)]
+    pub departments: Vec<String>,
+    /// Accreditations (施設基準) that are an official proxy.
+    #[serde(default)]
+    pub accreditations: Vec<String>,
+    /// Welfare service types (WAM NET) that are an official proxy.
+    #[serde(default)]
+    pub service_types: Vec<String>,
+    /// Departments that, alone, make a hospital or clinic unlikely.
+    #[serde(default)]
+    pub unlikely_departments: Vec<String>,
 }
 
 const BUILTIN: &str = include_str!("../../../data/taxonomy.toml");
@@ -243,7 +287,48 @@ impl Taxonomy {
         for kind in &taxonomy.kinds {
             taxonomy.marker(kind)?;
         }
+        taxonomy.check_care_evidence()?;
         Ok(taxonomy)
+    }
+
+    /// Every code of the care-evidence rules is defined, and no capability has two rule groups.
+    fn check_care_evidence(&self) -> Result<(), TaxonomyError> {
+        let departments: Vec<Term> = self
+            .departments
+            .iter()
+            .map(|d| Term {
+                code: d.code.clone(),
+                ja: d.ja.clone(),
+                en: d.en.clone(),
+                plain_ja: String::new(),
+                plain_en: String::new(),
+                score_item: None,
+                colour: None,
+                shape: None,
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for rules in &self.care_evidence {
+            for need in &rules.needs {
+                Self::lookup("capability", &self.capabilities, need)?;
+                if !seen.insert(need.as_str()) {
+                    return Err(TaxonomyError::Duplicate(need.clone()));
+                }
+            }
+            let lists: [(&'static str, &[Term], &[String]); 5] = [
+                ("kind", &self.kinds, &rules.kinds),
+                ("department", &departments, &rules.departments),
+                ("department", &departments, &rules.unlikely_departments),
+                ("accreditation", &self.accreditations, &rules.accreditations),
+                ("service_type", &self.service_types, &rules.service_types),
+            ];
+            for (name, terms, codes) in lists {
+                for code in codes {
+                    Self::lookup(name, terms, code)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The marker of `kind`, a term of [`Taxonomy::kinds`].

@@ -65,6 +65,10 @@ pub struct FacilitySummaryDto {
     pub accreditations: Vec<AccreditationDto>,
     /// Where the record came from.
     pub provenance: ProvenanceDto,
+    /// The record's page at its publisher (医療情報ネット), or the publisher's
+    /// search page (介護サービス情報公表, WAM NET) when the record's page cannot
+    /// be built; `null` for sources without one.
+    pub publisher_page: Option<PublisherPageDto>,
 }
 
 /// One hospital accreditation.
@@ -121,6 +125,70 @@ pub struct LocationDto {
     /// municipality): show it as approximate. Absent for the source's own coordinates.
     #[schema(example = "town")]
     pub geocoded: Option<&'static str>,
+    /// How precise `lon`/`lat` are: `source` (the publisher's coordinates),
+    /// `town` (a 町丁目 representative point: many facilities can share it) or
+    /// `municipality` (the municipality's point); `null` without a position.
+    pub position_precision: Option<PositionPrecisionDto>,
+    /// The same in words: 「出典の座標」, 「町丁目の代表点」 or 「市区町村の代表点」.
+    #[schema(example = "町丁目の代表点")]
+    pub position_precision_ja: Option<&'static str>,
+}
+
+/// How precise a facility's position is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PositionPrecisionDto {
+    /// The publisher's own coordinates.
+    Source,
+    /// A 町丁目 representative point, placed from the address.
+    Town,
+    /// The municipality's representative point, placed from the address.
+    Municipality,
+}
+
+impl PositionPrecisionDto {
+    /// The precision of a position placed with `geocoded` (`None`: the source's own).
+    pub fn of(geocoded: Option<renkei_core::geocode::Precision>) -> Self {
+        match geocoded {
+            None => Self::Source,
+            // Facilities are placed from addresses, which find a town or a
+            // municipality only; a station or postcode point would be as
+            // approximate as a town's, so it reads as one.
+            Some(
+                renkei_core::geocode::Precision::Town
+                | renkei_core::geocode::Precision::Station
+                | renkei_core::geocode::Precision::Postcode,
+            ) => Self::Town,
+            Some(renkei_core::geocode::Precision::Municipality) => Self::Municipality,
+        }
+    }
+
+    /// In words, Japanese.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Source => "出典の座標",
+            Self::Town => renkei_core::geocode::Precision::Town.label_ja(),
+            Self::Municipality => renkei_core::geocode::Precision::Municipality.label_ja(),
+        }
+    }
+}
+
+/// The record's page at its publisher, or the publisher's search page when
+/// the record's own page cannot be built (`is_record` false).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublisherPageDto {
+    /// The address.
+    #[schema(
+        example = "https://www.iryou.teikyouseido.mhlw.go.jp/znk-web/juminkanja/S2430/initialize?prefCd=14&kikanKbn=1&kikanCd=1400001600"
+    )]
+    pub url: String,
+    /// True for the record's own page; false for a search page.
+    pub is_record: bool,
+    /// The publisher's service.
+    #[schema(example = "医療情報ネット（ナビイ）")]
+    pub publisher: &'static str,
+    /// Link text, Japanese (says when it is only a search page).
+    pub label_ja: String,
 }
 
 /// A public phone number.
@@ -338,6 +406,9 @@ fn summary(f: Facility) -> FacilitySummaryDto {
                 .location
                 .geocoded
                 .map(renkei_core::geocode::Precision::as_str),
+            position_precision: position.map(|_| PositionPrecisionDto::of(f.location.geocoded)),
+            position_precision_ja: position
+                .map(|_| PositionPrecisionDto::of(f.location.geocoded).label_ja()),
         },
         phones: f
             .phones
@@ -359,6 +430,14 @@ fn summary(f: Facility) -> FacilitySummaryDto {
                 since: a.since,
             })
             .collect(),
+        publisher_page: renkei_core::publisher::publisher_page(&f.provenance).map(|page| {
+            PublisherPageDto {
+                label_ja: page.label_ja(),
+                url: page.url,
+                is_record: page.is_record,
+                publisher: page.publisher,
+            }
+        }),
         provenance: ProvenanceDto {
             source: f.provenance.source,
             source_record_id: f.provenance.source_record_id,

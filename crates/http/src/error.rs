@@ -50,6 +50,22 @@ pub enum ApiError {
         /// Latitude asked for, degrees.
         lat: f64,
     },
+    /// 404 `place_not_found` / 400 `place_ambiguous`: a place given as text
+    /// is not in the loaded data, or names several places; the body lists
+    /// `suggestions` and says which prefectures can be searched.
+    #[error("place {field}: {en}")]
+    Place {
+        /// The parameter (`near`).
+        field: String,
+        /// True when several places match.
+        ambiguous: bool,
+        /// The message in Japanese.
+        ja: String,
+        /// The message in English.
+        en: String,
+        /// Places the text may have meant.
+        suggestions: Vec<String>,
+    },
     /// 404: no route has this path.
     #[error("no route for this path")]
     RouteNotFound,
@@ -59,6 +75,10 @@ pub enum ApiError {
     /// 413: the request body is larger than the server accepts.
     #[error("request body too large")]
     PayloadTooLarge,
+    /// 414: the path and query are longer than the server reads
+    /// ([`crate::MAX_URI_BYTES`]).
+    #[error("request URI too long")]
+    UriTooLong,
     /// 503: the request took longer than the server's timeout.
     #[error("request timed out")]
     Timeout,
@@ -81,7 +101,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable `snake_case` code: `bad_parameter`, `bad_request_body`, `not_found`,
-    /// `outside_regions`, `route_not_found`, `method_not_allowed`, `payload_too_large`, `timeout`,
+    /// `outside_regions`, `place_not_found`, `place_ambiguous`, `route_not_found`,
+    /// `method_not_allowed`, `payload_too_large`, `timeout`,
     /// `service_unavailable`, `internal_error`.
     #[schema(example = "bad_parameter")]
     pub code: &'static str,
@@ -95,6 +116,10 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "per_page")]
     pub field: Option<String>,
+    /// For `place_not_found` and `place_ambiguous`: places the text may have
+    /// meant, best first, to show as choices (may be empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestions: Option<Vec<String>>,
 }
 
 impl ApiError {
@@ -123,8 +148,16 @@ impl ApiError {
             Self::NotFound { .. } | Self::OutsideRegions { .. } | Self::RouteNotFound => {
                 StatusCode::NOT_FOUND
             }
+            Self::Place { ambiguous, .. } => {
+                if *ambiguous {
+                    StatusCode::BAD_REQUEST
+                } else {
+                    StatusCode::NOT_FOUND
+                }
+            }
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::Timeout | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -153,6 +186,17 @@ impl ApiError {
                 format!("地点 (経度 {lon}, 緯度 {lat}) はどの市区町村・二次医療圏にも入りません (境界から 500 m 以上離れています)"),
                 format!("The point (lon {lon}, lat {lat}) is in no municipality or secondary medical region (more than 500 m from every loaded boundary)"),
             ),
+            Self::Place {
+                ambiguous, ja, en, ..
+            } => (
+                if *ambiguous {
+                    "place_ambiguous"
+                } else {
+                    "place_not_found"
+                },
+                ja.clone(),
+                en.clone(),
+            ),
             Self::RouteNotFound => (
                 "route_not_found",
                 "このパスの API はありません。/api/docs を見てください".into(),
@@ -167,6 +211,17 @@ impl ApiError {
                 "payload_too_large",
                 "リクエスト本文が大きすぎます".into(),
                 "The request body is too large".into(),
+            ),
+            Self::UriTooLong => (
+                "uri_too_long",
+                format!(
+                    "URL が長すぎます ({} バイトまで)。住所や名前は短くして検索してください",
+                    crate::MAX_URI_BYTES
+                ),
+                format!(
+                    "The URL is too long (at most {} bytes); search with a shorter address or name",
+                    crate::MAX_URI_BYTES
+                ),
             ),
             Self::Timeout => (
                 "timeout",
@@ -190,7 +245,11 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         let (code, ja, en) = self.describe();
         let field = match self {
-            Self::BadParameter { field, .. } => Some(field.clone()),
+            Self::BadParameter { field, .. } | Self::Place { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let suggestions = match self {
+            Self::Place { suggestions, .. } => Some(suggestions.clone()),
             _ => None,
         };
         ErrorBody {
@@ -200,6 +259,7 @@ impl ApiError {
                 message_ja: ja,
                 message_en: en,
                 field,
+                suggestions,
             },
         }
     }
@@ -248,8 +308,23 @@ impl From<AppError> for ApiError {
             AppError::Invalid { field, ja, en } => Self::bad_parameter(field, ja, en),
             AppError::NotFound { entity, id } => Self::NotFound { entity, id },
             AppError::OutsideRegions { lon, lat } => Self::OutsideRegions { lon, lat },
+            AppError::Place {
+                field,
+                problem,
+                ja,
+                en,
+                suggestions,
+            } => Self::Place {
+                field: field.to_owned(),
+                ambiguous: problem == renkei_app::PlaceProblem::Ambiguous,
+                ja,
+                en,
+                suggestions,
+            },
             AppError::Store(error) => error.into(),
             AppError::Print { field, error } => print_error(field, error),
+            // A refused change is the client's (no HTTP write exists yet).
+            AppError::Rollout(refused) => Self::BadBody(refused.to_string()),
             other @ AppError::Csv(_) => Self::internal(other),
         }
     }

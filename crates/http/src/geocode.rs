@@ -53,7 +53,9 @@ pub struct GeocodeResult {
     pub lon: f64,
     /// Latitude, WGS 84 degrees.
     pub lat: f64,
-    /// `town` (a 町丁目 representative point) or `municipality` (a point inside it).
+    /// `town` (a 町丁目 representative point), `municipality` (a point inside
+    /// it), `station` (a railway station) or `postcode` (a postcode's
+    /// representative point).
     #[schema(example = "town")]
     pub precision: &'static str,
     /// Municipality or ward code (N03, five digits).

@@ -17,11 +17,14 @@ pub mod extract;
 pub mod facilities;
 pub mod geocode;
 pub mod health;
+pub mod hsds;
 pub mod imports;
+pub mod ogc;
 pub mod openapi;
 pub mod params;
 pub mod print;
 pub mod regions;
+pub mod rollout;
 pub mod search;
 pub mod summaries;
 pub mod tiles;
@@ -35,6 +38,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use renkei_app::ReadModel;
+use renkei_core::verification::AgeingPolicy;
 use renkei_store::SharedStore;
 use std::any::Any;
 use std::path::PathBuf;
@@ -61,6 +65,8 @@ pub struct HttpConfig {
     pub request_timeout: Duration,
     /// Largest request body accepted, in bytes; larger gets a 413.
     pub body_limit_bytes: usize,
+    /// When confirmed answers lapse to 要確認 in search and printed sheets.
+    pub ageing: AgeingPolicy,
 }
 
 impl HttpConfig {
@@ -78,6 +84,7 @@ impl Default for HttpConfig {
             web_dir: PathBuf::from(Self::DEFAULT_WEB_DIR),
             request_timeout: Self::DEFAULT_REQUEST_TIMEOUT,
             body_limit_bytes: Self::DEFAULT_BODY_LIMIT_BYTES,
+            ageing: AgeingPolicy::default(),
         }
     }
 }
@@ -121,7 +128,8 @@ pub fn routes(state: AppState) -> Router {
         .merge(search::routes())
         .merge(print::routes())
         .merge(geocode::routes())
-        .merge(coverage::routes());
+        .merge(coverage::routes())
+        .merge(rollout::routes());
     let api = Router::new()
         .nest("/v1", v1)
         .route("/docs", get(docs::api_docs))
@@ -130,6 +138,8 @@ pub fn routes(state: AppState) -> Router {
         .nest("/api", api)
         .route("/openapi.json", get(openapi::openapi_json))
         .merge(tiles::routes())
+        .merge(hsds::routes())
+        .merge(ogc::routes())
         .fallback_service(web::service(&state.config.web_dir))
         .with_state(state)
 }
@@ -149,6 +159,7 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
     router
         .layer(
             ServiceBuilder::new()
+                .layer(axum::middleware::from_fn(reject_long_uri))
                 .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -164,6 +175,23 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
                 .layer(CatchPanicLayer::custom(panic_response))
                 .layer(CompressionLayer::new()),
         )
+}
+
+/// The longest path and query the service reads, bytes (percent-encoded, as
+/// sent). Every parameter fits in far less; a longer one is refused with the
+/// JSON error body before any handler parses it (hyper itself refuses request
+/// lines over 64 KiB, without a body).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+async fn reject_long_uri(request: Request, next: axum::middleware::Next) -> Response {
+    let length = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |path| path.as_str().len());
+    if length > MAX_URI_BYTES {
+        return ApiError::UriTooLong.into_response();
+    }
+    next.run(request).await
 }
 
 async fn route_not_found() -> ApiError {

@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::{coverage, docs, facilities, geocode, health, imports, print, regions, search, tiles};
+use crate::{
+    coverage, docs, facilities, geocode, health, imports, print, regions, rollout, search, tiles,
+};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use renkei_core::Taxonomy;
@@ -34,11 +36,17 @@ use utoipa::{Modify, OpenApi};
         print::print_map,
         print::print_leaflet,
         print::print_referral,
+        print::print_rollout,
         geocode::geocode,
         geocode::reverse_geocode,
         tiles::tile,
         tiles::tilejson,
         coverage::coverage,
+        rollout::list_stages,
+        rollout::list_areas,
+        rollout::get_area,
+        rollout::get_council,
+        rollout::list_issues,
         openapi_json,
         docs::api_docs,
     ),
@@ -51,6 +59,7 @@ use utoipa::{Modify, OpenApi};
         (name = "search", description = "紹介先の検索・住所検索 / Referral search and the offline geocoder"),
         (name = "print", description = "印刷物 (PDF) / Printed maps, leaflets and referral sheets"),
         (name = "coverage", description = "カバー率とギャップ分析 / Coverage and gap analysis per 二次医療圏 on the JIS X 0410 grid"),
+        (name = "rollout", description = "全県展開 / Regional rollout of the Chigasaki model: areas, stages, councils, 課題 and 取組 (read-only)"),
         (name = "service", description = "稼働状況 / Service status"),
         (name = "documentation", description = "API の説明 / This API's description"),
     )

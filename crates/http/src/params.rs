@@ -128,6 +128,8 @@ pub(crate) fn profile(
         needs: codes("needs", needs, CapabilityCode::new)?,
         age_years: self::age(age)?,
         accepting_only: flag("accepting", accepting)?,
+        // The front door sets the cut-off from its ageing policy.
+        lapsed_before: None,
     })
 }
 

@@ -21,6 +21,8 @@ use renkei_app::coverage::{MAX_K, MAX_WITHIN_M, MAX_WITHIN_MINUTES};
 use renkei_app::print::{LeafletQuery, MapCoverage, MapQuery, ReferralQuery};
 use renkei_app::regions::{parse_area, parse_region};
 use renkei_app::Regions;
+use renkei_core::era::FiscalYear;
+use renkei_core::verification::AgeingPolicy;
 use renkei_core::{CapabilityCode, KindCode};
 use renkei_print::{Fonts, Orientation, Paper, WebClient};
 use serde::Deserialize;
@@ -33,6 +35,60 @@ pub fn routes() -> Router<AppState> {
         .route("/print/map", get(print_map))
         .route("/print/leaflet", get(print_leaflet))
         .route("/print/referral", get(print_referral))
+        .route("/print/rollout", get(print_rollout))
+}
+
+/// Query parameters of the rollout's progress report.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RolloutReportParams {
+    /// Prefecture (2 digits).
+    #[param(value_type = String, example = "14")]
+    pub prefecture: Option<String>,
+    /// 年度 reported, as the calendar year it starts in (2026 = 令和8年度);
+    /// default: the current 年度 (Asia/Tokyo).
+    #[param(value_type = Option<i32>, example = 2026)]
+    pub fiscal_year: Option<String>,
+}
+
+/// The regional rollout's annual progress report as PDF (全県展開 進捗報告, A4),
+/// for the prefecture's 小児等在宅医療推進会議.
+#[utoipa::path(
+    get,
+    path = "/api/v1/print/rollout",
+    tag = "print",
+    params(RolloutReportParams),
+    responses(
+        (status = 200, description = "PDF: milestones, then per area its stages, 課題 and 取組 by 年度 with the era / 全県展開 進捗報告", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, description = "prefecture is missing or malformed, or fiscal_year is not a year; `field` names it", body = ErrorBody),
+        (status = 404, description = "The prefecture has no rollout", body = ErrorBody),
+    )
+)]
+pub async fn print_rollout(
+    State(state): State<AppState>,
+    AppQuery(params): AppQuery<RolloutReportParams>,
+) -> ApiResult<Response> {
+    let prefecture = required("prefecture", params.prefecture.as_deref())?;
+    let today = renkei_print::tokyo_today();
+    let year = match params.fiscal_year.as_deref().map(str::trim) {
+        None | Some("") => FiscalYear::of(today),
+        Some(text) => text
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1926..=2200).contains(y))
+            .map(FiscalYear::new)
+            .ok_or_else(|| {
+                ApiError::bad_parameter(
+                    "fiscal_year",
+                    "fiscal_year は西暦の年（例: 2026）で指定してください",
+                    "fiscal_year must be a year such as 2026",
+                )
+            })?,
+    };
+    let report =
+        renkei_app::rollout::progress_report(state.store.as_ref(), prefecture, year, today).await?;
+    let pdf = blocking(move || Ok(renkei_app::rollout::render_report(&report, fonts()?)?)).await?;
+    Ok(pdf_response(pdf, "renkei-rollout-report.pdf"))
 }
 
 /// Query parameters of the regional map.
@@ -81,8 +137,9 @@ pub struct MapParams {
 
 impl MapParams {
     /// The typed map query, an area code read with the designated cities of
-    /// `regions`; a malformed value is a 400 naming its parameter.
-    fn query(&self, regions: &Regions) -> ApiResult<MapQuery> {
+    /// `regions`; a malformed value is a 400 naming its parameter. Confirmed
+    /// answers lapse as `ageing` says.
+    fn query(&self, regions: &Regions, ageing: AgeingPolicy) -> ApiResult<MapQuery> {
         let code = required("code", self.code.as_deref())?;
         let paper = [Paper::A4, Paper::A3][choice("paper", self.paper.as_deref(), &["a4", "a3"])?];
         let orientation = [Orientation::Portrait, Orientation::Landscape][choice(
@@ -115,6 +172,7 @@ impl MapParams {
             orientation,
             kinds,
             coverage,
+            ageing,
         })
     }
 }
@@ -126,6 +184,10 @@ pub struct LeafletParams {
     /// 二次医療圏 code (4 digits, e.g. 1407).
     #[param(value_type = String, example = "1407")]
     pub region: Option<String>,
+    /// Who hands the leaflet out (配布元), printed in the issuer box; empty or
+    /// absent leaves the box blank for a stamp.
+    #[param(max_length = 60, example = "茅ヶ崎市 障がい福祉課")]
+    pub issuer: Option<String>,
 }
 
 /// Regional resource map as PDF (地域資源マップ).
@@ -146,7 +208,7 @@ pub async fn print_map(
     AppQuery(params): AppQuery<MapParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let query = params.query(snapshot.regions())?;
+    let query = params.query(snapshot.regions(), state.config.ageing)?;
     let job = query.prepare(snapshot, web_client(&headers)).await?;
     let pdf = blocking(move || Ok(job.print(fonts()?)?.pdf)).await?;
     Ok(pdf_response(pdf, "renkei-map.pdf"))
@@ -160,7 +222,7 @@ pub async fn print_map(
     params(LeafletParams),
     responses(
         (status = 200, description = "PDF: two A4 landscape pages to print on both sides and fold in three / リーフレット", content_type = "application/pdf", body = Vec<u8>),
-        (status = 400, description = "region is missing or malformed; `field` names it", body = ErrorBody),
+        (status = 400, description = "region is missing or malformed, or issuer is too long; `field` names it", body = ErrorBody),
         (status = 404, description = "No 二次医療圏 has this code", body = ErrorBody),
     )
 )]
@@ -169,9 +231,10 @@ pub async fn print_leaflet(
     headers: HeaderMap,
     AppQuery(params): AppQuery<LeafletParams>,
 ) -> ApiResult<Response> {
-    let query = LeafletQuery {
-        region: parse_region("region", required("region", params.region.as_deref())?)?,
-    };
+    let query = LeafletQuery::new(
+        parse_region("region", required("region", params.region.as_deref())?)?,
+        params.issuer.as_deref(),
+    )?;
     let web = web_client(&headers);
     let snapshot = state.index.snapshot();
     let pdf = blocking(move || Ok(query.print(&snapshot, fonts()?, web)?)).await?;
@@ -196,7 +259,7 @@ pub async fn print_referral(
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let (search, _) = params.request(snapshot.regions())?;
+    let (search, _) = params.request(snapshot.regions(), state.config.ageing)?;
     let job = ReferralQuery { search }.prepare(snapshot, &web_client(&headers))?;
     let pdf = blocking(move || Ok(job.print(fonts()?)?)).await?;
     Ok(pdf_response(pdf, "renkei-referral.pdf"))

@@ -98,6 +98,7 @@ pub async fn list_regions(State(state): State<AppState>) -> AppJson<RegionList> 
                     total: by_kind.values().sum(),
                     by_kind,
                 },
+                bbox: item.bbox,
             }
         })
         .collect();
@@ -296,6 +297,10 @@ pub struct RegionDto {
     pub population: PopulationDto,
     /// Active facilities placed (point in polygon) in the region.
     pub facilities: FacilityCountsDto,
+    /// Extent `[west, south, east, north]`, WGS 84 degrees; `null` while the
+    /// region's boundaries are not loaded.
+    #[schema(example = json!([139.33, 35.3, 139.45, 35.42]))]
+    pub bbox: Option<[f64; 4]>,
 }
 
 /// A prefecture.

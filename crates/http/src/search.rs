@@ -4,7 +4,7 @@
 //! The query string becomes a [`SearchRequest`] that renkei-app runs on the
 //! read model's snapshot.
 
-use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto};
+use crate::dto::{AnswerDto, FacilitySummaryDto, TermDto, VerificationDto};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::export::{geojson_response, Feature, FlatFacility, Point};
 use crate::extract::{AppJson, AppQuery};
@@ -16,11 +16,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
 use axum::Router;
-use renkei_app::regions::parse_area;
-use renkei_app::search::{max_search_minutes, Origin, SearchPlace, SearchRequest, MAX_OFFSET};
+use renkei_app::regions::{not_an_area, parse_area};
+use renkei_app::search::{
+    max_search_minutes, Listing, Origin, SearchPlace, SearchRequest, MAX_OFFSET,
+};
+use renkei_app::AppError;
 use renkei_app::Regions;
+use renkei_core::geocode::reads_same_town;
 use renkei_core::need::{Tier, TravelModel};
+use renkei_core::relevance::Relevance;
 use renkei_core::search::{DEFAULT_LIMIT, MAX_LIMIT, MAX_RADIUS_M};
+use renkei_core::verification::{tokyo_date, AgeingPolicy, Freshness};
 use renkei_core::PublicHit;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -56,6 +62,8 @@ pub struct SearchParams {
     #[param(value_type = Option<f64>, minimum = 1, example = 30)]
     pub max_minutes: Option<String>,
     /// Facility kinds, comma-separated taxonomy codes (e.g. `visiting_nurse,hospital`); any of them.
+    /// Left out with `needs` given: the kinds that can plausibly provide the
+    /// needs (`kinds_applied` in the response, `kinds_defaulted` true). `all`: every kind.
     #[param(value_type = Option<String>, example = "visiting_nurse,hospital")]
     pub kinds: Option<String>,
     /// 医療的ケア needs, comma-separated capability codes (e.g. `ventilator,suctioning`);
@@ -100,16 +108,29 @@ pub(crate) enum SearchFormat {
 impl SearchParams {
     /// The typed search and the response format, an area code read with the
     /// designated cities of `regions`; a malformed value is a 400 naming its
-    /// parameter (renkei-app then checks what needs the data).
-    pub(crate) fn request(&self, regions: &Regions) -> ApiResult<(SearchRequest, SearchFormat)> {
+    /// parameter (renkei-app then checks what needs the data). Confirmed
+    /// answers lapse as `ageing` says.
+    pub(crate) fn request(
+        &self,
+        regions: &Regions,
+        ageing: AgeingPolicy,
+    ) -> ApiResult<(SearchRequest, SearchFormat)> {
         let format = [SearchFormat::Json, SearchFormat::Geojson]
             [choice("format", self.format.as_deref(), &["json", "geojson"])?];
+        // A filter naming no loaded region is the caller's mistake (400, with
+        // the loaded regions listed by renkei-app), not a missing resource.
         let area = present(self.region.as_deref())
-            .map(|text| parse_area("region", text, regions))
+            .map(|text| {
+                parse_area("region", text, regions).map_err(|error| match error {
+                    AppError::NotFound { .. } => not_an_area("region", text),
+                    other => other,
+                })
+            })
             .transpose()?;
         let place = self.place()?;
+        let every_kind = present(self.kinds.as_deref()) == Some("all");
         let profile = profile(
-            self.kinds.as_deref(),
+            self.kinds.as_deref().filter(|_| !every_kind),
             self.needs.as_deref(),
             self.age.as_deref(),
             self.accepting.as_deref(),
@@ -136,6 +157,8 @@ impl SearchParams {
             include_unknown: flag("include_unknown", self.include_unknown.as_deref())?,
             limit,
             offset: self.offset()?,
+            default_kinds: !every_kind,
+            ageing,
         };
         Ok((request, format))
     }
@@ -201,10 +224,27 @@ pub struct SearchResponse {
     pub travel_model: TravelModelDto,
     /// The needs asked for, with labels.
     pub needs: Vec<TermDto>,
+    /// The kinds searched: those the request named, or with `needs` and no
+    /// `kinds` the defaults for the needs (`kinds_defaulted`); empty: every kind.
+    pub kinds_applied: Vec<TermDto>,
+    /// True when `kinds_applied` are the defaults for the needs: show them as
+    /// removable chips; `kinds=all` searches every kind.
+    pub kinds_defaulted: bool,
+    /// What the lists mean. `nearest`: no need, age or accepting was asked,
+    /// so `results` is simply every facility of the kinds, nearest first —
+    /// nothing is confirmed, and a heading must not say so.
+    /// `confirmed_and_unknown`: `results` are confirmed for every need and
+    /// `unknown` (要確認) is ranked as `unknown_order` says.
+    pub listing: ListingDto,
+    /// Order of `unknown`: `evidence_then_distance` (from a place with needs:
+    /// official proxies first, then plausible kinds, other, unlikely; each
+    /// nearest first), `distance`, or `name` (no place).
+    pub unknown_order: &'static str,
     /// Facilities confirmed to meet every need (tier `confirmed`), nearest first.
     pub results: Vec<HitDto>,
     /// Only with `include_unknown=true`: facilities where some need is not
-    /// stated (要確認, tier `unknown`), nearest first; never mixed into `results`.
+    /// stated (要確認, tier `unknown`), ranked by evidence then distance (see
+    /// `unknown_order`); never mixed into `results`.
     pub unknown: Vec<HitDto>,
     /// Confirmed matches over all pages.
     pub total_confirmed: u64,
@@ -212,6 +252,25 @@ pub struct SearchResponse {
     pub total_unknown: u64,
     /// Pass as `cursor` for the next page of both lists; `null` on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// What a search's lists mean.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListingDto {
+    /// No need chosen: one list of every facility of the kinds, nearest first, no confirmation claim.
+    Nearest,
+    /// Needs chosen: confirmed results and the 要確認 list apart.
+    ConfirmedAndUnknown,
+}
+
+impl From<Listing> for ListingDto {
+    fn from(listing: Listing) -> Self {
+        match listing {
+            Listing::Nearest => Self::Nearest,
+            Listing::ConfirmedAndUnknown => Self::ConfirmedAndUnknown,
+        }
+    }
 }
 
 /// The search origin.
@@ -252,6 +311,31 @@ pub enum TierDto {
     Unknown,
 }
 
+/// How fresh a confirmed answer is (#16), in Asia/Tokyo calendar days.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FreshnessDto {
+    /// Confirmed at most 365 days ago.
+    Current,
+    /// More than 365 days old: due for re-confirmation (要再確認).
+    Due,
+    /// More than 425 days old.
+    Overdue,
+    /// Older than the lapse limit (default 455 days): counted as 要確認.
+    Lapsed,
+}
+
+impl From<Freshness> for FreshnessDto {
+    fn from(freshness: Freshness) -> Self {
+        match freshness {
+            Freshness::Current => Self::Current,
+            Freshness::Due => Self::Due,
+            Freshness::Overdue => Self::Overdue,
+            Freshness::Lapsed => Self::Lapsed,
+        }
+    }
+}
+
 /// One facility found.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HitDto {
@@ -268,6 +352,79 @@ pub struct HitDto {
     pub facility: Box<RawValue>,
     /// Per need asked for: yes, no or unknown (要確認).
     pub needs: Vec<NeedAnswerDto>,
+    /// For a 要確認 hit of a search with needs: why it is listed where it is,
+    /// as dated 参考情報 with sources — never a capability; `null` otherwise.
+    pub relevance: Option<RelevanceDto>,
+    /// `same_town` when the hit is under 100 m from the origin and either
+    /// point is only a 町丁目 representative point: show 「同じ町丁目」, not a
+    /// distance; `null` otherwise.
+    pub distance_note: Option<DistanceNoteDto>,
+}
+
+/// How to read a hit's distance.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DistanceNoteDto {
+    /// 「同じ町丁目」: closer than a town point can tell.
+    SameTown,
+}
+
+/// A 要確認 hit's evidence for the needs searched.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelevanceDto {
+    /// `official_proxy` (施設基準・障害福祉サービスの指定), `plausible_kind`
+    /// (a kind or department that often provides the care), `other` or
+    /// `unlikely` (a department that does not usually provide it).
+    #[schema(example = "plausible_kind")]
+    pub evidence: &'static str,
+    /// The level in words, Japanese.
+    pub label_ja: &'static str,
+    /// The level in words, English.
+    pub label_en: &'static str,
+    /// Why, the kind first: each a dated fact with its source (参考情報).
+    pub reasons: Vec<ReasonDto>,
+}
+
+/// One reason a 要確認 hit is listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonDto {
+    /// `kind`, `department`, `unlikely_department`, `accreditation` or `service_type`.
+    #[schema(example = "kind")]
+    pub basis: &'static str,
+    /// Code of the kind, department, accreditation or service type.
+    #[schema(example = "visiting_nurse")]
+    pub code: String,
+    /// The sentence to show, Japanese.
+    #[schema(example = "種別: 訪問看護ステーション")]
+    pub text_ja: String,
+    /// The same in English.
+    pub text_en: String,
+    /// Where the fact comes from.
+    pub source: String,
+    /// Date of the fact (算定開始年月日 of an accreditation, else the import date).
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+impl From<Relevance> for RelevanceDto {
+    fn from(relevance: Relevance) -> Self {
+        Self {
+            evidence: relevance.evidence.as_str(),
+            label_ja: relevance.evidence.label_ja(),
+            label_en: relevance.evidence.label_en(),
+            reasons: relevance
+                .reasons
+                .into_iter()
+                .map(|r| ReasonDto {
+                    basis: r.basis.as_str(),
+                    code: r.code,
+                    text_ja: r.text_ja,
+                    text_en: r.text_en,
+                    source: r.source,
+                    as_of: r.as_of,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The answer for one need.
@@ -276,8 +433,14 @@ pub struct NeedAnswerDto {
     /// Capability code.
     #[schema(example = "ventilator")]
     pub code: String,
-    /// Yes, no or unknown.
+    /// Yes, no or unknown; a yes/no confirmed longer ago than the lapse
+    /// limit (default 455 days) is unknown (要確認) here.
     pub answer: AnswerDto,
+    /// Date and confirming organisation of the deciding answer (of the
+    /// lapsed one for unknown); `null` when undated.
+    pub verified: Option<VerificationDto>,
+    /// How fresh `verified` is today; `null` when undated.
+    pub freshness: Option<FreshnessDto>,
 }
 
 /// Search for services (紹介先の検索).
@@ -300,13 +463,24 @@ pub async fn search(
     AppQuery(params): AppQuery<SearchParams>,
 ) -> ApiResult<Response> {
     let snapshot = state.index.snapshot();
-    let (request, format) = params.request(snapshot.regions())?;
+    let (request, format) = params.request(snapshot.regions(), state.config.ageing)?;
     let outcome = request.run(&snapshot)?;
     let (search, found) = (outcome.search, outcome.page);
     let generation = summaries.generation(snapshot.directory());
     let model = TravelModel::DEFAULT;
+    let origin_is_town = search
+        .origin
+        .as_ref()
+        .is_some_and(|o| o.precision == "town");
     // Hits own their decoded facilities: their strings move into the response.
+    let today = tokyo_date(chrono::Utc::now());
+    let ageing = state.config.ageing;
     let hit = |hit: PublicHit| HitDto {
+        distance_note: hit
+            .distance_m
+            .filter(|&d| reads_same_town(d, hit.facility.location.geocoded, origin_is_town))
+            .map(|_| DistanceNoteDto::SameTown),
+        relevance: hit.relevance.map(RelevanceDto::from),
         tier: hit.tier.into(),
         distance_m: hit.distance_m.map(round1),
         travel_minutes: hit.distance_m.map(|d| round1(model.minutes(d))),
@@ -317,6 +491,11 @@ pub async fn search(
             .map(|need| NeedAnswerDto {
                 code: need.capability.to_string(),
                 answer: need.answer.into(),
+                verified: need.verified.as_ref().map(VerificationDto::from),
+                freshness: need
+                    .verified
+                    .as_ref()
+                    .map(|v| ageing.freshness(v.on, today).into()),
             })
             .collect(),
     };
@@ -333,7 +512,25 @@ pub async fn search(
         });
     }
     let origin = search.origin.as_ref().map(origin_dto);
+    let listing = search.listing();
+    let unknown_order = match (&search.origin, listing) {
+        (None, _) => "name",
+        (Some(_), Listing::ConfirmedAndUnknown) if !search.query.profile.needs.is_empty() => {
+            "evidence_then_distance"
+        }
+        (Some(_), _) => "distance",
+    };
     Ok(AppJson(SearchResponse {
+        kinds_applied: search
+            .query
+            .profile
+            .kinds
+            .iter()
+            .map(|code| code.term().into())
+            .collect(),
+        kinds_defaulted: search.kinds_defaulted,
+        listing: listing.into(),
+        unknown_order,
         radius_m: origin.as_ref().map(|_| search.query.radius_m),
         origin,
         travel_model: TravelModelDto {
@@ -395,10 +592,11 @@ pub struct SearchProperties {
     pub distance_m: Option<f64>,
     /// Estimated travel time, minutes.
     pub travel_minutes: Option<f64>,
-    /// `need_<code>`: yes / no / unknown per need asked for.
+    /// `need_<code>`: yes / no / unknown per need asked for, and
+    /// `need_<code>_verified_on` (date) and `need_<code>_verified_by`
+    /// (organisation) for each need a desk confirmed.
     #[serde(flatten)]
-    #[schema(value_type = std::collections::BTreeMap<String, String>)]
-    pub needs: std::collections::BTreeMap<String, AnswerDto>,
+    pub needs: std::collections::BTreeMap<String, String>,
     /// The facility.
     #[serde(flatten)]
     pub facility: FlatFacility,
@@ -423,7 +621,20 @@ impl SearchFeature {
                 needs: hit
                     .needs
                     .iter()
-                    .map(|need| (format!("need_{}", need.capability), need.answer.into()))
+                    .flat_map(|need| {
+                        let code = &need.capability;
+                        let answer = (format!("need_{code}"), need.answer.as_str().to_owned());
+                        let confirmation = need.verified.iter().flat_map(move |v| {
+                            [
+                                (format!("need_{code}_verified_on"), v.on.to_string()),
+                                (
+                                    format!("need_{code}_verified_by"),
+                                    v.by_organization.clone(),
+                                ),
+                            ]
+                        });
+                        std::iter::once(answer).chain(confirmation)
+                    })
                     .collect(),
                 facility: properties,
             },

@@ -1,7 +1,10 @@
 //! Vector tiles: `GET /tiles/{layer}/{z}/{x}/{y}.mvt` (Mapbox Vector Tile 2.1,
 //! Web Mercator XYZ grid) and `GET /tiles/{layer}.json` (TileJSON 3.0.0) for
 //! the layers `facilities`, `regions` and `municipalities`, so MapLibre, QGIS
-//! and GDAL draw the whole directory fast however large it grows.
+//! and GDAL draw the whole directory fast however large it grows; and the
+//! offline base map's `rail` (lines; CC BY-SA 4.0 when drawn from the
+//! station_database polylines, as its TileJSON `attribution` says) and
+//! `stations` (国土数値情報 N02). Land and names come from `municipalities`.
 //!
 //! Tiles are made from the in-memory index and region geometry, never from
 //! the database, and cached until the data changes: the cache is keyed by a
@@ -116,7 +119,7 @@ impl TileCache {
     path = "/tiles/{layer}/{z}/{x}/{y}.mvt",
     tag = "tiles",
     params(
-        ("layer" = String, Path, description = "facilities, regions or municipalities"),
+        ("layer" = String, Path, description = "facilities, regions, municipalities, rail or stations"),
         ("z" = u8, Path, description = "Zoom level, 0–22"),
         ("x" = u32, Path, description = "Column, 0 … 2^z − 1 from the west (XYZ scheme)"),
         ("y" = u32, Path, description = "Row, 0 … 2^z − 1 from the north (XYZ scheme, not TMS)"),
@@ -160,12 +163,10 @@ pub async fn tile(
         body
     } else {
         // Clipping polygons can take milliseconds: keep it off the async workers.
-        let encoded = tokio::task::spawn_blocking(move || {
-            encode_tile(layer, id, snapshot.directory(), &snapshot.regions().catalog)
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+        let encoded = tokio::task::spawn_blocking(move || encode_tile(layer, id, &snapshot))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?;
         let body = Bytes::from(encoded);
         cache.tiles.insert(key, body.clone());
         body
@@ -254,7 +255,7 @@ const TILEJSON_MAX_ZOOM: u8 = 16;
     get,
     path = "/tiles/{layer}.json",
     tag = "tiles",
-    params(("layer" = String, Path, description = "facilities, regions or municipalities")),
+    params(("layer" = String, Path, description = "facilities, regions, municipalities, rail or stations")),
     responses(
         (status = 200, description = "TileJSON 3.0.0", body = TileJson),
         (status = 404, description = "No such layer / そのレイヤーはありません", body = ErrorBody),
@@ -280,7 +281,7 @@ pub async fn tilejson(
         f64::midpoint(bounds[1], bounds[3]),
         8.0,
     ];
-    let attribution = attribution(layer, directory);
+    let attribution = attribution(layer, &snapshot);
     let document = TileJson {
         tilejson: "3.0.0",
         name: layer.name(),
@@ -360,8 +361,10 @@ fn data_bounds(directory: &DirectoryIndex, regions: &Regions) -> [f64; 4] {
         .unwrap_or(JAPAN_BOUNDS)
 }
 
-/// Facility sources for the facilities layer; 国土数値情報 for the boundaries.
-fn attribution(layer: TileLayer, directory: &DirectoryIndex) -> String {
+/// Facility sources for the facilities layer; 国土数値情報 for the boundaries
+/// and stations; each rail licence with its credit.
+fn attribution(layer: TileLayer, snapshot: &renkei_app::Snapshot) -> String {
+    let directory = snapshot.directory();
     match layer {
         TileLayer::Facilities => {
             // MapLibre shows attribution as HTML.
@@ -374,6 +377,16 @@ fn attribution(layer: TileLayer, directory: &DirectoryIndex) -> String {
         }
         TileLayer::Regions | TileLayer::Municipalities => {
             "国土数値情報（行政区域データ）（国土交通省）を加工して作成".to_owned()
+        }
+        TileLayer::Stations => renkei_app::basemap::STATIONS_CREDIT.to_owned(),
+        TileLayer::Rail => {
+            // Share-alike geometry must name its licence wherever it is drawn.
+            let credits = snapshot.base_layers().rail_credits();
+            credits
+                .iter()
+                .map(|(licence, credit)| format!("{credit}（{licence}）"))
+                .collect::<Vec<_>>()
+                .join(" / ")
         }
     }
 }

@@ -94,6 +94,9 @@ pub enum Format {
     Official(Importer),
     /// Any CSV read through a column mapping.
     Mapped(Box<Mapping>),
+    /// An Open Referral HSDS exchange file ([`crate::hsds`]); its records
+    /// keep the sources they name, one part per source.
+    Hsds,
 }
 
 impl Format {
@@ -102,6 +105,7 @@ impl Format {
         match self {
             Self::Official(importer) => importer.source(),
             Self::Mapped(mapping) => mapping.source(),
+            Self::Hsds => crate::hsds::read::hsds_source(),
         }
     }
 }
@@ -153,6 +157,9 @@ pub fn parse_input(
     imported_at: DateTime<Utc>,
     limits: &Limits,
 ) -> IngestResult<Vec<ParsedFile>> {
+    if matches!(format, Format::Hsds) {
+        return crate::hsds::parse(file, &read_whole(file, input, limits)?, imported_at);
+    }
     let mut parsed = Vec::new();
     for_each_member(file, input, &[".csv"], limits, |name, reader| {
         let table = Table::read(&name, reader, limits)?;
@@ -170,7 +177,36 @@ fn read_rows(format: &Format, table: &Table) -> IngestResult<ParsedRows> {
         Format::Official(Importer::Wamnet) => wamnet::parse(table),
         Format::Official(Importer::HokenIryokikan) => hoken::parse(table, None),
         Format::Mapped(mapping) => mapping.parse_rows(table),
+        // An HSDS file is a JSON document or a data package, read whole by
+        // `parse_input` before any table is made.
+        Format::Hsds => Err(IngestError::Format {
+            file: table.file().to_owned(),
+            reason: "an HSDS file is not a CSV list".into(),
+        }),
     }
+}
+
+/// The whole of `input` (an HSDS document is parsed as one value), refused
+/// beyond the file-size limit.
+fn read_whole(file: &str, input: impl Read, limits: &Limits) -> IngestResult<Vec<u8>> {
+    let mut bytes = Vec::new();
+    input
+        .take(limits.max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|source| IngestError::Io {
+            file: file.to_owned(),
+            source,
+        })?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(IngestError::Format {
+            file: file.to_owned(),
+            reason: format!(
+                "the file is larger than the {} bytes an import reads; if it is right, raise the limit with --max-file-mb",
+                limits.max_file_bytes
+            ),
+        });
+    }
+    Ok(bytes)
 }
 
 /// One table's records in `format`, with every rejected row: the rows the

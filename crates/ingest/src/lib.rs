@@ -6,6 +6,7 @@
 //! store's job.
 
 pub mod assign;
+pub mod basemap;
 mod builtin;
 pub mod closing;
 pub mod demo;
@@ -14,6 +15,7 @@ mod error;
 pub mod facility_ref;
 pub mod fetch;
 pub mod hoken;
+pub mod hsds;
 pub mod import;
 pub mod kaigo;
 pub mod limits;
@@ -25,6 +27,7 @@ pub mod parse;
 pub mod place;
 pub mod population;
 pub mod regions;
+pub mod rollout;
 pub mod run;
 pub mod service_areas;
 pub mod shisetsu;

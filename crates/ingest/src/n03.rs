@@ -84,15 +84,21 @@ pub fn read_n03_file(path: &Path) -> IngestResult<N03Import> {
 /// download): `GeoJSON`, or the official zip.
 pub fn read_n03(file: &str, bytes: &[u8]) -> IngestResult<N03Import> {
     if crate::text::is_zip(bytes) {
-        let (member, text) = geojson_from_zip(file, bytes)?;
+        let (member, text) = geojson_from_zip(file, bytes, |_| true)?;
         parse_n03(&format!("{file}!{member}"), &text)
     } else {
         parse_n03(file, bytes)
     }
 }
 
-/// The `GeoJSON` member of an N03 zip (`.geojson` preferred over `.json`).
-fn geojson_from_zip(file: &str, bytes: &[u8]) -> IngestResult<(String, Vec<u8>)> {
+/// The `GeoJSON` member of an N03 or N02 zip (`.geojson` preferred over
+/// `.json`) whose name `wanted` accepts (N02 zips hold a station and a
+/// section file).
+pub(crate) fn geojson_from_zip(
+    file: &str,
+    bytes: &[u8],
+    wanted: impl Fn(&str) -> bool,
+) -> IngestResult<(String, Vec<u8>)> {
     let format = |reason: String| IngestError::Format {
         file: file.to_owned(),
         reason,
@@ -103,12 +109,12 @@ fn geojson_from_zip(file: &str, bytes: &[u8]) -> IngestResult<(String, Vec<u8>)>
     let pick = |ext: &str| {
         names
             .iter()
-            .find(|n| n.to_lowercase().ends_with(ext) && !n.contains("__MACOSX"))
+            .find(|n| n.to_lowercase().ends_with(ext) && !n.contains("__MACOSX") && wanted(n))
             .cloned()
     };
     let member = pick(".geojson").or_else(|| pick(".json")).ok_or_else(|| {
         format(format!(
-            "the zip has no .geojson member (it has: {}); download the GeoJSON edition of N03",
+            "the zip has no .geojson member of the wanted data (it has: {}); download the GeoJSON edition",
             names.join(", ")
         ))
     })?;

@@ -555,6 +555,6 @@ pub(crate) fn tokyo_date(now: DateTime<Utc>) -> chrono::NaiveDate {
 }
 
 /// SHA-256 of `bytes` as 64 lower-case hex digits, as import runs record it.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }

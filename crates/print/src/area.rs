@@ -130,12 +130,26 @@ pub fn region_leaflet<'a>(
                 code: code.to_owned(),
             })?;
     let facilities: Vec<&PublicFacility> = facilities.iter().collect();
-    Ok(Leaflet::for_region(
+    let mut leaflet = Leaflet::for_region(
         code,
         &region.name_ja,
         &prefecture.name_ja,
         &region.core_hospitals,
         &facilities,
         web,
-    ))
+    );
+    leaflet.centre = renkei_core::desks::prefectural_centre(&prefecture.code);
+    leaflet.designated_cities_ja = catalog
+        .tables()
+        .iter()
+        .filter(|table| table.prefecture().code == prefecture.code)
+        .flat_map(renkei_core::region::RegionTable::designated_cities)
+        .filter(|city| {
+            city.wards
+                .iter()
+                .any(|ward| region.municipalities.contains(ward))
+        })
+        .map(|city| city.name_ja.clone())
+        .collect();
+    Ok(leaflet)
 }

@@ -9,10 +9,13 @@ use crate::fonts::Fonts;
 use crate::geometry::PtRect;
 use crate::links::{draw_qr, WebClient};
 use crate::map::AreaLevel;
-use crate::page::{data_date, mm, page_size, public_phone, source_credits, Orientation, Paper};
+use crate::page::{
+    data_date, mm, page_size, public_phone, source_credits, tokyo_today, Orientation, Paper,
+};
 use crate::style::{draw_marker, kind_style};
 use crate::PrintResult;
 use chrono::NaiveDate;
+use renkei_core::desks::PrefecturalCentre;
 use renkei_core::normalize::fold;
 use renkei_core::{KindCode, PublicFacility};
 
@@ -48,6 +51,17 @@ pub struct Leaflet<'a> {
     pub core_hospitals: Vec<LeafletEntry<'a>>,
     /// Desks, offices and specialist bodies, in the order printed.
     pub desks: Vec<&'a PublicFacility>,
+    /// The prefecture's support centre, listed on every leaflet of the
+    /// prefecture after the region's own desks.
+    pub centre: Option<&'static PrefecturalCentre>,
+    /// Designated cities (政令市) with wards in the region, whose residents
+    /// ask their city's desk first (as the prefecture's centre says).
+    pub designated_cities_ja: Vec<String>,
+    /// Who hands the leaflet out (配布元), printed in the issuer box; `None`
+    /// leaves the box blank for a stamp or handwriting.
+    pub issuer: Option<String>,
+    /// The day the leaflet is printed (Asia/Tokyo).
+    pub printed_on: NaiveDate,
     /// Date printed as the data date; `None`: the latest import of what is shown.
     pub data_date: Option<NaiveDate>,
     /// The web client the QR code opens.
@@ -103,6 +117,10 @@ impl<'a> Leaflet<'a> {
             prefecture_ja: prefecture_ja.to_owned(),
             core_hospitals,
             desks,
+            centre: None,
+            designated_cities_ja: Vec::new(),
+            issuer: None,
+            printed_on: tokyo_today(),
             data_date: None,
             web,
         }
@@ -114,18 +132,36 @@ const BODY: f32 = 10.5;
 /// Heading type size, points.
 const HEADING: f32 = 15.0;
 
+/// How much narrower the panel folded in is than the other two, so that it
+/// folds inside without buckling (millimetres).
+const FOLD_IN_NARROWER_MM: f32 = 2.5;
+
+/// The x of the two folds and each panel's left edge and width, points, for
+/// a page of `width` points with the narrower fold-in panel at `fold_in`
+/// (0: left, 2: right).
+fn panel_columns(width: f32, fold_in: usize) -> [(f32, f32); 3] {
+    let wide = (width + mm(FOLD_IN_NARROWER_MM)) / 3.0;
+    let narrow = width - 2.0 * wide;
+    let widths: [f32; 3] = std::array::from_fn(|i| if i == fold_in { narrow } else { wide });
+    let mut x = 0.0;
+    widths.map(|w| {
+        let column = (x, w);
+        x += w;
+        column
+    })
+}
+
 /// Makes the two-page leaflet PDF.
 pub fn render_leaflet(fonts: &Fonts, leaflet: &Leaflet<'_>) -> PrintResult<Vec<u8>> {
     let page = page_size(Paper::A4, Orientation::Landscape);
-    let panel_width = page.0 / 3.0;
     let inset = mm(8.0);
-    let panel = |i: usize| {
-        PtRect::new(
-            panel_width * i as f32 + inset,
-            inset,
-            panel_width - 2.0 * inset,
-            page.1 - 2.0 * inset,
-        )
+    // The outside's left panel folds in; printed on both sides with 短辺とじ
+    // its back is the inside's right panel.
+    let outside = panel_columns(page.0, 0);
+    let inside_columns = panel_columns(page.0, 2);
+    let panel = |columns: &[(f32, f32); 3], i: usize| {
+        let (x, width) = columns[i];
+        PtRect::new(x + inset, inset, width - 2.0 * inset, page.1 - 2.0 * inset)
     };
     let url = leaflet
         .web
@@ -145,7 +181,7 @@ pub fn render_leaflet(fonts: &Fonts, leaflet: &Leaflet<'_>) -> PrintResult<Vec<u
         leaflet.region_name_ja
     );
 
-    let cover = panel(2);
+    let cover = panel(&outside, 2);
     let qr_size = 120.0;
     let qr_rect = PtRect::new(
         cover.x0 + (cover.width() - qr_size) / 2.0,
@@ -157,25 +193,42 @@ pub fn render_leaflet(fonts: &Fonts, leaflet: &Leaflet<'_>) -> PrintResult<Vec<u
     let mut outside_links = PageLinks::default();
     outside_links.add(qr_rect, &url);
     document.page(page, fonts, &outside_links, |canvas| {
-        fold_marks(canvas, page, panel_width);
-        how_to_search(canvas, panel(0), &leaflet.web);
-        about(canvas, panel(1), &credits, date);
+        fold_marks(canvas, page, &outside);
+        duplex_hint(canvas, page, inset);
+        how_to_search(canvas, panel(&outside, 0), &leaflet.web);
+        about(canvas, panel(&outside, 1), &credits, date, leaflet);
         front_cover(canvas, cover, leaflet, &url, qr_rect)
     })?;
     document.page(page, fonts, &PageLinks::default(), |canvas| {
-        fold_marks(canvas, page, panel_width);
-        inside(canvas, [panel(0), panel(1), panel(2)], leaflet);
+        fold_marks(canvas, page, &inside_columns);
+        inside(
+            canvas,
+            [0, 1, 2].map(|i| panel(&inside_columns, i)),
+            leaflet,
+        );
         Ok(())
     })?;
     document.finish()
 }
 
-fn fold_marks(canvas: &mut Canvas<'_, '_>, page: (f32, f32), panel_width: f32) {
-    for i in 1..3 {
-        let x = panel_width * i as f32;
+fn fold_marks(canvas: &mut Canvas<'_, '_>, page: (f32, f32), columns: &[(f32, f32); 3]) {
+    for &(x, _) in &columns[1..] {
         canvas.line((x, 0.0), (x, mm(5.0)), Rgb::RULE, 0.5);
         canvas.line((x, page.1 - mm(5.0)), (x, page.1), Rgb::RULE, 0.5);
     }
+}
+
+/// How to print and fold, in the bottom margin of the outside.
+fn duplex_hint(canvas: &mut Canvas<'_, '_>, page: (f32, f32), inset: f32) {
+    canvas.text(
+        page.0 / 2.0,
+        page.1 - inset / 2.0 + 2.0,
+        6.5,
+        Rgb::MUTED,
+        Align::Center,
+        false,
+        "両面印刷は「短辺とじ」で。左の面を内側に折り込み、右の面が表紙になるように三つ折りにします。",
+    );
 }
 
 /// A heading with a tinted band; returns the y below it.
@@ -246,7 +299,13 @@ fn how_to_search(canvas: &mut Canvas<'_, '_>, rect: PtRect, web: &WebClient) {
     );
 }
 
-fn about(canvas: &mut Canvas<'_, '_>, rect: PtRect, credits: &[String], date: Option<NaiveDate>) {
+fn about(
+    canvas: &mut Canvas<'_, '_>,
+    rect: PtRect,
+    credits: &[String],
+    date: Option<NaiveDate>,
+    leaflet: &Leaflet<'_>,
+) {
     let mut y = heading(canvas, rect, rect.y0, "renkei（連携）について");
     y = body(
         canvas,
@@ -274,10 +333,59 @@ fn about(canvas: &mut Canvas<'_, '_>, rect: PtRect, credits: &[String], date: Op
         },
     );
     y = body(canvas, rect, y, BODY, &dated);
+    let issuer = PtRect::new(
+        rect.x0,
+        rect.y1 - ISSUER_BOX_HEIGHT,
+        rect.width(),
+        ISSUER_BOX_HEIGHT,
+    );
     for credit in credits {
+        if y + 8.0 * 1.55 > issuer.y0 - 6.0 {
+            break;
+        }
         y = body(canvas, rect, y, 8.0, credit);
     }
-    let _ = y;
+    issuer_box(canvas, issuer, leaflet);
+}
+
+/// Height of the issuer box (配布元), points.
+const ISSUER_BOX_HEIGHT: f32 = 64.0;
+
+/// Who hands the leaflet out and when it was printed; without an issuer the
+/// box stays blank for a desk's stamp or handwriting.
+fn issuer_box(canvas: &mut Canvas<'_, '_>, rect: PtRect, leaflet: &Leaflet<'_>) {
+    canvas.stroke_rect(rect, Rgb::RULE, 0.8);
+    canvas.text(
+        rect.x0 + 6.0,
+        rect.y0 + 13.0,
+        9.0,
+        Rgb::MUTED,
+        Align::Left,
+        true,
+        "配布元",
+    );
+    if let Some(issuer) = &leaflet.issuer {
+        canvas.paragraph(
+            rect.x0 + 6.0,
+            rect.y0 + 18.0,
+            rect.width() - 12.0,
+            11.0,
+            1.35,
+            Rgb::INK,
+            true,
+            2,
+            issuer,
+        );
+    }
+    canvas.text(
+        rect.x1 - 6.0,
+        rect.y1 - 6.0,
+        8.0,
+        Rgb::MUTED,
+        Align::Right,
+        false,
+        &format!("印刷日 {}", leaflet.printed_on.format("%Y年%m月%d日")),
+    );
 }
 
 fn front_cover(
@@ -432,48 +540,154 @@ fn card_height(fonts: &Fonts, width: f32, name: &str, facility: Option<&PublicFa
     height + 9.0
 }
 
-fn inside(canvas: &mut Canvas<'_, '_>, panels: [PtRect; 3], leaflet: &Leaflet<'_>) {
-    let groups: [(&str, &[&str], &str); 2] = [
-        (
-            "まずはご相談ください",
-            &DESK_KINDS[..2],
-            "この地域の相談窓口はまだ登録されていません。お住まいの市区町村の障害福祉・母子保健の担当課にお問い合わせください。",
-        ),
-        (
-            "保健福祉事務所・専門機関",
-            &DESK_KINDS[2..],
-            "この地域の保健福祉事務所・専門機関はまだ登録されていません。",
-        ),
-    ];
-    for ((title, kinds, none), rect) in groups.into_iter().zip(panels) {
-        let mut y = heading(canvas, rect, rect.y0, title);
-        let desks: Vec<&PublicFacility> = leaflet
-            .desks
-            .iter()
-            .copied()
-            .filter(|f| kinds.contains(&f.kind.as_str()))
-            .collect();
-        if desks.is_empty() {
-            body(canvas, rect, y, BODY, none);
-            continue;
+/// Lists `desks` in `rect` from `y` down to `bottom`, saying how many more
+/// the Web shows when they do not all fit; returns the y below the last.
+fn desk_cards(
+    canvas: &mut Canvas<'_, '_>,
+    rect: PtRect,
+    mut y: f32,
+    bottom: f32,
+    desks: &[&PublicFacility],
+) -> f32 {
+    let note_height = BODY * 2.0;
+    for (i, desk) in desks.iter().enumerate() {
+        let height = card_height(canvas.fonts(), rect.width(), &desk.name, Some(desk));
+        if y + height > bottom - note_height {
+            return body(
+                canvas,
+                rect,
+                y,
+                BODY,
+                &format!("ほか {} か所はWebでご覧いただけます。", desks.len() - i),
+            );
         }
-        let note_height = BODY * 2.0;
-        for (i, desk) in desks.iter().enumerate() {
-            let height = card_height(canvas.fonts(), rect.width(), &desk.name, Some(desk));
-            if y + height > rect.y1 - note_height {
-                body(
-                    canvas,
-                    rect,
-                    y,
-                    BODY,
-                    &format!("ほか {} か所はWebでご覧いただけます。", desks.len() - i),
-                );
-                break;
-            }
-            y = card(canvas, rect, y, Some(&desk.kind), &desk.name, Some(desk));
-        }
+        y = card(canvas, rect, y, Some(&desk.kind), &desk.name, Some(desk));
     }
-    // Panel 3: the core hospitals and what 医療的ケア answers mean.
+    y
+}
+
+/// The lines of the prefectural centre's card: (size, bold, text).
+fn centre_lines(centre: &PrefecturalCentre) -> Vec<(f32, bool, String)> {
+    let mut lines = vec![
+        (9.0, true, "県の相談窓口".to_owned()),
+        (12.0, true, centre.name.clone()),
+        (14.0, true, format!("電話 {}", centre.phone)),
+    ];
+    if let Some(fax) = &centre.fax {
+        lines.push((BODY, false, format!("FAX {fax}")));
+    }
+    lines.push((9.0, false, centre.hours.clone()));
+    lines.push((9.0, false, centre.place.clone()));
+    lines
+}
+
+const CENTRE_LINE_HEIGHT: f32 = 1.4;
+
+fn centre_card_height(fonts: &Fonts, width: f32, centre: &PrefecturalCentre) -> f32 {
+    centre_lines(centre)
+        .iter()
+        .map(|(size, _, text)| {
+            crate::canvas::paragraph_height(fonts, text, width - 16.0, *size, CENTRE_LINE_HEIGHT, 3)
+        })
+        .sum::<f32>()
+        + 16.0
+}
+
+/// The prefecture's support centre in a framed card whose top is `y`.
+fn centre_card(canvas: &mut Canvas<'_, '_>, rect: PtRect, y: f32, centre: &PrefecturalCentre) {
+    let height = centre_card_height(canvas.fonts(), rect.width(), centre);
+    let frame = PtRect::new(rect.x0, y, rect.width(), height);
+    canvas.fill_rect(frame, Rgb::TINT);
+    canvas.stroke_rect(frame, Rgb::ACCENT, 1.0);
+    let mut line_y = y + 8.0;
+    for (size, bold, text) in centre_lines(centre) {
+        let color = if size < BODY { Rgb::MUTED } else { Rgb::INK };
+        line_y += canvas.paragraph(
+            rect.x0 + 8.0,
+            line_y,
+            rect.width() - 16.0,
+            size,
+            CENTRE_LINE_HEIGHT,
+            color,
+            bold,
+            3,
+            &text,
+        );
+    }
+}
+
+/// Panel 1 of the inside: the region's desks, then the prefecture's centre.
+fn ask_first(canvas: &mut Canvas<'_, '_>, rect: PtRect, leaflet: &Leaflet<'_>) {
+    let mut y = heading(canvas, rect, rect.y0, "まずはご相談ください");
+    if !leaflet.designated_cities_ja.is_empty() {
+        y = body(
+            canvas,
+            rect,
+            y,
+            BODY,
+            &format!(
+                "{}にお住まいの方は、まず市の相談窓口にご相談ください。",
+                leaflet.designated_cities_ja.join("・")
+            ),
+        );
+    }
+    let desks: Vec<&PublicFacility> = leaflet
+        .desks
+        .iter()
+        .copied()
+        .filter(|f| DESK_KINDS[..2].contains(&f.kind.as_str()))
+        .collect();
+    // The centre follows the desks; the desks give way when space runs out.
+    let centre_height = leaflet.centre.map_or(0.0, |centre| {
+        centre_card_height(canvas.fonts(), rect.width(), centre) + 6.0
+    });
+    let y = if desks.is_empty() {
+        body(
+            canvas,
+            rect,
+            y,
+            BODY,
+            "この地域の相談窓口は、まだ登録されていません。お住まいの市区町村の障害福祉・母子保健の担当課にもご相談いただけます。",
+        )
+    } else {
+        desk_cards(canvas, rect, y, rect.y1 - centre_height, &desks)
+    };
+    if let Some(centre) = leaflet.centre {
+        centre_card(canvas, rect, y.min(rect.y1 - centre_height) + 6.0, centre);
+    }
+}
+
+/// Emergency numbers every family should have at hand.
+const EMERGENCY: [(&str, &str); 2] = [
+    (
+        "#8000",
+        "こども医療電話相談：夜間や休日に、子どもの急な病気やけがで受診に迷ったとき",
+    ),
+    ("119", "救急車：命に関わるとき、ためらわずに"),
+];
+
+fn inside(canvas: &mut Canvas<'_, '_>, panels: [PtRect; 3], leaflet: &Leaflet<'_>) {
+    ask_first(canvas, panels[0], leaflet);
+    let rect = panels[1];
+    let y = heading(canvas, rect, rect.y0, "保健福祉事務所・専門機関");
+    let offices: Vec<&PublicFacility> = leaflet
+        .desks
+        .iter()
+        .copied()
+        .filter(|f| DESK_KINDS[2..].contains(&f.kind.as_str()))
+        .collect();
+    if offices.is_empty() {
+        body(
+            canvas,
+            rect,
+            y,
+            BODY,
+            "この地域の保健福祉事務所・専門機関は、まだ登録されていません。",
+        );
+    } else {
+        desk_cards(canvas, rect, y, rect.y1, &offices);
+    }
+    // Panel 3: the core hospitals and what to do in an emergency.
     let rect = panels[2];
     let mut y = heading(canvas, rect, rect.y0, "地域の中核病院");
     y = body(
@@ -504,12 +718,38 @@ fn inside(canvas: &mut Canvas<'_, '_>, panels: [PtRect; 3], leaflet: &Leaflet<'_
         );
     }
     y += 6.0;
-    let y = heading(canvas, rect, y, "困ったときは");
+    let mut y = heading(canvas, rect, y, "困ったときは");
+    for (number, what) in EMERGENCY {
+        canvas.text(rect.x0, y + 16.0, 18.0, Rgb::INK, Align::Left, true, number);
+        let inner = PtRect {
+            x0: rect.x0 + 62.0,
+            ..rect
+        };
+        y = body(canvas, inner, y + 2.0, BODY - 0.5, what).max(y + 26.0);
+    }
     body(
         canvas,
         rect,
         y,
-        BODY,
-        "体調の急な変化は、かかりつけの医療機関へ。命に関わるときは119番へ。災害に備えて、医療機器の電源や連絡先を日ごろから確かめておきましょう。",
+        BODY - 0.5,
+        "体調の急な変化は、かかりつけの医療機関へ。災害に備えて、医療機器の電源や連絡先を日ごろから確かめておきましょう。",
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_19_the_fold_in_panel_is_narrower_and_the_panels_fill_the_page() {
+        let (width, _) = page_size(Paper::A4, Orientation::Landscape);
+        for fold_in in [0, 2] {
+            let columns = panel_columns(width, fold_in);
+            let total: f32 = columns.iter().map(|(_, w)| w).sum();
+            assert!((total - width).abs() < 0.01);
+            let wide = columns[usize::from(fold_in == 0)].1;
+            assert!((wide - columns[fold_in].1 - mm(FOLD_IN_NARROWER_MM)).abs() < 0.01);
+            assert!((columns[2].0 + columns[2].1 - width).abs() < 0.01);
+        }
+    }
 }

@@ -27,6 +27,7 @@ pub mod links;
 pub mod map;
 mod page;
 pub mod referral;
+pub mod rollout_report;
 mod style;
 mod table;
 mod typeset;
@@ -45,6 +46,7 @@ pub use page::{
     Orientation, Paper, BOUNDARY_CREDIT,
 };
 pub use referral::{render_referral, Referral, ReferralCandidate};
+pub use rollout_report::{render_rollout_report, RolloutReport};
 pub use typeset::paper_text;
 
 use std::path::PathBuf;

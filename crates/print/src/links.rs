@@ -271,6 +271,7 @@ mod tests {
             needs: vec![renkei_core::CapabilityCode::new("ventilator").unwrap()],
             age_years: None,
             accepting_only: false,
+            lapsed_before: None,
         };
         assert_eq!(
             web.coverage_view(&profile, "30min", true, "1407"),

@@ -4,7 +4,7 @@
 use crate::canvas::{Align, Canvas, Rgb};
 use crate::fonts::Fonts;
 use crate::geometry::PtRect;
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use renkei_core::{Answer, Facility, PublicFacility, Taxonomy};
 use std::collections::BTreeSet;
 
@@ -114,18 +114,16 @@ pub fn source_credits<'a>(facilities: impl IntoIterator<Item = &'a PublicFacilit
 pub fn data_date<'a>(
     facilities: impl IntoIterator<Item = &'a PublicFacility>,
 ) -> Option<NaiveDate> {
-    let tokyo = FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
     facilities
         .into_iter()
         .map(|f| f.provenance.imported_at)
         .max()
-        .map(|at| at.with_timezone(&tokyo).date_naive())
+        .map(renkei_core::verification::tokyo_date)
 }
 
 /// Today's date in Asia/Tokyo, for "作成日".
 pub fn tokyo_today() -> NaiveDate {
-    let tokyo = FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset");
-    chrono::Utc::now().with_timezone(&tokyo).date_naive()
+    renkei_core::verification::tokyo_date(chrono::Utc::now())
 }
 
 /// The first phone number (a [`PublicFacility`] has only public ones).

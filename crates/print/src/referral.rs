@@ -17,7 +17,9 @@ use crate::style::{draw_marker, kind_style};
 use crate::PrintResult;
 use chrono::NaiveDate;
 use renkei_core::need::{NeedProfile, TravelModel};
-use renkei_core::{Answer, LonLat, PublicFacility, PublicHit};
+use renkei_core::verification::answer_label_ja;
+use renkei_core::{LonLat, PublicFacility, PublicHit};
+use thousands::Separable;
 
 /// A search result on the sheet: a hit of `renkei_core::search` made public
 /// ([`renkei_core::search::Hit::into_public`]).
@@ -34,10 +36,17 @@ pub struct Referral {
     pub radius_m: f64,
     /// Kinds, needs, age and accepting searched for.
     pub profile: NeedProfile,
+    /// Conditions besides place, reach and profile, as printed: label and
+    /// value (e.g. 地域 = 1407 湘南東部, 名前・住所 = 訪問看護).
+    pub filters: Vec<(&'static str, String)>,
     /// Facilities confirmed to meet every need, nearest first.
     pub confirmed: Vec<ReferralCandidate>,
     /// 要確認 facilities (some need not stated), nearest first.
     pub unknown: Vec<ReferralCandidate>,
+    /// Confirmed matches in all, listed or not (`None`: not counted).
+    pub total_confirmed: Option<usize>,
+    /// 要確認 matches in all, listed or not (`None`: not counted).
+    pub total_unknown: Option<usize>,
     /// The same search in the web client (for the QR code).
     pub search_url: String,
     /// The day the sheet is made (Asia/Tokyo).
@@ -49,7 +58,7 @@ pub struct Referral {
 /// One block of the sheet's flowing part.
 enum Block<'r> {
     Section {
-        title: &'static str,
+        title: String,
         note: &'static str,
         color: Rgb,
         empty: bool,
@@ -70,12 +79,11 @@ fn needs_text(hit: &ReferralCandidate) -> String {
     hit.needs
         .iter()
         .map(|status| {
-            let answer = match status.answer {
-                Answer::Yes => "対応可",
-                Answer::No => "対応不可",
-                Answer::Unknown => "要確認",
-            };
-            format!("{}: {answer}", status.capability.term().ja)
+            format!(
+                "{}: {}",
+                status.capability.term().ja,
+                answer_label_ja(status.answer, status.verified.as_ref())
+            )
         })
         .collect::<Vec<_>>()
         .join("　")
@@ -91,7 +99,59 @@ fn distance_text(hit: &ReferralCandidate) -> String {
     })
 }
 
-fn card_lines(hit: &ReferralCandidate) -> [String; 3] {
+/// Weekday codes (iCalendar BYDAY) in week order with their Japanese names.
+const WEEKDAYS: [(&str, &str); 7] = [
+    ("MO", "月"),
+    ("TU", "火"),
+    ("WE", "水"),
+    ("TH", "木"),
+    ("FR", "金"),
+    ("SA", "土"),
+    ("SU", "日"),
+];
+
+/// The opening hours the facility states (first service that has any), e.g.
+/// 「受付 月火水木金 9:00〜17:00（祝日を除く）」; empty when none is stored.
+fn hours_text(facility: &PublicFacility) -> String {
+    let Some(schedules) = facility
+        .services
+        .iter()
+        .map(|service| &service.schedules)
+        .find(|schedules| !schedules.is_empty())
+    else {
+        return String::new();
+    };
+    let parts: Vec<String> = schedules
+        .iter()
+        .map(|schedule| {
+            let days: String = WEEKDAYS
+                .iter()
+                .filter(|(code, _)| schedule.weekdays.iter().any(|d| d == code))
+                .map(|(_, ja)| *ja)
+                .collect();
+            let time = match (&schedule.opens_at, &schedule.closes_at) {
+                (Some(open), Some(close)) => format!("{open}〜{close}"),
+                (Some(open), None) => format!("{open}〜"),
+                (None, Some(close)) => format!("〜{close}"),
+                (None, None) => String::new(),
+            };
+            let note = schedule
+                .description
+                .as_deref()
+                .map(|d| format!("（{d}）"))
+                .unwrap_or_default();
+            [days, time].join(" ").trim().to_owned() + &note
+        })
+        .filter(|part| !part.is_empty())
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("受付 {}", parts.join("／"))
+    }
+}
+
+fn card_lines(hit: &ReferralCandidate) -> [String; 4] {
     let facility = &hit.facility;
     [
         format!(
@@ -109,12 +169,22 @@ fn card_lines(hit: &ReferralCandidate) -> [String; 3] {
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join("　"),
+        hours_text(facility),
         needs_text(hit),
     ]
 }
 
+/// Width of the memo column beside each card, points: room for the desk to
+/// note what the phone call said.
+const MEMO_WIDTH: f32 = 118.0;
+
+/// The width of a card's text beside the memo column.
+fn text_width(width: f32) -> f32 {
+    width - 24.0 - MEMO_WIDTH - 8.0
+}
+
 fn card_height(fonts: &Fonts, width: f32, hit: &ReferralCandidate) -> f32 {
-    let inner = width - 24.0;
+    let inner = text_width(width);
     let mut height =
         crate::canvas::paragraph_height(fonts, &hit.facility.name, inner, BODY + 1.6, 1.3, 2);
     for line in card_lines(hit) {
@@ -122,7 +192,8 @@ fn card_height(fonts: &Fonts, width: f32, hit: &ReferralCandidate) -> f32 {
             height += crate::canvas::paragraph_height(fonts, &line, inner, BODY, 1.35, 3);
         }
     }
-    height + 7.0
+    // The memo box needs room for two written lines.
+    height.max(BODY * 5.2) + 7.0
 }
 
 /// Makes the referral sheet PDF (one page, more when the lists are long).
@@ -144,6 +215,12 @@ pub fn render_referral(fonts: &Fonts, referral: &Referral) -> PrintResult<Vec<u8
         .or_else(|| data_date(listed.iter().copied()));
     let mut credits = source_credits(listed.iter().copied());
     credits.push(CAPABILITY_NOTE.to_owned());
+    if listed.iter().any(|f| f.location.geocoded.is_some()) {
+        credits.push(
+            "距離は直線距離からの目安です。住所から求めた位置（町丁目や市区町村の代表点）の施設は、実際の場所と数百 m 以上ずれることがあります。"
+                .to_owned(),
+        );
+    }
     credits.push(format!(
         "作成日 {}　データ基準日 {}　この用紙の内容（検索条件を含む）はどこにも保存されていません。",
         referral.created_on.format("%Y-%m-%d"),
@@ -163,22 +240,24 @@ pub fn render_referral(fonts: &Fonts, referral: &Referral) -> PrintResult<Vec<u8
     // Flowing part: section headings and cards, paginated.
     let mut blocks = Vec::new();
     let mut number = 0;
-    for (title, note, color, hits) in [
+    for (title, note, color, hits, total) in [
         (
             "確認済み：探している医療的ケアにすべて対応可",
             "施設が対応できると確認された情報です。",
             Rgb(0x2e, 0x7d, 0x32),
             &referral.confirmed,
+            referral.total_confirmed,
         ),
         (
             "要確認：対応できるかまだ確認されていません",
             "対応できないという意味ではありません。利用の前に必ず電話でお問い合わせください。",
             Rgb::CAUTION,
             &referral.unknown,
+            referral.total_unknown,
         ),
     ] {
         blocks.push(Block::Section {
-            title,
+            title: format!("{title}{}", count_text(hits.len(), total)),
             note,
             color,
             empty: hits.is_empty(),
@@ -308,6 +387,15 @@ pub fn render_referral(fonts: &Fonts, referral: &Referral) -> PrintResult<Vec<u8
     document.finish()
 }
 
+/// 「（20件／全6,648件）」 when the list shows part of the matches, else 「（3件）」.
+fn count_text(shown: usize, total: Option<usize>) -> String {
+    let grouped = |n: usize| n.separate_with_commas();
+    match total {
+        Some(total) if total > shown => format!("（{}件／全{}件）", grouped(shown), grouped(total)),
+        _ => format!("（{}件）", grouped(shown)),
+    }
+}
+
 fn draw_conditions(canvas: &mut Canvas<'_, '_>, rect: PtRect, referral: &Referral) {
     let profile = &referral.profile;
     let join = |items: Vec<String>| {
@@ -326,7 +414,7 @@ fn draw_conditions(canvas: &mut Canvas<'_, '_>, rect: PtRect, referral: &Referra
         ),
         None => referral.place_label.clone(),
     };
-    let rows = [
+    let mut rows = vec![
         ("場所", place),
         (
             "範囲",
@@ -359,6 +447,7 @@ fn draw_conditions(canvas: &mut Canvas<'_, '_>, rect: PtRect, referral: &Referra
             },
         ),
     ];
+    rows.extend(referral.filters.iter().cloned());
     canvas.text(
         rect.x0,
         rect.y0 + 10.0,
@@ -457,7 +546,7 @@ fn draw_card(
         &number.to_string(),
     );
     let inner_x = x + 24.0;
-    let inner_w = width - 24.0;
+    let inner_w = text_width(width);
     let mut cursor = y + canvas.paragraph(
         inner_x,
         y,
@@ -473,19 +562,54 @@ fn draw_card(
         if line.is_empty() {
             continue;
         }
-        let color = if i == 2 {
+        // The needs line (last) is set apart in a cooler grey.
+        let color = if i == 3 {
             Rgb(0x37, 0x47, 0x4f)
         } else {
             Rgb::INK
         };
         cursor += canvas.paragraph(inner_x, cursor, inner_w, BODY, 1.35, color, i == 1, 3, line);
     }
+    let bottom = cursor.max(y + BODY * 5.2);
+    memo_box(
+        canvas,
+        PtRect::new(
+            x + width - MEMO_WIDTH,
+            y + 1.0,
+            MEMO_WIDTH,
+            bottom - y - 1.0,
+        ),
+    );
     canvas.line(
-        (x, cursor + 3.5),
-        (x + width, cursor + 3.5),
+        (x, bottom + 3.5),
+        (x + width, bottom + 3.5),
         Rgb(0xe0, 0xe0, 0xe0),
         0.4,
     );
+}
+
+/// A ruled box headed メモ, for the desk's notes from the phone call.
+fn memo_box(canvas: &mut Canvas<'_, '_>, rect: PtRect) {
+    canvas.stroke_rect(rect, Rgb::RULE, 0.5);
+    canvas.text(
+        rect.x0 + 3.0,
+        rect.y0 + BODY - 1.0,
+        BODY - 2.0,
+        Rgb::MUTED,
+        Align::Left,
+        false,
+        "メモ（電話で確認したこと）",
+    );
+    let mut line_y = rect.y0 + BODY * 2.4;
+    while line_y < rect.y1 - 2.0 {
+        canvas.line(
+            (rect.x0 + 3.0, line_y),
+            (rect.x1 - 3.0, line_y),
+            Rgb(0xe0, 0xe0, 0xe0),
+            0.4,
+        );
+        line_y += BODY * 1.6;
+    }
 }
 
 /// The origin and the numbered results, fitted to `rect`, with a scale note.

@@ -12,6 +12,7 @@ use renkei_core::fixtures::fictional_facility;
 use renkei_core::mesh::{MeshCell, MeshLevel};
 use renkei_core::need::NeedProfile;
 use renkei_core::search::SearchQuery;
+use renkei_core::verification::AgeingPolicy;
 use renkei_core::{
     Answer, CapabilityCode, CapabilityFact, Facility, KindCode, LonLat, Phone, PublicFacility,
     Service, Visibility,
@@ -31,6 +32,8 @@ use std::process::Command;
 mod atlas;
 #[path = "print/issue_15_kind_markers.rs"]
 mod issue_15_kind_markers;
+#[path = "print/issue_21_rollout_report.rs"]
+mod issue_21_rollout_report;
 #[path = "support/kanagawa.rs"]
 mod kanagawa;
 
@@ -507,6 +510,7 @@ fn coverage_layer() -> CoverageLayer {
         needs: vec![CapabilityCode::new("ventilator").unwrap()],
         age_years: None,
         accepting_only: false,
+        lapsed_before: None,
     };
     let web = WebClient::new("https://renkei.example.jp/");
     CoverageLayer {
@@ -728,6 +732,64 @@ fn leaflet_is_two_a4_landscape_pages_with_desks_and_the_core_hospital() {
     );
 }
 
+#[test]
+fn issue_19_leaflet_names_the_prefectural_centre_emergency_numbers_and_its_issuer() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let list = public([desk(
+        "d1",
+        "consultation_desk",
+        "架空医療的ケア児地域相談窓口",
+        "0000-22-0002",
+    )]);
+    let refs: Vec<&PublicFacility> = list.iter().collect();
+    let mut leaflet = Leaflet::for_region(
+        "1412",
+        "架空横浜",
+        "神奈川県",
+        &[],
+        &refs,
+        WebClient::new("https://renkei.example.jp"),
+    );
+    leaflet.centre =
+        renkei_core::desks::prefectural_centre(&renkei_core::PrefectureCode::new("14").unwrap());
+    leaflet.designated_cities_ja = vec!["架空市".into()];
+    leaflet.issuer = Some("架空市 障がい福祉課".into());
+    leaflet.printed_on = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    let path = save(
+        dir.path(),
+        "leaflet.pdf",
+        &render_leaflet(&fonts, &leaflet).unwrap(),
+    );
+    let text = run("pdftotext", &[], &path);
+    for expected in [
+        "架空市にお住まいの方は",
+        "架空医療的ケア児地域相談窓口",
+        "県の相談窓口",
+        "かながわ医療的ケア児支援センター",
+        "電話 045-227-1255",
+        "FAX 045-201-2051",
+        "#8000",
+        "こども医療電話相談",
+        "119",
+        "配布元",
+        "架空市 障がい福祉課",
+        "印刷日 2026年12月04日",
+        "短辺とじ",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    // Without an issuer the box stays, blank, for a stamp.
+    leaflet.issuer = None;
+    let path = save(
+        dir.path(),
+        "blank.pdf",
+        &render_leaflet(&fonts, &leaflet).unwrap(),
+    );
+    let text = run("pdftotext", &[], &path);
+    assert!(text.contains("配布元") && !text.contains("障がい福祉課"));
+}
+
 fn capable(mut facility: Facility, needs: &[(&str, Answer)]) -> Facility {
     facility.services.push(Service {
         key: "main".into(),
@@ -746,7 +808,12 @@ fn capable(mut facility: Facility, needs: &[(&str, Answer)]) -> Facility {
                 staff_note: Some("職員用メモ：架空".into()),
             })
             .collect(),
-        schedules: Vec::new(),
+        schedules: vec![renkei_core::Schedule {
+            weekdays: ["MO", "TU", "WE", "TH", "FR"].map(String::from).to_vec(),
+            opens_at: Some("9:00".into()),
+            closes_at: Some("17:00".into()),
+            description: Some("祝日を除く".into()),
+        }],
     });
     facility
 }
@@ -802,6 +869,43 @@ fn referral_index() -> DirectoryIndex {
     )
 }
 
+/// The referral sheet of a 10 km search of `index` for `profile` around a
+/// fictional 架空市役所, both tiers listed.
+fn referral_near_city_hall(
+    index: &DirectoryIndex,
+    profile: NeedProfile,
+    created_on: NaiveDate,
+) -> Referral {
+    let origin = LonLat::new(139.4037, 35.3334).unwrap();
+    let found = index
+        .search(&SearchQuery {
+            origin: Some(origin),
+            radius_m: 10_000.0,
+            profile: profile.clone(),
+            include_unknown: true,
+            ..SearchQuery::default()
+        })
+        .into_public();
+    let needs: Vec<&str> = profile.needs.iter().map(CapabilityCode::as_str).collect();
+    Referral {
+        place_label: "架空市役所".into(),
+        origin: Some(origin),
+        radius_m: 10_000.0,
+        search_url: format!(
+            "https://renkei.example.jp/?near=x&needs={}",
+            needs.join(",")
+        ),
+        profile,
+        filters: Vec::new(),
+        confirmed: found.confirmed,
+        unknown: found.unknown,
+        total_confirmed: None,
+        total_unknown: None,
+        created_on,
+        data_date: None,
+    }
+}
+
 #[test]
 fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
     let Some(fonts) = fonts() else { return };
@@ -815,27 +919,19 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         ],
         age_years: Some(5),
         accepting_only: false,
+        lapsed_before: None,
     };
-    let origin = LonLat::new(139.4037, 35.3334).unwrap();
-    let found = index
-        .search(&SearchQuery {
-            origin: Some(origin),
-            radius_m: 10_000.0,
-            profile: profile.clone(),
-            include_unknown: true,
-            ..SearchQuery::default()
-        })
-        .into_public();
-    let referral = Referral {
-        place_label: "架空市役所".into(),
-        origin: Some(origin),
-        radius_m: 10_000.0,
+    let referral = referral_near_city_hall(
+        &index,
         profile,
-        confirmed: found.confirmed,
-        unknown: found.unknown,
-        search_url: "https://renkei.example.jp/?near=x&needs=ventilator,suctioning".into(),
-        created_on: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
-        data_date: None,
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+    );
+    // issue 19: how many of how many, and every filter.
+    let referral = Referral {
+        filters: vec![("名前・住所", "架空".into())],
+        total_confirmed: Some(1),
+        total_unknown: Some(40),
+        ..referral
     };
     let pdf = render_referral(&fonts, &referral).unwrap();
     let path = save(dir.path(), "referral.pdf", &pdf);
@@ -860,6 +956,12 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         "吸引: 要確認",
         "人工呼吸器: 対応可",
         "どこにも保存されていません",
+        // issue 19: how many of how many, every filter, hours, a memo column.
+        "（1件）",
+        "件／全40件）",
+        "名前・住所",
+        "受付 月火水木金 9:00〜17:00（祝日を除く）",
+        "メモ（電話で確認したこと）",
     ] {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
@@ -868,4 +970,77 @@ fn referral_sheet_separates_confirmed_from_unknown_and_prints_no_staff_data() {
         "a stated no is not a candidate"
     );
     assert!(!text.contains("職員用メモ") && !text.contains("0000-33-0003"));
+}
+
+/// `facility` with every capability answer confirmed on `on` by 架空窓口.
+fn confirmed_on(mut facility: Facility, on: NaiveDate) -> Facility {
+    for fact in facility
+        .services
+        .iter_mut()
+        .flat_map(|service| service.capabilities.iter_mut())
+    {
+        fact.verified = Some(renkei_core::Verification {
+            on,
+            by_organization: "架空窓口".into(),
+        });
+    }
+    facility
+}
+
+#[test]
+fn issue_16_referral_sheet_prints_each_answers_confirmation_and_lapsed_ones_as_unknown() {
+    let Some(fonts) = fonts() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let created_on = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let index = DirectoryIndex::build(
+        vec![
+            confirmed_on(
+                capable(
+                    fictional_facility(
+                        "n",
+                        "visiting_nurse",
+                        "架空新しいステーション",
+                        at(139.41, 35.34),
+                    ),
+                    &[("ventilator", Answer::Yes)],
+                ),
+                date(2026, 11, 20),
+            ),
+            confirmed_on(
+                capable(
+                    fictional_facility(
+                        "o",
+                        "visiting_nurse",
+                        "架空古いステーション",
+                        at(139.40, 35.335),
+                    ),
+                    &[("ventilator", Answer::Yes)],
+                ),
+                date(2025, 1, 10),
+            ),
+        ],
+        1,
+    );
+    let profile = NeedProfile {
+        needs: vec![CapabilityCode::new("ventilator").unwrap()],
+        lapsed_before: Some(AgeingPolicy::default().lapse_cutoff(created_on)),
+        ..NeedProfile::default()
+    };
+    let referral = referral_near_city_hall(&index, profile, created_on);
+    let pdf = render_referral(&fonts, &referral).unwrap();
+    let path = save(dir.path(), "referral-ageing.pdf", &pdf);
+    let text = run("pdftotext", &[], &path);
+    let position = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing:\n{text}"))
+    };
+    let fresh = position("架空新しいステーション");
+    let unknown_heading = position("要確認：対応できるかまだ確認されていません");
+    let stale = position("架空古いステーション");
+    assert!(fresh < unknown_heading && unknown_heading < stale);
+    let fresh_answer = position("人工呼吸器: 対応可（2026-11-20 確認・架空窓口）");
+    let stale_answer = position("人工呼吸器: 要確認（前回 2025-01-10 確認・架空窓口）");
+    assert!(fresh < fresh_answer && fresh_answer < unknown_heading && stale < stale_answer);
+    assert!(!text.contains("職員用メモ"));
 }

@@ -45,6 +45,10 @@ pub struct DirectorySnapshot {
     /// Municipalities providers declare they serve, ordered by facility id
     /// and municipality.
     pub service_areas: Vec<ServiceAreaRecord>,
+    /// Railway stations and lines for the base map and the geocoder.
+    pub base_layers: renkei_core::basemap::BaseLayers,
+    /// Postcode points for the geocoder.
+    pub postcodes: Vec<renkei_core::basemap::PostcodePoint>,
 }
 
 /// Limits a location query to the ids bound as `$1`.
@@ -271,6 +275,11 @@ pub(crate) async fn snapshot<D: Dialect>(
         town_points: geocoding::towns::<D>(conn).await?,
         mesh_populations: coverage_inputs::mesh::<D>(conn).await?,
         service_areas: coverage_inputs::areas::<D>(conn).await?,
+        base_layers: renkei_core::basemap::BaseLayers {
+            stations: crate::basemap::stations::<D>(conn).await?,
+            rail_lines: crate::basemap::rail_lines::<D>(conn).await?,
+        },
+        postcodes: crate::basemap::postcodes::<D>(conn).await?,
     })
 }
 

@@ -79,6 +79,10 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error("applying database migrations failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A rollout record or change that breaks the rollout's rules (stage
+    /// order, unknown or duplicate keys); nothing was written.
+    #[error(transparent)]
+    Rollout(#[from] renkei_core::rollout::RolloutError),
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),

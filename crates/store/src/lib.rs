@@ -13,6 +13,7 @@
 mod accounts;
 mod accreditations;
 mod audit;
+mod basemap;
 mod changes;
 mod closing;
 mod copy;
@@ -26,6 +27,7 @@ mod open;
 mod params;
 pub mod postgres;
 mod regions;
+mod rollout;
 mod row_readers;
 mod rows;
 mod sessions;
@@ -55,6 +57,7 @@ pub use open::{open, OpenOptions};
 pub use postgres::PostgresStore;
 pub use sessions::StaffSessions;
 pub use regions::{BoundarySummary, LocationAssignment, PopulationRecord};
+pub use rollout::RolloutWritten;
 pub use sql_store::SqlStore;
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
@@ -62,6 +65,7 @@ pub use verified::{ImportConflict, VerifiedFact, VerifiedField};
 
 use async_trait::async_trait;
 use renkei_core::region::{Municipality, RegionTable};
+use renkei_core::rollout::{RolloutChange, RolloutPlan};
 use renkei_core::{AccountId, Facility, FacilityId, KindCode, MunicipalityCode};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -286,6 +290,34 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Every stored 町丁目 point, for the offline geocoder.
     async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>>;
 
+    /// Replaces every railway station with those of one file (N02 Station),
+    /// with its import-run row (`log`, source `source_key`), in one
+    /// transaction; returns how many were stored.
+    async fn replace_stations(
+        &self,
+        source_key: &str,
+        stations: &[renkei_core::basemap::Station],
+        log: &RunLog,
+    ) -> StoreResult<u64>;
+
+    /// Replaces every rail line with those of one file, with its import-run
+    /// row, in one transaction; returns how many were stored.
+    async fn replace_rail_lines(
+        &self,
+        source_key: &str,
+        lines: &[renkei_core::basemap::RailLine],
+        log: &RunLog,
+    ) -> StoreResult<u64>;
+
+    /// Replaces the postcode points of every prefecture in `points`, with the
+    /// import-run row, in one transaction; returns how many were stored.
+    async fn replace_postcodes(
+        &self,
+        source_key: &str,
+        points: &[renkei_core::basemap::PostcodePoint],
+        log: &RunLog,
+    ) -> StoreResult<u64>;
+
     /// Marks closed, as of `on`, every active facility of `source_key` that
     /// `listing` (newer, complete files of that source) covers but does not
     /// list — never one outside the prefectures and kinds of list the files
@@ -407,6 +439,27 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Every declared service area, ordered by facility id and municipality.
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>>;
+
+    /// Replaces, in one transaction with its import-run row (`source_key`
+    /// `rollout`), what the prefecture's last rollout file wrote with `plan`;
+    /// records added by commands are kept. The result is checked as a whole
+    /// ([`renkei_core::rollout::RolloutPlan::check`]): a file that breaks
+    /// the stage order together with the commands' transitions, or drops an
+    /// area, 課題 or 取組 a command's record belongs to, writes nothing
+    /// ([`StoreError::Rollout`] / [`StoreError::Corrupt`]).
+    async fn replace_rollout(
+        &self,
+        plan: &RolloutPlan,
+        log: &RunLog,
+    ) -> StoreResult<RolloutWritten>;
+
+    /// Every prefecture's rollout, in one read.
+    async fn rollout_plans(&self) -> StoreResult<Vec<RolloutPlan>>;
+
+    /// Applies one rollout command in one transaction: the rollout is read,
+    /// the change checked against it ([`RolloutPlan::apply`]) and its one
+    /// record written. A refused change is [`StoreError::Rollout`].
+    async fn change_rollout(&self, change: &RolloutChange) -> StoreResult<()>;
 
     /// Every table a copy carries (all but [`NOT_COPIED`]), as the
     /// database's catalogue describes it ([`copy_store`]).

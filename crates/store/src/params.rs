@@ -42,6 +42,7 @@ impl Owned for DateTime<Utc> {}
 impl Owned for Option<DateTime<Utc>> {}
 impl Owned for Option<i64> {}
 impl Owned for StoredId {}
+impl Owned for Option<StoredId> {}
 impl Owned for StoredIds {}
 
 impl<T: Owned> Param for T {

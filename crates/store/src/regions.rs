@@ -67,7 +67,8 @@ impl LocationAssignment {
     }
 }
 
-fn corrupt(entity: &'static str, key: &str, reason: &impl ToString) -> StoreError {
+/// A stored value that cannot be read back as what it should be.
+pub(crate) fn corrupt(entity: &'static str, key: &str, reason: &impl ToString) -> StoreError {
     StoreError::Corrupt {
         entity,
         key: key.to_owned(),

@@ -1,5 +1,5 @@
 //! Where signed-in staff sessions are kept: the `staff_sessions` table
-//! (migration 0010), written by tower-sessions' sqlx stores, on either
+//! (migration 0011), written by tower-sessions' sqlx stores, on either
 //! database, so every replica behind a load balancer knows every session.
 
 use async_trait::async_trait;

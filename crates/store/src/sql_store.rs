@@ -5,6 +5,7 @@
 use crate::accounts::{self, AccountChange, AccountRecord, NewAccount};
 use crate::accreditations::{self, AccreditationRecord};
 use crate::audit::{self, AuditEntry, AuditFilter, AuditRecord};
+use crate::basemap;
 use crate::closing::{self, Closing, Listing};
 use crate::copy::{self, ColumnKind, TableCopy, TableShape, TableSide, Value};
 use crate::coverage_inputs::{self, MeshPopulationRecord, ServiceAreaRecord};
@@ -12,6 +13,7 @@ use crate::dialect::{fetch_one, ChangeSource, Dialect};
 use crate::directory::{self, DirectorySnapshot};
 use crate::imports::{self, AppliedImport, FileImport, ImportRun, RunLog};
 use crate::regions::{self, BoundarySummary, LocationAssignment, PopulationRecord};
+use crate::rollout::{self, RolloutWritten};
 use crate::verified::{self, ImportConflict, VerifiedFact};
 use crate::{
     geocoding, Backend, StaffSessions, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store,
@@ -21,6 +23,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use renkei_core::geocode::TownPoint;
 use renkei_core::region::{Municipality, RegionTable};
+use renkei_core::rollout::{RolloutChange, RolloutError, RolloutPlan};
 use renkei_core::{AccountId, Facility, FacilityId, Taxonomy};
 use sqlx::{Database, Pool, Transaction};
 use std::collections::BTreeMap;
@@ -78,6 +81,9 @@ impl<D: Database> std::fmt::Debug for SqlStore<D> {
     }
 }
 
+/// Source key of rollout files in the import-run log.
+const ROLLOUT_SOURCE: &str = "rollout";
+
 /// Copies the facility kinds of the built-in taxonomy into `facility_kinds`.
 pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
@@ -94,6 +100,21 @@ pub(crate) async fn sync_kinds<D: Dialect>(pool: &Pool<D>) -> StoreResult<()> {
 /// telling other processes, see [`Dialect::notify`]); once committed, tells
 /// `listeners` (this process's subscribers). Returns the new data version
 /// when it was bumped.
+/// Logs the import run of a file that replaced `stored` rows of `source_key`
+/// (every row counts as inserted), inside the transaction `conn`.
+async fn log_replacement<D: Dialect>(
+    conn: &mut D::Connection,
+    source_key: &str,
+    log: &RunLog,
+    stored: u64,
+) -> StoreResult<()> {
+    let written = WriteSummary {
+        inserted: stored,
+        ..WriteSummary::default()
+    };
+    imports::log_run::<D>(conn, &log.run(source_key, written, 0)).await
+}
+
 pub(crate) async fn commit<D: Dialect>(
     mut tx: Transaction<'_, D>,
     changed: bool,
@@ -289,6 +310,45 @@ impl<D: Dialect> Store for SqlStore<D> {
         geocoding::towns::<D>(&mut *self.pool.acquire().await?).await
     }
 
+    async fn replace_stations(
+        &self,
+        source_key: &str,
+        stations: &[renkei_core::basemap::Station],
+        log: &RunLog,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let stored = basemap::replace_stations::<D>(&mut tx, &log.file_name, stations).await?;
+        log_replacement::<D>(&mut tx, source_key, log, stored).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn replace_rail_lines(
+        &self,
+        source_key: &str,
+        lines: &[renkei_core::basemap::RailLine],
+        log: &RunLog,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let stored = basemap::replace_rail_lines::<D>(&mut tx, &log.file_name, lines).await?;
+        log_replacement::<D>(&mut tx, source_key, log, stored).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
+    async fn replace_postcodes(
+        &self,
+        source_key: &str,
+        points: &[renkei_core::basemap::PostcodePoint],
+        log: &RunLog,
+    ) -> StoreResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let stored = basemap::replace_postcodes::<D>(&mut tx, &log.file_name, points).await?;
+        log_replacement::<D>(&mut tx, source_key, log, stored).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(stored)
+    }
+
     async fn close_missing_within(
         &self,
         source_key: &str,
@@ -434,6 +494,59 @@ impl<D: Dialect> Store for SqlStore<D> {
 
     async fn service_areas(&self) -> StoreResult<Vec<ServiceAreaRecord>> {
         coverage_inputs::areas::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn replace_rollout(
+        &self,
+        plan: &RolloutPlan,
+        log: &RunLog,
+    ) -> StoreResult<RolloutWritten> {
+        plan.check()?;
+        let mut tx = self.begin_write().await?;
+        let written = rollout::replace_file::<D>(&mut tx, plan).await?;
+        for stored in rollout::load::<D>(&mut tx).await? {
+            stored.check()?;
+        }
+        let summary = WriteSummary {
+            inserted: written.rows,
+            ..WriteSummary::default()
+        };
+        imports::log_run::<D>(&mut tx, &log.run(ROLLOUT_SOURCE, summary, 0)).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(written)
+    }
+
+    async fn rollout_plans(&self) -> StoreResult<Vec<RolloutPlan>> {
+        let mut tx = self.pool.begin().await?;
+        D::begin_snapshot(&mut tx).await?;
+        let plans = rollout::load::<D>(&mut tx).await?;
+        tx.commit().await?;
+        Ok(plans)
+    }
+
+    async fn change_rollout(&self, change: &RolloutChange) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let mut plans = rollout::load::<D>(&mut tx).await?;
+        let plan = plans
+            .iter_mut()
+            .find(|plan| plan.holds(change))
+            .ok_or_else(|| {
+                let (entity, key) = match change {
+                    RolloutChange::Advance { area, .. } | RolloutChange::AddIssue { area, .. } => {
+                        ("area", area)
+                    }
+                    RolloutChange::AddAction { issue, .. } => ("issue", issue),
+                    RolloutChange::AddNote { action, .. } => ("action", action),
+                };
+                RolloutError::Unknown {
+                    entity,
+                    key: key.clone(),
+                }
+            })?;
+        plan.apply(change)?;
+        rollout::insert_change::<D>(&mut tx, change).await?;
+        commit(tx, true, &*self.changes).await?;
+        Ok(())
     }
 
     async fn copy_tables(&self) -> StoreResult<Vec<TableShape>> {

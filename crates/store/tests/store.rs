@@ -55,6 +55,9 @@ contract_tests!(
     missing_records_are_closed_and_reopen,
     issue_5_closing_is_scoped_to_what_the_files_cover,
     accreditations_round_trip_and_survive_reimport,
+    issue_21_rollout_round_trips_and_a_reimport_keeps_commands,
+    issue_21_rollout_commands_are_checked_and_write_nothing_when_refused,
+    issue_21_rollout_import_is_all_or_nothing,
     boundaries_replace_per_prefecture,
     region_table_round_trips,
     population_round_trips,
@@ -65,4 +68,5 @@ contract_tests!(
     issue_5_verified_facts_survive_reimport,
     issue_15_a_failed_run_log_leaves_the_database_unchanged,
     issue_15_conflicts_and_geocodes_name_records_of_the_file,
+    issue_18_base_map_rows_replace_and_round_trip,
 );

@@ -6,6 +6,8 @@
 //! With the `postgres` feature, [`postgres`] gives each test a fresh schema or
 //! database on the server `DATABASE_URL` names.
 
+#[cfg(feature = "hsds")]
+pub mod hsds;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 

@@ -87,6 +87,7 @@ impl CoverageInputs {
                 place: Place::Cell(land.cell),
                 position: land.cell.centre(),
                 municipality: units[land.unit].code.clone(),
+                on_land: land.centre_on_land,
             })
             .collect();
         let (cells, unplaced_cells, mesh_outside, cell_population) = if let Some(first) =
@@ -111,6 +112,7 @@ impl CoverageInputs {
                 place: Place::Town(town.town),
                 position: town.position,
                 municipality: town.municipality,
+                on_land: true,
             })
             .collect();
         let Spread {

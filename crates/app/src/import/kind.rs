@@ -9,6 +9,7 @@ use renkei_ingest::import::{Format, Importer as OfficialList};
 use renkei_ingest::limits::Limits;
 use renkei_ingest::mapping::Mapping;
 use renkei_ingest::n03::{N03Import, UncodedFeature};
+use renkei_ingest::rollout::RolloutReport;
 use renkei_ingest::run::{FileReport, ImportSession, VerifiedReport};
 use renkei_ingest::service_areas::ServiceAreaReport;
 use renkei_ingest::shisetsu::ShisetsuReport;
@@ -27,7 +28,8 @@ pub enum ImportKind {
     /// A facility list: an official one (`mhlw-facilities`, `kaigo`, `wamnet`,
     /// `hoken-iryokikan`) or any CSV read through a column mapping (`csv
     /// --mapping`, `mapping:<name>` in a plan). Parsed by
-    /// `renkei_ingest::import::parse_file`; an `ImportSession` places and
+    /// `renkei_ingest::import::parse_file` (`hsds`: an Open Referral HSDS
+    /// exchange file, one part per source it names); an `ImportSession` places and
     /// geocodes the records and writes them with their conflicts and import
     /// log, one transaction per file (per zip member).
     Facilities(Format),
@@ -63,6 +65,18 @@ pub enum ImportKind {
     /// `service-areas`: municipalities each provider serves (CSV).
     /// `service_areas::import_service_areas` → `Store::replace_service_areas`.
     ServiceAreas,
+    /// `stations`: 国土数値情報 鉄道データ N02 `Station` (GeoJSON or zip).
+    /// `basemap::read_stations` → `Store::replace_stations`, with its run log.
+    Stations,
+    /// `rail-lines`: N02 `RailroadSection` or `station_database` polylines
+    /// (GeoJSON or zip). `basemap::read_rail_lines` → `Store::replace_rail_lines`.
+    RailLines,
+    /// `postcodes`: one point per postcode (CSV). `basemap::parse_postcodes`
+    /// → `Store::replace_postcodes`, replacing the prefectures the file holds.
+    Postcodes,
+    /// `rollout`: a prefecture's regional rollout (全県展開, TOML).
+    /// `rollout::import` → `Store::replace_rollout`, with its run log.
+    Rollout,
 }
 
 impl ImportKind {
@@ -78,6 +92,7 @@ impl ImportKind {
             return Ok(Self::Facilities(Format::Official(list)));
         }
         Ok(match name {
+            "hsds" => Self::Facilities(Format::Hsds),
             "town-points" => Self::TownPoints,
             "shisetsu-kijun" => Self::Accreditations,
             "verified" => Self::Verified,
@@ -90,6 +105,10 @@ impl ImportKind {
                 year: DEFAULT_MESH_CENSUS_YEAR,
             },
             "service-areas" => Self::ServiceAreas,
+            "stations" => Self::Stations,
+            "rail-lines" => Self::RailLines,
+            "postcodes" => Self::Postcodes,
+            "rollout" => Self::Rollout,
             _ => return Err(ImportError::UnknownKind(name.to_owned())),
         })
     }
@@ -101,9 +120,11 @@ impl ImportKind {
     }
 
     /// Whether a failed write of this kind may have stored part of a file:
-    /// each member of a zip of facility lists is its own transaction.
+    /// each member of a zip of facility lists, and each source an HSDS file
+    /// names, is its own transaction.
     pub(crate) fn may_store_part(&self, zip: bool) -> bool {
-        matches!(self, Self::Facilities(_)) && zip
+        matches!(self, Self::Facilities(Format::Hsds))
+            || (matches!(self, Self::Facilities(_)) && zip)
     }
 }
 
@@ -152,6 +173,17 @@ pub enum FileOutcome {
     },
     /// Service areas.
     ServiceAreas(ServiceAreaReport),
+    /// Stations, rail lines or postcode points of the base map and geocoder.
+    BaseMap {
+        /// What the rows are (`stations`, `rail lines`, `postcodes`).
+        what: &'static str,
+        /// Rows stored.
+        stored: u64,
+        /// Features or rows rejected.
+        rejected: usize,
+    },
+    /// A rollout file.
+    Rollout(RolloutReport),
 }
 
 /// What storing one N03 file did (its geometry is not kept here).
@@ -224,6 +256,23 @@ impl FileOutcome {
                 r.stored,
                 r.providers,
                 r.rejected.len()
+            ),
+            Self::BaseMap {
+                what,
+                stored,
+                rejected,
+            } => format!("{stored} {what} stored; {rejected} rejected"),
+            Self::Rollout(r) => format!(
+                "全県展開 {}: 地域 {} 件, 段階 {} 件, 課題 {} 件, 取組 {} 件 / {} areas, {} stage transitions, {} problems, {} actions",
+                r.prefecture,
+                r.written.areas,
+                r.written.transitions,
+                r.written.issues,
+                r.written.actions,
+                r.written.areas,
+                r.written.transitions,
+                r.written.issues,
+                r.written.actions
             ),
         }
     }
@@ -376,6 +425,12 @@ impl<'a> Importer<'a> {
             ImportKind::ServiceAreas => FileOutcome::ServiceAreas(
                 renkei_ingest::service_areas::import_service_areas(store, file, bytes).await?,
             ),
+            ImportKind::Stations | ImportKind::RailLines | ImportKind::Postcodes => {
+                import_base_map(store, kind, file, bytes).await?
+            }
+            ImportKind::Rollout => {
+                FileOutcome::Rollout(renkei_ingest::rollout::import(store, file, bytes).await?)
+            }
         };
         if matches!(
             kind,
@@ -426,6 +481,56 @@ impl Importer<'_> {
             rejected,
         })
     }
+}
+
+/// Reads a station, rail line or postcode file and replaces its rows, with
+/// its import-run row, in one store transaction.
+async fn import_base_map(
+    store: &dyn Store,
+    kind: &ImportKind,
+    file: &str,
+    bytes: &[u8],
+) -> IngestResult<FileOutcome> {
+    use renkei_ingest::basemap;
+    let started_at = chrono::Utc::now();
+    let log = |rows_read: usize, rejected: usize| renkei_store::RunLog {
+        file_name: renkei_ingest::run::base_name(file),
+        checksum_sha256: renkei_ingest::run::sha256_hex(bytes),
+        started_at,
+        rows_read: rows_read as u64,
+        rejected: rejected as u64,
+    };
+    let stored = |source| IngestError::Store {
+        file: file.to_owned(),
+        source,
+    };
+    let (what, written, rejected) = match kind {
+        ImportKind::Stations => {
+            let (stations, rejected) = basemap::read_stations(file, bytes)?;
+            let log = log(stations.len() + rejected, rejected);
+            let written = store.replace_stations(basemap::STATIONS_SOURCE, &stations, &log);
+            ("stations", written.await.map_err(stored)?, rejected)
+        }
+        ImportKind::RailLines => {
+            let (lines, rejected) = basemap::read_rail_lines(file, bytes)?;
+            let log = log(lines.len() + rejected, rejected);
+            let written = store.replace_rail_lines(basemap::RAIL_LINES_SOURCE, &lines, &log);
+            ("rail lines", written.await.map_err(stored)?, rejected)
+        }
+        _ => {
+            let (text, _) = renkei_ingest::text::decode(file, bytes)?;
+            let table = renkei_ingest::table::Table::parse(file, &text)?;
+            let (points, rejected) = basemap::parse_postcodes(&table)?;
+            let log = log(table.len(), rejected.len());
+            let written = store.replace_postcodes(basemap::POSTCODES_SOURCE, &points, &log);
+            ("postcodes", written.await.map_err(stored)?, rejected.len())
+        }
+    };
+    Ok(FileOutcome::BaseMap {
+        what,
+        stored: written,
+        rejected,
+    })
 }
 
 pub(super) fn region_table_outcome(tables: &[RegionTable]) -> FileOutcome {

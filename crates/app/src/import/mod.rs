@@ -42,7 +42,7 @@ pub enum ImportError {
     #[error("closing refused for {0}: the files no longer list too many of their records")]
     MassClose(String),
     /// No kind of import has this name.
-    #[error("unknown importer {0}; use one of the `renkei import` kinds (n03, regions, population, mesh-population, town-points, mhlw-facilities, kaigo, wamnet, hoken-iryokikan, shisetsu-kijun, verified, service-areas) or mapping:<name>")]
+    #[error("unknown importer {0}; use one of the `renkei import` kinds (hsds, n03, regions, population, mesh-population, town-points, mhlw-facilities, kaigo, wamnet, hoken-iryokikan, shisetsu-kijun, verified, service-areas, rollout) or mapping:<name>")]
     UnknownKind(String),
 }
 

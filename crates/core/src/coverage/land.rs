@@ -26,6 +26,9 @@ pub struct LandCell {
     pub cell: MeshCell,
     /// Index into the units given to [`land_cells`].
     pub unit: usize,
+    /// Whether the cell's centre lies inside its unit's boundary; false for a
+    /// coastal cell whose centre is at sea (or in a neighbour's water).
+    pub centre_on_land: bool,
 }
 
 /// Every cell of `level` that intersects one of `units`' boundaries (WGS 84,
@@ -76,7 +79,7 @@ pub fn land_cells(units: &[Municipality], level: MeshLevel) -> Vec<LandCell> {
     }
     let mut cells: Vec<LandCell> = claims
         .into_iter()
-        .filter_map(|((row, col), (unit, _))| {
+        .filter_map(|((row, col), (unit, centre_on_land))| {
             Some(LandCell {
                 cell: MeshCell {
                     level,
@@ -84,6 +87,7 @@ pub fn land_cells(units: &[Municipality], level: MeshLevel) -> Vec<LandCell> {
                     col: u32::try_from(col).ok()?,
                 },
                 unit,
+                centre_on_land,
             })
         })
         .collect();

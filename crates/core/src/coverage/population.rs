@@ -25,6 +25,10 @@ pub struct Candidate {
     pub position: LonLat,
     /// The municipality / ward the place is in.
     pub municipality: MunicipalityCode,
+    /// False for a coastal cell whose centre lies at sea: it gets no share of
+    /// its municipality's children while the municipality has places that
+    /// are on land, so a cell that is mostly sea never ranks as a gap.
+    pub on_land: bool,
 }
 
 /// Places with their children, and the children that could not be placed.
@@ -51,6 +55,7 @@ pub struct Spread {
 ///     place: Place::Town(town.into()),
 ///     position: LonLat::new(139.40, 35.33).unwrap(), // longitude, latitude
 ///     municipality: "47201".parse().unwrap(),
+///     on_land: true,
 /// };
 /// let rows = [MunicipalPopulation { code: "47201".parse().unwrap(), name: "架空市".into(), total: 100, under_15: 10 }];
 /// let spread = spread_population(vec![candidate("一丁目"), candidate("二丁目"), candidate("三丁目")], &rows, &DesignatedCities::default());
@@ -87,6 +92,13 @@ pub fn spread_population(
             }
             continue;
         }
+        // Children live on land: sea-centred cells share only when nothing else can.
+        let on_land: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&index| candidates[index].on_land)
+            .collect();
+        let members = if on_land.is_empty() { members } else { on_land };
         let k = members.len() as u64;
         let (base, extra) = (row.under_15 / k, row.under_15 % k);
         for (rank, index) in members.into_iter().enumerate() {
@@ -149,6 +161,7 @@ mod tests {
             place: Place::Town(format!("架空町{n}")),
             position: LonLat::new(139.0, 35.0).unwrap(),
             municipality: code.parse().unwrap(),
+            on_land: true,
         }
     }
 
@@ -197,12 +210,36 @@ mod tests {
     }
 
     #[test]
+    fn issue_18_cells_centred_at_sea_get_no_children_while_their_municipality_has_land() {
+        let at_sea = |n| Candidate {
+            on_land: false,
+            ..candidate("14207", n)
+        };
+        let spread = spread_population(
+            vec![candidate("14207", 0), at_sea(1), candidate("14207", 2)],
+            &[row("14207", 101)],
+            &DesignatedCities::default(),
+        );
+        let children: Vec<u64> = spread.sites.iter().map(|s| s.children).collect();
+        assert_eq!(children, [51, 0, 50]);
+        // A municipality with sea-centred cells only still has its children placed.
+        let spread = spread_population(
+            vec![at_sea(0), at_sea(1)],
+            &[row("14207", 9)],
+            &DesignatedCities::default(),
+        );
+        assert_eq!(spread.sites.iter().map(|s| s.children).sum::<u64>(), 9);
+        assert!(spread.unplaced.is_empty());
+    }
+
+    #[test]
     fn mesh_counts_add_half_meshes_into_their_cell() {
         let cell: MeshCell = "53390302".parse().unwrap();
         let candidates = vec![Candidate {
             place: Place::Cell(cell),
             position: cell.centre(),
             municipality: "14207".parse().unwrap(),
+            on_land: true,
         }];
         let counts = [
             ("533903021".parse().unwrap(), 5),

@@ -12,12 +12,13 @@
 //!   values (provenance, municipality codes, capability codes) are stored once
 //!   in tables and referred to by number.
 
-use crate::need::{NeedProfile, NeedStatus, ServiceFacts, Tier};
+use crate::need::{NeedProfile, ServiceFacts, Tier};
 use crate::{
     AccreditationCode, AgeRange, Answer, CapabilityCode, Facility, FacilityId, FacilityStatus,
     KindCode, Location, LonLat, MunicipalityCode, Organization, Provenance, RegionCode, Service,
     Taxonomy,
 };
+use chrono::NaiveDate;
 
 mod build;
 mod cold;
@@ -102,6 +103,37 @@ fn capability_index(capability: &CapabilityCode) -> u8 {
     u8::try_from(position).expect("fewer than 256 capabilities")
 }
 
+/// The confirmation date of one stated yes/no answer of one service, kept
+/// apart from [`ServiceSummary`] because few answers are dated: what the
+/// lapse rule ([`NeedProfile::lapsed_before`]) reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct DatedAnswer {
+    /// Position of the service in [`Records::services`].
+    service: u32,
+    /// Capability bit, as in [`ServiceSummary`].
+    bit: u32,
+    /// Asia/Tokyo date the answer was confirmed.
+    on: NaiveDate,
+}
+
+impl DatedAnswer {
+    /// The dated yes/no answers of `service`, at position `position`.
+    fn of(position: u32, service: &Service) -> impl Iterator<Item = Self> + '_ {
+        let mut seen = 0;
+        service.capabilities.iter().filter_map(move |fact| {
+            let bit = capability_bit(&fact.capability);
+            let first = seen & bit == 0;
+            seen |= bit;
+            let on = fact.verified.as_ref()?.on;
+            (first && fact.answer != Answer::Unknown).then_some(Self {
+                service: position,
+                bit,
+                on,
+            })
+        })
+    }
+}
+
 /// A profile's needs as bits, worked out once per query.
 #[derive(Debug, Clone)]
 pub(crate) struct NeedBits(Vec<u32>);
@@ -117,6 +149,26 @@ impl NeedBits {
 struct SummaryFacts<'a> {
     summary: &'a ServiceSummary,
     needs: &'a [u32],
+    /// Position of the summary in [`Records::services`].
+    position: u32,
+    profile: &'a NeedProfile,
+    /// [`Records::dated`].
+    dated: &'a [DatedAnswer],
+}
+
+impl SummaryFacts<'_> {
+    /// True when the stated answer for `bit` has lapsed under the profile.
+    fn is_lapsed(&self, bit: u32) -> bool {
+        if self.profile.lapsed_before.is_none() || self.dated.is_empty() {
+            return false;
+        }
+        let on = self
+            .dated
+            .binary_search_by(|d| (d.service, d.bit).cmp(&(self.position, bit)))
+            .ok()
+            .map(|found| self.dated[found].on);
+        self.profile.is_lapsed(on)
+    }
 }
 
 impl ServiceFacts for SummaryFacts<'_> {
@@ -130,7 +182,9 @@ impl ServiceFacts for SummaryFacts<'_> {
 
     fn need_answer(&self, n: usize) -> Answer {
         let bit = self.needs[n];
-        if self.summary.yes & bit != 0 {
+        if (self.summary.yes | self.summary.no) & bit != 0 && self.is_lapsed(bit) {
+            Answer::Unknown
+        } else if self.summary.yes & bit != 0 {
             Answer::Yes
         } else if self.summary.no & bit != 0 {
             Answer::No
@@ -154,6 +208,8 @@ pub(crate) struct BuildExtras {
 pub(crate) struct Records {
     hot: Vec<Hot>,
     services: Vec<ServiceSummary>,
+    /// Dated answers, sorted by service position and bit.
+    dated: Vec<DatedAnswer>,
     arena: Vec<u8>,
     /// Positions in index order, sorted by id.
     by_id: Vec<u32>,
@@ -164,6 +220,9 @@ pub(crate) struct Records {
     capabilities: Vec<CapabilityCode>,
     /// Attribution lines of the active facilities, sorted, without repeats.
     attributions: Vec<String>,
+    /// Evidence features per facility ([`crate::relevance`]): accreditations,
+    /// welfare service types and departments named, as bits.
+    features: Vec<u64>,
 }
 
 impl Records {
@@ -184,6 +243,8 @@ impl Records {
         } = builder;
         records.arena.shrink_to_fit();
         records.services.shrink_to_fit();
+        records.dated.sort_unstable();
+        records.dated.shrink_to_fit();
         records.municipalities = municipalities.values;
         records.regions = regions.values;
         records.provenances = provenances.values;
@@ -196,6 +257,10 @@ impl Records {
         records.attributions.dedup();
         let order = records.listing_order();
         records.hot = order.iter().map(|&i| records.hot[i as usize]).collect();
+        records.features = order
+            .iter()
+            .map(|&i| records.features[i as usize])
+            .collect();
         extras.municipalities = order
             .iter()
             .map(|&i| extras.municipalities[i as usize])
@@ -299,6 +364,11 @@ impl Records {
         &self.kinds
     }
 
+    /// Evidence features of facility `i` ([`crate::relevance`]).
+    pub(crate) fn features(&self, i: usize) -> u64 {
+        self.features[i]
+    }
+
     /// Kind number of facility `i` (see [`Records::kind_codes`]).
     pub(crate) fn kind_number(&self, i: usize) -> usize {
         usize::from(self.hot[i].kind)
@@ -328,27 +398,21 @@ impl Records {
     /// The tier of facility `i` for `profile` ([`NeedProfile::tier`] over the
     /// summaries); `needs` is [`NeedBits::of`] the profile.
     pub(crate) fn tier(&self, i: usize, profile: &NeedProfile, needs: &NeedBits) -> Option<Tier> {
+        let first = self.hot[i].services;
         profile.tier_over(
             self.hot[i].active,
             self.kind(i),
-            self.summaries(i).iter().map(|summary| SummaryFacts {
-                summary,
-                needs: &needs.0,
-            }),
+            self.summaries(i)
+                .iter()
+                .enumerate()
+                .map(|(n, summary)| SummaryFacts {
+                    summary,
+                    needs: &needs.0,
+                    position: first + u32::try_from(n).expect("fewer than 65,536 services"),
+                    profile,
+                    dated: &self.dated,
+                }),
         )
-    }
-
-    /// [`NeedProfile::need_statuses`] of facility `i`.
-    pub(crate) fn need_statuses(
-        &self,
-        i: usize,
-        profile: &NeedProfile,
-        needs: &NeedBits,
-    ) -> Vec<NeedStatus> {
-        profile.statuses_over(&self.summaries(i).iter().map(|summary| SummaryFacts {
-            summary,
-            needs: &needs.0,
-        }))
     }
 
     fn cold_bytes(&self, hot: &Hot) -> &[u8] {

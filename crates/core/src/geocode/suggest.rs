@@ -120,6 +120,13 @@ impl Geocoder {
         if key.is_empty() || limit == 0 {
             return Vec::new();
         }
+        // A station or postcode named exactly, then those being typed.
+        let mut landmarks: Vec<Suggestion> = self.exact_landmark(text).into_iter().collect();
+        for found in self.landmarks_starting(text) {
+            if !landmarks.iter().any(|l| l.matched == found.matched) {
+                landmarks.push(found);
+            }
+        }
         let rest = self
             .prefecture_keys
             .iter()
@@ -178,13 +185,31 @@ impl Geocoder {
                 }
             }
         }
-        found.items
+        // Stations and postcodes: one named exactly first; the ones being
+        // typed after an exact address, else before the partial matches.
+        let mut landmarks = landmarks.into_iter();
+        let mut items: Vec<Suggestion> = Vec::new();
+        if self.exact_landmark(text).is_some() {
+            items.extend(landmarks.next());
+        }
+        if exact.is_some() {
+            items.extend(found.items);
+            items.extend(landmarks);
+        } else {
+            items.extend(landmarks);
+            items.extend(found.items);
+        }
+        items.truncate(limit);
+        items
     }
 
     /// The one place `text` names: the address when it geocodes, else the only
     /// suggestion for it. `None` when nothing matches or the text is ambiguous
     /// (「横浜市」 alone names 18 wards).
     pub fn resolve(&self, text: &str) -> Option<Suggestion> {
+        if let Some(landmark) = self.exact_landmark(text) {
+            return Some(landmark);
+        }
         if self.geocode(text).is_some() {
             // The exact match is always the first suggestion.
             return self.suggest(text, 1).pop();

@@ -25,6 +25,9 @@ pub(crate) struct Filters {
     municipalities: HashMap<String, Vec<u32>>,
     /// Hospitals per accreditation (few facilities have any).
     accreditations: HashMap<AccreditationCode, Vec<u32>>,
+    /// Facilities per evidence feature bit ([`crate::relevance`]); few
+    /// facilities have any, so the search reads them directly.
+    features: Vec<Vec<u32>>,
 }
 
 impl Filters {
@@ -42,8 +45,15 @@ impl Filters {
             ..Self::default()
         };
         let mut municipalities: HashMap<u16, Vec<u32>> = HashMap::new();
+        filters.features = vec![Vec::new(); 64];
         for i in 0..len {
             let slot = u32::try_from(i).expect("fewer than 4 billion facilities");
+            let mut features = records.features(i);
+            while features != 0 {
+                let bit = features.trailing_zeros();
+                filters.features[bit as usize].push(slot);
+                features &= features - 1;
+            }
             filters.active.set(i, records.is_active(i));
             by_kind[records.kind_number(i)].insert(i);
             let (yes, accepting) = records.stated_yes(i);
@@ -124,6 +134,17 @@ impl Filters {
             set.intersect_with(&holders);
         }
         set
+    }
+
+    /// The facilities with any of the evidence features `mask`, each once, in index order.
+    pub(super) fn with_features(&self, mask: u64) -> Vec<u32> {
+        let mut slots: Vec<u32> = (0..64)
+            .filter(|bit| mask & (1 << bit) != 0)
+            .flat_map(|bit| self.features.get(bit).into_iter().flatten().copied())
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        slots
     }
 
     /// The facilities inside `area`.

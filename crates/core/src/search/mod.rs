@@ -13,13 +13,16 @@
 //! region and municipality, and folded text keys.
 
 mod filters;
+mod ranked;
 mod text;
 
 pub use text::{TextQuery, TextRank};
 
 use crate::directory_index::{BuildExtras, DirectoryIndex, NeedBits, Records};
 use crate::need::{NeedProfile, NeedStatus, Tier};
+use crate::relevance::{Evidence, Relevance, RelevancePlan};
 use crate::{Facility, LonLat, RegionCode};
+use ranked::Ranked;
 use std::sync::OnceLock;
 
 /// Radius searched when none is given: 30,000 m.
@@ -93,6 +96,9 @@ pub struct Hit<F = Facility> {
     pub needs: Vec<NeedStatus>,
     /// Great-circle distance from the origin, metres; `None` without an origin.
     pub distance_m: Option<f64>,
+    /// For a 要確認 hit of a search with needs: its evidence level and why it
+    /// is listed (参考情報, never a capability); `None` otherwise.
+    pub relevance: Option<Relevance>,
 }
 
 /// One page of each list with the totals; for public outputs made public
@@ -203,6 +209,9 @@ impl DirectoryIndex {
         };
         let mut pager = Pager::new(query, records);
         if let Some(origin) = query.origin {
+            if query.include_unknown && !query.profile.needs.is_empty() {
+                pager.ranked = Some(self.ranked(query, origin, &candidates, &matches_text));
+            }
             // The pages, nearest first; the walk stops once they are complete.
             // With no candidate at all (a need nobody states yes to) there is
             // nothing to walk to or count.
@@ -211,11 +220,14 @@ impl DirectoryIndex {
             } else {
                 Some(self.nearest_first_within(origin, query.radius_m))
             };
+            // The walk passes the radius (or runs out) unless the pages stop it.
+            let mut walked_out = true;
             for i in walk.into_iter().flatten() {
                 // Once the 要確認 page is full, only confirmable facilities matter.
                 let wanted = match &confirmable {
                     Some(confirmable) if pager.unknown_page_full() => {
                         if confirmable.is_clear() {
+                            walked_out = false;
                             break;
                         }
                         confirmable.contains(i)
@@ -234,8 +246,12 @@ impl DirectoryIndex {
                     continue;
                 }
                 if pager.offer(i, Some(distance_m)) {
+                    walked_out = false;
                     break;
                 }
+            }
+            if walked_out {
+                pager.finish_walk();
             }
             // The totals, by one pass over everything within the radius
             // (no nearest-first ordering needed).
@@ -273,6 +289,54 @@ impl DirectoryIndex {
     }
 }
 
+impl DirectoryIndex {
+    /// The ranking of the 要確认 list of `query` from `origin`, with the
+    /// facilities that evidence features can lift read beforehand.
+    fn ranked(
+        &self,
+        query: &SearchQuery,
+        origin: LonLat,
+        candidates: &fixedbitset::FixedBitSet,
+        matches_text: &dyn Fn(usize) -> Option<TextRank>,
+    ) -> Ranked {
+        let records = self.records();
+        let plan = RelevancePlan::new(&query.profile.needs);
+        let needs = NeedBits::of(&query.profile);
+        let lifted = self
+            .search_index()
+            .filters
+            .with_features(plan.lifting_features());
+        let direct: Vec<(f64, usize, Evidence)> = lifted
+            .into_iter()
+            .map(|slot| slot as usize)
+            .filter(|&i| candidates.contains(i) && records.position(i).is_some())
+            .filter(|&i| records.tier(i, &query.profile, &needs) == Some(Tier::Unknown))
+            .filter_map(|i| {
+                let distance_m = self.distance_m(i, origin);
+                (distance_m <= query.radius_m && matches_text(i).is_some()).then(|| {
+                    let level = plan.evidence(records.kind_number(i), records.features(i));
+                    (distance_m, i, level)
+                })
+            })
+            .collect();
+        let kinds: Vec<usize> = if query.profile.kinds.is_empty() {
+            (0..records.kind_codes().len()).collect()
+        } else {
+            query
+                .profile
+                .kinds
+                .iter()
+                .map(crate::KindCode::rank)
+                .collect()
+        };
+        let walk_levels = kinds
+            .into_iter()
+            .fold(0, |levels, kind| levels | plan.kind_levels(kind));
+        let wanted = query.offset.saturating_add(query.limit).saturating_add(1);
+        Ranked::new(plan, wanted, walk_levels, direct)
+    }
+}
+
 /// Sorts offered facilities into the two lists and keeps the page of each.
 struct Pager<'a> {
     query: &'a SearchQuery,
@@ -282,6 +346,9 @@ struct Pager<'a> {
     page: SearchPage,
     confirmed: usize,
     unknown: usize,
+    /// The ranked 要確認 list of a search from a place with needs; without
+    /// it the 要確認 list is in result order.
+    ranked: Option<Ranked>,
 }
 
 impl<'a> Pager<'a> {
@@ -293,7 +360,28 @@ impl<'a> Pager<'a> {
             page: SearchPage::default(),
             confirmed: 0,
             unknown: 0,
+            ranked: None,
         }
+    }
+
+    /// Marks the walk from the place as having passed the radius.
+    fn finish_walk(&mut self) {
+        if let Some(ranked) = &mut self.ranked {
+            ranked.finish_walk();
+        }
+    }
+
+    /// True when the 要確認 page is known: full and one more seen.
+    fn unknown_known(&self) -> bool {
+        match &self.ranked {
+            Some(ranked) => ranked.determined(),
+            None => self.unknown > self.query.offset.saturating_add(self.query.limit),
+        }
+    }
+
+    /// The evidence and reasons of a 要確認 hit of a search with needs.
+    fn relevance(&self, facility: &Facility) -> Option<Relevance> {
+        crate::relevance::explain(facility, &self.query.profile.needs)
     }
 
     /// Takes facility `i` in result order; true when the search can stop
@@ -304,6 +392,18 @@ impl<'a> Pager<'a> {
         // compact summaries, and decode the record and spell out the
         // per-need answers only for page hits.
         if let Some(tier) = self.records.tier(i, &query.profile, &self.needs) {
+            if let (Some(ranked), Some(distance_m)) = (&mut self.ranked, distance_m) {
+                ranked.reach(distance_m);
+                if tier == Tier::Unknown {
+                    let features = self.records.features(i);
+                    if !ranked.is_lifted(features) {
+                        let level = ranked.plan.evidence(self.records.kind_number(i), features);
+                        ranked.offer(i, distance_m, level);
+                    }
+                    self.unknown += 1;
+                    return self.pages_known();
+                }
+            }
             let (list, seen) = match tier {
                 Tier::Confirmed => (&mut self.page.confirmed, &mut self.confirmed),
                 Tier::Unknown if query.include_unknown => {
@@ -312,26 +412,37 @@ impl<'a> Pager<'a> {
                 Tier::Unknown => return false,
             };
             if *seen >= query.offset && list.len() < query.limit {
+                let facility = self.records.facility(i);
+                let relevance = (tier == Tier::Unknown)
+                    .then(|| crate::relevance::explain(&facility, &query.profile.needs))
+                    .flatten();
                 list.push(Hit {
-                    facility: self.records.facility(i),
+                    needs: query.profile.need_statuses(&facility),
+                    facility,
                     tier,
-                    needs: self.records.need_statuses(i, &query.profile, &self.needs),
                     distance_m,
+                    relevance,
                 });
             }
             *seen += 1;
         }
+        self.pages_known()
+    }
+
+    /// True when the search can stop: both pages are known and the totals
+    /// are not wanted or counted apart.
+    fn pages_known(&self) -> bool {
+        let query = self.query;
         let end = query.offset.saturating_add(query.limit);
         (!query.count_totals || query.origin.is_some())
             && self.confirmed > end
-            && (!query.include_unknown || self.unknown > end)
+            && (!query.include_unknown || self.unknown_known())
     }
 
     /// True when the 要確認 page is full (and one more is known to exist), and
     /// its total is not wanted or is counted apart (searches from a place).
     fn unknown_page_full(&self) -> bool {
-        (!self.query.count_totals || self.query.origin.is_some())
-            && self.unknown > self.query.offset.saturating_add(self.query.limit)
+        (!self.query.count_totals || self.query.origin.is_some()) && self.unknown_known()
     }
 
     /// Replaces the counts with totals counted apart.
@@ -342,7 +453,24 @@ impl<'a> Pager<'a> {
 
     fn finish(mut self) -> SearchPage {
         let end = self.query.offset.saturating_add(self.query.limit);
-        let more = self.confirmed > end || self.unknown > end;
+        let mut more = self.confirmed > end || self.unknown > end;
+        if let Some(ranked) = self.ranked.take() {
+            let ordered = ranked.ordered();
+            more = more || ordered.len() > end;
+            let query = self.query;
+            for &(distance_m, i) in ordered.iter().skip(query.offset).take(query.limit) {
+                let facility = self.records.facility(i);
+                let relevance = self.relevance(&facility);
+                let needs = query.profile.need_statuses(&facility);
+                self.page.unknown.push(Hit {
+                    facility,
+                    tier: Tier::Unknown,
+                    needs,
+                    distance_m: Some(distance_m),
+                    relevance,
+                });
+            }
+        }
         self.page.next_offset = more.then_some(end);
         if self.query.count_totals {
             self.page.total_confirmed = Some(self.confirmed);

@@ -15,7 +15,7 @@ const NEEDS: [&str; 4] = ["ventilator", "suctioning", "tube_feeding", "oxygen_th
 const REGIONS: [&str; 3] = ["1407", "1412", "1408"];
 const MUNICIPALITIES: [&str; 5] = ["14101", "14110", "14131", "14207", "14205"];
 /// Name parts; random names repeat words so text queries find several.
-const SYLLABLES: [&str; 8] = [
+const SYLLABLES: [&str; 9] = [
     "架空",
     "さくら",
     "ステーション",
@@ -24,6 +24,7 @@ const SYLLABLES: [&str; 8] = [
     "茅ヶ崎",
     "こども",
     "訪問看護",
+    "眼科",
 ];
 
 fn answer(rng: &mut StdRng) -> Answer {
@@ -62,7 +63,10 @@ fn random_facility(rng: &mut StdRng, i: usize) -> Facility {
         .map(|s| Service {
             key: format!("s{s}"),
             name: "架空サービス".into(),
-            service_type: None,
+            service_type: rng.gen_bool(0.2).then(|| {
+                let types = ["medical_child_development_support", "short_stay"];
+                crate::ServiceTypeCode::new(types.choose(rng).unwrap()).unwrap()
+            }),
             ages: AgeRange {
                 min_years: rng.gen_bool(0.3).then(|| rng.gen_range(0..6)),
                 max_years: rng.gen_bool(0.3).then(|| rng.gen_range(6..20)),
@@ -77,7 +81,13 @@ fn random_facility(rng: &mut StdRng, i: usize) -> Facility {
                         facts.push(CapabilityFact {
                             capability: CapabilityCode::new(code).unwrap(),
                             answer: answer(rng),
-                            verified: None,
+                            // Some answers dated around the lapse cut-offs
+                            // the queries draw, so lapsing is compared too.
+                            verified: rng.gen_bool(0.5).then(|| crate::Verification {
+                                on: chrono::NaiveDate::from_ymd_opt(2025, 1, rng.gen_range(1..29))
+                                    .unwrap(),
+                                by_organization: "架空相談窓口".into(),
+                            }),
                             staff_note: None,
                         });
                     }
@@ -87,6 +97,12 @@ fn random_facility(rng: &mut StdRng, i: usize) -> Facility {
             schedules: Vec::new(),
         })
         .collect();
+    if rng.gen_bool(0.15) {
+        f.accreditations = vec![crate::Accreditation {
+            code: crate::AccreditationCode::new(["picu", "hcu_1"].choose(rng).unwrap()).unwrap(),
+            since: None,
+        }];
+    }
     f
 }
 
@@ -130,6 +146,9 @@ fn random_query(rng: &mut StdRng) -> (SearchQuery, Option<String>) {
                 .collect(),
             age_years: rng.gen_bool(0.3).then(|| rng.gen_range(0..20)),
             accepting_only: rng.gen_bool(0.3),
+            lapsed_before: rng
+                .gen_bool(0.4)
+                .then(|| chrono::NaiveDate::from_ymd_opt(2025, 1, rng.gen_range(1..29)).unwrap()),
         },
         area,
         text: text.as_deref().and_then(TextQuery::parse),
@@ -226,9 +245,21 @@ fn search_equals_a_brute_force_scan_on_random_data() {
                         .then_some((tier, distance, rank, f))
                 })
                 .collect();
+            // From a place with needs, the 要確認 list goes by evidence first.
+            let ranked = query.origin.is_some() && !query.profile.needs.is_empty();
+            let evidence = |tier: Tier, f: &Facility| {
+                (ranked && tier == Tier::Unknown).then(|| {
+                    std::cmp::Reverse(
+                        crate::relevance::explain(f, &query.profile.needs)
+                            .unwrap()
+                            .evidence,
+                    )
+                })
+            };
             expected.sort_by(|a, b| {
-                a.1.unwrap_or_default()
-                    .total_cmp(&b.1.unwrap_or_default())
+                evidence(a.0, a.3)
+                    .cmp(&evidence(b.0, b.3))
+                    .then(a.1.unwrap_or_default().total_cmp(&b.1.unwrap_or_default()))
                     .then(a.2.cmp(&b.2))
                     .then((a.3.name.as_str(), a.3.id).cmp(&(b.3.name.as_str(), b.3.id)))
             });
@@ -253,6 +284,19 @@ fn search_equals_a_brute_force_scan_on_random_data() {
                     assert_eq!(
                         hit.needs,
                         query.profile.assess(&hit.facility).unwrap().needs
+                    );
+                    // Every 要確認 hit of a search with needs says why it is listed.
+                    let why = (tier == Tier::Unknown)
+                        .then(|| crate::relevance::explain(&hit.facility, &query.profile.needs))
+                        .flatten();
+                    assert_eq!(hit.relevance, why, "{context}");
+                    assert_eq!(
+                        hit.relevance.as_ref().map(|r| r.evidence),
+                        (tier == Tier::Unknown)
+                            .then(|| crate::relevance::explain(want.3, &query.profile.needs))
+                            .flatten()
+                            .map(|r| r.evidence),
+                        "{context}"
                     );
                 }
                 if query.count_totals {

@@ -3,14 +3,16 @@
 //! simplification and the protobuf encoding (geozero).
 
 use geo::{
-    BooleanOps, BoundingRect, Coord, Geometry, Intersects, MapCoords, MultiPolygon, Orient, Point,
-    Rect,
+    BooleanOps, BoundingRect, Coord, Geometry, Intersects, LineString, MapCoords, MultiLineString,
+    MultiPolygon, Orient, Point, Rect, Simplify,
 };
 use geozero::mvt::tile::{Feature, Layer};
 use geozero::mvt::{Message, TagsBuilder, Tile, TileValue};
 use geozero::ToMvt;
-use renkei_core::directory_index::{DirectoryIndex, DirectoryQuery, Listed};
-use renkei_core::region::{simplify, RegionCatalog};
+use renkei_app::Snapshot;
+use renkei_core::basemap::Bbox;
+use renkei_core::directory_index::{DirectoryQuery, Listed};
+use renkei_core::region::simplify;
 use renkei_core::RegionCode;
 use std::f64::consts::PI;
 
@@ -115,11 +117,21 @@ pub enum TileLayer {
     Regions,
     /// Municipalities and wards (N03 units), as polygons.
     Municipalities,
+    /// Rail lines of the base map, as lines.
+    Rail,
+    /// Stations of the base map (one per station), as points.
+    Stations,
 }
 
 impl TileLayer {
     /// Every layer.
-    pub const ALL: [Self; 3] = [Self::Facilities, Self::Regions, Self::Municipalities];
+    pub const ALL: [Self; 5] = [
+        Self::Facilities,
+        Self::Regions,
+        Self::Municipalities,
+        Self::Rail,
+        Self::Stations,
+    ];
 
     /// The name in URLs and inside the tile.
     pub fn name(self) -> &'static str {
@@ -127,6 +139,8 @@ impl TileLayer {
             Self::Facilities => "facilities",
             Self::Regions => "regions",
             Self::Municipalities => "municipalities",
+            Self::Rail => "rail",
+            Self::Stations => "stations",
         }
     }
 
@@ -157,6 +171,15 @@ impl TileLayer {
                 ("name_ja", "Japanese name after the prefecture"),
                 ("region", "二次医療圏 code, when the unit is in one"),
             ],
+            Self::Rail => &[
+                ("name", "Line name (Japanese)"),
+                ("operator", "Operator (Japanese)"),
+                ("licence", "Licence of the geometry (e.g. CC BY-SA 4.0)"),
+            ],
+            Self::Stations => &[
+                ("name", "Station name with 駅 (Japanese)"),
+                ("lines", "Lines serving it, joined with ・"),
+            ],
         }
     }
 
@@ -168,6 +191,8 @@ impl TileLayer {
             }
             Self::Regions => "二次医療圏 / Secondary medical regions",
             Self::Municipalities => "市区町村 / Municipalities and wards (N03)",
+            Self::Rail => "鉄道路線 / Rail lines of the base map",
+            Self::Stations => "駅 / Railway stations of the base map (N02)",
         }
     }
 }
@@ -233,15 +258,22 @@ impl LayerBuilder {
     }
 }
 
-/// The encoded tile `tile` of `layer` (an empty body when nothing is in it).
+/// The encoded tile `tile` of `layer` from `snapshot` (an empty body when
+/// nothing is in it).
 pub fn encode_tile(
     layer: TileLayer,
     tile: TileId,
-    directory: &DirectoryIndex,
-    catalog: &RegionCatalog,
+    snapshot: &Snapshot,
 ) -> Result<Vec<u8>, EncodeError> {
+    let (directory, catalog) = (snapshot.directory(), &snapshot.regions().catalog);
     let mut builder = LayerBuilder::new(layer, tile);
     let area = tile.buffered_lon_lat();
+    let bbox = Bbox {
+        west: area.min().x,
+        south: area.min().y,
+        east: area.max().x,
+        north: area.max().y,
+    };
     match layer {
         TileLayer::Facilities => {
             // Read from the index's compact entries: a tile never decodes records.
@@ -308,11 +340,75 @@ pub fn encode_tile(
                 }
             }
         }
+        TileLayer::Rail | TileLayer::Stations => {
+            push_base_map(&mut builder, layer, tile, snapshot, bbox)?;
+        }
     }
     let tile = Tile {
         layers: builder.finish().into_iter().collect(),
     };
     Ok(tile.encode_to_vec())
+}
+
+/// Adds the base map's rail lines or stations inside `bbox` (the buffered tile).
+fn push_base_map(
+    builder: &mut LayerBuilder,
+    layer: TileLayer,
+    tile: TileId,
+    snapshot: &Snapshot,
+    bbox: Bbox,
+) -> Result<(), EncodeError> {
+    match layer {
+        TileLayer::Rail => {
+            let base = renkei_app::basemap::base_layers_in(snapshot, bbox);
+            for line in base.rail_lines {
+                let parts: Vec<LineString<f64>> = line
+                    .parts
+                    .iter()
+                    .map(|part| {
+                        let coords: LineString<f64> = part
+                            .iter()
+                            .map(|p| Coord {
+                                x: p.lon(),
+                                y: p.lat(),
+                            })
+                            .collect();
+                        coords.simplify(tile.unit_deg()).map_coords(to_mercator)
+                    })
+                    .collect();
+                builder.push(
+                    &line.id,
+                    &MultiLineString(parts).into(),
+                    &[
+                        ("name", Some(&line.name)),
+                        ("operator", Some(&line.operator)),
+                        ("licence", Some(&line.licence)),
+                    ],
+                )?;
+            }
+        }
+        TileLayer::Stations => {
+            for station in renkei_app::basemap::base_layers_in(snapshot, bbox).stations {
+                let position = station.position();
+                let name = format!("{}駅", station.name);
+                builder.push(
+                    &name,
+                    &Point::from(to_mercator(Coord {
+                        x: position.lon(),
+                        y: position.lat(),
+                    }))
+                    .into(),
+                    &[
+                        ("name", Some(&name)),
+                        ("lines", Some(&station.lines.join("・"))),
+                    ],
+                )?;
+            }
+        }
+        // Drawn from the directory and regions by `encode_tile` itself.
+        TileLayer::Facilities | TileLayer::Regions | TileLayer::Municipalities => {}
+    }
+    Ok(())
 }
 
 /// `shape` (lon/lat) simplified to one tile unit, clipped to the buffered tile,

@@ -21,6 +21,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/tiles/{layer}/{z}/{x}/{y}.mvt"),
     ("get", "/tiles/{layer}.json"),
     ("get", "/api/v1/coverage"),
+    ("get", "/api/v1/rollout/stages"),
+    ("get", "/api/v1/rollout/areas"),
+    ("get", "/api/v1/rollout/areas/{key}"),
+    ("get", "/api/v1/rollout/areas/{key}/council"),
+    ("get", "/api/v1/rollout/issues"),
+    ("get", "/api/v1/print/rollout"),
 ];
 
 #[tokio::test]

@@ -147,6 +147,19 @@ async fn issue_8_print_parameters_are_checked_and_named() {
             Some("orientation"),
         ),
         ("/api/v1/print/map?code=1499", StatusCode::NOT_FOUND, None),
+        // issue 19: well-formed codes no prefecture has are not found, not malformed.
+        ("/api/v1/print/map?code=9999", StatusCode::NOT_FOUND, None),
+        ("/api/v1/print/map?code=99999", StatusCode::NOT_FOUND, None),
+        (
+            "/api/v1/print/leaflet?region=9999",
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            "/api/v1/print/map?code=99x9",
+            StatusCode::BAD_REQUEST,
+            Some("code"),
+        ),
         (
             "/api/v1/print/map?code=1407&kinds=spaceport",
             StatusCode::BAD_REQUEST,
@@ -197,6 +210,51 @@ async fn issue_8_leaflet_names_the_core_hospital_of_the_region() {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
     assert_no_staff_data(&text);
+}
+
+#[tokio::test]
+async fn issue_19_leaflet_prints_its_issuer_and_refuses_an_overlong_one() {
+    if !tools_ready() {
+        return;
+    }
+    let app = regions_app().await;
+    let issuer = "架空市%20障がい福祉課";
+    let reply = get(
+        app.clone(),
+        &format!("/api/v1/print/leaflet?region=1407&issuer={issuer}"),
+    )
+    .await;
+    let (text, _) = read_pdf(&reply);
+    assert!(
+        text.contains("配布元") && text.contains("架空市 障がい福祉課"),
+        "{text}"
+    );
+    let long = "あ".repeat(61);
+    let body = get(
+        app.clone(),
+        &format!("/api/v1/print/leaflet?region=1407&issuer={long}"),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
+    assert_eq!(body["field"], "issuer");
+    let body = get(app, "/api/v1/print/leaflet?region=1407&issuer=a%0Ab")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
+    assert_eq!(body["field"], "issuer");
+}
+
+#[tokio::test]
+async fn issue_19_a_referral_sheet_at_sea_says_the_point_is_outside_every_region() {
+    let body = get(
+        regions_app().await,
+        "/api/v1/print/referral?lon=150&lat=30&needs=ventilator",
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "outside_regions");
+    assert!(
+        body["message_ja"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
 }
 
 #[tokio::test]

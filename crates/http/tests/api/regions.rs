@@ -93,6 +93,18 @@ async fn issue_4_region_list_has_members_population_and_counts() {
     // The closed clinic is placed here too but is not counted.
     assert_eq!(east["facilities"]["total"], 1);
     assert_eq!(east["facilities"]["by_kind"]["visiting_nurse"], 1);
+    // issue 22: the extent a client frames a prefecture's regions with.
+    let bbox: Vec<f64> = east["bbox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(
+        bbox[0] < 139.35 && 139.35 < bbox[2] && bbox[1] < 35.30 && 35.30 < bbox[3],
+        "{bbox:?}"
+    );
+    assert!(items[2]["bbox"].is_null(), "1411's boundary is not loaded");
     let north = &items[1];
     assert_eq!(north["facilities"]["by_kind"]["hospital"], 1);
     assert!(north["population"]["total"].is_null());

@@ -236,7 +236,10 @@ async fn confirmed_and_unknown_are_separate_lists_nearest_first() {
     assert_eq!(hit["tier"], "confirmed");
     assert_eq!(
         hit["needs"],
-        serde_json::json!([{"code": "ventilator", "answer": "yes"}, {"code": "suctioning", "answer": "yes"}])
+        serde_json::json!([
+            {"code": "ventilator", "answer": "yes", "verified": null, "freshness": null},
+            {"code": "suctioning", "answer": "yes", "verified": null, "freshness": null}
+        ])
     );
     let distance = hit["distance_m"].as_f64().unwrap();
     let expected = LonLat::new(139.4037, 35.3334)
@@ -452,8 +455,6 @@ async fn bad_parameters_are_400_naming_the_parameter() {
         ("/api/v1/search", "lon"),
         ("/api/v1/search?lon=139.4", "lat"),
         ("/api/v1/search?lon=200&lat=35", "lon"),
-        ("/api/v1/search?near=架空県どこにもない町", "near"),
-        ("/api/v1/search?near=東海岸", "near"),
         ("/api/v1/search?near=茅ヶ崎市&lon=139.4&lat=35.3", "near"),
     ] {
         let error = call(&app, uri)
@@ -461,15 +462,50 @@ async fn bad_parameters_are_400_naming_the_parameter() {
             .assert_error(StatusCode::BAD_REQUEST, "bad_parameter");
         assert_eq!(error["field"], field, "{uri}");
     }
+    // A well-formed place the data does not know is no bad parameter (#18).
+    let error = call(&app, "/api/v1/search?near=架空県どこにもない町")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "place_not_found");
+    assert_eq!(error["field"], "near");
     // An ambiguous place lists its candidates.
-    let error = call(&app, "/api/v1/search?near=東海岸").await.json();
+    let error = call(&app, "/api/v1/search?near=東海岸")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "place_ambiguous");
     assert!(
-        error["error"]["message_ja"]
+        error["message_ja"]
             .as_str()
             .unwrap()
             .contains("東海岸北一丁目"),
         "{error}"
     );
+    assert!(error["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s.as_str().unwrap().contains("東海岸北一丁目")));
+}
+
+async fn issue_18_unknown_places_say_where_to_search() {
+    let app = search_app().await;
+    for (near, says) in [
+        ("札幌", "神奈川県内の住所・駅名・郵便番号でさがしてください"),
+        (
+            "東京都千代田区丸の内1",
+            "東京都の場所は読み込まれていません",
+        ),
+        (
+            "架空県どこにもない町",
+            "神奈川県内の住所・駅名・郵便番号でさがしてください",
+        ),
+    ] {
+        let error = call(&app, &format!("/api/v1/search?near={near}"))
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "place_not_found");
+        let message = error["message_ja"].as_str().unwrap();
+        assert!(message.contains(says), "{near}: {message}");
+        assert!(!message.contains("パラメータ"), "{near}: {message}");
+        assert!(error["suggestions"].is_array(), "{error}");
+    }
 }
 
 on_both_backends!(
@@ -477,4 +513,5 @@ on_both_backends!(
     radius_minutes_age_accepting_and_region_filter,
     near_text_and_paging,
     bad_parameters_are_400_naming_the_parameter,
+    issue_18_unknown_places_say_where_to_search,
 );

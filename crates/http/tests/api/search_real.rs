@@ -23,7 +23,13 @@ const CLINICS: &str = "facilities/kanagawa_medical_institutions_kouseikyoku.csv"
 
 /// The router over Kanagawa's boundaries, 二次医療圏, town points, hospitals,
 /// visiting-nurse stations and the 厚生局 list (placed by the geocoder).
-async fn kanagawa_app() -> Option<Router> {
+pub(crate) async fn kanagawa_app() -> Option<Router> {
+    kanagawa_app_with(&[]).await
+}
+
+/// [`kanagawa_app`] with more files, each `(import kind, file under shared data)`,
+/// imported after the facility lists through the app's import dispatch.
+pub(crate) async fn kanagawa_app_with(extra: &[(&str, &str)]) -> Option<Router> {
     let n03 = shared_file("boundaries/N03-21_14_210101.json")?;
     let towns = shared_file("addresses/kanagawa_town_points.csv")?;
     let files = [
@@ -53,6 +59,17 @@ async fn kanagawa_app() -> Option<Router> {
             .await
             .unwrap();
     }
+    drop(session);
+    let mut importer = renkei_app::import::Importer::new(store.as_ref());
+    for (kind, relative) in extra {
+        let kind = renkei_app::import::ImportKind::from_name(kind).unwrap();
+        let path = shared_file(relative)?;
+        importer
+            .import_bytes(&kind, relative, &std::fs::read(path).unwrap())
+            .await
+            .unwrap();
+    }
+    drop(importer);
     let handle = IndexHandle::from_snapshot(renkei_app::load(store.as_ref()).await.unwrap());
     Some(router(AppState::new(
         store,
@@ -138,14 +155,193 @@ async fn issue_6_search_near_a_real_chigasaki_address() {
         "{found:?}"
     );
     // Real data states no capabilities: with a need nothing is confirmed,
-    // and everything is 要確認 (never shown as confirmed).
+    // and everything is 要確認 (never shown as confirmed), ranked by evidence
+    // (#18) and then nearest first.
     let needs = ok(
         &app,
         &format!("{uri}&needs=ventilator&include_unknown=true"),
     )
     .await;
     assert_eq!(needs["total_confirmed"], 0);
-    assert_eq!(names(&needs["unknown"]), found);
+    let mut unknown = names(&needs["unknown"]);
+    assert_evidence_then_distance(&needs["unknown"]);
+    unknown.sort_unstable();
+    let mut all = found.clone();
+    all.sort_unstable();
+    assert_eq!(unknown, all);
+}
+
+/// The rank of an evidence level, strongest first.
+fn evidence_rank(hit: &Value) -> usize {
+    let level = hit["relevance"]["evidence"].as_str().unwrap();
+    ["official_proxy", "plausible_kind", "other", "unlikely"]
+        .iter()
+        .position(|l| *l == level)
+        .unwrap()
+}
+
+/// `list` goes by evidence, strongest first, then nearest first.
+fn assert_evidence_then_distance(list: &Value) {
+    let keys: Vec<(usize, f64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| (evidence_rank(hit), hit["distance_m"].as_f64().unwrap()))
+        .collect();
+    for pair in keys.windows(2) {
+        assert!(
+            pair[0].0 < pair[1].0 || (pair[0].0 == pair[1].0 && pair[0].1 <= pair[1].1),
+            "{keys:?}"
+        );
+    }
+}
+
+/// A clinic whose name says it is an eye, ENT, psychiatric or dental clinic
+/// (and nothing that would make it plausible).
+fn is_unlikely_clinic(name: &str) -> bool {
+    [
+        "眼科",
+        "耳鼻",
+        "精神",
+        "心療内科",
+        "メンタル",
+        "歯科",
+        "デンタル",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+}
+
+#[tokio::test]
+async fn issue_18_ventilator_near_chigasaki_lists_no_eye_ent_psychiatric_or_dental_clinic() {
+    let Some(app) = kanagawa_app_with(&[
+        (
+            "shisetsu-kijun",
+            "facilities/kanagawa_pediatric_inpatient_accreditations.csv",
+        ),
+        (
+            "wamnet",
+            "disability/kanagawa_wamnet_disability_services.csv",
+        ),
+        ("wamnet", "disability/kanagawa_wamnet_short_stay.csv"),
+    ])
+    .await
+    else {
+        println!("SKIPPED: the Kanagawa open data is not in ../shared/data");
+        return;
+    };
+    // The family search as the web client asks it: a place, one need, no kinds.
+    let uri = "/api/v1/search?near=茅ヶ崎市東海岸北&needs=ventilator&include_unknown=true&limit=20";
+    let body = ok(&app, uri).await;
+    assert_eq!(body["listing"], "confirmed_and_unknown");
+    assert_eq!(body["unknown_order"], "evidence_then_distance");
+    assert_eq!(body["kinds_defaulted"], true);
+    let applied: Vec<&str> = body["kinds_applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["code"].as_str().unwrap())
+        .collect();
+    assert!(applied.contains(&"visiting_nurse") && !applied.contains(&"municipal_desk"));
+    let unknown = body["unknown"].as_array().unwrap();
+    assert_eq!(unknown.len(), 20, "{body}");
+    for hit in unknown {
+        let facility = &hit["facility"];
+        let name = facility["name"].as_str().unwrap();
+        let kind = facility["kind"]["code"].as_str().unwrap();
+        assert!(
+            !(kind == "clinic" && is_unlikely_clinic(name)),
+            "{name} is listed for a ventilator"
+        );
+        // Every result says why it is listed, with a dated, sourced reason.
+        let relevance = &hit["relevance"];
+        let reasons = relevance["reasons"].as_array().unwrap();
+        assert!(!reasons.is_empty(), "{name}: {relevance}");
+        assert_eq!(reasons[0]["basis"], "kind");
+        for reason in reasons {
+            assert!(reason["text_ja"].as_str().is_some_and(|t| !t.is_empty()));
+            assert!(reason["source"].as_str().is_some_and(|t| !t.is_empty()));
+            assert!(reason["as_of"].is_string(), "{reason}");
+        }
+        assert_ne!(relevance["evidence"], "unlikely", "{name}");
+        assert_ne!(hit["tier"], "confirmed");
+    }
+    assert_evidence_then_distance(&body["unknown"]);
+    // The accreditation lists lead: the nearest hospitals with a 小児 or NICU
+    // 届出 come first, each saying which.
+    assert_eq!(unknown[0]["relevance"]["evidence"], "official_proxy");
+    assert!(unknown[0]["relevance"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["basis"] == "accreditation" || r["basis"] == "service_type"));
+    // The next page goes on where this one stopped, still ranked.
+    let next = body["next_cursor"].as_str().unwrap();
+    let page_2 = ok(&app, &format!("{uri}&cursor={next}")).await;
+    let mut both = body["unknown"].as_array().unwrap().clone();
+    both.extend(page_2["unknown"].as_array().unwrap().iter().cloned());
+    assert_evidence_then_distance(&Value::Array(both.clone()));
+    let ids: std::collections::HashSet<&str> = both
+        .iter()
+        .map(|h| h["facility"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), both.len(), "pages do not repeat a facility");
+    // Every kind, as `kinds=all`: eye and ENT clinics are there, last, marked unlikely.
+    let all = ok(
+        &app,
+        "/api/v1/search?near=茅ヶ崎市東海岸北&needs=ventilator&include_unknown=true&kinds=all&limit=100&radius_m=1200",
+    )
+    .await;
+    assert_eq!(all["kinds_defaulted"], false);
+    assert_evidence_then_distance(&all["unknown"]);
+    let unlikely: Vec<&Value> = all["unknown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|hit| hit["relevance"]["evidence"] == "unlikely")
+        .collect();
+    assert!(
+        !unlikely.is_empty(),
+        "no eye or ENT clinic within 1.2 km? {all}"
+    );
+    for hit in unlikely {
+        assert!(hit["relevance"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["basis"] == "unlikely_department"));
+    }
+}
+
+#[tokio::test]
+async fn issue_18_no_need_means_one_nearest_list_without_a_confirmation_claim() {
+    let Some(app) = kanagawa_app().await else {
+        println!("SKIPPED: the Kanagawa open data is not in ../shared/data");
+        return;
+    };
+    let body = ok(&app, "/api/v1/search?near=茅ヶ崎市東海岸北&limit=20").await;
+    assert_eq!(body["listing"], "nearest");
+    assert_eq!(body["kinds_defaulted"], false);
+    assert!(body["kinds_applied"].as_array().unwrap().is_empty());
+    assert!(body["unknown"].as_array().unwrap().is_empty());
+    let results = body["results"].as_array().unwrap();
+    assert_eq!(results.len(), 20);
+    for hit in results {
+        assert!(hit["relevance"].is_null());
+    }
+    // Facilities on 町丁目 points say so, and those at the origin's own town point read 「同じ町丁目」.
+    let stacked = results
+        .iter()
+        .find(|hit| hit["facility"]["location"]["position_precision"] == "town")
+        .expect("some facility near 東海岸北 sits on a town point");
+    assert_eq!(
+        stacked["facility"]["location"]["position_precision_ja"],
+        "町丁目の代表点"
+    );
+    for hit in results {
+        let close = hit["distance_m"].as_f64().unwrap() < 100.0;
+        assert_eq!(hit["distance_note"] == "same_town", close, "{hit}");
+    }
 }
 
 /// Real queries as people type them, a facility they are looking for
@@ -239,4 +435,44 @@ async fn issue_6_ranking_set_and_geocoder_on_real_kanagawa_names() {
     call(&app, "/api/v1/geocode/reverse?lon=140.8&lat=35.0")
         .await
         .assert_error(StatusCode::NOT_FOUND, "outside_regions");
+}
+
+#[tokio::test]
+async fn issue_18_stations_and_postcodes_are_places_on_real_data() {
+    let extra = [
+        ("stations", "basemap/N02-23_Station_kanagawa_bbox.geojson"),
+        ("rail-lines", "basemap/railway_lines_kanagawa_bbox.geojson"),
+        ("postcodes", "addresses/kanagawa_postcode_points.csv"),
+    ];
+    let Some(app) = kanagawa_app_with(&extra).await else {
+        println!("SKIPPED: the Kanagawa open data is not in ../shared/data");
+        return;
+    };
+    for text in ["茅ヶ崎駅", "茅ケ崎駅", "ちがさきえき"] {
+        let body = ok(&app, &format!("/api/v1/geocode?q={text}")).await;
+        let first = &body["results"][0];
+        assert_eq!(first["matched"], "茅ヶ崎駅", "{text}: {body}");
+        assert_eq!(first["precision"], "station", "{text}");
+        // N02 puts 茅ヶ崎 (東海道線) at 139.408003, 35.330639.
+        let lon = first["lon"].as_f64().unwrap();
+        assert!((lon - 139.4075).abs() < 0.002, "{text}: {first}");
+    }
+    for text in ["253-0044", "2530044"] {
+        let body = ok(&app, &format!("/api/v1/geocode?q={text}")).await;
+        let first = &body["results"][0];
+        assert_eq!(first["precision"], "postcode", "{text}: {body}");
+        assert!(
+            first["label"].as_str().unwrap().contains("新栄町"),
+            "{first}"
+        );
+    }
+    // A station and a postcode are search origins; a station outside the loaded
+    // prefecture (二子玉川 is in Tokyo) is not a place here.
+    let body = ok(&app, "/api/v1/search?near=茅ヶ崎駅&limit=5").await;
+    assert_eq!(body["origin"]["label"], "茅ヶ崎駅", "{}", body["origin"]);
+    let body = ok(&app, "/api/v1/search?near=253-0044&limit=5").await;
+    assert_eq!(body["results"].as_array().unwrap().len(), 5);
+    call(&app, "/api/v1/search?near=二子玉川駅")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "place_not_found");
 }

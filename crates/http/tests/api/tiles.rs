@@ -263,3 +263,42 @@ on_both_backends!(
     issue_7_bad_tile_addresses_are_400s_naming_the_part_and_unknown_layers_404,
     issue_7_cached_tiles_follow_the_data,
 );
+
+#[tokio::test]
+async fn issue_18_rail_and_station_tiles_from_the_real_base_map_say_their_licence() {
+    let extra = [
+        ("stations", "basemap/N02-23_Station_kanagawa_bbox.geojson"),
+        ("rail-lines", "basemap/railway_lines_kanagawa_bbox.geojson"),
+    ];
+    let Some(app) = crate::search_real::kanagawa_app_with(&extra).await else {
+        println!("SKIPPED: the Kanagawa open data is not in ../shared/data");
+        return;
+    };
+    // 茅ヶ崎駅 (東海道線・相模線), longitude first.
+    let ((x, y), _) = tile_of(139.4075, 35.3307, 14);
+    let tile = decode(app.clone(), &format!("/tiles/stations/14/{x}/{y}.mvt")).await;
+    let stations = properties(&tile.layers[0]);
+    let chigasaki = stations
+        .iter()
+        .find(|p| p["name"] == "茅ヶ崎駅")
+        .unwrap_or_else(|| panic!("{stations:?}"));
+    assert!(chigasaki["lines"].contains("相模線"), "{chigasaki:?}");
+    let tile = decode(app.clone(), &format!("/tiles/rail/14/{x}/{y}.mvt")).await;
+    let layer = &tile.layers[0];
+    assert_eq!(layer.name, "rail");
+    assert!(layer
+        .features
+        .iter()
+        .all(|f| f.r#type == Some(GeomType::Linestring as i32)));
+    let names: Vec<String> = properties(layer)
+        .into_iter()
+        .map(|p| p["name"].clone())
+        .collect();
+    assert!(names.iter().any(|n| n.contains("東海道")), "{names:?}");
+    let doc = get(app, "/tiles/rail.json").await.json();
+    let attribution = doc["attribution"].as_str().unwrap();
+    assert!(
+        attribution.contains("CC BY-SA 4.0") && attribution.contains("station_database"),
+        "{attribution}"
+    );
+}

@@ -97,6 +97,44 @@ async fn fill_every_table(store: &dyn Store) {
         .await
         .unwrap();
     fill_region_and_coverage_tables(store, &hospital, &station).await;
+    fill_base_map_tables(store).await;
+    super::rollout::fill_rollout(store).await;
+}
+
+/// Stations, rail lines and postcode points (#18).
+async fn fill_base_map_tables(store: &dyn Store) {
+    use super::basemap::{postcode, station};
+    store
+        .replace_stations(
+            "n02-stations",
+            &[station("1", "架空ヶ丘")],
+            &run_log("s.geojson", 1),
+        )
+        .await
+        .unwrap();
+    let line = renkei_core::basemap::RailLine {
+        id: "9001#0".into(),
+        name: "架空線".into(),
+        operator: "架空鉄道".into(),
+        parts: vec![vec![
+            renkei_core::LonLat::new(139.4, 35.3).unwrap(),
+            renkei_core::LonLat::new(139.5, 35.31).unwrap(),
+        ]],
+        licence: "CC BY-SA 4.0".into(),
+        attribution: "架空の出典 (CC BY-SA 4.0)".into(),
+    };
+    store
+        .replace_rail_lines("rail-lines", &[line], &run_log("l.geojson", 1))
+        .await
+        .unwrap();
+    store
+        .replace_postcodes(
+            "postcodes",
+            &[postcode("9990001", "47")],
+            &run_log("p.csv", 1),
+        )
+        .await
+        .unwrap();
 }
 
 /// Regions, boundaries, population, town points, accreditations and the

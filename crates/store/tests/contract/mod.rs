@@ -1,6 +1,7 @@
 //! The Store contract: each test takes a fresh, empty `&dyn Store`.
 
 mod accreditations;
+mod basemap;
 mod closing;
 mod copy;
 mod coverage_inputs;
@@ -10,10 +11,12 @@ mod geocoding;
 mod imports;
 mod reads;
 mod regions;
+mod rollout;
 mod verified;
 mod writes;
 
 pub use accreditations::*;
+pub use basemap::*;
 pub use closing::*;
 pub use copy::*;
 pub use coverage_inputs::*;
@@ -23,5 +26,6 @@ pub use geocoding::*;
 pub use imports::*;
 pub use reads::*;
 pub use regions::*;
+pub use rollout::*;
 pub use verified::*;
 pub use writes::*;

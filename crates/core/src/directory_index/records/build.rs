@@ -1,7 +1,7 @@
 //! Encoding the facilities one at a time into [`Records`].
 
 use super::cold::{Cold, ColdService, SharedProvenance};
-use super::{BuildExtras, Hot, Records, ServiceSummary, NONE};
+use super::{BuildExtras, DatedAnswer, Hot, Records, ServiceSummary, NONE};
 use crate::{
     Facility, FacilityStatus, KindCode, LonLat, MunicipalityCode, RegionCode, Taxonomy, Visibility,
 };
@@ -86,6 +86,7 @@ impl Builder {
     pub(super) fn push(&mut self, facility: Facility) {
         let records = &mut self.records;
         let slot = u32::try_from(records.hot.len()).expect("fewer than 4 billion facilities");
+        records.features.push(crate::relevance::features(&facility));
         let Facility {
             id,
             kind,
@@ -115,6 +116,9 @@ impl Builder {
         records
             .services
             .extend(services.iter().map(ServiceSummary::of));
+        for (service, position) in services.iter().zip(first..) {
+            records.dated.extend(DatedAnswer::of(position, service));
+        }
         self.extras.municipalities.push(if assigned == stated {
             [assigned, None]
         } else {
