@@ -66,6 +66,27 @@ pub enum ApiError {
         /// Places the text may have meant.
         suggestions: Vec<String>,
     },
+    /// 401: the request needs a signed-in staff account (or its session expired).
+    #[error("sign in first")]
+    Unauthenticated,
+    /// 401: the e-mail or password is wrong (which one is not said).
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    /// 403: the signed-in account's role or scope does not allow this, or it is disabled.
+    #[error("forbidden: {en}")]
+    Forbidden {
+        /// Why, in Japanese.
+        ja: String,
+        /// Why, in English.
+        en: String,
+    },
+    /// 429: too many attempts; try again after `retry_after_s` seconds
+    /// (sent as `Retry-After`).
+    #[error("too many attempts")]
+    TooManyAttempts {
+        /// Seconds until the next attempt is accepted.
+        retry_after_s: u64,
+    },
     /// 404: no route has this path.
     #[error("no route for this path")]
     RouteNotFound,
@@ -102,7 +123,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable `snake_case` code: `bad_parameter`, `bad_request_body`, `not_found`,
     /// `outside_regions`, `place_not_found`, `place_ambiguous`, `route_not_found`,
-    /// `method_not_allowed`, `payload_too_large`, `timeout`,
+    /// `method_not_allowed`, `payload_too_large`, `timeout`, `unauthenticated`,
+    /// `invalid_credentials`, `forbidden`, `too_many_attempts`,
     /// `service_unavailable`, `internal_error`.
     #[schema(example = "bad_parameter")]
     pub code: &'static str,
@@ -155,6 +177,9 @@ impl ApiError {
                     StatusCode::NOT_FOUND
                 }
             }
+            Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
@@ -196,6 +221,26 @@ impl ApiError {
                 },
                 ja.clone(),
                 en.clone(),
+            ),
+            Self::Unauthenticated => (
+                "unauthenticated",
+                "職員としてログインしてください".into(),
+                "Sign in with a staff account first".into(),
+            ),
+            Self::InvalidCredentials => (
+                "invalid_credentials",
+                "メールアドレスまたはパスワードが違います".into(),
+                "The e-mail address or password is wrong".into(),
+            ),
+            Self::Forbidden { ja, en } => (
+                "forbidden",
+                format!("この操作は許可されていません: {ja}"),
+                format!("This is not allowed: {en}"),
+            ),
+            Self::TooManyAttempts { retry_after_s } => (
+                "too_many_attempts",
+                format!("試行回数が多すぎます。{retry_after_s} 秒後にもう一度お試しください"),
+                format!("Too many attempts; try again in {retry_after_s} seconds"),
             ),
             Self::RouteNotFound => (
                 "route_not_found",
@@ -276,7 +321,18 @@ impl IntoResponse for ApiError {
             }
             _ => {}
         }
-        (self.status(), axum::Json(self.body())).into_response()
+        let retry_after = match &self {
+            Self::TooManyAttempts { retry_after_s } => Some(*retry_after_s),
+            _ => None,
+        };
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds),
+            );
+        }
+        response
     }
 }
 
@@ -325,7 +381,19 @@ impl From<AppError> for ApiError {
             AppError::Print { field, error } => print_error(field, error),
             // A refused change is the client's (no HTTP write exists yet).
             AppError::Rollout(refused) => Self::BadBody(refused.to_string()),
-            other @ AppError::Csv(_) => Self::internal(other),
+            AppError::Unauthenticated => Self::Unauthenticated,
+            AppError::InvalidCredentials => Self::InvalidCredentials,
+            AppError::Forbidden { ja, en } => Self::Forbidden { ja, en },
+            AppError::AccountDisabled => Self::Forbidden {
+                ja: "このアカウントは無効です".into(),
+                en: "this account is disabled".into(),
+            },
+            AppError::Locked { until } => Self::TooManyAttempts {
+                retry_after_s: u64::try_from((until - chrono::Utc::now()).num_seconds())
+                    .unwrap_or(0)
+                    .max(1),
+            },
+            other @ (AppError::Csv(_) | AppError::Hash(_)) => Self::internal(other),
         }
     }
 }
