@@ -38,8 +38,10 @@ pub struct FetchArgs {
     /// sources close nothing).
     #[arg(long, requires = "source_dir")]
     offline: bool,
-    /// Replace one file's URL: KEY=URL (keys: n03, population, town-points, stations, rail-lines, hospitals, visiting-nurse,
-    /// wamnet-children, wamnet-short-stay). Also RENKEI_FETCH_URL_<KEY> (upper case, - as _).
+    /// Replace one file's URL: KEY=URL, a key of the prefecture's plan in data/fetch (Kanagawa: n03, population,
+    /// town-points, stations, rail-lines, hospitals, visiting-nurse, wamnet-medical-care, wamnet-medical-child-development,
+    /// wamnet-home-visit, wamnet-nursery-visit, wamnet-welfare-residential, wamnet-medical-residential, wamnet-short-stay).
+    /// Also RENKEI_FETCH_URL_<KEY> (upper case, - as _).
     #[arg(long = "url", value_name = "KEY=URL")]
     urls: Vec<String>,
     /// Folder where downloaded files are kept. Default: downloads/ in the working folder.

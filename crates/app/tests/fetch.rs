@@ -190,6 +190,15 @@ async fn issue_5_fetch_downloads_and_imports_every_kanagawa_file_in_order() {
         310 + 1234 + 241 + 273
     );
     assert_eq!(report.regions, RegionTableOutcome::Loaded(9));
+    // The six per-service WAM NET downloads all stand for the one local file
+    // here: it is imported once, the other five say so.
+    let same: Vec<&str> = report
+        .files
+        .iter()
+        .filter(|f| matches!(&f.result, Ok(FileOutcome::SameAsEarlier { key }) if key == "wamnet-medical-care"))
+        .map(|f| f.key.as_str())
+        .collect();
+    assert_eq!(same.len(), 5, "{same:?}");
     let placement = report.placement;
     assert!(placement.inside > 2000, "{placement:?}");
     assert_eq!(placement.suspect, 0, "{placement:?}");

@@ -18,7 +18,7 @@ use super::region_tables;
 use super::{FileOutcome, ImportError, ImportKind, ImportResult, Importer, Progress};
 use renkei_core::PrefectureCode;
 use renkei_ingest::assign::{assign_locations, AssignSummary};
-use renkei_ingest::fetch::{Downloader, FetchOptions, FetchPlan, ObtainError};
+use renkei_ingest::fetch::{Downloader, FetchOptions, FetchPlan, ObtainError, PlannedFile};
 use renkei_ingest::IngestError;
 use renkei_store::Store;
 use std::collections::BTreeSet;
@@ -210,33 +210,19 @@ pub async fn fetch_guarded(
         Some(prefecture) => Importer::within(store, prefecture.clone()),
         None => Importer::new(store),
     };
-    let mut files = Vec::with_capacity(plan.files.len());
+    let mut files: Vec<FetchedFile> = Vec::with_capacity(plan.files.len());
     for (planned, kind) in plan.files.iter().zip(&kinds) {
         progress.file_started(&format!("{} ({})", planned.description, planned.key));
-        files.push(match downloader.obtain(planned).await {
-            Ok(obtained) => FetchedFile {
-                key: planned.key.clone(),
-                result: importer
-                    .import_bytes(kind, &obtained.origin, &obtained.bytes)
-                    .await
-                    .map_err(|error| FetchFailure::Import {
-                        part_stored: matches!(error, IngestError::Store { .. })
-                            && kind.may_store_part(renkei_ingest::text::is_zip(&obtained.bytes)),
-                        error,
-                    }),
-                origin: obtained.origin,
-                checksum_sha256: Some(obtained.checksum_sha256),
-            },
-            Err(reason) => FetchedFile {
-                key: planned.key.clone(),
-                origin: String::new(),
-                checksum_sha256: None,
-                result: Err(match reason {
-                    ObtainError::Skipped => FetchFailure::Skipped,
-                    ObtainError::Failed(reason) => FetchFailure::Download(reason),
-                }),
-            },
-        });
+        let fetched = fetch_one(
+            &downloader,
+            &mut importer,
+            planned,
+            kind,
+            &plan.files,
+            &files,
+        )
+        .await;
+        files.push(fetched);
     }
     drop(importer);
     let reports: Vec<_> = files
@@ -285,6 +271,69 @@ pub async fn fetch_guarded(
         closing,
         assignment,
     })
+}
+
+/// Obtains one planned file and imports it, unless an earlier entry
+/// (`done`, in the order of `planned`) imported the very same bytes.
+async fn fetch_one(
+    downloader: &Downloader,
+    importer: &mut Importer<'_>,
+    planned: &PlannedFile,
+    kind: &ImportKind,
+    plan: &[PlannedFile],
+    done: &[FetchedFile],
+) -> FetchedFile {
+    let obtained = match downloader.obtain(planned).await {
+        Ok(obtained) => obtained,
+        Err(reason) => {
+            return FetchedFile {
+                key: planned.key.clone(),
+                origin: String::new(),
+                checksum_sha256: None,
+                result: Err(match reason {
+                    ObtainError::Skipped => FetchFailure::Skipped,
+                    ObtainError::Failed(reason) => FetchFailure::Download(reason),
+                }),
+            }
+        }
+    };
+    let result = match imported_earlier(plan, done, &planned.importer, &obtained.checksum_sha256) {
+        Some(key) => Ok(FileOutcome::SameAsEarlier { key }),
+        None => importer
+            .import_bytes(kind, &obtained.origin, &obtained.bytes)
+            .await
+            .map_err(|error| FetchFailure::Import {
+                part_stored: matches!(error, IngestError::Store { .. })
+                    && kind.may_store_part(renkei_ingest::text::is_zip(&obtained.bytes)),
+                error,
+            }),
+    };
+    FetchedFile {
+        key: planned.key.clone(),
+        origin: obtained.origin,
+        checksum_sha256: Some(obtained.checksum_sha256),
+        result,
+    }
+}
+
+/// The key of an earlier entry of this fetch that imported the file with
+/// `checksum` through the same importer, if any: importing identical bytes
+/// twice would only double the run log and the placement counts.
+fn imported_earlier(
+    planned: &[PlannedFile],
+    done: &[FetchedFile],
+    importer: &str,
+    checksum: &str,
+) -> Option<String> {
+    planned
+        .iter()
+        .zip(done)
+        .find(|(plan, file)| {
+            plan.importer == importer
+                && file.checksum_sha256.as_deref() == Some(checksum)
+                && matches!(&file.result, Ok(outcome) if !matches!(outcome, FileOutcome::SameAsEarlier { .. }))
+        })
+        .map(|(_, file)| file.key.clone())
 }
 
 /// The facility sources of a plan in plan order, each with why its list is

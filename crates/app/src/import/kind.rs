@@ -184,6 +184,13 @@ pub enum FileOutcome {
     },
     /// A rollout file.
     Rollout(RolloutReport),
+    /// Byte for byte the file an earlier entry of the same fetch imported
+    /// with the same importer (e.g. one local WAM NET file standing in for
+    /// each per-service download); not imported a second time.
+    SameAsEarlier {
+        /// The plan key of the entry that imported it.
+        key: String,
+    },
 }
 
 /// What storing one N03 file did (its geometry is not kept here).
@@ -274,6 +281,9 @@ impl FileOutcome {
                 r.written.issues,
                 r.written.actions
             ),
+            Self::SameAsEarlier { key } => {
+                format!("{key} と同じファイルのため取り込み済み / the same file as {key}, imported once")
+            }
         }
     }
 }

@@ -232,6 +232,36 @@ mod tests {
         assert!(wrong.contains("01") && wrong.contains("47"), "{wrong}");
     }
 
+    /// WAM NET numbers its files by service code (sfkopendata_YYYYMM_NN.zip),
+    /// not by prefecture: Kanagawa's plan once asked for `_14.zip`.
+    #[test]
+    fn kanagawa_wam_net_files_are_the_service_files_the_national_plan_lists() {
+        let kanagawa = FetchPlan::builtin("14").unwrap();
+        let national = FetchPlan::national_plan().unwrap();
+        let wam: Vec<&PlannedFile> = kanagawa
+            .files
+            .iter()
+            .filter(|f| f.importer == "wamnet")
+            .collect();
+        assert_eq!(wam.len(), 7, "six children's services and 短期入所");
+        for file in wam {
+            let listed = national
+                .files
+                .iter()
+                .find(|f| f.key == file.key)
+                .unwrap_or_else(|| panic!("{} is not in the national plan", file.key));
+            let service = listed
+                .pattern
+                .as_deref()
+                .unwrap()
+                .rsplit('_')
+                .next()
+                .unwrap();
+            let url = file.url.as_deref().unwrap();
+            assert!(url.ends_with(&format!("_{service}.zip")), "{url}");
+        }
+    }
+
     #[test]
     fn all_of_japan_fetches_per_prefecture_files_47_times_without_a_national_copy() {
         let plan = FetchPlan::national(None).unwrap();
