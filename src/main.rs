@@ -8,8 +8,8 @@ mod fetch;
 mod import;
 mod print;
 mod regions;
-mod user;
 mod rollout;
+mod user;
 mod verified;
 mod verify;
 

@@ -159,7 +159,10 @@ pub async fn run(command: UserCommand) -> Result<()> {
             let store = crate::open_store(&args.db.db).await?;
             let password = read_password(true)?;
             let account = accounts::reset_password(&*store, &actor, &args.email, password).await?;
-            println!("パスワードを再設定しました / password reset: {}", account.email);
+            println!(
+                "パスワードを再設定しました / password reset: {}",
+                account.email
+            );
         }
     }
     Ok(())

@@ -13,9 +13,7 @@ use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use renkei_core::{AccountId, Role, Scope};
-use renkei_store::{
-    AccountChange, AccountRecord, NewAccount, OrganisationKind, Store, StoreError,
-};
+use renkei_store::{AccountChange, AccountRecord, NewAccount, OrganisationKind, Store, StoreError};
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -220,7 +218,13 @@ pub async fn add_account(
         locked_until: None,
         created_at: Utc::now(),
     };
-    let entry = audit::record(actor, "account.add", account_ref(&email), None, Some(&planned));
+    let entry = audit::record(
+        actor,
+        "account.add",
+        account_ref(&email),
+        None,
+        Some(&planned),
+    );
     store
         .add_account(&account, &entry)
         .await
@@ -248,7 +252,12 @@ fn account_ref(email: &str) -> RecordRef {
 /// Every account, as `actor` (an admin) sees them.
 pub async fn list_accounts(store: &dyn Store, actor: &Actor) -> AppResult<Vec<AccountView>> {
     admin_only(actor)?;
-    Ok(store.accounts().await?.iter().map(AccountView::from).collect())
+    Ok(store
+        .accounts()
+        .await?
+        .iter()
+        .map(AccountView::from)
+        .collect())
 }
 
 async fn stored_account(store: &dyn Store, email: &str) -> AppResult<AccountRecord> {
@@ -276,7 +285,10 @@ pub async fn change_account(
     admin_only(actor)?;
     let account = stored_account(store, email).await?;
     let role = change.role.unwrap_or(account.role);
-    let scope = change.scope.clone().unwrap_or_else(|| account.scope.clone());
+    let scope = change
+        .scope
+        .clone()
+        .unwrap_or_else(|| account.scope.clone());
     check_scope(role, &scope)?;
     if account.id == actor.account && role != Role::Admin {
         return Err(AppError::forbidden(

@@ -97,7 +97,8 @@ pub async fn csv_export(store: &dyn Store, export: &AuditExport) -> AppResult<Ve
         writer.write_record(CSV_HEADER).map_err(csv_error)?;
         for row in rows {
             let e = row.entry;
-            let json = |value: Option<serde_json::Value>| value.map(|v| v.to_string()).unwrap_or_default();
+            let json =
+                |value: Option<serde_json::Value>| value.map(|v| v.to_string()).unwrap_or_default();
             let cells = [
                 row.id.to_string(),
                 e.at.to_rfc3339(),

@@ -245,10 +245,7 @@ mod tests {
 
     #[test]
     fn bad_scope_codes_are_named() {
-        assert_eq!(
-            Scope::parse("1407 abc").unwrap_err().code,
-            "abc".to_owned()
-        );
+        assert_eq!(Scope::parse("1407 abc").unwrap_err().code, "abc".to_owned());
         assert!(Scope::parse("123").is_err());
     }
 }

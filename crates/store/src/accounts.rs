@@ -241,8 +241,7 @@ pub(crate) async fn count_failure<D: Dialect>(
         WHERE id = $1 RETURNING failed_logins, locked_until";
     let limit = i32::try_from(lock_after).unwrap_or(i32::MAX);
     let args: [&dyn Param; 3] = [&id.0, &limit, &lock_until];
-    let (failed, locked) =
-        fetch_one::<D, (i32, Option<DateTime<Utc>>)>(conn, sql, &args).await?;
+    let (failed, locked) = fetch_one::<D, (i32, Option<DateTime<Utc>>)>(conn, sql, &args).await?;
     Ok((u32::try_from(failed).unwrap_or(0), locked))
 }
 

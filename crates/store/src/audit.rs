@@ -56,7 +56,10 @@ pub struct AuditFilter {
 }
 
 /// Writes `entry` inside the transaction `conn`.
-pub(crate) async fn write<D: Dialect>(conn: &mut D::Connection, entry: &AuditEntry) -> StoreResult<()> {
+pub(crate) async fn write<D: Dialect>(
+    conn: &mut D::Connection,
+    entry: &AuditEntry,
+) -> StoreResult<()> {
     let sql = "INSERT INTO audit_log (at, account_id, organisation, action, record_kind, \
         record_id, region_code, before_json, after_json) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";

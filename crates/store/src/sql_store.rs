@@ -16,8 +16,8 @@ use crate::regions::{self, BoundarySummary, LocationAssignment, PopulationRecord
 use crate::rollout::{self, RolloutWritten};
 use crate::verified::{self, ImportConflict, VerifiedFact};
 use crate::{
-    geocoding, Backend, StaffSessions, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store,
-    StoreError, StoreResult, WriteSummary,
+    geocoding, Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo,
+    StaffSessions, Store, StoreError, StoreResult, WriteSummary,
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;

@@ -157,9 +157,12 @@ async fn slow_requests_time_out_with_503_json() {
 /// A real SQLite store whose connections were closed: every call fails
 /// with [`StoreError::Unavailable`], as when the database goes away.
 async fn unreachable_store() -> Arc<dyn Store> {
-    let store = SqliteStore::open(&DatabaseUrl::new("sqlite::memory:"), &OpenOptions::default())
-        .await
-        .unwrap();
+    let store = SqliteStore::open(
+        &DatabaseUrl::new("sqlite::memory:"),
+        &OpenOptions::default(),
+    )
+    .await
+    .unwrap();
     store.close().await;
     assert!(matches!(
         store.ping().await,
