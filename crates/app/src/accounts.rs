@@ -350,8 +350,8 @@ async fn write_change(
     let before = AccountView::from(account);
     let mut after = before.clone();
     if let Some(role) = change.role {
-        after.role = role.as_str().to_owned();
-        after.role_label = role.label_ja().to_owned();
+        role.as_str().clone_into(&mut after.role);
+        role.label_ja().clone_into(&mut after.role_label);
     }
     if let Some(scope) = &change.scope {
         after.scope = scope.to_text();
