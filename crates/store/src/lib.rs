@@ -361,6 +361,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The `limit` most recent import conflicts, newest first.
     async fn import_conflicts(&self, limit: u32) -> StoreResult<Vec<ImportConflict>>;
 
+    // Staff accounts (#16)
+
     /// Every staff account, ordered by e-mail.
     async fn accounts(&self) -> StoreResult<Vec<AccountRecord>>;
 
