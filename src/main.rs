@@ -10,6 +10,7 @@ mod import;
 mod print;
 mod regions;
 mod rollout;
+mod user;
 mod verified;
 mod verify;
 
@@ -88,6 +89,9 @@ enum Command {
     Print(print::PrintKind),
     /// Coverage and gaps for a need profile per 二次医療圏 and municipality (カバー率とギャップ分析).
     Coverage(coverage::CoverageArgs),
+    /// Staff accounts: add, list, disable, reset a password (職員アカウントの管理).
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Write the public directory in an exchange format (データの書き出し).
     #[command(subcommand)]
     Export(export::ExportKind),
@@ -155,6 +159,7 @@ fn main() -> ExitCode {
                     Command::Coverage(args) => coverage::run(args).await,
                     Command::Verify(kind) => verify::run(kind).await,
                     Command::Check(kind) => regions::check(kind).await,
+                    Command::User(command) => user::run(command).await,
                     Command::Export(kind) => export::run(kind).await,
                     Command::Rollout(command) => rollout::run(command).await,
                 }

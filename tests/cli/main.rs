@@ -16,4 +16,5 @@ mod replicas;
 mod rollout;
 mod serve;
 mod support;
+mod user;
 mod verify;

@@ -69,6 +69,32 @@ pub enum AppError {
         /// What went wrong.
         error: PrintError,
     },
+    /// The request needs a signed-in staff account.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// The signed-in account's role or scope does not allow this.
+    #[error("not allowed: {en}")]
+    Forbidden {
+        /// Why, in Japanese.
+        ja: String,
+        /// Why, in English.
+        en: String,
+    },
+    /// The e-mail or password is wrong (which one is not said).
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    /// Too many failed sign-ins: the account is locked until `until`.
+    #[error("the account is locked until {until}")]
+    Locked {
+        /// When sign-ins are accepted again (UTC).
+        until: chrono::DateTime<chrono::Utc>,
+    },
+    /// The account is disabled.
+    #[error("the account is disabled")]
+    AccountDisabled,
+    /// A password could not be hashed or checked (a bug or a corrupt stored hash).
+    #[error("cannot hash or check the password: {0}")]
+    Hash(String),
     /// A rollout command was refused: it breaks the stage order or names an
     /// unknown or taken key. Nothing was written.
     #[error(transparent)]
@@ -92,6 +118,14 @@ impl AppError {
     pub fn invalid(field: &'static str, ja: impl Into<String>, en: impl Into<String>) -> Self {
         Self::Invalid {
             field,
+            ja: ja.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The actor's role or scope does not allow this.
+    pub fn forbidden(ja: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Forbidden {
             ja: ja.into(),
             en: en.into(),
         }

@@ -14,6 +14,9 @@
 //! / `renkei-print` ← this crate ← `renkei-http` and the binary. Neither front
 //! door reaches into the other.
 
+pub mod accounts;
+pub mod actor;
+pub mod audit;
 pub mod basemap;
 pub mod check;
 pub mod coverage;
@@ -36,6 +39,7 @@ pub mod startup;
 pub mod table;
 pub mod verification;
 
+pub use actor::Actor;
 pub use error::{AppError, AppResult, PlaceProblem};
 pub use load::{build, load, load_index, CoverageSources};
 pub use refresh::{refresh_if_stale, spawn_refresher, Refresher, DEFAULT_REFRESH_PERIOD};

@@ -8,6 +8,7 @@
 //! Coordinates are always WGS 84 degrees in **longitude, latitude** order
 //! ([`LonLat`]); distances are metres; dates are ISO 8601 in Asia/Tokyo.
 
+pub mod account;
 pub mod basemap;
 pub mod codes;
 pub mod coverage;
@@ -33,6 +34,7 @@ pub mod spreadsheet;
 pub mod taxonomy;
 pub mod verification;
 
+pub use account::{AccountId, Role, Scope};
 pub use codes::{CodeError, MunicipalityCode, PrefectureCode, RegionCode};
 pub use facility::{
     Accreditation, AgeRange, Answer, CapabilityFact, Facility, FacilityId, FacilityStatus,

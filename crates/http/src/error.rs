@@ -66,6 +66,27 @@ pub enum ApiError {
         /// Places the text may have meant.
         suggestions: Vec<String>,
     },
+    /// 401: the request needs a signed-in staff account (or its session expired).
+    #[error("sign in first")]
+    Unauthenticated,
+    /// 401: the e-mail or password is wrong (which one is not said).
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    /// 403: the signed-in account's role or scope does not allow this, or it is disabled.
+    #[error("forbidden: {en}")]
+    Forbidden {
+        /// Why, in Japanese.
+        ja: String,
+        /// Why, in English.
+        en: String,
+    },
+    /// 429: too many attempts; try again after `retry_after_s` seconds
+    /// (sent as `Retry-After`).
+    #[error("too many attempts")]
+    TooManyAttempts {
+        /// Seconds until the next attempt is accepted.
+        retry_after_s: u64,
+    },
     /// 404: no route has this path.
     #[error("no route for this path")]
     RouteNotFound,
@@ -116,6 +137,7 @@ pub struct ErrorDetail {
     /// Stable `snake_case` code: `bad_parameter`, `bad_request_body`, `not_found`,
     /// `outside_regions`, `place_not_found`, `place_ambiguous`, `route_not_found`,
     /// `method_not_allowed`, `payload_too_large`, `uri_too_long`, `rate_limited`, `busy`, `timeout`,
+    /// `unauthenticated`, `invalid_credentials`, `forbidden`, `too_many_attempts`,
     /// `service_unavailable`, `internal_error`.
     #[schema(example = "bad_parameter")]
     pub code: &'static str,
@@ -168,9 +190,13 @@ impl ApiError {
                     StatusCode::NOT_FOUND
                 }
             }
+            Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::TooManyAttempts { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::Timeout | Self::Unavailable(_) | Self::Busy { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -180,6 +206,10 @@ impl ApiError {
     }
 
     /// The stable code, message in Japanese and message in English.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per error code: the whole list in one place is the point"
+    )]
     fn describe(&self) -> (&'static str, String, String) {
         match self {
             Self::BadParameter { field, ja, en } => (
@@ -212,6 +242,26 @@ impl ApiError {
                 },
                 ja.clone(),
                 en.clone(),
+            ),
+            Self::Unauthenticated => (
+                "unauthenticated",
+                "職員としてログインしてください".into(),
+                "Sign in with a staff account first".into(),
+            ),
+            Self::InvalidCredentials => (
+                "invalid_credentials",
+                "メールアドレスまたはパスワードが違います".into(),
+                "The e-mail address or password is wrong".into(),
+            ),
+            Self::Forbidden { ja, en } => (
+                "forbidden",
+                format!("この操作は許可されていません: {ja}"),
+                format!("This is not allowed: {en}"),
+            ),
+            Self::TooManyAttempts { retry_after_s } => (
+                "too_many_attempts",
+                format!("試行回数が多すぎます。{retry_after_s} 秒後にもう一度お試しください"),
+                format!("Too many attempts; try again in {retry_after_s} seconds"),
             ),
             Self::RouteNotFound => (
                 "route_not_found",
@@ -303,7 +353,10 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let mut response = (self.status(), axum::Json(self.body())).into_response();
-        if let Self::RateLimited { retry_after_s } | Self::Busy { retry_after_s } = self {
+        if let Self::RateLimited { retry_after_s }
+        | Self::Busy { retry_after_s }
+        | Self::TooManyAttempts { retry_after_s } = self
+        {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
@@ -357,7 +410,19 @@ impl From<AppError> for ApiError {
             AppError::Print { field, error } => print_error(field, error),
             // A refused change is the client's (no HTTP write exists yet).
             AppError::Rollout(refused) => Self::BadBody(refused.to_string()),
-            other @ AppError::Csv(_) => Self::internal(other),
+            AppError::Unauthenticated => Self::Unauthenticated,
+            AppError::InvalidCredentials => Self::InvalidCredentials,
+            AppError::Forbidden { ja, en } => Self::Forbidden { ja, en },
+            AppError::AccountDisabled => Self::Forbidden {
+                ja: "このアカウントは無効です".into(),
+                en: "this account is disabled".into(),
+            },
+            AppError::Locked { until } => Self::TooManyAttempts {
+                retry_after_s: u64::try_from((until - chrono::Utc::now()).num_seconds())
+                    .unwrap_or(0)
+                    .max(1),
+            },
+            other @ (AppError::Csv(_) | AppError::Hash(_)) => Self::internal(other),
         }
     }
 }

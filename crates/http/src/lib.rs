@@ -8,6 +8,7 @@
 //! model's snapshot ([`renkei_app::ReadModel`], which a background task keeps
 //! in step with the store) and maps the answer to its response.
 
+pub mod auth;
 pub mod contract;
 pub mod coverage;
 pub mod docs;

@@ -23,7 +23,7 @@ use std::future::Future;
 /// Tables a copy leaves alone: each database's own migration log
 /// (`_sqlx_migrations`), and `store_state`, whose data version only grows in
 /// each database (the copy bumps the target's instead, so its replicas reload).
-pub const NOT_COPIED: [&str; 2] = ["_sqlx_migrations", "store_state"];
+pub const NOT_COPIED: [&str; 3] = ["_sqlx_migrations", "store_state", "staff_sessions"];
 
 /// Rows read from the origin at a time.
 const PAGE_ROWS: u64 = 1_000;

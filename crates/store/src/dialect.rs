@@ -124,6 +124,11 @@ pub(crate) trait Dialect: Database + crate::copy::CopyDialect + Sized {
         placements: &'a [LocationAssignment],
     ) -> impl Future<Output = StoreResult<(WriteSummary, u64)>> + Send + 'a;
 
+    /// The staff-session store on `pool` (table [`crate::sessions::SESSIONS_TABLE`]).
+    fn staff_sessions(
+        pool: &sqlx::Pool<Self>,
+    ) -> impl Future<Output = StoreResult<crate::StaffSessions>> + Send;
+
     /// Writes the placements that differ from the stored ones inside the
     /// transaction `conn`; returns how many changed.
     fn update_assignments<'a>(

@@ -10,7 +10,9 @@
 //! [`Store::data_version`] and read everything they need in one snapshot
 //! ([`Store::snapshot`]).
 
+mod accounts;
 mod accreditations;
+mod audit;
 mod basemap;
 mod changes;
 mod closing;
@@ -28,12 +30,15 @@ mod regions;
 mod rollout;
 mod row_readers;
 mod rows;
+mod sessions;
 mod sql_store;
 pub mod sqlite;
 mod url;
 mod verified;
 
+pub use accounts::{AccountChange, AccountRecord, NewAccount, OrganisationKind};
 pub use accreditations::AccreditationRecord;
+pub use audit::{AuditEntry, AuditFilter, AuditRecord};
 pub use changes::{ChangeEvent, ChangeFeed, CHANGES_CHANNEL};
 pub use closing::{
     facility_prefecture, record_parts, record_prefecture, stated_prefecture, Closing, ListPart,
@@ -52,6 +57,7 @@ pub use open::{open, OpenOptions};
 pub use postgres::PostgresStore;
 pub use regions::{BoundarySummary, LocationAssignment, PopulationRecord};
 pub use rollout::RolloutWritten;
+pub use sessions::StaffSessions;
 pub use sql_store::SqlStore;
 pub use sqlite::SqliteStore;
 pub use url::DatabaseUrl;
@@ -60,7 +66,7 @@ pub use verified::{ImportConflict, VerifiedFact, VerifiedField};
 use async_trait::async_trait;
 use renkei_core::region::{Municipality, RegionTable};
 use renkei_core::rollout::{RolloutChange, RolloutPlan};
-use renkei_core::{Facility, FacilityId, KindCode, MunicipalityCode};
+use renkei_core::{AccountId, Facility, FacilityId, KindCode, MunicipalityCode};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -354,6 +360,50 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The `limit` most recent import conflicts, newest first.
     async fn import_conflicts(&self, limit: u32) -> StoreResult<Vec<ImportConflict>>;
+
+    // Staff accounts (#16)
+
+    /// Every staff account, ordered by e-mail.
+    async fn accounts(&self) -> StoreResult<Vec<AccountRecord>>;
+
+    /// The account with this e-mail (lower-cased), if any.
+    async fn account_by_email(&self, email: &str) -> StoreResult<Option<AccountRecord>>;
+
+    /// The account with this id; [`StoreError::NotFound`] when there is none.
+    async fn account(&self, id: AccountId) -> StoreResult<AccountRecord>;
+
+    /// Makes `account` (and its organisation when none has that name) and
+    /// writes `audit`, in one transaction. A taken e-mail is
+    /// [`StoreError::Conflict`] `accounts_email_key`.
+    async fn add_account(&self, account: &NewAccount, audit: &AuditEntry)
+        -> StoreResult<AccountId>;
+
+    /// Applies `change` to account `id` and writes `audit`, in one transaction.
+    async fn change_account(
+        &self,
+        id: AccountId,
+        change: &AccountChange,
+        audit: &AuditEntry,
+    ) -> StoreResult<()>;
+
+    /// Counts a failed sign-in of account `id`; once the count reaches
+    /// `lock_after`, the account is locked until `lock_until`. Returns the
+    /// count and the lock.
+    async fn count_login_failure(
+        &self,
+        id: AccountId,
+        lock_after: u32,
+        lock_until: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<(u32, Option<chrono::DateTime<chrono::Utc>>)>;
+
+    /// Clears account `id`'s failed sign-in count and lock.
+    async fn clear_login_failures(&self, id: AccountId) -> StoreResult<()>;
+
+    /// The audit rows `filter` selects, oldest first.
+    async fn audit_log(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>>;
+
+    /// The session store for signed-in staff, on this database.
+    async fn staff_sessions(&self) -> StoreResult<StaffSessions>;
 
     /// Replaces every hospital accreditation that came from `source_key` with
     /// `records` (one list's worth, already matched to hospitals); returns how

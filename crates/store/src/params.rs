@@ -39,6 +39,8 @@ impl Owned for bool {}
 impl Owned for NaiveDate {}
 impl Owned for Option<NaiveDate> {}
 impl Owned for DateTime<Utc> {}
+impl Owned for Option<DateTime<Utc>> {}
+impl Owned for Option<i64> {}
 impl Owned for StoredId {}
 impl Owned for Option<StoredId> {}
 impl Owned for StoredIds {}

@@ -2,7 +2,9 @@
 //! [`Dialect`]: every method is one transaction (or one read) made of the
 //! steps each topic module writes once for both backends.
 
+use crate::accounts::{self, AccountChange, AccountRecord, NewAccount};
 use crate::accreditations::{self, AccreditationRecord};
+use crate::audit::{self, AuditEntry, AuditFilter, AuditRecord};
 use crate::basemap;
 use crate::closing::{self, Closing, Listing};
 use crate::copy::{self, ColumnKind, TableCopy, TableShape, TableSide, Value};
@@ -14,15 +16,15 @@ use crate::regions::{self, BoundarySummary, LocationAssignment, PopulationRecord
 use crate::rollout::{self, RolloutWritten};
 use crate::verified::{self, ImportConflict, VerifiedFact};
 use crate::{
-    geocoding, Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store,
-    StoreError, StoreResult, WriteSummary,
+    geocoding, Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo,
+    StaffSessions, Store, StoreError, StoreResult, WriteSummary,
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use renkei_core::geocode::TownPoint;
 use renkei_core::region::{Municipality, RegionTable};
 use renkei_core::rollout::{RolloutChange, RolloutError, RolloutPlan};
-use renkei_core::{Facility, FacilityId, Taxonomy};
+use renkei_core::{AccountId, Facility, FacilityId, Taxonomy};
 use sqlx::{Database, Pool, Transaction};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -371,6 +373,70 @@ impl<D: Dialect> Store for SqlStore<D> {
         let stored = verified::upsert_facts::<D>(&mut tx, facts).await?;
         commit(tx, true, &*self.changes).await?;
         Ok(stored)
+    }
+
+    async fn accounts(&self) -> StoreResult<Vec<AccountRecord>> {
+        accounts::all::<D>(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn account_by_email(&self, email: &str) -> StoreResult<Option<AccountRecord>> {
+        accounts::by_email::<D>(&mut *self.pool.acquire().await?, email).await
+    }
+
+    async fn account(&self, id: AccountId) -> StoreResult<AccountRecord> {
+        accounts::by_id::<D>(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn add_account(
+        &self,
+        account: &NewAccount,
+        audit: &AuditEntry,
+    ) -> StoreResult<AccountId> {
+        let mut tx = self.begin_write().await?;
+        let id = accounts::insert::<D>(&mut tx, account, audit.at).await?;
+        audit::write::<D>(&mut tx, audit).await?;
+        commit(tx, false, &*self.changes).await?;
+        Ok(id)
+    }
+
+    async fn change_account(
+        &self,
+        id: AccountId,
+        change: &AccountChange,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        accounts::update::<D>(&mut tx, id, change, audit.at).await?;
+        audit::write::<D>(&mut tx, audit).await?;
+        commit(tx, false, &*self.changes).await?;
+        Ok(())
+    }
+
+    async fn count_login_failure(
+        &self,
+        id: AccountId,
+        lock_after: u32,
+        lock_until: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<(u32, Option<chrono::DateTime<chrono::Utc>>)> {
+        let mut tx = self.begin_write().await?;
+        let counted = accounts::count_failure::<D>(&mut tx, id, lock_after, lock_until).await?;
+        commit(tx, false, &*self.changes).await?;
+        Ok(counted)
+    }
+
+    async fn clear_login_failures(&self, id: AccountId) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        accounts::clear_failures::<D>(&mut tx, id).await?;
+        commit(tx, false, &*self.changes).await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditRecord>> {
+        audit::read::<D>(&mut *self.pool.acquire().await?, filter).await
+    }
+
+    async fn staff_sessions(&self) -> StoreResult<StaffSessions> {
+        D::staff_sessions(&self.pool).await
     }
 
     async fn verified_facts(&self) -> StoreResult<Vec<VerifiedFact>> {

@@ -1,16 +1,11 @@
 use crate::support::{app, config, get, send, state, store_with};
-use async_trait::async_trait;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get as get_route;
 use renkei_app::ReadModel as IndexHandle;
-use renkei_core::{Facility, FacilityId};
+use renkei_core::FacilityId;
 use renkei_http::{routes, with_layers, ApiError, AppState, HttpConfig};
-use renkei_store::{
-    Backend, ChangeFeed, FacilityFilter, FacilityPage, PageRequest, SourceInfo, Store, StoreError,
-    StoreResult, WriteSummary,
-};
-use std::collections::BTreeMap;
+use renkei_store::{DatabaseUrl, OpenOptions, SqliteStore, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -159,228 +154,33 @@ async fn slow_requests_time_out_with_503_json() {
         .assert_error(StatusCode::SERVICE_UNAVAILABLE, "timeout");
 }
 
-/// A store whose database never answers.
-#[derive(Debug)]
-struct UnreachableStore;
-
-fn down<T>() -> StoreResult<T> {
-    Err(StoreError::Unavailable {
-        message: "connection refused (test)".into(),
-        source: None,
-    })
-}
-
-#[async_trait]
-impl Store for UnreachableStore {
-    fn backend(&self) -> Backend {
-        Backend::Postgres
-    }
-    async fn ping(&self) -> StoreResult<()> {
-        down()
-    }
-    async fn count_facilities(&self) -> StoreResult<u64> {
-        down()
-    }
-    async fn list_facilities(
-        &self,
-        _: &FacilityFilter,
-        _: PageRequest,
-    ) -> StoreResult<FacilityPage> {
-        down()
-    }
-    async fn facility(&self, _: FacilityId) -> StoreResult<Facility> {
-        down()
-    }
-    async fn all_facilities(&self) -> StoreResult<Vec<Facility>> {
-        down()
-    }
-    async fn snapshot(&self) -> StoreResult<renkei_store::DirectorySnapshot> {
-        down()
-    }
-    async fn apply_import(
-        &self,
-        _: renkei_store::FileImport<'_>,
-        _: &renkei_store::RunLog,
-    ) -> StoreResult<renkei_store::AppliedImport> {
-        down()
-    }
-    async fn upsert_facilities(&self, _: &SourceInfo, _: &[Facility]) -> StoreResult<WriteSummary> {
-        down()
-    }
-    async fn data_version(&self) -> StoreResult<i64> {
-        down()
-    }
-    async fn sources(&self) -> StoreResult<Vec<SourceInfo>> {
-        down()
-    }
-    async fn count_facilities_by_source(&self) -> StoreResult<BTreeMap<String, u64>> {
-        down()
-    }
-    async fn subscribe_changes(&self) -> StoreResult<ChangeFeed> {
-        down()
-    }
-    async fn record_import_run(&self, _: &renkei_store::ImportRun) -> StoreResult<()> {
-        down()
-    }
-    async fn import_runs(&self, _: u32) -> StoreResult<Vec<renkei_store::ImportRun>> {
-        down()
-    }
-    async fn replace_town_points(
-        &self,
-        _: &str,
-        _: &[renkei_core::geocode::TownPoint],
-    ) -> StoreResult<u64> {
-        down()
-    }
-    async fn town_points(&self) -> StoreResult<Vec<renkei_core::geocode::TownPoint>> {
-        down()
-    }
-    async fn close_missing_within(
-        &self,
-        _: &str,
-        _: &renkei_store::Listing,
-        _: chrono::NaiveDate,
-        _: Option<&renkei_store::RunLog>,
-        _: Option<f64>,
-    ) -> StoreResult<renkei_store::Closing> {
-        down()
-    }
-    async fn copy_tables(&self) -> StoreResult<Vec<renkei_store::TableShape>> {
-        down()
-    }
-    async fn read_copy_rows(
-        &self,
-        _: &renkei_store::TableSide,
-        _: &[renkei_store::ColumnKind],
-        _: u64,
-        _: u64,
-    ) -> StoreResult<Vec<Vec<renkei_store::Value>>> {
-        down()
-    }
-    async fn replace_copied_tables(
-        &self,
-        _: &[renkei_store::TableCopy],
-        _: &dyn Store,
-    ) -> StoreResult<()> {
-        down()
-    }
-    async fn set_verified_facts(&self, _: &[renkei_store::VerifiedFact]) -> StoreResult<u64> {
-        down()
-    }
-    async fn verified_facts(&self) -> StoreResult<Vec<renkei_store::VerifiedFact>> {
-        down()
-    }
-    async fn import_conflicts(&self, _: u32) -> StoreResult<Vec<renkei_store::ImportConflict>> {
-        down()
-    }
-    async fn replace_accreditations(
-        &self,
-        _: &str,
-        _: &[renkei_store::AccreditationRecord],
-        _: Option<&renkei_store::RunLog>,
-    ) -> StoreResult<u64> {
-        down()
-    }
-    async fn replace_stations(
-        &self,
-        _: &str,
-        _: &[renkei_core::basemap::Station],
-        _: &renkei_store::RunLog,
-    ) -> StoreResult<u64> {
-        down()
-    }
-    async fn replace_rail_lines(
-        &self,
-        _: &str,
-        _: &[renkei_core::basemap::RailLine],
-        _: &renkei_store::RunLog,
-    ) -> StoreResult<u64> {
-        down()
-    }
-    async fn replace_postcodes(
-        &self,
-        _: &str,
-        _: &[renkei_core::basemap::PostcodePoint],
-        _: &renkei_store::RunLog,
-    ) -> StoreResult<u64> {
-        down()
-    }
-    async fn replace_mesh_population(
-        &self,
-        _: &str,
-        _: &[renkei_store::MeshPopulationRecord],
-    ) -> StoreResult<u64> {
-        down()
-    }
-    async fn mesh_populations(&self) -> StoreResult<Vec<renkei_store::MeshPopulationRecord>> {
-        down()
-    }
-    async fn replace_service_areas(
-        &self,
-        _: &str,
-        _: &[renkei_store::ServiceAreaRecord],
-    ) -> StoreResult<u64> {
-        down()
-    }
-    async fn service_areas(&self) -> StoreResult<Vec<renkei_store::ServiceAreaRecord>> {
-        down()
-    }
-    async fn replace_rollout(
-        &self,
-        _: &renkei_core::rollout::RolloutPlan,
-        _: &renkei_store::RunLog,
-    ) -> StoreResult<renkei_store::RolloutWritten> {
-        down()
-    }
-    async fn rollout_plans(&self) -> StoreResult<Vec<renkei_core::rollout::RolloutPlan>> {
-        down()
-    }
-    async fn change_rollout(&self, _: &renkei_core::rollout::RolloutChange) -> StoreResult<()> {
-        down()
-    }
-    async fn replace_boundaries(
-        &self,
-        _: &str,
-        _: &[renkei_core::region::Municipality],
-    ) -> StoreResult<renkei_store::BoundarySummary> {
-        down()
-    }
-    async fn municipalities(&self) -> StoreResult<Vec<renkei_core::region::Municipality>> {
-        down()
-    }
-    async fn upsert_region_tables(
-        &self,
-        _: &[renkei_core::region::RegionTable],
-    ) -> StoreResult<()> {
-        down()
-    }
-    async fn region_tables(&self) -> StoreResult<Vec<renkei_core::region::RegionTable>> {
-        down()
-    }
-    async fn set_population(&self, _: &[renkei_store::PopulationRecord]) -> StoreResult<u64> {
-        down()
-    }
-    async fn populations(&self) -> StoreResult<Vec<renkei_store::PopulationRecord>> {
-        down()
-    }
-    async fn set_location_assignments(
-        &self,
-        _: &[renkei_store::LocationAssignment],
-    ) -> StoreResult<u64> {
-        down()
-    }
+/// A real SQLite store whose connections were closed: every call fails
+/// with [`StoreError::Unavailable`], as when the database goes away.
+async fn unreachable_store() -> Arc<dyn Store> {
+    let store = SqliteStore::open(
+        &DatabaseUrl::new("sqlite::memory:"),
+        &OpenOptions::default(),
+    )
+    .await
+    .unwrap();
+    store.close().await;
+    assert!(matches!(
+        store.ping().await,
+        Err(StoreError::Unavailable { .. })
+    ));
+    Arc::new(store)
 }
 
 #[tokio::test]
 async fn health_is_503_degraded_json_while_reads_keep_working_from_the_index() {
     // The index was built while the database was up; then the database went away.
     let loaded = state().await;
-    let state = AppState::new(Arc::new(UnreachableStore), loaded.index.clone(), config());
+    let state = AppState::new(unreachable_store().await, loaded.index.clone(), config());
     let app = renkei_http::router(state);
     let reply = get(app.clone(), "/api/v1/health").await;
     assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(reply.json()["status"], "degraded");
-    assert_eq!(reply.json()["database"], "postgres");
+    assert_eq!(reply.json()["database"], "sqlite");
     assert_eq!(get(app, "/api/v1/facilities").await.status, StatusCode::OK);
 }
 

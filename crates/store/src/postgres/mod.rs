@@ -192,6 +192,25 @@ impl Dialect for Postgres {
     const SELECT_MUNICIPALITIES_SQL: &'static str = include_str!("select_municipalities.sql");
     const IN_IDS: &'static str = " = ANY($1)";
 
+    async fn staff_sessions(pool: &sqlx::PgPool) -> StoreResult<crate::StaffSessions> {
+        // tower-sessions names the schema in its SQL: the one the store's
+        // search_path put the migrations in.
+        let (schema,): (String,) = sqlx::query_as("SELECT current_schema()")
+            .fetch_one(pool)
+            .await?;
+        let bad = |reason: String| StoreError::Corrupt {
+            entity: "schema",
+            key: schema.clone(),
+            reason,
+        };
+        let store = tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+            .with_schema_name(&schema)
+            .map_err(bad)?
+            .with_table_name(crate::sessions::SESSIONS_TABLE)
+            .map_err(bad)?;
+        Ok(crate::StaffSessions::Postgres(store))
+    }
+
     async fn execute(conn: &mut PgConnection, sql: &str, args: &[&dyn Param]) -> StoreResult<u64> {
         Ok(sqlx::query_with(sql, postgres_arguments(args)?)
             .execute(conn)

@@ -129,6 +129,17 @@ impl Dialect for Sqlite {
     const SELECT_MUNICIPALITIES_SQL: &'static str = include_str!("select_municipalities.sql");
     const IN_IDS: &'static str = " IN (SELECT value FROM json_each($1))";
 
+    async fn staff_sessions(pool: &sqlx::SqlitePool) -> StoreResult<crate::StaffSessions> {
+        let store = tower_sessions_sqlx_store::SqliteStore::new(pool.clone())
+            .with_table_name(crate::sessions::SESSIONS_TABLE)
+            .map_err(|reason| StoreError::Corrupt {
+                entity: "table",
+                key: crate::sessions::SESSIONS_TABLE.to_owned(),
+                reason,
+            })?;
+        Ok(crate::StaffSessions::Sqlite(store))
+    }
+
     async fn execute(
         conn: &mut SqliteConnection,
         sql: &str,
