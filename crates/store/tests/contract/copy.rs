@@ -11,8 +11,9 @@ use renkei_core::geocode::Precision;
 use renkei_core::region::MunicipalPopulation;
 use renkei_core::{AccreditationCode, Answer, Verification};
 use renkei_store::{
-    checksum, copy_store, plan, AccreditationRecord, FileImport, GeocodeRecord, ImportConflict,
-    PopulationRecord, ServiceAreaRecord, Store, VerifiedFact, VerifiedField, NOT_COPIED,
+    checksum, copy_store, plan, AccreditationRecord, AuditEntry, FileImport, GeocodeRecord,
+    ImportConflict, NewAccount, OrganisationKind, PopulationRecord, ServiceAreaRecord, Store,
+    VerifiedFact, VerifiedField, NOT_COPIED,
 };
 
 /// The tables the migrations create (both backends have the same).
@@ -61,6 +62,28 @@ async fn fill_every_table(store: &dyn Store) {
         staff_note: Some("職員のみ".into()),
     };
     store.upsert_facilities(&a, &stations).await.unwrap();
+    // Staff accounts, their organisations and the audit log move with the
+    // directory (#16); sessions do not.
+    let account = NewAccount {
+        email: "admin@kakuu.example".into(),
+        organisation: "架空県医療的ケア児支援センター".into(),
+        organisation_kind: OrganisationKind::Desk,
+        role: renkei_core::Role::Admin,
+        scope: renkei_core::Scope::All,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+    };
+    let audit = AuditEntry {
+        at: Utc.with_ymd_and_hms(2026, 11, 30, 1, 0, 0).unwrap(),
+        account: None,
+        organisation: "コマンドライン".into(),
+        action: "account.add".into(),
+        record_kind: "account".into(),
+        record_id: account.email.clone(),
+        region: None,
+        before: None,
+        after: Some(serde_json::json!({"email": account.email, "role": "admin"})),
+    };
+    store.add_account(&account, &audit).await.unwrap();
     store
         .set_verified_facts(std::slice::from_ref(&verified))
         .await
