@@ -59,10 +59,13 @@ impl EdgeConfig {
         per_minute: 12,
         burst: 4,
     };
-    /// Default of [`EdgeConfig::coverage_rate`]: 60 a minute, 10 at once.
+    /// Default of [`EdgeConfig::coverage_rate`]: 120 a minute, 40 at once.
+    /// One change of the coverage view asks for several layers, and a desk
+    /// office's staff often share one address, so the burst is generous;
+    /// the rate still stops a client from looping.
     pub const DEFAULT_COVERAGE_RATE: RateQuota = RateQuota {
-        per_minute: 60,
-        burst: 10,
+        per_minute: 120,
+        burst: 40,
     };
     /// Default of [`EdgeConfig::print_queue_wait`]: 2 s.
     pub const DEFAULT_PRINT_QUEUE_WAIT: Duration = Duration::from_secs(2);
